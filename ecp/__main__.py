@@ -1,0 +1,3 @@
+from ecp.cli import main
+
+raise SystemExit(main())

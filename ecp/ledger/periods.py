@@ -1,0 +1,84 @@
+"""Month locks and the chain head recorded at each close."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select
+
+from ecp.db.models import Entry, Period, PeriodEvent
+from ecp.errors import InputError
+from ecp.ledger.chain import GENESIS
+from ecp.ledger.posting import now_iso
+from ecp.periods import month_label
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    count: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.count}:{self.hash}"
+
+
+def chain_head(conn: Connection) -> ChainHead:
+    row = conn.execute(select(Entry.id, Entry.hash).order_by(Entry.id.desc()).limit(1)).first()
+    return ChainHead(row.id, row.hash) if row else ChainHead(0, GENESIS)
+
+
+def is_closed(conn: Connection, month: int) -> bool:
+    return conn.scalar(select(Period.status).where(Period.month == month)) == "closed"
+
+
+def close_month(conn: Connection, month: int, user: str) -> ChainHead:
+    """Lock a month and record the chain head at that moment."""
+    if is_closed(conn, month):
+        raise InputError(f"mois {month_label(month)} : déjà clôturé")
+    head = chain_head(conn)
+    _set(conn, month, "closed", head)
+    conn.execute(PeriodEvent.__table__.insert(), [{
+        "month": month, "action": "close", "reason": "", "actor": user, "at": now_iso(),
+        "head_count": head.count, "head_hash": head.hash}])
+    return head
+
+
+def reopen_month(conn: Connection, month: int, reason: str, user: str) -> ChainHead:
+    """Reopen a closed month: an explicit act, with its reason, kept in the log."""
+    if not reason.strip():
+        raise InputError("motif : obligatoire pour rouvrir un mois clôturé")
+    if not is_closed(conn, month):
+        raise InputError(f"mois {month_label(month)} : n'est pas clôturé")
+    head = chain_head(conn)
+    _set(conn, month, "open", head)
+    conn.execute(PeriodEvent.__table__.insert(), [{
+        "month": month, "action": "reopen", "reason": reason.strip(), "actor": user,
+        "at": now_iso(), "head_count": head.count, "head_hash": head.hash}])
+    return head
+
+
+def _set(conn: Connection, month: int, status: str, head: ChainHead) -> None:
+    if conn.scalar(select(Period.month).where(Period.month == month)) is None:
+        conn.execute(Period.__table__.insert(), [{
+            "month": month, "status": status, "head_count": head.count, "head_hash": head.hash}])
+    else:
+        conn.execute(Period.__table__.update().where(Period.month == month).values(
+            status=status, head_count=head.count, head_hash=head.hash))
+
+
+@dataclass(frozen=True)
+class PeriodEventView:
+    month: str
+    action: str
+    reason: str
+    actor: str
+    at: str
+    head: ChainHead
+
+
+def period_events(conn: Connection) -> list[PeriodEventView]:
+    return [
+        PeriodEventView(month_label(r.month), r.action, r.reason, r.actor, r.at,
+                        ChainHead(r.head_count, r.head_hash))
+        for r in conn.execute(select(PeriodEvent.__table__).order_by(PeriodEvent.id))
+    ]

@@ -1,0 +1,280 @@
+"""Read side of the ledger: SQL aggregates and keyset pages, returned as frozen view-models.
+
+The trial balance reads the ``balances`` table (accounts × months rows) for whole months and
+touches posting lines only for the partial months at the edges of a period, so its cost grows
+with the chart and the calendar, not with the number of postings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, and_, case, func, or_, select
+
+from ecp.db.models import Account, Balance, Dimension, Entry, Line
+from ecp.ledger.entry import day_int, day_iso, entry_ref
+from ecp.ledger.posting import ALL
+
+FAR_PAST = dt.date(1900, 1, 1)
+FAR_FUTURE = dt.date(9999, 12, 31)
+
+
+@dataclass(frozen=True)
+class TrialRow:
+    account: str
+    name: str
+    opening_debit: int
+    opening_credit: int
+    debit: int
+    credit: int
+    closing_debit: int
+    closing_credit: int
+
+
+@dataclass(frozen=True)
+class TrialBalance:
+    date_from: dt.date | None
+    date_to: dt.date | None
+    dimension: str | None
+    rows: tuple[TrialRow, ...]
+
+    def total(self, field: str) -> int:
+        return sum(getattr(r, field) for r in self.rows)
+
+
+def _month(d: dt.date) -> int:
+    return d.year * 100 + d.month
+
+
+def _first_of_next_month(d: dt.date) -> dt.date:
+    return dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def _movements(conn: Connection, start: dt.date, end: dt.date,
+               dimension: str | None) -> dict[str, list[int]]:
+    """{account: [debit, credit]} of the postings dated in [start, end)."""
+    out: dict[str, list[int]] = {}
+    if start >= end:
+        return out
+    # Whole months inside [start, end) come from the balances; the ragged edges from the lines.
+    fm_start = start if start.day == 1 else _first_of_next_month(start)
+    fm_end = dt.date(end.year, end.month, 1)
+    dim = dimension or ALL
+    partial: list[tuple[dt.date, dt.date]] = []
+    if fm_start < fm_end:
+        q = (select(Balance.account, func.sum(Balance.debit), func.sum(Balance.credit))
+             .where(Balance.dimension == dim, Balance.month >= _month(fm_start),
+                    Balance.month < _month(fm_end))
+             .group_by(Balance.account))
+        for acc, d, c in conn.execute(q):
+            out[acc] = [int(d), int(c)]
+        if start < fm_start:
+            partial.append((start, fm_start))
+        if fm_end < end:
+            partial.append((fm_end, end))
+    else:
+        partial.append((start, end))
+    for a, b in partial:
+        q = (select(Line.account,
+                    func.sum(case((Line.amount > 0, Line.amount), else_=0)),
+                    func.sum(case((Line.amount < 0, -Line.amount), else_=0)))
+             .where(Line.day >= day_int(a), Line.day < day_int(b)).group_by(Line.account))
+        if dimension:
+            q = q.where(Line.dimension == dimension)
+        for acc, d, c in conn.execute(q):
+            cur = out.setdefault(acc, [0, 0])
+            cur[0] += int(d)
+            cur[1] += int(c)
+    return out
+
+
+def trial_balance(conn: Connection, date_from: dt.date | None = None,
+                  date_to: dt.date | None = None, dimension: str | None = None) -> TrialBalance:
+    """Six columns per account: opening, movements and closing, each debit and credit.
+
+    ``date_to`` is inclusive, as the bookkeeper types it. Opening is everything before
+    ``date_from``; closing is opening plus the period's movements.
+    """
+    start = date_from or FAR_PAST
+    end = (date_to + dt.timedelta(days=1)) if date_to else FAR_FUTURE
+    before = _movements(conn, FAR_PAST, start, dimension) if date_from else {}
+    during = _movements(conn, start, end, dimension)
+    names = dict(conn.execute(select(Account.code, Account.name)).all())
+    rows = []
+    for acc in sorted(set(before) | set(during)):
+        od, oc = before.get(acc, [0, 0])
+        md, mc = during.get(acc, [0, 0])
+        if od == oc == md == mc == 0:
+            continue
+        opening = od - oc
+        closing = opening + md - mc
+        rows.append(TrialRow(acc, names.get(acc, "?"), max(opening, 0), max(-opening, 0),
+                             md, mc, max(closing, 0), max(-closing, 0)))
+    return TrialBalance(date_from, date_to, dimension, tuple(rows))
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    line_id: int
+    day: str
+    entry: str
+    label: str
+    reference: str
+    dimension: str
+    third_party: str | None
+    amount: int
+    balance: int  # running balance after this line, debit +
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    account: str
+    name: str
+    opening: int
+    rows: tuple[LedgerRow, ...]
+    has_before: bool
+    has_after: bool
+
+
+def balance_before(conn: Connection, account: str, dimension: str | None, day: int,
+                   line_id: int) -> int:
+    """Balance of ``account`` over every line ordered before (day, line_id).
+
+    Whole months come from the balances, the current month from the covering index: at most a
+    month of one account's lines is read.
+    """
+    month = day // 100
+    b = conn.execute(select(func.coalesce(func.sum(Balance.debit - Balance.credit), 0)).where(
+        Balance.dimension == (dimension or ALL), Balance.account == account,
+        Balance.month < month)).scalar_one()
+    q = select(func.coalesce(func.sum(Line.amount), 0)).where(
+        Line.account == account, Line.day >= month * 100,
+        or_(Line.day < day, and_(Line.day == day, Line.id < line_id)))
+    if dimension:
+        q = q.where(Line.dimension == dimension)
+    return int(b) + int(conn.execute(q).scalar_one())
+
+
+def ledger_page(conn: Connection, account: str, dimension: str | None = None,
+                date_from: dt.date | None = None, date_to: dt.date | None = None,
+                after: tuple[int, int] | None = None, before: tuple[int, int] | None = None,
+                last: bool = False, limit: int = 50) -> LedgerPage:
+    """One page of the general ledger of ``account`` (keyset pagination on (day, line id)).
+
+    ``after`` gives the page following a row, ``before`` the page preceding it, ``last`` the
+    final page. The running balance of each row includes everything posted before it.
+    """
+    lo = day_int(date_from) if date_from else 0
+    hi = day_int(date_to) if date_to else 99_991_231
+    q = select(Line.id, Line.day, Line.amount, Line.dimension, Line.third_party,
+               Line.entry_id).where(Line.account == account, Line.day >= lo, Line.day <= hi)
+    if dimension:
+        q = q.where(Line.dimension == dimension)
+    backwards = last or before is not None
+    if after is not None:
+        q = q.where(or_(Line.day > after[0], and_(Line.day == after[0], Line.id > after[1])))
+    if before is not None:
+        q = q.where(or_(Line.day < before[0], and_(Line.day == before[0], Line.id < before[1])))
+    q = q.order_by(Line.day.desc(), Line.id.desc()) if backwards else q.order_by(Line.day, Line.id)
+    got = list(conn.execute(q.limit(limit + 1)))
+    more = len(got) > limit
+    got = got[:limit]
+    if backwards:
+        got.reverse()
+    name = conn.scalar(select(Account.name).where(Account.code == account)) or "?"
+    opening = balance_before(conn, account, dimension, lo, 0)
+    if not got:
+        return LedgerPage(account, name, opening, (), False, False)
+    ids = {r.entry_id for r in got}
+    info = {e.id: e for e in conn.execute(
+        select(Entry.id, Entry.journal, Entry.fiscal_year, Entry.number, Entry.label,
+               Entry.reference).where(Entry.id.in_(ids)))}
+    running = balance_before(conn, account, dimension, got[0].day, got[0].id)
+    rows = []
+    for r in got:
+        running += r.amount
+        e = info[r.entry_id]
+        rows.append(LedgerRow(r.id, day_iso(r.day), entry_ref(e.journal, e.fiscal_year, e.number),
+                              e.label, e.reference, r.dimension, r.third_party, r.amount, running))
+    has_before = more if backwards else after is not None
+    has_after = (before is not None) if backwards else more
+    return LedgerPage(account, name, opening, tuple(rows), has_before, has_after)
+
+
+@dataclass(frozen=True)
+class PostingRow:
+    """One posting line with its entry, as the journal and the auditor exports show it."""
+
+    entry_id: int
+    journal: str
+    entry: str
+    day: str
+    label: str
+    reference: str
+    account: str
+    account_name: str
+    dimension: str
+    third_party: str | None
+    due: str | None
+    amount: int
+    hash: str
+
+
+def iter_postings(conn: Connection, date_from: dt.date | None = None,
+                  date_to: dt.date | None = None, journal: str | None = None,
+                  dimension: str | None = None, account: str | None = None,
+                  order: str = "journal") -> Iterator[PostingRow]:
+    """Stream posting lines, in entry order (journal) or account then date order (ledger)."""
+    names = dict(conn.execute(select(Account.code, Account.name)).all())
+    q = (select(Line.entry_id, Entry.journal, Entry.fiscal_year, Entry.number, Line.day,
+                Entry.label, Entry.reference, Line.account, Line.dimension, Line.third_party,
+                Line.due_day, Line.amount, Entry.hash)
+         .join(Entry, Entry.id == Line.entry_id))
+    if date_from:
+        q = q.where(Line.day >= day_int(date_from))
+    if date_to:
+        q = q.where(Line.day <= day_int(date_to))
+    if journal:
+        q = q.where(Entry.journal == journal)
+    if dimension:
+        q = q.where(Line.dimension == dimension)
+    if account:
+        q = q.where(Line.account == account)
+    if order == "ledger":
+        q = q.order_by(Line.account, Line.day, Line.id)
+    else:
+        q = q.order_by(Line.day, Entry.journal, Entry.number, Line.line_no) if order == "date" \
+            else q.order_by(Entry.journal, Entry.fiscal_year, Entry.number, Line.line_no)
+    for r in conn.execution_options(yield_per=5000).execute(q):
+        yield PostingRow(r[0], r[1], entry_ref(r[1], r[2], r[3]), day_iso(r[4]), r[5], r[6],
+                         r[7], names.get(r[7], "?"), r[8], r[9],
+                         day_iso(r[10]) if r[10] else None, r[11], r[12])
+
+
+@dataclass(frozen=True)
+class MemberView:
+    code: str
+    kind: str
+    name: str
+    name_ar: str | None
+    activity: str | None
+    joined_on: str | None
+    status: str
+    contribution_pct: str | None
+
+
+def list_dimensions(conn: Connection, members_only: bool = False) -> list[MemberView]:
+    q = select(Dimension.__table__).order_by(Dimension.kind != "ecp", Dimension.code)
+    if members_only:
+        q = q.where(Dimension.kind == "member")
+    out = []
+    for d in conn.execute(q):
+        pct = None
+        if d.contribution_bp is not None:
+            whole, frac = divmod(d.contribution_bp, 100)
+            pct = f"{whole},{frac:02d}".rstrip("0").rstrip(",")
+        out.append(MemberView(d.code, d.kind, d.name, d.name_ar, d.activity,
+                              day_iso(d.joined_on) if d.joined_on else None, d.status, pct))
+    return out

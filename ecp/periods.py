@@ -1,0 +1,51 @@
+"""Dates and months. A period is half-open: [start, end)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ecp.errors import InputError
+
+
+def parse_date(text: str, field: str = "date") -> dt.date:
+    """ISO ``YYYY-MM-DD`` or French ``JJ/MM/AAAA``; a date that does not exist is refused."""
+    s = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+            return dt.date.fromisoformat(s)
+        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", s)
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        raise InputError(f"{field} : « {text} » n'est pas une date qui existe") from None
+    raise InputError(f"{field} : « {text} » n'est pas une date (AAAA-MM-JJ)")
+
+
+def parse_month(text: str, field: str = "mois") -> int:
+    """``YYYY-MM`` to the integer month key ``YYYYMM``."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise InputError(f"{field} : « {text} » n'est pas un mois (AAAA-MM)")
+    return int(m.group(1)) * 100 + int(m.group(2))
+
+
+def month_key(d: dt.date) -> int:
+    return d.year * 100 + d.month
+
+
+def month_label(key: int) -> str:
+    return f"{key // 100:04d}-{key % 100:02d}"
+
+
+def month_start(key: int) -> dt.date:
+    return dt.date(key // 100, key % 100, 1)
+
+
+def next_month(key: int) -> int:
+    y, m = divmod(key, 100)
+    return (y + 1) * 100 + 1 if m == 12 else key + 1
+
+
+def month_end_exclusive(key: int) -> dt.date:
+    return month_start(next_month(key))
