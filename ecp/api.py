@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from ecp.config import current_user, resolve_db_url
 from ecp.db.engine import make_engine, reading, sqlite_path, unit_of_work
@@ -64,7 +64,7 @@ def init(books: Books, ecp_name: str = "ECP") -> bool:
         chart.seed(conn)
         if conn.scalar(select(Dimension.code).where(Dimension.code == ECP_DIMENSION)):
             return False
-        conn.execute(Dimension.__table__.insert(), [{
+        conn.execute(insert(Dimension), [{
             "code": ECP_DIMENSION, "kind": "ecp", "name": ecp_name, "status": "actif"}])
         return True
 
@@ -117,7 +117,7 @@ def add_member(books: Books, code: str, name: str, name_ar: str | None = None,
     with _write(books) as conn:
         if conn.scalar(select(Dimension.code).where(Dimension.code == code)):
             raise InputError(f"code membre : {code} existe déjà")
-        conn.execute(Dimension.__table__.insert(), [{
+        conn.execute(insert(Dimension), [{
             "code": code, "kind": "member", "name": name.strip(),
             "name_ar": (name_ar or "").strip() or None, "activity": activity,
             "joined_on": day_int(joined or dt.date.today()), "status": "actif",
@@ -153,7 +153,7 @@ def update_member(books: Books, code: str, *, name: str | None = None,
         if kind != "member":
             raise NotFoundError(f"membre {code} introuvable")
         if values:
-            conn.execute(Dimension.__table__.update().where(Dimension.code == code)
+            conn.execute(update(Dimension).where(Dimension.code == code)
                          .values(**values))
     return next(m for m in list_members(books) if m.code == code)
 

@@ -166,9 +166,9 @@ def _render_trial_balance(tb: object, fmt: str) -> str:
     attrs = ["opening_debit", "opening_credit", "debit", "credit", "closing_debit",
              "closing_credit"]
     rows: list[list[str | int | None]] = [
-        [r.account, r.name] + [_dc(getattr(r, f), fmt) for f in attrs] for r in tb.rows]
+        [r.account, r.name, *(_dc(getattr(r, f), fmt) for f in attrs)] for r in tb.rows]
     if fmt == "table":
-        rows.append(["TOTAL", ""] + [_amt(tb.total(f), fmt) for f in attrs])
+        rows.append(["TOTAL", "", *(_amt(tb.total(f), fmt) for f in attrs)])
     return render(cols, rows, fmt, right=fields)
 
 

@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 from importlib import resources
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, insert, select
 
 from ecp.db.models import Account, Balance, Journal, VatRate
 from ecp.errors import InputError
@@ -81,13 +81,13 @@ def seed(conn: Connection) -> None:
             new.append({"code": code, "name": name, "cls": cls, "parent": None,
                         "internal": int(internal)})
     if new:
-        conn.execute(Account.__table__.insert(), new)
+        conn.execute(insert(Account), new)
     jhave = set(conn.scalars(select(Journal.code)))
     jnew = [{"code": c, "name": n} for c, n in JOURNALS.items() if c not in jhave]
     if jnew:
-        conn.execute(Journal.__table__.insert(), jnew)
+        conn.execute(insert(Journal), jnew)
     if not conn.scalar(select(func.count()).select_from(VatRate)):
-        conn.execute(VatRate.__table__.insert(), [
+        conn.execute(insert(VatRate), [
             {"code": c, "rate_bp": r, "valid_from": f, "valid_to": t, "label": lab}
             for c, r, f, t, lab in VAT_RATES
         ])
@@ -113,7 +113,7 @@ def add_account(conn: Connection, code: str, name: str) -> AccountView:
             f"compte : {code} n'est le sous-compte d'aucun compte existant "
             "(il doit commencer par le code d'un compte du plan, ex. 34211 → 342111)"
         )
-    conn.execute(Account.__table__.insert(), [{
+    conn.execute(insert(Account), [{
         "code": code, "name": name, "cls": parent.cls, "parent": parent.code,
         "internal": parent.internal}])
     return AccountView(code, name, parent.cls, parent.code, bool(parent.internal), False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, insert, select, update
 
 from ecp.db.models import Entry, Period, PeriodEvent
 from ecp.errors import InputError
@@ -37,7 +37,7 @@ def close_month(conn: Connection, month: int, user: str) -> ChainHead:
         raise InputError(f"mois {month_label(month)} : déjà clôturé")
     head = chain_head(conn)
     _set(conn, month, "closed", head)
-    conn.execute(PeriodEvent.__table__.insert(), [{
+    conn.execute(insert(PeriodEvent), [{
         "month": month, "action": "close", "reason": "", "actor": user, "at": now_iso(),
         "head_count": head.count, "head_hash": head.hash}])
     return head
@@ -51,7 +51,7 @@ def reopen_month(conn: Connection, month: int, reason: str, user: str) -> ChainH
         raise InputError(f"mois {month_label(month)} : n'est pas clôturé")
     head = chain_head(conn)
     _set(conn, month, "open", head)
-    conn.execute(PeriodEvent.__table__.insert(), [{
+    conn.execute(insert(PeriodEvent), [{
         "month": month, "action": "reopen", "reason": reason.strip(), "actor": user,
         "at": now_iso(), "head_count": head.count, "head_hash": head.hash}])
     return head
@@ -59,10 +59,10 @@ def reopen_month(conn: Connection, month: int, reason: str, user: str) -> ChainH
 
 def _set(conn: Connection, month: int, status: str, head: ChainHead) -> None:
     if conn.scalar(select(Period.month).where(Period.month == month)) is None:
-        conn.execute(Period.__table__.insert(), [{
+        conn.execute(insert(Period), [{
             "month": month, "status": status, "head_count": head.count, "head_hash": head.hash}])
     else:
-        conn.execute(Period.__table__.update().where(Period.month == month).values(
+        conn.execute(update(Period).where(Period.month == month).values(
             status=status, head_count=head.count, head_hash=head.hash))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, func, insert, select, text
 
 from ecp.db.models import Account, Dimension, Entry, Journal, Line, Period
 from ecp.errors import InputError, NotFoundError, ValidationError
@@ -19,8 +19,8 @@ from ecp.ledger.entry import (
     PostedEntry,
     day_int,
     day_iso,
-    int_day,
     entry_ref,
+    int_day,
     parse_entry_ref,
 )
 from ecp.money import fmt_fr
@@ -159,10 +159,10 @@ class Poster:
 
     def flush(self) -> None:
         if self.entries:
-            self.conn.execute(Entry.__table__.insert(), self.entries)
+            self.conn.execute(insert(Entry), self.entries)
             self.entries = []
         if self.lines:
-            self.conn.execute(Line.__table__.insert(), self.lines)
+            self.conn.execute(insert(Line), self.lines)
             self.lines = []
         if self.deltas:
             self.conn.execute(_UPSERT, [
