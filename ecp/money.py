@@ -31,7 +31,12 @@ def parse(text: str, field: str = "montant") -> int:
             if re.match(r"^[+-]?\d[\d \u00a0\u202f.,]*[.,]\d{3,}$", s):
                 raise InputError(f"{field} : « {text} » a plus de deux décimales")
             raise InputError(f"{field} : « {text} » n'est pas un montant (ex. 1 234,50)")
-        sign, whole, frac = g.group(1), re.sub(r"[ \u00a0\u202f.]", "", g.group(2)), g.group(3)
+        grouped = g.group(2)
+        if g.group(3) is None and grouped.count(".") == 1 and grouped[-4] == ".":
+            # ``12.345`` or ``1 234.567``: a decimal point followed by three digits, not a
+            # thousands separator (that reading would multiply the amount by a thousand).
+            raise InputError(f"{field} : « {text} » a plus de deux décimales")
+        sign, whole, frac = g.group(1), re.sub(r"[ \u00a0\u202f.]", "", grouped), g.group(3)
     else:
         sign, whole, frac = m.group(1), m.group(2), m.group(3)
     cents = int(whole) * 100 + int((frac or "0").ljust(2, "0"))

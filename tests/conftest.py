@@ -1,0 +1,126 @@
+"""Shared fixtures: a fresh, initialised set of books per test, cheaply.
+
+The schema migration and the seeding run once per session into a template file; each test
+gets its own copy (SQLite's online backup), so tests stay independent and fast.
+
+Every test runs with ``decimal.FloatOperation`` trapped: a float that leaks into a Decimal
+(money must never go through a float) raises instead of silently rounding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from ecp import api
+from ecp.db.migrate import backup_sqlite
+from ecp.ledger.entry import LineSpec, PostedEntry
+
+MEMBERS = ("FZ", "KH", "YS")
+
+
+@pytest.fixture(autouse=True)
+def _trap_float_operation() -> Iterator[None]:
+    ctx = decimal.getcontext()
+    saved = ctx.traps[decimal.FloatOperation]
+    ctx.traps[decimal.FloatOperation] = True
+    try:
+        yield
+    finally:
+        ctx.traps[decimal.FloatOperation] = saved
+
+
+@pytest.fixture(autouse=True)
+def _fixed_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ECP_USER", "testeur")
+    monkeypatch.delenv("ECP_DB", raising=False)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, seeded database with three members and a client sub-account."""
+    path = tmp_path_factory.mktemp("template") / "modele.sqlite3"
+    books = api.open_books(str(path), create=True)
+    api.init(books, "ECP Tanger")
+    api.add_member(books, "FZ", "Fatima Zahra", name_ar="فاطمة الزهراء", activity="couture",
+                   joined=dt.date(2025, 1, 1))
+    api.add_member(books, "KH", "Khadija", activity="cuisine", joined=dt.date(2025, 1, 1))
+    api.add_member(books, "YS", "Youssef", activity="artisanat", joined=dt.date(2025, 1, 1))
+    api.add_account(books, "342111", "Client Hôtel Tanja")
+    books.engine.dispose()
+    return path
+
+
+def copy_db(template: Path, dest: Path) -> Path:
+    backup_sqlite(template, dest)
+    return dest
+
+
+@pytest.fixture
+def db_path(template_db: Path, tmp_path: Path) -> Path:
+    """Path of a fresh copy of the template books."""
+    return copy_db(template_db, tmp_path / "ecp.sqlite3")
+
+
+@pytest.fixture
+def books(db_path: Path) -> Iterator[api.Books]:
+    b = api.open_books(str(db_path))
+    try:
+        yield b
+    finally:
+        b.engine.dispose()
+
+
+def make_lines(*specs: tuple[str, str, int]) -> list[LineSpec]:
+    return [LineSpec(a, d, amt) for a, d, amt in specs]
+
+
+def sale(books: api.Books, day: dt.date, cents: int, member: str = "FZ",
+         journal: str = "VT", label: str = "Vente") -> PostedEntry:
+    """A member's sale: client debit, sales credit, same dimension."""
+    return api.post_entry(books, journal, day, label,
+                          make_lines(("342111", member, cents), ("7111", member, -cents)))
+
+
+def count_rows(path: Path, table: str) -> int:
+    con = sqlite3.connect(str(path))
+    try:
+        return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        con.close()
+
+
+def snapshot(path: Path, tables: Sequence[str] = ("entries", "lines", "balances",
+                                                  "period_events", "periods")) -> dict[str, list]:
+    """Every row of the writable tables, to compare before and after a refused operation."""
+    con = sqlite3.connect(str(path))
+    try:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3").fetchall() for t in tables}
+    finally:
+        con.close()
+
+
+# The helpers above, as fixtures (test modules do not import conftest).
+@pytest.fixture
+def sale_of() -> object:
+    return sale
+
+
+@pytest.fixture
+def rows_of() -> object:
+    return snapshot
+
+
+@pytest.fixture
+def count_of() -> object:
+    return count_rows
+
+
+@pytest.fixture
+def L() -> object:  # noqa: N802 - short, reads like the line list it builds
+    return make_lines
