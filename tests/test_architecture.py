@@ -1,0 +1,93 @@
+"""Layering rules of DESIGN.md §1, checked by reading the imports of every module.
+
+Domain packages never render or draw (no textual, reportlab, babel); the ledger knows no
+documents and no caller (nothing from sales, production, members, reports, tui, api, cli).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import ecp
+
+ROOT = Path(ecp.__file__).parent
+DOMAIN = ("ledger", "sales", "production", "members")
+DRAWING = {"textual", "reportlab", "babel"}
+LEDGER_FORBIDDEN = {f"ecp.{p}" for p in ("sales", "production", "members", "reports", "tui",
+                                         "api", "cli")}
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    return imports_in(path.read_text(encoding="utf-8"), _module_name(path),
+                      path.name == "__init__.py")
+
+
+def imports_in(src: str, module: str, is_package: bool = False) -> set[str]:
+    """Absolute names of every module ``src`` imports, wherever in the file (lazy ones too)."""
+    tree = ast.parse(src)
+    package = module if is_package else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            found.add(mod)
+            # ``from ecp import api`` imports the module ecp.api
+            found.update(f"{mod}.{a.name}" for a in node.names)
+    return found
+
+
+def _files(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def _hits(names: set[str], forbidden: set[str]) -> set[str]:
+    return {n for n in names for f in forbidden if n == f or n.startswith(f + ".")}
+
+
+def test_domain_packages_exist_and_are_scanned() -> None:
+    for p in DOMAIN:
+        assert (ROOT / p / "__init__.py").exists(), p
+    assert len(_files("ledger")) >= 8  # the scan really sees the ledger's modules
+
+
+@pytest.mark.parametrize("package", DOMAIN)
+def test_domain_never_draws_or_renders(package: str) -> None:
+    bad = {str(f.relative_to(ROOT.parent)): sorted(_hits(imports_of(f), DRAWING))
+           for f in _files(package)}
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_ledger_knows_no_documents_nor_callers() -> None:
+    bad = {str(f.relative_to(ROOT.parent)): sorted(_hits(imports_of(f), LEDGER_FORBIDDEN))
+           for f in _files("ledger")}
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_scanner_sees_forbidden_imports() -> None:
+    """The checker itself: it would catch the imports it is meant to catch."""
+    src = ("import babel.numbers\nfrom textual.app import App\n"
+           "def f():\n    from ecp import api\n    from ..reports import render\n"
+           "    from ecp.sales.invoices import x\n    from . import chain\n")
+    names = imports_in(src, "ecp.ledger.probe")
+    assert _hits(names, DRAWING) == {"babel.numbers", "textual.app", "textual.app.App"}
+    assert _hits(names, LEDGER_FORBIDDEN) == {"ecp.api", "ecp.reports", "ecp.reports.render",
+                                              "ecp.sales.invoices", "ecp.sales.invoices.x"}
+    assert "ecp.ledger.chain" in names
