@@ -22,8 +22,8 @@ class ValidationError(InputError):
                          f"{len(problems)} erreurs, la première : {problems[0]}")
 
 
-class PeriodLockedError(InputError):
-    """Posting into a closed month."""
+class PeriodLockedError(ValidationError):
+    """Posting into a closed month (the problems list names it)."""
 
 
 class NotFoundError(InputError):

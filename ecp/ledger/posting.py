@@ -11,7 +11,7 @@ from collections import defaultdict
 from sqlalchemy import Connection, func, insert, select, text
 
 from ecp.db.models import Account, Dimension, Entry, Journal, Line, Period
-from ecp.errors import InputError, NotFoundError, ValidationError
+from ecp.errors import InputError, NotFoundError, PeriodLockedError, ValidationError
 from ecp.ledger.chain import GENESIS, digest
 from ecp.ledger.entry import (
     JournalEntry,
@@ -123,6 +123,8 @@ class Poster:
         if not checked:
             found = self.problems(e)
             if found:
+                if e.date.year * 100 + e.date.month in self.locked:
+                    raise PeriodLockedError(found)
                 raise ValidationError(found)
         eid = self.next_id
         year = e.date.year
