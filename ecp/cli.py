@@ -46,11 +46,16 @@ def _dc(cents: int, fmt: str) -> str:
 
 
 def _parse_line(text: str, n: int) -> LineSpec:
-    parts = text.rsplit(":", 2)
-    if len(parts) != 3 or not parts[0] or not parts[1]:
-        raise InputError(f"--line {n} : « {text} » attendu COMPTE:DIMENSION:MONTANT")
-    acc, dim, amount = parts
-    return LineSpec(acc.strip(), dim.strip().upper(), parse(amount, f"--line {n}, montant"))
+    """``COMPTE:DIMENSION:MONTANT[:TIERS[:ECHEANCE]]``."""
+    parts = text.split(":", 4)
+    if len(parts) < 3 or not parts[0].strip() or not parts[1].strip():
+        raise InputError(f"--line {n} : « {text} » attendu COMPTE:DIMENSION:MONTANT"
+                         "[:TIERS[:ECHEANCE]]")
+    acc, dim, amount = parts[:3]
+    third = parts[3].strip() if len(parts) > 3 and parts[3].strip() else None
+    due = parse_date(parts[4], f"--line {n}, échéance") if len(parts) > 4 else None
+    return LineSpec(acc.strip(), dim.strip().upper(), parse(amount, f"--line {n}, montant"),
+                    third, due)
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -175,8 +180,8 @@ def _render_trial_balance(tb: object, fmt: str) -> str:
 def cmd_ledger(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
     fmt = a.format
-    cols = ["compte", "date", "ecriture", "libelle", "reference", "dimension", "tiers", "debit",
-            "credit", "solde"]
+    cols = ["compte", "date", "ecriture", "libelle", "reference", "dimension", "tiers",
+            "echeance", "debit", "credit", "solde"]
     out: list[list[str | int | None]] = []
     with api.postings(books, date_from=a.date_from, date_to=a.date_to, dimension=a.dimension,
                       account=a.account, order="ledger") as rows:
@@ -192,8 +197,8 @@ def cmd_ledger(a: argparse.Namespace) -> int:
                 running = opening.get(r.account, 0)
             running += r.amount
             out.append([r.account, r.day, r.entry, r.label, r.reference, r.dimension,
-                        r.third_party, _dc(max(r.amount, 0), fmt), _dc(max(-r.amount, 0), fmt),
-                        _amt(running, fmt)])
+                        r.third_party, r.due, _dc(max(r.amount, 0), fmt),
+                        _dc(max(-r.amount, 0), fmt), _amt(running, fmt)])
     print(render(cols, out, fmt, right=["debit", "credit", "solde"]))
     return 0
 
@@ -342,7 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--label", required=True)
     s.add_argument("--ref")
     s.add_argument("--line", action="append", required=True,
-                   metavar="COMPTE:DIMENSION:MONTANT")
+                   metavar="COMPTE:DIMENSION:MONTANT[:TIERS[:ECHEANCE]]",
+                   help="montant signé en dirhams : positif au débit, négatif au crédit")
     s.set_defaults(func=cmd_entry_post)
     s = en.add_parser("reverse")
     s.add_argument("number")
