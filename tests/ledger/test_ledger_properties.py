@@ -1,0 +1,145 @@
+"""Hypothesis properties of the ledger (DESIGN.md §7): every valid entry posts and balances,
+the trial balance sums to zero in total and per dimension, reversal restores every balance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ecp import api
+from ecp.db.engine import make_engine
+from ecp.db.migrate import backup_sqlite
+from ecp.ledger import chart
+from ecp.ledger.entry import ECP_DIMENSION, LineSpec
+
+DIMENSIONS = (ECP_DIMENSION, "FZ", "KH", "YS")
+JOURNALS = tuple(chart.JOURNALS)
+ACCOUNTS = sorted(
+    {str(c) for c in chart.CLASSES} | {c for c, _, _ in chart.reference_accounts()}
+    | {c for c, _, _, _ in chart.EXTRA_ACCOUNTS} | {"342111"})
+
+SETTINGS = settings(max_examples=30, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+amounts = st.integers(min_value=-5_000_000_00, max_value=5_000_000_00).filter(bool)
+
+
+@st.composite
+def dimension_lines(draw: st.DrawFn, dimension: str) -> list[LineSpec]:
+    """Lines of one dimension that sum to zero: random amounts plus a balancing line."""
+    values = draw(st.lists(amounts, min_size=1, max_size=4))
+    if sum(values) != 0:
+        values.append(-sum(values))
+    return [LineSpec(draw(st.sampled_from(ACCOUNTS)), dimension, v) for v in values]
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> tuple[str, dt.date, str, list[LineSpec]]:
+    dims = draw(st.lists(st.sampled_from(DIMENSIONS), min_size=1, max_size=3, unique=True))
+    lines = list(itertools.chain.from_iterable(draw(dimension_lines(d)) for d in dims))
+    lines = draw(st.permutations(lines))
+    day = draw(st.dates(min_value=dt.date(2025, 11, 1), max_value=dt.date(2026, 3, 31)))
+    label = draw(st.text(min_size=1, max_size=30).filter(lambda s: s.strip() and "\x00" not in s))
+    return draw(st.sampled_from(JOURNALS)), day, label, list(lines)
+
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def fresh_books(template_db: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A factory of fresh books (module-scoped so hypothesis may call it per example)."""
+    opened: list[api.Books] = []
+    base = tmp_path_factory.mktemp("prop")
+
+    def make() -> api.Books:
+        path = base / f"p{next(_counter)}.sqlite3"
+        backup_sqlite(template_db, path)
+        url = f"sqlite:///{path}"
+        b = api.Books(make_engine(url), url)  # at head already: skip the migration check
+        opened.append(b)
+        return b
+
+    yield make
+    for b in opened:
+        b.engine.dispose()
+
+
+def _brute_force(path: Path) -> dict[tuple[str, str], int]:
+    """{(dimension or '*', account): net balance} straight from the posting lines."""
+    con = sqlite3.connect(str(path))
+    try:
+        out: dict[tuple[str, str], int] = defaultdict(int)
+        for dim, acc, amt in con.execute("SELECT dimension, account, amount FROM lines"):
+            out[(dim, acc)] += amt
+            out[("*", acc)] += amt
+        return {k: v for k, v in out.items() if v}
+    finally:
+        con.close()
+
+
+def _closing(books: api.Books) -> dict[tuple[str, str], int]:
+    """Net closing balance per (dimension or '*', account) from the trial balances."""
+    out = {}
+    for dim in (None, *DIMENSIONS):
+        for r in api.trial_balance(books, dimension=dim).rows:
+            net = r.closing_debit - r.closing_credit
+            if net:
+                out[(dim or "*", r.account)] = net
+    return out
+
+
+def _assert_balanced(books: api.Books) -> None:
+    for dim in (None, *DIMENSIONS):
+        tb = api.trial_balance(books, dimension=dim)
+        assert tb.total("closing_debit") == tb.total("closing_credit"), dim
+        assert tb.total("debit") == tb.total("credit"), dim
+        for r in tb.rows:  # a closing balance sits on one side only
+            assert r.closing_debit == 0 or r.closing_credit == 0
+
+
+@SETTINGS
+@given(batch=st.lists(entries(), min_size=1, max_size=5))
+def test_valid_entries_always_post_and_balance(fresh_books, batch) -> None:  # type: ignore[no-untyped-def]
+    books = fresh_books()
+    refs = []
+    for journal, day, label, lines in batch:
+        posted = api.post_entry(books, journal, day, label, lines)
+        refs.append(posted.ref)
+    assert len(set(refs)) == len(refs)
+    _assert_balanced(books)
+    assert books.path is not None
+    assert _closing(books) == _brute_force(books.path)
+    rep = api.verify(books)
+    assert rep.ok, rep.findings
+    assert rep.entries == len(batch)
+    assert rep.lines == sum(len(e[3]) for e in batch)
+
+
+@SETTINGS
+@given(before=st.lists(entries(), max_size=3), target=entries(), data=st.data())
+def test_reversal_restores_every_balance(fresh_books, before, target, data) -> None:  # type: ignore[no-untyped-def]
+    books = fresh_books()
+    for journal, day, label, lines in before:
+        api.post_entry(books, journal, day, label, lines)
+    snapshot = _closing(books)
+    journal, day, label, lines = target
+    posted = api.post_entry(books, journal, day, label, lines)
+    if any(ln.amount for ln in lines):
+        assert _closing(books) != snapshot or all(
+            sum(ln.amount for ln in lines if ln.account == a and ln.dimension == d) == 0
+            for a, d in {(ln.account, ln.dimension) for ln in lines})
+    on = data.draw(st.dates(min_value=day, max_value=dt.date(2026, 6, 30)), label="reverse on")
+    rev = api.reverse_entry(books, posted.ref, on)
+    assert rev.journal == posted.journal and rev.fiscal_year == on.year
+    assert _closing(books) == snapshot
+    _assert_balanced(books)
+    rep = api.verify(books)
+    assert rep.ok, rep.findings
