@@ -263,3 +263,44 @@ def backup(books: Books, dest: Path) -> Path:
         raise InputError(f"sauvegarde : {dest} existe déjà, choisir un autre nom")
     backup_sqlite(path, dest)
     return dest
+
+
+# --- exports ---------------------------------------------------------------------------------
+# Placed last so the section stays self-contained; exports imports nothing from api.
+from ecp.reports import exports  # noqa: E402
+
+
+def export(books: Books, what: str, out: Path, date_from: dt.date | None,
+           date_to: dt.date | None, dimension: str | None, excel: bool
+           ) -> exports.ExportResult:
+    """Auditor CSV (journal, ledger or trial-balance) and its manifest, from one snapshot."""
+    if what not in exports.KINDS:
+        raise InputError(f"export : « {what} » inconnu ({', '.join(exports.KINDS)} ou hledger)")
+    if date_from and date_to and date_from > date_to:
+        raise InputError(f"période : --from {date_from.isoformat()} est après "
+                         f"--to {date_to.isoformat()}")
+    exports.check_target(out, [books.path] if books.path else [])
+    with _read(books) as conn:
+        _check_dimension(conn, dimension)
+        head = ledger_periods.chain_head(conn)
+        if what == "trial-balance":
+            tb = queries.trial_balance(conn, date_from, date_to, dimension)
+            return exports.export_trial_balance(tb, out, excel, head)
+        openings: dict[str, int] | None = None
+        if what == "ledger":
+            openings = {}
+            if date_from:
+                tb = queries.trial_balance(conn, date_from, date_to, dimension)
+                openings = {r.account: r.opening_debit - r.opening_credit for r in tb.rows}
+        rows = queries.iter_postings(conn, date_from, date_to, dimension=dimension,
+                                     order="journal" if what == "journal" else "ledger")
+        return exports.export_postings(rows, out, what, excel, head, date_from, date_to,
+                                       dimension, openings)
+
+
+def export_hledger(books: Books, out: Path) -> exports.ExportResult:
+    """Every posted entry, in chain order, as an hledger / ledger-cli journal."""
+    exports.check_target(out, [books.path] if books.path else [])
+    with _read(books) as conn:
+        head = ledger_periods.chain_head(conn)
+        return exports.export_hledger(exports.iter_chain(conn), out, head)

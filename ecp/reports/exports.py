@@ -1,0 +1,355 @@
+"""Auditor exports: journal, general ledger and trial balance as CSV, the books as an hledger
+journal, and the manifest that ties each file to the chain head.
+
+Every writer streams: rows go from the query cursor to the file one at a time, so an export of
+millions of lines needs no more memory than one of ten. A file is written under a temporary
+name and renamed when complete: an export that fails leaves no half-written file behind.
+
+Formats are described for the auditor in ``docs/formats.md``; change both together.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import Connection, select
+
+from ecp import __version__
+from ecp.db.models import Entry, Line
+from ecp.errors import InputError
+from ecp.ledger.entry import day_iso, entry_ref
+from ecp.ledger.periods import ChainHead
+from ecp.ledger.queries import PostingRow, TrialBalance
+from ecp.money import fmt_excel, fmt_plain
+
+KINDS = ("journal", "ledger", "trial-balance")
+
+JOURNAL_COLUMNS = ("journal", "numero_ecriture", "date", "libelle", "reference", "compte",
+                   "intitule_compte", "dimension", "tiers", "debit", "credit", "empreinte")
+LEDGER_COLUMNS = (*JOURNAL_COLUMNS, "solde")
+TRIAL_BALANCE_COLUMNS = ("compte", "intitule", "ouverture_debit", "ouverture_credit",
+                         "mouvements_debit", "mouvements_credit", "cloture_debit",
+                         "cloture_credit")
+
+COMMODITY = "MAD"  # ISO 4217 code of the dirham, understood by hledger and ledger alike
+
+# A spreadsheet reads a cell starting with one of these as a formula (or, for tab and CR, may
+# drop the character and then read one). The apostrophe is listed too, so that neutralising is
+# reversible: remove one leading apostrophe from any text cell that starts with one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+_TITLES = {"journal": "journal", "ledger": "grand livre", "trial-balance": "balance générale",
+           "hledger": "journal hledger"}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int  # data rows written (entries for the hledger journal)
+    debit: int  # centimes
+    credit: int  # centimes
+    head: ChainHead
+    manifest: Path | None
+
+
+def neutralise(text: str) -> str:
+    """A text cell a spreadsheet will show as text, never evaluate (CSV formula injection)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+@dataclass(frozen=True)
+class _Variant:
+    delimiter: str
+    encoding: str
+    amount: Callable[[int], str]
+    description: str
+
+
+_PLAIN = _Variant(",", "utf-8", fmt_plain,
+                  "CSV RFC 4180 : séparateur virgule, point décimal, UTF-8 sans BOM, fin de "
+                  "ligne CRLF")
+_EXCEL = _Variant(";", "utf-8-sig", fmt_excel,
+                  "CSV pour Excel : séparateur point-virgule, virgule décimale, UTF-8 avec BOM, "
+                  "fin de ligne CRLF")
+
+
+def check_target(out: Path, protected: Sequence[Path] = ()) -> None:
+    """Refuse an output path that is a directory, lies in no directory, or is the books."""
+    if out.is_dir():
+        raise InputError(f"--out : {out} est un dossier, donner un nom de fichier")
+    if not out.parent.is_dir():
+        raise InputError(f"--out : le dossier {out.parent} n'existe pas")
+    targets = {out.resolve(), manifest_path(out).resolve()}
+    for p in protected:
+        for q in (p, p.with_name(p.name + "-wal"), p.with_name(p.name + "-shm")):
+            if q.resolve() in targets:
+                raise InputError(f"--out : {out} écraserait la base elle-même")
+
+
+def manifest_path(out: Path) -> Path:
+    return out.with_name(out.name + ".manifest.txt")
+
+
+@contextmanager
+def _atomic(out: Path, encoding: str, newline: str | None = "") -> Iterator[IO[str]]:
+    """A text file written under a temporary name next to ``out``, renamed when complete."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise InputError(f"--out : écriture impossible dans {out.parent} ({exc.strerror})") \
+            from None
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+def write_postings(rows: Iterable[PostingRow], out: Path, excel: bool = False,
+                   openings: Mapping[str, int] | None = None) -> tuple[int, int, int]:
+    """Write the journal (``openings`` None) or the general ledger (rows in account order,
+    with a running ``solde`` starting from each account's opening balance).
+
+    Returns (rows, total debit, total credit) in centimes.
+    """
+    v = _EXCEL if excel else _PLAIN
+    ledger = openings is not None
+    n = debit = credit = 0
+    account: str | None = None
+    running = 0
+    with _atomic(out, v.encoding) as f:
+        w = csv.writer(f, delimiter=v.delimiter, lineterminator="\r\n")
+        w.writerow(LEDGER_COLUMNS if ledger else JOURNAL_COLUMNS)
+        for r in rows:
+            a = r.amount
+            if a >= 0:
+                debit += a
+                d, c = v.amount(a), ""
+            else:
+                credit -= a
+                d, c = "", v.amount(-a)
+            cells = [neutralise(r.journal), neutralise(r.entry), neutralise(r.day),
+                     neutralise(r.label), neutralise(r.reference), neutralise(r.account),
+                     neutralise(r.account_name), neutralise(r.dimension),
+                     neutralise(r.third_party or ""), d, c, neutralise(r.hash)]
+            if openings is not None:
+                if r.account != account:
+                    account = r.account
+                    running = openings.get(account, 0)
+                running += a
+                cells.append(v.amount(running))
+            w.writerow(cells)
+            n += 1
+    return n, debit, credit
+
+
+def write_trial_balance(tb: TrialBalance, out: Path, excel: bool = False) -> tuple[int, int, int]:
+    """One row per account, every amount cell a number (``0.00`` when nothing).
+
+    Returns (rows, movements debit, movements credit) in centimes.
+    """
+    v = _EXCEL if excel else _PLAIN
+    with _atomic(out, v.encoding) as f:
+        w = csv.writer(f, delimiter=v.delimiter, lineterminator="\r\n")
+        w.writerow(TRIAL_BALANCE_COLUMNS)
+        for r in tb.rows:
+            w.writerow([neutralise(r.account), neutralise(r.name),
+                        v.amount(r.opening_debit), v.amount(r.opening_credit),
+                        v.amount(r.debit), v.amount(r.credit),
+                        v.amount(r.closing_debit), v.amount(r.closing_credit)])
+    return len(tb.rows), tb.total("debit"), tb.total("credit")
+
+
+# --- manifest --------------------------------------------------------------------------------
+
+def _period(date_from: dt.date | None, date_to: dt.date | None) -> str:
+    if date_from and date_to:
+        return f"du {date_from.isoformat()} au {date_to.isoformat()}"
+    if date_from:
+        return f"à partir du {date_from.isoformat()}"
+    if date_to:
+        return f"jusqu'au {date_to.isoformat()}"
+    return "toutes dates"
+
+
+def write_manifest(out: Path, kind: str, fmt: str, date_from: dt.date | None,
+                   date_to: dt.date | None, dimension: str | None, rows: int, debit: int,
+                   credit: int, head: ChainHead, rows_label: str = "Lignes") -> Path:
+    """``<out>.manifest.txt``: what the file holds, its SHA-256 and the chain head."""
+    digest = sha256_of(out)
+    created = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    fields = [
+        ("Export ECP", _TITLES.get(kind, kind)),
+        ("Type", kind),
+        ("Fichier", out.name),
+        ("Format", fmt),
+        ("Période", _period(date_from, date_to)),
+        ("Dimension", dimension or "toutes (ECP et membres)"),
+        ("Créé le", created),
+        ("Logiciel", f"ecp {__version__}"),
+        (rows_label, str(rows)),
+        ("Total débit", fmt_plain(debit)),
+        ("Total crédit", fmt_plain(credit)),
+        ("Tête de chaîne", str(head)),
+        ("SHA-256", digest),
+        ("Contrôle du fichier", f"sha256sum {out.name}  (doit redonner le SHA-256 ci-dessus)"),
+        ("Contrôle de la base", f"ecp verify --expect {head}"),
+    ]
+    path = manifest_path(out)
+    with _atomic(path, "utf-8", newline="\n") as f:
+        for k, val in fields:
+            f.write(f"{k}: {val}\n")
+    return path
+
+
+def export_postings(rows: Iterable[PostingRow], out: Path, kind: str, excel: bool,
+                    head: ChainHead, date_from: dt.date | None, date_to: dt.date | None,
+                    dimension: str | None,
+                    openings: Mapping[str, int] | None = None) -> ExportResult:
+    n, debit, credit = write_postings(rows, out, excel, openings)
+    fmt = (_EXCEL if excel else _PLAIN).description
+    man = write_manifest(out, kind, fmt, date_from, date_to, dimension, n, debit, credit, head)
+    return ExportResult(out, n, debit, credit, head, man)
+
+
+def export_trial_balance(tb: TrialBalance, out: Path, excel: bool,
+                         head: ChainHead) -> ExportResult:
+    n, debit, credit = write_trial_balance(tb, out, excel)
+    fmt = (_EXCEL if excel else _PLAIN).description
+    man = write_manifest(out, "trial-balance", fmt, tb.date_from, tb.date_to, tb.dimension,
+                         n, debit, credit, head)
+    return ExportResult(out, n, debit, credit, head, man)
+
+
+# --- hledger ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChainLine:
+    account: str
+    dimension: str
+    amount: int
+    third_party: str | None
+
+
+@dataclass(frozen=True)
+class ChainEntry:
+    """A posted entry with its lines, as the hash chain orders them."""
+
+    id: int
+    ref: str
+    day: str
+    label: str
+    reference: str
+    hash: str
+    lines: tuple[ChainLine, ...]
+
+
+def iter_chain(conn: Connection) -> Iterator[ChainEntry]:
+    """Every posted entry in chain order (entry id), one at a time.
+
+    Lines are read through their entry_id index, so SQLite sorts only within an entry: the
+    export streams from the first row, whatever the size of the books.
+    """
+    q = (select(Entry.id, Entry.journal, Entry.fiscal_year, Entry.number, Entry.day, Entry.label,
+                Entry.reference, Entry.hash, Line.account, Line.dimension, Line.amount,
+                Line.third_party)
+         .join(Line, Line.entry_id == Entry.id).order_by(Line.entry_id, Line.line_no))
+    cur: tuple[int, str, str, str, str, str] | None = None  # the entry's own fields
+    lines: list[ChainLine] = []
+    for r in conn.execution_options(yield_per=5000).execute(q):
+        if cur is None or r.id != cur[0]:
+            if cur is not None:
+                yield ChainEntry(*cur, tuple(lines))
+            cur = (r.id, entry_ref(r.journal, r.fiscal_year, r.number), day_iso(r.day),
+                   r.label, r.reference or "", r.hash)
+            lines = []
+        lines.append(ChainLine(r.account, r.dimension, int(r.amount), r.third_party))
+    if cur is not None:
+        yield ChainEntry(*cur, tuple(lines))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """No control character (newline, tab...), no run of spaces, no edge spaces."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def hledger_description(label: str) -> str:
+    """A label hledger and ledger read back whole: ``;`` would start a comment and ``|``
+    split payee from note, so they become ``,`` and ``/``."""
+    s = _one_line(label.replace(";", ",").replace("|", "/"))
+    return s or "(sans libellé)"
+
+
+def _hl_amount(cents: int) -> str:
+    return f"{fmt_plain(cents)} {COMMODITY}"
+
+
+def write_hledger(entries: Iterable[ChainEntry], out: Path,
+                  head: ChainHead) -> tuple[int, int, int]:
+    """The books as a plain-text journal hledger and ledger-cli both read.
+
+    Returns (entries, total debit, total credit) in centimes.
+    """
+    n = debit = credit = 0
+    created = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    with _atomic(out, "utf-8", newline="\n") as f:
+        f.write(f"; Tête de chaîne: {head}\n"
+                f"; Contrôle de la base: ecp verify --expect {head}\n"
+                f"; Export ECP: journal hledger, ecp {__version__}, créé le {created}\n"
+                f"; Toutes les écritures validées, dans l'ordre de la chaîne. Montants en "
+                f"dirhams ({COMMODITY}), débit positif, crédit négatif.\n"
+                "; Étiquettes : ref (référence), empreinte (SHA-256 de l'écriture), "
+                "dim (dimension), tiers.\n")
+        for e in entries:
+            f.write(f"\n{e.day} ({e.ref}) {hledger_description(e.label)}\n")
+            ref = _one_line(e.reference)
+            if ref:
+                f.write(f"    ; ref: {ref}\n")
+            f.write(f"    ; empreinte: {e.hash}\n")
+            for ln in e.lines:
+                if ln.amount >= 0:
+                    debit += ln.amount
+                else:
+                    credit -= ln.amount
+                f.write(f"    {_one_line(ln.account)}  {_hl_amount(ln.amount)}"
+                        f"  ; dim: {_one_line(ln.dimension)}\n")
+                tiers = _one_line(ln.third_party or "")
+                if tiers:
+                    f.write(f"    ; tiers: {tiers}\n")
+            n += 1
+    return n, debit, credit
+
+
+def export_hledger(entries: Iterable[ChainEntry], out: Path, head: ChainHead) -> ExportResult:
+    n, debit, credit = write_hledger(entries, out, head)
+    man = write_manifest(out, "hledger", f"journal hledger / ledger-cli, UTF-8, montants en "
+                         f"{COMMODITY} avec point décimal", None, None, None, n, debit, credit,
+                         head, rows_label="Écritures")
+    return ExportResult(out, n, debit, credit, head, man)
