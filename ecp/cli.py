@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,10 +24,25 @@ from ecp.reports.render import render
 FORMATS = ("table", "csv", "json")
 
 
+# argparse speaks English; what the user reads is French.
+_ARGPARSE_FR = [
+    (re.compile(r"the following arguments are required: (.*)"), r"obligatoire(s) : \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"argument(s) non reconnu(s) : \1"),
+    (re.compile(r"one of the arguments (.*) is required"), r"requis, l'un de : \1"),
+    (re.compile(r"invalid choice: (.*) \(choose from (.*)\)"), r"choix \1 invalide (parmi \2)"),
+    (re.compile(r"expected one argument"), "une valeur est attendue"),
+    (re.compile(r"invalid \w+ value: (.*)"), r"valeur \1 invalide"),
+    (re.compile(r"ambiguous option: (\S+) could match (.*)"), r"option \1 ambiguë (\2)"),
+    (re.compile(r"^argument ([^:]+): "), r"\1 : "),
+]
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that exits 2 with one French line instead of its usage dump."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        for pattern, fr in _ARGPARSE_FR:
+            message = pattern.sub(fr, message)
         self.exit(2, f"ecp : {message} (voir « {self.prog} --help »)\n")
 
 
