@@ -240,8 +240,24 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(session_db: Path,
     db = tmp_path / "b.sqlite3"
     shutil.copy(session_db, db)
     before = _rows(db)
+    bad_csv = tmp_path / "import.csv"
+    bad_csv.write_text(
+        "entry_ref,date,journal,label,account,dimension,debit,credit\n"
+        "I1,2026-02-03,OD,Bon,5141,ECP,10.00,\n"
+        "I1,2026-02-03,OD,Bon,1111,ECP,,10.00\n"
+        "I2,2026-02-30,OD,Mauvaise date,5141,ECP,10.00,\n"
+        "I2,2026-02-30,OD,Mauvaise date,1111,ECP,,10.00\n"
+        "I3,2026-02-04,OD,Compte inconnu,5149,ECP,10.00,\n"
+        "I3,2026-02-04,OD,Compte inconnu,1111,ECP,,10.00\n", encoding="utf-8")
     results = ecp_many([(("entry", "post", "--journal", "OD", "--label", "Essai", *args),
-                         {"db": db}) for args, _ in BAD_INPUT])
+                         {"db": db}) for args, _ in BAD_INPUT]
+                       + [(("import", "postings", str(bad_csv)), {"db": db})])
+    imported = results.pop()
+    assert imported.returncode == 2 and imported.stdout == ""
+    assert imported.stderr.splitlines() == [
+        "ecp : 2 erreurs, rien n'a été enregistré :",
+        "  ligne 4, date : « 2026-02-30 » n'est pas une date AAAA-MM-JJ qui existe",
+        "  écriture « I3 » : ligne 6 : compte « 5149 » inconnu du plan comptable"]
     for (_, names), r in zip(BAD_INPUT, results, strict=True):
         assert r.returncode == 2, r
         assert r.stdout == ""
