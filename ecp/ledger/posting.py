@@ -27,6 +27,14 @@ from ecp.money import fmt_fr
 from ecp.periods import month_label
 
 ALL = "*"
+
+
+def _has_control(s: str) -> bool:
+    """C0 control characters (and DEL) never belong in a text: the hash chain separates fields
+    with two of them, so a text holding one could be re-split without changing the hash."""
+    return not s.isprintable() and any(c < " " or c == "\x7f" for c in s)
+
+
 _UPSERT = text(
     "INSERT INTO balances (dimension, account, month, debit, credit) "
     "VALUES (:dimension, :account, :month, :debit, :credit) "
@@ -79,6 +87,9 @@ class Poster:
             out.append(f"journal « {e.journal} » inconnu (VT, AC, BQ, CA, OD, AN)")
         if not e.label.strip():
             out.append("libellé : obligatoire")
+        for what, value in (("libellé", e.label), ("référence", e.reference)):
+            if _has_control(value):
+                out.append(f"{what} : caractère de contrôle interdit")
         month = e.date.year * 100 + e.date.month
         if month in self.locked:
             out.append(f"date {e.date.isoformat()} : le mois {month_label(month)} est clôturé")
@@ -91,6 +102,8 @@ class Poster:
                 out.append(f"ligne {i} : compte « {ln.account} » inconnu du plan comptable")
             if ln.dimension not in self.dimensions:
                 out.append(f"ligne {i} : dimension « {ln.dimension} » inconnue (ECP ou un membre)")
+            if ln.third_party and _has_control(ln.third_party):
+                out.append(f"ligne {i} : tiers : caractère de contrôle interdit")
             if not isinstance(ln.amount, int) or isinstance(ln.amount, bool):
                 out.append(f"ligne {i} : montant non entier en centimes")
                 continue

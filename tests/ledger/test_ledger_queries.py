@@ -297,3 +297,21 @@ def test_postings_stream_in_journal_order(example: api.Books) -> None:
     assert len(got) == 9 and sum(a for _, _, a in got) == 0
     with api.postings(example, dimension="KH") as rows:
         assert {r.entry for r in rows} == {"AC-2026-000001"}
+
+
+def test_cli_ledger_running_balance_starts_from_opening(example: api.Books, capsys) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    from ecp import cli
+
+    assert cli.main(["--db", str(example.path), "report", "ledger", "--from", "2026-02-01",
+                     "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    got = [(r["compte"], r["ecriture"], r["debit"], r["credit"], r["solde"]) for r in rows]
+    assert got == [
+        ("342111", "BQ-2026-000002", "", "1200.00", "0.00"),
+        ("44111", "AC-2026-000001", "", "500.00", "-500.00"),
+        ("5141", "BQ-2026-000002", "1200.00", "", "11200.00"),
+        ("6111", "AC-2026-000001", "500.00", "", "500.00"),
+    ]

@@ -244,3 +244,16 @@ def test_forged_chain_without_any_recorded_head_needs_expect(three: api.Books) -
     assert [f for f in api.verify(three).findings if "trigger" not in f] == []
     rep = api.verify(three, expect=head)
     assert any("tête de chaîne attendue" in f for f in rep.findings)
+
+
+def test_text_moved_between_label_and_reference_is_caught(books: api.Books, L) -> None:  # type: ignore[no-untyped-def]
+    """The canonical form joins fields with control characters: a text holding one of them
+    could be split differently (label "A<US>B", reference "C" → label "A", reference "B<US>C")
+    with the same hash. Such text is refused at posting, so no forgery can start from it."""
+    from ecp.errors import ValidationError
+
+    for label, ref in (("Vente\x1fFA-1", "X"), ("Vente", "FA\x1e1"), ("Vente\x1b", "")):
+        with pytest.raises(ValidationError, match="caractère de contrôle"):
+            api.post_entry(books, "VT", D(2026, 1, 5), label,
+                           L(("342111", "FZ", 100), ("7111", "FZ", -100)), reference=ref)
+    assert api.chain_head(books).count == 0
