@@ -30,9 +30,11 @@ ALL = "*"
 
 
 def _has_control(s: str) -> bool:
-    """C0 control characters (and DEL) never belong in a text: the hash chain separates fields
-    with two of them, so a text holding one could be re-split without changing the hash."""
-    return not s.isprintable() and any(c < " " or c == "\x7f" for c in s)
+    """C0 control characters other than tab and line breaks (and DEL) never belong in a text:
+    the hash chain separates fields with two of them, so a text holding one could be re-split
+    between fields without changing the hash."""
+    return not s.isprintable() and any(
+        (c < " " and c not in "\t\n\r") or c == "\x7f" for c in s)
 
 
 _UPSERT = text(

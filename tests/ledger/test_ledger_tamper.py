@@ -257,3 +257,7 @@ def test_text_moved_between_label_and_reference_is_caught(books: api.Books, L) -
             api.post_entry(books, "VT", D(2026, 1, 5), label,
                            L(("342111", "FZ", 100), ("7111", "FZ", -100)), reference=ref)
     assert api.chain_head(books).count == 0
+    # Tabs and line breaks are text, not separators: accepted.
+    p = api.post_entry(books, "VT", D(2026, 1, 5), "Vente\n2e ligne\tcol",
+                       L(("342111", "FZ", 100), ("7111", "FZ", -100)))
+    assert p.ref == "VT-2026-000001" and api.verify(books).ok
