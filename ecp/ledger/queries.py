@@ -98,7 +98,7 @@ def trial_balance(conn: Connection, date_from: dt.date | None = None,
     ``date_from``; closing is opening plus the period's movements.
     """
     start = date_from or FAR_PAST
-    end = (date_to + dt.timedelta(days=1)) if date_to else FAR_FUTURE
+    end = (date_to + dt.timedelta(days=1)) if date_to and date_to < FAR_FUTURE else FAR_FUTURE
     before = _movements(conn, FAR_PAST, start, dimension) if date_from else {}
     during = _movements(conn, start, end, dimension)
     names = dict(conn.execute(select(Account.code, Account.name)).all())

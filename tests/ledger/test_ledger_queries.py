@@ -315,3 +315,9 @@ def test_cli_ledger_running_balance_starts_from_opening(example: api.Books, caps
         ("5141", "BQ-2026-000002", "1200.00", "", "11200.00"),
         ("6111", "AC-2026-000001", "500.00", "", "500.00"),
     ]
+
+
+def test_trial_balance_to_the_last_representable_day(example: api.Books) -> None:
+    everything = api.trial_balance(example)
+    assert api.trial_balance(example, D(1900, 1, 1), D(9999, 12, 31)).rows == everything.rows
+    assert api.trial_balance(example, date_to=D(9999, 12, 31)).rows == everything.rows

@@ -261,3 +261,14 @@ def test_text_moved_between_label_and_reference_is_caught(books: api.Books, L) -
     p = api.post_entry(books, "VT", D(2026, 1, 5), "Vente\n2e ligne\tcol",
                        L(("342111", "FZ", 100), ("7111", "FZ", -100)))
     assert p.ref == "VT-2026-000001" and api.verify(books).ok
+
+
+def test_expect_the_empty_head_is_always_found(books: api.Books, sale_of, capsys) -> None:  # type: ignore[no-untyped-def]
+    """``0:000…0`` is what verify prints for empty books; it is a prefix of every chain."""
+    empty = api.chain_head(books)
+    assert empty == ChainHead(0, GENESIS)
+    code, out = _verify_cli(books, capsys, "--expect", str(empty))
+    assert code == 0, out
+    sale_of(books, D(2026, 1, 5), 100)
+    assert api.verify(books, expect=empty).ok
+    assert not api.verify(books, expect=ChainHead(0, "1" * 64)).ok
