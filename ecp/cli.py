@@ -431,7 +431,17 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _utf8_output() -> None:
+    """Output goes out in UTF-8 wherever it goes. A Windows pipe or file defaults to the ANSI
+    code page, which cannot write an Arabic name (nor « DH » in every code page)."""
+    for stream in (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if enc not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_output()
     parser = build_parser()
     a = parser.parse_args(argv)
     try:
