@@ -35,14 +35,15 @@ class Report:
 
 def _triggers(conn: Connection, rep: Report) -> None:
     if conn.dialect.name == "postgresql":
-        have = set(conn.scalars(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
-                                          "AND tgenabled <> 'D'")))
+        have = set(conn.scalars(text(
+            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")))
         want = PG_TRIGGERS
     else:
         have = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
         want = SQLITE_TRIGGERS
     for t in sorted(want - have):
-        rep.findings.append(f"trigger de protection {t} absent ou désactivé : la base a été modifiée hors ECP")
+        rep.findings.append(
+            f"trigger de protection {t} absent ou désactivé : la base a été modifiée hors ECP")
 
 
 def _chain(conn: Connection, rep: Report) -> dict[int, str]:
