@@ -6,13 +6,16 @@ anywhere leaves no number used, no line written and no balance moved.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, text
 
 from ecp.db.models import Account, Dimension, Entry, Journal, Line, Period
 from ecp.errors import InputError, NotFoundError, PeriodLockedError, ValidationError
-from ecp.ledger.chain import GENESIS, digest
+from ecp.ledger.chain import GENESIS
 from ecp.ledger.entry import (
     JournalEntry,
     LineSpec,
@@ -44,6 +47,31 @@ _UPSERT = text(
     "debit = balances.debit + excluded.debit, credit = balances.credit + excluded.credit"
 )
 
+# Buffered rows are plain tuples in table column order (no per-row dict: the bulk import
+# makes millions of them). On SQLite they go to the driver as they are.
+ENTRY_COLS = ("id", "journal", "fiscal_year", "number", "day", "label", "reference",
+              "posted_by", "posted_at", "reverses", "prev_hash", "hash")
+LINE_COLS = ("id", "entry_id", "line_no", "day", "account", "dimension", "amount",
+             "third_party", "due_day")
+BALANCE_COLS = ("dimension", "account", "month", "debit", "credit")
+_ON_CONFLICT = (" ON CONFLICT (dimension, account, month) DO UPDATE SET "
+                "debit = balances.debit + excluded.debit, "
+                "credit = balances.credit + excluded.credit")
+
+
+def _values_sql(table: str, cols: Sequence[str]) -> str:
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+
+_SQL_ENTRIES = _values_sql("entries", ENTRY_COLS)
+_SQL_LINES = _values_sql("lines", LINE_COLS)
+_SQL_BALANCES = _values_sql("balances", BALANCE_COLS) + _ON_CONFLICT
+_US, _RS = "\x1f", "\x1e"  # as in ecp.ledger.chain.canonical
+# Deltas kept in memory before they are added to the balances table (bounded by dimensions ×
+# accounts × months, not by the number of postings).
+MAX_DELTA_KEYS = 50_000
+Rows = list[tuple[Any, ...]]
+
 
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -74,9 +102,10 @@ class Poster:
         self.prev_hash = last.hash if last else GENESIS
         self.next_line_id = (conn.scalar(select(func.max(Line.id))) or 0) + 1
         self.counters: dict[tuple[str, int], int] = {}
-        self.entries: list[dict[str, object]] = []
-        self.lines: list[dict[str, object]] = []
-        self.deltas: dict[tuple[str, str, int], list[int]] = defaultdict(lambda: [0, 0])
+        self._entries: list[tuple[Any, ...]] = []
+        self._lines: list[tuple[Any, ...]] = []
+        self._debits: dict[tuple[str, str, int], int] = {}
+        self._credits: dict[tuple[str, str, int], int] = {}
         self.posted_at = now_iso()
 
     def problems(self, e: JournalEntry, first_line: int = 1) -> list[str]:
@@ -141,52 +170,114 @@ class Poster:
                 if e.date.year * 100 + e.date.month in self.locked:
                     raise PeriodLockedError(found)
                 raise ValidationError(found)
-        eid = self.next_id
+        lines = [(ln.account, ln.dimension, ln.amount, ln.third_party,
+                  day_int(ln.due_date) if ln.due_date else None) for ln in e.lines]
         year = e.date.year
-        number = self._next_number(e.journal, year)
-        day = day_int(e.date)
+        number = self.append(e.journal, year, day_int(e.date), e.label, e.reference,
+                             e.reverses, lines)
+        return PostedEntry(self.next_id - 1, e.journal, year, number, self.prev_hash)
+
+    def append(self, journal: str, year: int, day: int, label: str, reference: str,
+               reverses: int | None,
+               lines: Sequence[tuple[str, str, int, str | None, int | None]]) -> int:
+        """Append an entry already validated (``problems`` found nothing); return its number.
+
+        ``lines`` are (account, dimension, amount, third party, due day) tuples. This is the
+        hot path of the bulk import: tuples in, tuples buffered, the canonical string of
+        ``ecp.ledger.chain`` built inline (``verify`` recomputes it with ``chain.digest``).
+        """
+        eid = self.next_id
+        number = self._next_number(journal, year)
         month = day // 100
-        fields = (eid, e.journal, year, number, day, e.label, e.reference, self.user,
-                  self.posted_at, e.reverses)
-        lfields = []
-        for n, ln in enumerate(e.lines, 1):
-            due = day_int(ln.due_date) if ln.due_date else None
-            lfields.append((n, ln.account, ln.dimension, ln.amount, ln.third_party, due))
-            self.lines.append({
-                "id": self.next_line_id, "entry_id": eid, "line_no": n, "day": day,
-                "account": ln.account, "dimension": ln.dimension, "amount": ln.amount,
-                "third_party": ln.third_party, "due_day": due,
-            })
-            self.next_line_id += 1
-            side = 0 if ln.amount > 0 else 1
-            self.deltas[(ln.dimension, ln.account, month)][side] += abs(ln.amount)
-            self.deltas[(ALL, ln.account, month)][side] += abs(ln.amount)
-        h = digest(self.prev_hash, fields, lfields)
-        self.entries.append({
-            "id": eid, "journal": e.journal, "fiscal_year": year, "number": number, "day": day,
-            "label": e.label, "reference": e.reference, "posted_by": self.user,
-            "posted_at": self.posted_at, "reverses": e.reverses, "prev_hash": self.prev_hash,
-            "hash": h,
-        })
+        lid = self.next_line_id
+        buf = self._lines
+        debits, credits = self._debits, self._credits
+        parts = [f"{eid}{_US}{journal}{_US}{year}{_US}{number}{_US}{day}{_US}{label}{_US}"
+                 f"{reference}{_US}{self.user}{_US}{self.posted_at}{_US}"
+                 f"{'' if reverses is None else reverses}"]
+        n = 0
+        for account, dim, amount, tp, due in lines:
+            n += 1
+            buf.append((lid, eid, n, day, account, dim, amount, tp, due))
+            lid += 1
+            parts.append(f"{n}{_US}{account}{_US}{dim}{_US}{amount}{_US}{tp or ''}{_US}"
+                         f"{'' if due is None else due}")
+            k = (dim, account, month)
+            if amount > 0:
+                debits[k] = debits.get(k, 0) + amount
+            else:
+                credits[k] = credits.get(k, 0) - amount
+        if n == 0:
+            parts.append("")  # canonical(): head + RS + (empty body)
+        prev = self.prev_hash
+        parts.append(prev)
+        h = hashlib.sha256(_RS.join(parts).encode()).hexdigest()
+        self._entries.append((eid, journal, year, number, day, label, reference, self.user,
+                              self.posted_at, reverses, prev, h))
         self.prev_hash = h
-        self.next_id += 1
-        if len(self.lines) >= self.batch_lines:
-            self.flush()
-        return PostedEntry(eid, e.journal, year, number, h)
+        self.next_id = eid + 1
+        self.next_line_id = lid
+        if len(buf) >= self.batch_lines:
+            self._flush_rows(final=False)
+        return number
 
     def flush(self) -> None:
-        if self.entries:
-            self.conn.execute(insert(Entry), self.entries)
-            self.entries = []
-        if self.lines:
-            self.conn.execute(insert(Line), self.lines)
-            self.lines = []
-        if self.deltas:
-            self.conn.execute(_UPSERT, [
-                {"dimension": d, "account": a, "month": m, "debit": v[0], "credit": v[1]}
-                for (d, a, m), v in self.deltas.items()
-            ])
-            self.deltas.clear()
+        """Write every buffered row and balance movement into the transaction."""
+        self._flush_rows(final=True)
+
+    def _take_balances(self) -> Rows:
+        debits, credits = self._debits, self._credits
+        self._debits, self._credits = {}, {}
+        per_key: dict[tuple[str, str, int], list[int]] = {}
+        for k, v in debits.items():
+            per_key[k] = [v, 0]
+        for k, v in credits.items():
+            cur = per_key.get(k)
+            if cur is None:
+                per_key[k] = [0, v]
+            else:
+                cur[1] = v
+        totals: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+        out: Rows = []
+        for (dim, account, month), (d, c) in per_key.items():
+            out.append((dim, account, month, d, c))
+            t = totals[(account, month)]
+            t[0] += d
+            t[1] += c
+        out.extend((ALL, account, month, d, c) for (account, month), (d, c) in totals.items())
+        return out
+
+    def _flush_rows(self, final: bool) -> None:
+        entries, lines = self._entries, self._lines
+        self._entries, self._lines = [], []
+        balances: Rows = []
+        if final or len(self._debits) + len(self._credits) > MAX_DELTA_KEYS:
+            balances = self._take_balances()
+        self._write_rows(entries, lines, balances)
+
+    def _write_rows(self, entries: Rows, lines: Rows, balances: Rows) -> None:
+        """Insert buffered rows into the transaction: tuples straight to the driver on SQLite
+        (still through SQLAlchemy, so its events see every statement), dicts elsewhere."""
+        conn = self.conn
+        sqlite = conn.dialect.name == "sqlite"
+        if entries:
+            if sqlite:
+                conn.exec_driver_sql(_SQL_ENTRIES, entries)
+            else:
+                conn.execute(insert(Entry), [dict(zip(ENTRY_COLS, r, strict=True))
+                                             for r in entries])
+        if lines:
+            if sqlite:
+                conn.exec_driver_sql(_SQL_LINES, lines)
+            else:
+                conn.execute(insert(Line), [dict(zip(LINE_COLS, r, strict=True))
+                                            for r in lines])
+        if balances:
+            if sqlite:
+                conn.exec_driver_sql(_SQL_BALANCES, balances)
+            else:
+                conn.execute(_UPSERT, [dict(zip(BALANCE_COLS, r, strict=True))
+                                       for r in balances])
 
 
 def post(conn: Connection, entry: JournalEntry, user: str) -> PostedEntry:
