@@ -59,28 +59,34 @@ def _movements(conn: Connection, start: dt.date, end: dt.date,
     if start >= end:
         return out
     # Whole months inside [start, end) come from the balances; the ragged edges from the lines.
+    # An open end (FAR_FUTURE) has no ragged edge: every month up to the last comes whole.
+    open_end = end >= FAR_FUTURE
     fm_start = start if start.day == 1 else _first_of_next_month(start)
-    fm_end = dt.date(end.year, end.month, 1)
+    fm_end = end if open_end else dt.date(end.year, end.month, 1)
     dim = dimension or ALL
     partial: list[tuple[dt.date, dt.date]] = []
     if fm_start < fm_end:
         q = (select(Balance.account, func.sum(Balance.debit), func.sum(Balance.credit))
-             .where(Balance.dimension == dim, Balance.month >= _month(fm_start),
-                    Balance.month < _month(fm_end))
+             .where(Balance.dimension == dim, Balance.month >= _month(fm_start))
              .group_by(Balance.account))
+        if not open_end:
+            q = q.where(Balance.month < _month(fm_end))
         for acc, d, c in conn.execute(q):
             out[acc] = [int(d), int(c)]
         if start < fm_start:
             partial.append((start, fm_start))
-        if fm_end < end:
+        if fm_end < end and not open_end:
             partial.append((fm_end, end))
     else:
         partial.append((start, end))
     for a, b in partial:
+        # ``account IN (chart)`` lets the (account, day) index seek each account's days
+        # instead of scanning every line: the cost is one edge month, not the whole ledger.
         q = (select(Line.account,
                     func.sum(case((Line.amount > 0, Line.amount), else_=0)),
                     func.sum(case((Line.amount < 0, -Line.amount), else_=0)))
-             .where(Line.day >= day_int(a), Line.day < day_int(b)).group_by(Line.account))
+             .where(Line.account.in_(select(Account.code)),
+                    Line.day >= day_int(a), Line.day < day_int(b)).group_by(Line.account))
         if dimension:
             q = q.where(Line.dimension == dimension)
         for acc, d, c in conn.execute(q):
@@ -149,9 +155,10 @@ def balance_before(conn: Connection, account: str, dimension: str | None, day: i
     b = conn.execute(select(func.coalesce(func.sum(Balance.debit - Balance.credit), 0)).where(
         Balance.dimension == (dimension or ALL), Balance.account == account,
         Balance.month < month)).scalar_one()
+    # (day, id) < (day, line_id), spelt so that the index range stops at ``day``.
     q = select(func.coalesce(func.sum(Line.amount), 0)).where(
-        Line.account == account, Line.day >= month * 100,
-        or_(Line.day < day, and_(Line.day == day, Line.id < line_id)))
+        Line.account == account, Line.day >= month * 100, Line.day <= day,
+        or_(Line.day < day, Line.id < line_id))
     if dimension:
         q = q.where(Line.dimension == dimension)
     return int(b) + int(conn.execute(q).scalar_one())
@@ -173,10 +180,13 @@ def ledger_page(conn: Connection, account: str, dimension: str | None = None,
     if dimension:
         q = q.where(Line.dimension == dimension)
     backwards = last or before is not None
+    # Keyset bounds, with the plain day bound repeated so the index seeks straight to it.
     if after is not None:
-        q = q.where(or_(Line.day > after[0], and_(Line.day == after[0], Line.id > after[1])))
+        q = q.where(Line.day >= after[0],
+                    or_(Line.day > after[0], and_(Line.day == after[0], Line.id > after[1])))
     if before is not None:
-        q = q.where(or_(Line.day < before[0], and_(Line.day == before[0], Line.id < before[1])))
+        q = q.where(Line.day <= before[0],
+                    or_(Line.day < before[0], and_(Line.day == before[0], Line.id < before[1])))
     q = q.order_by(Line.day.desc(), Line.id.desc()) if backwards else q.order_by(Line.day, Line.id)
     got = list(conn.execute(q.limit(limit + 1)))
     more = len(got) > limit
