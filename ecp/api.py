@@ -7,6 +7,7 @@ functions return view-models, never ORM rows.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,9 +18,9 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from ecp.config import current_user, resolve_db_url
 from ecp.db.engine import make_engine, reading, sqlite_path, unit_of_work
 from ecp.db.migrate import backup_sqlite, current_revision, head_revision, upgrade
-from ecp.db.models import Dimension
+from ecp.db.models import Dimension, Setting
 from ecp.errors import EcpError, InputError, NotFoundError
-from ecp.ledger import chart, integrity, queries
+from ecp.ledger import browse, chart, integrity, queries
 from ecp.ledger import periods as ledger_periods
 from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec, PostedEntry, day_int
 from ecp.ledger.importer import ImportResult, import_postings
@@ -249,9 +250,79 @@ def postings(books: Books, **kw: object) -> Iterator[Iterator[queries.PostingRow
         yield queries.iter_postings(conn, **kw)  # type: ignore[arg-type]
 
 
-def verify(books: Books, expect: ChainHead | None = None) -> integrity.Report:
+def verify(books: Books, expect: ChainHead | None = None,
+           record: bool = True) -> integrity.Report:
+    """Check the books; the outcome is recorded (``verify.last``) for the dashboard and the
+    month close."""
     with _read(books) as conn:
-        return integrity.verify(conn, expect)
+        rep = integrity.verify(conn, expect)
+    if record:
+        outcome = {"at": dt.datetime.now().isoformat(timespec="seconds"), "ok": rep.ok,
+                   "findings": len(rep.findings), "head": str(rep.head),
+                   "first": rep.findings[0] if rep.findings else ""}
+        set_setting(books, "verify.last", json.dumps(outcome, ensure_ascii=False))
+    return rep
+
+
+@dataclass(frozen=True)
+class VerifyOutcome:
+    at: str
+    ok: bool
+    findings: int
+    head: str
+    first: str
+
+
+def last_verify(books: Books) -> VerifyOutcome | None:
+    raw = get_setting(books, "verify.last")
+    if not raw:
+        return None
+    d = json.loads(raw)
+    return VerifyOutcome(d["at"], bool(d["ok"]), int(d["findings"]), d["head"],
+                         d.get("first", ""))
+
+
+def get_setting(books: Books, key: str) -> str | None:
+    with _read(books) as conn:
+        return conn.scalar(select(Setting.value).where(Setting.key == key))
+
+
+def set_setting(books: Books, key: str, value: str) -> None:
+    with _write(books) as conn:
+        if conn.scalar(select(Setting.key).where(Setting.key == key)) is None:
+            conn.execute(insert(Setting), [{"key": key, "value": value}])
+        else:
+            conn.execute(update(Setting).where(Setting.key == key).values(value=value))
+
+
+# --- browsing (the bookkeeper's screens) -----------------------------------------------------
+
+def entries_page(books: Books, flt: browse.EntryFilter, **kw: object) -> list[browse.EntryRow]:
+    with _read(books) as conn:
+        return browse.entries_page(conn, flt, **kw)  # type: ignore[arg-type]
+
+
+def entry_detail(books: Books, entry_id: int) -> browse.EntryDetail:
+    with _read(books) as conn:
+        d = browse.entry_detail(conn, entry_id)
+    if d is None:
+        raise NotFoundError(f"écriture n° {entry_id} introuvable")
+    return d
+
+
+def dashboard(books: Books, today: dt.date | None = None) -> browse.Dashboard:
+    with _read(books) as conn:
+        return browse.dashboard(conn, today or dt.date.today())
+
+
+def search_accounts(books: Books, text: str, limit: int = 30) -> list[tuple[str, str]]:
+    with _read(books) as conn:
+        return browse.search_accounts(conn, text, limit)
+
+
+def month_is_closed(books: Books, month: int) -> bool:
+    with _read(books) as conn:
+        return ledger_periods.is_closed(conn, month)
 
 
 def backup(books: Books, dest: Path) -> Path:

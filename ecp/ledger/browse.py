@@ -1,0 +1,206 @@
+"""What the bookkeeper's screens browse: entries by keyset pages, one entry in full, and the
+dashboard's figures. Everything is an indexed query returning frozen view-models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
+
+from ecp.db.models import Account, Balance, Dimension, Entry, Line
+from ecp.ledger.entry import day_iso, entry_ref
+from ecp.ledger.posting import ALL
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    id: int
+    day: int
+    ref: str
+    date: str
+    journal: str
+    label: str
+    reference: str
+    amount: int  # total debit
+    dimensions: str
+    reverses: str | None
+    reversed_by: str | None
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    journal: str | None = None
+    month: int | None = None  # YYYYMM
+    dimension: str | None = None
+    text: str | None = None
+
+
+def _ref_of(conn: Connection, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {r.id: entry_ref(r.journal, r.fiscal_year, r.number) for r in conn.execute(
+        select(Entry.id, Entry.journal, Entry.fiscal_year, Entry.number)
+        .where(Entry.id.in_(ids)))}
+
+
+def entries_page(conn: Connection, flt: EntryFilter, before: tuple[int, int] | None = None,
+                 after: tuple[int, int] | None = None, limit: int = 100) -> list[EntryRow]:
+    """Newest first. ``before`` = (day, id) of the last row shown: the next (older) page;
+    ``after`` = (day, id) of the first row shown: the previous (newer) page."""
+    q = select(Entry.id, Entry.day, Entry.journal, Entry.fiscal_year, Entry.number,
+               Entry.label, Entry.reference, Entry.reverses)
+    if flt.journal:
+        q = q.where(Entry.journal == flt.journal)
+    if flt.month:
+        q = q.where(Entry.day >= flt.month * 100, Entry.day < flt.month * 100 + 100)
+    if flt.dimension:
+        q = q.where(exists().where(Line.entry_id == Entry.id, Line.dimension == flt.dimension))
+    if flt.text:
+        t = flt.text.strip()
+        like = f"%{t}%"
+        conds: list[ColumnElement[bool]] = [Entry.label.ilike(like),
+                                            Entry.reference.ilike(like)]
+        parts = t.upper().split("-")
+        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+            conds.append(and_(Entry.journal == parts[0], Entry.fiscal_year == int(parts[1]),
+                              Entry.number == int(parts[2])))
+        q = q.where(or_(*conds))
+    if before is not None:
+        q = q.where(or_(Entry.day < before[0], and_(Entry.day == before[0],
+                                                    Entry.id < before[1])))
+        q = q.order_by(Entry.day.desc(), Entry.id.desc())
+    elif after is not None:
+        q = q.where(or_(Entry.day > after[0], and_(Entry.day == after[0], Entry.id > after[1])))
+        q = q.order_by(Entry.day, Entry.id)
+    else:
+        q = q.order_by(Entry.day.desc(), Entry.id.desc())
+    rows = list(conn.execute(q.limit(limit)))
+    if after is not None:
+        rows.reverse()
+    ids = {r.id for r in rows}
+    totals: dict[int, int] = {}
+    dims: dict[int, set[str]] = {}
+    if ids:
+        for eid, amount, dim in conn.execute(
+                select(Line.entry_id, Line.amount, Line.dimension).where(Line.entry_id.in_(ids))):
+            if amount > 0:
+                totals[eid] = totals.get(eid, 0) + amount
+            dims.setdefault(eid, set()).add(dim)
+    reversed_by = {r.reverses: r.id for r in conn.execute(
+        select(Entry.reverses, Entry.id).where(Entry.reverses.in_(ids)))} if ids else {}
+    refs = _ref_of(conn, {r.reverses for r in rows if r.reverses} | set(reversed_by.values()))
+    return [EntryRow(r.id, r.day, entry_ref(r.journal, r.fiscal_year, r.number), day_iso(r.day),
+                     r.journal, r.label, r.reference, totals.get(r.id, 0),
+                     " ".join(sorted(dims.get(r.id, ()))),
+                     refs.get(r.reverses) if r.reverses else None,
+                     refs.get(reversed_by[r.id]) if r.id in reversed_by else None)
+            for r in rows]
+
+
+@dataclass(frozen=True)
+class EntryLineView:
+    line_no: int
+    account: str
+    account_name: str
+    dimension: str
+    third_party: str | None
+    due: str | None
+    amount: int
+
+
+@dataclass(frozen=True)
+class EntryDetail:
+    id: int
+    ref: str
+    date: str
+    journal: str
+    label: str
+    reference: str
+    posted_by: str
+    posted_at: str
+    hash: str
+    reverses: str | None
+    reversed_by: str | None
+    lines: tuple[EntryLineView, ...]
+
+
+def entry_detail(conn: Connection, entry_id: int) -> EntryDetail | None:
+    e = conn.execute(select(Entry.__table__).where(Entry.id == entry_id)).first()
+    if e is None:
+        return None
+    rev_by = conn.scalar(select(Entry.id).where(Entry.reverses == entry_id))
+    refs = _ref_of(conn, {x for x in (e.reverses, rev_by) if x})
+    lines = tuple(
+        EntryLineView(r.line_no, r.account, r.name, r.dimension, r.third_party,
+                      day_iso(r.due_day) if r.due_day else None, r.amount)
+        for r in conn.execute(
+            select(Line.line_no, Line.account, Account.name, Line.dimension, Line.third_party,
+                   Line.due_day, Line.amount).join(Account, Account.code == Line.account)
+            .where(Line.entry_id == entry_id).order_by(Line.line_no)))
+    return EntryDetail(e.id, entry_ref(e.journal, e.fiscal_year, e.number), day_iso(e.day),
+                       e.journal, e.label, e.reference, e.posted_by, e.posted_at, e.hash,
+                       refs.get(e.reverses) if e.reverses else None,
+                       refs.get(rev_by) if rev_by else None, lines)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    ecp_name: str
+    cash_by_dimension: tuple[tuple[str, str, int], ...]  # code, name, balance
+    cash_total: int
+    receivables: int
+    payables: int
+    vat_collected: int  # 4455, due to the State (credit balance, shown positive)
+    vat_pending: int  # 44551, collected on invoices not yet paid
+    vat_deductible: int  # 34552 + 34554 (debit balance)
+    entries_this_month: int
+    entries_total: int
+    month: str
+
+
+def _prefix_balance(conn: Connection, prefixes: tuple[str, ...]) -> int:
+    q = select(func.coalesce(func.sum(Balance.debit - Balance.credit), 0)).where(
+        Balance.dimension == ALL, or_(*[Balance.account.like(p + "%") for p in prefixes]))
+    return int(conn.execute(q).scalar_one())
+
+
+def _accounts_balance(conn: Connection, codes: tuple[str, ...]) -> int:
+    q = select(func.coalesce(func.sum(Balance.debit - Balance.credit), 0)).where(
+        Balance.dimension == ALL, Balance.account.in_(codes))
+    return int(conn.execute(q).scalar_one())
+
+
+def dashboard(conn: Connection, today: dt.date) -> Dashboard:
+    names = dict(conn.execute(select(Dimension.code, Dimension.name)).all())
+    cash = [(d, names.get(d, d), int(v)) for d, v in conn.execute(
+        select(Balance.dimension, func.sum(Balance.debit - Balance.credit))
+        .where(Balance.dimension != ALL, Balance.account.like("51%"))
+        .group_by(Balance.dimension).order_by(Balance.dimension))]
+    month = today.year * 100 + today.month
+    this_month = conn.scalar(select(func.count()).select_from(Entry).where(
+        Entry.day >= month * 100, Entry.day < month * 100 + 100)) or 0
+    total = conn.scalar(select(func.max(Entry.id))) or 0
+    return Dashboard(
+        ecp_name=names.get("ECP", "ECP"),
+        cash_by_dimension=tuple(cash),
+        cash_total=sum(v for _, _, v in cash),
+        receivables=_prefix_balance(conn, ("342",)),
+        payables=-_prefix_balance(conn, ("441",)),
+        vat_collected=-_accounts_balance(conn, ("4455",)),
+        vat_pending=-_accounts_balance(conn, ("44551",)),
+        vat_deductible=_accounts_balance(conn, ("34552", "34554")),
+        entries_this_month=int(this_month),
+        entries_total=int(total),
+        month=f"{today.year:04d}-{today.month:02d}",
+    )
+
+
+def search_accounts(conn: Connection, text: str, limit: int = 30) -> list[tuple[str, str]]:
+    """Accounts whose code starts with, or whose name contains, ``text``."""
+    t = text.strip()
+    q = select(Account.code, Account.name).order_by(Account.code).limit(limit)
+    if t:
+        q = q.where(or_(Account.code.like(t + "%"), Account.name.ilike(f"%{t}%")))
+    return [(c, n) for c, n in conn.execute(q)]
+
