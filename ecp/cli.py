@@ -290,15 +290,11 @@ def cmd_backup(a: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_default(a: argparse.Namespace) -> int:
-    """No command: until the terminal UI lands, show the books' trial balance."""
-    books = api.open_books(a.db)
-    head = api.chain_head(books)
-    print(f"ECP {__version__} — base : {books.path or books.url}")
-    print(f"{head.count} écritures, tête de chaîne {head}\n")
-    print("Balance générale (toutes dimensions)")
-    print(_render_trial_balance(api.trial_balance(books), "table"))
-    return 0
+def cmd_tui(a: argparse.Namespace) -> int:
+    """No command, or ``ecp tui``: the bookkeeper's terminal."""
+    from ecp.tui.app import run
+
+    return run(a.db)
 
 
 # --- parser ----------------------------------------------------------------------------------
@@ -307,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="ecp", description="Comptabilité, factures et production d'une ECP.")
     p.add_argument("--version", action="version", version=f"ecp {__version__}")
     p.add_argument("--db", help="chemin de la base SQLite ou URL SQLAlchemy (sinon ECP_DB)")
-    p.set_defaults(func=cmd_default)
+    p.set_defaults(func=cmd_tui)
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     def fmt(sp: argparse.ArgumentParser) -> None:
@@ -316,6 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
     def period(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--from", dest="date_from", type=_date, metavar="D")
         sp.add_argument("--to", dest="date_to", type=_date, metavar="D")
+
+    s = sub.add_parser("tui", help="l'application du comptable (par défaut)")
+    s.set_defaults(func=cmd_tui)
 
     s = sub.add_parser("init", help="créer ou mettre à jour la base")
     s.add_argument("--demo", action="store_true", help="ajouter une ECP de démonstration")

@@ -1,0 +1,114 @@
+"""Tableau de bord: the books at a glance, every figure opens its detail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Label
+
+from ecp import api
+from ecp.ledger.browse import EntryFilter
+from ecp.periods import parse_month
+from ecp.tui.app import EcpScreen
+from ecp.tui.widgets import money
+
+
+class DashboardScreen(EcpScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Détail"),
+        Binding("r", "refresh", "Actualiser"),
+        Binding("tab", "app.focus_next", "Tableau suivant", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        with Horizontal():
+            with Vertical():
+                yield Label("Indicateurs (Entrée : détail)", classes="title")
+                yield DataTable(id="figures", cursor_type="row")
+            with Vertical():
+                yield Label("Trésorerie par dimension (Entrée : grand livre)", classes="title")
+                yield DataTable(id="cash", cursor_type="row", zebra_stripes=True)
+        yield Label("", id="verify", classes="status")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        f = self.query_one("#figures", DataTable)
+        f.add_column("Indicateur", width=34)
+        f.add_column("Montant (DH)", width=16)
+        c = self.query_one("#cash", DataTable)
+        c.add_column("Dimension", width=8)
+        c.add_column("Nom", width=28)
+        c.add_column("Trésorerie (DH)", width=16)
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        d = api.dashboard(self.books, self.ecp.today)
+        last = api.last_verify(self.books)
+        self._targets: dict[str, tuple[str, Any]] = {}
+        f = self.query_one("#figures", DataTable)
+        f.clear()
+
+        def row(key: str, label: str, value: str, target: tuple[str, Any]) -> None:
+            f.add_row(label, value.rjust(16), key=key)
+            self._targets[key] = target
+
+        row("cash", "Trésorerie (banques et caisses)", money(d.cash_total), ("ledger", "5141"))
+        row("recv", "Créances clients", money(d.receivables), ("ledger", "34211"))
+        row("pay", "Dettes fournisseurs", money(d.payables), ("ledger", "44111"))
+        row("vat", "TVA facturée exigible (4455)", money(d.vat_collected), ("ledger", "4455"))
+        row("vatp", "TVA sur factures non encaissées (44551)", money(d.vat_pending),
+            ("ledger", "44551"))
+        row("vatd", "TVA récupérable (34552, 34554)", money(d.vat_deductible),
+            ("ledger", "34552"))
+        row("vatn", "TVA nette (exigible - récupérable)",
+            money(d.vat_collected - d.vat_deductible), ("balance", None))
+        row("month", f"Écritures de {d.month}", str(d.entries_this_month).rjust(16),
+            ("entries", d.month))
+        row("all", "Écritures au total", str(d.entries_total).rjust(16), ("entries", None))
+        if last is None:
+            vtxt = "jamais lancée"
+        elif last.ok:
+            vtxt = f"réussie le {last.at.replace('T', ' ')}"
+        else:
+            vtxt = f"ÉCHEC ({last.findings} anomalies) le {last.at.replace('T', ' ')}"
+        row("verify", f"Dernière vérification : {vtxt}", "", ("closing", None))
+        c = self.query_one("#cash", DataTable)
+        c.clear()
+        for code, name, bal in d.cash_by_dimension:
+            c.add_row(code, name, money(bal).rjust(16), key=code)
+        self.query_one("#verify", Label).update(
+            f"{d.ecp_name} — {d.entries_total} écritures — F2 saisir une écriture, "
+            "Ctrl+P toutes les commandes")
+
+    def action_refresh(self) -> None:
+        self.load()
+        self.ecp.refresh_title()
+
+    def action_open(self) -> None:
+        focused = self.focused
+        if not isinstance(focused, DataTable) or focused.row_count == 0:
+            return
+        key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+        if focused.id == "cash":
+            self.ecp.open_ledger("5141", key)
+            return
+        kind, arg = self._targets[str(key)]
+        if kind == "ledger":
+            self.ecp.open_ledger(arg, None)
+        elif kind == "entries":
+            flt = EntryFilter(month=parse_month(arg)) if arg else EntryFilter()
+            self.ecp.open_entries(flt)
+        elif kind == "balance":
+            self.ecp.action_go("balance")
+        else:
+            self.ecp.action_go("cloture")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
