@@ -37,7 +37,7 @@ class DashboardScreen(EcpScreen):
 
     def on_mount(self) -> None:
         f = self.query_one("#figures", DataTable)
-        f.add_column("Indicateur", width=34)
+        f.add_column("Indicateur", width=48)
         f.add_column("Montant (DH)", width=16)
         c = self.query_one("#cash", DataTable)
         c.add_column("Dimension", width=8)
