@@ -342,9 +342,13 @@ from ecp.reports import exports  # noqa: E402
 
 
 def export(books: Books, what: str, out: Path, date_from: dt.date | None,
-           date_to: dt.date | None, dimension: str | None, excel: bool
+           date_to: dt.date | None, dimension: str | None, excel: bool, *,
+           account: str | None = None, journal: str | None = None
            ) -> exports.ExportResult:
-    """Auditor CSV (journal, ledger or trial-balance) and its manifest, from one snapshot."""
+    """Auditor CSV (journal, ledger or trial-balance) and its manifest, from one snapshot.
+
+    ``account`` keeps one account of the ledger, ``journal`` one journal of the journal (the
+    screens export what they show); the manifest then names them."""
     if what not in exports.KINDS:
         raise InputError(f"export : « {what} » inconnu ({', '.join(exports.KINDS)} ou hledger)")
     if date_from and date_to and date_from > date_to:
@@ -357,16 +361,22 @@ def export(books: Books, what: str, out: Path, date_from: dt.date | None,
         if what == "trial-balance":
             tb = queries.trial_balance(conn, date_from, date_to, dimension)
             return exports.export_trial_balance(tb, out, excel, head)
+        account = account if what == "ledger" else None
+        journal = journal if what == "journal" else None
         openings: dict[str, int] | None = None
         if what == "ledger":
             openings = {}
-            if date_from:
+            if date_from and account:
+                openings = {account: queries.balance_before(conn, account, dimension,
+                                                            day_int(date_from), 0)}
+            elif date_from:
                 tb = queries.trial_balance(conn, date_from, date_to, dimension)
                 openings = {r.account: r.opening_debit - r.opening_credit for r in tb.rows}
         rows = queries.iter_postings(conn, date_from, date_to, dimension=dimension,
+                                     journal=journal, account=account,
                                      order="journal" if what == "journal" else "ledger")
         return exports.export_postings(rows, out, what, excel, head, date_from, date_to,
-                                       dimension, openings)
+                                       dimension, openings, account=account, journal=journal)
 
 
 def export_hledger(books: Books, out: Path) -> exports.ExportResult:
@@ -375,3 +385,25 @@ def export_hledger(books: Books, out: Path) -> exports.ExportResult:
     with _read(books) as conn:
         head = ledger_periods.chain_head(conn)
         return exports.export_hledger(exports.iter_chain(conn), out, head)
+
+
+# --- report screens (Balance, Grand livre, Journaux) -----------------------------------------
+
+def journal_page(books: Books, **kw: object) -> browse.JournalPage:
+    """A keyset page of journal lines in date order (see ``browse.journal_page``)."""
+    with _read(books) as conn:
+        _check_dimension(conn, kw.get("dimension"))  # type: ignore[arg-type]
+        return browse.journal_page(conn, **kw)  # type: ignore[arg-type]
+
+
+def journal_totals(books: Books, **kw: object) -> browse.JournalTotals:
+    with _read(books) as conn:
+        return browse.journal_totals(conn, **kw)  # type: ignore[arg-type]
+
+
+def entry_of_line(books: Books, line_id: int) -> int:
+    with _read(books) as conn:
+        eid = browse.entry_of_line(conn, line_id)
+    if eid is None:
+        raise NotFoundError(f"ligne n° {line_id} introuvable")
+    return eid

@@ -204,3 +204,119 @@ def search_accounts(conn: Connection, text: str, limit: int = 30) -> list[tuple[
         q = q.where(or_(Account.code.like(t + "%"), Account.name.ilike(f"%{t}%")))
     return [(c, n) for c, n in conn.execute(q)]
 
+
+# --- report screens: journal pages, their totals, the entry of a ledger line -----------------
+
+@dataclass(frozen=True)
+class JournalLine:
+    """One posting line as the Journaux screen shows it."""
+
+    line_id: int
+    entry_id: int
+    day: int
+    date: str
+    entry: str  # VT-2026-000012
+    journal: str
+    label: str
+    account: str
+    account_name: str
+    dimension: str
+    third_party: str | None
+    amount: int
+
+
+@dataclass(frozen=True)
+class JournalPage:
+    rows: tuple[JournalLine, ...]
+    has_before: bool
+    has_after: bool
+
+
+@dataclass(frozen=True)
+class JournalTotals:
+    entries: int
+    lines: int
+    debit: int
+    credit: int
+
+
+def _journal_conds(journal: str | None, date_from: dt.date | None, date_to: dt.date | None,
+                   dimension: str | None, by_day: bool = False) -> list[ColumnElement[bool]]:
+    """The filters of the Journaux screen. ``by_day``: spelt so that the only index the
+    planner can use is the entries' ``day`` one (``col || ''`` hides the journal and dimension
+    indexes), which yields the rows already in date order: a page is read, not sorted."""
+    lo = date_from.year * 10_000 + date_from.month * 100 + date_from.day if date_from else 0
+    hi = date_to.year * 10_000 + date_to.month * 100 + date_to.day if date_to else 99_991_231
+    conds = [Entry.day >= lo, Entry.day <= hi]
+    if journal:
+        conds.append((Entry.journal + "" if by_day else Entry.journal) == journal)
+    if dimension:
+        conds.append((Line.dimension + "" if by_day else Line.dimension) == dimension)
+    return conds
+
+
+def journal_page(conn: Connection, journal: str | None = None,
+                 date_from: dt.date | None = None, date_to: dt.date | None = None,
+                 dimension: str | None = None, after: tuple[int, int, int] | None = None,
+                 before: tuple[int, int, int] | None = None, last: bool = False,
+                 limit: int = 100) -> JournalPage:
+    """One page of journal lines in date order (keyset on (day, entry id, line id)).
+
+    The scan is driven by the entries' ``day`` index (whose rowid is the entry id) and reaches
+    the lines through their ``entry_id`` index: the first and the last page of a million lines
+    read about ``limit`` rows, never the whole journal. ``after`` / ``before`` are the key of
+    the last / first row shown; ``last`` gives the final page.
+    """
+    q = (select(Line.id, Line.entry_id, Entry.day, Entry.journal, Entry.fiscal_year,
+                Entry.number, Entry.label, Line.account, Line.dimension, Line.third_party,
+                Line.amount).select_from(Entry).join(Line, Line.entry_id == Entry.id)
+         .where(*_journal_conds(journal, date_from, date_to, dimension, by_day=True)))
+    backwards = last or before is not None
+    if after is not None:
+        d, e, ln = after
+        q = q.where(Entry.day >= d, or_(Entry.day > d, and_(Entry.day == d, or_(
+            Entry.id > e, and_(Entry.id == e, Line.id > ln)))))
+    if before is not None:
+        d, e, ln = before
+        q = q.where(Entry.day <= d, or_(Entry.day < d, and_(Entry.day == d, or_(
+            Entry.id < e, and_(Entry.id == e, Line.id < ln)))))
+    if backwards:
+        q = q.order_by(Entry.day.desc(), Entry.id.desc(), Line.id.desc())
+    else:
+        q = q.order_by(Entry.day, Entry.id, Line.id)
+    got = list(conn.execute(q.limit(limit + 1)))
+    more = len(got) > limit
+    got = got[:limit]
+    if backwards:
+        got.reverse()
+    names = dict(conn.execute(select(Account.code, Account.name).where(
+        Account.code.in_({r.account for r in got}))).all()) if got else {}
+    rows = tuple(JournalLine(r.id, r.entry_id, r.day, day_iso(r.day),
+                             entry_ref(r.journal, r.fiscal_year, r.number), r.journal, r.label,
+                             r.account, names.get(r.account, "?"), r.dimension, r.third_party,
+                             int(r.amount)) for r in got)
+    has_before = more if backwards else after is not None
+    has_after = (before is not None) if backwards else more
+    return JournalPage(rows, has_before, has_after)
+
+
+def journal_totals(conn: Connection, journal: str | None = None,
+                   date_from: dt.date | None = None, date_to: dt.date | None = None,
+                   dimension: str | None = None) -> JournalTotals:
+    """Entries, lines, total debit and total credit of the journal lines of a period.
+
+    Debit and credit come from the sums of the amounts and of their absolute values (no CASE:
+    the same SQL on SQLite and PostgreSQL, exact on integers)."""
+    q = (select(func.count(func.distinct(Entry.id)), func.count(Line.id),
+                func.coalesce(func.sum(Line.amount), 0),
+                func.coalesce(func.sum(func.abs(Line.amount)), 0))
+         .select_from(Entry).join(Line, Line.entry_id == Entry.id)
+         .where(*_journal_conds(journal, date_from, date_to, dimension)))
+    n_entries, n_lines, net, gross = conn.execute(q).one()
+    net, gross = int(net), int(gross)
+    return JournalTotals(int(n_entries), int(n_lines), (gross + net) // 2, (gross - net) // 2)
+
+
+def entry_of_line(conn: Connection, line_id: int) -> int | None:
+    """The id of the entry a posting line belongs to (the ledger's Enter opens it)."""
+    return conn.scalar(select(Line.entry_id).where(Line.id == line_id))

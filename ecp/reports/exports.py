@@ -198,8 +198,11 @@ def _period(date_from: dt.date | None, date_to: dt.date | None) -> str:
 
 def write_manifest(out: Path, kind: str, fmt: str, date_from: dt.date | None,
                    date_to: dt.date | None, dimension: str | None, rows: int, debit: int,
-                   credit: int, head: ChainHead, rows_label: str = "Lignes") -> Path:
-    """``<out>.manifest.txt``: what the file holds, its SHA-256 and the chain head."""
+                   credit: int, head: ChainHead, rows_label: str = "Lignes", *,
+                   account: str | None = None, journal: str | None = None) -> Path:
+    """``<out>.manifest.txt``: what the file holds, its SHA-256 and the chain head.
+
+    ``Compte`` / ``Journal`` lines appear only when the export kept one account / journal."""
     digest = sha256_of(out)
     created = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     fields = [
@@ -209,6 +212,8 @@ def write_manifest(out: Path, kind: str, fmt: str, date_from: dt.date | None,
         ("Format", fmt),
         ("Période", _period(date_from, date_to)),
         ("Dimension", dimension or "toutes (ECP et membres)"),
+        *([("Compte", account)] if account else []),
+        *([("Journal", journal)] if journal else []),
         ("Créé le", created),
         ("Logiciel", f"ecp {__version__}"),
         (rows_label, str(rows)),
@@ -229,10 +234,12 @@ def write_manifest(out: Path, kind: str, fmt: str, date_from: dt.date | None,
 def export_postings(rows: Iterable[PostingRow], out: Path, kind: str, excel: bool,
                     head: ChainHead, date_from: dt.date | None, date_to: dt.date | None,
                     dimension: str | None,
-                    openings: Mapping[str, int] | None = None) -> ExportResult:
+                    openings: Mapping[str, int] | None = None, *, account: str | None = None,
+                    journal: str | None = None) -> ExportResult:
     n, debit, credit = write_postings(rows, out, excel, openings)
     fmt = (_EXCEL if excel else _PLAIN).description
-    man = write_manifest(out, kind, fmt, date_from, date_to, dimension, n, debit, credit, head)
+    man = write_manifest(out, kind, fmt, date_from, date_to, dimension, n, debit, credit, head,
+                         account=account, journal=journal)
     return ExportResult(out, n, debit, credit, head, man)
 
 
