@@ -1,9 +1,279 @@
-"""Placeholder until its screen is written (replaced in this same issue)."""
+"""Membres: the register of member-entrepreneurs; add one, edit its non-accounting fields.
 
+The member's code is its dimension in every posting: it is shown, never edited. Arabic names
+are shown as stored (the logical string); terminals draw right-to-left text unevenly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+
+from ecp import api
+from ecp.errors import EcpError
+from ecp.ledger.queries import MemberView
+from ecp.periods import parse_date
 from ecp.tui.app import EcpScreen
+from ecp.tui.widgets import FieldError
+
+T = TypeVar("T")
+
+
+class FormModal(ModalScreen[T]):
+    """A modal form: one row per field (label, widget), its French error right under it.
+
+    ``ERROR_FIELDS`` maps the start of an api message (``"nom :"``) to the field it is about;
+    any other message goes to the general error line above the buttons."""
+
+    BINDINGS = [Binding("escape", "cancel", "Annuler")]
+    DEFAULT_CSS = """
+    FormModal .field { height: auto; margin-top: 1; }
+    FormModal .field > Label { width: 24; padding: 0 1 0 0; }
+    FormModal .field > Input, FormModal .field > Select { width: 1fr; }
+    FormModal FieldError { padding-left: 24; }
+    FormModal .hint { color: $text-muted; padding-top: 1; }
+    """
+    ERROR_FIELDS: tuple[tuple[str, str], ...] = ()
+
+    def field(self, label: str, widget: Widget) -> ComposeResult:
+        if isinstance(widget, Input | Select):
+            widget.compact = True  # one line a field: the form fits a 30-line terminal
+        with Horizontal(classes="field"):
+            yield Label(label)
+            yield widget
+        err = FieldError("", id=f"err-{widget.id}")
+        err.display = False
+        yield err
+
+    def general_error(self) -> ComposeResult:
+        err = FieldError("", id="err-general")
+        err.display = False
+        yield err
+
+    def buttons(self, ok: str) -> ComposeResult:
+        yield Static("Tab : champ suivant — Entrée : enregistrer — Échap : annuler",
+                     classes="hint")
+        with Horizontal(classes="buttons"):
+            yield Button(f"{ok} (Entrée)", id="ok", variant="primary")
+            yield Button("Annuler (Échap)", id="cancel")
+
+    def set_error(self, field: str, text: str) -> None:
+        err = self.query_one(f"#err-{field}", FieldError)
+        err.update(Text(text))
+        err.display = bool(text)
+
+    def clear_errors(self) -> None:
+        for err in self.query(FieldError):
+            err.update("")
+            err.display = False
+
+    def show_error(self, exc: EcpError) -> None:
+        """Put the message next to the field it names and move the cursor there."""
+        msg = str(exc)
+        for prefix, field in self.ERROR_FIELDS:
+            if msg.startswith(prefix):
+                self.set_error(field, msg)
+                self.query_one(f"#{field}").focus()
+                return
+        self.set_error("general", msg)
+
+    def value(self, field: str) -> str:
+        return self.query_one(f"#{field}", Input).value
+
+    # Enter in any field, or the button, submits; Escape cancels.
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _submit(self) -> None:
+        self.clear_errors()
+        try:
+            result = self.save()
+        except EcpError as exc:
+            self.show_error(exc)
+            return
+        self.dismiss(result)
+
+    def save(self) -> Any:
+        raise NotImplementedError
+
+
+MEMBER_ERRORS = (("code membre", "code"), ("nom :", "name"), ("taux de contribution", "rate"),
+                 ("statut", "status"), ("date d'entrée", "joined"))
+
+
+class MemberAddScreen(FormModal[str | None]):
+    """Inscrire un membre: code, names, activity, contribution rate, date of entry."""
+
+    ERROR_FIELDS = MEMBER_ERRORS
+
+    def compose(self) -> ComposeResult:
+        app: Any = self.app
+        with Vertical(classes="dialog"):
+            yield Label("Nouveau membre entrepreneur", classes="title")
+            yield from self.field("Code (ex. M006)", Input(id="code", max_length=20))
+            yield from self.field("Nom", Input(id="name"))
+            yield from self.field("Nom en arabe", Input(id="name_ar"))
+            yield from self.field("Activité", Input(id="activity",
+                                                    placeholder="couture, cuisine…"))
+            yield from self.field("Taux de contribution %",
+                                  Input(id="rate", placeholder="10 ou 8,5"))
+            yield from self.field("Date d'entrée", Input(app.today.isoformat(), id="joined"))
+            yield from self.general_error()
+            yield from self.buttons("Inscrire")
+
+    def on_mount(self) -> None:
+        self.query_one("#code", Input).focus()
+
+    def save(self) -> str:
+        app: Any = self.app
+        joined = parse_date(self.value("joined"), "date d'entrée")
+        m = api.add_member(app.books, self.value("code"), self.value("name"),
+                           name_ar=self.value("name_ar"),
+                           activity=self.value("activity").strip() or None,
+                           contribution_rate=self.value("rate"), joined=joined)
+        return m.code
+
+
+class MemberEditScreen(FormModal[str | None]):
+    """Modifier un membre: everything but its code (the dimension used in postings)."""
+
+    ERROR_FIELDS = MEMBER_ERRORS
+
+    def __init__(self, member: MemberView) -> None:
+        super().__init__()
+        self.member = member
+
+    def compose(self) -> ComposeResult:
+        m = self.member
+        with Vertical(classes="dialog"):
+            yield Label(f"Modifier le membre {m.code}", classes="title")
+            yield from self.field("Code (non modifiable)",
+                                  Input(m.code, id="code", disabled=True))
+            yield from self.field("Nom", Input(m.name, id="name"))
+            yield from self.field("Nom en arabe", Input(m.name_ar or "", id="name_ar"))
+            yield from self.field("Activité", Input(m.activity or "", id="activity"))
+            yield from self.field("Statut", Select([(s, s) for s in api.MEMBER_STATUSES],
+                                                   value=m.status, allow_blank=False,
+                                                   id="status"))
+            yield from self.field("Taux de contribution %",
+                                  Input(m.contribution_pct or "", id="rate",
+                                        placeholder="10 ou 8,5"))
+            yield Static(f"Entré le {m.joined_on or '—'}", classes="muted hint")
+            yield from self.general_error()
+            yield from self.buttons("Enregistrer")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def save(self) -> str:
+        app: Any = self.app
+        status = self.query_one("#status", Select).value
+        api.update_member(app.books, self.member.code, name=self.value("name"),
+                          name_ar=self.value("name_ar"), activity=self.value("activity"),
+                          status=str(status), contribution_rate=self.value("rate"))
+        return self.member.code
 
 
 class MembersScreen(EcpScreen):
-    def compose(self):  # type: ignore[no-untyped-def]
+    BINDINGS = [
+        Binding("a", "add", "Ajouter"),
+        Binding("e", "edit", "Modifier"),
+        Binding("r", "reload", "Actualiser", show=False),
+    ]
+
+    COLUMNS = (("Code", 8), ("Nom", 28), ("Nom arabe", 26), ("Activité", 16), ("Entrée", 10),
+               ("Statut", 9), ("Contribution %", 14))
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.members: dict[str, MemberView] = {}
+
+    def compose(self) -> ComposeResult:
         yield from self.compose_header()
+        yield Label("Membres entrepreneurs", id="heading", classes="title")
+        yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        yield Label("a : ajouter — e ou Entrée : modifier — le code d'un membre, utilisé "
+                    "dans les écritures, ne se modifie pas", classes="status")
         yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#members", DataTable)
+        for label, width in self.COLUMNS:
+            t.add_column(label, width=width)
+        self.load()
+        t.focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def load(self, select: str | None = None) -> None:
+        t = self.query_one("#members", DataTable)
+        keep = select or self.current_code()
+        t.clear()
+        members = api.list_members(self.books)
+        self.members = {m.code: m for m in members}
+        for m in members:
+            t.add_row(*(Text(c) for c in self.cells(m)), key=m.code)
+        if keep in self.members:
+            t.move_cursor(row=t.get_row_index(keep))
+        active = sum(m.status == "actif" for m in members)
+        self.query_one("#heading", Label).update(
+            f"Membres entrepreneurs : {len(members)} ({active} actifs)")
+
+    @staticmethod
+    def cells(m: MemberView) -> Iterable[str]:
+        pct = f"{m.contribution_pct} %" if m.contribution_pct is not None else ""
+        return (m.code, m.name, m.name_ar or "", m.activity or "", m.joined_on or "",
+                m.status, pct.rjust(14))
+
+    def current_code(self) -> str | None:
+        t = self.query_one("#members", DataTable)
+        if t.row_count == 0:
+            return None
+        key = t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
+        return str(key) if key is not None else None
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_add(self) -> None:
+        self.app.push_screen(MemberAddScreen(), self._after_add)
+
+    def _after_add(self, code: str | None) -> None:
+        if code:
+            self.load(select=code)
+            m = self.members[code]
+            self.notify(f"Membre {code} inscrit : {m.name}", title="Membres", markup=False)
+
+    def action_edit(self) -> None:
+        code = self.current_code()
+        if code is None:
+            self.notify("Aucun membre à modifier : a pour en inscrire un", severity="warning")
+            return
+        self.app.push_screen(MemberEditScreen(self.members[code]), self._after_edit)
+
+    def _after_edit(self, code: str | None) -> None:
+        if code:
+            self.load(select=code)
+            self.notify(f"Membre {code} modifié", title="Membres")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit()
