@@ -241,18 +241,28 @@ class JournalTotals:
 
 
 def _journal_conds(journal: str | None, date_from: dt.date | None, date_to: dt.date | None,
-                   dimension: str | None, by_day: bool = False) -> list[ColumnElement[bool]]:
+                   dimension: str | None, by_day: bool = False, after_day: int | None = None,
+                   before_day: int | None = None) -> list[ColumnElement[bool]]:
     """The filters of the Journaux screen. ``by_day``: spelt so that the only index the
     planner can use is the entries' ``day`` one (``col || ''`` hides the journal and dimension
-    indexes), which yields the rows already in date order: a page is read, not sorted."""
+    indexes), which yields the rows already in date order: a page is read, not sorted. The
+    keyset row's day narrows the day range itself: one bound per side, so the index seeks
+    straight to the page."""
     lo = date_from.year * 10_000 + date_from.month * 100 + date_from.day if date_from else 0
     hi = date_to.year * 10_000 + date_to.month * 100 + date_to.day if date_to else 99_991_231
+    if after_day is not None:
+        lo = max(lo, after_day)
+    if before_day is not None:
+        hi = min(hi, before_day)
     conds = [Entry.day >= lo, Entry.day <= hi]
     if journal:
         conds.append((Entry.journal + "" if by_day else Entry.journal) == journal)
     if dimension:
         conds.append((Line.dimension + "" if by_day else Line.dimension) == dimension)
     return conds
+
+
+SPARSE_JOURNAL = 2_000  # entries under which a journal is read through its own index
 
 
 def journal_page(conn: Connection, journal: str | None = None,
@@ -264,21 +274,31 @@ def journal_page(conn: Connection, journal: str | None = None,
 
     The scan is driven by the entries' ``day`` index (whose rowid is the entry id) and reaches
     the lines through their ``entry_id`` index: the first and the last page of a million lines
-    read about ``limit`` rows, never the whole journal. ``after`` / ``before`` are the key of
-    the last / first row shown; ``last`` gives the final page.
+    read about ``limit`` rows, never the whole journal. A journal with few entries at all (AN,
+    or one barely used) would make that scan long for nothing: then its own index is used and
+    its few rows sorted. ``after`` / ``before`` are the key of the last / first row
+    shown; ``last`` gives the final page.
     """
+    after_day = after[0] if after else None
+    before_day = before[0] if before else None
+    by_day = True
+    if journal:  # counted on the (journal, year, number) index alone, at most SPARSE_JOURNAL
+        few = select(Entry.id).where(Entry.journal == journal).limit(SPARSE_JOURNAL)
+        by_day = conn.scalar(select(func.count()).select_from(few.subquery())) \
+            == SPARSE_JOURNAL
     q = (select(Line.id, Line.entry_id, Entry.day, Entry.journal, Entry.fiscal_year,
                 Entry.number, Entry.label, Line.account, Line.dimension, Line.third_party,
                 Line.amount).select_from(Entry).join(Line, Line.entry_id == Entry.id)
-         .where(*_journal_conds(journal, date_from, date_to, dimension, by_day=True)))
+         .where(*_journal_conds(journal, date_from, date_to, dimension, by_day=by_day,
+                                after_day=after_day, before_day=before_day)))
     backwards = last or before is not None
     if after is not None:
         d, e, ln = after
-        q = q.where(Entry.day >= d, or_(Entry.day > d, and_(Entry.day == d, or_(
+        q = q.where(or_(Entry.day > d, and_(Entry.day == d, or_(
             Entry.id > e, and_(Entry.id == e, Line.id > ln)))))
     if before is not None:
         d, e, ln = before
-        q = q.where(Entry.day <= d, or_(Entry.day < d, and_(Entry.day == d, or_(
+        q = q.where(or_(Entry.day < d, and_(Entry.day == d, or_(
             Entry.id < e, and_(Entry.id == e, Line.id < ln)))))
     if backwards:
         q = q.order_by(Entry.day.desc(), Entry.id.desc(), Line.id.desc())
