@@ -175,18 +175,19 @@ def ledger_page(conn: Connection, account: str, dimension: str | None = None,
     """
     lo = day_int(date_from) if date_from else 0
     hi = day_int(date_to) if date_to else 99_991_231
+    # The keyset row also narrows the day range: one lower and one upper bound on day, so the
+    # (account, day) index seeks straight to the page (SQLite uses a single bound per side).
+    q_lo = max(lo, after[0]) if after is not None else lo
+    q_hi = min(hi, before[0]) if before is not None else hi
     q = select(Line.id, Line.day, Line.amount, Line.dimension, Line.third_party,
-               Line.entry_id).where(Line.account == account, Line.day >= lo, Line.day <= hi)
+               Line.entry_id).where(Line.account == account, Line.day >= q_lo, Line.day <= q_hi)
     if dimension:
         q = q.where(Line.dimension == dimension)
     backwards = last or before is not None
-    # Keyset bounds, with the plain day bound repeated so the index seeks straight to it.
     if after is not None:
-        q = q.where(Line.day >= after[0],
-                    or_(Line.day > after[0], and_(Line.day == after[0], Line.id > after[1])))
+        q = q.where(or_(Line.day > after[0], and_(Line.day == after[0], Line.id > after[1])))
     if before is not None:
-        q = q.where(Line.day <= before[0],
-                    or_(Line.day < before[0], and_(Line.day == before[0], Line.id < before[1])))
+        q = q.where(or_(Line.day < before[0], and_(Line.day == before[0], Line.id < before[1])))
     q = q.order_by(Line.day.desc(), Line.id.desc()) if backwards else q.order_by(Line.day, Line.id)
     got = list(conn.execute(q.limit(limit + 1)))
     more = len(got) > limit
