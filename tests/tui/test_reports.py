@@ -467,3 +467,22 @@ def test_entry_of_line(posted):
     page = api.ledger_page(posted, "61312")
     eid = api.entry_of_line(posted, page.rows[0].line_id)
     assert api.entry_detail(posted, eid).ref == "AC-2026-000001"
+
+
+async def test_dashboard_drill_down_opens_the_ledger_for_all_dates(posted):
+    app = EcpApp(posted, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        app.screen.show("61312", None, D(2026, 1, 1), D(2026, 1, 31))  # a period set before
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.press("enter")  # Trésorerie -> Grand livre 5141
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LedgerScreen) and screen.account == "5141"
+        assert (screen.date_from, screen.date_to, screen.dimension) == (None, None, None)
+        assert screen.query_one("#f-month", Input).value == ""
+        rows = cells(screen.query_one(PagedTable))
+        assert signed(rows[-1][-1]) == 120_000 - 200_000 + 60_000

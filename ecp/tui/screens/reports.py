@@ -177,13 +177,15 @@ class ReportScreen(EcpScreen):
     .bar { height: auto; }
     #f-month { width: 18; }
     #f-from, #f-to { width: 19; }
-    #f-dim { width: 34; }
+    #f-dim { width: 1fr; min-width: 26; max-width: 34; }
     #f-error { padding: 0 1; }
     #f-journal { width: 30; }
     #f-account { width: 12; }
-    #account-name { width: 1fr; min-width: 16; padding: 1 1 0 0; }
+    #account-name { width: 1fr; min-width: 12; height: 3; padding: 1 1 0 0;
+                    text-wrap: nowrap; text-overflow: ellipsis; }
     .info { height: auto; padding: 0 1; }
     #export { height: auto; padding: 0 1; color: $success; }
+    #export.muted { color: $text-muted; }
     """
 
     def __init__(self) -> None:
@@ -201,8 +203,10 @@ class ReportScreen(EcpScreen):
         yield Input(placeholder="Au AAAA-MM-JJ", id="f-to")
         yield Select([], prompt="Toutes dimensions", id="f-dim")
 
+    HINT = "/ : filtres — x : exporter en CSV"
+
     def compose_end(self) -> ComposeResult:
-        yield Static("", id="export")
+        yield Static(self.HINT, id="export", classes="muted")
         yield from self.compose_footer()
 
     # state of the books: reload on return only if something was posted or a member added
@@ -384,6 +388,7 @@ class ReportScreen(EcpScreen):
         if res is None:
             return
         what = "compte" if self.FILE == "balance" else "ligne"
+        self.query_one("#export", Static).set_class(False, "muted")
         self.query_one("#export", Static).update(Text(
             f"Export écrit : {res.path} ({plural(res.rows, what)}, débit {money(res.debit)}, "
             f"crédit {money(res.credit)})\nManifeste : {res.manifest} — "
@@ -404,6 +409,7 @@ class BalanceScreen(ReportScreen):
     """Balance générale: six columns per account and their totals; Enter opens the ledger."""
 
     FILE = "balance"
+    HINT = "Entrée : grand livre du compte — / : filtres — x : exporter en CSV"
     BINDINGS = [Binding("enter", "open", "Grand livre du compte", show=True)]
 
     def compose(self) -> ComposeResult:
@@ -448,7 +454,7 @@ class BalanceScreen(ReportScreen):
         empty = "aucun mouvement — " if not tb.rows else ""
         self.query_one("#info", Label).update(
             f"Balance générale — {self.filters_text()} — {plural(len(tb.rows), 'compte')} — "
-            f"{empty}{check}  (Entrée : grand livre du compte)")
+            f"{empty}{check}")
 
     def action_open(self) -> None:
         t = self.table()
@@ -487,6 +493,8 @@ class LedgerScreen(ReportScreen):
     """Grand livre of one account: its lines by keyset pages, each with the running balance."""
 
     FILE = "grand-livre"
+    HINT = ("Entrée : l'écriture — Fin/Début : dernière/première page — c : compte — "
+            "/ : filtres — x : exporter en CSV")
     BINDINGS = [Binding("c", "pick_account", "Choisir le compte")]
 
     def __init__(self) -> None:
@@ -579,8 +587,7 @@ class LedgerScreen(ReportScreen):
             since = f" au {self.date_from.isoformat()}" if self.date_from else ""
             summary.update(Text.assemble(
                 (f"{self.account} {self.account_name}", "bold"),
-                f" — {ReportScreen.filters_text(self)}   (Fin : dernière page, Début : "
-                "première, Entrée : l'écriture)\n",
+                f" — {ReportScreen.filters_text(self)}\n",
                 f"Ouverture{since} : {side_text(opening)} — mouvements : débit "
                 f"{money(r.debit if r else 0)}, crédit {money(r.credit if r else 0)} — "
                 "clôture : ", (side_text(closing), "bold")))
@@ -648,6 +655,8 @@ class JournalScreen(ReportScreen):
     period's totals computed by SQL in the background."""
 
     FILE = "journal"
+    HINT = ("Entrée : l'écriture — Fin/Début : dernière/première page — / : filtres — "
+            "x : exporter en CSV")
 
     def __init__(self) -> None:
         super().__init__()
