@@ -6,6 +6,8 @@ import hashlib
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Engine, case, func, select, text
@@ -161,12 +163,15 @@ def _walk(entries: Any, lines: Any, rep: Report, wanted: set[int]) -> dict[int, 
     sha = hashlib.sha256
     us, rs = "\x1f", "\x1e"
     keep: dict[int, str] = {}
-    pending = next(lines, None)
     prev = GENESIS
     expected = 1
     nlines = 0
-    for eid, journal, year, number, day, label, ref, by, at, rev, prev_hash, h in entries:
-        if eid != expected or prev_hash != prev or year != day // 10000:
+    # One group of lines per entry, in step with the entries: an entry without lines, lines
+    # without an entry or lines out of order break the step (or ``strict``: ValueError).
+    groups = groupby(lines, itemgetter(0))
+    for (eid, journal, year, number, day, label, ref, by, at, rev, prev_hash, h), \
+            (line_eid, group) in zip(entries, groups, strict=True):
+        if eid != expected or line_eid != eid or prev_hash != prev or year != day // 10000:
             return None
         expected += 1
         parts = [f"{eid}{us}{journal}{us}{year}{us}{number}{us}{day}{us}{label}{us}{ref}{us}"
@@ -174,8 +179,7 @@ def _walk(entries: Any, lines: Any, rep: Report, wanted: set[int]) -> dict[int, 
         n = total = 0
         dim0 = None
         mixed = False
-        while pending is not None and pending[0] == eid:
-            _e, line_no, account, dim, amount, tp, due, lday = pending
+        for _e, line_no, account, dim, amount, tp, due, lday in group:
             n += 1
             if line_no != n or lday != day:
                 return None
@@ -187,7 +191,6 @@ def _walk(entries: Any, lines: Any, rep: Report, wanted: set[int]) -> dict[int, 
                     dim0 = dim
                 else:
                     mixed = True
-            pending = next(lines, None)
         if n < 2 or total:
             return None
         if mixed:
@@ -204,8 +207,6 @@ def _walk(entries: Any, lines: Any, rep: Report, wanted: set[int]) -> dict[int, 
         nlines += n
         if eid in wanted:
             keep[eid] = h
-    if pending is not None:
-        return None  # lines left over: orphans, or not in entry order
     count = expected - 1
     rep.entries, rep.lines = count, nlines
     if count:
