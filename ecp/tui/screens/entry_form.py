@@ -20,6 +20,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.color import Color
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -236,6 +237,13 @@ class EntryLine(Vertical):
                     or self.credit.value.strip())
 
 
+def see_through(screen: Screen[Any]) -> None:
+    """A dialog lets the form show, dimmed, behind it (the app's stylesheet gives every
+    screen an opaque background)."""
+    bg = screen.app.theme_variables.get("background", "#000000")
+    screen.styles.background = Color.parse(bg).with_alpha(0.6)
+
+
 class PickerScreen(ModalScreen[str | None]):
     """Search and pick a code: type part of a code or a name, ↑/↓ to move, Enter to pick."""
 
@@ -248,7 +256,7 @@ class PickerScreen(ModalScreen[str | None]):
     ]
 
     DEFAULT_CSS = """
-    PickerScreen > .dialog { width: 90; }
+    PickerScreen > .dialog { width: 100; max-width: 95%; }
     PickerScreen OptionList { height: auto; max-height: 18; margin-top: 1; }
     PickerScreen #empty { color: $text-muted; margin-top: 1; display: none; }
     PickerScreen #empty.-shown { display: block; }
@@ -275,6 +283,7 @@ class PickerScreen(ModalScreen[str | None]):
             yield Label("↑/↓ : parcourir — Entrée : choisir — Échap : annuler", classes="muted")
 
     def on_mount(self) -> None:
+        see_through(self)
         self._refresh(self.text)
         q = self.query_one("#q", Input)
         q.focus()
@@ -336,6 +345,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button("Continuer la saisie (n, Échap)", id="no", variant="primary")
 
     def on_mount(self) -> None:
+        see_through(self)
         self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -383,6 +393,7 @@ class EntryFormScreen(Screen[str | None]):
     EntryFormScreen .acct { width: 10; margin-right: 1; }
     EntryFormScreen .acct-name { width: 1fr; margin-right: 1; }
     EntryFormScreen .acct-name.-unknown { color: $error; }
+    EntryFormScreen .acct-name.-prefix { color: $text-muted; }
     EntryFormScreen .acct-name.-class { color: $warning; }
     EntryFormScreen .dim { width: 8; margin-right: 1; }
     EntryFormScreen .dim-name { width: 22; margin-right: 1; }
@@ -505,7 +516,7 @@ class EntryFormScreen(Screen[str | None]):
             return p
         code = line.acct.value.strip()
         name = line.query_one(".acct-name", Static)
-        name.remove_class("-unknown", "-class")
+        name.remove_class("-unknown", "-class", "-prefix")
         if not code:
             name.update("")
         elif code in self.accounts:
@@ -513,9 +524,16 @@ class EntryFormScreen(Screen[str | None]):
             name.set_class(len(code) == 1, "-class")
         elif not code.isdigit():
             name.update(f"Entrée ou F2 : chercher « {code} »")
+            name.add_class("-prefix")
         else:
-            name.update("compte inconnu")
-            name.add_class("-unknown")
+            n = sum(1 for c in self.accounts if c.startswith(code))
+            if n:  # still typing, most likely: say where it leads, quietly
+                name.update(f"compte inconnu — {n} compte{'s' if n > 1 else ''} "
+                            f"commence{'nt' if n > 1 else ''} par {code} (Entrée : choisir)")
+                name.add_class("-prefix")
+            else:
+                name.update("compte inconnu")
+                name.add_class("-unknown")
         dim = line.dim.value.strip().upper()
         dname = line.query_one(".dim-name", Static)
         dname.update(self.dimensions.get(dim, "inconnue" if dim else ""))
@@ -562,7 +580,9 @@ class EntryFormScreen(Screen[str | None]):
         elif b.gap < 0:
             text += f" : il manque {money(-b.gap)} au débit"
         elif b.balanced:
-            text += " — équilibrée (ctrl+s : valider)"
+            text += " — équilibrée"
+            if not any(p.problems for p in parsed):
+                text += " (ctrl+s : valider)"
         if b.balanced:
             bal.add_class("-ok")
         elif b.counted:
@@ -579,7 +599,8 @@ class EntryFormScreen(Screen[str | None]):
 
     async def on_input_changed(self, event: Input.Changed) -> None:
         inp = event.input
-        self.query_one("#post-error", FieldError).update("")  # it spoke of what was
+        if inp.has_focus:  # an edit (not a reformat on leaving): the refusal is stale
+            self.query_one("#post-error", FieldError).update("")
         if inp.id == "date":
             self._refresh_date()
             return
