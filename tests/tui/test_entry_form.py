@@ -353,3 +353,23 @@ def test_form_fits_the_terminal(books: api.Books, size: tuple[int, int]) -> None
         assert columns.query_one(".credit").region.x == first.credit.region.x
 
     run(books, scenario, size)
+
+
+def test_form_survives_a_visit_elsewhere(books: api.Books) -> None:
+    """F1 mid-entry, then back with F2: the form is as left. A drill-down from the dashboard
+    to the entries list meets the form, which stays and says why."""
+    async def scenario(app: EcpApp, pilot: Pilot[Any]) -> None:
+        form = await open_form(app, pilot)
+        await header(pilot, "Achat")
+        await line(pilot, "6111", None, debit="75")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen is not form
+        app.open_entries(EntryFilter(dimension="M001"))
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query(EntryLine)[0].debit.value == "75,00"
+        assert any("en cours de saisie" in n.message for n in app._notifications)
+
+    run(books, scenario)
+    assert entry_count(books) == 0
