@@ -113,7 +113,7 @@ class AccountsScreen(EcpScreen):
         plural = "s" if len(shown) > 1 else ""
         self.query_one("#count", Label).update(Text(
             f"{len(shown)} compte{plural} sur {len(self.accounts)}{what} — / : filtrer — "
-            "a : ouvrir un sous-compte du compte sélectionné"))
+            "Entrée : grand livre du compte — a : ouvrir un sous-compte du compte sélectionné"))
 
     def current_code(self) -> str | None:
         t = self.query_one("#accounts", DataTable)
@@ -137,6 +137,11 @@ class AccountsScreen(EcpScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
             self.action_table()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        code = self.current_code()
+        if code is not None:
+            self.ecp.open_ledger(code, None)
 
     # --- add ---------------------------------------------------------------------------------
 

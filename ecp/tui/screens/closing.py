@@ -184,8 +184,8 @@ class ClosingScreen(EcpScreen):
     ClosingScreen #verify-row { height: 1; }
     ClosingScreen #verify-row > Static { width: auto; }
     ClosingScreen #verifying { width: 12; height: 1; min-height: 1; }
-    ClosingScreen #outcome { height: auto; padding: 0 2; margin-bottom: 1; }
-    ClosingScreen #checks > .title { padding: 0; }
+    ClosingScreen #outcome { height: auto; padding: 0 2; margin-top: 1; }
+    ClosingScreen #events-title { margin-top: 1; }
     ClosingScreen #monthbar { height: auto; padding: 0 1; }
     ClosingScreen #monthbar > Label { padding: 1 1 0 0; }
     ClosingScreen #month { width: 15; }
@@ -218,7 +218,8 @@ class ClosingScreen(EcpScreen):
             yield Static("", id="chk-unbalanced")
             yield Static("", id="chk-head")
         yield Static("", id="outcome")
-        yield Label("Journal des clôtures et réouvertures", classes="title")
+        yield Label("Journal des clôtures et réouvertures (le plus récent en haut)",
+                    id="events-title", classes="title")
         yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
         yield Label("c : clôturer le mois — o : le rouvrir (motif) — v : vérifier les livres — "
                     "m : changer de mois", classes="status")
@@ -232,6 +233,8 @@ class ClosingScreen(EcpScreen):
         self.month = default_month(self.books, month_key(self.ecp.today))
         self.query_one("#month", Input).value = month_label(self.month)
         self.query_one("#verifying", LoadingIndicator).display = False
+        self.query_one("#chk-title", Label).styles.padding = 0
+        self._outcome("")
         self.refresh_month()
         t.focus()
         self.action_verify()
@@ -263,7 +266,7 @@ class ClosingScreen(EcpScreen):
         self.query_one("#month-error", FieldError).update("")
         if m != self.month:
             self.month = m
-            self.query_one("#outcome", Static).update("")
+            self._outcome("")
             self.refresh_month()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -377,10 +380,12 @@ class ClosingScreen(EcpScreen):
 
     # --- close and reopen ----------------------------------------------------------------------
 
-    def _outcome(self, text: str, ok: bool) -> None:
+    def _outcome(self, text: str, ok: bool = True) -> None:
+        """The result of the last close or reopen, under the checks (hidden when none)."""
         o = self.query_one("#outcome", Static)
         o.update(Text(text))
         o.set_classes("ok" if ok else "error")
+        o.display = bool(text)
 
     def action_close(self) -> None:
         month = self._month_from_input()
