@@ -654,6 +654,8 @@ class EntryFormScreen(Screen[str | None]):
         """A dimension typed on a line is proposed on the blank lines that follow it."""
         lines = self.lines()
         dim = line.dim.value.strip().upper()
+        if dim not in self.dimensions:
+            return
         for nxt in lines[lines.index(line) + 1:]:
             if nxt.has_content() or not nxt.is_composed:
                 break
