@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from ecp import api
 from ecp.errors import PeriodLockedError
@@ -316,19 +316,47 @@ async def test_reopen_needs_a_reason(books: api.Books) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ClosingScreen)
-        assert rows(app, "#events")[0][:5] == [
-            "2026-02", "réouverture", rows(app, "#events")[0][2], "testeur",
-            "Facture fournisseur [EDF] oubliee"]
+        top = rows(app, "#events")[0]
+        assert top[:2] == ["2026-02", "réouverture"]
+        assert top[3:] == ["testeur", f"{api.chain_head(books).count}:"
+                           f"{api.chain_head(books).hash[:16]}…",
+                           "Facture fournisseur [EDF] oubliee"]
         assert shown(app, "#chk-state").startswith("État du mois : ouvert (rouvert le ")
-        # Reopening an open month is refused before any form.
+        # No month closed any more: nothing to reopen.
         await pilot.press("o")
         assert isinstance(app.screen, ClosingScreen)
-        assert shown(app, "#outcome") == "Réouverture refusée : mois 2026-02 : n'est pas clôturé"
+        assert shown(app, "#outcome") == "Réouverture refusée : aucun mois n'est clôturé"
     assert not api.month_is_closed(books, 202602)
     ev = api.period_events(books)[-1]
     assert (ev.action, ev.reason, ev.actor) == ("reopen", "Facture fournisseur [EDF] oubliee",
                                                 "testeur")
     sale(books, dt.date(2026, 2, 25))  # open again: accepted
+
+
+async def test_reopen_on_an_open_month_offers_the_last_closed(books: api.Books) -> None:
+    api.add_member(books, "FZ", "Fatima Zahra")
+    for day in (dt.date(2025, 12, 5), dt.date(2026, 1, 5), dt.date(2026, 2, 5)):
+        sale(books, day)
+    api.close_period(books, 202512)
+    api.close_period(books, 202601)
+    app = EcpApp(books, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await verified(pilot)
+        assert app.screen.query_one("#month", Input).value == "2026-02"
+        await pilot.press("o")
+        assert isinstance(app.screen, ReopenScreen)
+        assert app.screen.month == 202601
+        assert "2026-02 n'est pas clôturé ; le dernier mois clôturé est 2026-01" in str(
+            app.screen.query_one(".error", Static).content)
+        await type_text(pilot, "Avoir client")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ClosingScreen)
+        assert app.screen.query_one("#month", Input).value == "2026-01"
+        assert shown(app, "#chk-title") == "Contrôles de 2026-01"
+        assert shown(app, "#outcome").startswith("2026-01 rouvert.")
+    assert [api.month_is_closed(books, m) for m in (202512, 202601)] == [True, False]
 
 
 async def test_month_field(books: api.Books) -> None:

@@ -147,13 +147,16 @@ class ReopenScreen(FormModal[ChainHead | None]):
 
     ERROR_FIELDS = (("motif", "reason"),)
 
-    def __init__(self, month: int) -> None:
+    def __init__(self, month: int, note: str = "") -> None:
         super().__init__()
         self.month = month
+        self.note = note
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(f"Rouvrir {month_label(self.month)}", classes="title")
+            if self.note:
+                yield Static(self.note, classes="error")
             yield Static("Rouvrir un mois clôturé permet d'y saisir à nouveau. Le motif est "
                          "enregistré avec la date, l'auteur et la tête de chaîne.",
                          classes="muted")
@@ -228,7 +231,7 @@ class ClosingScreen(EcpScreen):
     def on_mount(self) -> None:
         t = self.query_one("#events", DataTable)
         for label, width in (("Mois", 8), ("Action", 11), ("Date (UTC)", 16), ("Par", 12),
-                             ("Motif", 40), ("Tête de chaîne", 28)):
+                             ("Tête de chaîne", 24), ("Motif", 50)):
             t.add_column(label, width=width)
         self.month = default_month(self.books, month_key(self.ecp.today))
         self.query_one("#month", Input).value = month_label(self.month)
@@ -313,7 +316,7 @@ class ClosingScreen(EcpScreen):
         t.clear()
         for i, e in enumerate(reversed(self._events)):
             t.add_row(e.month, ACTIONS_FR.get(e.action, e.action), when(e.at), Text(e.actor),
-                      Text(e.reason), short(e.head), key=str(i))
+                      short(e.head), Text(e.reason), key=str(i))
 
     # --- verification (a worker) ---------------------------------------------------------------
 
@@ -444,10 +447,18 @@ class ClosingScreen(EcpScreen):
         if month is None:
             self._refuse("Réouverture refusée", "le mois saisi n'est pas valide")
             return
+        note = ""
         if not api.month_is_closed(self.books, month):
-            self._refuse("Réouverture refusée",
-                         f"mois {month_label(month)} : n'est pas clôturé")
-            return
+            # Reopening is nearly always about the last month closed: offer it (the form
+            # names it, Escape leaves).
+            closed = self.closed_months()
+            if not closed:
+                self._refuse("Réouverture refusée", "aucun mois n'est clôturé")
+                return
+            note = (f"{month_label(month)} n'est pas clôturé ; le dernier mois clôturé est "
+                    f"{month_label(closed[-1])}.")
+            month = closed[-1]
+            self.query_one("#month", Input).value = month_label(month)
 
         def done(head: ChainHead | None) -> None:
             if head is None:
@@ -457,4 +468,12 @@ class ClosingScreen(EcpScreen):
             self._outcome(f"{label} rouvert. Tête de chaîne enregistrée : {head}", True)
             self.notify(f"{label} rouvert", title="Clôture")
 
-        self.app.push_screen(ReopenScreen(month), done)
+        self.app.push_screen(ReopenScreen(month, note), done)
+
+    def closed_months(self) -> list[int]:
+        """Months closed now, oldest first (from the log, checked against the locks)."""
+        last: dict[str, str] = {}
+        for e in api.period_events(self.books):
+            last[e.month] = e.action
+        months = sorted(parse_month(m) for m, action in last.items() if action == "close")
+        return [m for m in months if api.month_is_closed(self.books, m)]
