@@ -125,15 +125,26 @@ class EcpApp(App[None]):
     def open_ledger(self, account: str, dimension: str | None) -> None:
         """Drill down: the Grand livre of one account (and dimension)."""
         async def go() -> None:
+            from ecp.tui.screens.reports import LedgerScreen
+
             await self.switch_mode("grandlivre")
-            self.screen.show(account, dimension)  # type: ignore[attr-defined]
+            for screen in reversed(self.screen_stack):
+                if isinstance(screen, LedgerScreen):
+                    screen.show(account, dimension)
+                    break
 
         self.run_worker(go())
 
     def open_entries(self, flt: Any) -> None:
         async def go() -> None:
+            from ecp.tui.screens.entries import EntriesScreen
+
             await self.switch_mode("ecritures")
-            self.screen.set_filter(flt)  # type: ignore[attr-defined]
+            # The list may be under a form or a dialog: filter it, leave what is on top.
+            for screen in reversed(self.screen_stack):
+                if isinstance(screen, EntriesScreen):
+                    screen.set_filter(flt)
+                    break
 
         self.run_worker(go())
 
