@@ -346,6 +346,12 @@ async def test_reopen_on_an_open_month_offers_the_last_closed(books: api.Books) 
         assert app.screen.query_one("#month", Input).value == "2026-02"
         await pilot.press("o")
         assert isinstance(app.screen, ReopenScreen)
+        await pilot.press("escape")  # cancelled: the month shown is back
+        await pilot.pause()
+        assert app.screen.query_one("#month", Input).value == "2026-02"
+        assert shown(app, "#chk-title") == "Contrôles de 2026-02"
+        await pilot.press("o")
+        assert isinstance(app.screen, ReopenScreen)
         assert app.screen.month == 202601
         assert "2026-02 n'est pas clôturé ; le dernier mois clôturé est 2026-01" in str(
             app.screen.query_one(".error", Static).content)

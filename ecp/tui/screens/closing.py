@@ -163,7 +163,7 @@ class ReopenScreen(FormModal[ChainHead | None]):
             yield from self.field("Motif", Input(id="reason",
                                                  placeholder="ex. facture fournisseur oubliée"))
             yield from self.general_error()
-            yield from self.buttons("Rouvrir")
+            yield from self.buttons("Rouvrir", "Entrée : rouvrir — Échap : annuler")
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
@@ -447,7 +447,7 @@ class ClosingScreen(EcpScreen):
         if month is None:
             self._refuse("Réouverture refusée", "le mois saisi n'est pas valide")
             return
-        note = ""
+        note = shown = ""
         if not api.month_is_closed(self.books, month):
             # Reopening is nearly always about the last month closed: offer it (the form
             # names it, Escape leaves).
@@ -457,11 +457,14 @@ class ClosingScreen(EcpScreen):
                 return
             note = (f"{month_label(month)} n'est pas clôturé ; le dernier mois clôturé est "
                     f"{month_label(closed[-1])}.")
+            shown = self.query_one("#month", Input).value
             month = closed[-1]
             self.query_one("#month", Input).value = month_label(month)
 
         def done(head: ChainHead | None) -> None:
             if head is None:
+                if note:  # cancelled: back to the month that was shown
+                    self.query_one("#month", Input).value = shown
                 return
             self.refresh_month()
             label = month_label(month)

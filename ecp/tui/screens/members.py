@@ -58,9 +58,9 @@ class FormModal(ModalScreen[T]):
         err.display = False
         yield err
 
-    def buttons(self, ok: str) -> ComposeResult:
-        yield Static("Tab : champ suivant — Entrée : enregistrer — Échap : annuler",
-                     classes="hint")
+    def buttons(self, ok: str, hint: str = "Tab : champ suivant — Entrée : enregistrer — "
+                                           "Échap : annuler") -> ComposeResult:
+        yield Static(hint, classes="hint")
         with Horizontal(classes="buttons"):
             yield Button(f"{ok} (Entrée)", id="ok", variant="primary")
             yield Button("Annuler (Échap)", id="cancel")
