@@ -54,6 +54,11 @@ def long_date(d: dt.date) -> str:
 
 # --- reading a line ---------------------------------------------------------------------------
 
+class LinesScroll(VerticalScroll, can_focus=False):
+    """The lines scroll with the cursor; the container itself never takes the focus (Tab goes
+    from the label straight to the first account)."""
+
+
 @dataclass
 class ParsedLine:
     """What one line of the form says: its values when they read, its problems otherwise,
@@ -472,7 +477,7 @@ class EntryFormScreen(Screen[str | None]):
                 yield Label("Nom", classes="dim-name")
                 yield Label("Débit", classes="debit")
                 yield Label("Crédit", classes="credit")
-            with VerticalScroll(id="lines"):
+            with LinesScroll(id="lines"):
                 yield EntryLine()
                 yield EntryLine()
             with Horizontal(id="totals"):
@@ -670,7 +675,7 @@ class EntryFormScreen(Screen[str | None]):
 
     async def _mount_line(self, new: EntryLine, after: EntryLine | None = None,
                           focus: bool = False) -> None:
-        await self.query_one("#lines", VerticalScroll).mount(new, after=after)
+        await self.query_one("#lines", LinesScroll).mount(new, after=after)
         self._renumber()
         self._refresh_line(new)
         if focus:
