@@ -59,7 +59,8 @@ class Entry(Base):
     reference: Mapped[str] = mapped_column(String(100), default="")
     posted_by: Mapped[str] = mapped_column(String(100))
     posted_at: Mapped[str] = mapped_column(String(32))
-    reverses: Mapped[int | None] = mapped_column(ForeignKey("entries.id"), default=None)
+    reverses: Mapped[int | None] = mapped_column(ForeignKey("entries.id"), default=None,
+                                                 index=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     __table_args__ = (UniqueConstraint("journal", "fiscal_year", "number", name="uq_entry_number"),)

@@ -14,12 +14,14 @@ from ecp import api
 from ecp.db.engine import make_engine
 from ecp.db.migrate import MIGRATIONS, current_revision, head_revision, upgrade
 
-REVISION_0002 = '''"""test revision"""
+HEAD = head_revision()
+
+REVISION_TEST = '''"""test revision"""
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -41,8 +43,8 @@ def downgrade():
 def _scripts(tmp_path: Path, tail: str) -> Path:
     dest = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, dest, ignore=shutil.ignore_patterns("__pycache__"))
-    (dest / "versions" / "0002_test.py").write_text(REVISION_0002.format(tail=tail),
-                                                     encoding="utf-8")
+    (dest / "versions" / "9999_test.py").write_text(
+        REVISION_TEST.format(tail=tail, head=HEAD), encoding="utf-8")
     return dest
 
 
@@ -58,8 +60,8 @@ def _schema(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, ...]], s
 
 
 def test_shipped_migrations_reach_head(books: api.Books) -> None:
-    assert head_revision() == "0001"
-    assert current_revision(books.engine) == "0001"
+    assert HEAD == "0002"
+    assert current_revision(books.engine) == HEAD
     tables = set(inspect(books.engine).get_table_names())
     assert {"accounts", "dimensions", "journals", "entries", "lines", "balances", "periods",
             "period_events", "vat_rates", "settings", "alembic_version"} <= tables
@@ -79,7 +81,7 @@ def test_failed_migration_leaves_no_schema_change(db_path: Path, tmp_path: Path)
     try:
         with pytest.raises(RuntimeError, match="migration interrompue"):
             upgrade(engine, script_location=scripts)
-        assert current_revision(engine) == "0001"
+        assert current_revision(engine) == HEAD
     finally:
         engine.dispose()
     objs, cols, rev = _schema(db_path)
@@ -87,7 +89,7 @@ def test_failed_migration_leaves_no_schema_change(db_path: Path, tmp_path: Path)
     assert "nouvelle" not in names
     assert "ix_nouvelle_code" not in names
     assert "extra" not in {c[1] for c in cols}
-    assert rev == "0001"
+    assert rev == HEAD
     assert (objs, cols, rev) == before
     con = sqlite3.connect(str(db_path))
     try:
@@ -111,21 +113,40 @@ def test_upgrade_of_existing_database_makes_a_backup_first(db_path: Path, tmp_pa
     engine = make_engine(f"sqlite:///{db_path}")
     try:
         backup = upgrade(engine, script_location=scripts)
-        assert current_revision(engine) == "0002"
+        assert current_revision(engine) == "9999"
         assert upgrade(engine, script_location=scripts) is None  # at head: nothing to do
     finally:
         engine.dispose()
     assert backup is not None
     bak = Path(backup)
     assert bak.exists() and bak.parent == db_path.parent
-    assert "avant-0001" in bak.name
+    assert f"avant-{HEAD}" in bak.name
     objs, _, rev = _schema(bak)
-    assert rev == "0001" and "nouvelle" not in {n for _, n in objs}
+    assert rev == HEAD and "nouvelle" not in {n for _, n in objs}
     con = sqlite3.connect(str(bak))
     try:
         assert con.execute("SELECT count(*) FROM entries").fetchone()[0] == 1
     finally:
         con.close()
     objs, cols, rev = _schema(db_path)
-    assert rev == "0002" and "nouvelle" in {n for _, n in objs}
+    assert rev == "9999" and "nouvelle" in {n for _, n in objs}
     assert "extra" in {c[1] for c in cols}
+
+
+def test_a_database_at_0001_is_upgraded_with_a_backup(tmp_path: Path) -> None:
+    """A book created by the first release gains the reversal index on opening."""
+    old = tmp_path / "migrations-0001"
+    shutil.copytree(MIGRATIONS, old, ignore=shutil.ignore_patterns("__pycache__", "0002_*"))
+    path = tmp_path / "ancienne.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine, script_location=old)
+    assert current_revision(engine) == "0001"
+    engine.dispose()
+    books = api.open_books(str(path))
+    api.init(books)
+    assert books.backup is not None and "avant-0001" in books.backup
+    assert current_revision(books.engine) == HEAD
+    indexes = {i["name"] for i in inspect(books.engine).get_indexes("entries")}
+    assert "ix_entries_reverses" in indexes
+    assert api.verify(books).ok
+    books.engine.dispose()
