@@ -145,6 +145,10 @@ class EcpApp(App[None]):
                 if isinstance(screen, EntriesScreen):
                     screen.set_filter(flt)
                     break
+            if not isinstance(self.screen, EntriesScreen):
+                self.notify("Une écriture est en cours de saisie : ctrl+s pour la valider ou "
+                            "Échap pour l'abandonner, puis la liste filtrée s'affichera.",
+                            title="Écritures", severity="warning")
 
         self.run_worker(go())
 

@@ -878,13 +878,6 @@ class EntryFormScreen(Screen[str | None]):
 
     # -- leaving ------------------------------------------------------------------------------
 
-    def set_filter(self, flt: object) -> None:
-        """The app opens the entries list, filtered, on the Écritures screen (a drill-down
-        from the dashboard): while an entry is being typed, the form stays; say so."""
-        self.notify("Une écriture est en cours de saisie : ctrl+s pour la valider ou Échap "
-                    "pour l'abandonner, puis la liste s'ouvrira.", title="Écritures",
-                    severity="warning")
-
     def _typed(self) -> bool:
         return bool(self.query_one("#label", Input).value.strip()
                     or self.query_one("#reference", Input).value.strip()

@@ -398,7 +398,7 @@ class ReportScreen(EcpScreen):
 
 # --- Balance ---------------------------------------------------------------------------------
 
-BALANCE_COLUMNS = (("Compte", 8), ("Intitulé", 38), ("Ouv. débit", AMOUNT_WIDTH),
+BALANCE_COLUMNS = (("Compte", 8), ("Intitulé", 28), ("Ouv. débit", AMOUNT_WIDTH),
                    ("Ouv. crédit", AMOUNT_WIDTH), ("Mouv. débit", AMOUNT_WIDTH),
                    ("Mouv. crédit", AMOUNT_WIDTH), ("Clôt. débit", AMOUNT_WIDTH),
                    ("Clôt. crédit", AMOUNT_WIDTH))
@@ -484,8 +484,8 @@ class BalanceScreen(ReportScreen):
 
 # --- Grand livre -----------------------------------------------------------------------------
 
-LEDGER_COLUMNS = (("Date", 10), ("Écriture", 14), ("Libellé", 28), ("Référence", 14),
-                  ("Dim.", 6), ("Tiers", 12), ("Débit", AMOUNT_WIDTH), ("Crédit", AMOUNT_WIDTH),
+LEDGER_COLUMNS = (("Date", 10), ("Écriture", 14), ("Libellé", 22), ("Référence", 13),
+                  ("Dim.", 5), ("Tiers", 10), ("Débit", AMOUNT_WIDTH), ("Crédit", AMOUNT_WIDTH),
                   ("Solde", BALANCE_WIDTH))
 
 
@@ -645,8 +645,8 @@ class LedgerScreen(ReportScreen):
 
 # --- Journaux --------------------------------------------------------------------------------
 
-JOURNAL_COLUMNS = (("Date", 10), ("Écriture", 14), ("Libellé", 34), ("Compte", 8),
-                   ("Intitulé", 30), ("Dim.", 6), ("Débit", AMOUNT_WIDTH),
+JOURNAL_COLUMNS = (("Date", 10), ("Écriture", 14), ("Libellé", 30), ("Compte", 8),
+                   ("Intitulé", 24), ("Dim.", 6), ("Débit", AMOUNT_WIDTH),
                    ("Crédit", AMOUNT_WIDTH))
 
 
