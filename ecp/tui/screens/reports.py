@@ -184,6 +184,7 @@ class ReportScreen(EcpScreen):
     #account-name { width: 1fr; min-width: 12; height: 3; padding: 1 1 0 0;
                     text-wrap: nowrap; text-overflow: ellipsis; }
     .info { height: auto; padding: 0 1; }
+    #summary { height: 2; }  /* fixed: a new account repaints it without a new layout */
     #export { height: auto; padding: 0 1; color: $success; }
     #export.muted { color: $text-muted; }
     """
