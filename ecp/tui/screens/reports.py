@@ -319,9 +319,12 @@ class ReportScreen(EcpScreen):
 
     def apply(self, source: str | None = None) -> bool:
         """Read every filter; show the first refusal next to its field, else reload."""
-        for w in self.query(".bar > *"):
+        # Touch styles only when something was marked: a restyle costs a repaint of the bar.
+        for w in self.query(".bar > .-invalid"):
             w.remove_class("-invalid")
-        self.query_one("#f-error", FieldError).update("")
+        err = self.query_one("#f-error", FieldError)
+        if str(err.render()):
+            err.update("")
         if not self.read_period(source) or not self.read_extra(source):
             return False
         d = self.query_one("#f-dim", Select).value
