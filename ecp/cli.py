@@ -292,6 +292,10 @@ def cmd_backup(a: argparse.Namespace) -> int:
 
 def cmd_tui(a: argparse.Namespace) -> int:
     """No command, or ``ecp tui``: the bookkeeper's terminal."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # A script or a pipe would wait forever on a screen nobody sees.
+        raise InputError("l'application s'ouvre dans un terminal ; pour les scripts, "
+                         "voir « ecp --help » (ex. ecp report trial-balance)")
     from ecp.tui.app import run
 
     return run(a.db)

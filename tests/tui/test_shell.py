@@ -111,3 +111,19 @@ async def test_first_run_offers_the_demo(tmp_path):
         assert app.current_mode == "tableau"
         assert app.title == "ECP Tanger Entreprendre"
     assert (tmp_path / "new.db").exists()
+
+
+def test_ecp_without_command_opens_the_app_on_the_books(books, monkeypatch):
+    """``ecp`` (and ``ecp tui``) in a terminal run the app on the configured database."""
+    import sys
+
+    from ecp import cli
+    from ecp.tui import app as tui_app
+
+    opened = []
+    monkeypatch.setattr(tui_app, "run", lambda db: opened.append(db) or 0)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    assert cli.main(["--db", str(books.path)]) == 0
+    assert cli.main(["--db", str(books.path), "tui"]) == 0
+    assert opened == [str(books.path), str(books.path)]
