@@ -140,6 +140,13 @@ def _import_rows(poster: Poster, rows: Iterator[list[str]]) -> ImportResult:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             errors.append(f"ligne {lineno} : {len(row)} colonnes au lieu de 8")
+            # The row's entry is incomplete: mark it, so it earns no second message.
+            if row[0] != cur_ref:
+                if cur_ref is not None and not cur_bad and cur_when is not None:
+                    flush_entry(cur_ref, cur_start, cur_journal, cur_label, cur_when,
+                                cur_specs)
+                cur_ref, cur_start, cur_specs = row[0], lineno, []
+            cur_bad = True
             continue
         ref, date_s, journal, label, account, dim, deb_s, cre_s = row
         if ref != cur_ref:
@@ -160,7 +167,8 @@ def _import_rows(poster: Poster, rows: Iterator[list[str]]) -> ImportResult:
                     cur_bad = True
                 else:
                     cur_when = dates[date_s] = (d, day_int(d), d.year, d.year * 100 + d.month)
-        elif date_s != cur_date or journal != cur_journal or label != cur_label:
+        elif not cur_bad and (date_s != cur_date or journal != cur_journal
+                              or label != cur_label):
             errors.append(f"ligne {lineno} : date, journal ou libellé différent de la ligne "
                           f"{cur_start} pour la même écriture « {ref} »")
             cur_bad = True
@@ -180,13 +188,21 @@ def _import_rows(poster: Poster, rows: Iterator[list[str]]) -> ImportResult:
                 if amount:
                     cur_specs.append((account.strip(), dim.strip(), -amount, None, None))
                     continue
-        try:
-            deb = parse(deb_s.strip())
-            cre = parse(cre_s.strip())
-        except ValueError as exc:
-            field = "debit" if deb_s.strip() == str(exc) else "credit"
-            errors.append(f"ligne {lineno}, {field} : « {exc} » n'est pas un montant "
-                          "à deux décimales au plus")
+        deb = cre = None
+        bad_cell = False
+        for field, cell in (("debit", deb_s), ("credit", cre_s)):
+            try:
+                value = parse(cell.strip())
+            except ValueError:
+                errors.append(f"ligne {lineno}, {field} : « {cell.strip()} » n'est pas un "
+                              "montant à deux décimales au plus")
+                bad_cell = True
+                continue
+            if field == "debit":
+                deb = value
+            else:
+                cre = value
+        if bad_cell:
             cur_bad = True
             continue
         if deb is None:

@@ -191,3 +191,29 @@ def test_import_matches_posting_one_by_one(books: api.Books, tmp_path: Path,  # 
                 api.trial_balance(other, dimension=dim).rows
     finally:
         other.engine.dispose()
+
+
+def test_bad_cells_are_named_once_with_their_own_column(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A signed bad debit is reported as the debit, as typed; a short row does not also make
+    its entry « incomplete »."""
+    import pytest
+
+    from ecp import api
+    from ecp.errors import ValidationError
+
+    books = api.open_books(str(tmp_path / "i.db"), create=True)
+    api.init(books)
+    f = tmp_path / "bad.csv"
+    f.write_text(
+        "entry_ref,date,journal,label,account,dimension,debit,credit\n"
+        "A,2026-01-05,OD,x,5141,ECP,-12.345,\n"
+        "A,2026-01-05,OD,x,1111,ECP,,12.34\n"
+        "B,2026-01-05,OD,y,5141,ECP,10.00\n"
+        "B,2026-01-05,OD,y,1111,ECP,,10.00\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        api.import_file(books, f)
+    assert err.value.problems == [
+        "ligne 2, debit : « -12.345 » n'est pas un montant à deux décimales au plus",
+        "ligne 4 : 7 colonnes au lieu de 8",
+    ]
+    assert api.chain_head(books).count == 0
