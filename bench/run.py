@@ -248,6 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     print("Machine : " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
 
     setup_s = fresh_books(template, a.members)
+    from ecp import api
+
+    tb_books = api.open_books(str(template))
+    info["schema"] = str(api.schema_status(tb_books)[0])
+    tb_books.engine.dispose()
     print(f"Base vierge avec {a.members} membres : {setup_s:.1f} s", flush=True)
     csv, lines, gen_s = csv_for(a.entries, a.members, a.seed)
     print(f"CSV {csv.name} : {lines} lignes "
@@ -280,8 +285,6 @@ def main(argv: list[str] | None = None) -> int:
         add("verify: peak RSS", f"{v.max_rss_mb:.0f} MB")
 
     # b, c. in-process reads
-    from ecp import api
-
     books = api.open_books(str(db))
     tb_goal = f"< {GOALS['trial_balance_ms']} ms"
     ms = median_ms(lambda: api.trial_balance(books), a.repeat)
