@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -161,13 +159,12 @@ def _chain_fast(conn: Connection, rep: Report, wanted: set[int]) -> dict[int, st
         lcur.close()
 
 
-def _walk(entries: Any, lines: Any, rep: Report, wanted: set[int], start: int = 1,
-          prev: str = GENESIS) -> dict[int, str] | None:
-    """Walk the chain from entry ``start`` (whose predecessor's hash is ``prev``)."""
+def _walk(entries: Any, lines: Any, rep: Report, wanted: set[int]) -> dict[int, str] | None:
     sha = hashlib.sha256
     us, rs = "\x1f", "\x1e"
     keep: dict[int, str] = {}
-    expected = start
+    prev = GENESIS
+    expected = 1
     nlines = 0
     # One group of lines per entry, in step with the entries: an entry without lines, lines
     # without an entry or lines out of order break the step (or ``strict``: ValueError).
@@ -211,70 +208,11 @@ def _walk(entries: Any, lines: Any, rep: Report, wanted: set[int], start: int = 
         if eid in wanted:
             keep[eid] = h
     count = expected - 1
-    rep.entries, rep.lines = count - start + 1, nlines
+    rep.entries, rep.lines = count, nlines
     if count:
         rep.head = ChainHead(count, prev)
         keep[count] = prev
     return keep
-
-
-# --- the fast walk on two cores ----------------------------------------------------------------
-# Each entry stores its predecessor's hash, so a range of the chain verifies on its own once
-# the hash before it is known (the range before checks that one). Big books are split in two:
-# a forked child walks the first half while this process walks the second. POSIX only (fork
-# needs no re-import of __main__); elsewhere, and for small books, one walk does it all.
-PARALLEL_MIN_ENTRIES = 50_000
-
-
-def _walk_range(path: str, first: int, last: int, wanted: set[int]
-                ) -> tuple[bool, int, int, str, dict[int, str]]:
-    """Walk entries ``first``..``last`` of the SQLite file ``path`` (a child's own connection)."""
-    import sqlite3
-
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        prev = GENESIS if first == 1 else con.execute(
-            "SELECT hash FROM entries WHERE id = ?", (first - 1,)).fetchone()[0]
-        bounds = con.execute(
-            "SELECT (SELECT min(id) FROM lines WHERE entry_id = ?), "
-            "(SELECT max(id) FROM lines WHERE entry_id = ?)", (first, last)).fetchone()
-        if bounds[0] is None or bounds[1] is None:
-            return False, 0, 0, "", {}
-        ecur = con.execute(_FAST_ENTRIES.replace(
-            "FROM entries", "FROM entries WHERE id BETWEEN ? AND ?"), (first, last))
-        lcur = con.execute(_FAST_LINES.replace(
-            "FROM lines", "FROM lines WHERE id BETWEEN ? AND ?"), bounds)
-        rep = Report()
-        keep = _walk(ecur, lcur, rep, wanted, first, prev)
-        if keep is None or rep.head.count != last:
-            return False, 0, 0, "", {}
-        return True, rep.entries, rep.lines, rep.head.hash, keep
-    except (TypeError, ValueError, AttributeError, sqlite3.Error):
-        return False, 0, 0, "", {}
-    finally:
-        con.close()
-
-
-def _chain_split(path: str, rep: Report, wanted: set[int], count: int,
-                 after_fork: Callable[[], None]) -> dict[int, str] | None:
-    """The fast walk in two halves, the first in a forked child. None if anything is off.
-
-    ``after_fork`` runs once the child exists (a fork-context pool forks inside ``submit``,
-    before its own manager thread starts), so threads may be started from there on."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    middle = count // 2
-    with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
-        child = pool.submit(_walk_range, path, 1, middle, wanted)
-        after_fork()
-        ok2, n2, l2, h2, keep2 = _walk_range(path, middle + 1, count, wanted)
-        ok1, n1, l1, _h1, keep1 = child.result()
-    if not (ok1 and ok2):
-        return None
-    rep.entries, rep.lines = n1 + n2, l1 + l2
-    rep.head = ChainHead(count, h2)
-    return {**keep1, **keep2}
 
 
 _FINGERPRINT = "SELECT (SELECT max(id) FROM entries), (SELECT max(id) FROM lines)"
@@ -419,34 +357,13 @@ def _balances(conn: Connection, rep: Report) -> None:
                 f"≠ lignes {actual.get(key)} (débit, crédit en centimes)")
 
 
-def verify(conn: Connection, expect: ChainHead | None = None,
-           parallel_min: int = PARALLEL_MIN_ENTRIES) -> Report:
+def verify(conn: Connection, expect: ChainHead | None = None) -> Report:
     """Check everything; ``expect`` is a chain head kept outside the database (an auditor's)."""
     rep = Report()
     _triggers(conn, rep)
+    background = _BalancesCheck(conn.engine) if _file_sqlite(conn) else None
     hashes = None
-    split = None
-    if _file_sqlite(conn) and hasattr(os, "fork"):
-        count = conn.scalar(select(func.max(Entry.id))) or 0
-        if count >= parallel_min:
-            split = (str(conn.engine.url.database), count)
-    background: _BalancesCheck | None = None
-
-    def start_background() -> None:
-        nonlocal background
-        background = _BalancesCheck(conn.engine)
-
-    if split is not None:
-        # The balances thread starts only after the fork: a child forked beside a running
-        # thread could inherit a lock held by it.
-        hashes = _chain_split(split[0], rep, _wanted_heads(conn, expect), split[1],
-                              start_background)
-        if hashes is not None and hashes.get(split[1]) != conn.scalar(
-                select(Entry.hash).where(Entry.id == split[1])):
-            hashes = None
-    if background is None and _file_sqlite(conn):
-        start_background()
-    if hashes is None and conn.dialect.name == "sqlite":
+    if conn.dialect.name == "sqlite":
         hashes = _chain_fast(conn, rep, _wanted_heads(conn, expect))
     if hashes is None:
         rep.entries = rep.lines = 0

@@ -272,37 +272,3 @@ def test_expect_the_empty_head_is_always_found(books: api.Books, sale_of, capsys
     sale_of(books, D(2026, 1, 5), 100)
     assert api.verify(books, expect=empty).ok
     assert not api.verify(books, expect=ChainHead(0, "1" * 64)).ok
-
-
-def test_split_walk_agrees_with_the_single_walk(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Big books are walked in two halves (a forked child and this process): same report on
-    healthy books; on altered ones the exact walk still names the entry."""
-    import os
-    import sqlite3
-
-    import pytest
-
-    from ecp import api
-    from ecp.db.engine import reading
-    from ecp.demo import load_demo
-    from ecp.ledger import integrity
-
-    if not hasattr(os, "fork"):
-        pytest.skip("pas de fork sur cette plate-forme : la vérification reste en un seul parcours")
-    books = api.open_books(str(tmp_path / "split.db"), create=True)
-    api.init(books)
-    load_demo(books)
-    with reading(books.engine) as s:
-        one = integrity.verify(s.connection(), parallel_min=10**9)
-        two = integrity.verify(s.connection(), parallel_min=1)
-    assert one.ok and two.ok
-    assert (one.entries, one.lines, one.head) == (two.entries, two.lines, two.head)
-    con = sqlite3.connect(str(books.path))
-    con.execute("DROP TRIGGER lines_no_update")
-    con.execute("UPDATE lines SET amount = amount + 1 WHERE entry_id = 3 AND line_no = 1")
-    con.commit()
-    con.close()
-    with reading(books.engine) as s:
-        bad = integrity.verify(s.connection(), parallel_min=1)
-    assert not bad.ok
-    assert any("n° 3 de la chaîne" in f for f in bad.findings)
