@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import sqlite3
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Engine, case, func, select, text
+from sqlalchemy import Connection, case, func, select, text
 
 from ecp.db.models import Balance, Entry, Line, PeriodEvent
 from ecp.ledger.chain import GENESIS, digest
@@ -125,153 +125,178 @@ def _chain(conn: Connection, rep: Report) -> dict[int, str]:
 
 
 # --- fast path -------------------------------------------------------------------------------
-# Healthy books are the common case and the big ones: a walk over plain driver tuples that
-# only answers "all good" (with the counts and the chain heads asked for) or "something is
-# off" (None). When something is off, the exact walk above runs and says what and where, so
+# Healthy books are the common case and the big ones. On a SQLite file the fast path answers
+# only "all good" (with the counts and the chain heads asked for) or "something is off"
+# (None); when something is off the exact walk above runs and says what and where, so
 # findings never depend on the fast path.
+#
+# Its work is split for the two cores of a small server: SQLite builds each entry's canonical
+# string (``chain.canonical``) in C, worker processes hash halves of the chain (each entry
+# stores the previous hash, so halves are independent and meet at one junction), and the
+# parent meanwhile runs the structural checks as counting queries, in C, without Python
+# objects per line.
 
-_FAST_ENTRIES = ("SELECT id, journal, fiscal_year, number, day, label, reference, posted_by, "
-                 "posted_at, reverses, prev_hash, hash FROM entries ORDER BY id")
-# Lines in id order: ``Poster`` numbers them entry after entry, line after line, so on healthy
-# books this is (entry_id, line_no) order with no sort; any other order sends us to the exact
-# walk.
-_FAST_LINES = ("SELECT entry_id, line_no, account, dimension, amount, third_party, due_day, "
-               "day FROM lines ORDER BY id")
+US, RS = "\x1f", "\x1e"
+_HEAD_FMT = "%d\x1f%s\x1f%d\x1f%d\x1f%d\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s"
+_LINE_FMT = "%d\x1f%s\x1f%s\x1f%d\x1f%s\x1f%s"
+_RANGE_ENTRIES = (
+    "SELECT id, prev_hash, hash, printf(?, id, journal, fiscal_year, number, day, label, "
+    "reference, posted_by, posted_at, coalesce(reverses, '')) "
+    "FROM entries WHERE id BETWEEN ? AND ? ORDER BY id")
+# Grouped through ix_lines_entry_id: entries in id order, each one's lines in id order, which
+# ``Poster`` makes line_no order; any other order changes the string and fails the hash.
+_RANGE_LINES = (
+    "SELECT entry_id, count(*), group_concat(printf(?, line_no, account, dimension, amount, "
+    "coalesce(third_party, ''), coalesce(due_day, '')), ?) "
+    "FROM lines WHERE entry_id BETWEEN ? AND ? GROUP BY entry_id ORDER BY entry_id")
+# Entries per worker process below which forking costs more than it saves.
+PARALLEL_MIN_ENTRIES = 50_000
+WORKERS = 2
 
 
-def _chain_fast(conn: Connection, rep: Report, wanted: set[int]) -> dict[int, str] | None:
-    """The checks of ``_chain`` on healthy books, over raw SQLite cursors.
+@dataclass
+class _Half:
+    """What one worker found on its range of the chain."""
+    ok: bool
+    first_prev: str = ""
+    last_hash: str = ""
+    lines: int = 0
+    keep: dict[int, str] = field(default_factory=dict)
 
-    Returns {entry id: hash} for the ids in ``wanted`` and the last one, having set the
-    counts and head of ``rep``; None at the first irregularity (nothing is recorded then).
-    The canonical string is built as ``ecp.ledger.chain.canonical`` builds it.
-    """
-    dbapi: Any = conn.connection.driver_connection
-    ecur, lcur = dbapi.cursor(), dbapi.cursor()
+
+def _walk_range(path: str, lo: int, hi: int, wanted: set[int]) -> _Half:
+    """Recompute the hashes of entries ``lo..hi`` on a connection of its own."""
+    con = sqlite3.connect(path)
     try:
-        ecur.execute(_FAST_ENTRIES)
-        lcur.execute(_FAST_LINES)
-        return _walk(ecur, lcur, rep, wanted)
-    except (TypeError, ValueError, AttributeError):
-        return None  # odd types in a column: the exact walk will tell
+        ecur, lcur = con.cursor(), con.cursor()
+        ecur.execute(_RANGE_ENTRIES, (_HEAD_FMT, lo, hi))
+        lcur.execute(_RANGE_LINES, (_LINE_FMT, RS, lo, hi))
+        sha = hashlib.sha256
+        out = _Half(ok=False)
+        prev: str | None = None
+        expected = lo
+        nlines = 0
+        for (eid, prev_hash, h, head), (leid, n, body) in zip(ecur, lcur, strict=True):
+            if eid != expected or leid != eid or n < 2:
+                return out
+            if prev is None:
+                out.first_prev = prev_hash
+            elif prev_hash != prev:
+                return out
+            if sha(f"{head}{RS}{body}{RS}{prev_hash}".encode()).hexdigest() != h:
+                return out
+            prev = h
+            expected += 1
+            nlines += n
+            if eid in wanted:
+                out.keep[eid] = h
+        if expected != hi + 1 or prev is None:
+            return out
+        out.ok, out.last_hash, out.lines = True, prev, nlines
+        return out
+    except (sqlite3.Error, TypeError, ValueError):
+        return _Half(ok=False)  # odd types or rows out of step: the exact walk will tell
     finally:
-        ecur.close()
-        lcur.close()
+        con.close()
 
 
-def _walk(entries: Any, lines: Any, rep: Report, wanted: set[int]) -> dict[int, str] | None:
-    sha = hashlib.sha256
-    us, rs = "\x1f", "\x1e"
-    keep: dict[int, str] = {}
+# Each query counts what would be wrong; all must return 0. ``?`` is the last entry id.
+_STRUCTURE = (
+    # fiscal year of the date
+    "SELECT count(*) FROM entries WHERE fiscal_year <> day / 10000",
+    # every entry balanced in each dimension (hence in total)
+    "SELECT count(*) FROM (SELECT 1 FROM lines GROUP BY entry_id, dimension "
+    "HAVING sum(amount) <> 0)",
+    # lines numbered 1..n, an entry's lines one after the other
+    "SELECT count(*) FROM lines a JOIN lines b ON b.id = a.id - 1 WHERE CASE "
+    "WHEN a.entry_id = b.entry_id THEN a.line_no <> b.line_no + 1 ELSE a.line_no <> 1 END",
+    "SELECT count(*) FROM lines WHERE id = (SELECT min(id) FROM lines) AND line_no <> 1",
+    # a line has its entry's date
+    "SELECT count(*) FROM lines l JOIN entries e ON e.id = l.entry_id WHERE l.day <> e.day",
+    # no line outside the chain's entries
+    "SELECT count(*) FROM lines WHERE entry_id NOT BETWEEN 1 AND ?",
+)
+# The monthly balances: each stored row equals the lines of its dimension, account and month
+# (one index range each); the stored rows cover every line (same grand total of |amount|);
+# and the all-dimensions rows are the sums of the others.
+_BALANCES = (
+    "SELECT count(*) FROM balances b WHERE b.dimension <> ? AND "
+    "(SELECT coalesce(sum(amount), 0) || ':' || coalesce(sum(abs(amount)), 0) FROM lines l "
+    " WHERE l.dimension = b.dimension AND l.account = b.account "
+    " AND l.day BETWEEN b.month * 100 AND b.month * 100 + 99) "
+    "IS NOT (b.debit - b.credit) || ':' || (b.debit + b.credit)",
+    "SELECT (SELECT coalesce(sum(abs(amount)), 0) FROM lines) IS NOT "
+    "(SELECT coalesce(sum(debit + credit), 0) FROM balances WHERE dimension <> ?)",
+    "SELECT count(*) FROM (SELECT 1 FROM balances GROUP BY account, month HAVING "
+    "sum(CASE WHEN dimension = ?1 THEN debit ELSE -debit END) <> 0 OR "
+    "sum(CASE WHEN dimension = ?1 THEN credit ELSE -credit END) <> 0)",
+)
+
+
+def _structure_clean(conn: Connection, last_id: int) -> bool:
+    dbapi: Any = conn.connection.driver_connection
+    cur = dbapi.cursor()
+    try:
+        for q in _STRUCTURE:
+            if cur.execute(q, (last_id,) if "?" in q else ()).fetchone()[0]:
+                return False
+        return all(not cur.execute(q, (ALL,)).fetchone()[0] for q in _BALANCES)
+    except (sqlite3.Error, TypeError, ValueError):
+        return False
+    finally:
+        cur.close()
+
+
+def _ranges(count: int) -> list[tuple[int, int]]:
+    parts = WORKERS if count >= WORKERS * PARALLEL_MIN_ENTRIES else 1
+    step = -(-count // parts)
+    return [(lo, min(lo + step - 1, count)) for lo in range(1, count + 1, step)]
+
+
+def _start_method() -> str:
+    """fork is instant, but only safe from a single-threaded process (the command line);
+    from the terminal UI, or where there is no fork, workers start afresh."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def _fast(conn: Connection, rep: Report, wanted: set[int]) -> dict[int, str] | None:
+    """All the checks on a healthy SQLite file; None at the first doubt."""
+    path = str(conn.engine.url.database)
+    count, top = conn.exec_driver_sql("SELECT count(*), max(id) FROM entries").one()
+    if not count:
+        return None  # nothing to hash; the exact walk is instant and says it
+    if top != count:
+        return None  # a hole in the chain: the exact walk names it
+    ranges = _ranges(count)
+    halves: list[_Half]
+    if len(ranges) == 1:
+        structure = _structure_clean(conn, count)
+        halves = [_walk_range(path, 1, count, wanted)]
+    else:
+        # Forked workers hash the halves while this process runs the structural checks.
+        # They only read, each on its own connection; rows they may see beyond this
+        # transaction's snapshot have ids above ``count`` (the ledger is append-only, and
+        # tampering with that is what the checks find).
+        with multiprocessing.get_context(_start_method()).Pool(len(ranges)) as pool:
+            jobs = [pool.apply_async(_walk_range, (path, lo, hi, wanted)) for lo, hi in ranges]
+            structure = _structure_clean(conn, count)
+            halves = [j.get() for j in jobs]
+    if not structure or not all(h.ok for h in halves):
+        return None
     prev = GENESIS
-    expected = 1
-    nlines = 0
-    # One group of lines per entry, in step with the entries: an entry without lines, lines
-    # without an entry or lines out of order break the step (or ``strict``: ValueError).
-    groups = groupby(lines, itemgetter(0))
-    for (eid, journal, year, number, day, label, ref, by, at, rev, prev_hash, h), \
-            (line_eid, group) in zip(entries, groups, strict=True):
-        if eid != expected or line_eid != eid or prev_hash != prev or year != day // 10000:
+    for h in halves:
+        if h.first_prev != prev:
             return None
-        expected += 1
-        parts = [f"{eid}{us}{journal}{us}{year}{us}{number}{us}{day}{us}{label}{us}{ref}{us}"
-                 f"{by}{us}{at}{us}{'' if rev is None else rev}"]
-        n = total = 0
-        dim0 = None
-        mixed = False
-        for _e, line_no, account, dim, amount, tp, due, lday in group:
-            n += 1
-            if line_no != n or lday != day:
-                return None
-            parts.append(f"{n}{us}{account}{us}{dim}{us}{amount}{us}{tp or ''}{us}"
-                         f"{'' if due is None else due}")
-            total += amount
-            if dim != dim0:
-                if dim0 is None:
-                    dim0 = dim
-                else:
-                    mixed = True
-        if n < 2 or total:
-            return None
-        if mixed:
-            per_dim: dict[str, int] = defaultdict(int)
-            for part in parts[1:]:
-                f = part.split(us)
-                per_dim[f[2]] += int(f[3])
-            if any(per_dim.values()):
-                return None
-        parts.append(prev_hash)
-        if sha(rs.join(parts).encode()).hexdigest() != h:
-            return None
-        prev = h
-        nlines += n
-        if eid in wanted:
-            keep[eid] = h
-    count = expected - 1
-    rep.entries, rep.lines = count, nlines
-    if count:
-        rep.head = ChainHead(count, prev)
-        keep[count] = prev
+        prev = h.last_hash
+    keep: dict[int, str] = {}
+    for h in halves:
+        keep.update(h.keep)
+    rep.entries, rep.lines = count, sum(h.lines for h in halves)
+    rep.head = ChainHead(count, prev)
+    keep[count] = prev
     return keep
-
-
-_FINGERPRINT = "SELECT (SELECT max(id) FROM entries), (SELECT max(id) FROM lines)"
-# Both sides of the balances check as one string each, ordered the same way: one row, so
-# SQLite computes it in a single step without holding the GIL while the chain walk runs.
-_BALANCES_FROM_LINES = """
-WITH per AS MATERIALIZED (
-  SELECT dimension AS d, account AS a, day / 100 AS m,
-         sum(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS dv,
-         sum(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS cv
-  FROM lines GROUP BY dimension, account, day / 100)
-SELECT group_concat(k, char(30)) FROM (
-  SELECT d || char(31) || a || char(31) || m || char(31) || dv || char(31) || cv AS k
-  FROM (SELECT d, a, m, dv, cv FROM per
-        UNION ALL SELECT ?, a, m, sum(dv), sum(cv) FROM per GROUP BY a, m)
-  WHERE NOT (dv = 0 AND cv = 0) ORDER BY d, a, m)"""
-_BALANCES_STORED = """
-SELECT group_concat(k, char(30)) FROM (
-  SELECT dimension || char(31) || account || char(31) || month || char(31) || debit
-         || char(31) || credit AS k
-  FROM balances WHERE NOT (debit = 0 AND credit = 0) ORDER BY dimension, account, month)"""
-
-
-class _BalancesCheck:
-    """``_balances`` for healthy books, in a thread with its own connection and snapshot.
-
-    ``clean(conn)`` is True when the stored balances equal the sums of the lines in a
-    snapshot holding the same postings as ``conn``'s; otherwise the exact check runs.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.fingerprint: tuple[Any, ...] | None = None
-        self.equal = False
-        self.thread = threading.Thread(target=self._run, name="ecp-verify-balances",
-                                       daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            with self.engine.connect() as c:
-                fp = c.exec_driver_sql(_FINGERPRINT).one()  # begins the read transaction
-                dbapi: Any = c.connection.driver_connection
-                cur = dbapi.cursor()
-                try:
-                    actual = cur.execute(_BALANCES_FROM_LINES, (ALL,)).fetchone()[0]
-                    stored = cur.execute(_BALANCES_STORED).fetchone()[0]
-                finally:
-                    cur.close()
-                self.equal = actual == stored
-                self.fingerprint = tuple(fp)
-        except Exception:  # any trouble here only means: use the exact check
-            self.equal = False
-
-    def clean(self, conn: Connection) -> bool:
-        self.thread.join()
-        if not self.equal or self.fingerprint is None:
-            return False
-        return tuple(conn.exec_driver_sql(_FINGERPRINT).one()) == self.fingerprint
 
 
 def _file_sqlite(conn: Connection) -> bool:
@@ -361,17 +386,15 @@ def verify(conn: Connection, expect: ChainHead | None = None) -> Report:
     """Check everything; ``expect`` is a chain head kept outside the database (an auditor's)."""
     rep = Report()
     _triggers(conn, rep)
-    background = _BalancesCheck(conn.engine) if _file_sqlite(conn) else None
-    hashes = None
-    if conn.dialect.name == "sqlite":
-        hashes = _chain_fast(conn, rep, _wanted_heads(conn, expect))
+    hashes = _fast(conn, rep, _wanted_heads(conn, expect)) if _file_sqlite(conn) else None
+    fast = hashes is not None
     if hashes is None:
         rep.entries = rep.lines = 0
         rep.head = ChainHead(0, GENESIS)
         hashes = _chain(conn, rep)
     _numbering(conn, rep)
     _locks_and_heads(conn, rep, hashes)
-    if background is None or not background.clean(conn):
+    if not fast:
         _balances(conn, rep)
     # An empty head (0:000…0, what verify prints for empty books) is a prefix of every chain.
     if expect is not None and (GENESIS if expect.count == 0 else hashes.get(expect.count)) \
