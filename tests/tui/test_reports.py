@@ -302,6 +302,72 @@ async def test_ledger_end_jumps_to_the_last_page_and_home_back(books):
         assert cells(table) == first
 
 
+
+def footer_keys(app) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    return [k.key for k in app.screen.query(FooterKey)]
+
+
+async def test_ledger_footer_follows_the_focus_without_a_rebuild(books):
+    """The footer shows the keys of what has the focus, as Textual's does (the account field
+    hides the letter keys of the screen), but keeps the keys that stay instead of rebuilding
+    them all."""
+    bulk_5141(books, 30)
+    app = EcpApp(books, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        in_field = footer_keys(app)
+        assert "x" not in in_field and "c" not in in_field and "f4" in in_field
+        kept = set(app.screen.query("FooterKey"))
+        await type_text(pilot, "5141")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one(PagedTable)
+        on_table = footer_keys(app)
+        assert on_table[:3] == ["x", "slash", "c"] and on_table[3:] == in_field[1:]
+        assert {k for k in app.screen.query("FooterKey") if k.key not in ("x", "c")} == kept
+        await pilot.press("slash")
+        await pilot.pause()
+        assert footer_keys(app) == in_field
+
+
+async def test_ledger_cells_are_the_segments_textual_would_draw(books):
+    """The direct rendering of plain cells gives exactly what DataTable renders through Rich:
+    cursor row, zebra rows, cropped labels, padded and empty cells."""
+    from textual.cache import LRUCache
+
+    bulk_5141(books, 30)
+    api.post_entry(books, "BQ", D(2026, 3, 1), "Un libellé bien plus long que sa colonne [b]",
+                   [LineSpec("5141", "M001", 1), LineSpec("7111", "M001", -1)])
+    app = EcpApp(books, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await type_text(pilot, "5141")
+        await pilot.press("enter", "down", "down", "end")
+        await pilot.pause()
+        table = app.screen.query_one(PagedTable)
+        checked = 0
+        for key in list(table._cell_render_cache.keys()):
+            row_key, column_key, style, cursor, hover, *_ = key
+            lines = table._cell_render_cache.get(key)
+            if row_key is table._header_row_key:
+                continue
+            row = table._row_locations.get(row_key)
+            column = table._column_locations.get(column_key)
+            width = table.ordered_columns[column].get_render_width(table)
+            saved = table._cell_render_cache
+            table._cell_render_cache = LRUCache(10)
+            try:
+                slow = DataTable._render_cell(table, row, column, style, width, cursor, hover)
+            finally:
+                table._cell_render_cache = saved
+            assert lines == slow
+            checked += 1
+        assert checked > 200
+
+
 async def test_ledger_account_by_name_through_the_picker(posted):
     app = EcpApp(posted, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:

@@ -32,7 +32,7 @@ from ecp.ledger.queries import LedgerRow, TrialBalance
 from ecp.periods import month_end_exclusive, month_label, month_start, parse_date, parse_month
 from ecp.reports.exports import ExportResult
 from ecp.tui.app import EcpScreen
-from ecp.tui.widgets import FieldError, Page, PagedTable, money
+from ecp.tui.widgets import FieldError, Footer, Page, PagedTable, money
 
 PAGE = 100
 EXPORT_DIR = Path.home() / "ecp-exports"
@@ -209,6 +209,9 @@ class ReportScreen(EcpScreen):
     def compose_end(self) -> ComposeResult:
         yield Static(self.HINT, id="export", classes="muted")
         yield from self.compose_footer()
+
+    def compose_footer(self) -> ComposeResult:
+        yield Footer()  # the same keys, not rebuilt when the focus moves to the table
 
     # state of the books: reload on return only if something was posted or a member added
 
@@ -547,7 +550,7 @@ class LedgerScreen(ReportScreen):
                 self.action_pick_account()
                 return False
             self.account = None
-            self.query_one("#account-name", Label).update("c : choisir un compte")
+            self.query_one("#account-name", Label).update("c : choisir un compte", layout=False)
             return True
         name = self._lookup(code)
         if name is None:
@@ -558,7 +561,8 @@ class LedgerScreen(ReportScreen):
                                             "comptable (c : choisir)")
         self.account, self.account_name = code, name
         inp.value = code
-        self.query_one("#account-name", Label).update(name)
+        # fixed size (1fr × 3): a new name repaints the label, no new layout of the screen
+        self.query_one("#account-name", Label).update(name, layout=False)
         return True
 
     def action_pick_account(self, text: str = "") -> None:
@@ -582,7 +586,7 @@ class LedgerScreen(ReportScreen):
         summary = self.query_one("#summary", Static)
         if self.account is None:
             summary.update("Choisir un compte : taper son code (ou une partie de son intitulé) "
-                           "puis Entrée, ou c")
+                           "puis Entrée, ou c", layout=False)
         else:
             tb = api.trial_balance(self.books, self.date_from, self.date_to, self.dimension)
             r = next((x for x in tb.rows if x.account == self.account), None)
@@ -594,7 +598,7 @@ class LedgerScreen(ReportScreen):
                 f" — {ReportScreen.filters_text(self)}\n",
                 f"Ouverture{since} : {side_text(opening)} — mouvements : débit "
                 f"{money(r.debit if r else 0)}, crédit {money(r.credit if r else 0)} — "
-                "clôture : ", (side_text(closing), "bold")))
+                "clôture : ", (side_text(closing), "bold")), layout=False)
         self.query_one("#ledger", PagedTable).reload()
 
     def fetch(self, direction: str, key: Any) -> Page:
