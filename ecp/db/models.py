@@ -141,3 +141,208 @@ class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# --- sales (issue 4) -------------------------------------------------------------------------
+# Drafts are working copies, freely edited. Everything issued — documents, their lines and VAT,
+# events, payments, expenses — is insert-only: triggers refuse UPDATE and DELETE, as for the
+# ledger. Amounts in centimes, rates in basis points, quantities in thousandths, days YYYYMMDD.
+
+
+class Party(Base):
+    """A customer or a supplier of the ECP's members."""
+
+    __tablename__ = "parties"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # customer | supplier
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    name_ar: Mapped[str | None] = mapped_column(String(200), default=None)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    ice: Mapped[str | None] = mapped_column(String(15), default=None)
+    if_number: Mapped[str | None] = mapped_column(String(20), default=None)
+    rc: Mapped[str | None] = mapped_column(String(30), default=None)
+    consumer: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (UniqueConstraint("kind", "code"),)
+
+
+class Product(Base):
+    """A member's product or service in the catalogue."""
+
+    __tablename__ = "products"
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"))
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20))
+    price_ht: Mapped[int] = mapped_column(BigInteger)
+    vat_bp: Mapped[int] = mapped_column(Integer)
+    account: Mapped[str] = mapped_column(ForeignKey("accounts.code"))
+
+
+class Draft(Base):
+    """An invoice or quote being prepared: editable, no number, nothing posted."""
+
+    __tablename__ = "drafts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # facture | devis
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("parties.id"))
+    day: Mapped[int] = mapped_column(Integer)
+    due_day: Mapped[int | None] = mapped_column(Integer, default=None)
+    quote_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), default=None)
+    created_at: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(100))
+
+
+class DraftLine(Base):
+    __tablename__ = "draft_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"),
+                                          index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(300))
+    product: Mapped[str | None] = mapped_column(String(30), default=None)
+    quantity_milli: Mapped[int] = mapped_column(BigInteger)
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    unit_price: Mapped[int] = mapped_column(BigInteger)
+    vat_bp: Mapped[int] = mapped_column(Integer)
+    account: Mapped[str] = mapped_column(ForeignKey("accounts.code"))
+
+
+class Document(Base):
+    """An issued invoice (facture), credit note (avoir) or quote (devis): numbered in a
+    gap-free yearly series per kind, immutable. ``view_json`` keeps the document exactly as
+    issued (seller, customer and member as they were that day)."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
+    day: Mapped[int] = mapped_column(Integer)
+    due_day: Mapped[int | None] = mapped_column(Integer, default=None)
+    related_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), default=None,
+                                                   index=True)
+    total_ht: Mapped[int] = mapped_column(BigInteger)
+    total_vat: Mapped[int] = mapped_column(BigInteger)
+    total_ttc: Mapped[int] = mapped_column(BigInteger)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id"), default=None)
+    issued_at: Mapped[str] = mapped_column(String(32))
+    issued_by: Mapped[str] = mapped_column(String(100))
+    view_json: Mapped[str] = mapped_column(Text)
+    pdf_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    __table_args__ = (UniqueConstraint("kind", "year", "seq"),)
+
+
+class DocumentLine(Base):
+    __tablename__ = "document_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(300))
+    product: Mapped[str | None] = mapped_column(String(30), default=None)
+    quantity_milli: Mapped[int] = mapped_column(BigInteger)
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    unit_price: Mapped[int] = mapped_column(BigInteger)
+    vat_bp: Mapped[int] = mapped_column(Integer)
+    account: Mapped[str] = mapped_column(ForeignKey("accounts.code"))
+    total_ht: Mapped[int] = mapped_column(BigInteger)
+
+
+class DocumentVat(Base):
+    """A document's VAT of one rate, on its HT total at that rate."""
+
+    __tablename__ = "document_vat"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    vat_bp: Mapped[int] = mapped_column(Integer, primary_key=True)
+    base_ht: Mapped[int] = mapped_column(BigInteger)
+    vat: Mapped[int] = mapped_column(BigInteger)
+
+
+class DocumentEvent(Base):
+    """What happened to an issued document after issue (a quote accepted, invoiced)."""
+
+    __tablename__ = "document_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    day: Mapped[int] = mapped_column(Integer)
+    other_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), default=None)
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class Payment(Base):
+    """Money received from a customer, allocated to one or several invoices."""
+
+    __tablename__ = "payments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
+    day: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class Allocation(Base):
+    """The share of a payment (or a credit note) that settles one invoice, with the VAT it
+    moved from pending (44551) to due (4455), per rate."""
+
+    __tablename__ = "allocations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), default=None,
+                                                   index=True)
+    credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"),
+                                                       default=None)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    day: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class AllocationVat(Base):
+    __tablename__ = "allocation_vat"
+    allocation_id: Mapped[int] = mapped_column(ForeignKey("allocations.id"), primary_key=True)
+    vat_bp: Mapped[int] = mapped_column(Integer, primary_key=True)
+    base_ht: Mapped[int] = mapped_column(BigInteger)
+    vat: Mapped[int] = mapped_column(BigInteger)
+
+
+class Expense(Base):
+    """A supplier bill or expense of a member: charge HT, recoverable VAT, supplier TTC."""
+
+    __tablename__ = "expenses"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("parties.id"))
+    day: Mapped[int] = mapped_column(Integer)
+    account: Mapped[str] = mapped_column(ForeignKey("accounts.code"))
+    amount_ht: Mapped[int] = mapped_column(BigInteger)
+    vat_bp: Mapped[int] = mapped_column(Integer)
+    vat: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class ExpensePayment(Base):
+    """Payment of an expense: supplier settled, its VAT becomes deductible (34554 -> 34552)."""
+
+    __tablename__ = "expense_payments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    expense_id: Mapped[int] = mapped_column(ForeignKey("expenses.id"), index=True)
+    day: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    vat: Mapped[int] = mapped_column(BigInteger)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
