@@ -1,0 +1,165 @@
+"""Customers and suppliers of the members, and the members' catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from ecp.db.models import Account, Dimension, Party, Product
+from ecp.errors import InputError, NotFoundError
+from ecp.sales.rules import check_ice, fmt_rate
+from ecp.sales.views import PartyView
+
+KIND_FR = {"customer": "client", "supplier": "fournisseur"}
+REVENUE_ACCOUNTS = ("7111", "71211", "71243")
+
+
+def _code(code: str, what: str) -> str:
+    c = code.strip().upper()
+    if not c or len(c) > 20 or not c.replace("-", "").replace("_", "").isalnum():
+        raise InputError(f"code {what} : « {code} » (lettres, chiffres, - ou _, 20 au plus)")
+    return c
+
+
+def add_party(conn: Connection, kind: str, code: str, name: str, *, name_ar: str | None = None,
+              address: str = "", city: str = "", ice: str | None = None,
+              if_number: str | None = None, rc: str | None = None,
+              consumer: bool = False) -> PartyView:
+    what = KIND_FR[kind]
+    c = _code(code, what)
+    if not name.strip():
+        raise InputError(f"{what} {c}, nom : obligatoire")
+    ice_ok = check_ice(ice, f"{what} {c}, ICE") if ice and ice.strip() else None
+    if kind == "customer" and not consumer and ice_ok is None:
+        raise InputError(f"client {c}, ICE : obligatoire pour un client professionnel "
+                         "(ou --consumer pour un particulier)")
+    if conn.scalar(select(Party.id).where(Party.kind == kind, Party.code == c)):
+        raise InputError(f"{what} {c} existe déjà")
+    conn.execute(insert(Party), [{
+        "kind": kind, "code": c, "name": name.strip(), "name_ar": (name_ar or "").strip() or None,
+        "address": address.strip(), "city": city.strip(), "ice": ice_ok,
+        "if_number": (if_number or "").strip() or None, "rc": (rc or "").strip() or None,
+        "consumer": int(consumer)}])
+    return get_party(conn, kind, c)
+
+
+def edit_party(conn: Connection, kind: str, code: str, **fields: str | bool | None) -> PartyView:
+    """Change a party's details; documents already issued keep the details of their day."""
+    p = get_party(conn, kind, code)
+    values: dict[str, object] = {}
+    for k, v in fields.items():
+        if v is None:
+            continue
+        if k == "ice":
+            values[k] = check_ice(str(v), f"{KIND_FR[kind]} {p.code}, ICE") if v else None
+        elif k == "consumer":
+            values[k] = int(bool(v))
+        elif k == "name" and not str(v).strip():
+            raise InputError(f"{KIND_FR[kind]} {p.code}, nom : obligatoire")
+        else:
+            values[k] = str(v).strip() or None if k in ("name_ar", "if_number", "rc") \
+                else str(v).strip()
+    consumer = bool(values.get("consumer", p.consumer))
+    ice = values.get("ice", p.ice)
+    if kind == "customer" and not consumer and not ice:
+        raise InputError(f"client {p.code}, ICE : obligatoire pour un client professionnel")
+    if values:
+        conn.execute(update(Party).where(Party.kind == kind, Party.code == p.code)
+                     .values(**values))
+    return get_party(conn, kind, p.code)
+
+
+def _view(r: Any) -> PartyView:
+    return PartyView(code=r.code, name=r.name, name_ar=r.name_ar, address=r.address,
+                     city=r.city, ice=r.ice, if_number=r.if_number, rc=r.rc,
+                     consumer=bool(r.consumer))
+
+
+def party_row(conn: Connection, kind: str, code: str) -> Any:
+    """The party's row (id and columns), or NotFoundError."""
+    c = code.strip().upper()
+    r = conn.execute(select(Party.__table__).where(Party.kind == kind, Party.code == c)).first()
+    if r is None:
+        raise NotFoundError(f"{KIND_FR[kind]} « {code} » inconnu")
+    return r
+
+
+def get_party(conn: Connection, kind: str, code: str) -> PartyView:
+    return _view(party_row(conn, kind, code))
+
+
+def party_by_id(conn: Connection, pid: int) -> PartyView:
+    r = conn.execute(select(Party.__table__).where(Party.id == pid)).first()
+    if r is None:
+        raise NotFoundError(f"tiers n° {pid} inconnu")
+    return _view(r)
+
+
+def list_parties(conn: Connection, kind: str) -> list[PartyView]:
+    rows = conn.execute(select(Party.__table__).where(Party.kind == kind).order_by(Party.code))
+    return [_view(r) for r in rows]
+
+
+# --- catalogue -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProductView:
+    code: str
+    member: str
+    name: str
+    unit: str
+    price_ht: int
+    vat_bp: int
+    account: str
+
+    @property
+    def rate(self) -> str:
+        return fmt_rate(self.vat_bp)
+
+
+def member_exists(conn: Connection, member: str) -> str:
+    m = member.strip().upper()
+    row = conn.execute(select(Dimension.kind, Dimension.status).where(Dimension.code == m)).first()
+    if row is None or row.kind != "member":
+        raise NotFoundError(f"membre « {member} » inconnu")
+    return m
+
+
+def add_product(conn: Connection, code: str, member: str, name: str, unit: str,
+                price_ht: int, vat_bp: int, account: str | None) -> ProductView:
+    c = _code(code, "produit")
+    m = member_exists(conn, member)
+    if not name.strip():
+        raise InputError(f"produit {c}, nom : obligatoire")
+    if not unit.strip():
+        raise InputError(f"produit {c}, unité : obligatoire (ex. pièce, kg, heure)")
+    if price_ht < 0:
+        raise InputError(f"produit {c}, prix HT : ne peut être négatif")
+    acc = (account or "71243").strip()
+    if not acc.startswith("7") or conn.scalar(select(Account.code).where(Account.code == acc)) \
+            is None:
+        raise InputError(f"produit {c}, compte : « {acc} » n'est pas un compte de produits "
+                         f"du plan (ex. {', '.join(REVENUE_ACCOUNTS)})")
+    if conn.scalar(select(Product.code).where(Product.code == c)):
+        raise InputError(f"produit {c} existe déjà")
+    conn.execute(insert(Product), [{"code": c, "member": m, "name": name.strip(),
+                                    "unit": unit.strip(), "price_ht": price_ht,
+                                    "vat_bp": vat_bp, "account": acc}])
+    return get_product(conn, c)
+
+
+def get_product(conn: Connection, code: str) -> ProductView:
+    r = conn.execute(select(Product.__table__).where(Product.code == code.strip().upper())).first()
+    if r is None:
+        raise NotFoundError(f"produit « {code} » inconnu")
+    return ProductView(r.code, r.member, r.name, r.unit, r.price_ht, r.vat_bp, r.account)
+
+
+def list_products(conn: Connection, member: str | None = None) -> list[ProductView]:
+    q = select(Product.__table__).order_by(Product.member, Product.code)
+    if member:
+        q = q.where(Product.member == member.strip().upper())
+    return [ProductView(r.code, r.member, r.name, r.unit, r.price_ht, r.vat_bp, r.account)
+            for r in conn.execute(q)]
