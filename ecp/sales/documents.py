@@ -1,0 +1,613 @@
+"""Quotes, invoices and credit notes: drafts, issue (number, posting, frozen view), quote
+acceptance, credit notes, and what each invoice still owes.
+
+Nothing here commits: ``api`` owns the transaction, so a failure at any step leaves no number
+used, no entry posted and no document written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from ecp.db.models import (
+    Account,
+    Allocation,
+    AllocationVat,
+    Dimension,
+    Document,
+    DocumentEvent,
+    DocumentLine,
+    DocumentVat,
+    Draft,
+    DraftLine,
+    Party,
+    VatRate,
+)
+from ecp.errors import InputError, NotFoundError
+from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
+from ecp.ledger.posting import now_iso, post
+from ecp.money import parse
+from ecp.sales import company as company_mod
+from ecp.sales.parties import get_product, member_exists, party_by_id, party_row
+from ecp.sales.rules import (
+    fmt_rate,
+    line_total,
+    number,
+    parse_quantity,
+    parse_rate,
+    prorata,
+    vat_by_rate,
+)
+from ecp.sales.views import Company, DocLine, DocumentView, PartyView, VatLine
+
+RECEIVABLE = "34211"  # Clients
+VAT_PENDING = "44551"  # TVA facturée, en attente d'encaissement
+VAT_DUE = "4455"  # TVA facturée
+QUOTE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class LineInput:
+    description: str
+    quantity_milli: int
+    unit_price: int
+    vat_bp: int
+    account: str
+    unit: str = ""
+    product: str | None = None
+
+
+def parse_line(text: str, where: str) -> LineInput:
+    """``DESCRIPTION|QTY|UNIT_PRICE_HT|VAT_RATE[|ACCOUNT]``."""
+    parts = [p.strip() for p in text.split("|")]
+    if len(parts) not in (4, 5):
+        raise InputError(f"{where} : « {text} » attendu DESCRIPTION|QTÉ|PRIX_HT|TAUX_TVA"
+                         "[|COMPTE]")
+    desc, qty, price, rate = parts[:4]
+    if not desc:
+        raise InputError(f"{where}, désignation : obligatoire")
+    unit_price = parse(price, f"{where}, prix HT")
+    if unit_price < 0:
+        raise InputError(f"{where}, prix HT : ne peut être négatif (faire un avoir)")
+    return LineInput(desc, parse_quantity(qty, where), unit_price, parse_rate(rate, where),
+                     parts[4] if len(parts) == 5 and parts[4] else "71243")
+
+
+def product_line(conn: Connection, spec: str, where: str, member: str) -> LineInput:
+    """``CODE:QTY`` from the member's catalogue."""
+    code, sep, qty = spec.partition(":")
+    if not sep:
+        raise InputError(f"{where} : « {spec} » attendu PRODUIT:QTÉ")
+    p = get_product(conn, code)
+    if p.member != member:
+        raise InputError(f"{where} : le produit {p.code} est au catalogue de {p.member}, "
+                         f"pas de {member}")
+    return LineInput(p.name, parse_quantity(qty, where), p.price_ht, p.vat_bp, p.account,
+                     p.unit, p.code)
+
+
+def valid_rates(conn: Connection, day: int) -> dict[int, str]:
+    rows = conn.execute(select(VatRate.rate_bp, VatRate.label).where(
+        VatRate.valid_from <= day, (VatRate.valid_to.is_(None)) | (VatRate.valid_to > day)))
+    return dict(rows.tuples().all())
+
+
+def _check_lines(conn: Connection, lines: Sequence[LineInput], day: int) -> None:
+    if not lines:
+        raise InputError("lignes : au moins une ligne (--line ou --product)")
+    rates = valid_rates(conn, day)
+    accounts = set(conn.scalars(select(Account.code).where(Account.code.like("7%"))))
+    for i, ln in enumerate(lines, 1):
+        if ln.vat_bp not in rates:
+            shown = ", ".join(fmt_rate(r) for r in sorted(rates, reverse=True))
+            raise InputError(f"ligne {i}, taux de TVA : {fmt_rate(ln.vat_bp)} n'est pas "
+                             f"applicable au {int_day(day).isoformat()} (taux valides : {shown})")
+        if ln.account not in accounts:
+            raise InputError(f"ligne {i}, compte : « {ln.account} » n'est pas un compte de "
+                             "produits du plan (ex. 7111, 71211, 71243)")
+        if ln.quantity_milli <= 0:
+            raise InputError(f"ligne {i}, quantité : doit être positive")
+
+
+# --- drafts --------------------------------------------------------------------------------
+
+def create_draft(conn: Connection, kind: str, member: str, customer: str, day: dt.date,
+                 lines: Sequence[LineInput], user: str, due: dt.date | None = None,
+                 quote_id: int | None = None) -> int:
+    """A draft invoice or quote; returns its id. ``due`` is the validity date of a quote."""
+    m = member_exists(conn, member)
+    cust = party_row(conn, "customer", customer)
+    d = day_int(day)
+    if due is not None and due < day:
+        raise InputError("échéance : ne peut précéder la date du document")
+    _check_lines(conn, lines, d)
+    res = conn.execute(insert(Draft).values(
+        kind=kind, member=m, customer_id=cust.id, day=d,
+        due_day=day_int(due) if due else None, quote_id=quote_id, created_at=now_iso(),
+        created_by=user))
+    draft_id = int(res.inserted_primary_key[0])  # type: ignore[index]
+    _write_draft_lines(conn, draft_id, lines)
+    return draft_id
+
+
+def _write_draft_lines(conn: Connection, draft_id: int, lines: Sequence[LineInput]) -> None:
+    conn.execute(insert(DraftLine), [{
+        "draft_id": draft_id, "line_no": i, "description": ln.description,
+        "product": ln.product, "quantity_milli": ln.quantity_milli, "unit": ln.unit,
+        "unit_price": ln.unit_price, "vat_bp": ln.vat_bp, "account": ln.account}
+        for i, ln in enumerate(lines, 1)])
+
+
+def replace_draft(conn: Connection, draft_id: int, customer: str, day: dt.date,
+                  lines: Sequence[LineInput], due: dt.date | None = None) -> None:
+    """Edit a draft: its customer, date, due date and lines (a draft has no number yet)."""
+    draft = _draft(conn, draft_id)
+    cust = party_row(conn, "customer", customer)
+    d = day_int(day)
+    _check_lines(conn, lines, d)
+    conn.execute(update(Draft).where(Draft.id == draft.id).values(
+        customer_id=cust.id, day=d, due_day=day_int(due) if due else None))
+    conn.execute(delete(DraftLine).where(DraftLine.draft_id == draft.id))
+    _write_draft_lines(conn, draft.id, lines)
+
+
+def delete_draft(conn: Connection, draft_id: int) -> None:
+    _draft(conn, draft_id)
+    conn.execute(delete(DraftLine).where(DraftLine.draft_id == draft_id))
+    conn.execute(delete(Draft).where(Draft.id == draft_id))
+
+
+def _draft(conn: Connection, draft_id: int) -> Any:
+    d = conn.execute(select(Draft.__table__).where(Draft.id == draft_id)).first()
+    if d is None:
+        raise NotFoundError(f"brouillon n° {draft_id} introuvable (déjà émis ou supprimé ?)")
+    return d
+
+
+def draft_lines(conn: Connection, draft_id: int) -> list[LineInput]:
+    rows = conn.execute(select(DraftLine.__table__).where(DraftLine.draft_id == draft_id)
+                        .order_by(DraftLine.line_no))
+    return [LineInput(r.description, r.quantity_milli, r.unit_price, r.vat_bp, r.account,
+                      r.unit, r.product) for r in rows]
+
+
+@dataclass(frozen=True)
+class DraftView:
+    id: int
+    kind: str
+    member: str
+    customer: str
+    day: dt.date
+    due: dt.date | None
+    lines: tuple[LineInput, ...]
+    total_ht: int
+    total_vat: int
+    total_ttc: int
+
+
+def draft_view(conn: Connection, draft_id: int) -> DraftView:
+    d = _draft(conn, draft_id)
+    lines = draft_lines(conn, draft_id)
+    ht, vat, ttc = totals(lines)
+    cust = party_by_id(conn, d.customer_id)
+    return DraftView(d.id, d.kind, d.member, cust.code, int_day(d.day),
+                     int_day(d.due_day) if d.due_day else None, tuple(lines), ht, vat, ttc)
+
+
+def list_drafts(conn: Connection, kind: str | None = None) -> list[DraftView]:
+    q = select(Draft.id).order_by(Draft.id)
+    if kind:
+        q = q.where(Draft.kind == kind)
+    return [draft_view(conn, i) for i in conn.scalars(q)]
+
+
+def totals(lines: Sequence[LineInput]) -> tuple[int, int, int]:
+    per = vat_by_rate((line_total(ln.quantity_milli, ln.unit_price), ln.vat_bp) for ln in lines)
+    ht = sum(b for _r, b, _v in per)
+    vat = sum(v for _r, _b, v in per)
+    return ht, vat, ht + vat
+
+
+# --- issue -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Issued:
+    id: int
+    number: str
+    view: DocumentView
+    entry: str | None  # the ledger entry posted, e.g. VT-2026-000012
+
+
+def _next_seq(conn: Connection, kind: str, year: int) -> int:
+    return int(conn.scalar(select(func.coalesce(func.max(Document.seq), 0)).where(
+        Document.kind == kind, Document.year == year)) or 0) + 1
+
+
+def _member(conn: Connection, code: str) -> tuple[str, str | None]:
+    r = conn.execute(select(Dimension.name, Dimension.name_ar).where(Dimension.code == code)
+                     ).one()
+    return r.name, r.name_ar
+
+
+def _terms(days: int) -> str:
+    return f"{days} jours à compter de la date de facture"
+
+
+def _build_view(kind: str, num: str, day: int, seller: Company, member: str,
+                member_names: tuple[str, str | None], customer: PartyView,
+                lines: Sequence[LineInput], due_day: int | None,
+                related: str | None, payment_terms: str) -> DocumentView:
+    doc_lines = tuple(DocLine(ln.description, ln.quantity_milli, ln.unit, ln.unit_price,
+                              ln.vat_bp, line_total(ln.quantity_milli, ln.unit_price))
+                      for ln in lines)
+    per = vat_by_rate((dl.total_ht, dl.vat_bp) for dl in doc_lines)
+    ht = sum(b for _r, b, _v in per)
+    vat = sum(v for _r, _b, v in per)
+    d = int_day(day)
+    return DocumentView(
+        kind=kind,  # type: ignore[arg-type]
+        number=num, issue_date=d, operation_date=d, seller=seller, member_code=member,
+        member_name=member_names[0], member_name_ar=member_names[1], customer=customer,
+        lines=doc_lines, vat=tuple(VatLine(r, b, v) for r, b, v in per), total_ht=ht,
+        total_vat=vat, total_ttc=ht + vat,
+        due_date=int_day(due_day) if due_day and kind == "facture" else None,
+        valid_until=int_day(due_day) if due_day and kind == "devis" else None,
+        payment_terms=payment_terms if kind == "facture" else "",
+        payment_method=f"virement bancaire ({seller.bank}, RIB {seller.rib}), chèque ou espèces"
+        if kind == "facture" else "",
+        related=related)
+
+
+def _store(conn: Connection, kind: str, year: int, seq: int, view: DocumentView,
+           member: str, customer_id: int, lines: Sequence[LineInput], due_day: int | None,
+           related_id: int | None, entry_id: int | None, user: str) -> int:
+    res = conn.execute(insert(Document).values(
+        kind=kind, year=year, seq=seq, number=view.number, member=member,
+        customer_id=customer_id, day=day_int(view.issue_date), due_day=due_day,
+        related_id=related_id, total_ht=view.total_ht, total_vat=view.total_vat,
+        total_ttc=view.total_ttc, entry_id=entry_id, issued_at=now_iso(), issued_by=user,
+        view_json=view_to_json(view)))
+    doc_id = int(res.inserted_primary_key[0])  # type: ignore[index]
+    conn.execute(insert(DocumentLine), [{
+        "document_id": doc_id, "line_no": i, "description": ln.description,
+        "product": ln.product, "quantity_milli": ln.quantity_milli, "unit": ln.unit,
+        "unit_price": ln.unit_price, "vat_bp": ln.vat_bp, "account": ln.account,
+        "total_ht": line_total(ln.quantity_milli, ln.unit_price)}
+        for i, ln in enumerate(lines, 1)])
+    conn.execute(insert(DocumentVat), [{"document_id": doc_id, "vat_bp": v.vat_bp,
+                                        "base_ht": v.base_ht, "vat": v.vat} for v in view.vat])
+    return doc_id
+
+
+def issue(conn: Connection, draft_id: int, user: str, on: dt.date | None = None) -> Issued:
+    """Give the draft its number, post it (invoices) and freeze it; the draft goes away."""
+    d = _draft(conn, draft_id)
+    lines = draft_lines(conn, draft_id)
+    day = day_int(on) if on else d.day
+    _check_lines(conn, lines, day)
+    seller = company_mod.company(conn)
+    customer = party_by_id(conn, d.customer_id)
+    kind = d.kind
+    year = day // 10000
+    seq = _next_seq(conn, kind, year)
+    num = number(kind, year, seq)
+    due_day = d.due_day
+    days = company_mod.due_days(conn)
+    if kind == "facture" and due_day is None:
+        due_day = day_int(int_day(day) + dt.timedelta(days=days))
+    if kind == "devis" and due_day is None:
+        due_day = day_int(int_day(day) + dt.timedelta(days=QUOTE_DAYS))
+    if due_day is not None and due_day < day:
+        raise InputError("échéance : ne peut précéder la date du document")
+    related = None
+    if d.quote_id is not None:
+        related = conn.scalar(select(Document.number).where(Document.id == d.quote_id))
+    view = _build_view(kind, num, day, seller, d.member, _member(conn, d.member), customer,
+                       lines, due_day, related, _terms(days))
+    entry_id = None
+    entry_ref = None
+    if kind == "facture":
+        posted = post(conn, _invoice_entry(conn, view, lines, d.member), user)
+        entry_id = posted.id
+        entry_ref = posted.ref
+    doc_id = _store(conn, kind, year, seq, view, d.member, d.customer_id, lines, due_day,
+                    d.quote_id, entry_id, user)
+    if d.quote_id is not None:
+        conn.execute(insert(DocumentEvent).values(
+            document_id=d.quote_id, action="facturé", day=day, other_id=doc_id,
+            at=now_iso(), by=user))
+    conn.execute(delete(DraftLine).where(DraftLine.draft_id == draft_id))
+    conn.execute(delete(Draft).where(Draft.id == draft_id))
+    return Issued(doc_id, num, view, entry_ref)
+
+
+def _invoice_entry(conn: Connection, view: DocumentView, lines: Sequence[LineInput],
+                   member: str) -> JournalEntry:
+    """Customer debit TTC; revenue credit per account; VAT credit, pending until paid
+    (régime de l'encaissement) or due at once (débits)."""
+    per_account: dict[str, int] = defaultdict(int)
+    for ln in lines:
+        per_account[ln.account] += line_total(ln.quantity_milli, ln.unit_price)
+    vat_account = VAT_PENDING if company_mod.vat_on_payment(conn) else VAT_DUE
+    who = view.customer.code
+    specs = [LineSpec(RECEIVABLE, member, view.total_ttc, who, view.due_date)]
+    specs += [LineSpec(acc, member, -amt) for acc, amt in sorted(per_account.items()) if amt]
+    if view.total_vat:
+        specs.append(LineSpec(vat_account, member, -view.total_vat))
+    return JournalEntry("VT", view.issue_date, f"Facture {view.number} {view.customer.name}"[:300],
+                        tuple(specs), reference=view.number)
+
+
+# --- quotes ----------------------------------------------------------------------------------
+
+def _doc(conn: Connection, num: str, kind: str | None = None) -> Any:
+    r = conn.execute(select(Document.__table__).where(Document.number == num.strip().upper())
+                     ).first()
+    if r is None or (kind is not None and r.kind != kind):
+        what = {"facture": "facture", "avoir": "avoir", "devis": "devis"}.get(kind or "",
+                                                                               "document")
+        raise NotFoundError(f"{what} « {num} » introuvable")
+    return r
+
+
+def quote_state(conn: Connection, doc_id: int) -> str:
+    acts = set(conn.scalars(select(DocumentEvent.action).where(
+        DocumentEvent.document_id == doc_id)))
+    if "facturé" in acts:
+        return "facturé"
+    if "accepté" in acts:
+        return "accepté"
+    return "émis"
+
+
+def accept_quote(conn: Connection, num: str, on: dt.date, user: str) -> None:
+    q = _doc(conn, num, "devis")
+    state = quote_state(conn, q.id)
+    if state != "émis":
+        raise InputError(f"devis {q.number} : déjà {state}")
+    if q.due_day and day_int(on) > q.due_day:
+        raise InputError(f"devis {q.number} : expiré le {int_day(q.due_day).isoformat()}")
+    conn.execute(insert(DocumentEvent).values(document_id=q.id, action="accepté",
+                                              day=day_int(on), at=now_iso(), by=user))
+
+
+def invoice_quote(conn: Connection, num: str, on: dt.date, user: str) -> Issued:
+    """The invoice of an accepted quote, with its lines (rates valid on the invoice date)."""
+    q = _doc(conn, num, "devis")
+    state = quote_state(conn, q.id)
+    if state != "accepté":
+        raise InputError(f"devis {q.number} : {state}, à accepter d'abord (ecp quote accept)"
+                         if state == "émis" else f"devis {q.number} : déjà facturé")
+    lines = _doc_lines(conn, q.id)
+    cust = party_by_id(conn, q.customer_id)
+    draft_id = create_draft(conn, "facture", q.member, cust.code, on, lines, user,
+                            quote_id=q.id)
+    return issue(conn, draft_id, user)
+
+
+def _doc_lines(conn: Connection, doc_id: int) -> list[LineInput]:
+    rows = conn.execute(select(DocumentLine.__table__).where(DocumentLine.document_id == doc_id)
+                        .order_by(DocumentLine.line_no))
+    return [LineInput(r.description, r.quantity_milli, r.unit_price, r.vat_bp, r.account,
+                      r.unit, r.product) for r in rows]
+
+
+# --- what an invoice owes --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Settlement:
+    paid: int  # by payments
+    credited: int  # by credit notes
+    remaining: int
+    vat_taken: dict[int, tuple[int, int]]  # per rate: (base, VAT) already settled
+
+
+def settlement(conn: Connection, invoice_id: int) -> Settlement:
+    inv = conn.execute(select(Document.total_ttc).where(Document.id == invoice_id)).scalar_one()
+    paid = credited = 0
+    for pay_id, amt in conn.execute(select(Allocation.payment_id, Allocation.amount).where(
+            Allocation.invoice_id == invoice_id)):
+        if pay_id is None:
+            credited += amt
+        else:
+            paid += amt
+    taken: dict[int, tuple[int, int]] = {}
+    q = (select(AllocationVat.vat_bp, func.sum(AllocationVat.base_ht), func.sum(AllocationVat.vat))
+         .join(Allocation, Allocation.id == AllocationVat.allocation_id)
+         .where(Allocation.invoice_id == invoice_id).group_by(AllocationVat.vat_bp))
+    for bp, b, v in conn.execute(q):
+        taken[bp] = (int(b), int(v))
+    return Settlement(paid, credited, inv - paid - credited, taken)
+
+
+def vat_share(conn: Connection, invoice_id: int, amount: int) -> list[tuple[int, int, int]]:
+    """The (rate, base, VAT) settled by ``amount`` of what the invoice still owes."""
+    s = settlement(conn, invoice_id)
+    parts = [(r.vat_bp, r.base_ht, r.vat) for r in conn.execute(
+        select(DocumentVat.vat_bp, DocumentVat.base_ht, DocumentVat.vat)
+        .where(DocumentVat.document_id == invoice_id).order_by(DocumentVat.vat_bp.desc()))]
+    # Pro rata of what remains: remaining parts over remaining TTC.
+    rest = [(bp, base - s.vat_taken.get(bp, (0, 0))[0], vat - s.vat_taken.get(bp, (0, 0))[1])
+            for bp, base, vat in parts]
+    return prorata(rest, amount, s.remaining, settles=amount == s.remaining)
+
+
+def record_allocation(conn: Connection, invoice_id: int, amount: int, day: int,
+                      shares: list[tuple[int, int, int]], payment_id: int | None = None,
+                      credit_note_id: int | None = None) -> None:
+    res = conn.execute(insert(Allocation).values(
+        payment_id=payment_id, credit_note_id=credit_note_id, invoice_id=invoice_id, day=day,
+        amount=amount))
+    alloc_id = int(res.inserted_primary_key[0])  # type: ignore[index]
+    rows = [{"allocation_id": alloc_id, "vat_bp": bp, "base_ht": b, "vat": v}
+            for bp, b, v in shares if b or v]
+    if rows:
+        conn.execute(insert(AllocationVat), rows)
+
+
+# --- credit notes ----------------------------------------------------------------------------
+
+def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
+                lines: Sequence[LineInput] | None = None) -> Issued:
+    """An avoir on an issued invoice: whole (no lines) or partial, at the invoice's rates."""
+    inv = _doc(conn, invoice_num, "facture")
+    day = day_int(on)
+    if day < inv.day:
+        raise InputError(f"date : l'avoir ne peut précéder la facture ({int_day(inv.day)})")
+    inv_lines = _doc_lines(conn, inv.id)
+    if lines is None or not lines:
+        lines = inv_lines
+    else:
+        inv_rates = {ln.vat_bp for ln in inv_lines}
+        for i, ln in enumerate(lines, 1):
+            if ln.vat_bp not in inv_rates:
+                shown = ", ".join(fmt_rate(r) for r in sorted(inv_rates, reverse=True))
+                raise InputError(f"ligne {i}, taux de TVA : {fmt_rate(ln.vat_bp)} ne figure pas "
+                                 f"sur la facture {inv.number} ({shown})")
+    s = settlement(conn, inv.id)
+    credited_before = conn.scalar(select(func.coalesce(func.sum(Document.total_ttc), 0)).where(
+        Document.kind == "avoir", Document.related_id == inv.id)) or 0
+    seller = company_mod.company(conn)
+    customer = party_by_id(conn, inv.customer_id)
+    year = day // 10000
+    seq = _next_seq(conn, "avoir", year)
+    num = number("avoir", year, seq)
+    view = _build_view("avoir", num, day, seller, inv.member, _member(conn, inv.member),
+                       customer, lines, None, inv.number, "")
+    if view.total_ttc + credited_before > inv.total_ttc:
+        raise InputError(f"avoir : {view.total_ttc / 100:.2f} DH dépasse ce qui reste à créditer "
+                         f"sur {inv.number} ({(inv.total_ttc - credited_before) / 100:.2f} DH)"
+                         .replace(".", ","))
+    # The part of the credit that reduces what the invoice still owes takes its VAT off the
+    # pending account; any VAT beyond what is pending (already cashed) is regularised on 4455.
+    applied = min(view.total_ttc, s.remaining)
+    pending_vat: list[tuple[int, int, int]] = []
+    if applied:
+        pending_vat = vat_share(conn, inv.id, applied) if company_mod.vat_on_payment(conn) \
+            else []
+    from_pending = sum(v for _bp, _b, v in pending_vat)
+    per_account: dict[str, int] = defaultdict(int)
+    for ln in lines:
+        per_account[ln.account] += line_total(ln.quantity_milli, ln.unit_price)
+    m = inv.member
+    specs = [LineSpec(acc, m, amt) for acc, amt in sorted(per_account.items()) if amt]
+    if from_pending:
+        specs.append(LineSpec(VAT_PENDING, m, from_pending))
+    if view.total_vat - from_pending:
+        specs.append(LineSpec(VAT_DUE, m, view.total_vat - from_pending))
+    specs.append(LineSpec(RECEIVABLE, m, -view.total_ttc, customer.code))
+    posted = post(conn, JournalEntry("VT", on, f"Avoir {num} sur {inv.number}"[:300],
+                                     tuple(specs), reference=num), user)
+    doc_id = _store(conn, "avoir", year, seq, view, m, inv.customer_id, lines, None, inv.id,
+                    posted.id, user)
+    if applied:
+        record_allocation(conn, inv.id, applied, day, pending_vat, credit_note_id=doc_id)
+    return Issued(doc_id, num, view, posted.ref)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    kind: str
+    number: str
+    day: dt.date
+    due: dt.date | None
+    member: str
+    customer: str
+    customer_name: str
+    total_ht: int
+    total_vat: int
+    total_ttc: int
+    paid: int
+    credited: int
+    remaining: int
+    status: str  # émise, partielle, payée, en retard, soldée par avoir; devis: émis, accepté…
+    related: str | None
+
+
+def _status(kind: str, row: Any, s: Settlement | None, today: int, quote: str) -> str:
+    if kind == "devis":
+        return quote
+    if kind == "avoir":
+        return "émis"
+    assert s is not None
+    if s.remaining <= 0:
+        return "payée" if s.paid else "annulée par avoir"
+    if row.due_day and row.due_day < today:
+        return "en retard"
+    return "partielle" if s.paid or s.credited else "émise"
+
+
+def list_documents(conn: Connection, kind: str = "facture", member: str | None = None,
+                   customer: str | None = None, status: str | None = None,
+                   today: dt.date | None = None) -> list[DocumentRow]:
+    t = day_int(today or dt.date.today())
+    q = (select(Document.__table__, Party.code.label("ccode"), Party.name.label("cname"))
+         .join(Party, Party.id == Document.customer_id).where(Document.kind == kind)
+         .order_by(Document.year, Document.seq))
+    if member:
+        q = q.where(Document.member == member.strip().upper())
+    if customer:
+        q = q.where(Party.code == customer.strip().upper())
+    out = []
+    related = dict(conn.execute(select(Document.id, Document.number)).tuples().all())
+    for r in conn.execute(q):
+        s = settlement(conn, r.id) if kind == "facture" else None
+        st = _status(kind, r, s, t, quote_state(conn, r.id) if kind == "devis" else "")
+        out.append(DocumentRow(
+            r.id, kind, r.number, int_day(r.day), int_day(r.due_day) if r.due_day else None,
+            r.member, r.ccode, r.cname, r.total_ht, r.total_vat, r.total_ttc,
+            s.paid if s else 0, s.credited if s else 0, s.remaining if s else 0, st,
+            related.get(r.related_id) if r.related_id else None))
+    if status:
+        wanted = STATUS_ALIASES.get(status, status)
+        out = [r for r in out if r.status in wanted]
+    return out
+
+
+STATUS_ALIASES = {"draft": ("brouillon",), "issued": ("émise", "émis"),
+                  "partial": ("partielle",), "paid": ("payée", "annulée par avoir"),
+                  "overdue": ("en retard",)}
+
+
+def document_view(conn: Connection, num: str) -> DocumentView:
+    """The document exactly as issued."""
+    return view_from_json(_doc(conn, num).view_json)
+
+
+def document_row(conn: Connection, num: str) -> Any:
+    return _doc(conn, num)
+
+
+# --- JSON of a frozen view -------------------------------------------------------------------
+
+def view_to_json(view: DocumentView) -> str:
+    def conv(o: Any) -> Any:
+        if isinstance(o, dt.date):
+            return o.isoformat()
+        raise TypeError(type(o))
+    return json.dumps(dataclasses.asdict(view), default=conv, ensure_ascii=False,
+                      sort_keys=True)
+
+
+def view_from_json(text: str) -> DocumentView:
+    d = json.loads(text)
+    for k in ("issue_date", "operation_date", "due_date", "valid_until"):
+        if d.get(k):
+            d[k] = dt.date.fromisoformat(d[k])
+    d["seller"] = Company(**d["seller"])
+    d["customer"] = PartyView(**d["customer"])
+    d["lines"] = tuple(DocLine(**x) for x in d["lines"])
+    d["vat"] = tuple(VatLine(**x) for x in d["vat"])
+    d["notes"] = tuple(d.get("notes", ()))
+    return DocumentView(**d)
