@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from ecp.config import current_user, resolve_db_url
+from ecp.config import current_user, default_db_path, resolve_db_url
 from ecp.db.engine import make_engine, reading, sqlite_path, unit_of_work
 from ecp.db.migrate import backup_sqlite, current_revision, head_revision, upgrade
 from ecp.db.models import Dimension, Setting
@@ -26,6 +26,11 @@ from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec, PostedEntry,
 from ecp.ledger.importer import ImportResult, import_postings
 from ecp.ledger.periods import ChainHead
 from ecp.ledger.posting import post, reverse
+from ecp.sales import company as sales_company
+from ecp.sales import documents as sales_docs
+from ecp.sales import parties as sales_parties
+from ecp.sales import payments as sales_payments
+from ecp.sales.views import DocumentView, PartyView
 
 
 @dataclass
@@ -407,3 +412,234 @@ def entry_of_line(books: Books, line_id: int) -> int:
     if eid is None:
         raise NotFoundError(f"ligne n° {line_id} introuvable")
     return eid
+
+
+# --- sales (issue 4) -------------------------------------------------------------------------
+# One function per user operation, each one unit of work. Issuing writes the PDF into the
+# archive (data dir, next to the database) and records its SHA-256 with the document.
+
+def settings_show(books: Books) -> dict[str, str]:
+    with _read(books) as conn:
+        return sales_company.settings(conn)
+
+
+def settings_set(books: Books, key: str, value: str) -> str:
+    v = sales_company.check_setting(key.strip(), value)
+    set_setting(books, key.strip(), v)
+    return v
+
+
+def add_customer(books: Books, code: str, name: str, **kw: object) -> PartyView:
+    with _write(books) as conn:
+        return sales_parties.add_party(conn, "customer", code, name, **kw)  # type: ignore[arg-type]
+
+
+def add_supplier(books: Books, code: str, name: str, **kw: object) -> PartyView:
+    with _write(books) as conn:
+        return sales_parties.add_party(conn, "supplier", code, name, **kw)  # type: ignore[arg-type]
+
+
+def edit_party(books: Books, kind: str, code: str, **kw: object) -> PartyView:
+    with _write(books) as conn:
+        return sales_parties.edit_party(conn, kind, code, **kw)  # type: ignore[arg-type]
+
+
+def list_parties(books: Books, kind: str) -> list[PartyView]:
+    with _read(books) as conn:
+        return sales_parties.list_parties(conn, kind)
+
+
+def add_product(books: Books, code: str, member: str, name: str, unit: str, price: str,
+                vat: str, account: str | None = None) -> sales_parties.ProductView:
+    from ecp.money import parse
+    from ecp.sales.rules import parse_rate
+    cents = parse(price, f"produit {code.strip().upper()}, prix HT")
+    bp = parse_rate(vat, f"produit {code.strip().upper()}")
+    with _write(books) as conn:
+        return sales_parties.add_product(conn, code, member, name, unit, cents, bp, account)
+
+
+def list_products(books: Books, member: str | None = None) -> list[sales_parties.ProductView]:
+    with _read(books) as conn:
+        return sales_parties.list_products(conn, member)
+
+
+def _doc_lines(conn: Connection, member: str, lines: Sequence[str],
+               products: Sequence[str]) -> list[sales_docs.LineInput]:
+    out = [sales_docs.parse_line(t, f"ligne {i}") for i, t in enumerate(lines, 1)]
+    m = sales_parties.member_exists(conn, member)
+    out += [sales_docs.product_line(conn, p, f"produit {i}", m)
+            for i, p in enumerate(products, 1)]
+    return out
+
+
+def create_document(books: Books, kind: str, member: str, customer: str, day: dt.date,
+                    lines: Sequence[str] = (), products: Sequence[str] = (),
+                    due: dt.date | None = None, user: str | None = None) -> int:
+    """A draft invoice (kind ``facture``) or quote (``devis``); returns the draft id."""
+    with _write(books) as conn:
+        parsed = _doc_lines(conn, member, lines, products)
+        return sales_docs.create_draft(conn, kind, member, customer, day, parsed,
+                                       user or current_user(), due)
+
+
+def save_draft(books: Books, draft_id: int, customer: str, day: dt.date,
+               lines: Sequence[sales_docs.LineInput], due: dt.date | None = None) -> None:
+    with _write(books) as conn:
+        sales_docs.replace_draft(conn, draft_id, customer, day, lines, due)
+
+
+def delete_draft(books: Books, draft_id: int) -> None:
+    with _write(books) as conn:
+        sales_docs.delete_draft(conn, draft_id)
+
+
+def list_drafts(books: Books, kind: str | None = None) -> list[sales_docs.DraftView]:
+    with _read(books) as conn:
+        return sales_docs.list_drafts(conn, kind)
+
+
+def draft(books: Books, draft_id: int) -> sales_docs.DraftView:
+    with _read(books) as conn:
+        return sales_docs.draft_view(conn, draft_id)
+
+
+def archive_dir(books: Books) -> Path:
+    """Issued PDFs, kept ten years: next to the database file, in ``archives/``."""
+    path = books.path
+    if path is None:  # PostgreSQL: the user data dir
+        return default_db_path().parent / "archives"
+    return path.parent / "archives"
+
+
+def _archiver(books: Books, written: list[Path]) -> Callable[[DocumentView], tuple[str, str]]:
+    """Render a document's PDF once, at issue, into the archive; give its name and SHA-256.
+
+    The file is written before the commit; ``written`` lets the caller remove it if the
+    transaction fails."""
+    def archive(view: DocumentView) -> tuple[str, str]:
+        import hashlib
+
+        from ecp.reports.invoice_pdf import render_document
+        data = render_document(view)
+        rel = f"{view.issue_date.year}/{view.number}.pdf"
+        out = archive_dir(books) / rel
+        if out.exists():
+            raise InputError(f"archive : {out} existe déjà (base restaurée sans ses archives ?)")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        written.append(out)
+        return rel, hashlib.sha256(data).hexdigest()
+    return archive
+
+
+@contextmanager
+def _issuing(books: Books) -> Iterator[tuple[Connection, Callable[[DocumentView],
+                                                                   tuple[str, str]]]]:
+    written: list[Path] = []
+    try:
+        with _write(books) as conn:
+            yield conn, _archiver(books, written)
+    except BaseException:
+        for f in written:
+            f.unlink(missing_ok=True)
+        raise
+
+
+def issue_document(books: Books, draft_id: int, day: dt.date | None = None,
+                   user: str | None = None) -> sales_docs.Issued:
+    with _issuing(books) as (conn, archive):
+        return sales_docs.issue(conn, draft_id, user or current_user(), day, archive)
+
+
+def accept_quote(books: Books, number: str, day: dt.date | None = None,
+                 user: str | None = None) -> None:
+    with _write(books) as conn:
+        sales_docs.accept_quote(conn, number, day or dt.date.today(), user or current_user())
+
+
+def invoice_quote(books: Books, number: str, day: dt.date | None = None,
+                  user: str | None = None) -> sales_docs.Issued:
+    with _issuing(books) as (conn, archive):
+        return sales_docs.invoice_quote(conn, number, day or dt.date.today(),
+                                        user or current_user(), archive)
+
+
+def credit_note(books: Books, invoice: str, lines: Sequence[str] = (),
+                day: dt.date | None = None, user: str | None = None) -> sales_docs.Issued:
+    with _issuing(books) as (conn, archive):
+        parsed = [sales_docs.parse_line(t, f"ligne {i}") for i, t in enumerate(lines, 1)]
+        return sales_docs.credit_note(conn, invoice, user or current_user(),
+                                      day or dt.date.today(), parsed or None, archive)
+
+
+def list_documents(books: Books, kind: str = "facture", **kw: object
+                   ) -> list[sales_docs.DocumentRow]:
+    with _read(books) as conn:
+        return sales_docs.list_documents(conn, kind, **kw)  # type: ignore[arg-type]
+
+
+def document_view(books: Books, number: str) -> DocumentView:
+    with _read(books) as conn:
+        return sales_docs.document_view(conn, number)
+
+
+def document_pdf(books: Books, number: str, out: Path | None = None) -> Path:
+    """The archived PDF of an issued document (checked against its recorded SHA-256), or a
+    copy of it at ``out``."""
+    import hashlib
+    import shutil
+    with _read(books) as conn:
+        row = sales_docs.document_row(conn, number)
+    if not row.pdf_name:
+        raise NotFoundError(f"{row.number} : pas de PDF archivé")
+    src = archive_dir(books) / row.pdf_name
+    if not src.exists():
+        raise EcpError(f"{row.number} : PDF archivé absent ({src})")
+    if hashlib.sha256(src.read_bytes()).hexdigest() != row.pdf_sha256:
+        raise EcpError(f"{row.number} : le PDF archivé {src} a été modifié (empreinte)")
+    if out is None:
+        return src
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, out)
+    return out
+
+
+def add_payment(books: Books, invoices: Sequence[str], amount: str, day: dt.date,
+                method: str, reference: str = "", user: str | None = None
+                ) -> sales_payments.PaymentResult:
+    from ecp.money import parse
+    cents = parse(amount, "montant")
+    with _write(books) as conn:
+        return sales_payments.add_payment(conn, list(invoices), cents, day, method,
+                                          user or current_user(), reference)
+
+
+def add_expense(books: Books, member: str, supplier: str, day: dt.date, account: str,
+                amount_ht: str, vat: str, reference: str = "", paid_on: dt.date | None = None,
+                method: str | None = None, user: str | None = None) -> int:
+    from ecp.money import parse
+    from ecp.sales.rules import parse_rate
+    cents = parse(amount_ht, "montant HT")
+    bp = parse_rate(vat, "dépense")
+    who = user or current_user()
+    with _write(books) as conn:
+        eid = sales_payments.add_expense(conn, member, supplier, day, account, cents, bp, who,
+                                         reference)
+        if paid_on is not None:
+            sales_payments.pay_expense(conn, eid, paid_on, method or "virement", who)
+        return eid
+
+
+def pay_expense(books: Books, expense_id: int, day: dt.date, method: str,
+                amount: str | None = None, user: str | None = None) -> str:
+    from ecp.money import parse
+    cents = parse(amount, "montant") if amount else None
+    with _write(books) as conn:
+        return sales_payments.pay_expense(conn, expense_id, day, method,
+                                          user or current_user(), cents)
+
+
+def list_expenses(books: Books, member: str | None = None) -> list[sales_payments.ExpenseRow]:
+    with _read(books) as conn:
+        return sales_payments.list_expenses(conn, member)

@@ -58,7 +58,7 @@ def check_setting(key: str, value: str) -> str:
 
 
 def settings(conn: Connection) -> dict[str, str]:
-    return dict(conn.execute(select(Setting.key, Setting.value)).tuples().all())
+    return dict(conn.execute(select(Setting.key, Setting.value)).all())
 
 
 def company(conn: Connection) -> Company:

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,7 +97,7 @@ def product_line(conn: Connection, spec: str, where: str, member: str) -> LineIn
 def valid_rates(conn: Connection, day: int) -> dict[int, str]:
     rows = conn.execute(select(VatRate.rate_bp, VatRate.label).where(
         VatRate.valid_from <= day, (VatRate.valid_to.is_(None)) | (VatRate.valid_to > day)))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def _check_lines(conn: Connection, lines: Sequence[LineInput], day: int) -> None:
@@ -266,10 +266,17 @@ def _build_view(kind: str, num: str, day: int, seller: Company, member: str,
         related=related)
 
 
+Archiver = Callable[[DocumentView], tuple[str, str]]
+
+
 def _store(conn: Connection, kind: str, year: int, seq: int, view: DocumentView,
            member: str, customer_id: int, lines: Sequence[LineInput], due_day: int | None,
-           related_id: int | None, entry_id: int | None, user: str) -> int:
+           related_id: int | None, entry_id: int | None, user: str,
+           archive: Archiver | None) -> int:
+    # The PDF is rendered once, now, by the caller's archiver; the row records its SHA-256.
+    pdf_name, pdf_sha = archive(view) if archive is not None else (None, None)
     res = conn.execute(insert(Document).values(
+        pdf_name=pdf_name, pdf_sha256=pdf_sha,
         kind=kind, year=year, seq=seq, number=view.number, member=member,
         customer_id=customer_id, day=day_int(view.issue_date), due_day=due_day,
         related_id=related_id, total_ht=view.total_ht, total_vat=view.total_vat,
@@ -287,7 +294,8 @@ def _store(conn: Connection, kind: str, year: int, seq: int, view: DocumentView,
     return doc_id
 
 
-def issue(conn: Connection, draft_id: int, user: str, on: dt.date | None = None) -> Issued:
+def issue(conn: Connection, draft_id: int, user: str, on: dt.date | None = None,
+          archive: Archiver | None = None) -> Issued:
     """Give the draft its number, post it (invoices) and freeze it; the draft goes away."""
     d = _draft(conn, draft_id)
     lines = draft_lines(conn, draft_id)
@@ -319,7 +327,7 @@ def issue(conn: Connection, draft_id: int, user: str, on: dt.date | None = None)
         entry_id = posted.id
         entry_ref = posted.ref
     doc_id = _store(conn, kind, year, seq, view, d.member, d.customer_id, lines, due_day,
-                    d.quote_id, entry_id, user)
+                    d.quote_id, entry_id, user, archive)
     if d.quote_id is not None:
         conn.execute(insert(DocumentEvent).values(
             document_id=d.quote_id, action="facturé", day=day, other_id=doc_id,
@@ -379,7 +387,8 @@ def accept_quote(conn: Connection, num: str, on: dt.date, user: str) -> None:
                                               day=day_int(on), at=now_iso(), by=user))
 
 
-def invoice_quote(conn: Connection, num: str, on: dt.date, user: str) -> Issued:
+def invoice_quote(conn: Connection, num: str, on: dt.date, user: str,
+                  archive: Archiver | None = None) -> Issued:
     """The invoice of an accepted quote, with its lines (rates valid on the invoice date)."""
     q = _doc(conn, num, "devis")
     state = quote_state(conn, q.id)
@@ -390,7 +399,7 @@ def invoice_quote(conn: Connection, num: str, on: dt.date, user: str) -> Issued:
     cust = party_by_id(conn, q.customer_id)
     draft_id = create_draft(conn, "facture", q.member, cust.code, on, lines, user,
                             quote_id=q.id)
-    return issue(conn, draft_id, user)
+    return issue(conn, draft_id, user, archive=archive)
 
 
 def _doc_lines(conn: Connection, doc_id: int) -> list[LineInput]:
@@ -456,7 +465,8 @@ def record_allocation(conn: Connection, invoice_id: int, amount: int, day: int,
 # --- credit notes ----------------------------------------------------------------------------
 
 def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
-                lines: Sequence[LineInput] | None = None) -> Issued:
+                lines: Sequence[LineInput] | None = None,
+                archive: Archiver | None = None) -> Issued:
     """An avoir on an issued invoice: whole (no lines) or partial, at the invoice's rates."""
     inv = _doc(conn, invoice_num, "facture")
     day = day_int(on)
@@ -507,7 +517,7 @@ def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
     posted = post(conn, JournalEntry("VT", on, f"Avoir {num} sur {inv.number}"[:300],
                                      tuple(specs), reference=num), user)
     doc_id = _store(conn, "avoir", year, seq, view, m, inv.customer_id, lines, None, inv.id,
-                    posted.id, user)
+                    posted.id, user, archive)
     if applied:
         record_allocation(conn, inv.id, applied, day, pending_vat, credit_note_id=doc_id)
     return Issued(doc_id, num, view, posted.ref)
@@ -560,7 +570,7 @@ def list_documents(conn: Connection, kind: str = "facture", member: str | None =
     if customer:
         q = q.where(Party.code == customer.strip().upper())
     out = []
-    related = dict(conn.execute(select(Document.id, Document.number)).tuples().all())
+    related = dict(conn.execute(select(Document.id, Document.number)).all())
     for r in conn.execute(q):
         s = settlement(conn, r.id) if kind == "facture" else None
         st = _status(kind, r, s, t, quote_state(conn, r.id) if kind == "devis" else "")

@@ -1,0 +1,316 @@
+"""Worked examples a Moroccan accountant would check to the centime: an invoice at 20 % and
+10 %, half-centime rounding, a partial payment moving its share of VAT, a credit note on a 2025
+invoice at 14 %, expenses; numbering without gaps; issued documents that cannot change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import Connection
+
+from ecp import api
+from ecp.errors import InputError
+from ecp.ledger.entry import day_int
+from ecp.sales import documents as docs
+from ecp.sales import rules
+
+D = dt.date
+ICE_OK = "001561191000066"
+COMPANY = {
+    "company.name": "ECP Tanger Coop", "company.legal_form": "SARL",
+    "company.capital": "100 000 DH", "company.address": "12 rue de Fès",
+    "company.city": "Tanger", "company.if": "12345678", "company.tp": "50123456",
+    "company.ice": "002345678000031", "company.rc": "98765", "company.court": "Tanger",
+    "company.cnss": "1234567", "company.bank": "Banque Populaire",
+    "company.rib": "190 640 0000000000000000 12",
+}
+
+
+@pytest.fixture
+def sales(books: api.Books) -> api.Books:
+    for k, v in COMPANY.items():
+        api.settings_set(books, k, v)
+    api.add_customer(books, "HOTEL", "Hôtel Tanja", ice=ICE_OK, address="Av. Mohammed V",
+                     city="Tanger")
+    api.add_customer(books, "AMINA", "Amina Alaoui", name_ar="أمينة العلوي", consumer=True)
+    api.add_supplier(books, "TISSUS", "Tissus du Nord")
+    return books
+
+
+@contextmanager
+def tx(books: api.Books) -> Iterator[Connection]:
+    with books.engine.begin() as conn:
+        yield conn
+
+
+def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> str:
+    return f"{desc}|{qty}|{price}|{rate}|{account}"
+
+
+def _lines(books: api.Books, ref: str) -> list[tuple[str, str, int, str | None]]:
+    con = sqlite3.connect(str(books.path))
+    try:
+        return con.execute(
+            "SELECT l.account, l.dimension, l.amount, l.third_party FROM lines l "
+            "JOIN entries e ON e.id = l.entry_id WHERE e.journal || '-' || e.fiscal_year || "
+            "'-' || printf('%06d', e.number) = ? ORDER BY l.line_no", (ref,)).fetchall()
+    finally:
+        con.close()
+
+
+def _issue(books: api.Books, draft: int, day: D | None = None) -> docs.Issued:
+    with tx(books) as conn:
+        return docs.issue(conn, draft, "compta", day)
+
+
+def test_three_lines_at_20_and_10_percent(sales: api.Books) -> None:
+    draft = api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2), lines=[
+        L("Caftan brodé", "2", "1 500,00", "20"),
+        L("Retouches", "3", "125.50", "20", "71243"),
+        L("Couscous traiteur (kg)", "2,5", "80", "10", "7111")])
+    inv = _issue(sales, draft)
+    v = inv.view
+    assert inv.number == "F-2026-000001"
+    assert [ln.total_ht for ln in v.lines] == [300000, 37650, 20000]
+    assert [(x.vat_bp, x.base_ht, x.vat) for x in v.vat] == [(2000, 337650, 67530),
+                                                             (1000, 20000, 2000)]
+    assert (v.total_ht, v.total_vat, v.total_ttc) == (357650, 69530, 427180)
+    assert v.due_date == D(2026, 5, 1)  # 60 days
+    assert _lines(sales, inv.entry or "") == [
+        ("34211", "FZ", 427180, "HOTEL"), ("7111", "FZ", -20000, None),
+        ("71211", "FZ", -300000, None), ("71243", "FZ", -37650, None),
+        ("44551", "FZ", -69530, None)]
+    assert api.verify(sales).ok
+
+
+def test_half_centime_rounds_up(sales: api.Books) -> None:
+    # 3 × 0,125 = 0,375 → 0,38 ; VAT 20 % of 0,38 = 0,076 → 0,08 ; 1 × 0,25 at 10 % = 0,025 → 0,03
+    # A typed price has two decimals at most (see below); a catalogue price of 0,125 DH per
+    # gram comes from elsewhere, so build the line directly.
+    with tx(sales) as conn:
+        did = docs.create_draft(conn, "facture", "KH", "AMINA", D(2026, 3, 2), [
+            docs.LineInput("Épice", 3000, 125, 2000, "7111")], "compta")
+    assert rules.line_total(3000, 125) == 375
+    assert rules.line_total(375, 1) == 0 and rules.line_total(500, 1) == 1  # 0,5 centime → 1
+    assert rules.vat_of(38, 2000) == 8 and rules.vat_of(25, 1000) == 3 and rules.vat_of(
+        -25, 1000) == -3
+    inv = _issue(sales, did)
+    assert (inv.view.total_ht, inv.view.total_vat, inv.view.total_ttc) == (375, 75, 450)
+
+
+def test_amounts_with_more_than_two_decimals_are_refused(sales: api.Books) -> None:
+    with pytest.raises(InputError, match="ligne 1, prix HT .*deux décimales"):
+        api.create_document(sales, "facture", "KH", "AMINA", D(2026, 3, 2),
+                            lines=["Épice|3|0.125|20"])
+
+
+def test_partial_payment_moves_its_share_of_vat(sales: api.Books) -> None:
+    draft = api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2), lines=[
+        L("Caftan", "1", "1000", "20"), L("Gâteaux", "1", "500", "10", "7111")])
+    inv = _issue(sales, draft)
+    assert inv.view.total_ttc == 175000  # 1 000 + 200 + 500 + 50
+    res = api.add_payment(sales, [inv.number], "700", D(2026, 3, 20), "virement")
+    # 700 / 1 750 = 40 % of each rate's VAT: 80,00 + 20,00
+    assert res.allocations == ((inv.number, 70000, 10000),)
+    assert _lines(sales, res.entry) == [
+        ("5141", "FZ", 70000, None), ("34211", "FZ", -70000, "HOTEL"),
+        ("44551", "FZ", 10000, None), ("4455", "FZ", -10000, None)]
+    row = api.list_documents(sales, today=D(2026, 3, 25))[0]
+    assert (row.paid, row.remaining, row.status) == (70000, 105000, "partielle")
+    res2 = api.add_payment(sales, [inv.number], "1050", D(2026, 4, 5), "cheque")
+    assert res2.allocations == ((inv.number, 105000, 15000),)
+    tb = {r.account: r for r in api.trial_balance(sales).rows}
+    assert "44551" not in tb or tb["44551"].closing_debit == tb["44551"].closing_credit
+    assert tb["4455"].closing_credit == 25000
+    assert api.list_documents(sales)[0].status == "payée"
+
+
+def test_pro_rata_leaves_no_centime_pending(sales: api.Books) -> None:
+    draft = api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
+                                lines=[L("Pièce", "1", "33.33", "20")])
+    inv = _issue(sales, draft)  # 33,33 + 6,67 = 40,00
+    moved = 0
+    for amount in ("13.33", "13.33", "13.34"):
+        moved += api.add_payment(sales, [inv.number], amount, D(2026, 3, 5),
+                                 "virement").allocations[0][2]
+    assert moved == 667
+
+
+def test_one_payment_for_two_invoices_of_two_members(sales: api.Books) -> None:
+    a = _issue(sales, api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
+                                          lines=[L("Caftan", "1", "1000", "20")]))
+    b = _issue(sales, api.create_document(sales, "facture", "KH", "HOTEL", D(2026, 3, 3),
+                                          lines=[L("Traiteur", "1", "500", "10", "7111")]))
+    res = api.add_payment(sales, [a.number, b.number], "1750", D(2026, 3, 9), "virement")
+    assert res.allocations == ((a.number, 120000, 20000), (b.number, 55000, 5000))
+    assert api.verify(sales).ok
+    with pytest.raises(InputError, match="dépasse le reste dû"):
+        api.add_payment(sales, [a.number], "1", D(2026, 3, 10), "virement")
+
+
+def test_cash_from_a_business_customer_is_capped(sales: api.Books) -> None:
+    inv = _issue(sales, api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
+                                            lines=[L("Tapis", "1", "30000", "20")]))
+    with pytest.raises(InputError, match="CGI art. 193"):
+        api.add_payment(sales, [inv.number], "20000", D(2026, 3, 5), "especes")
+    api.add_payment(sales, [inv.number], "19999.99", D(2026, 3, 5), "especes")
+    cons = _issue(sales, api.create_document(sales, "facture", "FZ", "AMINA", D(2026, 3, 2),
+                                             lines=[L("Tapis", "1", "30000", "20")]))
+    api.add_payment(sales, [cons.number], "25000", D(2026, 3, 5), "especes")  # a consumer
+
+
+def test_credit_note_on_a_2025_invoice_keeps_14_percent(sales: api.Books) -> None:
+    inv = _issue(sales, api.create_document(sales, "facture", "YS", "HOTEL", D(2025, 11, 10),
+                                            lines=[L("Transport", "1", "1000", "14", "71243")]))
+    assert inv.view.total_ttc == 114000
+    # 14 % is no longer valid in 2026 for new documents …
+    with pytest.raises(InputError, match="taux de TVA : 14 % n'est pas applicable"):
+        api.create_document(sales, "facture", "YS", "HOTEL", D(2026, 2, 1),
+                            lines=[L("Transport", "1", "1000", "14", "71243")])
+    # … but a credit note in 2026 on that invoice keeps it.
+    av = api.credit_note(sales, inv.number, lines=[L("Remise", "1", "250", "14", "71243")],
+                         day=D(2026, 2, 1))
+    assert av.number == "AV-2026-000001" and av.view.related == inv.number
+    assert (av.view.total_ht, av.view.total_vat, av.view.total_ttc) == (25000, 3500, 28500)
+    assert _lines(sales, av.entry or "") == [
+        ("71243", "YS", 25000, None), ("44551", "YS", 3500, None),
+        ("34211", "YS", -28500, "HOTEL")]
+    row = api.list_documents(sales, today=D(2026, 2, 2))[0]
+    assert (row.credited, row.remaining) == (28500, 85500)
+    with pytest.raises(InputError, match="dépasse ce qui reste à créditer"):
+        api.credit_note(sales, inv.number, day=D(2026, 2, 3))  # the whole invoice again
+    with pytest.raises(InputError, match="20 % ne figure pas"):
+        api.credit_note(sales, inv.number, lines=[L("x", "1", "1", "20")], day=D(2026, 2, 3))
+
+
+def test_full_credit_note_settles_the_invoice(sales: api.Books) -> None:
+    inv = _issue(sales, api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
+                                            lines=[L("Caftan", "2", "1000", "20")]))
+    av = api.credit_note(sales, inv.number, day=D(2026, 3, 4))
+    assert av.view.total_ttc == inv.view.total_ttc
+    row = api.list_documents(sales)[0]
+    assert (row.remaining, row.status) == (0, "annulée par avoir")
+    tb = {r.account: r for r in api.trial_balance(sales).rows}
+    assert tb["34211"].debit == tb["34211"].credit == inv.view.total_ttc
+    assert tb["34211"].closing_debit == tb["34211"].closing_credit == 0
+
+
+def test_quote_accepted_then_invoiced(sales: api.Books) -> None:
+    q = _issue(sales, api.create_document(sales, "devis", "FZ", "HOTEL", D(2026, 3, 1),
+                                          lines=[L("Caftan", "1", "1000", "20")]))
+    assert q.number == "D-2026-000001" and q.entry is None
+    assert q.view.valid_until == D(2026, 3, 31)
+    with pytest.raises(InputError, match="à accepter d'abord"):
+        api.invoice_quote(sales, q.number, D(2026, 3, 5))
+    api.accept_quote(sales, q.number, D(2026, 3, 4))
+    with pytest.raises(InputError, match="déjà accepté"):
+        api.accept_quote(sales, q.number, D(2026, 3, 4))
+    with tx(sales) as conn:
+        inv = docs.invoice_quote(conn, q.number, D(2026, 3, 5), "compta")
+    assert inv.number == "F-2026-000001" and inv.view.related == q.number
+    assert inv.view.total_ttc == 120000
+    assert api.list_documents(sales, "devis")[0].status == "facturé"
+
+
+def test_expired_quote_cannot_be_accepted(sales: api.Books) -> None:
+    q = _issue(sales, api.create_document(sales, "devis", "FZ", "HOTEL", D(2026, 3, 1),
+                                          lines=[L("Caftan", "1", "1000", "20")],
+                                          due=D(2026, 3, 10)))
+    with pytest.raises(InputError, match="expiré le 2026-03-10"):
+        api.accept_quote(sales, q.number, D(2026, 3, 11))
+
+
+def test_expense_and_its_payment(sales: api.Books) -> None:
+    eid = api.add_expense(sales, "FZ", "TISSUS", D(2026, 3, 3), "6111", "1000", "20",
+                          reference="FA-778")
+    e = api.list_expenses(sales)[0]
+    assert (e.id, e.amount_ht, e.vat, e.ttc, e.paid) == (eid, 100000, 20000, 120000, 0)
+    ref = api.pay_expense(sales, eid, D(2026, 3, 20), "virement")
+    assert _lines(sales, ref) == [
+        ("44111", "FZ", 120000, "TISSUS"), ("5141", "FZ", -120000, None),
+        ("34552", "FZ", 20000, None), ("34554", "FZ", -20000, None)]
+    assert api.list_expenses(sales)[0].remaining == 0
+    with pytest.raises(InputError, match="n'est pas un compte de charges"):
+        api.add_expense(sales, "FZ", "TISSUS", D(2026, 3, 3), "7111", "10", "20")
+
+
+def test_numbering_has_no_gap_when_issue_fails_half_way(sales: api.Books,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _issue(sales, api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
+                                              lines=[L("A", "1", "10", "20")]))
+    draft = api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 3),
+                                lines=[L("B", "1", "10", "20")])
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise OSError("disque plein")
+    monkeypatch.setattr(docs, "_store", boom)  # after the number and the posting
+    with pytest.raises(OSError):
+        _issue(sales, draft)
+    monkeypatch.undo()
+    assert [d.id for d in api.list_drafts(sales)] == [draft]  # still a draft
+    again = _issue(sales, draft)
+    assert (first.number, again.number) == ("F-2026-000001", "F-2026-000002")
+    assert api.verify(sales).ok
+
+
+def test_issued_documents_cannot_be_changed(sales: api.Books) -> None:
+    inv = _issue(sales, api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
+                                            lines=[L("A", "1", "10", "20")]))
+    con = sqlite3.connect(str(sales.path))
+    try:
+        for sql in ("UPDATE documents SET total_ttc = 1", "DELETE FROM documents",
+                    "UPDATE document_lines SET unit_price = 1", "DELETE FROM document_vat"):
+            with pytest.raises(sqlite3.IntegrityError, match="document émis"):
+                con.execute(sql)
+    finally:
+        con.close()
+    with pytest.raises(InputError, match="introuvable"):
+        api.save_draft(sales, inv.id, "HOTEL", D(2026, 3, 2), [])
+
+
+def test_bad_input_names_the_field(sales: api.Books) -> None:
+    with pytest.raises(InputError, match="client « NOBODY » inconnu"):
+        api.create_document(sales, "facture", "FZ", "NOBODY", D(2026, 3, 2),
+                            lines=[L("A", "1", "10", "20")])
+    with pytest.raises(InputError, match="clé de contrôle"):
+        api.add_customer(sales, "BAD", "Société X", ice="001561191000067")
+    with pytest.raises(InputError, match="ICE : obligatoire"):
+        api.add_customer(sales, "NOICE", "Société Y")
+    with pytest.raises(InputError, match="ligne 1, quantité .*positive"):
+        api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
+                            lines=[L("A", "-1", "10", "20")])
+    with pytest.raises(InputError, match="7 % n'est pas applicable au 2026-03-02"):
+        api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
+                            lines=[L("A", "1", "10", "7")])
+    assert api.list_drafts(sales) == []
+
+
+def test_company_identity_required_before_the_first_invoice(books: api.Books) -> None:
+    api.add_customer(books, "HOTEL", "Hôtel Tanja", ice=ICE_OK)
+    draft = api.create_document(books, "facture", "FZ", "HOTEL", D(2026, 3, 2),
+                                lines=[L("A", "1", "10", "20")])
+    api.settings_set(books, "company.name", "ECP Tanger")
+    with pytest.raises(InputError, match="identité de l'ECP incomplète.*company.ice"):
+        _issue(books, draft)
+
+
+def test_vat_on_debits_regime_goes_to_4455_at_once(sales: api.Books) -> None:
+    api.settings_set(sales, "vat.regime", "debits")
+    inv = _issue(sales, api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
+                                            lines=[L("A", "1", "100", "20")]))
+    assert ("4455", "FZ", -2000, None) in _lines(sales, inv.entry or "")
+    res = api.add_payment(sales, [inv.number], "120", D(2026, 3, 4), "virement")
+    assert res.allocations[0][2] == 0 and len(_lines(sales, res.entry)) == 2
+
+
+def test_document_view_is_frozen_as_issued(sales: api.Books) -> None:
+    inv = _issue(sales, api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
+                                            lines=[L("A", "1", "10", "20")]))
+    api.edit_party(sales, "customer", "HOTEL", address="Nouvelle adresse")
+    assert api.document_view(sales, inv.number) == inv.view
+    assert inv.view.customer.address == "Av. Mohammed V"
+    assert day_int(inv.view.issue_date) == 20260302
