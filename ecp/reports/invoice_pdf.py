@@ -1,0 +1,414 @@
+"""Invoice, credit-note and quote PDFs (ReportLab platypus).
+
+Wording, legal mentions and layout options come from ``documents.toml`` in the templates folder
+(``ecp/_invoices`` in an installed wheel, ``invoices/`` of the repository otherwise). The font is
+DejaVu Sans, shipped in ``ecp/reports/fonts`` and embedded: it draws the dirham amounts, the
+French accents and Arabic names (shaped here, at rendering, with arabic-reshaper and python-bidi).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import arabic_reshaper
+from bidi import get_display
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+import ecp
+from ecp.money import fmt_fr
+from ecp.sales.views import DocumentView
+from ecp.sales.words import invoice_sentence
+
+FONT = "ECP-DejaVuSans"
+FONT_BOLD = "ECP-DejaVuSans-Bold"
+FONTS_DIR = Path(__file__).parent / "fonts"
+
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre")
+
+
+def templates_dir() -> Path:
+    """Templates folder: packaged ``ecp/_invoices`` first, else the repository's ``invoices/``."""
+    packaged = Path(ecp.__file__).parent / "_invoices"
+    if (packaged / "documents.toml").is_file():
+        return packaged
+    return Path(ecp.__file__).parent.parent / "invoices"
+
+
+def load_templates(folder: Path | None = None) -> dict[str, Any]:
+    """``documents.toml`` of ``folder`` (default: :func:`templates_dir`) as a dict."""
+    with open((folder or templates_dir()) / "documents.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+@cache
+def register_fonts() -> None:
+    """Register the shipped DejaVu Sans (regular and bold) once per process."""
+    pdfmetrics.registerFont(TTFont(FONT, str(FONTS_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONTS_DIR / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT,
+                                  boldItalic=FONT_BOLD)
+
+
+def shape_arabic(text: str) -> str:
+    """Visual form of a short single-line Arabic string: joined letters, right to left."""
+    return str(get_display(arabic_reshaper.reshape(text)))
+
+
+def fmt_qty(milli: int) -> str:
+    """Thousandths to a French quantity: 2500 → ``2,5``, 1000 → ``1``."""
+    sign = "-" if milli < 0 else ""
+    whole, frac = divmod(abs(milli), 1000)
+    text = f"{whole:,}".replace(",", " ")
+    decimals = f"{frac:03d}".rstrip("0")
+    return f"{sign}{text},{decimals}" if decimals else f"{sign}{text}"
+
+
+def fmt_rate(bp: int, exempt: str = "Exonéré") -> str:
+    """Basis points to a rate: 2000 → ``20 %``, 550 → ``5,5 %``, 0 → ``Exonéré``."""
+    if bp == 0:
+        return exempt
+    whole, frac = divmod(bp, 100)
+    decimals = f"{frac:02d}".rstrip("0")
+    return f"{whole},{decimals} %" if decimals else f"{whole} %"
+
+
+def fmt_date(d: dt.date, style: str = "long") -> str:
+    """``5 mars 2026`` (``1er`` for the first), or ``05/03/2026`` when style is numeric."""
+    if style == "numeric":
+        return d.strftime("%d/%m/%Y")
+    day = "1er" if d.day == 1 else str(d.day)
+    return f"{day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def _x(text: str) -> str:
+    """Escape for Paragraph markup."""
+    return escape(text)
+
+
+class _Styles:
+    def __init__(self, size: float, accent: colors.Color) -> None:
+        def st(name: str, **kw: Any) -> ParagraphStyle:
+            base: dict[str, Any] = {"fontName": FONT, "fontSize": size, "leading": size * 1.3}
+            base.update(kw)
+            return ParagraphStyle(name, **base)
+
+        self.normal = st("normal")
+        self.small = st("small", fontSize=size - 1, leading=(size - 1) * 1.3)
+        self.right = st("right", alignment=TA_RIGHT)
+        self.bold = st("bold", fontName=FONT_BOLD)
+        self.bold_right = st("bold_right", fontName=FONT_BOLD, alignment=TA_RIGHT)
+        self.cell = st("cell", fontSize=size - 0.5, leading=(size - 0.5) * 1.25)
+        self.cell_right = st("cell_right", parent=self.cell, fontSize=size - 0.5,
+                             leading=(size - 0.5) * 1.25, alignment=TA_RIGHT)
+        self.head = st("head", fontName=FONT_BOLD, fontSize=size - 0.5,
+                       leading=(size - 0.5) * 1.25, textColor=colors.white)
+        self.head_right = st("head_right", parent=self.head, fontName=FONT_BOLD,
+                             fontSize=size - 0.5, leading=(size - 0.5) * 1.25,
+                             textColor=colors.white, alignment=TA_RIGHT)
+        self.company = st("company", fontName=FONT_BOLD, fontSize=size + 4,
+                          leading=(size + 4) * 1.25, textColor=accent)
+        self.title = st("title", fontName=FONT_BOLD, alignment=TA_RIGHT, textColor=accent)
+        self.title_ar = st("title_ar", alignment=TA_RIGHT, textColor=accent)
+        self.box_title = st("box_title", fontName=FONT_BOLD, textColor=accent)
+        self.ar_right = st("ar_right", alignment=TA_RIGHT)
+        self.sentence = st("sentence", fontName=FONT_BOLD, spaceBefore=4)
+
+
+def _footer_canvas(lines: list[str], page_label: str, reference: str, fs: float, margin: float,
+                   accent: colors.Color) -> type[Canvas]:
+    """A canvas class that, at save, draws on each page the legal mentions, the document's
+    reference (a loose page still says which invoice it belongs to) and « page X / Y »."""
+
+    class FooterCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (ReportLab API)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._draw_footer(total)
+                super().showPage()
+            super().save()
+
+        def _draw_footer(self, total: int) -> None:
+            width = self._pagesize[0]
+            base = margin * 0.5
+            top = base + fs * 1.6 + fs * 1.35 * (len(lines) - 1)
+            self.saveState()
+            self.setStrokeColor(accent)
+            self.setLineWidth(0.5)
+            self.line(margin, top + fs + 1, width - margin, top + fs + 1)
+            self.setFont(FONT, fs)
+            self.setFillColor(colors.HexColor("#333333"))
+            for i, line in enumerate(lines):
+                self.drawCentredString(width / 2, top - i * fs * 1.35, line)
+            self.drawString(margin, base, reference)
+            self.drawRightString(width - margin, base,
+                                 page_label.format(page=self._pageNumber, pages=total))
+            self.restoreState()
+
+    return FooterCanvas
+
+
+def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bool = False,
+                    templates: Path | None = None) -> bytes:
+    """Render an invoice, credit note or quote to PDF bytes (also written to ``out`` if given).
+
+    ``invariant`` makes the bytes reproducible (fixed creation date and ids), for tests and
+    archive hashes. ``templates`` is a folder with a ``documents.toml`` (default: shipped one).
+    """
+    register_fonts()
+    t = load_templates(templates)
+    lay = t["layout"]
+    labels = t["labels"]
+    size = float(lay.get("font_size", 9))
+    margin = float(lay.get("margin_mm", 15)) * mm
+    bottom = float(lay.get("bottom_margin_mm", 24)) * mm
+    accent = colors.HexColor(lay.get("accent", "#1F4E79"))
+    date_style = lay.get("date_style", "long")
+    s = _Styles(size, accent)
+    width = A4[0] - 2 * margin
+    seller = doc.seller
+
+    def date(d: dt.date) -> str:
+        return fmt_date(d, date_style)
+
+    def money(c: int) -> str:
+        return fmt_fr(c, "DH")
+
+    story: list[Flowable] = []
+
+    # Header: seller identity (left), document title and dates (right)
+    ident: list[Flowable] = []
+    if seller.logo and lay.get("show_logo", True) and Path(seller.logo).is_file():
+        iw, ih = ImageReader(seller.logo).getSize()
+        lw = float(lay.get("logo_width_mm", 35)) * mm
+        ident += [Image(seller.logo, width=lw, height=lw * ih / iw), Spacer(1, 2 * mm)]
+    ident += [
+        Paragraph(_x(seller.name), s.company),
+        Paragraph(_x(f"{seller.legal_form} {labels['capital']} {seller.capital}"), s.normal),
+        Paragraph(_x(seller.address), s.normal),
+        Paragraph(_x(seller.city), s.normal),
+    ]
+    title_size = float(lay.get("title_size", 18))
+    title_style = ParagraphStyle("t", parent=s.title, fontSize=title_size,
+                                 leading=title_size * 1.2)
+    heading: list[Flowable] = [Paragraph(_x(t["titles"][doc.kind]), title_style)]
+    title_ar = t.get("titles_ar", {}).get(doc.kind, "")
+    if title_ar:
+        heading.append(Paragraph(_x(shape_arabic(title_ar)), s.title_ar))
+    facts: list[tuple[str, str]] = [
+        (labels["number"], doc.number),
+        (labels["issue_date"], date(doc.issue_date)),
+        (labels["operation_date"], date(doc.operation_date)),
+    ]
+    if doc.kind == "facture" and doc.due_date:
+        facts.append((labels["due_date"], date(doc.due_date)))
+    if doc.kind == "devis" and doc.valid_until:
+        facts.append((labels["valid_until"], date(doc.valid_until)))
+    if doc.kind == "avoir" and doc.related:
+        facts.append((labels["related"], doc.related))
+    facts_table = Table(
+        [[Paragraph(_x(k), s.right), Paragraph(_x(v), s.bold_right)] for k, v in facts],
+        colWidths=[38 * mm, 42 * mm], hAlign="RIGHT")
+    facts_table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, size),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+    ]))
+    heading += [Spacer(1, 2 * mm), facts_table]
+    header = Table([[ident, heading]], colWidths=[width - 82 * mm, 82 * mm])
+    header.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, size),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    story += [header, Spacer(1, 6 * mm)]
+
+    # Member (left) and customer (right) blocks
+    member_line = t["member"][doc.kind].format(name=doc.member_name, code=doc.member_code)
+    member: list[Flowable] = [Paragraph(_x(member_line), s.normal)]
+    if doc.member_name_ar:
+        member.append(Paragraph(_x(shape_arabic(doc.member_name_ar)), s.normal))
+    cust = doc.customer
+    customer: list[Flowable] = [
+        Paragraph(_x(labels["consumer"] if cust.consumer else labels["customer"]), s.box_title),
+        Paragraph(_x(cust.name), s.bold),
+    ]
+    if cust.name_ar:
+        customer.append(Paragraph(_x(shape_arabic(cust.name_ar)), s.ar_right))
+    for text in (cust.address, cust.city):
+        if text:
+            customer.append(Paragraph(_x(text), s.normal))
+    for key, value in (("ice", cust.ice), ("if_number", cust.if_number), ("rc", cust.rc)):
+        if value:
+            customer.append(Paragraph(_x(f"{labels[key]} : {value}"), s.normal))
+    half = (width - 8 * mm) / 2
+    blocks = Table([[member, "", customer]], colWidths=[half, 8 * mm, half])
+    blocks.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, size),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BOX", (2, 0), (2, 0), 0.6, accent),
+        ("LEFTPADDING", (2, 0), (2, 0), 6), ("RIGHTPADDING", (2, 0), (2, 0), 6),
+        ("TOPPADDING", (2, 0), (2, 0), 5), ("BOTTOMPADDING", (2, 0), (2, 0), 6),
+        ("LEFTPADDING", (0, 0), (0, 0), 0), ("TOPPADDING", (0, 0), (0, 0), 5),
+    ]))
+    story += [blocks, Spacer(1, 6 * mm)]
+
+    # Lines
+    cols = t["columns"]
+    exempt = t["vat_summary"]["exempt"]
+    num_w = [13 * mm, 19 * mm, 26 * mm, 15 * mm, 29 * mm]  # Qté, Unité, PU HT, TVA, Total HT
+    rows: list[list[Any]] = [[
+        Paragraph(_x(cols["description"]), s.head),
+        Paragraph(_x(cols["quantity"]), s.head_right),
+        Paragraph(_x(cols["unit"]), s.head),
+        Paragraph(_x(cols["unit_price"]), s.head_right),
+        Paragraph(_x(cols["vat"]), s.head_right),
+        Paragraph(_x(cols["total_ht"]), s.head_right),
+    ]]
+    for line in doc.lines:
+        rows.append([
+            Paragraph(_x(line.description), s.cell),
+            Paragraph(fmt_qty(line.quantity_milli), s.cell_right),
+            Paragraph(_x(line.unit), s.cell),
+            Paragraph(money(line.unit_price), s.cell_right),
+            Paragraph(_x(fmt_rate(line.vat_bp, exempt)), s.cell_right),
+            Paragraph(money(line.total_ht), s.cell_right),
+        ])
+    lines_table = Table(rows, colWidths=[width - sum(num_w), *num_w], repeatRows=1)
+    lines_table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, size),
+        ("BACKGROUND", (0, 0), (-1, 0), accent),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#BBBBBB")),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F3F6FA")]),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    story += [lines_table, Spacer(1, 5 * mm)]
+
+    # VAT by rate (left) and totals (right), kept together with the sentence in words
+    vs = t["vat_summary"]
+    vat_rows: list[list[Any]] = [[Paragraph(_x(vs["rate"]), s.head),
+                                  Paragraph(_x(vs["base"]), s.head_right),
+                                  Paragraph(_x(vs["vat"]), s.head_right)]]
+    for v in doc.vat:
+        vat_rows.append([Paragraph(_x(fmt_rate(v.vat_bp, exempt)), s.cell),
+                         Paragraph(money(v.base_ht), s.cell_right),
+                         Paragraph(money(v.vat), s.cell_right)])
+    vat_table = Table(vat_rows, colWidths=[22 * mm, 30 * mm, 28 * mm])
+    vat_table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, size),
+        ("BACKGROUND", (0, 0), (-1, 0), accent),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#BBBBBB")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    tt = t["totals"]
+    totals_table = Table([
+        [Paragraph(_x(tt["ht"]), s.normal), Paragraph(money(doc.total_ht), s.right)],
+        [Paragraph(_x(tt["vat"]), s.normal), Paragraph(money(doc.total_vat), s.right)],
+        [Paragraph(_x(tt["ttc"]), s.bold), Paragraph(money(doc.total_ttc), s.bold_right)],
+    ], colWidths=[30 * mm, 38 * mm])
+    totals_table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, size),
+        ("LINEABOVE", (0, 2), (-1, 2), 0.8, accent),
+        ("BACKGROUND", (0, 2), (-1, 2), colors.HexColor("#E8EEF5")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    summary = Table([[vat_table, "", totals_table]],
+                    colWidths=[80 * mm, width - 148 * mm, 68 * mm])
+    summary.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, size),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    sentence = invoice_sentence(doc.kind, doc.total_ttc, t["sentences"].get(doc.kind))
+    closing: list[Flowable] = [summary, Spacer(1, 4 * mm), Paragraph(_x(sentence), s.sentence)]
+
+    # Payment (invoices), notes
+    pay = t["payment"]
+    details: list[tuple[str, str]] = []
+    if doc.kind == "facture":
+        terms = doc.payment_terms
+        if not terms:
+            days = (doc.due_date - doc.issue_date).days if doc.due_date else 60
+            terms = pay["terms"].format(days=days)
+        details.append((labels["payment_terms"], terms))
+        if doc.due_date:
+            details.append((labels["due_date"], date(doc.due_date)))
+        details.append((labels["payment_method"], doc.payment_method or pay["default_method"]))
+        details += [(labels["bank"], seller.bank), (labels["rib"], seller.rib)]
+    if details:
+        pay_rows = [[Paragraph(_x(k), s.normal), Paragraph(_x(v), s.bold)] for k, v in details]
+        pay_table = Table(pay_rows, colWidths=[45 * mm, width - 45 * mm])
+        pay_table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, size),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]))
+        closing += [Spacer(1, 4 * mm), pay_table]
+        if pay.get("late_penalties"):
+            closing.append(Paragraph(_x(pay["late_penalties"]), s.small))
+    for note in doc.notes:
+        closing += [Spacer(1, 2 * mm), Paragraph(_x(note), s.normal)]
+    story.append(KeepTogether(closing))
+
+    # Footer: legal mentions on every page
+    fields = {
+        "name": seller.name, "legal_form": seller.legal_form, "capital": seller.capital,
+        "address": seller.address, "city": seller.city, "if_number": seller.if_number,
+        "tp": seller.tp, "ice": seller.ice, "rc": seller.rc, "court": seller.court,
+        "cnss": seller.cnss, "bank": seller.bank, "rib": seller.rib,
+    }
+    fs = size - 1.5
+    footer_lines = [part for line in t["footer"]["lines"]
+                    for part in simpleSplit(line.format(**fields), FONT, fs, width)]
+    bottom = max(bottom, margin * 0.5 + fs * (1.35 * len(footer_lines) + 1.6) + 6 * mm)
+    canvas_cls = _footer_canvas(footer_lines, labels["page"],
+                                f"{t['titles'][doc.kind]} {doc.number}", fs, margin, accent)
+
+    buf = io.BytesIO()
+    pdf = SimpleDocTemplate(
+        # the frame pads its content by 6 pt: margins shrink so content starts at ``margin``
+        buf, pagesize=A4, leftMargin=margin - 6, rightMargin=margin - 6, topMargin=margin - 6,
+        bottomMargin=bottom - 6, invariant=int(invariant), initialFontName=FONT,
+        title=f"{t['titles'][doc.kind]} {doc.number}", author=seller.name,
+        creator="ecp", subject=doc.number)
+    pdf.build(story, canvasmaker=canvas_cls)
+    data = buf.getvalue()
+    if out is not None:
+        Path(out).write_bytes(data)
+    return data
