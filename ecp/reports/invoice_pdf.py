@@ -110,6 +110,17 @@ def _x(text: str) -> str:
     return escape(text)
 
 
+def _fit(text: str, style: ParagraphStyle, width: float, padding: float = 8) -> Paragraph:
+    """A one-line cell (amount, quantity, rate): never wrapped (no-break spaces); a text wider
+    than the column is drawn smaller rather than spilling over its neighbour."""
+    avail = width - padding
+    used = pdfmetrics.stringWidth(text, style.fontName, style.fontSize)
+    if used > avail:
+        style = ParagraphStyle(f"{style.name}-fit", parent=style,
+                               fontSize=style.fontSize * avail / used * 0.98)
+    return Paragraph(_x(text).replace(" ", "\u00a0"), style)
+
+
 class _Styles:
     def __init__(self, size: float, accent: colors.Color) -> None:
         def st(name: str, **kw: Any) -> ParagraphStyle:
@@ -290,7 +301,8 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     # Lines
     cols = t["columns"]
     exempt = t["vat_summary"]["exempt"]
-    num_w = [13 * mm, 19 * mm, 26 * mm, 15 * mm, 29 * mm]  # Qté, Unité, PU HT, TVA, Total HT
+    num_w = [13 * mm, 19 * mm, 28 * mm, 17 * mm, 30 * mm]  # Qté, Unité, PU HT, TVA, Total HT
+    q_w, _, pu_w, tva_w, tot_w = num_w
     rows: list[list[Any]] = [[
         Paragraph(_x(cols["description"]), s.head),
         Paragraph(_x(cols["quantity"]), s.head_right),
@@ -302,11 +314,11 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     for line in doc.lines:
         rows.append([
             Paragraph(_x(line.description), s.cell),
-            Paragraph(fmt_qty(line.quantity_milli), s.cell_right),
+            _fit(fmt_qty(line.quantity_milli), s.cell_right, q_w),
             Paragraph(_x(line.unit), s.cell),
-            Paragraph(money(line.unit_price), s.cell_right),
-            Paragraph(_x(fmt_rate(line.vat_bp, exempt)), s.cell_right),
-            Paragraph(money(line.total_ht), s.cell_right),
+            _fit(money(line.unit_price), s.cell_right, pu_w),
+            _fit(fmt_rate(line.vat_bp, exempt), s.cell_right, tva_w),
+            _fit(money(line.total_ht), s.cell_right, tot_w),
         ])
     lines_table = Table(rows, colWidths=[width - sum(num_w), *num_w], repeatRows=1)
     lines_table.setStyle(TableStyle([
@@ -316,19 +328,21 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#BBBBBB")),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F3F6FA")]),
         ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (1, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]))
     story += [lines_table, Spacer(1, 5 * mm)]
 
     # VAT by rate (left) and totals (right), kept together with the sentence in words
     vs = t["vat_summary"]
+    vat_w = [22 * mm, 30 * mm, 28 * mm]
     vat_rows: list[list[Any]] = [[Paragraph(_x(vs["rate"]), s.head),
                                   Paragraph(_x(vs["base"]), s.head_right),
                                   Paragraph(_x(vs["vat"]), s.head_right)]]
     for v in doc.vat:
-        vat_rows.append([Paragraph(_x(fmt_rate(v.vat_bp, exempt)), s.cell),
-                         Paragraph(money(v.base_ht), s.cell_right),
-                         Paragraph(money(v.vat), s.cell_right)])
-    vat_table = Table(vat_rows, colWidths=[22 * mm, 30 * mm, 28 * mm])
+        vat_rows.append([_fit(fmt_rate(v.vat_bp, exempt), s.cell, vat_w[0], 12),
+                         _fit(money(v.base_ht), s.cell_right, vat_w[1], 12),
+                         _fit(money(v.vat), s.cell_right, vat_w[2], 12)])
+    vat_table = Table(vat_rows, colWidths=vat_w)
     vat_table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, size),
         ("BACKGROUND", (0, 0), (-1, 0), accent),
@@ -337,9 +351,9 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     ]))
     tt = t["totals"]
     totals_table = Table([
-        [Paragraph(_x(tt["ht"]), s.normal), Paragraph(money(doc.total_ht), s.right)],
-        [Paragraph(_x(tt["vat"]), s.normal), Paragraph(money(doc.total_vat), s.right)],
-        [Paragraph(_x(tt["ttc"]), s.bold), Paragraph(money(doc.total_ttc), s.bold_right)],
+        [Paragraph(_x(tt["ht"]), s.normal), _fit(money(doc.total_ht), s.right, 38 * mm, 12)],
+        [Paragraph(_x(tt["vat"]), s.normal), _fit(money(doc.total_vat), s.right, 38 * mm, 12)],
+        [Paragraph(_x(tt["ttc"]), s.bold), _fit(money(doc.total_ttc), s.bold_right, 38 * mm, 12)],
     ], colWidths=[30 * mm, 38 * mm])
     totals_table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, size),

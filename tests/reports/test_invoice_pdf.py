@@ -203,3 +203,18 @@ def test_logo(tmp_path: Path, logo: bool) -> None:
     page = PdfReader(io.BytesIO(data)).pages[0]
     xobjects = page["/Resources"].get("/XObject", {})
     assert bool(xobjects) == logo
+
+
+def test_exempt_line_and_large_amounts() -> None:
+    lines = (DocLine("Atelier de couture complet, machines industrielles", 1500, "lot",
+                     123456750, 2000, 185185125),
+             DocLine("Formation", 1000, "jour", 99999999, 0, 99999999))
+    doc = replace(three_lines(), lines=lines,
+                  vat=(VatLine(0, 99999999, 0), VatLine(2000, 185185125, 37037025)),
+                  total_ht=285185124, total_vat=37037025, total_ttc=322222149)
+    [page] = text_of(render_document(doc, invariant=True))
+    for expected in ("1 234 567,50 DH", "1 851 851,25 DH", "Exonéré", "0,00 DH",
+                     "2 851 851,24 DH", "3 222 221,49 DH",
+                     "trois millions deux cent vingt-deux mille deux cent vingt et un dirhams"
+                     " et quarante-neuf centimes"):
+        assert expected in page, expected
