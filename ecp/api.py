@@ -483,6 +483,17 @@ def create_document(books: Books, kind: str, member: str, customer: str, day: dt
                                        user or current_user(), due)
 
 
+def create_and_issue(books: Books, kind: str, member: str, customer: str, day: dt.date,
+                     lines: Sequence[str] = (), products: Sequence[str] = (),
+                     due: dt.date | None = None, user: str | None = None) -> sales_docs.Issued:
+    """Create and issue at once, all or nothing: a refusal leaves no draft behind."""
+    who = user or current_user()
+    with _issuing(books) as (conn, archive):
+        parsed = _doc_lines(conn, member, lines, products)
+        draft_id = sales_docs.create_draft(conn, kind, member, customer, day, parsed, who, due)
+        return sales_docs.issue(conn, draft_id, who, None, archive)
+
+
 def save_draft(books: Books, draft_id: int, customer: str, day: dt.date,
                lines: Sequence[sales_docs.LineInput], due: dt.date | None = None) -> None:
     with _write(books) as conn:
@@ -643,3 +654,24 @@ def pay_expense(books: Books, expense_id: int, day: dt.date, method: str,
 def list_expenses(books: Books, member: str | None = None) -> list[sales_payments.ExpenseRow]:
     with _read(books) as conn:
         return sales_payments.list_expenses(conn, member)
+
+
+# --- sales reports: VAT return, aged receivables ---------------------------------------------
+
+def vat_report(books: Books, period: str) -> sales_vat_report.VatReport:
+    """The VAT return of ``YYYY-MM`` or ``YYYY-Qn`` (half-open period, end exclusive)."""
+    from ecp.periods import parse_month_or_quarter
+    start, end, label = parse_month_or_quarter(period)
+    with _read(books) as conn:
+        return sales_vat_report.vat_report(conn, start, end, label)
+
+
+def aged_receivables(books: Books, at: dt.date | None = None, member: str | None = None
+                     ) -> list[sales_receivables.AgedRow]:
+    """Open invoices at ``at`` (today by default) by member and customer, aged since issue."""
+    with _read(books) as conn:
+        return sales_receivables.aged_receivables(conn, at or dt.date.today(), member)
+
+
+from ecp.sales import receivables as sales_receivables  # noqa: E402
+from ecp.sales import vat_report as sales_vat_report  # noqa: E402

@@ -428,6 +428,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="tête de chaîne conservée hors de la base (ex. par l'auditeur)")
     s.set_defaults(func=cmd_verify)
 
+    from ecp.cli_sales import register as register_sales
+    register_sales(sub, _Parser, fmt, _date)
+
     s = sub.add_parser("backup", help="copie cohérente de la base")
     s.add_argument("file")
     s.set_defaults(func=cmd_backup)

@@ -1,0 +1,367 @@
+"""The command line of sales: settings, customers, suppliers, catalogue, quotes, invoices,
+credit notes, payments and expenses. Same conventions as ``ecp.cli``: exit 2 with one French
+line naming the field on bad input, nothing written."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ecp import api
+from ecp.money import fmt_fr, fmt_plain
+from ecp.reports.render import render
+from ecp.sales.documents import Issued
+
+Fmt = Callable[[argparse.ArgumentParser], None]
+
+
+def _amt(cents: int, fmt: str) -> str:
+    return fmt_fr(cents) if fmt == "table" else fmt_plain(cents)
+
+
+def _issued(books: api.Books, doc: Issued) -> None:
+    v = doc.view
+    print(f"{doc.number} émis : HT {fmt_fr(v.total_ht)} DH, TVA {fmt_fr(v.total_vat)} DH, "
+          f"TTC {fmt_fr(v.total_ttc)} DH" + (f" (écriture {doc.entry})" if doc.entry else ""))
+    try:
+        print(f"PDF : {api.document_pdf(books, doc.number)}")
+    except Exception as exc:  # the document is issued; say why its PDF is not at hand
+        print(f"PDF : indisponible ({exc})")
+
+
+# --- settings, parties, catalogue ------------------------------------------------------------
+
+def cmd_settings_show(a: argparse.Namespace) -> int:
+    from ecp.sales.company import COMPANY_KEYS, OTHER_KEYS
+    books = api.open_books(a.db)
+    have = api.settings_show(books)
+    rows = [(k, have.get(k, ""), label + ("" if req else " (facultatif)"))
+            for k, (label, req) in COMPANY_KEYS.items()]
+    rows += [(k, have.get(k, ""), label) for k, label in OTHER_KEYS.items()]
+    print(render(["cle", "valeur", "description"], rows, a.format))
+    return 0
+
+
+def cmd_settings_set(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    v = api.settings_set(books, a.key, a.value)
+    print(f"{a.key} = {v}")
+    return 0
+
+
+def _party_add(kind: str) -> Callable[[argparse.Namespace], int]:
+    def run(a: argparse.Namespace) -> int:
+        books = api.open_books(a.db)
+        kw: dict[str, Any] = {"name_ar": a.name_ar, "ice": a.ice, "if_number": a.if_number,
+                              "address": a.address or "", "city": a.city or "", "rc": a.rc}
+        if kind == "customer":
+            kw["consumer"] = a.consumer
+            p = api.add_customer(books, a.code, a.name, **kw)
+        else:
+            p = api.add_supplier(books, a.code, a.name, **kw)
+        print(f"{'Client' if kind == 'customer' else 'Fournisseur'} {p.code} ajouté : {p.name}")
+        return 0
+    return run
+
+
+def _party_edit(kind: str) -> Callable[[argparse.Namespace], int]:
+    def run(a: argparse.Namespace) -> int:
+        books = api.open_books(a.db)
+        kw = {"name": a.name, "name_ar": a.name_ar, "ice": a.ice, "if_number": a.if_number,
+              "address": a.address, "city": a.city, "rc": a.rc}
+        if kind == "customer" and a.consumer is not None:
+            kw["consumer"] = a.consumer == "oui"
+        p = api.edit_party(books, kind, a.code, **kw)
+        print(f"{p.code} modifié : {p.name}")
+        return 0
+    return run
+
+
+def _party_list(kind: str) -> Callable[[argparse.Namespace], int]:
+    def run(a: argparse.Namespace) -> int:
+        books = api.open_books(a.db)
+        rows = [(p.code, p.name, p.name_ar, p.city, p.ice, p.if_number,
+                 "particulier" if p.consumer else "professionnel")
+                for p in api.list_parties(books, kind)]
+        print(render(["code", "nom", "nom_arabe", "ville", "ice", "if", "type"], rows,
+                     a.format))
+        return 0
+    return run
+
+
+def cmd_product_add(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    p = api.add_product(books, a.code, a.member, a.name, a.unit, a.price, a.vat, a.account)
+    print(f"Produit {p.code} ({p.member}) : {p.name}, {fmt_fr(p.price_ht)} DH HT / {p.unit}, "
+          f"TVA {p.rate}, compte {p.account}")
+    return 0
+
+
+def cmd_product_list(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    rows = [(p.code, p.member, p.name, p.unit, _amt(p.price_ht, a.format), p.rate, p.account)
+            for p in api.list_products(books, a.member)]
+    print(render(["code", "membre", "nom", "unite", "prix_ht", "tva", "compte"], rows, a.format,
+                 right=["prix_ht"]))
+    return 0
+
+
+# --- documents -------------------------------------------------------------------------------
+
+def _create(kind: str) -> Callable[[argparse.Namespace], int]:
+    def run(a: argparse.Namespace) -> int:
+        books = api.open_books(a.db)
+        due = a.valid_until if kind == "devis" else a.due
+        if getattr(a, "issue", False) or kind == "devis":
+            _issued(books, api.create_and_issue(books, kind, a.member, a.customer, a.date,
+                                                a.line or (), a.product or (), due))
+        else:
+            draft = api.create_document(books, kind, a.member, a.customer, a.date,
+                                        a.line or (), a.product or (), due)
+            d = api.draft(books, draft)
+            print(f"Brouillon {draft} : TTC {fmt_fr(d.total_ttc)} DH "
+                  f"(émettre : ecp invoice issue {draft})")
+        return 0
+    return run
+
+
+def cmd_invoice_issue(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    _issued(books, api.issue_document(books, a.draft_id, a.date))
+    return 0
+
+
+def cmd_invoice_pdf(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    out = api.document_pdf(books, a.number, Path(a.out) if a.out else None)
+    print(f"PDF : {out}")
+    return 0
+
+
+def _list(kind: str) -> Callable[[argparse.Namespace], int]:
+    def run(a: argparse.Namespace) -> int:
+        books = api.open_books(a.db)
+        f = a.format
+        rows = [(r.number, r.day.isoformat(), r.due.isoformat() if r.due else "", r.member,
+                 r.customer, _amt(r.total_ht, f), _amt(r.total_vat, f), _amt(r.total_ttc, f),
+                 _amt(r.paid, f), _amt(r.credited, f), _amt(r.remaining, f), r.status,
+                 r.related or "")
+                for r in api.list_documents(books, kind, member=a.member, customer=a.customer,
+                                            status=getattr(a, "status", None))]
+        money = ["ht", "tva", "ttc", "paye", "avoir", "reste"]
+        print(render(["numero", "date", "echeance", "membre", "client", *money, "statut",
+                      "lie_a"], rows, f, right=money))
+        return 0
+    return run
+
+
+def cmd_quote_accept(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    api.accept_quote(books, a.number, a.date)
+    print(f"Devis {a.number.upper()} accepté")
+    return 0
+
+
+def cmd_quote_invoice(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    _issued(books, api.invoice_quote(books, a.number, a.date))
+    return 0
+
+
+def cmd_credit_note(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    _issued(books, api.credit_note(books, a.invoice, a.line or (), a.date))
+    return 0
+
+
+def cmd_payment_add(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    invoices = [x.strip() for x in a.invoice.split(",") if x.strip()]
+    res = api.add_payment(books, invoices, a.amount, a.date, a.method, a.ref or "")
+    print(f"Règlement enregistré (écriture {res.entry}) :")
+    for num, amt, vat in res.allocations:
+        print(f"  {num} : {fmt_fr(amt)} DH" + (f", TVA exigible {fmt_fr(vat)} DH" if vat else ""))
+    return 0
+
+
+def cmd_expense_add(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    eid = api.add_expense(books, a.member, a.supplier, a.date, a.account, a.amount_ht,
+                          a.vat_rate, a.ref or "", a.paid_on, a.method)
+    e = next(x for x in api.list_expenses(books) if x.id == eid)
+    print(f"Dépense {eid} : {fmt_fr(e.amount_ht)} DH HT + TVA {fmt_fr(e.vat)} DH = "
+          f"{fmt_fr(e.ttc)} DH" + (", payée" if e.remaining == 0 else ""))
+    return 0
+
+
+def cmd_expense_pay(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    ref = api.pay_expense(books, a.expense_id, a.date, a.method, a.amount)
+    print(f"Dépense {a.expense_id} payée (écriture {ref})")
+    return 0
+
+
+def cmd_expense_list(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    f = a.format
+    rows = [(e.id, e.day.isoformat(), e.member, e.supplier, e.account, _amt(e.amount_ht, f),
+             e.rate, _amt(e.vat, f), _amt(e.ttc, f), _amt(e.paid, f), _amt(e.remaining, f),
+             e.reference) for e in api.list_expenses(books, a.member)]
+    money = ["ht", "tva", "ttc", "paye", "reste"]
+    print(render(["id", "date", "membre", "fournisseur", "compte", "ht", "taux", "tva", "ttc",
+                  "paye", "reste", "reference"], rows, f, right=money))
+    return 0
+
+
+# --- parser ----------------------------------------------------------------------------------
+
+def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
+             date: Callable[[str], Any]) -> None:
+    """Add the sales commands to the top-level subparsers ``sub``."""
+    def group(name: str, help_: str) -> Any:
+        return sub.add_parser(name, help=help_).add_subparsers(
+            dest="sub", required=True, parser_class=parser_class)
+
+    g = group("settings", "paramètres : identité de l'ECP, régime de TVA")
+    s = g.add_parser("show")
+    fmt(s)
+    s.set_defaults(func=cmd_settings_show)
+    s = g.add_parser("set")
+    s.add_argument("key", metavar="CLÉ")
+    s.add_argument("value", metavar="VALEUR")
+    s.set_defaults(func=cmd_settings_set)
+
+    for kind, name in (("customer", "client"), ("supplier", "fournisseur")):
+        g = group(kind, f"{name}s")
+        s = g.add_parser("add")
+        s.add_argument("code")
+        s.add_argument("--name", required=True)
+        s.add_argument("--name-ar")
+        s.add_argument("--ice")
+        s.add_argument("--if", dest="if_number")
+        s.add_argument("--rc")
+        s.add_argument("--address")
+        s.add_argument("--city")
+        if kind == "customer":
+            s.add_argument("--consumer", action="store_true", help="particulier (ICE facultatif)")
+        s.set_defaults(func=_party_add(kind))
+        s = g.add_parser("edit")
+        s.add_argument("code")
+        for opt in ("--name", "--name-ar", "--ice", "--rc", "--address", "--city"):
+            s.add_argument(opt)
+        s.add_argument("--if", dest="if_number")
+        if kind == "customer":
+            s.add_argument("--consumer", choices=["oui", "non"])
+        s.set_defaults(func=_party_edit(kind))
+        s = g.add_parser("list")
+        fmt(s)
+        s.set_defaults(func=_party_list(kind))
+
+    g = group("product", "catalogue des membres")
+    s = g.add_parser("add")
+    s.add_argument("code")
+    s.add_argument("--member", required=True)
+    s.add_argument("--name", required=True)
+    s.add_argument("--unit", required=True)
+    s.add_argument("--price", required=True, metavar="HT")
+    s.add_argument("--vat", required=True, metavar="TAUX")
+    s.add_argument("--account", help="7111 marchandises, 71211 produits finis, 71243 services")
+    s.set_defaults(func=cmd_product_add)
+    s = g.add_parser("list")
+    s.add_argument("--member")
+    fmt(s)
+    s.set_defaults(func=cmd_product_list)
+
+    def doc_args(s: argparse.ArgumentParser) -> None:
+        s.add_argument("--member", required=True)
+        s.add_argument("--customer", required=True)
+        s.add_argument("--date", required=True, type=date)
+        s.add_argument("--line", action="append",
+                       metavar="DESCRIPTION|QTE|PRIX_HT|TAUX[|COMPTE]")
+        s.add_argument("--product", action="append", metavar="CODE:QTE")
+
+    g = group("quote", "devis")
+    s = g.add_parser("create")
+    doc_args(s)
+    s.add_argument("--valid-until", type=date)
+    s.set_defaults(func=_create("devis"))
+    s = g.add_parser("accept")
+    s.add_argument("number")
+    s.add_argument("--date", type=date)
+    s.set_defaults(func=cmd_quote_accept)
+    s = g.add_parser("invoice")
+    s.add_argument("number")
+    s.add_argument("--date", type=date)
+    s.set_defaults(func=cmd_quote_invoice)
+    s = g.add_parser("list")
+    s.add_argument("--member")
+    s.add_argument("--customer")
+    fmt(s)
+    s.set_defaults(func=_list("devis"))
+
+    g = group("invoice", "factures")
+    s = g.add_parser("create")
+    doc_args(s)
+    s.add_argument("--due", type=date)
+    s.add_argument("--issue", action="store_true", help="émettre aussitôt (numéro définitif)")
+    s.set_defaults(func=_create("facture"))
+    s = g.add_parser("issue")
+    s.add_argument("draft_id", type=int, metavar="BROUILLON")
+    s.add_argument("--date", type=date)
+    s.set_defaults(func=cmd_invoice_issue)
+    s = g.add_parser("pdf")
+    s.add_argument("number")
+    s.add_argument("--out")
+    s.set_defaults(func=cmd_invoice_pdf)
+    s = g.add_parser("list")
+    s.add_argument("--member")
+    s.add_argument("--customer")
+    s.add_argument("--status", choices=["draft", "issued", "partial", "paid", "overdue"])
+    fmt(s)
+    s.set_defaults(func=_list("facture"))
+
+    g = group("credit-note", "avoirs")
+    s = g.add_parser("create")
+    s.add_argument("--invoice", required=True)
+    s.add_argument("--line", action="append", metavar="DESCRIPTION|QTE|PRIX_HT|TAUX[|COMPTE]")
+    s.add_argument("--date", type=date)
+    s.set_defaults(func=cmd_credit_note)
+    s = g.add_parser("list")
+    s.add_argument("--member")
+    s.add_argument("--customer")
+    fmt(s)
+    s.set_defaults(func=_list("avoir"))
+
+    g = group("payment", "règlements des clients")
+    s = g.add_parser("add")
+    s.add_argument("--invoice", required=True, metavar="NUMERO[,NUMERO…]")
+    s.add_argument("--amount", required=True)
+    s.add_argument("--date", required=True, type=date)
+    s.add_argument("--method", required=True, choices=["virement", "cheque", "especes", "effet"])
+    s.add_argument("--ref")
+    s.set_defaults(func=cmd_payment_add)
+
+    g = group("expense", "dépenses et factures fournisseurs des membres")
+    s = g.add_parser("add")
+    s.add_argument("--member", required=True)
+    s.add_argument("--supplier", required=True)
+    s.add_argument("--date", required=True, type=date)
+    s.add_argument("--account", required=True, metavar="6XXX")
+    s.add_argument("--amount-ht", required=True)
+    s.add_argument("--vat-rate", required=True)
+    s.add_argument("--ref")
+    s.add_argument("--paid-on", type=date)
+    s.add_argument("--method", choices=["virement", "cheque", "especes", "effet"])
+    s.set_defaults(func=cmd_expense_add)
+    s = g.add_parser("pay")
+    s.add_argument("expense_id", type=int, metavar="ID")
+    s.add_argument("--date", required=True, type=date)
+    s.add_argument("--method", required=True, choices=["virement", "cheque", "especes", "effet"])
+    s.add_argument("--amount")
+    s.set_defaults(func=cmd_expense_pay)
+    s = g.add_parser("list")
+    s.add_argument("--member")
+    fmt(s)
+    s.set_defaults(func=cmd_expense_list)
