@@ -261,12 +261,33 @@ def verify(books: Books, expect: ChainHead | None = None,
     month close."""
     with _read(books) as conn:
         rep = integrity.verify(conn, expect)
+        rep.findings.extend(_check_archive(books, conn))
     if record:
         outcome = {"at": dt.datetime.now().isoformat(timespec="seconds"), "ok": rep.ok,
                    "findings": len(rep.findings), "head": str(rep.head),
                    "first": rep.findings[0] if rep.findings else ""}
         set_setting(books, "verify.last", json.dumps(outcome, ensure_ascii=False))
     return rep
+
+
+def _check_archive(books: Books, conn: Connection) -> list[str]:
+    """Every issued document's PDF is in the archive, unchanged since issue."""
+    import hashlib
+
+    from ecp.db.models import Document
+    out = []
+    base = archive_dir(books)
+    rows = conn.execute(select(Document.number, Document.pdf_name, Document.pdf_sha256)
+                        .order_by(Document.id))
+    for num, name, sha in rows:
+        if not name:
+            continue
+        f = base / name
+        if not f.exists():
+            out.append(f"archive : le PDF de {num} est absent ({f})")
+        elif hashlib.sha256(f.read_bytes()).hexdigest() != sha:
+            out.append(f"archive : le PDF de {num} a été modifié depuis son émission ({f})")
+    return out
 
 
 @dataclass(frozen=True)

@@ -261,8 +261,7 @@ def _build_view(kind: str, num: str, day: int, seller: Company, member: str,
         due_date=int_day(due_day) if due_day and kind == "facture" else None,
         valid_until=int_day(due_day) if due_day and kind == "devis" else None,
         payment_terms=payment_terms if kind == "facture" else "",
-        payment_method=f"virement bancaire ({seller.bank}, RIB {seller.rib}), chèque ou espèces"
-        if kind == "facture" else "",
+        payment_method="virement bancaire, chèque ou espèces" if kind == "facture" else "",
         related=related)
 
 

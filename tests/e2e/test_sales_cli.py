@@ -1,0 +1,100 @@
+"""End to end: a member's sale typed at the command line, from the ECP's identity to the paid
+invoice and its archived PDF; bad input exits 2 with the reason and writes nothing."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COMPANY = [
+    ("company.name", "ECP Tanger Coop"), ("company.legal_form", "SARL"),
+    ("company.capital", "100 000 DH"), ("company.address", "12 rue de Fès"),
+    ("company.city", "Tanger"), ("company.if", "12345678"), ("company.tp", "50123456"),
+    ("company.ice", "002345678000031"), ("company.rc", "98765"), ("company.court", "Tanger"),
+    ("company.cnss", "1234567"), ("company.bank", "Banque Populaire"),
+    ("company.rib", "190 640 0000000000000000 12"),
+]
+
+
+def ecp(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "ECP_DB"}
+    env["ECP_USER"] = "amina"
+    return subprocess.run([sys.executable, "-m", "ecp", "--db", str(db), *args],
+                          capture_output=True, text=True, encoding="utf-8", timeout=120,
+                          env=env)
+
+
+def ok(db: Path, *args: str) -> str:
+    r = ecp(db, *args)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def counts(db: Path) -> tuple[int, ...]:
+    con = sqlite3.connect(str(db))
+    try:
+        return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                     for t in ("entries", "documents", "drafts", "parties", "payments"))
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "ecp.sqlite3"
+    ok(path, "init")
+    ok(path, "member", "add", "FZ", "--name", "Fatima Zahra", "--name-ar", "فاطمة الزهراء")
+    return path
+
+
+def test_sale_from_identity_to_paid_invoice(db: Path, tmp_path: Path) -> None:
+    ok(db, "customer", "add", "HOTEL", "--name", "Hôtel Tanja", "--ice", "001561191000066",
+       "--city", "Tanger")
+    r = ecp(db, "invoice", "create", "--member", "FZ", "--customer", "HOTEL", "--date",
+            "2026-03-02", "--line", "Caftan|2|1 500,00|20|71211", "--issue")
+    assert r.returncode == 2 and "identité de l'ECP incomplète" in r.stderr
+    assert counts(db)[:3] == (0, 0, 0)  # no draft left behind
+    for k, v in COMPANY:
+        ok(db, "settings", "set", k, v)
+    out = ok(db, "invoice", "create", "--member", "FZ", "--customer", "HOTEL", "--date",
+             "2026-03-02", "--line", "Caftan|2|1 500,00|20|71211",
+             "--line", "Gâteaux|2,5|80|10|7111", "--issue")
+    assert "F-2026-000001 émis : HT 3 200,00 DH, TVA 620,00 DH, TTC 3 820,00 DH" in out
+    pdf = tmp_path / "archives" / "2026" / "F-2026-000001.pdf"
+    assert pdf.exists() and f"PDF : {pdf}" in out
+    out = ok(db, "payment", "add", "--invoice", "F-2026-000001", "--amount", "3820",
+             "--date", "2026-03-20", "--method", "virement")
+    assert "F-2026-000001 : 3 820,00 DH, TVA exigible 620,00 DH" in out
+    rows = ok(db, "invoice", "list", "--format", "csv").splitlines()
+    assert rows[1].split(",")[-3:] == ["0.00", "payée", ""]
+    assert "Vérification réussie" in ok(db, "verify")
+    pdf.write_bytes(pdf.read_bytes() + b"%")  # someone touches the archive
+    r = ecp(db, "verify")
+    assert r.returncode == 1 and "F-2026-000001 a été modifié" in r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("args, reason", [
+    (("invoice", "create", "--member", "FZ", "--customer", "NOBODY", "--date", "2026-03-02",
+      "--line", "A|1|10|20"), "client « NOBODY » inconnu"),
+    (("customer", "add", "BAD", "--name", "Société X", "--ice", "001561191000067"),
+     "clé de contrôle"),
+    (("invoice", "create", "--member", "FZ", "--customer", "HOTEL", "--date", "2026-03-02",
+      "--line", "A|1|10|14"), "14 % n'est pas applicable au 2026-03-02"),
+    (("invoice", "create", "--member", "FZ", "--customer", "HOTEL", "--date", "2026-03-02",
+      "--line", "A|-2|10|20"), "ligne 1, quantité : « -2 » doit être positive"),
+    (("payment", "add", "--invoice", "F-2026-000009", "--amount", "10", "--date",
+      "2026-03-02", "--method", "virement"), "facture « F-2026-000009 » introuvable"),
+])
+def test_bad_input_exits_2_and_writes_nothing(db: Path, args: tuple[str, ...],
+                                               reason: str) -> None:
+    ok(db, "customer", "add", "HOTEL", "--name", "Hôtel Tanja", "--ice", "001561191000066")
+    before = counts(db)
+    r = ecp(db, *args)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert reason in r.stderr and r.stderr.count("\n") == 1
+    assert counts(db) == before
