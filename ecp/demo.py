@@ -59,11 +59,7 @@ def load_demo(books: Books, seed: int = 2026) -> str:
             "code": c, "kind": "member", "name": n, "name_ar": ar, "activity": act,
             "joined_on": j.year * 10000 + j.month * 100 + j.day, "status": "actif",
             "contribution_bp": bp} for c, n, ar, act, bp, j, _ in MEMBERS])
-        conn.execute(insert(Setting), [
-            {"key": "company.name", "value": "ECP Tanger Entreprendre"},
-            {"key": "company.city", "value": "Tanger"},
-            {"key": "company.address", "value": "12, rue de Fès, Tanger"},
-        ])
+        conn.execute(insert(Setting), [{"key": k, "value": v} for k, v in COMPANY.items()])
         p = Poster(conn, user)
         n = 0
 
@@ -138,5 +134,78 @@ def load_demo(books: Books, seed: int = 2026) -> str:
         p.flush()
         for year, month in MONTHS[:2]:
             close_month(conn, year * 100 + month, user)
+    docs = _sales(books)
     return (f"Démo chargée : ECP Tanger Entreprendre, {len(MEMBERS)} membres, {n} écritures "
-            "d'août à novembre 2026 (août et septembre clôturés)")
+            f"d'août à novembre 2026 (août et septembre clôturés), {docs}")
+
+
+# The ECP's identity, complete: invoices can be issued from the demo at once.
+COMPANY = {
+    "company.name": "ECP Tanger Entreprendre", "company.legal_form": "SARL",
+    "company.capital": "100 000 DH", "company.address": "12, rue de Fès",
+    "company.city": "Tanger", "company.if": "45218736", "company.tp": "50412398",
+    "company.ice": "002587413000025", "company.rc": "112233", "company.court": "Tanger",
+    "company.cnss": "8765432", "company.bank": "Banque Populaire Tanger",
+    "company.rib": "190640211110000123456789",
+}
+# code, name, Arabic name, ICE (None: a consumer), city
+SALES_CUSTOMERS = [
+    ("RIAD", "Riad Tanja", None, "001520369000049", "Tanger"),
+    ("HOTEL", "Hôtel Continental", None, "002441118000053", "Tanger"),
+    ("HAFA", "Café Hafa", "مقهى الحافة", "001995532000062", "Tanger"),
+    ("ALAOUI", "Mme Alaoui", "السيدة العلوي", None, "Tétouan"),
+]
+SALES_SUPPLIERS = [("TISSUS", "Tissus du Nord"), ("MARCHE", "Marché central"),
+                   ("LAINES", "Laines de l'Atlas")]
+# code, member, name, unit, price HT, VAT, account
+PRODUCTS = [
+    ("CAFTAN", "M001", "Caftan brodé main", "pièce", "2 800", "20", "71211"),
+    ("RETOUCHE", "M001", "Retouche", "heure", "150", "20", "71243"),
+    ("TRAITEUR", "M002", "Service traiteur (par convive)", "convive", "180", "10", "71211"),
+    ("TAPIS", "M003", "Tapis tissé main 2 × 3 m", "pièce", "6 500", "20", "71211"),
+    ("MAINT", "M004", "Maintenance informatique", "heure", "350", "20", "71243"),
+    ("CORNES", "M005", "Cornes de gazelle", "kg", "220", "10", "71211"),
+]
+
+
+def _sales(books: Books) -> str:
+    """November 2026 through the sales module: customers, catalogue, quotes, invoices with
+    their archived PDFs, a credit note, payments and expenses."""
+    from ecp import api
+    d = dt.date
+    for code, name, ar, ice, city in SALES_CUSTOMERS:
+        api.add_customer(books, code, name, name_ar=ar, ice=ice, city=city,
+                         address="Tanger" if city == "Tanger" else city, consumer=ice is None)
+    for code, name in SALES_SUPPLIERS:
+        api.add_supplier(books, code, name, city="Tanger")
+    for code, member, name, unit, price, vat, acc in PRODUCTS:
+        api.add_product(books, code, member, name, unit, price, vat, acc)
+    f1 = api.create_and_issue(books, "facture", "M001", "RIAD", d(2026, 11, 3),
+                              products=["CAFTAN:2", "RETOUCHE:3"])
+    f2 = api.create_and_issue(books, "facture", "M002", "HOTEL", d(2026, 11, 6),
+                              products=["TRAITEUR:40"],
+                              lines=["Location de vaisselle|1|600|20"])
+    f3 = api.create_and_issue(books, "facture", "M003", "HAFA", d(2026, 11, 9),
+                              products=["TAPIS:1"])
+    f4 = api.create_and_issue(books, "facture", "M005", "ALAOUI", d(2026, 11, 12),
+                              products=["CORNES:2,5"])
+    f5 = api.create_and_issue(books, "facture", "M004", "HOTEL", d(2026, 11, 16),
+                              products=["MAINT:6"])
+    q1 = api.create_and_issue(books, "devis", "M001", "HOTEL", d(2026, 11, 18),
+                              products=["CAFTAN:5"])
+    api.create_and_issue(books, "devis", "M003", "RIAD", d(2026, 11, 20),
+                         products=["TAPIS:2"])
+    api.accept_quote(books, q1.number, d(2026, 11, 21))
+    api.add_payment(books, [f1.number], "7 260", d(2026, 11, 13), "virement", "VIR 88412")
+    api.add_payment(books, [f2.number], "4 000", d(2026, 11, 20), "cheque", "CHQ 1207")
+    api.add_payment(books, [f4.number], "605", d(2026, 11, 14), "especes")
+    api.credit_note(books, f3.number, lines=["Remise défaut de finition|1|500|20|71211"],
+                    day=d(2026, 11, 15))
+    api.create_document(books, "facture", "M005", "ALAOUI", d(2026, 11, 25),
+                        products=["CORNES:1"])  # a draft, left to issue
+    api.add_expense(books, "M001", "TISSUS", d(2026, 11, 4), "61211", "1 450", "20",
+                    "TN-5521", paid_on=d(2026, 11, 10), method="virement")
+    api.add_expense(books, "M002", "MARCHE", d(2026, 11, 5), "61211", "2 300", "20",
+                    "MC-0934")
+    del f5
+    return "5 factures, 2 devis, 1 avoir, 3 règlements et 2 dépenses en novembre 2026"

@@ -27,3 +27,21 @@ def test_demo_books_verify_and_load_once(tmp_path):
     assert api.chain_head(books) == head
     closed = [e.month for e in api.period_events(books) if e.action == "close"]
     assert closed == ["2026-08", "2026-09"]
+
+
+def test_demo_has_sales_to_show(tmp_path):
+    from ecp.demo import load_demo
+
+    books = api.open_books(str(tmp_path / "demo.db"), create=True)
+    api.init(books)
+    load_demo(books)
+    invoices = api.list_documents(books, "facture", today=__import__("datetime").date(2026, 11, 28))
+    assert [i.number for i in invoices] == [f"F-2026-00000{k}" for k in range(1, 6)]
+    status = {i.number: i.status for i in invoices}
+    assert status["F-2026-000001"] == "payée" and status["F-2026-000002"] == "partielle"
+    assert [q.status for q in api.list_documents(books, "devis")] == ["accepté", "émis"]
+    assert len(api.list_documents(books, "avoir")) == 1 and len(api.list_drafts(books)) == 1
+    assert len(api.list_expenses(books)) == 2
+    for num in ("F-2026-000001", "D-2026-000001", "AV-2026-000001"):
+        assert api.document_pdf(books, num).exists()
+    assert api.verify(books).ok
