@@ -60,11 +60,13 @@ def _schema(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, ...]], s
 
 
 def test_shipped_migrations_reach_head(books: api.Books) -> None:
-    assert HEAD == "0002"
+    assert HEAD == "0003"
     assert current_revision(books.engine) == HEAD
     tables = set(inspect(books.engine).get_table_names())
     assert {"accounts", "dimensions", "journals", "entries", "lines", "balances", "periods",
             "period_events", "vat_rates", "settings", "alembic_version"} <= tables
+    assert {"parties", "products", "drafts", "documents", "document_lines", "document_vat",
+            "payments", "allocations", "expenses", "expense_payments"} <= tables
 
 
 def test_new_database_needs_no_backup(tmp_path: Path) -> None:
@@ -134,9 +136,11 @@ def test_upgrade_of_existing_database_makes_a_backup_first(db_path: Path, tmp_pa
 
 
 def test_a_database_at_0001_is_upgraded_with_a_backup(tmp_path: Path) -> None:
-    """A book created by the first release gains the reversal index on opening."""
+    """A book created by the first release gains the reversal index and the sales tables on
+    opening."""
     old = tmp_path / "migrations-0001"
-    shutil.copytree(MIGRATIONS, old, ignore=shutil.ignore_patterns("__pycache__", "0002_*"))
+    shutil.copytree(MIGRATIONS, old, ignore=shutil.ignore_patterns("__pycache__", "0002_*",
+                                                                 "0003_*"))
     path = tmp_path / "ancienne.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine, script_location=old)
