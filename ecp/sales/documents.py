@@ -227,6 +227,10 @@ class Issued:
 
 
 def _next_seq(conn: Connection, kind: str, year: int) -> int:
+    """The next number of a series. On PostgreSQL two bookkeepers may issue at once: the
+    documents table is locked first, as ``BEGIN IMMEDIATE`` serialises writers on SQLite."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE documents IN EXCLUSIVE MODE")
     return int(conn.scalar(select(func.coalesce(func.max(Document.seq), 0)).where(
         Document.kind == kind, Document.year == year)) or 0) + 1
 

@@ -115,3 +115,35 @@ def test_import_all_or_nothing(books, tmp_path):
     res = api.import_file(books, good)
     assert (res.entries, res.lines) == (1, 2)
     assert api.verify(books).ok
+
+
+def test_sales_on_postgresql(books, tmp_path, monkeypatch):
+    """Invoice, partial payment, credit note and expense on PostgreSQL; issued rows refused
+    UPDATE by the trigger; the PDF archive goes to the data dir."""
+    monkeypatch.setattr(api, "archive_dir", lambda _b: tmp_path / "archives")
+    for k, v in {"company.name": "ECP PG", "company.legal_form": "SARL",
+                 "company.capital": "100 000 DH", "company.address": "1 rue A",
+                 "company.city": "Tanger", "company.if": "1", "company.tp": "2",
+                 "company.ice": "002345678000031", "company.rc": "3", "company.court": "Tanger",
+                 "company.cnss": "4", "company.bank": "BP",
+                 "company.rib": "190640000000000000000012"}.items():
+        api.settings_set(books, k, v)
+    api.add_customer(books, "HOTEL", "Hôtel", ice="001561191000066")
+    api.add_supplier(books, "TISSUS", "Tissus")
+    inv = api.create_and_issue(books, "facture", "M001", "HOTEL", dt.date(2026, 3, 2),
+                               lines=["Caftan|1|1000|20|71211", "Gâteaux|1|500|10|7111"])
+    assert inv.number == "F-2026-000001" and inv.view.total_ttc == 175000
+    res = api.add_payment(books, [inv.number], "700", dt.date(2026, 3, 20), "virement")
+    assert res.allocations == ((inv.number, 70000, 10000),)
+    av = api.credit_note(books, inv.number, lines=["Remise|1|100|20|71211"],
+                         day=dt.date(2026, 3, 21))
+    assert av.number == "AV-2026-000001"
+    eid = api.add_expense(books, "M001", "TISSUS", dt.date(2026, 3, 3), "6111", "100", "20",
+                          paid_on=dt.date(2026, 3, 4), method="virement")
+    assert api.list_expenses(books)[0].id == eid
+    row = api.list_documents(books, today=dt.date(2026, 3, 22))[0]
+    assert (row.paid, row.credited, row.remaining) == (70000, 12000, 93000)
+    with pytest.raises(DBAPIError, match="document émis"):
+        with books.engine.begin() as c:
+            c.execute(text("UPDATE documents SET total_ttc = 1"))
+    assert api.verify(books).ok
