@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ecp import __version__, api
+from ecp.cli_reports_sales import register as register_sales_reports
 from ecp.errors import EcpError, InputError, ValidationError
 from ecp.ledger.entry import LineSpec
 from ecp.ledger.periods import ChainHead
@@ -389,6 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("report", help="états").add_subparsers(
         dest="sub", required=True, parser_class=_Parser)
+    register_sales_reports(rp)
     s = rp.add_parser("trial-balance")
     period(s)
     s.add_argument("--dimension")

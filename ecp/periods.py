@@ -49,3 +49,20 @@ def next_month(key: int) -> int:
 
 def month_end_exclusive(key: int) -> dt.date:
     return month_start(next_month(key))
+
+
+def parse_month_or_quarter(text: str, field: str = "période") -> tuple[dt.date, dt.date, str]:
+    """``YYYY-MM`` or ``YYYY-Qn`` (also ``YYYY-Tn``, trimestre) to the half-open period
+    ``[start, end)`` and its normalised label (``2026-03``, ``2026-Q1``)."""
+    s = text.strip().upper()
+    q = re.fullmatch(r"(\d{4})-[QT]([1-4])", s)
+    if q:
+        year, n = int(q.group(1)), int(q.group(2))
+        start = dt.date(year, 3 * n - 2, 1)
+        end = dt.date(year + 1, 1, 1) if n == 4 else dt.date(year, 3 * n + 1, 1)
+        return start, end, f"{year}-Q{n}"
+    if re.fullmatch(r"\d{4}-\d{2}", s):
+        key = parse_month(s, field)
+        return month_start(key), month_end_exclusive(key), month_label(key)
+    raise InputError(f"{field} : « {text} » n'est ni un mois (AAAA-MM) ni un trimestre "
+                     "(AAAA-Qn, n de 1 à 4)")

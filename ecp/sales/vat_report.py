@@ -1,0 +1,178 @@
+"""The VAT return of a month or a quarter: VAT collected by rate, credit-note regularisations,
+deductible VAT, and the VAT due or the credit.
+
+The period is half-open: ``start`` inclusive, ``end`` exclusive (``[2026-03-01, 2026-04-01)``
+is March 2026). Every figure is an SQL aggregate over the sales tables, built so that it agrees
+with the ledger:
+
+- collected VAT is what was credited to 4455 in the period: under the régime de l'encaissement
+  the VAT each payment moved from 44551 (``allocation_vat`` of payment allocations dated in the
+  period); under the débits regime the VAT of the invoices issued in the period (their posting
+  credited 4455 at once);
+- regularisations are what credit notes of the period debited on 4455: their VAT minus the part
+  still pending that they took off 44551 (``allocation_vat`` of their own allocation);
+- deductible VAT is what expense payments of the period moved from 34554 to 34552.
+
+So ``net_collected`` equals the period's net credit movement on 4455 and ``deductible_vat``
+its debit movement on 34552.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, exists, func, or_, select
+
+from ecp.db.models import (
+    Allocation,
+    AllocationVat,
+    Document,
+    DocumentVat,
+    Expense,
+    ExpensePayment,
+    Line,
+)
+from ecp.errors import InputError
+from ecp.ledger.entry import day_int
+from ecp.sales import company as company_mod
+from ecp.sales.documents import VAT_DUE
+from ecp.sales.rules import fmt_rate
+
+
+@dataclass(frozen=True)
+class VatRateRow:
+    """Base HT and VAT of one rate."""
+
+    vat_bp: int
+    base_ht: int
+    vat: int
+
+    @property
+    def rate(self) -> str:
+        return fmt_rate(self.vat_bp)
+
+
+@dataclass(frozen=True)
+class VatReport:
+    start: dt.date  # inclusive
+    end: dt.date  # exclusive
+    label: str  # 2026-03, 2026-Q1, or the dates
+    regime: str  # encaissement | debits (the current setting)
+    collected: tuple[VatRateRow, ...]  # credited to 4455, by rate, rates descending
+    regularised: tuple[VatRateRow, ...]  # credit notes' VAT debited on 4455, by rate
+    deductible: tuple[VatRateRow, ...]  # moved 34554 -> 34552, by rate
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end - dt.timedelta(days=1)
+
+    @property
+    def collected_base(self) -> int:
+        return sum(r.base_ht for r in self.collected)
+
+    @property
+    def collected_vat(self) -> int:
+        return sum(r.vat for r in self.collected)
+
+    @property
+    def regularised_base(self) -> int:
+        return sum(r.base_ht for r in self.regularised)
+
+    @property
+    def regularised_vat(self) -> int:
+        return sum(r.vat for r in self.regularised)
+
+    @property
+    def net_collected(self) -> int:
+        """Net credit movement of 4455 over the period."""
+        return self.collected_vat - self.regularised_vat
+
+    @property
+    def deductible_base(self) -> int:
+        return sum(r.base_ht for r in self.deductible)
+
+    @property
+    def deductible_vat(self) -> int:
+        """Debit movement of 34552 over the period."""
+        return sum(r.vat for r in self.deductible)
+
+    @property
+    def balance(self) -> int:
+        """Net collected minus deductible: positive is VAT due, negative a credit."""
+        return self.net_collected - self.deductible_vat
+
+    @property
+    def due(self) -> int:
+        return max(self.balance, 0)
+
+    @property
+    def credit(self) -> int:
+        return max(-self.balance, 0)
+
+
+def _rows(per_rate: dict[int, tuple[int, int]]) -> tuple[VatRateRow, ...]:
+    return tuple(VatRateRow(bp, b, v) for bp, (b, v) in sorted(per_rate.items(), reverse=True)
+                 if b or v)
+
+
+def _add(into: dict[int, tuple[int, int]], rows: Iterable[Any], sign: int = 1) -> None:
+    """Fold (rate, base, VAT) aggregate rows, one per rate, into ``into``."""
+    for bp, b, v in rows:
+        ob, ov = into.get(int(bp), (0, 0))
+        into[int(bp)] = (ob + sign * int(b or 0), ov + sign * int(v or 0))
+
+
+def vat_report(conn: Connection, start: dt.date, end: dt.date, label: str | None = None
+               ) -> VatReport:
+    """The VAT return of ``[start, end)`` (``end`` exclusive)."""
+    if end <= start:
+        raise InputError("période : la fin doit suivre le début")
+    s, e = day_int(start), day_int(end)
+    on_payment = company_mod.vat_on_payment(conn)
+
+    collected: dict[int, tuple[int, int]] = {}
+    # Encaissement: the VAT each payment of the period moved from 44551 to 4455.
+    _add(collected, conn.execute(
+        select(AllocationVat.vat_bp, func.sum(AllocationVat.base_ht), func.sum(AllocationVat.vat))
+        .join(Allocation, Allocation.id == AllocationVat.allocation_id)
+        .where(Allocation.payment_id.is_not(None), Allocation.day >= s, Allocation.day < e)
+        .group_by(AllocationVat.vat_bp)))
+    # Débits: invoices of the period whose posting credited 4455 directly. Decided per invoice
+    # from its posting, so a change of regime between years keeps the report on the ledger;
+    # an invoice without VAT has no VAT line and follows the current setting.
+    on_4455 = exists().where(Line.entry_id == Document.entry_id, Line.account == VAT_DUE)
+    at_issue = on_4455 if on_payment else or_(on_4455, Document.total_vat == 0)
+    _add(collected, conn.execute(
+        select(DocumentVat.vat_bp, func.sum(DocumentVat.base_ht), func.sum(DocumentVat.vat))
+        .join(Document, Document.id == DocumentVat.document_id)
+        .where(Document.kind == "facture", Document.day >= s, Document.day < e, at_issue)
+        .group_by(DocumentVat.vat_bp)))
+
+    # Credit notes of the period: their VAT, less what they took off the pending account.
+    regularised: dict[int, tuple[int, int]] = {}
+    _add(regularised, conn.execute(
+        select(DocumentVat.vat_bp, func.sum(DocumentVat.base_ht), func.sum(DocumentVat.vat))
+        .join(Document, Document.id == DocumentVat.document_id)
+        .where(Document.kind == "avoir", Document.day >= s, Document.day < e)
+        .group_by(DocumentVat.vat_bp)))
+    _add(regularised, conn.execute(
+        select(AllocationVat.vat_bp, func.sum(AllocationVat.base_ht), func.sum(AllocationVat.vat))
+        .join(Allocation, Allocation.id == AllocationVat.allocation_id)
+        .join(Document, Document.id == Allocation.credit_note_id)
+        .where(Document.kind == "avoir", Document.day >= s, Document.day < e)
+        .group_by(AllocationVat.vat_bp)), sign=-1)
+
+    deductible: dict[int, tuple[int, int]] = {}
+    _add(deductible, conn.execute(
+        select(Expense.vat_bp, func.sum(ExpensePayment.amount - ExpensePayment.vat),
+               func.sum(ExpensePayment.vat))
+        .join(Expense, Expense.id == ExpensePayment.expense_id)
+        .where(ExpensePayment.day >= s, ExpensePayment.day < e)
+        .group_by(Expense.vat_bp)))
+
+    shown = label or f"{start.isoformat()} – {(end - dt.timedelta(days=1)).isoformat()}"
+    return VatReport(start, end, shown, "encaissement" if on_payment else "debits",
+                     _rows(collected), _rows(regularised), _rows(deductible))
