@@ -27,6 +27,7 @@ SCREENS_FR = {
     "membres": "Membres",
     "plan": "Plan comptable",
     "cloture": "Clôture",
+    "ventes": "Ventes",
 }
 
 
@@ -37,6 +38,7 @@ def _modes() -> dict[str, Callable[[], Screen[Any]]]:
     from ecp.tui.screens.entries import EntriesScreen
     from ecp.tui.screens.members import MembersScreen
     from ecp.tui.screens.reports import BalanceScreen, JournalScreen, LedgerScreen
+    from ecp.tui.screens.sales import SalesScreen
 
     return {
         "tableau": DashboardScreen,
@@ -47,6 +49,7 @@ def _modes() -> dict[str, Callable[[], Screen[Any]]]:
         "membres": MembersScreen,
         "plan": AccountsScreen,
         "cloture": ClosingScreen,
+        "ventes": SalesScreen,
     }
 
 
@@ -64,6 +67,7 @@ class EcpApp(App[None]):
         Binding("f6", "go('membres')", "Membres"),
         Binding("f7", "go('plan')", "Plan"),
         Binding("f8", "go('cloture')", "Clôture"),
+        Binding("f9", "go('ventes')", "Ventes"),
         Binding("ctrl+q", "quit", "Quitter", priority=True),
         Binding("ctrl+p", "command_palette", "Commandes", show=True, priority=True),
     ]
@@ -180,6 +184,21 @@ class EcpApp(App[None]):
             ("membre : ajouter", "Inscrire un membre entrepreneur", "membres", "add"),
             ("membre : modifier", "Modifier le membre sélectionné", "membres", "edit"),
             ("compte : ajouter", "Ouvrir un sous-compte", "plan", "add"),
+            ("facture : nouvelle", "Saisir une facture (brouillon, puis émission)", "ventes",
+             "new_invoice"),
+            ("facture : enregistrer un règlement", "Règlement de la facture sélectionnée",
+             "ventes", "payment"),
+            ("facture : avoir", "Avoir sur la facture sélectionnée", "ventes", "credit_note"),
+            ("facture : chemin du PDF", "Où est archivé le PDF de la facture sélectionnée",
+             "ventes", "show_pdf"),
+            ("devis : nouveau", "Saisir un devis", "ventes", "new_quote"),
+            ("brouillon : émettre", "Émettre le brouillon sélectionné", "ventes",
+             "issue_draft"),
+            ("client : nouveau", "Créer un client (ICE vérifié)", "ventes", "new_customer"),
+            ("fournisseur : nouveau", "Créer un fournisseur", "ventes", "new_supplier"),
+            ("produit : nouveau", "Ajouter au catalogue d'un membre", "ventes",
+             "new_product"),
+            ("dépense : nouvelle", "Saisir une facture fournisseur", "ventes", "new_expense"),
         ]
         for title, help_, mode, action in cmds:
             yield SystemCommand(title, help_, lambda m=mode, a=action: self.run_on(m, a))
