@@ -503,9 +503,16 @@ def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
     # pending account; any VAT beyond what is pending (already cashed) is regularised on 4455.
     applied = min(view.total_ttc, s.remaining)
     pending_vat: list[tuple[int, int, int]] = []
-    if applied:
-        pending_vat = vat_share(conn, inv.id, applied) if company_mod.vat_on_payment(conn) \
-            else []
+    if applied and company_mod.vat_on_payment(conn):
+        # Rate by rate: the credit note's own VAT, as far as that rate's VAT is still pending.
+        inv_vat = {r.vat_bp: (r.base_ht, r.vat) for r in conn.execute(
+            select(DocumentVat.vat_bp, DocumentVat.base_ht, DocumentVat.vat).where(
+                DocumentVat.document_id == inv.id))}
+        for v in view.vat:
+            taken_base, taken_vat = s.vat_taken.get(v.vat_bp, (0, 0))
+            base, vat = inv_vat.get(v.vat_bp, (0, 0))
+            pending_vat.append((v.vat_bp, min(v.base_ht, max(base - taken_base, 0)),
+                                min(v.vat, max(vat - taken_vat, 0))))
     from_pending = sum(v for _bp, _b, v in pending_vat)
     per_account: dict[str, int] = defaultdict(int)
     for ln in lines:

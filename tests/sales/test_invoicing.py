@@ -314,3 +314,21 @@ def test_document_view_is_frozen_as_issued(sales: api.Books) -> None:
     assert api.document_view(sales, inv.number) == inv.view
     assert inv.view.customer.address == "Av. Mohammed V"
     assert day_int(inv.view.issue_date) == 20260302
+
+
+def test_partial_credit_at_one_rate_takes_only_that_rates_pending_vat(sales: api.Books) -> None:
+    inv = _issue(sales, api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
+                                            lines=[L("Caftan", "1", "1000", "20"),
+                                                   L("Gâteaux", "1", "500", "10", "7111")]))
+    api.add_payment(sales, [inv.number], "700", D(2026, 3, 5), "virement")  # 40 %: 80 + 20
+    av = api.credit_note(sales, inv.number, lines=[L("Remise", "1", "100", "20")],
+                         day=D(2026, 3, 6))
+    # 20,00 of VAT at 20 % is still pending (200 - 80 = 120): all of it comes off 44551.
+    assert ("44551", "FZ", 2000, None) in _lines(sales, av.entry or "")
+    assert not any(acc == "4455" for acc, *_ in _lines(sales, av.entry or ""))
+    left = api.list_documents(sales, today=D(2026, 3, 7))[0].remaining
+    assert left == 175000 - 70000 - 12000
+    res = api.add_payment(sales, [inv.number], "930", D(2026, 3, 9), "virement")
+    assert res.allocations[0][2] == 25000 - 10000 - 2000  # VAT 250 - 100 paid - 20 credited
+    tb = {r.account: r for r in api.trial_balance(sales).rows}
+    assert tb["44551"].closing_debit == tb["44551"].closing_credit == 0
