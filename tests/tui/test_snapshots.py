@@ -56,3 +56,8 @@ def test_entry_form_unbalanced(snap_compare, demo_app):
 
 def test_members(snap_compare, demo_app):
     assert snap_compare(demo_app, press=["f6"], terminal_size=SIZE)
+
+
+def test_sales_invoices(snap_compare, demo_app):
+    """Ventes (F9) on the demo's invoices, statuses in colour; the app's ``today`` is fixed."""
+    assert snap_compare(demo_app, press=["f9"], terminal_size=SIZE)

@@ -314,6 +314,8 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
         self.sub_title = (f"{what} : brouillon n° {self.draft_id}" if self.draft_id
                           else f"{what} : nouveau brouillon")
         self._renumber()
+        for err in self.query(".head-error").results(FieldError):
+            err.display = False
         self._refresh_head()
         self.call_after_refresh(self._refresh_all)
         first = "#customer" if self.val("member") else "#member"
@@ -327,7 +329,9 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
     # -- live refresh -------------------------------------------------------------------------
 
     def _set_error(self, field_id: str, text: str) -> None:
-        self.query_one(f"#err-{field_id}", FieldError).update(text)
+        err = self.query_one(f"#err-{field_id}", FieldError)
+        err.update(text)
+        err.display = bool(text)
         self.query_one(f"#{field_id}", Input).set_class(bool(text), "-invalid")
 
     def _refresh_head(self) -> tuple[dt.date | None, dt.date | None]:
@@ -415,6 +419,9 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
     def on_input_blurred(self, event: Input.Blurred) -> None:
         line = self._line_of(event.input)
         if line is None:
+            inp = event.input
+            if inp.id in ("member", "customer") and inp.value != inp.value.strip().upper():
+                inp.value = inp.value.strip().upper()
             return
         inp = event.input
         if inp.has_class("price"):

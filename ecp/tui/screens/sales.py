@@ -63,8 +63,8 @@ HINTS = {
     "depenses": "n : nouvelle dépense — p : payer la dépense sélectionnée",
 }
 COLUMNS = {
-    "factures": (("Numéro", 15), ("Date", 10), ("Échéance", 10), ("Membre", 7),
-                 ("Client", 20), ("TTC", 13), ("Payé", 13), ("Reste", 13),
+    "factures": (("Numéro", 13), ("Date", 10), ("Échéance", 10), ("Membre", 6),
+                 ("Client", 16), ("TTC", 12), ("Payé", 12), ("Avoirs", 10), ("Reste", 12),
                  ("Statut", 17)),
     "devis": (("Numéro", 15), ("Date", 10), ("Validité", 10), ("Membre", 7), ("Client", 22),
               ("HT", 13), ("TTC", 13), ("Statut", 10), ("Facture", 15)),
@@ -183,7 +183,8 @@ class SalesScreen(EcpScreen):
                  and (not isinstance(status, str) or r.status == status)]
         self._fill("factures", ((r.number, (
             r.number, r.day.isoformat(), r.due.isoformat() if r.due else "", r.member,
-            r.customer_name, amount(r.total_ttc), amount(r.paid), amount(r.remaining),
+            r.customer_name, amount(r.total_ttc), amount(r.paid),
+            Text(money(r.credited, blank_zero=True), justify="right"), amount(r.remaining),
             status_text(r.status))) for r in shown), select.get("factures"))
         self.quotes = {r.number: r for r in api.list_documents(self.books, "devis",
                                                                today=today)}
@@ -398,10 +399,10 @@ class SalesScreen(EcpScreen):
             if res is None:
                 return
             self.load({"factures": numbers[0] if numbers else ""})
-            parts = ", ".join(f"{n} {money(a)} DH" for n, a, _v in res.allocations)
-            states = ", ".join(f"{n} {self.invoices[n].status}" for n, _a, _v in
-                               res.allocations if n in self.invoices)
-            self.say(f"Règlement enregistré ({res.entry}) : {parts} — {states}")
+            total = sum(a for _n, a, _v in res.allocations)
+            parts = ", ".join(f"{n} {money(a)} DH, {self.invoices[n].status}"
+                              if n in self.invoices else n for n, a, _v in res.allocations)
+            self.say(f"Règlement de {money(total)} DH enregistré ({res.entry}) : {parts}")
 
         self.app.push_screen(PaymentScreen(numbers), done)
 

@@ -304,13 +304,12 @@ class PaymentScreen(SalesForm):
         found = [rows[n] for n in nums if n in rows]
         unknown = [n for n in nums if n not in rows]
         owed = sum(r.remaining for r in found)
-        parts = [f"{r.number} ({r.customer_name}) : TTC {money(r.total_ttc)}, payé "
-                 f"{money(r.paid)}, reste {money(r.remaining)}" for r in found]
+        parts = [f"{r.number} {r.customer_name} : TTC {money(r.total_ttc)}, payé "
+                 f"{money(r.paid + r.credited)}, reste dû {money(r.remaining)} DH"
+                 for r in found]
         text = " — ".join(parts)
         if len(found) > 1:
-            text += f" — reste dû au total : {money(owed)} DH"
-        elif found:
-            text = f"Reste dû : {money(owed)} DH — " + text
+            text += f" — au total : {money(owed)} DH"
         if unknown:
             text += (" — " if text else "") + "inconnue(s) : " + ", ".join(unknown)
         self.query_one("#owed", Static).update(text or "saisir le numéro de la facture")
@@ -403,8 +402,8 @@ class DocumentScreen(ModalScreen[str | None]):
                 Binding("p", "choose('pay')", "Règlement"),
                 Binding("a", "choose('credit')", "Avoir")]
     DEFAULT_CSS = """
-    DocumentScreen > .dialog { width: 110; max-width: 98%; }
     DocumentScreen VerticalScroll { height: auto; max-height: 30; }
+    DocumentScreen VerticalScroll > Static { margin-bottom: 1; }
     """
 
     def __init__(self, number: str) -> None:
@@ -459,6 +458,9 @@ class DocumentScreen(ModalScreen[str | None]):
                 yield Static(pdf, id="doc-pdf", markup=False)
             yield Static("p : enregistrer un règlement — a : avoir — Échap : fermer"
                          if v.kind == "facture" else "Échap : fermer", classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog").styles.width = 100  # the app's .dialog is 80 wide
 
     def action_close(self) -> None:
         self.dismiss(None)
