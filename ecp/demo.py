@@ -148,12 +148,13 @@ COMPANY = {
     "company.cnss": "8765432", "company.bank": "Banque Populaire Tanger",
     "company.rib": "190640211110000123456789",
 }
-# code, name, Arabic name, ICE (None: a consumer), city
+# code, name, Arabic name, ICE (None: a consumer), address, city
 SALES_CUSTOMERS = [
-    ("RIAD", "Riad Tanja", None, "001520369000049", "Tanger"),
-    ("HOTEL", "Hôtel Continental", None, "002441118000053", "Tanger"),
-    ("HAFA", "Café Hafa", "مقهى الحافة", "001995532000062", "Tanger"),
-    ("ALAOUI", "Mme Alaoui", "السيدة العلوي", None, "Tétouan"),
+    ("RIAD", "Riad Tanja", None, "001520369000049", "Rue du Portugal, Médina", "Tanger"),
+    ("HOTEL", "Hôtel Continental", None, "002441118000053", "36, rue Dar El Baroud", "Tanger"),
+    ("HAFA", "Café Hafa", "مقهى الحافة", "001995532000062", "Avenue Hadj Mohamed Tazi",
+     "Tanger"),
+    ("ALAOUI", "Mme Alaoui", "السيدة العلوي", None, "8, rue Al Jazaïr", "Tétouan"),
 ]
 SALES_SUPPLIERS = [("TISSUS", "Tissus du Nord"), ("MARCHE", "Marché central"),
                    ("LAINES", "Laines de l'Atlas")]
@@ -173,9 +174,9 @@ def _sales(books: Books) -> str:
     their archived PDFs, a credit note, payments and expenses."""
     from ecp import api
     d = dt.date
-    for code, name, ar, ice, city in SALES_CUSTOMERS:
-        api.add_customer(books, code, name, name_ar=ar, ice=ice, city=city,
-                         address="Tanger" if city == "Tanger" else city, consumer=ice is None)
+    for code, name, ar, ice, address, city in SALES_CUSTOMERS:
+        api.add_customer(books, code, name, name_ar=ar, ice=ice, city=city, address=address,
+                         consumer=ice is None)
     for code, name in SALES_SUPPLIERS:
         api.add_supplier(books, code, name, city="Tanger")
     for code, member, name, unit, price, vat, acc in PRODUCTS:
