@@ -89,7 +89,9 @@ def load_demo(books: Books, seed: int = 2026) -> str:
                   LineSpec("34552", E, _vat(rent)), LineSpec("34554", E, -_vat(rent))])
             for code, _name, _ar, act, bp, _j, (acc, what, lo, hi) in MEMBERS:
                 cashed = 0
-                for k in range(rnd.randint(2, 3)):
+                # November's sales go through the sales module (``_sales``): invoices,
+                # payments and the VAT report all agree with the ledger there.
+                for k in range(rnd.randint(2, 3) if (year, month) != MONTHS[-1] else 0):
                     inv += 1
                     ht = rnd.randrange(lo, hi, 500)
                     tva = _vat(ht)

@@ -45,3 +45,19 @@ def test_demo_has_sales_to_show(tmp_path):
     for num in ("F-2026-000001", "D-2026-000001", "AV-2026-000001"):
         assert api.document_pdf(books, num).exists()
     assert api.verify(books).ok
+
+
+def test_demo_november_vat_report_agrees_with_the_ledger(tmp_path):
+    import datetime as dt
+
+    from ecp.demo import load_demo
+
+    books = api.open_books(str(tmp_path / "demo.db"), create=True)
+    api.init(books)
+    load_demo(books)
+    rep = api.vat_report(books, "2026-11")
+    tb = {r.account: r for r in api.trial_balance(books, dt.date(2026, 11, 1),
+                                                  dt.date(2026, 11, 30)).rows}
+    assert rep.collected_vat == tb["4455"].credit > 0
+    assert rep.regularised_vat == tb["4455"].debit
+    assert rep.deductible_vat == tb["34552"].debit > 0

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, exists, func, or_, select
+from sqlalchemy import Connection, case, exists, func, or_, select
 
 from ecp.db.models import (
     Allocation,
@@ -52,7 +52,13 @@ class VatRateRow:
 
     @property
     def rate(self) -> str:
-        return fmt_rate(self.vat_bp)
+        return "autres écritures" if self.vat_bp == OTHER else fmt_rate(self.vat_bp)
+
+
+# VAT the ledger moved on 4455 or 34552 outside invoices, payments and expenses (entries typed
+# by hand, the ECP's own purchases): shown on a line of its own, so that the report always
+# equals the ledger and the bookkeeper sees what is not explained by documents.
+OTHER = -1
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,20 @@ def vat_report(conn: Connection, start: dt.date, end: dt.date, label: str | None
         .join(Expense, Expense.id == ExpensePayment.expense_id)
         .where(ExpensePayment.day >= s, ExpensePayment.day < e)
         .group_by(Expense.vat_bp)))
+
+    def ledger(account: str) -> tuple[int, int]:
+        deb = func.coalesce(func.sum(case((Line.amount > 0, Line.amount), else_=0)), 0)
+        cre = func.coalesce(func.sum(case((Line.amount < 0, -Line.amount), else_=0)), 0)
+        row = conn.execute(select(deb, cre).where(
+            Line.account == account, Line.day >= s, Line.day < e)).one()
+        return int(row[0]), int(row[1])
+
+    d4455, c4455 = ledger(VAT_DUE)
+    d34552, _c = ledger("34552")
+    for into, total in ((collected, c4455), (regularised, d4455), (deductible, d34552)):
+        rest = total - sum(v for _b, v in into.values())
+        if rest:
+            into[OTHER] = (0, rest)
 
     shown = label or f"{start.isoformat()} – {(end - dt.timedelta(days=1)).isoformat()}"
     return VatReport(start, end, shown, "encaissement" if on_payment else "debits",

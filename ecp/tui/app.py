@@ -28,6 +28,7 @@ SCREENS_FR = {
     "plan": "Plan comptable",
     "cloture": "Clôture",
     "ventes": "Ventes",
+    "tva": "TVA et créances",
 }
 
 
@@ -39,6 +40,7 @@ def _modes() -> dict[str, Callable[[], Screen[Any]]]:
     from ecp.tui.screens.members import MembersScreen
     from ecp.tui.screens.reports import BalanceScreen, JournalScreen, LedgerScreen
     from ecp.tui.screens.sales import SalesScreen
+    from ecp.tui.screens.vat import VatScreen
 
     return {
         "tableau": DashboardScreen,
@@ -50,6 +52,7 @@ def _modes() -> dict[str, Callable[[], Screen[Any]]]:
         "plan": AccountsScreen,
         "cloture": ClosingScreen,
         "ventes": SalesScreen,
+        "tva": VatScreen,
     }
 
 
@@ -68,6 +71,7 @@ class EcpApp(App[None]):
         Binding("f7", "go('plan')", "Plan"),
         Binding("f8", "go('cloture')", "Clôture"),
         Binding("f9", "go('ventes')", "Ventes"),
+        Binding("f10", "go('tva')", "TVA"),
         Binding("ctrl+q", "quit", "Quitter", priority=True),
         Binding("ctrl+p", "command_palette", "Commandes", show=True, priority=True),
     ]
@@ -199,6 +203,8 @@ class EcpApp(App[None]):
             ("produit : nouveau", "Ajouter au catalogue d'un membre", "ventes",
              "new_product"),
             ("dépense : nouvelle", "Saisir une facture fournisseur", "ventes", "new_expense"),
+            ("export : déclaration de TVA CSV", "TVA de la période et créances par ancienneté",
+             "tva", "export"),
         ]
         for title, help_, mode, action in cmds:
             yield SystemCommand(title, help_, lambda m=mode, a=action: self.run_on(m, a))

@@ -176,3 +176,22 @@ def test_period_parsing(text: str, start: D, end: D, label: str) -> None:
 def test_bad_periods_are_refused_in_french(text: str) -> None:
     with pytest.raises(InputError, match="période : .* n'est ni un mois|période : .* n'est pas"):
         parse_month_or_quarter(text)
+
+
+def test_vat_entered_by_hand_shows_as_other_entries(sales: api.Books) -> None:
+    """An entry typed in the ledger (not an invoice, payment or expense) that moves VAT is
+    shown on its own line: the report still equals the ledger."""
+    from ecp.ledger.entry import LineSpec
+    from ecp.sales.vat_report import OTHER
+
+    api.post_entry(sales, "OD", D(2026, 3, 10), "TVA sur vente au comptoir", [
+        LineSpec("5161", "FZ", 12000), LineSpec("7111", "FZ", -10000),
+        LineSpec("4455", "FZ", -2000)])
+    api.post_entry(sales, "OD", D(2026, 3, 11), "Loyer de l'atelier", [
+        LineSpec("61312", "ECP", 50000), LineSpec("34552", "ECP", 10000),
+        LineSpec("5141", "ECP", -60000)])
+    rep = api.vat_report(sales, "2026-03")
+    assert rep.collected[-1] == VatRateRow(OTHER, 0, 2000)
+    assert rep.collected[-1].rate == "autres écritures"
+    assert rep.deductible[-1] == VatRateRow(OTHER, 0, 10000)
+    assert_agrees_with_ledger(sales, rep)

@@ -182,3 +182,47 @@ async def test_customer_with_a_bad_ice(sales: api.Books) -> None:
         await until(pilot, lambda: isinstance(app.screen, SalesScreen))
         assert [r[0] for r in rows(app, "#t-clients")] == ["AMINA", "ATLAS", "HOTEL"]
     assert [p.code for p in api.list_parties(sales, "customer")] == ["AMINA", "ATLAS", "HOTEL"]
+
+
+async def test_vat_screen_shows_the_return_and_exports_it(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """F10 on the demo: November's VAT, due, and the receivables by age; x writes both CSVs."""
+    import datetime as dt
+
+    from ecp import api as ecp_api
+    from ecp.demo import load_demo
+    from ecp.money import fmt_fr
+    from ecp.tui.app import EcpApp
+    from ecp.tui.screens import vat as vat_screen
+
+    books = ecp_api.open_books(str(tmp_path / "demo.db"), create=True)
+    ecp_api.init(books)
+    load_demo(books)
+    monkeypatch.setattr(vat_screen, "EXPORT_DIR", tmp_path)
+    app = EcpApp(books, today=dt.date(2026, 11, 28))
+    async with app.run_test(size=(150, 45)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, vat_screen.VatScreen)
+        rep = ecp_api.vat_report(books, "2026-11")
+        rows = [[str(c) for c in screen.query_one("#vat-table").get_row_at(i)]
+                for i in range(screen.query_one("#vat-table").row_count)]
+        last = ("Crédit de TVA", rep.credit) if rep.credit else ("TVA due", rep.due)
+        assert (rows[-1][0], rows[-1][3]) == (last[0], fmt_fr(last[1]))
+        assert any(r[1] == "autres écritures" for r in rows)  # the demo's rent, by hand
+        aged = screen.query_one("#aged-table")
+        assert str(aged.get_row_at(aged.row_count - 1)[0]) == "TOTAL"
+        await pilot.press("x")
+        await pilot.pause()
+        csv_text = (tmp_path / "tva-2026-11.csv").read_text(encoding="utf-8")
+        assert csv_text.startswith("rubrique,taux,base_ht,tva")
+        assert (tmp_path / "creances-2026-11-28.csv").exists()
+        # Another period, typed: the first quarter has no sales.
+        await pilot.press("f")
+        screen.query_one("#f-period").value = ""
+        for ch in "2026-Q1":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "TVA 2026-Q1" in str(screen.query_one("#vat-title").render())
+    books.engine.dispose()
