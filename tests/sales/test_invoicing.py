@@ -20,26 +20,6 @@ from ecp.sales import rules
 
 D = dt.date
 ICE_OK = "001561191000066"
-COMPANY = {
-    "company.name": "ECP Tanger Coop", "company.legal_form": "SARL",
-    "company.capital": "100 000 DH", "company.address": "12 rue de Fès",
-    "company.city": "Tanger", "company.if": "12345678", "company.tp": "50123456",
-    "company.ice": "002345678000031", "company.rc": "98765", "company.court": "Tanger",
-    "company.cnss": "1234567", "company.bank": "Banque Populaire",
-    "company.rib": "190 640 0000000000000000 12",
-}
-
-
-@pytest.fixture
-def sales(books: api.Books) -> api.Books:
-    for k, v in COMPANY.items():
-        api.settings_set(books, k, v)
-    api.add_customer(books, "HOTEL", "Hôtel Tanja", ice=ICE_OK, address="Av. Mohammed V",
-                     city="Tanger")
-    api.add_customer(books, "AMINA", "Amina Alaoui", name_ar="أمينة العلوي", consumer=True)
-    api.add_supplier(books, "TISSUS", "Tissus du Nord")
-    return books
-
 
 @contextmanager
 def tx(books: api.Books) -> Iterator[Connection]:

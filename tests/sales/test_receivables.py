@@ -13,27 +13,9 @@ from ecp.sales.receivables import AgedRow
 
 D = dt.date
 ICE_OK = "001561191000066"
-COMPANY = {
-    "company.name": "ECP Tanger Coop", "company.legal_form": "SARL",
-    "company.capital": "100 000 DH", "company.address": "12 rue de Fès",
-    "company.city": "Tanger", "company.if": "12345678", "company.tp": "50123456",
-    "company.ice": "002345678000031", "company.rc": "98765", "company.court": "Tanger",
-    "company.cnss": "1234567", "company.bank": "Banque Populaire",
-    "company.rib": "190 640 0000000000000000 12",
-}
-
 
 def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> str:
     return f"{desc}|{qty}|{price}|{rate}|{account}"
-
-
-@pytest.fixture
-def sales(books: api.Books) -> api.Books:
-    for k, v in COMPANY.items():
-        api.settings_set(books, k, v)
-    api.add_customer(books, "HOTEL", "Hôtel Tanja", ice=ICE_OK, city="Tanger")
-    api.add_customer(books, "AMINA", "Amina Alaoui", consumer=True)
-    return books
 
 
 def invoice(books: api.Books, member: str, customer: str, day: D, *lines: str,

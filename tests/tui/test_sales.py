@@ -9,7 +9,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
@@ -23,24 +22,6 @@ from ecp.tui.widgets import FieldError, money
 TODAY = dt.date(2026, 3, 15)
 SIZE = (150, 44)
 ICE_OK = "001561191000066"
-COMPANY = {
-    "company.name": "ECP Tanger Coop", "company.legal_form": "SARL",
-    "company.capital": "100 000 DH", "company.address": "12 rue de Fès",
-    "company.city": "Tanger", "company.if": "12345678", "company.tp": "50123456",
-    "company.ice": "002345678000031", "company.rc": "98765", "company.court": "Tanger",
-    "company.cnss": "1234567", "company.bank": "Banque Populaire",
-    "company.rib": "190 640 0000000000000000 12",
-}
-
-
-@pytest.fixture
-def sales(books: api.Books) -> api.Books:
-    for k, v in COMPANY.items():
-        api.settings_set(books, k, v)
-    api.add_customer(books, "HOTEL", "Hôtel Tanja", ice=ICE_OK, city="Tanger")
-    api.add_customer(books, "AMINA", "Amina Alaoui", consumer=True)
-    return books
-
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:
     await pilot.press(*("space" if c == " " else c for c in text))
@@ -205,12 +186,12 @@ async def test_vat_screen_shows_the_return_and_exports_it(tmp_path, monkeypatch)
         screen = app.screen
         assert isinstance(screen, vat_screen.VatScreen)
         rep = ecp_api.vat_report(books, "2026-11")
-        rows = [[str(c) for c in screen.query_one("#vat-table").get_row_at(i)]
-                for i in range(screen.query_one("#vat-table").row_count)]
+        table = screen.query_one("#vat-table", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         last = ("Crédit de TVA", rep.credit) if rep.credit else ("TVA due", rep.due)
         assert (rows[-1][0], rows[-1][3]) == (last[0], fmt_fr(last[1]))
         assert any(r[1] == "autres écritures" for r in rows)  # the demo's rent, by hand
-        aged = screen.query_one("#aged-table")
+        aged = screen.query_one("#aged-table", DataTable)
         assert str(aged.get_row_at(aged.row_count - 1)[0]) == "TOTAL"
         await pilot.press("x")
         await pilot.pause()
@@ -219,7 +200,7 @@ async def test_vat_screen_shows_the_return_and_exports_it(tmp_path, monkeypatch)
         assert (tmp_path / "creances-2026-11-28.csv").exists()
         # Another period, typed: the first quarter has no sales.
         await pilot.press("f")
-        screen.query_one("#f-period").value = ""
+        screen.query_one("#f-period", Input).value = ""
         for ch in "2026-Q1":
             await pilot.press(ch)
         await pilot.press("enter")
