@@ -140,8 +140,24 @@ def cmd_invoice_pdf(a: argparse.Namespace) -> int:
     return 0
 
 
+def _list_drafts(a: argparse.Namespace, kind: str) -> int:
+    books = api.open_books(a.db)
+    f = a.format
+    rows = [(d.id, d.day.isoformat(), d.due.isoformat() if d.due else "", d.member, d.customer,
+             _amt(d.total_ht, f), _amt(d.total_vat, f), _amt(d.total_ttc, f))
+            for d in api.list_drafts(books, kind)
+            if (not a.member or d.member == a.member.upper())
+            and (not a.customer or d.customer == a.customer.upper())]
+    money = ["ht", "tva", "ttc"]
+    print(render(["brouillon", "date", "echeance", "membre", "client", *money], rows, f,
+                 right=money))
+    return 0
+
+
 def _list(kind: str) -> Callable[[argparse.Namespace], int]:
     def run(a: argparse.Namespace) -> int:
+        if getattr(a, "status", None) == "draft":
+            return _list_drafts(a, kind)
         books = api.open_books(a.db)
         f = a.format
         rows = [(r.number, r.day.isoformat(), r.due.isoformat() if r.due else "", r.member,

@@ -98,3 +98,13 @@ def test_bad_input_exits_2_and_writes_nothing(db: Path, args: tuple[str, ...],
     assert r.returncode == 2, r.stdout + r.stderr
     assert reason in r.stderr and r.stderr.count("\n") == 1
     assert counts(db) == before
+
+
+def test_invoice_list_shows_drafts_with_status_draft(db: Path) -> None:
+    ok(db, "customer", "add", "HOTEL", "--name", "Hôtel Tanja", "--ice", "001561191000066")
+    out = ok(db, "invoice", "create", "--member", "FZ", "--customer", "HOTEL", "--date",
+             "2026-03-02", "--line", "Caftan|1|1000|20")
+    assert out.startswith("Brouillon 1 : TTC 1 200,00 DH")
+    rows = ok(db, "invoice", "list", "--status", "draft", "--format", "csv").splitlines()
+    assert rows == ["brouillon,date,echeance,membre,client,ht,tva,ttc",
+                    "1,2026-03-02,,FZ,HOTEL,1000.00,200.00,1200.00"]
