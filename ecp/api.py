@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
@@ -26,6 +27,9 @@ from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec, PostedEntry,
 from ecp.ledger.importer import ImportResult, import_postings
 from ecp.ledger.periods import ChainHead
 from ecp.ledger.posting import post, reverse
+from ecp.members import economy as member_economy
+from ecp.members.views import PayoutVoucher, StatementView, Treasury
+from ecp.money import fmt_fr
 from ecp.sales import company as sales_company
 from ecp.sales import documents as sales_docs
 from ecp.sales import parties as sales_parties
@@ -696,3 +700,172 @@ def aged_receivables(books: Books, at: dt.date | None = None, member: str | None
 
 from ecp.sales import receivables as sales_receivables  # noqa: E402
 from ecp.sales import vat_report as sales_vat_report  # noqa: E402
+
+# --- the member's economy (issue 5) ----------------------------------------------------------
+
+def _month(text: str) -> int:
+    from ecp.periods import parse_month
+    return parse_month(text)
+
+
+def contribution_run(books: Books, month: str, user: str | None = None
+                     ) -> list[member_economy.ContributionLine]:
+    with _write(books) as conn:
+        return member_economy.run_contribution(conn, _month(month), user or current_user())
+
+
+def member_treasury(books: Books, member: str, at: dt.date | None = None) -> Treasury:
+    with _read(books) as conn:
+        info = member_economy.member_info(conn, member)
+        return member_economy.treasury(conn, info.code, at or dt.date.today())
+
+
+def member_balances(books: Books, at: dt.date | None = None
+                    ) -> list[member_economy.MemberBalance]:
+    with _read(books) as conn:
+        return member_economy.member_balances(conn, at or dt.date.today())
+
+
+def add_payout(books: Books, member: str, amount: str, day: dt.date, method: str = "virement",
+               advance: bool = False, reason: str = "", user: str | None = None
+               ) -> member_economy.PayoutResult:
+    """A payout (or a solidarity advance), its voucher PDF archived at once."""
+    from ecp.money import parse
+    cents = parse(amount, "montant")
+    written: list[Path] = []
+
+    def archive(voucher: PayoutVoucher) -> tuple[str, str]:
+        import hashlib
+
+        from ecp.reports.payout_pdf import render_payout
+        data = render_payout(voucher)
+        rel = f"{voucher.day.year}/{voucher.number}.pdf"
+        out = archive_dir(books) / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        written.append(out)
+        return rel, hashlib.sha256(data).hexdigest()
+
+    try:
+        with _write(books) as conn:
+            return member_economy.add_payout(conn, member, cents, day, method,
+                                             user or current_user(), advance, reason, archive)
+    except BaseException:
+        for f in written:
+            f.unlink(missing_ok=True)
+        raise
+
+
+def payout_pdf(books: Books, number: str, out: Path | None = None) -> Path:
+    import hashlib
+    import shutil
+    with _read(books) as conn:
+        row: Any = member_economy.payout_row(conn, number)
+    src = archive_dir(books) / str(row.pdf_name)
+    if not row.pdf_name or not src.exists():
+        raise EcpError(f"{row.number} : bon de versement absent de l'archive ({src})")
+    if hashlib.sha256(src.read_bytes()).hexdigest() != row.pdf_sha256:
+        raise EcpError(f"{row.number} : le bon archivé {src} a été modifié (empreinte)")
+    if out is None:
+        return src
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, out)
+    return out
+
+
+def member_statement(books: Books, member: str, month: str) -> StatementView:
+    with _read(books) as conn:
+        return member_economy.statement(conn, member, _month(month))
+
+
+def statements_dir(books: Books, month: str) -> Path:
+    return archive_dir(books).parent / "releves" / month
+
+
+def write_statements(books: Books, month: str, out_dir: Path | None = None,
+                     members: Sequence[str] | None = None,
+                     progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
+    """The statement PDF of each active member (or of ``members``) for the month, one file
+    each, ``progress(done, total, member)`` after each."""
+    from ecp.reports.statement_pdf import render_statement
+    m = _month(month)
+    label = f"{m // 100}-{m % 100:02d}"
+    folder = out_dir or statements_dir(books, label)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _read(books) as conn:
+        codes = [member_economy.member_info(conn, c).code for c in members] if members \
+            else member_economy.active_members(conn)
+        views = []
+        paths = []
+        for i, code in enumerate(codes, 1):
+            view = member_economy.statement(conn, code, m)
+            views.append(view)
+            path = folder / f"releve-{label}-{code}.pdf"
+            render_statement(view, path)
+            paths.append(path)
+            if progress is not None:
+                progress(i, len(codes), code)
+    return paths
+
+
+@dataclass(frozen=True)
+class CloseStep:
+    name: str
+    ok: bool
+    detail: str
+
+
+def month_close(books: Books, month: str, user: str | None = None,
+                progress: Callable[[int, int, str], None] | None = None,
+                on_step: Callable[[CloseStep], None] | None = None) -> list[CloseStep]:
+    """The month-end checklist, in order, stopping at the first failure: contributions,
+    VAT pending, verify, statements, lock."""
+    steps: list[CloseStep] = []
+    m = _month(month)
+    label = f"{m // 100}-{m % 100:02d}"
+
+    def step(name: str, ok: bool, detail: str) -> bool:
+        s = CloseStep(name, ok, detail)
+        steps.append(s)
+        if on_step is not None:
+            on_step(s)
+        return ok
+
+    try:
+        lines = contribution_run(books, label, user)
+    except EcpError as exc:
+        step("contributions", False, str(exc))
+        return steps
+    posted = sum(c.posted_now for c in lines)
+    if not step("contributions", True,
+                f"{len(lines)} membres, {fmt_fr(sum(c.due for c in lines))} DH dus pour le mois"
+                + (f", {fmt_fr(posted)} DH passés maintenant" if posted else
+                   ", rien de nouveau à passer")):
+        return steps
+    start, end = member_economy.month_bounds(m)
+    tb = trial_balance(books, start, end)
+    rows = {r.account: r for r in tb.rows}
+    pending = rows["44551"].closing_credit - rows["44551"].closing_debit if "44551" in rows else 0
+    due = (rows["4455"].credit - rows["4455"].debit) if "4455" in rows else 0
+    if not step("TVA", True, f"TVA exigible du mois {fmt_fr(due)} DH ; TVA en attente "
+                f"d'encaissement {fmt_fr(pending)} DH (passe en exigible au règlement)"):
+        return steps
+    rep = verify(books)
+    if not step("vérification", rep.ok, "chaîne intacte, soldes exacts" if rep.ok else
+                f"{len(rep.findings)} anomalie(s), la première : {rep.findings[0]}"):
+        return steps
+    try:
+        paths = write_statements(books, label, progress=progress)
+    except (EcpError, OSError) as exc:
+        step("relevés", False, str(exc))
+        return steps
+    folder = paths[0].parent if paths else statements_dir(books, label)
+    if not step("relevés", True, f"{len(paths)} relevés dans {folder}"):
+        return steps
+    try:
+        head = close_period(books, m, user)
+    except EcpError as exc:
+        step("clôture", False, str(exc))
+        return steps
+    step("clôture", True, f"mois {label} verrouillé, tête de chaîne {head}")
+    return steps

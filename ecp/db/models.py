@@ -346,3 +346,45 @@ class ExpensePayment(Base):
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
     at: Mapped[str] = mapped_column(String(32))
     by: Mapped[str] = mapped_column(String(100))
+
+
+# --- the member's economy (issue 5) ---------------------------------------------------------
+
+
+class Contribution(Base):
+    """A run of the shared-services contribution for a member and a month: what it posted.
+    Runs add up: a later run posts only the difference with what earlier ones posted."""
+
+    __tablename__ = "contributions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"), index=True)
+    month: Mapped[int] = mapped_column(Integer)  # YYYYMM
+    base: Mapped[int] = mapped_column(BigInteger)  # HT cashed (or invoiced) in the month
+    rate_bp: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)  # this run's difference
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class Payout(Base):
+    """A payment to a member (rémunération), or a solidarity advance beyond the treasury."""
+
+    __tablename__ = "payouts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"), index=True)
+    day: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    method: Mapped[str] = mapped_column(String(20))
+    advance: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    available_before: Mapped[int] = mapped_column(BigInteger)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+    pdf_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    __table_args__ = (UniqueConstraint("year", "seq"),)
