@@ -432,6 +432,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     from ecp.cli_sales import register as register_sales
     register_sales(sub, _Parser, fmt, _date)
+    from ecp.cli_members import register as register_members
+    from ecp.cli_members import register_reports as register_member_reports
+    register_members(sub, _Parser, fmt, _date)
+    register_member_reports(rp, fmt, _date)
 
     s = sub.add_parser("backup", help="copie cohérente de la base")
     s.add_argument("file")

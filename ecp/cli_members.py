@@ -1,0 +1,143 @@
+"""The command line of the member's economy: contribution, payouts, member balances,
+statements and the month-end checklist."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ecp import api
+from ecp.money import fmt_fr, fmt_plain
+from ecp.reports.render import render
+
+Fmt = Callable[[argparse.ArgumentParser], None]
+
+
+def _amt(cents: int, fmt: str) -> str:
+    return fmt_fr(cents) if fmt == "table" else fmt_plain(cents)
+
+
+def cmd_contribution_run(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    lines = api.contribution_run(books, a.month)
+    rows = [(c.member, fmt_fr(c.base), f"{c.rate_bp / 100:g} %".replace(".", ","),
+             fmt_fr(c.due), fmt_fr(c.posted_now), c.entry or "") for c in lines]
+    print(render(["membre", "base HT", "taux", "due", "passée maintenant", "écriture"], rows,
+                 "table", right=["base HT", "due", "passée maintenant"]))
+    posted = sum(c.posted_now for c in lines)
+    print(f"Contribution {a.month} : {fmt_fr(posted)} DH passés" if posted else
+          f"Contribution {a.month} : déjà à jour, rien de passé")
+    return 0
+
+
+def cmd_payout_add(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    res = api.add_payout(books, a.member, a.amount, a.date, a.method, a.advance,
+                         a.reason or "")
+    what = "Avance de solidarité" if a.advance else "Versement"
+    print(f"{what} {res.number} : {fmt_fr(res.voucher.amount)} DH à {res.voucher.member.code} "
+          f"(écriture {res.entry}) ; disponible avant : "
+          f"{fmt_fr(res.voucher.available_before)} DH")
+    print(f"Bon : {api.payout_pdf(books, res.number)}")
+    return 0
+
+
+def cmd_payout_pdf(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    print(f"Bon : {api.payout_pdf(books, a.number, Path(a.out) if a.out else None)}")
+    return 0
+
+
+def cmd_member_balances(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    f = a.format
+    rows = [(b.code, b.name, *(_amt(v, f) for v in (
+        b.treasury.cash, b.treasury.vat_due, b.treasury.contribution_owed, b.treasury.reserve,
+        b.treasury.available, b.treasury.receivables, b.treasury.payables)))
+        for b in api.member_balances(books, a.at)]
+    money = ["tresorerie", "tva_due", "du_a_l_ecp", "reserve", "disponible", "creances",
+             "dettes"]
+    print(render(["membre", "nom", *money], rows, f, right=money))
+    return 0
+
+
+def _progress(done: int, total: int, member: str) -> None:
+    width = 30
+    filled = width * done // total
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {member:<8}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def cmd_statement(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    paths = api.write_statements(books, a.month, Path(a.out) if a.out else None,
+                                 [a.member] if a.member else None,
+                                 progress=_progress if sys.stderr.isatty() else None)
+    for p in paths:
+        print(p)
+    print(f"{len(paths)} relevé(s) {a.month}")
+    return 0
+
+
+def cmd_month_close(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+
+    def show(step: Any) -> None:
+        print(f"{'✓' if step.ok else '✗'} {step.name} : {step.detail}", flush=True)
+
+    steps = api.month_close(books, a.month, progress=_progress if sys.stderr.isatty() else None,
+                            on_step=show)
+    if steps and steps[-1].ok and steps[-1].name == "clôture":
+        print(f"Mois {a.month} clôturé")
+        return 0
+    print(f"Clôture de {a.month} arrêtée à l'étape « {steps[-1].name} »", file=sys.stderr)
+    return 1
+
+
+def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
+             date: Callable[[str], Any]) -> None:
+    def group(name: str, help_: str) -> Any:
+        return sub.add_parser(name, help=help_).add_subparsers(
+            dest="sub", required=True, parser_class=parser_class)
+
+    g = group("contribution", "contribution aux services partagés")
+    s = g.add_parser("run")
+    s.add_argument("month", metavar="AAAA-MM")
+    s.set_defaults(func=cmd_contribution_run)
+
+    g = group("payout", "versements aux membres")
+    s = g.add_parser("add")
+    s.add_argument("--member", required=True)
+    s.add_argument("--amount", required=True)
+    s.add_argument("--date", required=True, type=date)
+    s.add_argument("--method", choices=["virement", "especes"], default="virement")
+    s.add_argument("--advance", action="store_true", help="avance de solidarité (motif requis)")
+    s.add_argument("--reason")
+    s.set_defaults(func=cmd_payout_add)
+    s = g.add_parser("pdf")
+    s.add_argument("number")
+    s.add_argument("--out")
+    s.set_defaults(func=cmd_payout_pdf)
+
+    s = sub.add_parser("statement", help="relevés mensuels des membres (PDF)")
+    s.add_argument("month", metavar="AAAA-MM")
+    s.add_argument("--member")
+    s.add_argument("--out", metavar="DOSSIER")
+    s.set_defaults(func=cmd_statement)
+
+    g = group("month", "fin de mois")
+    s = g.add_parser("close", help="contributions, TVA, vérification, relevés, clôture")
+    s.add_argument("month", metavar="AAAA-MM")
+    s.set_defaults(func=cmd_month_close)
+
+
+def register_reports(rp: Any, fmt: Fmt, date: Callable[[str], Any]) -> None:
+    s = rp.add_parser("member-balances", help="trésorerie disponible de chaque membre")
+    s.add_argument("--at", type=date)
+    fmt(s)
+    s.set_defaults(func=cmd_member_balances)
