@@ -786,7 +786,13 @@ def write_statements(books: Books, month: str, out_dir: Path | None = None,
                      members: Sequence[str] | None = None,
                      progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
     """The statement PDF of each active member (or of ``members``) for the month, one file
-    each, ``progress(done, total, member)`` after each."""
+    each, ``progress(done, total, member)`` after each.
+
+    The figures are read here, in one snapshot; drawing the PDFs (most of the time) is shared
+    between worker processes, one per core, when there are many members."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     from ecp.reports.statement_pdf import render_statement
     m = _month(month)
     label = f"{m // 100}-{m % 100:02d}"
@@ -795,17 +801,27 @@ def write_statements(books: Books, month: str, out_dir: Path | None = None,
     with _read(books) as conn:
         codes = [member_economy.member_info(conn, c).code for c in members] if members \
             else member_economy.active_members(conn)
-        views = []
-        paths = []
-        for i, code in enumerate(codes, 1):
-            view = member_economy.statement(conn, code, m)
-            views.append(view)
-            path = folder / f"releve-{label}-{code}.pdf"
+        jobs = [(member_economy.statement(conn, code, m),
+                 folder / f"releve-{label}-{code}.pdf") for code in codes]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < 8 or workers < 2:
+        for i, (view, path) in enumerate(jobs, 1):
             render_statement(view, path)
-            paths.append(path)
             if progress is not None:
-                progress(i, len(codes), code)
-    return paths
+                progress(i, len(jobs), view.member.code)
+        return [p for _v, p in jobs]
+    import multiprocessing
+    import threading
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() \
+        and threading.active_count() == 1 else "spawn"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        futures = {pool.submit(render_statement, view, path): view.member.code
+                   for view, path in jobs}
+        for i, fut in enumerate(as_completed(futures), 1):
+            fut.result()
+            if progress is not None:
+                progress(i, len(jobs), futures[fut])
+    return [p for _v, p in jobs]
 
 
 @dataclass(frozen=True)

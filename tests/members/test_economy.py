@@ -5,11 +5,13 @@ statement's figures are the ledger's on the member's dimension."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from ecp import api
 from ecp.errors import InputError, PeriodLockedError
+from ecp.money import fmt_fr
 
 D = dt.date
 
@@ -122,3 +124,26 @@ def test_closed_month_refuses_the_contribution(sales: api.Books) -> None:
     api.close_period(sales, 202603)
     with pytest.raises(PeriodLockedError):
         api.contribution_run(sales, "2026-03")
+
+
+def test_statements_for_many_members_are_drawn_in_parallel(sales: api.Books,
+                                                          tmp_path: Path) -> None:
+    """Eight members or more: the PDFs are drawn by worker processes; each file is that
+    member's statement, with their closing treasury."""
+    from pypdf import PdfReader
+
+    worked_month(sales)
+    for i in range(6):
+        api.add_member(sales, f"X{i}", f"Membre supplémentaire {i}")
+    api.contribution_run(sales, "2026-03")
+    seen: list[tuple[int, int, str]] = []
+    paths = api.write_statements(sales, "2026-03", tmp_path / "releves",
+                                 progress=lambda d, t, m: seen.append((d, t, m)))
+    codes = ["FZ", "KH", "X0", "X1", "X2", "X3", "X4", "X5", "YS"]
+    assert [p.name for p in paths] == [f"releve-2026-03-{c}.pdf" for c in sorted(codes)]
+    assert [d for d, _t, _m in seen] == list(range(1, 10)) and {m for *_x, m in seen} == set(codes)
+    fz = paths[0]
+    text = " ".join(PdfReader(str(fz)).pages[0].extract_text().replace("\xa0", " ").split())
+    assert "Fatima Zahra" in text and "mars 2026" in text.lower()
+    closing = api.member_statement(sales, "FZ", "2026-03").closing.available
+    assert f"{fmt_fr(closing)} DH" in text
