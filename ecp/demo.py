@@ -211,4 +211,10 @@ def _sales(books: Books) -> str:
     api.add_expense(books, "M002", "MARCHE", d(2026, 11, 5), "61211", "2 300", "20",
                     "MC-0934")
     del f5
-    return "5 factures, 2 devis, 1 avoir, 3 règlements et 2 dépenses en novembre 2026"
+    # The member's economy: November's contribution, a payout, a solidarity advance.
+    api.contribution_run(books, "2026-11")
+    api.add_payout(books, "M001", "3 000", d(2026, 11, 27), "virement")
+    api.add_payout(books, "M004", "2 500", d(2026, 11, 27), "especes", advance=True,
+                   reason="Achat d'un ordinateur portable pour les interventions")
+    return ("5 factures, 2 devis, 1 avoir, 3 règlements, 2 dépenses, la contribution, un "
+            "versement et une avance en novembre 2026")

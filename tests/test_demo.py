@@ -61,3 +61,24 @@ def test_demo_november_vat_report_agrees_with_the_ledger(tmp_path):
     assert rep.collected_vat == tb["4455"].credit > 0
     assert rep.regularised_vat == tb["4455"].debit
     assert rep.deductible_vat == tb["34552"].debit > 0
+
+
+def test_demo_has_a_member_month_to_show(tmp_path):
+    import datetime as dt
+
+    from ecp.demo import load_demo
+
+    books = api.open_books(str(tmp_path / "demo.db"), create=True)
+    api.init(books)
+    load_demo(books)
+    st = api.member_statement(books, "M004", "2026-11")
+    assert [(p.advance, p.amount) for p in st.payouts] == [(True, 250000)]
+    assert st.closing.available < 0  # the advance went beyond the treasury
+    fz = api.member_statement(books, "M001", "2026-11")
+    assert fz.contribution == 60500 and fz.contribution_bp == 1000
+    assert [p.amount for p in fz.payouts] == [300000]
+    assert api.payout_pdf(books, "VR-2026-000002").exists()
+    lines = api.contribution_run(books, "2026-11")
+    assert sum(c.posted_now for c in lines) == 0  # already run by the demo
+    assert api.member_treasury(books, "M001", dt.date(2026, 11, 30)).available == \
+        fz.closing.available
