@@ -72,7 +72,7 @@ def test_demo_has_a_member_month_to_show(tmp_path):
     api.init(books)
     load_demo(books)
     st = api.member_statement(books, "M004", "2026-11")
-    assert [(p.advance, p.amount) for p in st.payouts] == [(True, 250000)]
+    assert [(p.advance, p.amount) for p in st.payouts] == [(True, 800000)]
     assert st.closing.available < 0  # the advance went beyond the treasury
     fz = api.member_statement(books, "M001", "2026-11")
     assert fz.contribution == 60500 and fz.contribution_bp == 1000

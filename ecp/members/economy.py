@@ -312,14 +312,15 @@ def statement(conn: Connection, member: str, month: int) -> StatementView:
                                                                               Payout.id)))
     receivables = tuple(_receivables(conn, code, end, names))
     notes = []
-    if last_run is None:
+    base = last_run.base if last_run else contribution_base(conn, code, month)
+    if last_run is None and base:
         notes.append("Contribution du mois non encore calculée (ecp contribution run).")
     return StatementView(
         company=company_mod.company(conn), member=info, month=f"{month // 100}-{month % 100:02d}",
         start=start, end=end, opening=treasury(conn, code, start - dt.timedelta(days=1)),
         closing=treasury(conn, code, end), invoices=invoices, payments=payments,
         expenses=expenses,
-        contribution_base=last_run.base if last_run else contribution_base(conn, code, month),
+        contribution_base=base,
         contribution_bp=last_run.rate_bp if last_run else info.contribution_bp,
         contribution=int(contrib[0]), payouts=payouts, receivables=receivables,
         notes=tuple(notes))
