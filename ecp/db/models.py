@@ -388,3 +388,94 @@ class Payout(Base):
     pdf_name: Mapped[str | None] = mapped_column(String(200), default=None)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     __table_args__ = (UniqueConstraint("year", "seq"),)
+
+
+# --- production (issue 6) -------------------------------------------------------------------
+# Quantities in thousandths (milli-units), hours in thousandths of an hour, costs in centimes
+# per unit. Stock moves are insert-only (triggers); orders change status as work goes on.
+
+
+class Material(Base):
+    __tablename__ = "materials"
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20))
+    cost: Mapped[int] = mapped_column(BigInteger, default=0)  # standard cost per unit
+
+
+class StockMove(Base):
+    """One movement of a material or a finished product, signed (+ in, − out)."""
+
+    __tablename__ = "stock_moves"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"), index=True)
+    item_kind: Mapped[str] = mapped_column(String(10))  # material | product
+    item: Mapped[str] = mapped_column(String(30), index=True)
+    day: Mapped[int] = mapped_column(Integer)
+    qty_milli: Mapped[int] = mapped_column(BigInteger)
+    unit_cost: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(20))  # receipt consumption adjustment production sale
+    reason: Mapped[str] = mapped_column(Text, default="")
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("production_orders.id"), default=None)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), default=None)
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class BomLine(Base):
+    __tablename__ = "bom_lines"
+    product: Mapped[str] = mapped_column(ForeignKey("products.code"), primary_key=True)
+    material: Mapped[str] = mapped_column(ForeignKey("materials.code"), primary_key=True)
+    qty_milli: Mapped[int] = mapped_column(BigInteger)  # per unit of product
+
+
+class ProductWork(Base):
+    """Labour hours per unit of a product, and the shared resources it needs."""
+
+    __tablename__ = "product_work"
+    product: Mapped[str] = mapped_column(ForeignKey("products.code"), primary_key=True)
+    resource: Mapped[str] = mapped_column(String(30), primary_key=True)  # "" = the member
+    hours_milli: Mapped[int] = mapped_column(BigInteger)
+
+
+class Resource(Base):
+    """A shared resource of the ECP's workshop (four, machine à coudre…)."""
+
+    __tablename__ = "resources"
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    hours_milli: Mapped[int] = mapped_column(BigInteger)  # per week
+
+
+class Capacity(Base):
+    __tablename__ = "member_capacity"
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"), primary_key=True)
+    hours_milli: Mapped[int] = mapped_column(BigInteger)  # per week
+
+
+class DayOff(Base):
+    __tablename__ = "member_days_off"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"), index=True)
+    first_day: Mapped[int] = mapped_column(Integer)
+    last_day: Mapped[int] = mapped_column(Integer)
+
+
+class ProductionOrder(Base):
+    __tablename__ = "production_orders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"), index=True)
+    product: Mapped[str] = mapped_column(ForeignKey("products.code"))
+    qty_milli: Mapped[int] = mapped_column(BigInteger)
+    due_day: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id"), default=None)
+    quote_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), default=None)
+    status: Mapped[str] = mapped_column(String(12), default="planned")
+    started_day: Mapped[int | None] = mapped_column(Integer, default=None)
+    done_day: Mapped[int | None] = mapped_column(Integer, default=None)
+    qty_done_milli: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id"), default=None)
+    created_at: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(100))

@@ -28,6 +28,7 @@ CLASSES = {
 # over the ECP and is left out of the legal statements.
 EXTRA_ACCOUNTS = [
     ("5161", "Caisses", 5, False),
+    ("3121", "Matières premières", 3, False),  # stock of materials, valued at standard cost
     ("44881", "Liaison interne ECP - membres", 4, True),
     ("8100", "Résultat d'exploitation", 8, False),
     ("8800", "Résultat après impôts", 8, False),
