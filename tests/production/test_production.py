@@ -1,0 +1,126 @@
+"""Production planning on a worked example a couturière would recognise, and the planner's
+guarantee: loads never exceed capacity; when a feasible plan exists, nothing is late."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ecp import api
+from ecp.errors import InputError
+from ecp.production.plan import OrderIn, monday, schedule
+
+D = dt.date
+START = D(2026, 3, 2)  # a Monday
+
+
+@pytest.fixture
+def atelier(sales: api.Books) -> api.Books:
+    """FZ, couturière, 30 h a week; a caftan needs 3 m of fabric, 6 h and 1 h of the shared
+    sewing machine; 20 m of fabric in stock at 80 DH/m."""
+    api.add_product(sales, "CAFTAN", "FZ", "Caftan brodé", "pièce", "2800", "20", "71211")
+    api.add_material(sales, "TISSU", "FZ", "Tissu brocart", "m", "80")
+    api.add_resource(sales, "MACHINE", "Machine à coudre", "35")
+    api.set_bom(sales, "CAFTAN", ["TISSU:3"], hours="6", resources=["MACHINE:1"])
+    api.set_capacity(sales, "FZ", "30")
+    api.stock_receive(sales, "TISSU", "20", START)
+    return sales
+
+
+def test_worked_example_twelve_caftans_in_two_weeks(atelier: api.Books) -> None:
+    due = START + dt.timedelta(days=11)  # Friday of the second week
+    num = api.add_order(atelier, "FZ", "CAFTAN", "12", due)
+    assert num == "OF-2026-00001"
+    plan = api.production_plan(atelier, START, weeks=4)
+    w1, w2, w3, _w4 = plan.weeks
+    fz, machine = ("FZ", ""), ("", "MACHINE")
+    # 72 h of work: 30 h in each of the two weeks before the due date, 12 h after it.
+    assert [plan.load[fz].get(w, 0) for w in (w1, w2, w3)] == [30000, 30000, 12000]
+    assert [plan.pct(fz, w) for w in (w1, w2, w3)] == [100, 100, 40]
+    assert [plan.load[machine].get(w, 0) for w in (w1, w2, w3)] == [5000, 5000, 2000]
+    assert plan.overloaded(fz, w2) and not plan.overloaded(fz, w1)  # 72 h wanted 30 h
+    (late,) = plan.late
+    assert late.number == num and late.weeks == {w1: 5000, w2: 5000, w3: 2000}
+    assert late.late_days == 7  # ends on the third Friday, a week after the due date
+    # Fabric: 36 m required, 20 m on hand, 16 m missing (1 280,00 DH at standard cost).
+    (need,) = api.material_needs(atelier, due)
+    assert (need.required_milli, need.on_hand_milli, need.missing_milli, need.missing_cost) == (
+        36000, 20000, 16000, 128000)
+    # A new order of 2 caftans could be ready at the earliest on the third week's Friday.
+    assert api.earliest_date(atelier, "FZ", "CAFTAN", "2", START) == w3 + dt.timedelta(days=4)
+
+
+def test_completion_moves_the_stock_exactly(atelier: api.Books) -> None:
+    num = api.add_order(atelier, "FZ", "CAFTAN", "5", START + dt.timedelta(days=11))
+    api.start_order(atelier, num, START)
+    assert api.complete_order(atelier, num, START + dt.timedelta(days=5)) == "OD-2026-000001"
+    with pytest.raises(InputError, match="déjà terminé"):
+        api.complete_order(atelier, num, START + dt.timedelta(days=5))
+    rows = {r.code: r for r in api.stock_report(atelier, "FZ", START + dt.timedelta(days=6))}
+    assert rows["TISSU"].qty_milli == 20000 - 15000 and rows["CAFTAN"].qty_milli == 5000
+    assert rows["CAFTAN"].unit_cost == 24000  # 3 m × 80 DH
+    tb = {r.account: r for r in api.trial_balance(atelier, dimension="FZ").rows}
+    assert tb["61241"].debit == tb["3151"].debit == 120000
+    assert tb["3121"].credit == tb["71321"].credit == 120000
+    assert api.list_orders(atelier)[0].status == "terminé"
+    assert api.verify(atelier).ok
+
+
+def test_completion_refuses_what_is_not_in_stock(atelier: api.Books) -> None:
+    num = api.add_order(atelier, "FZ", "CAFTAN", "7", START + dt.timedelta(days=11))
+    with pytest.raises(InputError, match="matière TISSU : 21 m à consommer, 20 en stock"):
+        api.complete_order(atelier, num, START)
+    assert api.list_orders(atelier)[0].status == "planifié"
+    api.stock_adjust(atelier, "TISSU", "1", START, "Coupon retrouvé à l'atelier")
+    assert api.complete_order(atelier, num, START) is not None
+
+
+def test_days_off_take_hours_out_of_their_week(atelier: api.Books) -> None:
+    api.set_capacity(atelier, "FZ", "30", off=["2026-03-02:2026-03-03"])
+    plan = api.production_plan(atelier, START, weeks=2)
+    assert plan.capacity[("FZ", "")][plan.weeks[0]] == 18000  # 3 days of 5
+    assert plan.capacity[("FZ", "")][plan.weeks[1]] == 30000
+
+
+def test_bad_input(atelier: api.Books) -> None:
+    with pytest.raises(InputError, match="motif : obligatoire"):
+        api.stock_adjust(atelier, "TISSU", "-1", START, " ")
+    with pytest.raises(InputError, match="deviendrait négatif"):
+        api.stock_adjust(atelier, "TISSU", "-25", START, "casse")
+    with pytest.raises(InputError, match="ressource « FOUR » inconnue"):
+        api.set_bom(atelier, "CAFTAN", ["TISSU:3"], resources=["FOUR:1"])
+    with pytest.raises(InputError, match="quantité"):
+        api.add_order(atelier, "FZ", "CAFTAN", "-3", START)
+
+
+orders_strategy = st.lists(
+    st.tuples(st.integers(1, 3), st.integers(1, 20), st.integers(0, 7),
+              st.integers(1, 8), st.integers(0, 3)),
+    min_size=1, max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(orders_strategy, st.integers(10, 50), st.integers(5, 40))
+def test_no_week_is_loaded_over_capacity(specs: list[tuple[int, int, int, int, int]],
+                                         hours: int, machine: int) -> None:
+    weeks = [monday(START) + dt.timedelta(weeks=i) for i in range(8)]
+    members = {f"M{i}": {w: hours * 1000 for w in weeks} for i in (1, 2, 3)}
+    orders = [OrderIn(f"O{i:02d}", f"M{m}", qty * 1000, START + dt.timedelta(weeks=due, days=4),
+                      {"": h * 1000, **({"MACH": mh * 500} if mh else {})})
+              for i, (m, qty, due, h, mh) in enumerate(specs)]
+    plan = schedule(orders, START, 8, members, {"MACH": machine * 1000})
+    for key, per_week in plan.load.items():
+        for w, used in per_week.items():
+            assert used <= plan.capacity[key][w], (key, w)
+    for o, s in zip(sorted(orders, key=lambda x: (x.due, x.number)), plan.orders, strict=True):
+        assert sum(s.weeks.values()) + s.unplaced_milli == o.qty_milli
+    # When everything could be done in its own due week or before, nothing is late.
+    total = {m: sum(o.qty_milli * o.work[""] // 1000 for o in orders if o.member == m)
+             for m in members}
+    if all(o.due >= weeks[-1] for o in orders) and all(
+            total[m] <= hours * 1000 * 8 for m in members) and sum(
+            o.qty_milli * o.work.get("MACH", 0) // 1000 for o in orders) <= machine * 8000:
+        assert not plan.late
