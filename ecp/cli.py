@@ -436,6 +436,10 @@ def build_parser() -> argparse.ArgumentParser:
     from ecp.cli_members import register_reports as register_member_reports
     register_members(sub, _Parser, fmt, _date)
     register_member_reports(rp, fmt, _date)
+    from ecp import cli_production
+    cli_production.register(sub, _Parser, fmt, _date)
+    cli_production.register_member(m, _date)
+    cli_production.register_reports(rp, fmt, _date)
 
     s = sub.add_parser("backup", help="copie cohérente de la base")
     s.add_argument("file")

@@ -276,6 +276,8 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
         s.set_defaults(func=_party_list(kind))
 
     g = group("product", "catalogue des membres")
+    from ecp.cli_production import register_product
+    register_product(g)
     s = g.add_parser("add")
     s.add_argument("code")
     s.add_argument("--member", required=True)

@@ -96,8 +96,10 @@ def receive(conn: Connection, code: str, qty: int, on: dt.date, user: str,
     mat = material(conn, code)
     if qty <= 0:
         raise InputError("quantité : doit être positive")
-    _move(conn, mat.member, "material", mat.code, day_int(on), qty,
-          mat.cost if cost is None else cost, "receipt", user)
+    unit = mat.cost if cost is None else cost
+    _move(conn, mat.member, "material", mat.code, day_int(on), qty, unit, "receipt", user)
+    _stock_entry(conn, mat, half_up_div(qty * unit, 1000), on, f"Entrée en stock {mat.code}",
+                 user)
 
 
 def adjust(conn: Connection, code: str, qty: int, on: dt.date, reason: str, user: str) -> None:
@@ -111,6 +113,20 @@ def adjust(conn: Connection, code: str, qty: int, on: dt.date, reason: str, user
         raise InputError(f"quantité : le stock de {mat.code} deviendrait négatif")
     _move(conn, mat.member, "material", mat.code, day_int(on), qty, mat.cost, "adjustment",
           user, reason.strip())
+    _stock_entry(conn, mat, half_up_div(qty * mat.cost, 1000), on,
+                 f"Ajustement de stock {mat.code} : {reason.strip()}", user)
+
+
+def _stock_entry(conn: Connection, mat: Any, value: int, on: dt.date, label: str,
+                 user: str) -> None:
+    """Materials into (or out of) stock at cost: 3121 against the stock variation 61241, on
+    the member's dimension (the purchase itself was charged when the bill was booked)."""
+    if not value:
+        return
+    chart.seed(conn)  # 3121 on books created before it existed
+    post(conn, JournalEntry("OD", on, label[:300], (
+        LineSpec(MATERIALS_STOCK, mat.member, value),
+        LineSpec(MATERIALS_VARIATION, mat.member, -value)), reference=mat.code), user)
 
 
 @dataclass(frozen=True)

@@ -56,15 +56,17 @@ def test_worked_example_twelve_caftans_in_two_weeks(atelier: api.Books) -> None:
 def test_completion_moves_the_stock_exactly(atelier: api.Books) -> None:
     num = api.add_order(atelier, "FZ", "CAFTAN", "5", START + dt.timedelta(days=11))
     api.start_order(atelier, num, START)
-    assert api.complete_order(atelier, num, START + dt.timedelta(days=5)) == "OD-2026-000001"
+    assert api.complete_order(atelier, num, START + dt.timedelta(days=5)) == "OD-2026-000002"
     with pytest.raises(InputError, match="déjà terminé"):
         api.complete_order(atelier, num, START + dt.timedelta(days=5))
     rows = {r.code: r for r in api.stock_report(atelier, "FZ", START + dt.timedelta(days=6))}
     assert rows["TISSU"].qty_milli == 20000 - 15000 and rows["CAFTAN"].qty_milli == 5000
     assert rows["CAFTAN"].unit_cost == 24000  # 3 m × 80 DH
     tb = {r.account: r for r in api.trial_balance(atelier, dimension="FZ").rows}
-    assert tb["61241"].debit == tb["3151"].debit == 120000
-    assert tb["3121"].credit == tb["71321"].credit == 120000
+    # 20 m received (1 600 DH into 3121), 15 m consumed (1 200 DH out, into the goods).
+    assert (tb["3121"].debit, tb["3121"].credit) == (160000, 120000)
+    assert (tb["61241"].debit, tb["61241"].credit) == (120000, 160000)
+    assert tb["3151"].debit == tb["71321"].credit == 120000
     assert api.list_orders(atelier)[0].status == "terminé"
     assert api.verify(atelier).ok
 
