@@ -519,7 +519,14 @@ def create_and_issue(books: Books, kind: str, member: str, customer: str, day: d
     with _issuing(books) as (conn, archive):
         parsed = _doc_lines(conn, member, lines, products)
         draft_id = sales_docs.create_draft(conn, kind, member, customer, day, parsed, who, due)
-        return sales_docs.issue(conn, draft_id, who, None, archive)
+        return _with_stock(conn, sales_docs.issue(conn, draft_id, who, None, archive), who)
+
+
+def _with_stock(conn: Connection, issued: sales_docs.Issued, user: str) -> sales_docs.Issued:
+    """Invoiced catalogue products leave the member's stock (a warning when short)."""
+    import dataclasses
+    warnings = production.take_out_sold(conn, issued.id, user)
+    return dataclasses.replace(issued, warnings=tuple(warnings)) if warnings else issued
 
 
 def save_draft(books: Books, draft_id: int, customer: str, day: dt.date,
@@ -588,7 +595,8 @@ def _issuing(books: Books) -> Iterator[tuple[Connection, Callable[[DocumentView]
 def issue_document(books: Books, draft_id: int, day: dt.date | None = None,
                    user: str | None = None) -> sales_docs.Issued:
     with _issuing(books) as (conn, archive):
-        return sales_docs.issue(conn, draft_id, user or current_user(), day, archive)
+        who = user or current_user()
+        return _with_stock(conn, sales_docs.issue(conn, draft_id, who, day, archive), who)
 
 
 def accept_quote(books: Books, number: str, day: dt.date | None = None,
@@ -600,8 +608,9 @@ def accept_quote(books: Books, number: str, day: dt.date | None = None,
 def invoice_quote(books: Books, number: str, day: dt.date | None = None,
                   user: str | None = None) -> sales_docs.Issued:
     with _issuing(books) as (conn, archive):
-        return sales_docs.invoice_quote(conn, number, day or dt.date.today(),
-                                        user or current_user(), archive)
+        who = user or current_user()
+        return _with_stock(conn, sales_docs.invoice_quote(conn, number, day or dt.date.today(),
+                                                          who, archive), who)
 
 
 def credit_note(books: Books, invoice: str, lines: Sequence[str] = (),

@@ -25,6 +25,8 @@ def _issued(books: api.Books, doc: Issued) -> None:
     v = doc.view
     print(f"{doc.number} émis : HT {fmt_fr(v.total_ht)} DH, TVA {fmt_fr(v.total_vat)} DH, "
           f"TTC {fmt_fr(v.total_ttc)} DH" + (f" (écriture {doc.entry})" if doc.entry else ""))
+    for w in doc.warnings:
+        print(f"Attention : {w}")
     try:
         print(f"PDF : {api.document_pdf(books, doc.number)}")
     except Exception as exc:  # the document is issued; say why its PDF is not at hand

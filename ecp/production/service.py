@@ -440,3 +440,39 @@ def needs(conn: Connection, until: dt.date, member: str | None = None) -> list[N
         out.append(NeedRow(m.member, code, m.name, m.unit, req[code], have, missing,
                            half_up_div(missing * m.cost, 1000)))
     return sorted(out, key=lambda r: (r.member, r.material))
+
+
+# --- finished goods sold ---------------------------------------------------------------------
+
+def take_out_sold(conn: Connection, document_id: int, user: str) -> list[str]:
+    """An issued invoice's lines of stocked products (those with a bill of materials, or
+    ever in stock) leave the stock at their unit cost; the stock variation follows in the
+    ledger. Selling more than the stock is allowed — the goods may be made after — and warned."""
+    from ecp.db.models import Document, DocumentLine
+    doc = conn.execute(select(Document.number, Document.member, Document.day, Document.kind)
+                       .where(Document.id == document_id)).one()
+    if doc.kind != "facture":
+        return []
+    stocked = set(conn.scalars(select(BomLine.product))) | set(conn.scalars(
+        select(StockMove.item).where(StockMove.item_kind == "product")))
+    warnings = []
+    value = 0
+    on = int_day(doc.day)
+    for product, qty in conn.execute(select(DocumentLine.product, DocumentLine.quantity_milli)
+                                     .where(DocumentLine.document_id == document_id,
+                                            DocumentLine.product.is_not(None))):
+        if product not in stocked:
+            continue
+        have = on_hand(conn, "product", product, on)
+        if qty > have:
+            warnings.append(f"{product} : {fmt_qty(qty)} facturé(s), {fmt_qty(max(have, 0))} "
+                            "en stock — à produire (ecp production order add)")
+        cost = unit_cost(conn, product)
+        _move(conn, doc.member, "product", product, doc.day, -qty, cost, "sale", user,
+              document_id=document_id)
+        value += half_up_div(qty * cost, 1000)
+    if value:
+        post(conn, JournalEntry("OD", on, f"Sortie de stock {doc.number}", (
+            LineSpec(GOODS_VARIATION, doc.member, value),
+            LineSpec(GOODS_STOCK, doc.member, -value)), reference=doc.number), user)
+    return warnings

@@ -224,6 +224,7 @@ class Issued:
     number: str
     view: DocumentView
     entry: str | None  # the ledger entry posted, e.g. VT-2026-000012
+    warnings: tuple[str, ...] = ()  # e.g. a product invoiced beyond its stock
 
 
 def _next_seq(conn: Connection, kind: str, year: int) -> int:

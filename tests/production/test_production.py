@@ -126,3 +126,21 @@ def test_no_week_is_loaded_over_capacity(specs: list[tuple[int, int, int, int, i
             total[m] <= hours * 1000 * 8 for m in members) and sum(
             o.qty_milli * o.work.get("MACH", 0) // 1000 for o in orders) <= machine * 8000:
         assert not plan.late
+
+
+def test_invoicing_a_made_product_takes_it_out_of_stock(atelier: api.Books) -> None:
+    num = api.add_order(atelier, "FZ", "CAFTAN", "2", START + dt.timedelta(days=4))
+    api.complete_order(atelier, num, START + dt.timedelta(days=3))
+    inv = api.create_and_issue(atelier, "facture", "FZ", "HOTEL", START + dt.timedelta(days=5),
+                               products=["CAFTAN:1"])
+    assert inv.warnings == ()
+    stock = {r.code: r.qty_milli for r in api.stock_report(atelier, "FZ",
+                                                           START + dt.timedelta(days=6))}
+    assert stock["CAFTAN"] == 1000
+    more = api.create_and_issue(atelier, "facture", "FZ", "HOTEL",
+                                START + dt.timedelta(days=6), products=["CAFTAN:3"])
+    assert more.warnings and "CAFTAN : 3 facturé(s), 1 en stock" in more.warnings[0]
+    tb = {r.account: r for r in api.trial_balance(atelier, dimension="FZ").rows}
+    # 2 made at 240 DH, 4 sold: the stock account ends at 2 × 240 − 4 × 240.
+    assert tb["3151"].debit - tb["3151"].credit == 48000 - 96000
+    assert api.verify(atelier).ok
