@@ -665,7 +665,10 @@ def add_payment(books: Books, invoices: Sequence[str], amount: str, day: dt.date
 
 def add_expense(books: Books, member: str, supplier: str, day: dt.date, account: str,
                 amount_ht: str, vat: str, reference: str = "", paid_on: dt.date | None = None,
-                method: str | None = None, user: str | None = None) -> int:
+                method: str | None = None, user: str | None = None,
+                material: str | None = None) -> int:
+    """A supplier bill; with ``material`` (``CODE:QTY``) its line also brings that material
+    into the member's stock, at the bill's HT per unit."""
     from ecp.money import parse
     from ecp.sales.rules import parse_rate
     cents = parse(amount_ht, "montant HT")
@@ -674,6 +677,16 @@ def add_expense(books: Books, member: str, supplier: str, day: dt.date, account:
     with _write(books) as conn:
         eid = sales_payments.add_expense(conn, member, supplier, day, account, cents, bp, who,
                                          reference)
+        if material:
+            code, sep, qty_text = material.partition(":")
+            if not sep:
+                raise InputError(f"--material : « {material} » attendu CODE:QTÉ")
+            qty = parse_quantity(qty_text, "--material, quantité")
+            mat = production.material(conn, code)
+            if mat.member != member.strip().upper():
+                raise InputError(f"--material : {mat.code} est au stock de {mat.member}")
+            production.receive(conn, mat.code, qty, day, who,
+                               cost=(cents * 1000 * 2 + qty) // (2 * qty))
         if paid_on is not None:
             sales_payments.pay_expense(conn, eid, paid_on, method or "virement", who)
         return eid

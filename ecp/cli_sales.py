@@ -207,7 +207,8 @@ def cmd_payment_add(a: argparse.Namespace) -> int:
 def cmd_expense_add(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
     eid = api.add_expense(books, a.member, a.supplier, a.date, a.account, a.amount_ht,
-                          a.vat_rate, a.ref or "", a.paid_on, a.method)
+                          a.vat_rate, a.ref or "", a.paid_on, a.method,
+                          material=a.material)
     e = next(x for x in api.list_expenses(books) if x.id == eid)
     print(f"Dépense {eid} : {fmt_fr(e.amount_ht)} DH HT + TVA {fmt_fr(e.vat)} DH = "
           f"{fmt_fr(e.ttc)} DH" + (", payée" if e.remaining == 0 else ""))
@@ -374,6 +375,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.add_argument("--ref")
     s.add_argument("--paid-on", type=date)
     s.add_argument("--method", choices=["virement", "cheque", "especes", "effet"])
+    s.add_argument("--material", metavar="CODE:QTÉ", help="entrée en stock de la matière achetée")
     s.set_defaults(func=cmd_expense_add)
     s = g.add_parser("pay")
     s.add_argument("expense_id", type=int, metavar="ID")

@@ -144,3 +144,15 @@ def test_invoicing_a_made_product_takes_it_out_of_stock(atelier: api.Books) -> N
     # 2 made at 240 DH, 4 sold: the stock account ends at 2 × 240 − 4 × 240.
     assert tb["3151"].debit - tb["3151"].credit == 48000 - 96000
     assert api.verify(atelier).ok
+
+
+def test_a_supplier_bill_line_brings_material_into_stock(atelier: api.Books) -> None:
+    api.add_expense(atelier, "FZ", "TISSUS", START, "61211", "1 000", "20",
+                    material="TISSU:12,5")
+    rows = {r.code: r for r in api.stock_report(atelier, "FZ", START)}
+    assert rows["TISSU"].qty_milli == 32500  # 20 + 12,5
+    moves_cost = 8000  # 1 000 DH / 12,5 m = 80,00 DH per metre
+    tb = {r.account: r for r in api.trial_balance(atelier, dimension="FZ").rows}
+    assert tb["3121"].debit == 160000 + 12500 * moves_cost // 1000
+    with pytest.raises(InputError, match="--material"):
+        api.add_expense(atelier, "FZ", "TISSUS", START, "61211", "10", "20", material="TISSU")
