@@ -218,5 +218,39 @@ def _sales(books: Books) -> str:
     api.add_payout(books, "M001", "3 000", d(2026, 11, 27), "virement")
     api.add_payout(books, "M004", "8 000", d(2026, 11, 27), "virement", advance=True,
                    reason="Achat d'un ordinateur portable pour les interventions")
+    _production(books)
     return ("5 factures, 2 devis, 1 avoir, 3 règlements, 2 dépenses, la contribution, un "
-            "versement et une avance en novembre 2026")
+            "versement, une avance et le plan de production de décembre en novembre 2026")
+
+
+def _production(books: Books) -> None:
+    """The shared workshop: materials in stock, bills of materials, capacities, and orders for
+    December, one of them too big for its member's hours (late) and short of wool."""
+    from ecp import api
+    d = dt.date
+    for code, name, hours in (("MACHINE", "Machine à coudre", "35"), ("FOUR", "Four", "40"),
+                              ("METIER", "Métier à tisser", "30")):
+        api.add_resource(books, code, name, hours)
+    for code, member, name, unit, cost, qty in (
+            ("TISSU", "M001", "Tissu brocart", "m", "80", "40"),
+            ("FIL", "M001", "Fil de soie", "bobine", "25", "30"),
+            ("LAINE", "M003", "Laine de l'Atlas", "kg", "95", "30"),
+            ("AMANDE", "M005", "Amandes émondées", "kg", "110", "12"),
+            ("FARINE", "M005", "Farine", "kg", "9", "25")):
+        api.add_material(books, code, member, name, unit, cost)
+        api.stock_receive(books, code, qty, d(2026, 11, 2))
+    api.set_bom(books, "CAFTAN", ["TISSU:3", "FIL:2"], hours="6", resources=["MACHINE:1"])
+    api.set_bom(books, "TAPIS", ["LAINE:12"], hours="40", resources=["METIER:20"])
+    api.set_bom(books, "CORNES", ["AMANDE:0,5", "FARINE:0,4"], hours="2",
+                resources=["FOUR:0,5"])
+    for member, hours in (("M001", "30"), ("M002", "35"), ("M003", "25"), ("M004", "20"),
+                          ("M005", "25")):
+        api.set_capacity(books, member, hours,
+                         ["2026-12-24:2026-12-25"] if member == "M003" else [])
+    done = api.add_order(books, "M001", "CAFTAN", "2", d(2026, 11, 20))
+    api.complete_order(books, done, d(2026, 11, 19))
+    api.add_order(books, "M001", "CAFTAN", "5", d(2026, 12, 4), customer="HOTEL",
+                  quote="D-2026-000001")
+    api.add_order(books, "M003", "TAPIS", "3", d(2026, 12, 11), customer="RIAD")
+    api.add_order(books, "M005", "CORNES", "15", d(2026, 12, 18))
+    api.add_order(books, "M001", "CAFTAN", "4", d(2026, 12, 18))

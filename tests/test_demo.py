@@ -82,3 +82,21 @@ def test_demo_has_a_member_month_to_show(tmp_path):
     assert sum(c.posted_now for c in lines) == 0  # already run by the demo
     assert api.member_treasury(books, "M001", dt.date(2026, 11, 30)).available == \
         fz.closing.available
+
+
+def test_demo_has_a_production_plan_to_show(tmp_path):
+    import datetime as dt
+
+    from ecp.demo import load_demo
+
+    books = api.open_books(str(tmp_path / "demo.db"), create=True)
+    api.init(books)
+    load_demo(books)
+    orders = api.list_orders(books)
+    assert [o.status for o in orders].count("terminé") == 1 and len(orders) == 5
+    plan = api.production_plan(books, dt.date(2026, 11, 30), 12)
+    assert [o.number for o in plan.late] == ["OF-2026-00003"]  # the carpets
+    needs = {n.material: n for n in api.material_needs(books, dt.date(2026, 12, 31))}
+    assert needs["LAINE"].missing_milli == 6000
+    stock = {r.code: r for r in api.stock_report(books, "M001", dt.date(2026, 11, 30))}
+    assert stock["CAFTAN"].qty_milli == 2000 and stock["TISSU"].qty_milli == 34000
