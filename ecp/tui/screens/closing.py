@@ -179,6 +179,7 @@ class ClosingScreen(EcpScreen):
         Binding("o", "reopen", "Rouvrir"),
         Binding("v", "verify", "Vérifier"),
         Binding("m", "month", "Mois"),
+        Binding("f", "month_end", "Fin de mois"),
         Binding("escape", "table", "Journal", show=False),
     ]
     DEFAULT_CSS = """
@@ -225,7 +226,8 @@ class ClosingScreen(EcpScreen):
                     id="events-title", classes="title")
         yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
         yield Label("c : clôturer le mois — o : le rouvrir (motif) — v : vérifier les livres — "
-                    "m : changer de mois", classes="status")
+                    "m : changer de mois — f : fin de mois (contributions, relevés, clôture)",
+                    classes="status")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -480,3 +482,16 @@ class ClosingScreen(EcpScreen):
             last[e.month] = e.action
         months = sorted(parse_month(m) for m, action in last.items() if action == "close")
         return [m for m in months if api.month_is_closed(self.books, m)]
+
+    # --- month end (its own screen) ------------------------------------------------------------
+
+    def action_month_end(self, purpose: str = "close") -> None:
+        """The month-end checklist for the month shown (contributions, VAT, verify,
+        statements, lock), on its own screen."""
+        from ecp.tui.screens.month_end import MonthEndScreen
+
+        month = self._month_from_input() or self.month
+        self.app.push_screen(MonthEndScreen(month, purpose))
+
+    def action_statements(self) -> None:
+        self.action_month_end("statements")

@@ -196,6 +196,8 @@ class MembersScreen(EcpScreen):
     BINDINGS = [
         Binding("a", "add", "Ajouter"),
         Binding("e", "edit", "Modifier"),
+        Binding("p", "page", "Fiche du mois"),
+        Binding("v", "payout", "Versement", show=False),
         Binding("r", "reload", "Actualiser", show=False),
     ]
 
@@ -210,8 +212,8 @@ class MembersScreen(EcpScreen):
         yield from self.compose_header()
         yield Label("Membres entrepreneurs", id="heading", classes="title")
         yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
-        yield Label("a : ajouter — e ou Entrée : modifier — le code d'un membre, utilisé "
-                    "dans les écritures, ne se modifie pas", classes="status")
+        yield Label("a : ajouter — e ou Entrée : modifier — p : fiche du mois — le code d'un "
+                    "membre, utilisé dans les écritures, ne se modifie pas", classes="status")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -277,3 +279,23 @@ class MembersScreen(EcpScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_edit()
+
+    def action_page(self) -> None:
+        """The member's page for the month (the open month, from today)."""
+        self.run_worker(self.open_page(), exclusive=True)
+
+    def action_payout(self) -> None:
+        """A payout for the selected member: its page, with the payout form over it."""
+        self.run_worker(self.open_page(payout=True), exclusive=True)
+
+    async def open_page(self, payout: bool = False) -> None:
+        from ecp.tui.screens.member_page import MemberPageScreen  # it builds on this module
+
+        code = self.current_code()
+        if code is None:
+            self.notify("Aucun membre : a pour en inscrire un", severity="warning")
+            return
+        page = MemberPageScreen(code)
+        await self.app.push_screen(page)
+        if payout:
+            page.action_payout()

@@ -1,0 +1,392 @@
+"""A member's page for a month (from Membres, key p): who they are, their treasury at the end
+of the month, and the month seen through their dimension (invoices, payments received,
+expenses, the contribution, payouts and advances, receivables still due with their age), all
+from ``api.member_statement`` — the same view-model as the statement PDF.
+
+From it: ``v`` a payout (the form shows the available treasury live and the guard's refusal
+next to the amount), ``r`` this member's statement PDF for the month, ``m`` another month."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
+
+from ecp import api
+from ecp.errors import EcpError, InputError
+from ecp.members.economy import PayoutResult
+from ecp.members.views import StatementView, Treasury
+from ecp.money import parse
+from ecp.periods import month_end_exclusive, month_key, month_label, parse_date, parse_month
+from ecp.sales.rules import METHODS
+from ecp.tui.app import EcpScreen
+from ecp.tui.screens.sales_dialogs import SalesForm
+from ecp.tui.widgets import FieldError, money
+
+PAYOUT_METHODS = [("virement bancaire", "virement"), ("espèces", "especes")]
+
+
+def fr_date(d: dt.date | None) -> str:
+    return d.strftime("%d/%m/%Y") if d else ""
+
+
+def pct(bp: int) -> str:
+    whole, frac = divmod(bp, 100)
+    return f"{whole} %" if not frac else f"{whole},{frac:02d}".rstrip("0") + " %"
+
+
+def month_last_day(key: int) -> dt.date:
+    return month_end_exclusive(key) - dt.timedelta(days=1)
+
+
+def for_screen(msg: str) -> str:
+    """The API's messages name the command line's options: say it for the form."""
+    return (msg.replace(" (--advance --reason)", " (cochez « avance de solidarité »)")
+            .replace(" (--reason)", "")
+            .replace("(ecp contribution run)", "(fin de mois : F8 puis f)"))
+
+
+class PayoutFormScreen(SalesForm):
+    """Nouveau versement (rémunération) or avance de solidarité for one member. The available
+    treasury at the chosen date is shown live; what the guard refuses goes under the amount."""
+
+    PATTERNS = ((r"^montant", "amount"), (r"^motif", "reason"), (r"^mode", "method"),
+                (r"^date", "day"), (r"clôtur", "day"))
+    DEFAULT_CSS = """
+    PayoutFormScreen #payout-dialog { width: 96; }
+    PayoutFormScreen #available { padding: 1 0 0 24; height: auto; }
+    PayoutFormScreen #advance { margin-left: 24; }
+    """
+
+    def __init__(self, member: str, name: str, day: dt.date) -> None:
+        super().__init__()
+        self.member = member
+        self.member_name = name
+        self.day = day
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="payout-dialog"):
+            yield Label(f"Versement à {self.member} — {self.member_name}", classes="title")
+            yield from self.field("Montant (DH)", Input(id="amount", placeholder="1 234,50"))
+            yield from self.field("Date", Input(self.day.isoformat(), id="day"))
+            yield from self.field("Mode", Select(PAYOUT_METHODS, value="virement",
+                                                 allow_blank=False, id="method"))
+            yield Checkbox("avance de solidarité (au-delà de la trésorerie ; motif obligatoire)",
+                           id="advance", compact=True)
+            yield from self.field("Motif de l'avance", Input(id="reason", disabled=True,
+                                                              placeholder="ex. machine en "
+                                                                          "panne"))
+            yield Static("", id="available")
+            yield from self.general_error()
+            yield from self.buttons("Verser", "Tab : champ suivant — Espace : cocher l'avance — "
+                                              "Entrée : verser — Échap : annuler")
+
+    def on_mount(self) -> None:
+        self.query_one("#amount", Input).focus()
+        self.show_available()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in ("amount", "day"):
+            self.show_available()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        reason = self.query_one("#reason", Input)
+        reason.disabled = not event.value
+        if event.value:  # once enabled (the next refresh), the reason is the next thing to type
+            self.call_after_refresh(reason.focus)
+        else:
+            self.set_error("reason", "")
+
+    def show_available(self) -> None:
+        """The treasury available at the date typed, and what is left after the amount."""
+        out = self.query_one("#available", Static)
+        try:
+            day = parse_date(self.value("day"), "date")
+        except EcpError:
+            out.update(Text("Trésorerie disponible : saisissez une date (AAAA-MM-JJ)"))
+            out.set_classes("muted")
+            return
+        t = api.member_treasury(self.books, self.member, day)
+        text = f"Trésorerie disponible au {fr_date(day)} : {money(t.available)} DH"
+        ok = True
+        try:
+            amount = parse(self.value("amount"), "montant") if self.value("amount").strip() \
+                else None
+        except EcpError:
+            amount = None
+        if amount is not None:
+            left = t.available - amount
+            text += f" — après ce versement : {money(left)} DH"
+            if left < 0:
+                ok = False
+                text += " (avance de solidarité nécessaire)"
+        out.update(Text(text))
+        out.set_classes("ok" if ok else "error")
+
+    def save(self) -> PayoutResult:
+        day = parse_date(self.value("day"), "date")
+        advance = self.query_one("#advance", Checkbox).value
+        try:
+            return api.add_payout(self.books, self.member, self.value("amount"), day,
+                                  self.select("method"), advance=advance,
+                                  reason=self.value("reason") if advance else "")
+        except InputError as exc:
+            raise InputError(for_screen(str(exc))) from exc
+
+
+class MemberPageScreen(EcpScreen):
+    """La fiche du mois d'un membre."""
+
+    BINDINGS = [
+        Binding("v", "payout", "Versement"),
+        Binding("r", "statement", "Relevé PDF"),
+        Binding("m", "month", "Mois"),
+        Binding("escape", "back", "Retour"),
+    ]
+    DEFAULT_CSS = """
+    MemberPageScreen #monthbar { height: 1; padding: 0 1; }
+    MemberPageScreen #monthbar > Label { padding: 0 1 0 0; }
+    MemberPageScreen #month { width: 10; }
+    MemberPageScreen #month-error { padding: 0 1; width: 1fr; }
+    MemberPageScreen #identity { padding: 0 1; height: auto; }
+    MemberPageScreen #treasury { height: auto; border: round $primary; padding: 0 1;
+                                 margin: 0 1; }
+    MemberPageScreen #message { height: auto; padding: 0 1; }
+    MemberPageScreen #grid { grid-size: 2 3; grid-gutter: 0 2; padding: 0 1; height: 1fr; }
+    MemberPageScreen #grid > Vertical { height: 1fr; }
+    MemberPageScreen #grid Label { text-style: bold; }
+    """
+    # Two tables a row on a 150-column terminal: each fits in 72 columns (widths + 2 a cell).
+    TABLES: tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...] = (
+        ("t-invoices", "Factures du mois",
+         (("N°", 14), ("Date", 10), ("Client", 16), ("HT", 11), ("TTC", 11))),
+        ("t-payments", "Encaissements",
+         (("Date", 10), ("Facture", 14), ("Client", 9), ("Mode", 8), ("Montant", 11),
+          ("dont TVA", 8))),
+        ("t-expenses", "Dépenses",
+         (("Date", 10), ("Fournisseur", 13), ("Réf.", 8), ("HT", 10), ("TVA", 8),
+          ("Payé", 11))),
+        ("t-payouts", "Versements et avances",
+         (("N°", 14), ("Date", 10), ("Montant", 11), ("Nature", 11), ("Motif", 16))),
+        ("t-receivables", "Créances encore dues",
+         (("N°", 14), ("Client", 11), ("Date", 10), ("Échéance", 10), ("Reste dû", 10),
+          ("Âge", 5))),
+        ("t-contribution", "Contribution aux services partagés",
+         (("Mois", 7), ("Base HT", 12), ("Taux", 7), ("Montant", 11), ("Dû à l'ECP", 12))),
+    )
+
+    def __init__(self, member: str, month: int | None = None) -> None:
+        super().__init__()
+        self.member = member
+        self.month = month or 0
+        self.view: StatementView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        with Horizontal(id="monthbar"):
+            yield Label("Mois (AAAA-MM)")
+            yield Input(id="month", max_length=7, restrict=r"[0-9-]*", compact=True)
+            yield FieldError("", id="month-error")
+        yield Static("", id="identity")
+        yield Static("", id="treasury")
+        yield Static("", id="message")
+        with Grid(id="grid"):
+            for tid, title, _ in self.TABLES:
+                with Vertical():
+                    yield Label(title, id=f"title-{tid}")
+                    yield DataTable(id=tid, cursor_type="row", zebra_stripes=True)
+        yield Label("v : versement ou avance — r : relevé PDF — m : mois — Tab : tableau "
+                    "suivant — Entrée sur un versement : son bon PDF — Échap : retour",
+                    classes="status")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        if not self.month:
+            self.month = month_key(self.ecp.today)
+        for tid, _, cols in self.TABLES:
+            t = self.query_one(f"#{tid}", DataTable)
+            for label, width in cols:
+                t.add_column(label, width=width)
+        self.query_one("#month", Input).value = month_label(self.month)
+        self.query_one("#message", Static).display = False
+        self.load()
+        self.query_one("#t-invoices", DataTable).focus()
+
+    # --- the month -----------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "month":
+            return
+        try:
+            m = parse_month(event.value)
+        except EcpError:
+            return  # still typing: said on Enter or when leaving the field
+        self.query_one("#month-error", FieldError).update("")
+        if m != self.month:
+            self.month = m
+            self.load()
+
+    def _check_month(self) -> bool:
+        err = self.query_one("#month-error", FieldError)
+        try:
+            parse_month(self.query_one("#month", Input).value)
+        except EcpError as exc:
+            err.update(Text(str(exc)))
+            return False
+        err.update("")
+        return True
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "month" and self._check_month():
+            self.query_one("#t-invoices", DataTable).focus()
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        if event.input.id == "month":
+            self._check_month()
+
+    def action_month(self) -> None:
+        self.query_one("#month", Input).focus()
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input):  # leave the field first, as elsewhere
+            self.query_one("#t-invoices", DataTable).focus()
+            return
+        self.dismiss(None)
+
+    # --- what the page shows -------------------------------------------------------------------
+
+    def load(self) -> None:
+        try:
+            st = api.member_statement(self.books, self.member, month_label(self.month))
+        except EcpError as exc:
+            self.say(str(exc), ok=False)
+            return
+        self.view = st
+        m = st.member
+        self.sub_title = f"Fiche de {m.code} — {st.month}"
+        ident = Text()
+        ident.append(f"{m.code}  {m.name}", style="bold")
+        if m.name_ar:
+            ident.append(f"   {m.name_ar}")
+        ident.append(f"   —   activité : {m.activity or '—'}   —   contribution "
+                     f"{pct(m.contribution_bp)}")
+        self.query_one("#identity", Static).update(ident)
+        self.query_one("#treasury", Static).update(self.treasury_text(st))
+        self.fill(st)
+
+    @staticmethod
+    def treasury_text(st: StatementView) -> Text:
+        c: Treasury = st.closing
+        t = Text()
+        t.append(f"Trésorerie au {fr_date(c.at)}", style="bold")
+        t.append(f"   (ouverture du mois : disponible {money(st.opening.available)} DH)\n")
+        t.append(f"Encaissé (banque et caisse) {money(c.cash)}  −  TVA due {money(c.vat_due)}"
+                 f"  −  dû à l'ECP {money(c.contribution_owed)}  −  réserve "
+                 f"{money(c.reserve)}  =  ")
+        t.append(f"disponible {money(c.available)} DH",
+                 style="bold green" if c.available >= 0 else "bold red")
+        t.append(f"\nCréances clients encore dues {money(c.receivables)} DH  —  factures "
+                 f"fournisseurs à payer {money(c.payables)} DH")
+        for note in st.notes:
+            t.append(f"\n{for_screen(note)}", style="italic")
+        return t
+
+    def fill(self, st: StatementView) -> None:
+        def table(tid: str, rows: list[tuple[Any, ...]], title: str) -> None:
+            t = self.query_one(f"#{tid}", DataTable)
+            t.clear()
+            for i, row in enumerate(rows):
+                t.add_row(*(Text(str(c), justify="right") if isinstance(c, Amount) else Text(str(c))
+                            for c in row), key=str(i))
+            self.query_one(f"#title-{tid}", Label).update(f"{title} ({len(rows)})")
+
+        titles = {tid: title for tid, title, _ in self.TABLES}
+        table("t-invoices", [
+            (i.number + (" (avoir)" if i.kind == "avoir" else ""), fr_date(i.day), i.customer,
+             Amount(i.total_ht), Amount(i.total_ttc)) for i in st.invoices],
+            titles["t-invoices"])
+        table("t-payments", [
+            (fr_date(p.day), p.invoice, p.customer, METHODS.get(p.method, p.method)
+             .split()[0], Amount(p.amount), Amount(p.vat)) for p in st.payments],
+            titles["t-payments"])
+        table("t-expenses", [
+            (fr_date(e.day), e.supplier, e.reference, Amount(e.amount_ht), Amount(e.vat),
+             Amount(e.paid)) for e in st.expenses], titles["t-expenses"])
+        table("t-payouts", [
+            (p.number, fr_date(p.day), Amount(p.amount),
+             ("avance " if p.advance else "versement ") + ("esp." if "esp" in p.method
+                                                           else "vir."), p.reason)
+            for p in st.payouts],
+            titles["t-payouts"])
+        table("t-receivables", [
+            (r.number, r.customer, fr_date(r.day), fr_date(r.due), Amount(r.remaining),
+             f"{r.age_days} j") for r in st.receivables], titles["t-receivables"])
+        table("t-contribution", [
+            (st.month, Amount(st.contribution_base), pct(st.contribution_bp),
+             Amount(st.contribution), Amount(st.closing.contribution_owed))],
+            titles["t-contribution"])
+
+    def say(self, text: str, ok: bool = True) -> None:
+        msg = self.query_one("#message", Static)
+        msg.update(Text(text))
+        msg.set_classes("ok" if ok else "error")
+        msg.display = bool(text)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def payout_day(self) -> dt.date:
+        """The month's last day, or today while the month is running."""
+        return min(month_last_day(self.month), self.ecp.today)
+
+    def action_payout(self) -> None:
+        name = self.view.member.name if self.view else self.member
+        self.app.push_screen(PayoutFormScreen(self.member, name, self.payout_day()),
+                             self._after_payout)
+
+    def _after_payout(self, res: PayoutResult | None) -> None:
+        if res is None:
+            return
+        v = res.voucher
+        kind = "Avance de solidarité" if v.advance else "Versement"
+        try:
+            where = str(api.payout_pdf(self.books, res.number))
+        except EcpError as exc:
+            where = str(exc)
+        if month_key(v.day) != self.month:
+            self.month = month_key(v.day)
+            self.query_one("#month", Input).value = month_label(self.month)
+        self.load()
+        self.say(f"{kind} {res.number} : {money(v.amount)} DH le {fr_date(v.day)} "
+                 f"(écriture {res.entry}) — bon de versement : {where}")
+        self.notify(f"{res.number} : {money(v.amount)} DH", title=kind, markup=False)
+
+    def action_statement(self) -> None:
+        label = month_label(self.month)
+        try:
+            (path,) = api.write_statements(self.books, label, members=[self.member])
+        except (EcpError, OSError) as exc:
+            self.say(f"Relevé non produit : {exc}", ok=False)
+            return
+        self.say(f"Relevé de {self.member} pour {label} : {path}")
+        self.notify(str(path), title="Relevé mensuel", markup=False)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "t-payouts" or self.view is None:
+            return
+        p = self.view.payouts[event.cursor_row]
+        try:
+            self.say(f"Bon de versement {p.number} : {api.payout_pdf(self.books, p.number)}")
+        except EcpError as exc:
+            self.say(str(exc), ok=False)
+
+
+class Amount(int):
+    """A money cell (right-aligned when shown)."""
+
+    def __str__(self) -> str:
+        return money(int(self))

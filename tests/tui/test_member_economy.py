@@ -1,0 +1,192 @@
+"""The member's economy on screen, keyboard only with Pilot: FZ's page for a worked month (the
+treasury of 1 950,00 after the contribution), a payout beyond it refused next to the amount
+with the guard's reason, the same as a solidarity advance with its reason, and the month-end
+checklist run step by step to the lock. Each test checks the screen and what the books hold."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, ProgressBar
+
+from ecp import api
+from ecp.tui.app import EcpApp
+from ecp.tui.screens.closing import ClosingScreen
+from ecp.tui.screens.member_page import MemberPageScreen, PayoutFormScreen
+from ecp.tui.screens.members import MembersScreen
+from ecp.tui.screens.month_end import ConfirmMonthEndScreen, MonthEndScreen
+from ecp.tui.widgets import FieldError
+from tests.members.test_economy import worked_month
+
+TODAY = dt.date(2026, 4, 6)  # March is over: its page, its payouts, its month end
+SIZE = (150, 45)
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    await pilot.press(*("space" if c == " " else c for c in text))
+
+
+def shown(app: EcpApp, selector: str) -> str:
+    return str(app.screen.query_one(selector).content)  # type: ignore[attr-defined]
+
+
+def rows(app: EcpApp, selector: str) -> list[list[str]]:
+    t = app.screen.query_one(selector, DataTable)
+    return [[str(c).strip() for c in t.get_row_at(i)] for i in range(t.row_count)]
+
+
+def field_error(app: EcpApp, field: str) -> str:
+    err = app.screen.query_one(f"#err-{field}", FieldError)
+    return str(err.content) if err.display else ""
+
+
+async def until(pilot: Pilot[Any], cond: Any, seconds: float = 20) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + seconds
+    while loop.time() < end:
+        await pilot.pause()
+        if cond():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("l'écran attendu n'est pas venu")
+
+
+async def open_fz_march(app: EcpApp, pilot: Pilot[Any]) -> MemberPageScreen:
+    await pilot.press("f6")
+    assert isinstance(app.screen, MembersScreen)
+    await pilot.press("p")  # FZ is the first member
+    await until(pilot, lambda: isinstance(app.screen, MemberPageScreen))
+    page = app.screen
+    assert isinstance(page, MemberPageScreen) and page.member == "FZ"
+    assert page.query_one("#month").value == "2026-04"  # type: ignore[attr-defined]
+    await pilot.press("m", "ctrl+u")
+    await type_text(pilot, "2026-03")
+    await pilot.press("enter")
+    await pilot.pause()
+    return page
+
+
+async def test_member_page_payout_guard_and_advance(sales: api.Books) -> None:
+    a, b = worked_month(sales)
+    api.contribution_run(sales, "2026-03")
+    app = EcpApp(sales, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_fz_march(app, pilot)
+        assert "Fatima Zahra" in shown(app, "#identity")
+        assert "فاطمة الزهراء" in shown(app, "#identity")
+        assert "contribution 10 %" in shown(app, "#identity")
+        treasury = shown(app, "#treasury")
+        assert "Trésorerie au 31/03/2026" in treasury
+        assert "disponible 1 950,00 DH" in treasury
+        assert "TVA due 440,00" in treasury and "dû à l'ECP 250,00" in treasury
+        assert "Créances clients encore dues 600,00 DH" in treasury
+        assert [r[0] for r in rows(app, "#t-invoices")] == [a, b]
+        assert [r[4] for r in rows(app, "#t-payments")] == ["2 400,00", "600,00"]
+        assert rows(app, "#t-expenses")[0][3:] == ["300,00", "60,00", "360,00"]
+        assert rows(app, "#t-contribution") == [["2026-03", "2 500,00", "10 %", "250,00",
+                                                 "250,00"]]
+        (rec,) = rows(app, "#t-receivables")
+        assert rec[0] == b and rec[4] == "600,00" and rec[5] == "22 j"  # invoiced on 9 March
+        assert rows(app, "#t-payouts") == []
+
+        # Beyond the treasury: refused next to the amount, with the guard's reason.
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, PayoutFormScreen))
+        assert "Trésorerie disponible au 31/03/2026 : 1 950,00 DH" in shown(app, "#available")
+        await type_text(pilot, "2 500,00")
+        await pilot.pause()
+        assert "après ce versement : -550,00 DH" in shown(app, "#available")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PayoutFormScreen)
+        err = field_error(app, "amount")
+        assert "2 500,00 DH dépasse la trésorerie disponible de FZ" in err
+        assert "1 950,00 DH" in err and "avance de solidarité" in err
+        assert api.member_statement(sales, "FZ", "2026-03").payouts == ()
+
+        # As a solidarity advance: the reason is required, then it goes through.
+        await pilot.press("tab", "tab", "tab", "space")  # date, mode, the advance box
+        await pilot.pause()
+        await pilot.press("enter")  # in the reason field, still empty
+        await pilot.pause()
+        assert field_error(app, "reason").startswith("motif : obligatoire")
+        await type_text(pilot, "Machine a coudre en panne")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, MemberPageScreen))
+        await pilot.pause()
+        assert rows(app, "#t-payouts") == [["VR-2026-000001", "31/03/2026", "2 500,00",
+                                            "avance vir.", "Machine a coudre en panne"]]
+        pdf = api.payout_pdf(sales, "VR-2026-000001")
+        message = shown(app, "#message")
+        assert "Avance de solidarité VR-2026-000001 : 2 500,00 DH" in message
+        assert str(pdf) in message and pdf.exists()
+        assert "disponible -550,00 DH" in shown(app, "#treasury")
+
+        # The member's statement for the month, its path on the page.
+        await pilot.press("r")
+        await pilot.pause()
+        path = Path(shown(app, "#message").split(" : ", 1)[1])
+        assert path.name == "releve-2026-03-FZ.pdf" and path.exists()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MembersScreen)
+    (p,) = api.member_statement(sales, "FZ", "2026-03").payouts
+    assert (p.amount, p.advance, p.reason) == (250000, True, "Machine a coudre en panne")
+
+
+async def test_payout_from_the_palette_within_the_treasury(sales: api.Books) -> None:
+    worked_month(sales)
+    api.contribution_run(sales, "2026-03")
+    app = EcpApp(sales, today=dt.date(2026, 3, 31))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6", "ctrl+p")
+        await type_text(pilot, "membre : versement")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PayoutFormScreen))
+        await type_text(pilot, "1234.50")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, MemberPageScreen))
+        await pilot.pause()
+        assert rows(app, "#t-payouts")[0][2:4] == ["1 234,50", "versement vir."]
+        assert "disponible 715,50 DH" in shown(app, "#treasury")
+
+
+async def test_month_end_checklist_runs_to_the_lock(sales: api.Books) -> None:
+    worked_month(sales)
+    app = EcpApp(sales, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        assert isinstance(app.screen, ClosingScreen)
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, MonthEndScreen))
+        screen = app.screen
+        assert screen.query_one("#month").value == "2026-03"  # type: ignore[attr-defined]
+        await pilot.press("enter")  # in the month field: launch, after the confirmation
+        await until(pilot, lambda: isinstance(app.screen, ConfirmMonthEndScreen))
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is screen and not screen.running
+                    and "clôturé" in shown(app, "#outcome"))
+        steps = [shown(app, f"#step-{i}") for i in range(5)]
+        assert all(s.startswith("✓ ") for s in steps), steps
+        assert "250,00 DH dus pour le mois" in steps[0]
+        assert "3 relevés dans" in steps[3]
+        assert "mois 2026-03 verrouillé" in steps[4]
+        assert shown(app, "#outcome") == "2026-03 clôturé : les cinq étapes sont passées."
+        bar = screen.query_one("#progress", ProgressBar)
+        assert (bar.progress, bar.total) == (3, 3)
+        assert "Relevés : 3/3" in shown(app, "#progress-label")
+        # Once closed, the month is refused a second run.
+        await pilot.press("l")
+        await pilot.pause()
+        assert "déjà clôturé" in shown(app, "#outcome")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ClosingScreen)
+    assert api.month_is_closed(sales, 202603)
+    folder = api.statements_dir(sales, "2026-03")
+    assert sorted(p.name for p in folder.glob("*.pdf")) == [
+        f"releve-2026-03-{m}.pdf" for m in ("FZ", "KH", "YS")]
