@@ -38,6 +38,7 @@ from ecp.members.views import (
     StatementInvoice,
     StatementPayment,
     StatementPayout,
+    StatementProduction,
     StatementView,
     Treasury,
 )
@@ -316,6 +317,7 @@ def statement(conn: Connection, member: str, month: int) -> StatementView:
     if last_run is None and base:
         notes.append("Contribution du mois non encore calculée (ecp contribution run).")
     return StatementView(
+        production=tuple(_production(conn, code, s, e)),
         company=company_mod.company(conn), member=info, month=f"{month // 100}-{month % 100:02d}",
         start=start, end=end, opening=treasury(conn, code, start - dt.timedelta(days=1)),
         closing=treasury(conn, code, end), invoices=invoices, payments=payments,
@@ -324,6 +326,32 @@ def statement(conn: Connection, member: str, month: int) -> StatementView:
         contribution_bp=last_run.rate_bp if last_run else info.contribution_bp,
         contribution=int(contrib[0]), payouts=payouts, receivables=receivables,
         notes=tuple(notes))
+
+
+def _production(conn: Connection, member: str, s: int, e: int) -> list[StatementProduction]:
+    """Orders done in the month (with the materials they consumed, at cost) and orders still
+    open at its end."""
+    from ecp.db.models import Product, ProductionOrder, StockMove
+    names = dict(conn.execute(select(Product.code, Product.name)).all())
+    consumed = dict(conn.execute(
+        select(StockMove.order_id, func.sum(-StockMove.qty_milli * StockMove.unit_cost))
+        .where(StockMove.kind == "consumption").group_by(StockMove.order_id)).all())
+    status = {"planned": "planifié", "in_progress": "en cours", "done": "terminé"}
+    out = []
+    for r in conn.execute(select(ProductionOrder.__table__).where(
+            ProductionOrder.member == member,
+            ((ProductionOrder.status == "done") & (ProductionOrder.done_day >= s)
+             & (ProductionOrder.done_day <= e))
+            | (ProductionOrder.status.in_(("planned", "in_progress"))
+               & (ProductionOrder.created_at <= f"{int_day(e).isoformat()}T99")))
+            .order_by(ProductionOrder.due_day, ProductionOrder.number)):
+        done = r.status == "done"
+        out.append(StatementProduction(
+            r.number, names.get(r.product, r.product),
+            r.qty_done_milli if done and r.qty_done_milli else r.qty_milli,
+            int_day(r.due_day), status[r.status], int_day(r.done_day) if done else None,
+            half_up_div(int(consumed.get(r.id, 0) or 0), 1000) if done else 0))
+    return out
 
 
 def _receivables(conn: Connection, member: str, at: dt.date,

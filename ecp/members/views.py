@@ -83,6 +83,19 @@ class Receivable:
 
 
 @dataclass(frozen=True)
+class StatementProduction:
+    """A production order of the member: done in the month, or still open at its end."""
+
+    number: str
+    product: str
+    quantity_milli: int  # made (done) or ordered (open)
+    due: dt.date
+    status: str  # terminé, planifié, en cours
+    done: dt.date | None = None
+    material_cost: int = 0  # materials consumed (done orders)
+
+
+@dataclass(frozen=True)
 class StatementView:
     """The relevé mensuel: the ledger on the member's dimension, for one month."""
 
@@ -102,6 +115,7 @@ class StatementView:
     payouts: tuple[StatementPayout, ...]
     receivables: tuple[Receivable, ...]  # still due at ``end``
     notes: tuple[str, ...] = field(default_factory=tuple)
+    production: tuple[StatementProduction, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

@@ -156,3 +156,12 @@ def test_a_supplier_bill_line_brings_material_into_stock(atelier: api.Books) -> 
     assert tb["3121"].debit == 160000 + 12500 * moves_cost // 1000
     with pytest.raises(InputError, match="--material"):
         api.add_expense(atelier, "FZ", "TISSUS", START, "61211", "10", "20", material="TISSU")
+
+
+def test_statement_gains_the_months_production(atelier: api.Books) -> None:
+    done = api.add_order(atelier, "FZ", "CAFTAN", "2", START + dt.timedelta(days=4))
+    api.complete_order(atelier, done, START + dt.timedelta(days=3))
+    api.add_order(atelier, "FZ", "CAFTAN", "4", START + dt.timedelta(days=25))
+    st = api.member_statement(atelier, "FZ", "2026-03")
+    assert [(p.number, p.status, p.quantity_milli, p.material_cost) for p in st.production] == [
+        (done, "terminé", 2000, 48000), ("OF-2026-00002", "planifié", 4000, 0)]
