@@ -329,8 +329,8 @@ def statement(conn: Connection, member: str, month: int) -> StatementView:
 
 
 def _production(conn: Connection, member: str, s: int, e: int) -> list[StatementProduction]:
-    """Orders done in the month (with the materials they consumed, at cost) and orders still
-    open at its end."""
+    """Orders done in the month (with the materials they consumed, at cost) and open orders
+    due from the month on."""
     from ecp.db.models import Product, ProductionOrder, StockMove
     names = dict(conn.execute(select(Product.code, Product.name)).all())
     consumed = dict(conn.execute(
@@ -343,7 +343,7 @@ def _production(conn: Connection, member: str, s: int, e: int) -> list[Statement
             ((ProductionOrder.status == "done") & (ProductionOrder.done_day >= s)
              & (ProductionOrder.done_day <= e))
             | (ProductionOrder.status.in_(("planned", "in_progress"))
-               & (ProductionOrder.created_at <= f"{int_day(e).isoformat()}T99")))
+               & (ProductionOrder.due_day >= s)))
             .order_by(ProductionOrder.due_day, ProductionOrder.number)):
         done = r.status == "done"
         out.append(StatementProduction(
