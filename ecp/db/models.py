@@ -479,3 +479,46 @@ class ProductionOrder(Base):
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id"), default=None)
     created_at: Mapped[str] = mapped_column(String(32))
     created_by: Mapped[str] = mapped_column(String(100))
+
+
+# --- bank statements (issue 7) ---------------------------------------------------------------
+
+
+class BankProfile(Base):
+    """How a bank's CSV export reads: columns, date format, decimals, separator, encoding."""
+
+    __tablename__ = "bank_profiles"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    spec_json: Mapped[str] = mapped_column(Text)
+
+
+class BankLine(Base):
+    """A line of a bank statement: signed amount (+ money in). ``fingerprint`` makes a line
+    imported twice (the same file, or overlapping statements) land once."""
+
+    __tablename__ = "bank_lines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account: Mapped[str] = mapped_column(ForeignKey("accounts.code"))
+    day: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    label: Mapped[str] = mapped_column(String(300))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open | matched
+    match: Mapped[str] = mapped_column(String(100), default="")  # what it was matched to
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id"), default=None)
+    imported_at: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (UniqueConstraint("account", "fingerprint"),
+                      Index("ix_bank_lines_account_day", "account", "day"))
+
+
+class BankRule(Base):
+    """« libellé contient CNSS → 4441 »: a line whose label contains ``pattern`` is posted
+    against ``account`` on ``dimension``."""
+
+    __tablename__ = "bank_rules"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pattern: Mapped[str] = mapped_column(String(100))
+    account: Mapped[str] = mapped_column(ForeignKey("accounts.code"))
+    dimension: Mapped[str] = mapped_column(ForeignKey("dimensions.code"))
+    label: Mapped[str] = mapped_column(String(200), default="")
