@@ -21,7 +21,7 @@ from ecp.db.engine import make_engine, reading, sqlite_path, unit_of_work
 from ecp.db.migrate import backup_sqlite, current_revision, head_revision, upgrade
 from ecp.db.models import Dimension, Setting
 from ecp.errors import EcpError, InputError, NotFoundError
-from ecp.ledger import browse, chart, integrity, queries
+from ecp.ledger import bank, browse, chart, integrity, queries
 from ecp.ledger import periods as ledger_periods
 from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec, PostedEntry, day_int
 from ecp.ledger.importer import ImportResult, import_postings
@@ -32,6 +32,7 @@ from ecp.members.views import PayoutVoucher, StatementView, Treasury
 from ecp.money import fmt_fr
 from ecp.production import service as production
 from ecp.production.plan import Plan
+from ecp.sales import bank_match
 from ecp.sales import company as sales_company
 from ecp.sales import documents as sales_docs
 from ecp.sales import parties as sales_parties
@@ -1026,3 +1027,56 @@ def earliest_date(books: Books, member: str, product: str, qty: str,
         return production.earliest_date(conn, member, product,
                                         parse_quantity(qty, "quantité"),
                                         start or dt.date.today())
+
+
+# --- bank statements (issue 7) ---------------------------------------------------------------
+
+def bank_profile_add(books: Books, profile: bank.Profile) -> None:
+    with _write(books) as conn:
+        bank.save_profile(conn, profile)
+
+
+def bank_profiles(books: Books) -> list[bank.Profile]:
+    from ecp.db.models import BankProfile
+    with _read(books) as conn:
+        return [*bank.READY.values(), *(bank.profile(conn, n) for n in conn.scalars(
+            select(BankProfile.name).order_by(BankProfile.name)))]
+
+
+def bank_import(books: Books, path: Path, account: str = "5141", profile: str = "maroc"
+                ) -> bank.ImportResult:
+    with _write(books) as conn:
+        return bank.import_statement(conn, path, account, bank.profile(conn, profile))
+
+
+def bank_lines(books: Books, unmatched: bool = False) -> list[bank_match.LineView]:
+    with _read(books) as conn:
+        return bank_match.lines(conn, unmatched)
+
+
+def bank_suggestions(books: Books, line_id: int) -> list[bank_match.Suggestion]:
+    with _read(books) as conn:
+        return bank_match.suggestions(conn, line_id)
+
+
+def bank_accept(books: Books, line_id: int, kind: str, ref: str,
+                user: str | None = None) -> str:
+    with _write(books) as conn:
+        return bank_match.accept(conn, line_id, kind, ref, user or current_user())
+
+
+def bank_auto(books: Books, user: str | None = None) -> bank_match.AutoResult:
+    with _write(books) as conn:
+        return bank_match.auto(conn, user or current_user())
+
+
+def bank_rule_add(books: Books, pattern: str, account: str, dimension: str | None = None,
+                  label: str = "") -> int:
+    with _write(books) as conn:
+        return bank_match.add_rule(conn, pattern, account, dimension, label)
+
+
+def bank_reconciliation(books: Books, account: str = "5141", at: dt.date | None = None
+                        ) -> bank.Reconciliation:
+    with _read(books) as conn:
+        return bank.reconcile(conn, account, at or dt.date.today())

@@ -1,0 +1,209 @@
+"""Matching bank statement lines to what they pay: open invoices, supplier bills, payouts, or a
+rule the bookkeeper saved. Accepting a match posts exactly what the sales and member modules
+post (the invoice's VAT moved included); nothing is posted by guess — an unmatched line waits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from ecp.db.models import (
+    Account,
+    BankLine,
+    BankRule,
+    Dimension,
+    Document,
+    Party,
+    Payout,
+)
+from ecp.errors import InputError, NotFoundError
+from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec, int_day
+from ecp.ledger.posting import post
+from ecp.money import fmt_fr
+from ecp.sales import payments
+from ecp.sales.documents import settlement
+
+PAYMENT_ACCOUNT = "5141"  # where a virement lands (ecp.sales.payments.CASH_ACCOUNT)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str  # facture | dépense | versement | règle
+    ref: str  # invoice number, expense id, payout number, rule id
+    label: str
+    amount: int  # what it would settle
+    score: int
+    exact: bool  # the amount is exactly the line's
+
+
+@dataclass(frozen=True)
+class LineView:
+    id: int
+    account: str
+    day: dt.date
+    amount: int
+    label: str
+    status: str
+    match: str
+
+
+def add_rule(conn: Connection, pattern: str, account: str, dimension: str | None,
+             label: str = "") -> int:
+    p = pattern.strip()
+    if len(p) < 2:
+        raise InputError("motif : deux caractères au moins (ex. CNSS)")
+    if conn.scalar(select(Account.code).where(Account.code == account)) is None:
+        raise InputError(f"--account : « {account} » inconnu du plan comptable")
+    dim = (dimension or ECP_DIMENSION).strip().upper()
+    if conn.scalar(select(Dimension.code).where(Dimension.code == dim)) is None:
+        raise InputError(f"--dimension : « {dim} » inconnue")
+    res = conn.execute(insert(BankRule).values(pattern=p, account=account, dimension=dim,
+                                               label=label.strip() or f"Relevé : {p}"))
+    return int(res.inserted_primary_key[0])  # type: ignore[index]
+
+
+def lines(conn: Connection, unmatched: bool = False) -> list[LineView]:
+    q = select(BankLine.__table__).order_by(BankLine.day, BankLine.id)
+    if unmatched:
+        q = q.where(BankLine.status == "open")
+    return [LineView(r.id, r.account, int_day(r.day), r.amount, r.label, r.status, r.match)
+            for r in conn.execute(q)]
+
+
+def _line(conn: Connection, line_id: int) -> Any:
+    r = conn.execute(select(BankLine.__table__).where(BankLine.id == line_id)).first()
+    if r is None:
+        raise NotFoundError(f"ligne de relevé n° {line_id} introuvable")
+    return r
+
+
+def _words(text: str) -> str:
+    return " ".join(text.casefold().replace("-", " ").split())
+
+
+def suggestions(conn: Connection, line_id: int) -> list[Suggestion]:
+    ln = _line(conn, line_id)
+    label = _words(ln.label)
+    out: list[Suggestion] = []
+    if ln.amount > 0:
+        for r in conn.execute(select(Document.id, Document.number, Party.code, Party.name)
+                              .join(Party, Party.id == Document.customer_id)
+                              .where(Document.kind == "facture")):
+            left = settlement(conn, r.id).remaining
+            if left <= 0:
+                continue
+            exact = left == ln.amount
+            score = 3 * exact + 3 * (_words(r.number) in label or r.number.split("-")[-1]
+                                     .lstrip("0") in label.split()) \
+                + 2 * (_words(r.name) in label or r.code.casefold() in label.split())
+            if score:
+                out.append(Suggestion("facture", r.number, f"{r.number} {r.name}",
+                                      min(left, ln.amount), score, exact))
+    else:
+        for e in payments.list_expenses(conn):
+            if e.remaining <= 0:
+                continue
+            exact = e.remaining == -ln.amount
+            score = 3 * exact + 2 * (_words(e.supplier_name) in label) \
+                + 3 * bool(e.reference and _words(e.reference) in label)
+            if score:
+                out.append(Suggestion("dépense", str(e.id),
+                                      f"dépense {e.id} {e.supplier_name} {e.reference}".strip(),
+                                      min(e.remaining, -ln.amount), score, exact))
+        taken = set(conn.scalars(select(BankLine.entry_id).where(BankLine.entry_id.is_not(None))))
+        names = dict(conn.execute(select(Dimension.code, Dimension.name)).all())
+        for p in conn.execute(select(Payout.__table__).where(Payout.method == "virement")):
+            if p.entry_id in taken:
+                continue
+            exact = p.amount == -ln.amount
+            score = 3 * exact + 3 * (_words(p.number) in label) \
+                + 2 * (_words(names.get(p.member, "")) in label)
+            if score:
+                out.append(Suggestion("versement", p.number,
+                                      f"{p.number} {names.get(p.member, p.member)}", p.amount,
+                                      score, exact))
+    for r in conn.execute(select(BankRule.__table__).order_by(BankRule.id)):
+        if _words(r.pattern) in label:
+            out.append(Suggestion("règle", str(r.id), f"{r.label} → {r.account} ({r.dimension})",
+                                  ln.amount, 4, True))
+    return sorted(out, key=lambda s: (-s.score, s.kind, s.ref))
+
+
+def accept(conn: Connection, line_id: int, kind: str, ref: str, user: str) -> str:
+    """Post what the line pays and mark it matched; returns the entry's reference."""
+    ln = _line(conn, line_id)
+    if ln.status != "open":
+        raise InputError(f"ligne {line_id} : déjà rapprochée ({ln.match})")
+    day = int_day(ln.day)
+    label = ln.label[:100]
+    if kind in ("facture", "dépense") and ln.account != PAYMENT_ACCOUNT:
+        raise InputError(f"ligne {line_id} : les règlements passent par {PAYMENT_ACCOUNT}")
+    if kind == "facture":
+        if ln.amount <= 0:
+            raise InputError(f"ligne {line_id} : une sortie d'argent ne règle pas une facture")
+        res = payments.add_payment(conn, [ref], ln.amount, day, "virement", user, label)
+        entry_id, entry = _entry_id(conn, res.entry), res.entry
+    elif kind == "dépense":
+        if ln.amount >= 0:
+            raise InputError(f"ligne {line_id} : une entrée d'argent ne paie pas une dépense")
+        entry = payments.pay_expense(conn, int(ref), day, "virement", user, -ln.amount)
+        entry_id = _entry_id(conn, entry)
+    elif kind == "versement":
+        p = conn.execute(select(Payout.__table__).where(Payout.number == ref.upper())).first()
+        if p is None:
+            raise NotFoundError(f"versement « {ref} » introuvable")
+        if p.amount != -ln.amount:
+            raise InputError(f"ligne {line_id} : {fmt_fr(-ln.amount)} DH ≠ versement "
+                             f"{p.number} de {fmt_fr(p.amount)} DH")
+        entry_id = p.entry_id
+        from ecp.db.models import Entry
+        e = conn.execute(select(Entry.journal, Entry.fiscal_year, Entry.number).where(
+            Entry.id == entry_id)).one()
+        from ecp.ledger.entry import entry_ref
+        entry = entry_ref(*e)
+    elif kind == "règle":
+        r = conn.execute(select(BankRule.__table__).where(BankRule.id == int(ref))).first()
+        if r is None:
+            raise NotFoundError(f"règle n° {ref} introuvable")
+        posted = post(conn, JournalEntry("BQ", day, f"{r.label} — {ln.label}"[:300], (
+            LineSpec(ln.account, r.dimension, ln.amount),
+            LineSpec(r.account, r.dimension, -ln.amount)), reference=f"RELEVE-{ln.id}"), user)
+        entry_id, entry = posted.id, posted.ref
+    else:
+        raise InputError(f"type de rapprochement « {kind} » (facture, dépense, versement, règle)")
+    conn.execute(update(BankLine).where(BankLine.id == ln.id).values(
+        status="matched", match=f"{kind} {ref}"[:100], entry_id=entry_id))
+    return entry
+
+
+def _entry_id(conn: Connection, ref: str) -> int:
+    from ecp.db.models import Entry
+    from ecp.ledger.entry import parse_entry_ref
+    j, y, n = parse_entry_ref(ref)
+    return conn.execute(select(Entry.id).where(Entry.journal == j, Entry.fiscal_year == y,
+                                               Entry.number == n)).scalar_one()
+
+
+@dataclass(frozen=True)
+class AutoResult:
+    accepted: tuple[tuple[int, str, str], ...]  # (line, match, entry)
+    left: int
+
+
+def auto(conn: Connection, user: str) -> AutoResult:
+    """Accept only exact, unambiguous matches: one candidate with exactly the line's amount."""
+    done = []
+    left = 0
+    for ln in lines(conn, unmatched=True):
+        exact = [s for s in suggestions(conn, ln.id) if s.exact]
+        if len(exact) != 1:
+            left += 1
+            continue
+        s = exact[0]
+        entry = accept(conn, ln.id, s.kind, s.ref, user)
+        done.append((ln.id, f"{s.kind} {s.ref}", entry))
+    return AutoResult(tuple(done), left)
