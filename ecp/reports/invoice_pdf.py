@@ -40,15 +40,15 @@ from reportlab.platypus import (
 
 import ecp
 from ecp.money import fmt_fr
-from ecp.sales.views import DocumentView
+from ecp.sales.views import Company, DocumentView
 from ecp.sales.words import invoice_sentence
 
 FONT = "ECP-DejaVuSans"
 FONT_BOLD = "ECP-DejaVuSans-Bold"
 FONTS_DIR = Path(__file__).parent / "fonts"
 
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
 
 
 def templates_dir() -> Path:
@@ -102,7 +102,7 @@ def fmt_date(d: dt.date, style: str = "long") -> str:
     if style == "numeric":
         return d.strftime("%d/%m/%Y")
     day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {_MONTHS[d.month - 1]} {d.year}"
+    return f"{day} {MONTHS[d.month - 1]} {d.year}"
 
 
 def _x(text: str) -> str:
@@ -110,7 +110,7 @@ def _x(text: str) -> str:
     return escape(text)
 
 
-def _fit(text: str, style: ParagraphStyle, width: float, padding: float = 8) -> Paragraph:
+def fit(text: str, style: ParagraphStyle, width: float, padding: float = 8) -> Paragraph:
     """A one-line cell (amount, quantity, rate): never wrapped (no-break spaces); a text wider
     than the column is drawn smaller rather than spilling over its neighbour."""
     avail = width - padding
@@ -121,7 +121,7 @@ def _fit(text: str, style: ParagraphStyle, width: float, padding: float = 8) -> 
     return Paragraph(_x(text).replace(" ", "\u00a0"), style)
 
 
-class _Styles:
+class Styles:
     def __init__(self, size: float, accent: colors.Color) -> None:
         def st(name: str, **kw: Any) -> ParagraphStyle:
             base: dict[str, Any] = {"fontName": FONT, "fontSize": size, "leading": size * 1.3}
@@ -150,8 +150,21 @@ class _Styles:
         self.sentence = st("sentence", fontName=FONT_BOLD, spaceBefore=4)
 
 
-def _footer_canvas(lines: list[str], page_label: str, reference: str, fs: float, margin: float,
-                   accent: colors.Color) -> type[Canvas]:
+def legal_lines(seller: Company, lines: list[str], fs: float, width: float) -> list[str]:
+    """The footer's legal mentions: ``lines`` (``[footer]`` of ``documents.toml``) filled with
+    the ECP's identity, each split to fit ``width`` at font size ``fs``."""
+    fields = {
+        "name": seller.name, "legal_form": seller.legal_form, "capital": seller.capital,
+        "address": seller.address, "city": seller.city, "if_number": seller.if_number,
+        "tp": seller.tp, "ice": seller.ice, "rc": seller.rc, "court": seller.court,
+        "cnss": seller.cnss, "bank": seller.bank, "rib": seller.rib,
+    }
+    return [part for line in lines
+            for part in simpleSplit(line.format(**fields), FONT, fs, width)]
+
+
+def footer_canvas(lines: list[str], page_label: str, reference: str, fs: float, margin: float,
+                  accent: colors.Color) -> type[Canvas]:
     """A canvas class that, at save, draws on each page the legal mentions, the document's
     reference (a loose page still says which invoice it belongs to) and « page X / Y »."""
 
@@ -208,7 +221,7 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     bottom = float(lay.get("bottom_margin_mm", 24)) * mm
     accent = colors.HexColor(lay.get("accent", "#1F4E79"))
     date_style = lay.get("date_style", "long")
-    s = _Styles(size, accent)
+    s = Styles(size, accent)
     width = A4[0] - 2 * margin
     seller = doc.seller
 
@@ -314,11 +327,11 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     for line in doc.lines:
         rows.append([
             Paragraph(_x(line.description), s.cell),
-            _fit(fmt_qty(line.quantity_milli), s.cell_right, q_w),
+            fit(fmt_qty(line.quantity_milli), s.cell_right, q_w),
             Paragraph(_x(line.unit), s.cell),
-            _fit(money(line.unit_price), s.cell_right, pu_w),
-            _fit(fmt_rate(line.vat_bp, exempt), s.cell_right, tva_w),
-            _fit(money(line.total_ht), s.cell_right, tot_w),
+            fit(money(line.unit_price), s.cell_right, pu_w),
+            fit(fmt_rate(line.vat_bp, exempt), s.cell_right, tva_w),
+            fit(money(line.total_ht), s.cell_right, tot_w),
         ])
     lines_table = Table(rows, colWidths=[width - sum(num_w), *num_w], repeatRows=1)
     lines_table.setStyle(TableStyle([
@@ -339,9 +352,9 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
                                   Paragraph(_x(vs["base"]), s.head_right),
                                   Paragraph(_x(vs["vat"]), s.head_right)]]
     for v in doc.vat:
-        vat_rows.append([_fit(fmt_rate(v.vat_bp, exempt), s.cell, vat_w[0], 12),
-                         _fit(money(v.base_ht), s.cell_right, vat_w[1], 12),
-                         _fit(money(v.vat), s.cell_right, vat_w[2], 12)])
+        vat_rows.append([fit(fmt_rate(v.vat_bp, exempt), s.cell, vat_w[0], 12),
+                         fit(money(v.base_ht), s.cell_right, vat_w[1], 12),
+                         fit(money(v.vat), s.cell_right, vat_w[2], 12)])
     vat_table = Table(vat_rows, colWidths=vat_w)
     vat_table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, size),
@@ -351,9 +364,9 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     ]))
     tt = t["totals"]
     totals_table = Table([
-        [Paragraph(_x(tt["ht"]), s.normal), _fit(money(doc.total_ht), s.right, 38 * mm, 12)],
-        [Paragraph(_x(tt["vat"]), s.normal), _fit(money(doc.total_vat), s.right, 38 * mm, 12)],
-        [Paragraph(_x(tt["ttc"]), s.bold), _fit(money(doc.total_ttc), s.bold_right, 38 * mm, 12)],
+        [Paragraph(_x(tt["ht"]), s.normal), fit(money(doc.total_ht), s.right, 38 * mm, 12)],
+        [Paragraph(_x(tt["vat"]), s.normal), fit(money(doc.total_vat), s.right, 38 * mm, 12)],
+        [Paragraph(_x(tt["ttc"]), s.bold), fit(money(doc.total_ttc), s.bold_right, 38 * mm, 12)],
     ], colWidths=[30 * mm, 38 * mm])
     totals_table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, size),
@@ -401,17 +414,10 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     story.append(KeepTogether(closing))
 
     # Footer: legal mentions on every page
-    fields = {
-        "name": seller.name, "legal_form": seller.legal_form, "capital": seller.capital,
-        "address": seller.address, "city": seller.city, "if_number": seller.if_number,
-        "tp": seller.tp, "ice": seller.ice, "rc": seller.rc, "court": seller.court,
-        "cnss": seller.cnss, "bank": seller.bank, "rib": seller.rib,
-    }
     fs = size - 1.5
-    footer_lines = [part for line in t["footer"]["lines"]
-                    for part in simpleSplit(line.format(**fields), FONT, fs, width)]
+    footer_lines = legal_lines(seller, t["footer"]["lines"], fs, width)
     bottom = max(bottom, margin * 0.5 + fs * (1.35 * len(footer_lines) + 1.6) + 6 * mm)
-    canvas_cls = _footer_canvas(footer_lines, labels["page"],
+    canvas_cls = footer_canvas(footer_lines, labels["page"],
                                 f"{t['titles'][doc.kind]} {doc.number}", fs, margin, accent)
 
     buf = io.BytesIO()
