@@ -440,6 +440,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_production.register(sub, _Parser, fmt, _date)
     cli_production.register_member(m, _date)
     cli_production.register_reports(rp, fmt, _date)
+    from ecp import cli_bank
+    cli_bank.register(sub, _Parser, fmt, _date)
+    cli_bank.register_reports(rp, fmt, _date)
 
     s = sub.add_parser("backup", help="copie cohérente de la base")
     s.add_argument("file")

@@ -1,0 +1,52 @@
+"""End to end: a bank statement typed at the command line — import (twice), match, rule,
+reconciliation; a bad file exits 2 naming its line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def ecp(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "ECP_DB"}
+    env["ECP_USER"] = "amina"
+    return subprocess.run([sys.executable, "-m", "ecp", "--db", str(db), *args],
+                          capture_output=True, text=True, encoding="utf-8", timeout=180,
+                          env=env)
+
+
+def ok(db: Path, *args: str) -> str:
+    r = ecp(db, *args)
+    assert r.returncode == 0, (args, r.stdout, r.stderr)
+    return r.stdout
+
+
+def test_statement_imported_matched_and_reconciled(tmp_path: Path,
+                                                   company: dict[str, str]) -> None:
+    db = tmp_path / "ecp.sqlite3"
+    ok(db, "init")
+    ok(db, "member", "add", "FZ", "--name", "Fatima Zahra")
+    for k, v in company.items():
+        ok(db, "settings", "set", k, v)
+    ok(db, "customer", "add", "HOTEL", "--name", "Hôtel Tanja", "--ice", "001561191000066")
+    ok(db, "invoice", "create", "--member", "FZ", "--customer", "HOTEL", "--date",
+       "2026-03-02", "--line", "Caftans|2|1000|20|71211", "--issue")
+    f = tmp_path / "releve.csv"
+    f.write_bytes("Date opération;Libellé;Débit;Crédit\n"
+                  "10/03/2026;VIR REÇU HOTEL TANJA F-2026-000001;;2 400,00\n"
+                  "31/03/2026;PRLV CNSS MARS;450,00;\n".encode("cp1252"))
+    assert "2 ajoutée(s), 0 déjà présente(s)" in ok(db, "bank", "import", str(f))
+    assert "0 ajoutée(s), 2 déjà présente(s)" in ok(db, "bank", "import", str(f))
+    out = ok(db, "bank", "match")
+    assert "= facture F-2026-000001" in out and "aucune proposition" in out
+    ok(db, "bank", "rule", "add", "CNSS", "--account", "4441")
+    out = ok(db, "bank", "match", "--auto")
+    assert "2 ligne(s) rapprochée(s), 0 en attente" in out
+    out = ok(db, "report", "bank-reconciliation", "--account", "5141", "--at", "2026-03-31")
+    assert "écart 0,00 DH — aucun écart" in out
+    bad = tmp_path / "autre.csv"
+    bad.write_text("Date,Label,Amount\n2026-03-02,Fees,-12.00\n", encoding="utf-8")
+    r = ecp(db, "bank", "import", str(bad))
+    assert r.returncode == 2 and "ligne 2 : 1 colonne(s), le profil maroc en attend 4" in r.stderr
