@@ -48,6 +48,7 @@ from ecp.reports.invoice_pdf import (
     register_fonts,
     shape_arabic,
 )
+from ecp.sales.rules import fmt_qty
 from ecp.sales.views import Company
 
 LIGHT = colors.HexColor("#F3F6FA")
@@ -421,6 +422,24 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
                      amount(sum(r.remaining for r in v.receivables), w_amt, True), ""])
         rec_table = grid(rows, widths, p, total=True)
     section("receivables", rec_table)
+
+    # Production: orders done in the month (materials consumed at cost), orders still open
+    prod_table = None
+    if v.production:
+        w_status = 22 * mm
+        widths = [w_num, p.width - (w_num + 2 * w_date + w_status + 18 * mm + w_amt),
+                  18 * mm, w_date, w_status, w_date, w_amt]
+        rows = [[head(cols["number"]), head(cols["product"]), head(cols["quantity"], True),
+                 head(cols["due"]), head(cols["status"]), head(cols["done"]),
+                 head(cols["material_cost"], True)]]
+        for o in v.production:
+            rows.append([cell(o.number), cell(o.product),
+                         Paragraph(x(fmt_qty(o.quantity_milli)), s.right),
+                         cell(day(o.due)), cell(o.status),
+                         cell(day(o.done) if o.done else ""),
+                         amount(o.material_cost, w_amt) if o.done else cell("")])
+        prod_table = grid(rows, widths, p)
+        section("production", prod_table)  # members who make nothing see no such section
 
     if v.notes:
         story.append(CondPageBreak(20 * mm))

@@ -165,3 +165,14 @@ def test_statement_gains_the_months_production(atelier: api.Books) -> None:
     st = api.member_statement(atelier, "FZ", "2026-03")
     assert [(p.number, p.status, p.quantity_milli, p.material_cost) for p in st.production] == [
         (done, "terminé", 2000, 48000), ("OF-2026-00002", "planifié", 4000, 0)]
+
+
+def test_statement_pdf_shows_the_production(atelier: api.Books, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    done = api.add_order(atelier, "FZ", "CAFTAN", "2", START + dt.timedelta(days=4))
+    api.complete_order(atelier, done, START + dt.timedelta(days=3))
+    (path,) = api.write_statements(atelier, "2026-03", tmp_path, ["FZ"])
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(path)).pages)
+                    .replace("\\xa0", " ").split())
+    assert "Production" in text and done in text and "480,00 DH" in text
