@@ -174,5 +174,5 @@ def test_statement_pdf_shows_the_production(atelier: api.Books, tmp_path) -> Non
     api.complete_order(atelier, done, START + dt.timedelta(days=3))
     (path,) = api.write_statements(atelier, "2026-03", tmp_path, ["FZ"])
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(path)).pages)
-                    .replace("\\xa0", " ").split())
+                    .replace("\xa0", " ").split())
     assert "Production" in text and done in text and "480,00 DH" in text
