@@ -29,11 +29,13 @@ SCREENS_FR = {
     "cloture": "Clôture",
     "ventes": "Ventes",
     "tva": "TVA et créances",
+    "banque": "Banque",
 }
 
 
 def _modes() -> dict[str, Callable[[], Screen[Any]]]:
     from ecp.tui.screens.accounts import AccountsScreen
+    from ecp.tui.screens.bank import BankScreen
     from ecp.tui.screens.closing import ClosingScreen
     from ecp.tui.screens.dashboard import DashboardScreen
     from ecp.tui.screens.entries import EntriesScreen
@@ -53,6 +55,7 @@ def _modes() -> dict[str, Callable[[], Screen[Any]]]:
         "cloture": ClosingScreen,
         "ventes": SalesScreen,
         "tva": VatScreen,
+        "banque": BankScreen,
     }
 
 
@@ -72,6 +75,7 @@ class EcpApp(App[None]):
         Binding("f8", "go('cloture')", "Clôture"),
         Binding("f9", "go('ventes')", "Ventes"),
         Binding("f10", "go('tva')", "TVA"),
+        Binding("f12", "go('banque')", "Banque"),
         Binding("ctrl+q", "quit", "Quitter", priority=True),
         Binding("ctrl+p", "command_palette", "Commandes", show=True, priority=True),
     ]
@@ -213,6 +217,12 @@ class EcpApp(App[None]):
             ("dépense : nouvelle", "Saisir une facture fournisseur", "ventes", "new_expense"),
             ("export : déclaration de TVA CSV", "TVA de la période et créances par ancienneté",
              "tva", "export"),
+            ("banque : importer un relevé", "Relevé CSV de la banque (profil, sans doublons)",
+             "banque", "import_statement"),
+            ("banque : rapprochement automatique", "Accepter les correspondances exactes et "
+             "uniques", "banque", "auto"),
+            ("banque : état de rapprochement", "Solde du relevé et du grand livre à une date",
+             "banque", "reconciliation"),
         ]
         for title, help_, mode, action in cmds:
             yield SystemCommand(title, help_, lambda m=mode, a=action: self.run_on(m, a))
