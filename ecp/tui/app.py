@@ -29,6 +29,7 @@ SCREENS_FR = {
     "cloture": "Clôture",
     "ventes": "Ventes",
     "tva": "TVA et créances",
+    "production": "Production",
     "banque": "Banque",
 }
 
@@ -40,6 +41,7 @@ def _modes() -> dict[str, Callable[[], Screen[Any]]]:
     from ecp.tui.screens.dashboard import DashboardScreen
     from ecp.tui.screens.entries import EntriesScreen
     from ecp.tui.screens.members import MembersScreen
+    from ecp.tui.screens.production import ProductionScreen
     from ecp.tui.screens.reports import BalanceScreen, JournalScreen, LedgerScreen
     from ecp.tui.screens.sales import SalesScreen
     from ecp.tui.screens.vat import VatScreen
@@ -55,6 +57,7 @@ def _modes() -> dict[str, Callable[[], Screen[Any]]]:
         "cloture": ClosingScreen,
         "ventes": SalesScreen,
         "tva": VatScreen,
+        "production": ProductionScreen,
         "banque": BankScreen,
     }
 
@@ -75,6 +78,7 @@ class EcpApp(App[None]):
         Binding("f8", "go('cloture')", "Clôture"),
         Binding("f9", "go('ventes')", "Ventes"),
         Binding("f10", "go('tva')", "TVA"),
+        Binding("f11", "go('production')", "Production"),
         Binding("f12", "go('banque')", "Banque"),
         Binding("ctrl+q", "quit", "Quitter", priority=True),
         Binding("ctrl+p", "command_palette", "Commandes", show=True, priority=True),
@@ -217,6 +221,12 @@ class EcpApp(App[None]):
             ("dépense : nouvelle", "Saisir une facture fournisseur", "ventes", "new_expense"),
             ("export : déclaration de TVA CSV", "TVA de la période et créances par ancienneté",
              "tva", "export"),
+            ("production : nouvel ordre", "Ordre de fabrication, avec sa date au plus tôt",
+             "production", "new_order"),
+            ("production : plan", "Charge par semaine des membres et des ressources",
+             "production", "show_plan"),
+            ("production : besoins en matières", "Matières requises, en stock et manquantes",
+             "production", "show_needs"),
             ("banque : importer un relevé", "Relevé CSV de la banque (profil, sans doublons)",
              "banque", "import_statement"),
             ("banque : rapprochement automatique", "Accepter les correspondances exactes et "
