@@ -100,7 +100,7 @@ async def test_twelve_caftans_typed_planned_and_short_of_fabric(atelier: api.Boo
         grid = screen.query_one("#t-plan", DataTable)
         assert grid.has_focus
         fz, machine = rows(app, "#t-plan")
-        assert fz[0].startswith("FZ") and machine[0].endswith("MACHINE")
+        assert fz[0].startswith("FZ") and machine[0] == "atelier : MACHINE"
         assert fz[1:4] == ["100 %", "100 %", "40 %"] and fz[4] == "0 %"
         assert machine[1:4] == ["14 %", "14 %", "6 %"]
         w1, w2, w3 = screen.plan.weeks[:3] if screen.plan else ()
@@ -140,6 +140,17 @@ async def test_twelve_caftans_typed_planned_and_short_of_fabric(atelier: api.Boo
         assert rows(app, "#t-besoins") == [
             ["FZ", "TISSU", "Tissu brocart", "m", "36", "20", "16", "1 280,00"]]
         assert "1 280,00 DH" in shown(app, "#needs-total")
+        await pilot.press("b")
+        await pilot.pause()
+        await type_text(pilot, "2026-13-01")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "2026-13-01" in shown(app, "#err-until")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "2026-03-06")  # before the due date: nothing needed
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(app, "#err-until") == "" and rows(app, "#t-besoins") == []
 
 
 async def test_complete_an_order_of_five(atelier: api.Books) -> None:

@@ -73,8 +73,10 @@ def cell_text(plan: Plan, key: tuple[str, str], week: dt.date) -> Text:
     state = cell_state(plan, key, week)
     # "—": no hours that week (days off, no capacity recorded)
     hours = plan.capacity.get(key, {}).get(week, 0)
-    label = f"{plan.pct(key, week)} %" if hours else "—"
-    return Text(label, style=CELL_STYLE[state], justify="right")
+    pct = plan.pct(key, week)
+    label = f"{pct} %" if hours else "—"
+    style = CELL_STYLE[state] or ("dim" if not pct else "")
+    return Text(label, style=style, justify="right")
 
 
 def week_label(w: dt.date) -> str:
@@ -111,8 +113,8 @@ class ProductionScreen(EcpScreen):
         Binding("x", "cancel", "Annuler l'ordre"),
         Binding("less_than_sign,comma", "shift(-1)", "Sem. préc.", key_display="<"),
         Binding("greater_than_sign,full_stop", "shift(1)", "Sem. suiv.", key_display=">"),
-        Binding("plus", "resize(1)", "+ sem.", key_display="+"),
-        Binding("minus", "resize(-1)", "- sem.", key_display="-"),
+        Binding("plus", "resize(1)", "Plus de sem.", key_display="+"),
+        Binding("minus", "resize(-1)", "Moins de sem.", key_display="-"),
         Binding("b", "until", "Date"),
         Binding("r", "reload", "Actualiser", show=False),
         *(Binding(str(i), f"tab('{t}')", t, show=False) for i, t in enumerate(TABS, 1)),
@@ -120,12 +122,12 @@ class ProductionScreen(EcpScreen):
     DEFAULT_CSS = """
     ProductionScreen TabbedContent { height: 1fr; }
     ProductionScreen TabPane { padding: 0; }
-    ProductionScreen #t-plan { height: auto; max-height: 1fr; }
     ProductionScreen #plan-title { padding: 0 1; text-style: bold; }
     ProductionScreen #late { height: auto; max-height: 10; padding: 0 1; }
     ProductionScreen #needs-bar { height: 1; margin: 0 1; }
     ProductionScreen #needs-bar Label { padding: 0 1 0 0; color: $text-muted; }
     ProductionScreen #needs-bar Input { width: 14; }
+    ProductionScreen #err-until { width: 1fr; padding: 0 0 0 2; }
     ProductionScreen #needs-total { height: auto; padding: 0 1; text-style: bold; }
     ProductionScreen #message { height: auto; padding: 0 1; color: $success; }
     ProductionScreen #message.-error { color: $error; }
@@ -158,6 +160,7 @@ class ProductionScreen(EcpScreen):
                 with Horizontal(id="needs-bar"):
                     yield Label("Ordres dont l'échéance tombe jusqu'au")
                     yield Input(id="f-until", placeholder="AAAA-MM-JJ", compact=True)
+                    yield Static("", id="err-until", classes="error", markup=False)
                 yield DataTable(id="t-besoins", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="needs-total")
         yield Static("", id="message", markup=False)
@@ -175,6 +178,11 @@ class ProductionScreen(EcpScreen):
             self.table("besoins").add_column(label, width=width)
         until = self.ecp.today + dt.timedelta(weeks=NEEDS_WEEKS)
         self.query_one("#f-until", Input).value = until.isoformat()
+        # The app's stylesheet gives tables the whole height: the late orders go right under.
+        self.table("plan").styles.height = "auto"
+        self.table("plan").styles.max_height = "70%"
+        self.table("besoins").styles.height = "auto"
+        self.table("besoins").styles.max_height = "85%"
         self.load()
         self.table("ordres").focus()
 
@@ -244,7 +252,7 @@ class ProductionScreen(EcpScreen):
         for key in keys:
             m, r = key
             label = Text(f"{m}  {names.get(m, '')}"[:22]) if m else Text(
-                f"⚙ {r}", style="italic")
+                f"atelier : {r}"[:22], style="italic")
             self.cells[key] = {w: cell_state(plan, key, w) for w in plan.weeks}
             t.add_row(label, *(cell_text(plan, key, w) for w in plan.weeks),
                       key=f"{m}|{r}")
@@ -275,8 +283,10 @@ class ProductionScreen(EcpScreen):
             until = parse_date(text, "jusqu'au") if text else (
                 self.ecp.today + dt.timedelta(weeks=NEEDS_WEEKS))
         except EcpError as exc:
-            self.query_one("#needs-total", Static).update(Text(str(exc), style="bold red"))
+            self.query_one("#err-until", Static).update(str(exc))
+            self.query_one("#f-until", Input).focus()
             return
+        self.query_one("#err-until", Static).update("")
         self.needs = api.material_needs(self.books, until)
         t = self.table("besoins")
         t.clear()
@@ -497,4 +507,5 @@ class ProductionScreen(EcpScreen):
     @on(Input.Submitted, "#f-until")
     def _until(self, event: Input.Submitted) -> None:
         self.load_needs()
-        self.table("besoins").focus()
+        if not str(self.query_one("#err-until", Static).render()):
+            self.table("besoins").focus()

@@ -22,6 +22,9 @@ from ecp.production.plan import Plan, Scheduled
 from ecp.sales.rules import fmt_qty
 from ecp.tui.screens.sales_dialogs import SalesForm
 
+# A Select's lists search what is typed in their prompt too: no letters there, so that « c »
+# finds CAFTAN, not « choisir… ».
+PROMPT = "—"
 DAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
@@ -55,10 +58,9 @@ class OrderFormScreen(SalesForm):
         with Vertical(classes="dialog"):
             yield Label("Nouvel ordre de fabrication", classes="title")
             yield from self.field("Membre", Select(
-                members, id="member", prompt="choisir le membre",
+                members, id="member", prompt=PROMPT,
                 value=self.member if self.member in codes else Select.NULL))
-            yield from self.field("Produit", Select([], id="product",
-                                                    prompt="choisir le produit"))
+            yield from self.field("Produit", Select([], id="product", prompt=PROMPT))
             yield from self.field("Quantité", Input(id="qty", placeholder="ex. 12"))
             yield from self.field("Échéance", Input(id="due", placeholder="AAAA-MM-JJ"))
             yield Static("", id="earliest", classes="muted", markup=False)
@@ -67,7 +69,7 @@ class OrderFormScreen(SalesForm):
 
     def on_mount(self) -> None:
         self._products()
-        self.query_one("#member", Select).focus()
+        self.query_one("#product" if self.select("member") else "#member", Select).focus()
 
     def _products(self) -> None:
         member = self.select("member")
@@ -104,7 +106,7 @@ class OrderFormScreen(SalesForm):
             out.update(Text("Au plus tôt : ne tient pas dans les 52 semaines à venir",
                             style="bold red"))
             return
-        text = Text(f"Au plus tôt : {fr_day(day)}")
+        text = Text(f"Au plus tôt (sans déplacer les autres ordres) : {fr_day(day)}")
         due = self.value("due").strip()
         try:
             wanted = self.date("due", "échéance") if due else None
@@ -257,9 +259,6 @@ class CellOrdersScreen(ModalScreen[tuple[str, str] | None]):
     screen as ``(number, action)``."""
 
     BINDINGS = [Binding("escape", "close", "Fermer")]
-    DEFAULT_CSS = """
-    CellOrdersScreen DataTable { height: auto; max-height: 16; }
-    """
 
     def __init__(self, title: str, week: dt.date, orders: list[Scheduled],
                  rows: dict[str, Any], plan: Plan) -> None:
@@ -274,12 +273,14 @@ class CellOrdersScreen(ModalScreen[tuple[str, str] | None]):
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="title")
             yield DataTable(id="cell-orders", cursor_type="row", zebra_stripes=True)
-            yield Static("" if self.orders else "Aucun ordre placé cette semaine.",
-                         classes="muted")
+            if not self.orders:
+                yield Static("Aucun ordre placé cette semaine.", classes="muted")
             yield Static("Entrée : ouvrir l'ordre — Échap : fermer", classes="muted")
 
     def on_mount(self) -> None:
+        self.query_one(".dialog").styles.width = 100  # the app's .dialog is 80 wide
         t = self.query_one(DataTable)
+        t.styles.height = min(len(self.orders) + 1, 16)  # the app's tables take 1fr
         for label, width in (("Numéro", 13), ("Membre", 6), ("Produit", 12),
                              ("Cette sem.", 10), ("Total", 8), ("Échéance", 10),
                              ("Retard", 12)):
