@@ -633,25 +633,29 @@ def document_view(books: Books, number: str) -> DocumentView:
         return sales_docs.document_view(conn, number)
 
 
-def document_pdf(books: Books, number: str, out: Path | None = None) -> Path:
-    """The archived PDF of an issued document (checked against its recorded SHA-256), or a
-    copy of it at ``out``."""
+def _archived(books: Books, row: Any, what: str, out: Path | None) -> Path:
+    """An archived PDF, checked against the SHA-256 recorded when it was written; or a copy
+    of it at ``out``."""
     import hashlib
     import shutil
-    with _read(books) as conn:
-        row = sales_docs.document_row(conn, number)
     if not row.pdf_name:
-        raise NotFoundError(f"{row.number} : pas de PDF archivé")
+        raise NotFoundError(f"{row.number} : pas de {what} archivé")
     src = archive_dir(books) / row.pdf_name
     if not src.exists():
-        raise EcpError(f"{row.number} : PDF archivé absent ({src})")
+        raise EcpError(f"{row.number} : {what} absent de l'archive ({src})")
     if hashlib.sha256(src.read_bytes()).hexdigest() != row.pdf_sha256:
-        raise EcpError(f"{row.number} : le PDF archivé {src} a été modifié (empreinte)")
+        raise EcpError(f"{row.number} : le {what} archivé {src} a été modifié (empreinte)")
     if out is None:
         return src
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, out)
     return out
+
+
+def document_pdf(books: Books, number: str, out: Path | None = None) -> Path:
+    with _read(books) as conn:
+        row = sales_docs.document_row(conn, number)
+    return _archived(books, row, "PDF", out)
 
 
 def add_payment(books: Books, invoices: Sequence[str], amount: str, day: dt.date,
@@ -783,20 +787,9 @@ def add_payout(books: Books, member: str, amount: str, day: dt.date, method: str
 
 
 def payout_pdf(books: Books, number: str, out: Path | None = None) -> Path:
-    import hashlib
-    import shutil
     with _read(books) as conn:
         row: Any = member_economy.payout_row(conn, number)
-    src = archive_dir(books) / str(row.pdf_name)
-    if not row.pdf_name or not src.exists():
-        raise EcpError(f"{row.number} : bon de versement absent de l'archive ({src})")
-    if hashlib.sha256(src.read_bytes()).hexdigest() != row.pdf_sha256:
-        raise EcpError(f"{row.number} : le bon archivé {src} a été modifié (empreinte)")
-    if out is None:
-        return src
-    out.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, out)
-    return out
+    return _archived(books, row, "bon de versement", out)
 
 
 def member_statement(books: Books, member: str, month: str) -> StatementView:
