@@ -279,14 +279,17 @@ def verify(books: Books, expect: ChainHead | None = None,
 
 
 def _check_archive(books: Books, conn: Connection) -> list[str]:
-    """Every issued document's PDF is in the archive, unchanged since issue."""
+    """Every issued document's PDF and every payout voucher is in the archive, unchanged
+    since it was written."""
     import hashlib
 
-    from ecp.db.models import Document
+    from ecp.db.models import Document, Payout
     out = []
     base = archive_dir(books)
-    rows = conn.execute(select(Document.number, Document.pdf_name, Document.pdf_sha256)
-                        .order_by(Document.id))
+    rows = [*conn.execute(select(Document.number, Document.pdf_name, Document.pdf_sha256)
+                          .order_by(Document.id)),
+            *conn.execute(select(Payout.number, Payout.pdf_name, Payout.pdf_sha256)
+                          .order_by(Payout.id))]
     for num, name, sha in rows:
         if not name:
             continue

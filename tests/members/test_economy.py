@@ -147,3 +147,13 @@ def test_statements_for_many_members_are_drawn_in_parallel(sales: api.Books,
     assert "Fatima Zahra" in text and "mars 2026" in text.lower()
     closing = api.member_statement(sales, "FZ", "2026-03").closing.available
     assert f"{fmt_fr(closing)} DH" in text
+
+
+def test_verify_checks_the_payout_vouchers(sales: api.Books) -> None:
+    worked_month(sales)
+    res = api.add_payout(sales, "FZ", "100", D(2026, 3, 31))
+    assert api.verify(sales).ok
+    pdf = api.payout_pdf(sales, res.number)
+    pdf.write_bytes(pdf.read_bytes() + b"%")
+    rep = api.verify(sales)
+    assert not rep.ok and any(res.number in f and "modifié" in f for f in rep.findings)
