@@ -140,7 +140,7 @@ async def test_statement_matched_by_keyboard(sales: api.Books, tmp_path: Path) -
         await until(pilot, lambda: isinstance(app.screen, AcceptScreen))
         assert (f"Règlement de {f1.number} (Hôtel Tanja) : 2 400,00 DH, TVA exigible "
                 "400,00 DH") in shown(app, "#detail")
-        assert "la facture sera payée" in shown(app, "#detail")
+        assert "La facture sera payée." in shown(app, "#detail")
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, BankScreen))
         assert "rapprochée : facture" in shown(app, "#message")
@@ -162,7 +162,7 @@ async def test_statement_matched_by_keyboard(sales: api.Books, tmp_path: Path) -
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, AcceptScreen))
         assert f"Règlement de {f3.number} (Amina Alaoui) : 200,00 DH" in shown(app, "#detail")
-        assert "reste dû après : 160,00 DH" in shown(app, "#detail")
+        assert "Reste dû après : 160,00 DH." in shown(app, "#detail")
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, BankScreen))
         docs = {d.number: d for d in api.list_documents(sales, today=TODAY)}
@@ -186,7 +186,9 @@ async def test_statement_matched_by_keyboard(sales: api.Books, tmp_path: Path) -
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, AcceptScreen))
         assert "Appliquer la règle n° 2" in shown(app, ".title")
-        assert "Cotisations CNSS → 4441 (ECP)" in shown(app, "#detail")
+        assert ("Règle n° 2 « Cotisations CNSS »\nÉcriture BQ de 450,00 DH (dimension ECP) : "
+                "débit 4441 Caisse Nationale de Sécurité Sociale, crédit 5141"
+                in shown(app, "#detail"))
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, BankScreen))
         assert statuses(sales)["PRLV CNSS MARS"] == ["matched"]

@@ -29,11 +29,10 @@ from ecp.tui.screens.bank_dialogs import (
 )
 from ecp.tui.widgets import money
 
-HINT = ("Entrée ou a : accepter la suggestion — s : chercher à la main — r : règle depuis la "
-        "ligne — m : automatique (exacts seulement) — u : à rapprocher / toutes — i : importer "
-        "— c : rapprochement")
+HINT = ("Entrée ou a : accepter la suggestion (= exacte, ~ à vérifier) — s : chercher à la main "
+        "— r : règle depuis la ligne — m : automatique (exactes seulement)")
 COLUMNS = (("Date", 10), ("Compte", 6), ("Libellé", 40), ("Montant", 13), ("État", 12),
-           ("Rapprochement (= exact, ~ à vérifier)", 56))
+           ("Rapprochement ou suggestion", 56))
 
 
 class BankScreen(EcpScreen):
@@ -105,6 +104,8 @@ class BankScreen(EcpScreen):
             f"Relevé : {len(every)} lignes, {opened} à rapprocher — entrées {money(inflow)} DH, "
             f"sorties {money(outflow)} DH — affichage : {what} (u)")
         self.sub_title = f"Banque : {opened} ligne{'s' if opened > 1 else ''} à rapprocher"
+        if not every:
+            self.say("Aucun relevé importé : i pour importer le fichier CSV de la banque")
 
     def _state(self, ln: LineView) -> tuple[Text, Text]:
         if ln.status != "open":

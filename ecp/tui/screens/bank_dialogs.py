@@ -89,9 +89,9 @@ def describe(books: api.Books, ln: LineView, kind: str, ref: str) -> str:
             share = round(row.total_vat * amount / row.total_ttc) if row.total_ttc else 0
             vat = f"TVA exigible ≈ {money(share)} DH"
         left = row.remaining - amount
-        after = ("la facture sera payée" if left == 0 else
-                 f"reste dû après : {money(left)} DH" if left > 0 else
-                 f"le montant dépasse le reste dû ({money(row.remaining)} DH)")
+        after = ("La facture sera payée." if left == 0 else
+                 f"Reste dû après : {money(left)} DH." if left > 0 else
+                 f"Le montant dépasse le reste dû ({money(row.remaining)} DH).")
         return f"{head}, {vat}\n{after}"
     if kind == "dépense":
         e = next((x for x in api.list_expenses(books) if str(x.id) == ref), None)
@@ -103,9 +103,9 @@ def describe(books: api.Books, ln: LineView, kind: str, ref: str) -> str:
         else:
             vat = f"TVA récupérable ≈ {money(e.vat * amount // e.ttc if e.ttc else 0)} DH"
         left = e.remaining - amount
-        after = ("la dépense sera payée" if left == 0 else
-                 f"reste à payer après : {money(left)} DH" if left > 0 else
-                 f"le montant dépasse le reste à payer ({money(e.remaining)} DH)")
+        after = ("La dépense sera payée." if left == 0 else
+                 f"Reste à payer après : {money(left)} DH." if left > 0 else
+                 f"Le montant dépasse le reste à payer ({money(e.remaining)} DH).")
         return f"Paiement de la dépense n° {ref} ({who}) : {money(amount)} DH, {vat}\n{after}"
     if kind == "versement":
         return (f"Versement {ref} : {money(amount)} DH\nSon écriture existe déjà : la ligne y "
@@ -113,10 +113,15 @@ def describe(books: api.Books, ln: LineView, kind: str, ref: str) -> str:
     if kind == "règle":
         s = next((x for x in api.bank_suggestions(books, ln.id)
                   if x.kind == "règle" and x.ref == ref), None)
-        what = s.label if s else f"règle n° {ref}"
-        side = "débit" if ln.amount > 0 else "crédit"
-        return (f"Règle n° {ref} : {what}\nÉcriture BQ de {money(amount)} DH, {ln.account} au "
-                f"{side}, le compte de la règle en contrepartie")
+        found = re.fullmatch(r"(.*) → (\S+) \((\S+)\)", s.label) if s else None
+        if found is None:
+            return f"Règle n° {ref} : {s.label if s else ''}\nÉcriture BQ de {money(amount)} DH"
+        label, account, dim = found.groups()
+        name = next((n for c, n in api.search_accounts(books, account, 20) if c == account), "")
+        bank, other = f"{ln.account}", f"{account} {name}".strip()
+        debit, credit = (bank, other) if ln.amount > 0 else (other, bank)
+        return (f"Règle n° {ref} « {label} »\nÉcriture BQ de {money(amount)} DH (dimension "
+                f"{dim}) : débit {debit}, crédit {credit}")
     return f"{kind} {ref}"
 
 
@@ -141,7 +146,7 @@ class AcceptScreen(ModalScreen[str | None]):
         detail = describe(app.books, self.line, self.kind, self.ref)
         with Vertical(classes="dialog", id="accept"):
             yield Label(self.title_text, classes="title")
-            yield Static(f"Ligne du {line_text(self.line)}", id="line", markup=False)
+            yield Static(f"Ligne du {line_text(self.line)}\n", id="line", markup=False)
             yield Static(detail, id="detail", markup=False)
             err = FieldError("", id="err-general")
             err.display = False
@@ -198,6 +203,7 @@ class MatchSearchScreen(PickerScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.query_one(".dialog").styles.width = 118
         self.query_one("#q", Input).placeholder = ("numéro, client, fournisseur, référence ou "
                                                    "montant")
 
@@ -229,10 +235,18 @@ class MatchSearchScreen(PickerScreen):
         self.found = {f"{m.kind}|{m.ref}": m for m in out}
         return [(key, self._text(m)) for key, m in self.found.items()]
 
-    @staticmethod
-    def _text(m: Match) -> str:
+    def _text(self, m: Match) -> str:
+        """``= facture  F-2026-000005 Hôtel Continental   2 520,00`` and, when the line pays
+        part of it, ``sur 7 200,00`` (what remains due)."""
+        rest = None
+        if m.kind == "facture":
+            rest = next((r.remaining for r in self.invoices if r.number == m.ref), None)
+        elif m.kind == "dépense":
+            rest = next((e.remaining for e in self.expenses if str(e.id) == m.ref), None)
+        label = m.label.removeprefix("dépense ") if m.kind == "dépense" else m.label
+        part = f"sur {money(rest)}" if rest is not None and rest != m.amount else ""
         return (f"{'=' if m.exact else ' '} {KIND_LABEL.get(m.kind, m.kind):<9} "
-                f"{m.short()[:62]:<62} {money(m.amount):>13}")
+                f"{label[:58]:<58} {money(m.amount):>12} {part:<16}")
 
     def _refresh(self, text: str) -> None:
         found = self.search(text)
@@ -381,11 +395,9 @@ class ReconciliationScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape", "close", "Fermer")]
     DEFAULT_CSS = """
-    ReconciliationScreen .dialog { width: 120; max-width: 98%; }
     ReconciliationScreen .field { height: auto; }
-    ReconciliationScreen .field > Label { width: 12; padding: 0 1 0 0; }
-    ReconciliationScreen .field > Input { width: 20; margin-right: 2; }
-    ReconciliationScreen #rec-diffs { height: auto; max-height: 16; margin-top: 1; }
+    ReconciliationScreen .field > Label { width: 8; padding: 0 1 0 0; }
+    ReconciliationScreen .field > Input { width: 16; margin-right: 2; }
     ReconciliationScreen #rec-summary { margin-top: 1; height: auto; }
     ReconciliationScreen #rec-verdict { height: auto; text-style: bold; }
     """
@@ -412,9 +424,13 @@ class ReconciliationScreen(ModalScreen[None]):
             yield Static("Entrée : recalculer — Échap : fermer", classes="muted")
 
     def on_mount(self) -> None:
+        self.query_one(".dialog").styles.width = 118  # the app's .dialog is 80 wide
         t = self.query_one("#rec-diffs", DataTable)
-        for name, width in (("Côté", 12), ("Date", 10), ("Libellé", 50), ("Montant", 14),
-                            ("Réf.", 16)):
+        t.styles.height = "auto"  # the app's tables fill the screen
+        t.styles.max_height = 16
+        t.styles.margin = (1, 0, 0, 0)
+        for name, width in (("Côté", 16), ("Date", 10), ("Libellé", 38), ("Montant", 13),
+                            ("Réf. (fichier:ligne, écriture)", 24)):
             t.add_column(name, width=width)
         self.compute()
         self.query_one("#at", Input).focus()
@@ -434,8 +450,11 @@ class ReconciliationScreen(ModalScreen[None]):
             self.query_one("#rec-diffs", DataTable).clear()
             return
         err.display = False
+        first = min((ln.day for ln in api.bank_lines(app.books) if ln.account == account),
+                    default=rec.at)
         self.query_one("#rec-summary", Static).update(
-            f"Compte {rec.account} au {rec.at:%d/%m/%Y}\n"
+            f"Compte {rec.account} au {rec.at:%d/%m/%Y} (le relevé part du solde du grand livre "
+            f"avant sa première ligne, du {first:%d/%m/%Y})\n"
             f"Solde du relevé       {money(rec.statement):>16} DH\n"
             f"Solde du grand livre  {money(rec.ledger):>16} DH\n"
             f"Écart                 {money(rec.gap):>16} DH")
@@ -455,7 +474,7 @@ class ReconciliationScreen(ModalScreen[None]):
         t.clear()
         for d in rec.differences:
             where = ("relevé seul" if d.side == "relevé" else "grand livre seul")
-            t.add_row(where, d.day.isoformat(), Text(d.label[:50]), signed(d.amount), d.ref)
+            t.add_row(where, d.day.isoformat(), Text(d.label[:38]), signed(d.amount), d.ref)
         t.display = bool(rec.differences)
 
     @on(Input.Submitted)
