@@ -123,13 +123,17 @@ async def test_twelve_caftans_typed_planned_and_short_of_fabric(atelier: api.Boo
         await pilot.press("escape", "escape")
         await until(pilot, lambda: app.screen is screen)
 
-        # ← on the first week moves the horizon back a week; → brings it back.
-        await pilot.press("left", "left", "left")
-        await pilot.pause()
-        assert screen.plan is not None and screen.plan.weeks[0] == START - dt.timedelta(7)
+        # > shows a week later (the plan itself does not move); ← on the first week shown
+        # comes back a week, and no further than this week.
         await pilot.press(">")
         await pilot.pause()
-        assert screen.plan.weeks[0] == START
+        assert screen.shown[0] == w2 and rows(app, "#t-plan")[0][1:3] == ["100 %", "40 %"]
+        await pilot.press("left", "left", "left")
+        await pilot.pause()
+        assert screen.shown[0] == w1 and rows(app, "#t-plan")[0][1] == "100 %"
+        await pilot.press("left")
+        await pilot.pause()
+        assert screen.shown[0] == w1 and "commence cette semaine" in shown(app, "#message")
         await pilot.press("minus", "minus")
         await pilot.pause()
         assert len(rows(app, "#t-plan")[0]) == 1 + 10

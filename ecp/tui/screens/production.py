@@ -23,7 +23,7 @@ from ecp import api
 from ecp.db.engine import reading
 from ecp.errors import EcpError
 from ecp.periods import parse_date
-from ecp.production.plan import Plan, Scheduled, monday
+from ecp.production.plan import Plan, Scheduled
 from ecp.production.service import open_orders
 from ecp.sales.rules import fmt_qty
 from ecp.tui.app import EcpScreen
@@ -135,8 +135,9 @@ class ProductionScreen(EcpScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.start = dt.date.today()
+        self.week_shift = 0  # weeks between this week and the first one shown
         self.weeks = DEFAULT_WEEKS
+        self.shown: list[dt.date] = []  # the weeks (Mondays) shown in the grid
         self.plan: Plan | None = None
         self.orders: dict[str, Any] = {}
         self.late: dict[str, int] = {}  # order -> days late on the long plan (-1 beyond)
@@ -168,7 +169,6 @@ class ProductionScreen(EcpScreen):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        self.start = self.ecp.today
         for label, width in (("Numéro", 13), ("Membre", 7), ("Produit", 14), ("Qté", 8),
                              ("Échéance", 10), ("Statut", 9), ("Retard", 12)):
             self.table("ordres").add_column(label, width=width)
@@ -231,8 +231,11 @@ class ProductionScreen(EcpScreen):
 
     def load_plan(self) -> None:
         books = self.books
-        plan = api.production_plan(books, self.start, self.weeks)
+        # Always planned from this week (shifting the view must not change the plan); the
+        # grid shows ``weeks`` weeks from ``week_shift``.
+        plan = api.production_plan(books, self.ecp.today, self.week_shift + self.weeks)
         self.plan = plan
+        shown = self.shown = plan.weeks[self.week_shift:]
         # Which resources each open order uses (to list a resource's orders in a cell).
         with reading(books.engine) as session:
             self.work = {o.number: {r for r, h in o.work.items() if h > 0}
@@ -245,7 +248,7 @@ class ProductionScreen(EcpScreen):
         row, col = t.cursor_coordinate
         t.clear(columns=True)
         t.add_column("Membre / ressource", width=22, key="who")
-        for w in plan.weeks:
+        for w in shown:
             t.add_column(week_label(w), width=9, key=w.isoformat())
         self.grid_keys = keys
         self.cells = {}
@@ -253,15 +256,15 @@ class ProductionScreen(EcpScreen):
             m, r = key
             label = Text(f"{m}  {names.get(m, '')}"[:22]) if m else Text(
                 f"atelier : {r}"[:22], style="italic")
-            self.cells[key] = {w: cell_state(plan, key, w) for w in plan.weeks}
-            t.add_row(label, *(cell_text(plan, key, w) for w in plan.weeks),
+            self.cells[key] = {w: cell_state(plan, key, w) for w in shown}
+            t.add_row(label, *(cell_text(plan, key, w) for w in shown),
                       key=f"{m}|{r}")
         if keys:
             t.move_cursor(row=min(row, len(keys) - 1),
-                          column=min(max(col, 1), len(plan.weeks)), animate=False)
-        last = plan.weeks[-1] + dt.timedelta(days=6)
+                          column=min(max(col, 1), len(shown)), animate=False)
+        last = shown[-1] + dt.timedelta(days=6)
         self.query_one("#plan-title", Static).update(
-            f"Charge par semaine, du {plan.weeks[0]:%d/%m/%Y} au {last:%d/%m/%Y} "
+            f"Charge par semaine, du {shown[0]:%d/%m/%Y} au {last:%d/%m/%Y} "
             f"({self.weeks} semaines) — en rouge : surcharge, en jaune : plein")
         late = Text()
         if plan.late:
@@ -347,7 +350,10 @@ class ProductionScreen(EcpScreen):
     # -- plan ---------------------------------------------------------------------------------
 
     def action_shift(self, weeks: int) -> None:
-        self.start = monday(self.start) + dt.timedelta(weeks=weeks)
+        if self.week_shift + weeks < 0:
+            self.say("Le plan commence cette semaine : rien à montrer avant.")
+            return
+        self.week_shift += weeks
         self.load_plan()
 
     @on(PlanGrid.Shift)
@@ -363,7 +369,7 @@ class ProductionScreen(EcpScreen):
         plan = self.plan
         if plan is None or not 0 <= row < len(self.grid_keys) or column < 1:
             return None
-        return self.grid_keys[row], plan.weeks[column - 1]
+        return self.grid_keys[row], self.shown[column - 1]
 
     def orders_in(self, key: tuple[str, str], week: dt.date) -> list[Scheduled]:
         plan = self.plan
