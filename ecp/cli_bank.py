@@ -150,7 +150,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.set_defaults(func=cmd_match)
     s = g.add_parser("accept")
     s.add_argument("line", type=int)
-    s.add_argument("kind", choices=["facture", "dépense", "versement", "règle"])
+    s.add_argument("kind", choices=["facture", "dépense", "versement", "écriture", "règle"])
     s.add_argument("ref")
     s.set_defaults(func=cmd_accept)
     ru = g.add_parser("rule").add_subparsers(dest="sub2", required=True,

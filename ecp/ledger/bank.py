@@ -262,13 +262,15 @@ def reconcile(conn: Connection, account: str, at: dt.date) -> Reconciliation:
     """The statement beside the ledger: unmatched statement lines, and ledger movements on the
     account that no statement line was matched to, explain the difference."""
     d = day_int(at)
-    # The statement starts where the first imported line does: the ledger's balance the day
-    # before is taken as its opening balance, and only movements from then on are compared.
+    # The statement starts where the first imported line does: the ledger's balance before
+    # it (less entries a statement line points to, which the statement itself carries) is
+    # its opening balance, and only movements from then on are compared.
     first = conn.scalar(select(func.min(BankLine.day)).where(BankLine.account == account))
     if first is None:
         raise InputError(f"compte {account} : aucun relevé importé (ecp bank import)")
+    matched = select(BankLine.entry_id).where(BankLine.entry_id.is_not(None))
     opening = int(conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
-        Line.account == account, Line.day < first)) or 0)
+        Line.account == account, Line.day < first, Line.entry_id.not_in(matched))) or 0)
     stmt = opening + int(conn.scalar(select(func.coalesce(func.sum(BankLine.amount), 0)).where(
         BankLine.account == account, BankLine.day <= d)) or 0)
     ledger = int(conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
@@ -277,7 +279,6 @@ def reconcile(conn: Connection, account: str, at: dt.date) -> Reconciliation:
              for r in conn.execute(select(BankLine.__table__).where(
                  BankLine.account == account, BankLine.day <= d,
                  BankLine.status == "open").order_by(BankLine.day, BankLine.id))]
-    matched = select(BankLine.entry_id).where(BankLine.entry_id.is_not(None))
     q = (select(Entry.journal, Entry.fiscal_year, Entry.number, Entry.day, Entry.label,
                 func.sum(Line.amount))
          .join(Line, Line.entry_id == Entry.id)

@@ -32,7 +32,7 @@ PAYMENT_ACCOUNT = "5141"  # where a virement lands (ecp.sales.payments.CASH_ACCO
 
 @dataclass(frozen=True)
 class Suggestion:
-    kind: str  # facture | dépense | versement | règle
+    kind: str  # facture | dépense | versement | écriture | règle
     ref: str  # invoice number, expense id, payout number, rule id
     label: str
     amount: int  # what it would settle
@@ -126,11 +126,38 @@ def suggestions(conn: Connection, line_id: int) -> list[Suggestion]:
                 out.append(Suggestion("versement", p.number,
                                       f"{p.number} {names.get(p.member, p.member)}", p.amount,
                                       score, exact))
+    out += _entries(conn, ln)
     for r in conn.execute(select(BankRule.__table__).order_by(BankRule.id)):
         if _words(r.pattern) in label:
             out.append(Suggestion("règle", str(r.id), f"{r.label} → {r.account} ({r.dimension})",
                                   ln.amount, 4, True))
     return sorted(out, key=lambda s: (-s.score, s.kind, s.ref))
+
+
+ENTRY_WINDOW_DAYS = 10
+
+
+def _entries(conn: Connection, ln: Any) -> list[Suggestion]:
+    """Entries already in the ledger (typed by hand, posted before the statement came) that
+    move the account by exactly the line's amount within a few days, and that no line points
+    to: matching one posts nothing, it only points the line to it."""
+    from sqlalchemy import func
+
+    from ecp.db.models import Entry, Line
+    from ecp.ledger.entry import day_int, entry_ref
+    d = int_day(ln.day)
+    lo = day_int(d - dt.timedelta(days=ENTRY_WINDOW_DAYS))
+    hi = day_int(d + dt.timedelta(days=ENTRY_WINDOW_DAYS))
+    taken = select(BankLine.entry_id).where(BankLine.entry_id.is_not(None))
+    payouts = select(Payout.entry_id)  # offered as « versement »
+    q = (select(Entry.id, Entry.journal, Entry.fiscal_year, Entry.number, Entry.label,
+                func.sum(Line.amount))
+         .join(Line, Line.entry_id == Entry.id)
+         .where(Line.account == ln.account, Line.day >= lo, Line.day <= hi,
+                Entry.id.not_in(taken), Entry.id.not_in(payouts))
+         .group_by(Entry.id).having(func.sum(Line.amount) == ln.amount))
+    return [Suggestion("écriture", entry_ref(j, y, n), f"{entry_ref(j, y, n)} {lab}",
+                       ln.amount, 3, True) for _i, j, y, n, lab, _a in conn.execute(q)]
 
 
 def accept(conn: Connection, line_id: int, kind: str, ref: str, user: str) -> str:
@@ -165,6 +192,20 @@ def accept(conn: Connection, line_id: int, kind: str, ref: str, user: str) -> st
             Entry.id == entry_id)).one()
         from ecp.ledger.entry import entry_ref
         entry = entry_ref(*e)
+    elif kind == "écriture":
+        from sqlalchemy import func
+
+        from ecp.db.models import Line
+        entry_id = _entry_id(conn, ref.upper())
+        moved = conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
+            Line.entry_id == entry_id, Line.account == ln.account))
+        if moved != ln.amount:
+            raise InputError(f"ligne {line_id} : l'écriture {ref.upper()} mouvemente "
+                             f"{ln.account} de {fmt_fr(int(moved or 0))} DH, pas de "
+                             f"{fmt_fr(ln.amount)} DH")
+        if conn.scalar(select(BankLine.id).where(BankLine.entry_id == entry_id)):
+            raise InputError(f"ligne {line_id} : l'écriture {ref.upper()} est déjà pointée")
+        entry = ref.upper()
     elif kind == "règle":
         r = conn.execute(select(BankRule.__table__).where(BankRule.id == int(ref))).first()
         if r is None:
@@ -174,7 +215,8 @@ def accept(conn: Connection, line_id: int, kind: str, ref: str, user: str) -> st
             LineSpec(r.account, r.dimension, -ln.amount)), reference=f"RELEVE-{ln.id}"), user)
         entry_id, entry = posted.id, posted.ref
     else:
-        raise InputError(f"type de rapprochement « {kind} » (facture, dépense, versement, règle)")
+        raise InputError(f"type de rapprochement « {kind} » (facture, dépense, versement, "
+                         "écriture, règle)")
     conn.execute(update(BankLine).where(BankLine.id == ln.id).values(
         status="matched", match=f"{kind} {ref}"[:100], entry_id=entry_id))
     return entry
@@ -184,8 +226,11 @@ def _entry_id(conn: Connection, ref: str) -> int:
     from ecp.db.models import Entry
     from ecp.ledger.entry import parse_entry_ref
     j, y, n = parse_entry_ref(ref)
-    return conn.execute(select(Entry.id).where(Entry.journal == j, Entry.fiscal_year == y,
-                                               Entry.number == n)).scalar_one()
+    found = conn.scalar(select(Entry.id).where(Entry.journal == j, Entry.fiscal_year == y,
+                                               Entry.number == n))
+    if found is None:
+        raise NotFoundError(f"écriture {ref} introuvable")
+    return int(found)
 
 
 @dataclass(frozen=True)

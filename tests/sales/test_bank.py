@@ -126,29 +126,47 @@ def test_worked_statement_matched_and_reconciled(sales: api.Books, tmp_path: Pat
     # Suggestions: the invoice by its number and amount first.
     s = api.bank_suggestions(sales, lines[f"VIR RECU HOTEL TANJA {f1.number}"].id)
     assert (s[0].kind, s[0].ref, s[0].exact) == ("facture", f1.number, True)
-    # Auto: only exact, unambiguous matches. The first line (the opening funds, already in
-    # the ledger) has no candidate; the two partial payments of AMINA are not exact.
+    # Auto: only exact, unambiguous matches. The first line (the opening funds) points to
+    # the entry already in the ledger; the two partial payments of AMINA are not exact.
     res = api.bank_auto(sales)
     assert {m for _l, m, _e in res.accepted} == {
-        f"facture {f1.number}", f"facture {f2.number}", f"dépense {e1}",
-        f"versement {pay.number}", "règle 1", "règle 2"}
+        "écriture AN-2026-000001", f"facture {f1.number}", f"facture {f2.number}",
+        f"dépense {e1}", f"versement {pay.number}", "règle 1", "règle 2"}
     # By hand: the two payments of AMINA's invoice (200 + 160).
     api.bank_accept(sales, lines["VIR RECU ALAOUI AMINA"].id, "facture", f3.number)
     api.bank_accept(sales, lines["COMMISSION VIREMENT"].id, "règle", "2")
     open_lines = api.bank_lines(sales, unmatched=True)
-    assert [ln.label for ln in open_lines] == ["APPORT FONDS DE ROULEMENT",
-                                               "VIR RECU ALAOUI AMINA"]
-    amina = open_lines[1]
+    assert [ln.label for ln in open_lines] == ["VIR RECU ALAOUI AMINA"]
+    amina = open_lines[0]
     api.bank_accept(sales, amina.id, "facture", f3.number)
     with pytest.raises(InputError, match="déjà rapprochée"):
         api.bank_accept(sales, amina.id, "facture", f3.number)
     assert [d.status for d in api.list_documents(sales, today=D(2026, 3, 31))] == [
         "payée", "payée", "payée"]
     rec = api.bank_reconciliation(sales, "5141", D(2026, 3, 31))
-    # The opening funds entry is in the ledger and on the statement, not matched: it is the
-    # one difference on each side, and they cancel.
-    assert rec.gap == 0
-    assert sorted((d.side, d.amount) for d in rec.differences) == [
-        ("grand livre", 300000), ("relevé", 300000)]
-    assert rec.explained == rec.gap
+    assert (rec.gap, rec.differences) == (0, ())
+    assert rec.statement == rec.ledger == 300000 + 240000 + 55000 + 36000 - 60000 - 100000 \
+        - 45000 - 1500 - 500
     assert api.verify(sales).ok
+
+
+def test_a_line_points_to_an_entry_already_in_the_ledger(sales: api.Books,
+                                                         tmp_path: Path) -> None:
+    api.post_entry(sales, "BQ", D(2026, 3, 3), "Frais de dossier saisis à la main", [
+        LineSpec("61473", "ECP", 12000), LineSpec("5141", "ECP", -12000)])
+    api.bank_import(sales, write(tmp_path, HEAD + "04/03/2026;FRAIS DOSSIER;120,00;\n"))
+    (ln,) = api.bank_lines(sales)
+    (s,) = api.bank_suggestions(sales, ln.id)
+    assert (s.kind, s.ref, s.exact) == ("écriture", "BQ-2026-000001", True)
+    api.post_entry(sales, "BQ", D(2026, 3, 4), "Autre frais", [
+        LineSpec("61473", "ECP", 500), LineSpec("5141", "ECP", -500)])
+    with pytest.raises(InputError, match="mouvemente 5141 de -5,00 DH, pas de -120,00 DH"):
+        api.bank_accept(sales, ln.id, "écriture", "BQ-2026-000002")
+    with pytest.raises(InputError, match="écriture AN-2026-000009 introuvable"):
+        api.bank_accept(sales, ln.id, "écriture", "AN-2026-000009")
+    assert api.bank_accept(sales, ln.id, "écriture", "bq-2026-000001") == "BQ-2026-000001"
+    assert api.bank_suggestions(sales, ln.id) == []  # pointed: no longer offered
+    rec = api.bank_reconciliation(sales, "5141", D(2026, 3, 31))
+    assert [(d.side, d.ref, d.amount) for d in rec.differences] == [
+        ("grand livre", "BQ-2026-000002", -500)]
+    assert rec.gap == rec.explained == 500

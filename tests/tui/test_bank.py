@@ -193,16 +193,16 @@ async def test_statement_matched_by_keyboard(sales: api.Books, tmp_path: Path) -
         await until(pilot, lambda: isinstance(app.screen, BankScreen))
         assert statuses(sales)["PRLV CNSS MARS"] == ["matched"]
 
-        # -- m: the exact, unambiguous ones (550, the bill, the payout, the fees, 160) --
+        # -- m: the exact, unambiguous ones (the opening funds already in the ledger, 550,
+        # the bill, the payout, the fees, 160) --
         await pilot.press("m")
         await pilot.pause()
-        assert ("5 lignes rapprochées (correspondances exactes et uniques), 2 restent"
+        assert ("6 lignes rapprochées (correspondances exactes et uniques), 1 restent"
                 in shown(app, "#message"))
         await pilot.press("u")
         await pilot.pause()
-        assert [r[2] for r in rows(app)] == ["APPORT FONDS DE ROULEMENT",
-                                             "COMMISSION VIREMENT"]
-        assert "aucune suggestion" in rows(app)[1][5]
+        assert [r[2] for r in rows(app)] == ["COMMISSION VIREMENT"]
+        assert "aucune suggestion" in rows(app)[0][5]
 
         # -- the bank's commission: a second rule, straight from its line --
         await go_to(pilot, app, "COMMISSION VIREMENT")
@@ -214,22 +214,20 @@ async def test_statement_matched_by_keyboard(sales: api.Books, tmp_path: Path) -
         await until(pilot, lambda: isinstance(app.screen, AcceptScreen))
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, BankScreen))
-        assert [r[2] for r in rows(app)] == ["APPORT FONDS DE ROULEMENT"]
+        assert rows(app) == []
 
-        # -- the reconciliation: the opening funds on both sides, no gap --
+        # -- the reconciliation: every line pointed, no gap, nothing to explain --
+        await pilot.press("u")  # all lines again: c takes the selected line's account
+        await pilot.pause()
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, ReconciliationScreen))
         assert "au 31/03/2026" in shown(app, "#rec-summary")
         assert "aucun écart" in shown(app, "#rec-verdict")
-        diffs = rows(app, "#rec-diffs")
-        assert [(r[0], r[2], r[3]) for r in diffs] == [
-            ("relevé seul", "APPORT FONDS DE ROULEMENT", "+3 000,00"),
-            ("grand livre seul", "Fonds de roulement FZ", "+3 000,00")]
+        assert rows(app, "#rec-diffs") == []
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, BankScreen))
 
-    assert {k: v for k, v in statuses(sales).items() if v != ["matched"] * len(v)} == {
-        "APPORT FONDS DE ROULEMENT": ["open"]}
+    assert {k: v for k, v in statuses(sales).items() if v != ["matched"] * len(v)} == {}
     assert [d.status for d in api.list_documents(sales, today=TODAY)] == ["payée"] * 3
     assert {d.number for d in api.list_documents(sales, today=TODAY)} == {
         f1.number, f2.number, f3.number}
