@@ -1011,6 +1011,13 @@ def production_plan(books: Books, start: dt.date | None = None, weeks: int = 12,
         return production.build_plan(conn, start or dt.date.today(), weeks, member)
 
 
+def order_resources(books: Books) -> dict[str, set[str]]:
+    """Which shared resources each open order uses (``""`` is the member's own hours)."""
+    with _read(books) as conn:
+        return {o.number: {r for r, h in o.work.items() if h > 0}
+                for o in production.open_orders(conn)}
+
+
 def material_needs(books: Books, until: dt.date, member: str | None = None
                    ) -> list[production.NeedRow]:
     with _read(books) as conn:

@@ -20,11 +20,9 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
 
 from ecp import api
-from ecp.db.engine import reading
 from ecp.errors import EcpError
 from ecp.periods import parse_date
 from ecp.production.plan import Plan, Scheduled
-from ecp.production.service import open_orders
 from ecp.sales.rules import fmt_qty
 from ecp.tui.app import EcpScreen
 from ecp.tui.screens.production_dialogs import (
@@ -237,9 +235,7 @@ class ProductionScreen(EcpScreen):
         self.plan = plan
         shown = self.shown = plan.weeks[self.week_shift:]
         # Which resources each open order uses (to list a resource's orders in a cell).
-        with reading(books.engine) as session:
-            self.work = {o.number: {r for r, h in o.work.items() if h > 0}
-                         for o in open_orders(session.connection())}
+        self.work = api.order_resources(books)
         names = {m.code: m.name for m in api.list_members(books)}
         members = sorted({m for m, r in plan.capacity if m} | {o.member for o in plan.orders})
         resources = sorted(r for m, r in plan.capacity if r)
