@@ -91,11 +91,11 @@ def _key(order: OrderIn, resource: str) -> tuple[str, str]:
 
 def schedule(orders: Sequence[OrderIn], start: dt.date, weeks: int,
              member_hours: Mapping[str, Mapping[dt.date, int]],
-             resource_hours: Mapping[str, int]) -> Plan:
+             resource_hours: Mapping[str, int | Mapping[dt.date, int]]) -> Plan:
     """Place ``orders`` in the ``weeks`` weeks from the Monday of ``start``.
 
     ``member_hours``: member -> week -> hours (milli) available that week (days off taken out);
-    ``resource_hours``: resource -> hours (milli) per week."""
+    ``resource_hours``: resource -> hours (milli) per week, or per week -> hours."""
     first = monday(start)
     wk = [first + dt.timedelta(weeks=i) for i in range(weeks)]
     free: dict[tuple[str, str], dict[dt.date, int]] = {}
@@ -103,7 +103,7 @@ def schedule(orders: Sequence[OrderIn], start: dt.date, weeks: int,
     for m, per_week in member_hours.items():
         capacity[(m, "")] = {w: int(per_week.get(w, 0)) for w in wk}
     for r, h in resource_hours.items():
-        capacity[("", r)] = {w: int(h) for w in wk}
+        capacity[("", r)] = {w: int(h) if isinstance(h, int) else int(h.get(w, 0)) for w in wk}
     for k, v in capacity.items():
         free[k] = dict(v)
     load: dict[tuple[str, str], dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))

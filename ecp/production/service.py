@@ -232,8 +232,10 @@ def set_capacity(conn: Connection, member: str, hours: int,
         conn.execute(insert(DayOff).values(member=m, first_day=day_int(a), last_day=day_int(b)))
 
 
-def member_week_hours(conn: Connection, weeks: list[dt.date]) -> dict[str, dict[dt.date, int]]:
-    """Hours per member and week: weekly hours spread over five working days, less days off."""
+def member_week_hours(conn: Connection, weeks: list[dt.date], start: dt.date | None = None
+                      ) -> dict[str, dict[dt.date, int]]:
+    """Hours per member and week: weekly hours spread over five working days, less days off
+    and less the days of the first week already gone (before ``start``)."""
     offs: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for m, a, b in conn.execute(select(DayOff.member, DayOff.first_day, DayOff.last_day)):
         offs[m].append((a, b))
@@ -241,7 +243,8 @@ def member_week_hours(conn: Connection, weeks: list[dt.date]) -> dict[str, dict[
     for m, h in conn.execute(select(Capacity.member, Capacity.hours_milli)):
         per = {}
         for w in weeks:
-            days = [day_int(w + dt.timedelta(days=i)) for i in range(5)]
+            days = [day_int(w + dt.timedelta(days=i)) for i in range(5)
+                    if start is None or w + dt.timedelta(days=i) >= start]
             worked = sum(1 for d in days if not any(a <= d <= b for a, b in offs[m]))
             per[w] = h * worked // 5
         out[m] = per
@@ -388,8 +391,12 @@ def open_orders(conn: Connection, member: str | None = None) -> list[OrderIn]:
 def build_plan(conn: Connection, start: dt.date, weeks: int = DEFAULT_WEEKS,
                member: str | None = None) -> Plan:
     wk = [monday(start) + dt.timedelta(weeks=i) for i in range(weeks)]
-    hours = member_week_hours(conn, wk)
-    resources = dict(conn.execute(select(Resource.code, Resource.hours_milli)).all())
+    hours = member_week_hours(conn, wk, start)
+    # This week's working days already gone (a plan made on Wednesday has three left).
+    left = sum(1 for i in range(5) if wk[0] + dt.timedelta(days=i) >= start)
+    resources: dict[str, int | dict[dt.date, int]] = {
+        code: {w: (h * left // 5 if w == wk[0] else h) for w in wk}
+        for code, h in conn.execute(select(Resource.code, Resource.hours_milli))}
     # Shared resources are shared: plan every member's orders, then show the one asked for.
     return schedule(open_orders(conn), start, weeks, hours, resources) if member is None \
         else _only(schedule(open_orders(conn), start, weeks, hours, resources), member)

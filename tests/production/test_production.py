@@ -176,3 +176,11 @@ def test_statement_pdf_shows_the_production(atelier: api.Books, tmp_path) -> Non
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(path)).pages)
                     .replace("\xa0", " ").split())
     assert "Production" in text and done in text and "480,00 DH" in text
+
+
+def test_a_plan_made_midweek_counts_only_the_days_left(atelier: api.Books) -> None:
+    plan = api.production_plan(atelier, START + dt.timedelta(days=2), weeks=2)  # Wednesday
+    assert plan.weeks[0] == START
+    assert plan.capacity[("FZ", "")][START] == 18000  # 3 days of 5 of 30 h
+    assert plan.capacity[("", "MACHINE")][START] == 21000
+    assert plan.capacity[("FZ", "")][plan.weeks[1]] == 30000
