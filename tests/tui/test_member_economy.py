@@ -190,3 +190,24 @@ async def test_month_end_checklist_runs_to_the_lock(sales: api.Books) -> None:
     folder = api.statements_dir(sales, "2026-03")
     assert sorted(p.name for p in folder.glob("*.pdf")) == [
         f"releve-2026-03-{m}.pdf" for m in ("FZ", "KH", "YS")]
+
+
+async def test_members_show_their_treasury_and_run_the_contribution(sales: api.Books) -> None:
+    """F6: the member balances (ecp report member-balances) beside each member; k runs the
+    month's contribution (ecp contribution run), twice without posting twice."""
+    worked_month(sales)
+    app = EcpApp(sales, today=dt.date(2026, 3, 31))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, MembersScreen))
+        fz = next(r for r in rows(app, "#members") if r[0] == "FZ")
+        assert fz[-1] == "2 200,00"  # before the contribution
+        await pilot.press("k")
+        await pilot.pause()
+        fz = next(r for r in rows(app, "#members") if r[0] == "FZ")
+        assert fz[-1] == "1 950,00"
+        await pilot.press("k")
+        await pilot.pause()
+    lines = api.contribution_run(sales, "2026-03")
+    assert sum(c.posted_now for c in lines) == 0
+    assert next(c for c in lines if c.member == "FZ").due == 25000

@@ -113,7 +113,8 @@ async def test_add_member_with_arabic_name(books: api.Books) -> None:
         await pilot.pause()
         assert isinstance(app.screen, MembersScreen)
         assert rows(app, "#members") == [
-            ["M010", "Nadia Alaoui", "نادية العلوي", "couture", "2026-03-15", "actif", "7,5 %"]]
+            ["M010", "Nadia Alaoui", "نادية العلوي", "couture", "2026-03-15", "actif", "7,5 %",
+             "0,00"]]
         assert shown(app, "#heading") == "Membres entrepreneurs : 1 (1 actifs)"
     (m,) = api.list_members(books)
     assert (m.code, m.name, m.name_ar, m.activity, m.contribution_pct, m.joined_on) == (

@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from ecp import api
 from ecp.errors import EcpError
 from ecp.ledger.queries import MemberView
+from ecp.money import fmt_fr
 from ecp.periods import parse_date
 from ecp.tui.app import EcpScreen
 from ecp.tui.widgets import FieldError
@@ -198,11 +199,12 @@ class MembersScreen(EcpScreen):
         Binding("e", "edit", "Modifier"),
         Binding("p", "page", "Fiche du mois"),
         Binding("v", "payout", "Versement", show=False),
+        Binding("k", "contribution", "Contribution du mois"),
         Binding("r", "reload", "Actualiser", show=False),
     ]
 
-    COLUMNS = (("Code", 8), ("Nom", 28), ("Nom arabe", 26), ("Activité", 16), ("Entrée", 10),
-               ("Statut", 9), ("Contribution %", 14))
+    COLUMNS = (("Code", 8), ("Nom", 28), ("Nom arabe", 22), ("Activité", 12), ("Entrée", 10),
+               ("Statut", 8), ("Contrib. %", 10), ("Disponible (DH)", 16))
 
     def __init__(self) -> None:
         super().__init__()
@@ -212,8 +214,9 @@ class MembersScreen(EcpScreen):
         yield from self.compose_header()
         yield Label("Membres entrepreneurs", id="heading", classes="title")
         yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
-        yield Label("a : ajouter — e ou Entrée : modifier — p : fiche du mois — le code d'un "
-                    "membre, utilisé dans les écritures, ne se modifie pas", classes="status")
+        yield Label("a : ajouter — e ou Entrée : modifier — p : fiche du mois — k : "
+                    "contribution du mois — le code d'un membre ne se modifie pas",
+                    classes="status")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -232,8 +235,14 @@ class MembersScreen(EcpScreen):
         t.clear()
         members = api.list_members(self.books)
         self.members = {m.code: m for m in members}
+        # The member balances (ecp report member-balances): treasury available today.
+        available = {b.code: b.treasury.available
+                     for b in api.member_balances(self.books, self.ecp.today)}
         for m in members:
-            t.add_row(*(Text(c) for c in self.cells(m)), key=m.code)
+            cash = available.get(m.code)
+            money_cell = Text("" if cash is None else fmt_fr(cash), justify="right",
+                              style="red" if cash is not None and cash < 0 else "")
+            t.add_row(*(Text(c) for c in self.cells(m)), money_cell, key=m.code)
         if keep in self.members:
             t.move_cursor(row=t.get_row_index(keep))
         active = sum(m.status == "actif" for m in members)
@@ -244,7 +253,7 @@ class MembersScreen(EcpScreen):
     def cells(m: MemberView) -> Iterable[str]:
         pct = f"{m.contribution_pct} %" if m.contribution_pct is not None else ""
         return (m.code, m.name, m.name_ar or "", m.activity or "", m.joined_on or "",
-                m.status, pct.rjust(14))
+                m.status, pct.rjust(10))
 
     def current_code(self) -> str | None:
         t = self.query_one("#members", DataTable)
@@ -279,6 +288,22 @@ class MembersScreen(EcpScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_edit()
+
+    def action_contribution(self) -> None:
+        """The shared-services contribution of the open month (ecp contribution run)."""
+        today = self.ecp.today
+        month = f"{today.year}-{today.month:02d}"
+        try:
+            lines = api.contribution_run(self.books, month)
+        except EcpError as exc:
+            self.notify(str(exc), title="Contribution", severity="error", markup=False)
+            return
+        posted = sum(c.posted_now for c in lines)
+        due = sum(c.due for c in lines)
+        self.notify(f"{month} : {fmt_fr(due)} DH dus par {len(lines)} membres ; "
+                    + (f"{fmt_fr(posted)} DH passés maintenant" if posted else
+                       "déjà à jour, rien de passé"), title="Contribution", markup=False)
+        self.load()
 
     def action_page(self) -> None:
         """The member's page for the month (the open month, from today)."""
