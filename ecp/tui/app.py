@@ -236,6 +236,9 @@ class EcpApp(App[None]):
         ]
         for title, help_, mode, action in cmds:
             yield SystemCommand(title, help_, lambda m=mode, a=action: self.run_on(m, a))
+        from ecp.tui.screens.file_ops import file_commands
+
+        yield from file_commands(self)
         yield SystemCommand("thème : changer", "Changer les couleurs", self.action_change_theme)
         yield SystemCommand("Quitter", "Quitter ECP", self.action_quit)
 

@@ -20,6 +20,7 @@ class DashboardScreen(EcpScreen):
     BINDINGS = [
         Binding("enter", "open", "Détail"),
         Binding("r", "refresh", "Actualiser"),
+        Binding("p", "settings", "Paramètres"),
         Binding("tab", "app.focus_next", "Tableau suivant", show=False),
     ]
 
@@ -34,6 +35,11 @@ class DashboardScreen(EcpScreen):
                 yield DataTable(id="cash", cursor_type="row", zebra_stripes=True)
         yield Label("", id="verify", classes="status")
         yield from self.compose_footer()
+
+    def action_settings(self) -> None:
+        from ecp.tui.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
 
     def on_mount(self) -> None:
         f = self.query_one("#figures", DataTable)
