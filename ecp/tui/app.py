@@ -233,6 +233,19 @@ class EcpApp(App[None]):
              "uniques", "banque", "auto"),
             ("banque : état de rapprochement", "Solde du relevé et du grand livre à une date",
              "banque", "reconciliation"),
+            ("atelier : nouvelle matière", "Matière au stock d'un membre", "production",
+             "ws('new_material')"),
+            ("stock : entrée", "Entrée de matière en stock", "production", "ws('receive')"),
+            ("stock : ajustement", "Ajustement signé du stock, avec motif", "production",
+             "ws('adjust')"),
+            ("atelier : nomenclature d'un produit", "Matières, heures et ressources d'un "
+             "produit", "production", "ws('bom')"),
+            ("atelier : ressource partagée", "Nouvelle ressource (heures par semaine)",
+             "production", "ws('new_resource')"),
+            ("atelier : capacité d'un membre", "Heures par semaine et congés", "production",
+             "ws('capacity')"),
+            ("banque : profil d'import", "Colonnes du relevé CSV d'une banque", "banque",
+             "profile"),
         ]
         for title, help_, mode, action in cmds:
             yield SystemCommand(title, help_, lambda m=mode, a=action: self.run_on(m, a))

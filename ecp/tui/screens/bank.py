@@ -27,6 +27,7 @@ from ecp.tui.screens.bank_dialogs import (
     cli_to_screen,
     signed,
 )
+from ecp.tui.screens.workshop_dialogs import BankProfileFormScreen
 from ecp.tui.widgets import money
 
 HINT = ("Entrée ou a : accepter la suggestion (= exacte, ~ à vérifier) — s : chercher à la main "
@@ -44,6 +45,7 @@ class BankScreen(EcpScreen):
         Binding("u", "toggle_unmatched", "À rapprocher/toutes"),
         Binding("i", "import_statement", "Importer"),
         Binding("c", "reconciliation", "Rapprochement"),
+        Binding("p", "profile", "Profil d'import"),
     ]
     DEFAULT_CSS = """
     BankScreen #bank-info { height: 1; padding: 0 1; text-style: bold; }
@@ -264,3 +266,11 @@ class BankScreen(EcpScreen):
         days = [x.day for x in api.bank_lines(self.books) if x.account == account]
         at = max(days) if days else self.ecp.today
         self.app.push_screen(ReconciliationScreen(account, at))
+
+    def action_profile(self) -> None:
+        """Nouveau profil d'import (colonnes du CSV de la banque): then i can use it."""
+        def done(name: str | None) -> None:
+            if name:
+                self.say(f"Profil d'import {name} enregistré — i : importer un relevé avec")
+
+        self.app.push_screen(BankProfileFormScreen(), done)

@@ -1,5 +1,7 @@
 """Production (F11): the production orders, the weekly plan as a grid and the material needs,
-one tab each (keys 1 to 3). Everything goes through ``ecp.api``.
+one tab each (keys 1 to 3); the workshop set-up (materials, shared resources, capacities,
+bills of materials; key 4) and the stock report at a date (key 5). Everything goes through
+``ecp.api``.
 
 The grid has one row per member and per shared resource, one column per week from the app's
 today; a cell is the load in % of that week's hours: yellow when full, red and bold when the
@@ -21,6 +23,7 @@ from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabP
 
 from ecp import api
 from ecp.errors import EcpError
+from ecp.money import fmt_fr
 from ecp.periods import parse_date
 from ecp.production.plan import Plan, Scheduled
 from ecp.sales.rules import fmt_qty
@@ -33,10 +36,17 @@ from ecp.tui.screens.production_dialogs import (
     OrderScreen,
     late_text,
 )
+from ecp.tui.screens.workshop_dialogs import (
+    BomFormScreen,
+    CapacityFormScreen,
+    MaterialFormScreen,
+    ResourceFormScreen,
+    StockMoveScreen,
+)
 from ecp.tui.widgets import money
 
-TABS = ("ordres", "plan", "besoins")
-TAB_TITLES = ("Ordres", "Plan", "Besoins")
+TABS = ("ordres", "plan", "besoins", "atelier", "stock")
+TAB_TITLES = ("Ordres", "Plan", "Besoins", "Atelier", "Stock")
 HINTS = {
     "ordres": "n : nouvel ordre — s : commencer — c : terminer — x : annuler — "
               "Entrée : détail et semaines au plan",
@@ -44,10 +54,17 @@ HINTS = {
             "Entrée : ordres de la cellule — + - : plus ou moins de semaines",
     "besoins": "matières des ordres ouverts dont l'échéance tombe jusqu'à la date — "
                "b : changer la date",
+    "atelier": "m : nouvelle matière — e : entrée en stock — j : ajustement — "
+               "b : nomenclature — r : ressource partagée — k : capacité d'un membre",
+    "stock": "d : changer la date — f : filtrer par membre (vide : tous)",
 }
 TAB_ACTIONS = {
     "start": {"ordres"}, "complete": {"ordres"}, "cancel": {"ordres"},
     "shift": {"plan"}, "resize": {"plan"}, "until": {"besoins"},
+    "reload": {"ordres", "plan", "besoins", "stock"},
+    "new_material": {"atelier"}, "receive": {"atelier"}, "adjust": {"atelier"},
+    "bom": {"atelier"}, "new_resource": {"atelier"}, "capacity": {"atelier"},
+    "stock_date": {"stock"}, "stock_member": {"stock"},
 }
 STATUS_STYLE = {"en cours": "cyan", "terminé": "green", "annulé": "dim"}
 DEFAULT_WEEKS = 12
@@ -114,6 +131,14 @@ class ProductionScreen(EcpScreen):
         Binding("plus", "resize(1)", "Plus de sem.", key_display="+"),
         Binding("minus", "resize(-1)", "Moins de sem.", key_display="-"),
         Binding("b", "until", "Date"),
+        Binding("m", "new_material", "Matière"),
+        Binding("e", "receive", "Entrée"),
+        Binding("j", "adjust", "Ajustement"),
+        Binding("b", "bom", "Nomenclature"),
+        Binding("r", "new_resource", "Ressource"),
+        Binding("k", "capacity", "Capacité"),
+        Binding("d", "stock_date", "Date"),
+        Binding("f", "stock_member", "Membre"),
         Binding("r", "reload", "Actualiser", show=False),
         *(Binding(str(i), f"tab('{t}')", t, show=False) for i, t in enumerate(TABS, 1)),
     ]
@@ -127,6 +152,12 @@ class ProductionScreen(EcpScreen):
     ProductionScreen #needs-bar Input { width: 14; }
     ProductionScreen #err-until { width: 1fr; padding: 0 0 0 2; }
     ProductionScreen #needs-total { height: auto; padding: 0 1; text-style: bold; }
+    ProductionScreen .bar { height: 1; margin: 0 1; }
+    ProductionScreen .bar Label { padding: 0 1 0 0; color: $text-muted; }
+    ProductionScreen .bar Input { width: 14; }
+    ProductionScreen #err-stock { width: 1fr; padding: 0 0 0 2; }
+    ProductionScreen #atelier-note, ProductionScreen #stock-total { height: auto; padding: 0 1; }
+    ProductionScreen #stock-total { text-style: bold; }
     ProductionScreen #message { height: auto; padding: 0 1; color: $success; }
     ProductionScreen #message.-error { color: $error; }
     """
@@ -162,6 +193,18 @@ class ProductionScreen(EcpScreen):
                     yield Static("", id="err-until", classes="error", markup=False)
                 yield DataTable(id="t-besoins", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="needs-total")
+            with TabPane("4 Atelier", id="atelier"):
+                yield DataTable(id="t-atelier", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="atelier-note")
+            with TabPane("5 Stock", id="stock"):
+                with Horizontal(classes="bar"):
+                    yield Label("Stock au")
+                    yield Input(id="f-stock-at", placeholder="AAAA-MM-JJ", compact=True)
+                    yield Label(" membre")
+                    yield Input(id="f-stock-member", placeholder="tous", compact=True)
+                    yield Static("", id="err-stock", classes="error", markup=False)
+                yield DataTable(id="t-stock", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="stock-total")
         yield Static("", id="message", markup=False)
         yield Label(HINTS["ordres"], id="hint", classes="status")
         yield from self.compose_footer()
@@ -174,6 +217,14 @@ class ProductionScreen(EcpScreen):
                              ("Unité", 6), ("Besoin", 10), ("En stock", 10), ("Manque", 10),
                              ("Coût du manque", 15)):
             self.table("besoins").add_column(label, width=width)
+        for label, width in (("Sorte", 10), ("Membre", 7), ("Code", 10), ("Désignation", 24),
+                             ("Unité", 6), ("Qté / h sem.", 12), ("Coût unit.", 12)):
+            self.table("atelier").add_column(label, width=width)
+        for label, width in (("Membre", 7), ("Sorte", 8), ("Code", 10), ("Désignation", 24),
+                             ("Unité", 6), ("Quantité", 10), ("Coût unit.", 12),
+                             ("Valeur", 14)):
+            self.table("stock").add_column(label, width=width)
+        self.query_one("#f-stock-at", Input).value = self.ecp.today.isoformat()
         until = self.ecp.today + dt.timedelta(weeks=NEEDS_WEEKS)
         self.query_one("#f-until", Input).value = until.isoformat()
         # The app's stylesheet gives tables the whole height: the late orders go right under.
@@ -181,6 +232,9 @@ class ProductionScreen(EcpScreen):
         self.table("plan").styles.max_height = "70%"
         self.table("besoins").styles.height = "auto"
         self.table("besoins").styles.max_height = "85%"
+        for tab in ("atelier", "stock"):
+            self.table(tab).styles.height = "auto"
+            self.table(tab).styles.max_height = "85%"
         self.load()
         self.table("ordres").focus()
 
@@ -205,6 +259,8 @@ class ProductionScreen(EcpScreen):
         self.load_orders(select)
         self.load_plan()
         self.load_needs()
+        self.load_atelier()
+        self.load_stock()
 
     def load_orders(self, select: str | None = None) -> None:
         books, today = self.books, self.ecp.today
@@ -305,6 +361,59 @@ class ProductionScreen(EcpScreen):
             f"Au {until:%d/%m/%Y} : {len(self.needs)} matières, {short} en manque — coût du "
             f"manque : {money(total)} DH", style="bold red" if short else "bold"))
 
+    def load_atelier(self) -> None:
+        """Materials (as the stock report knows them: those with a stock movement), then the
+        shared resources and the members' capacities as the plan knows them (the most hours
+        of a week over the plan's weeks)."""
+        books = self.books
+        t = self.table("atelier")
+        t.clear()
+        mats = [r for r in api.stock_report(books, None, self.ecp.today) if r.kind == "matière"]
+        for r in mats:
+            t.add_row("matière", r.member, r.code, r.name, r.unit,
+                      Text(fmt_qty(r.qty_milli), justify="right"),
+                      Text(fmt_fr(r.unit_cost), justify="right"), key=f"m|{r.code}")
+        plan = api.production_plan(books, self.ecp.today, DEFAULT_WEEKS)
+        names = {m.code: m.name for m in api.list_members(books)}
+        for (m, res), weeks in sorted(plan.capacity.items(),
+                                      key=lambda kv: (kv[0][0] == "", kv[0])):
+            hours = Text(f"{fmt_qty(max(weeks.values(), default=0))} h", justify="right")
+            if res:
+                t.add_row("ressource", "", res, "ressource partagée", "h", hours, "",
+                          key=f"r|{res}")
+            else:
+                t.add_row("capacité", m, m, names.get(m, ""), "h", hours, "", key=f"c|{m}")
+        self.query_one("#atelier-note", Static).update(
+            f"{len(mats)} matières — n'apparaissent que les matières déjà entrées en stock "
+            "(l'API ne liste pas les matières sans mouvement) ; heures : la semaine la plus "
+            f"pleine des {DEFAULT_WEEKS} à venir (congés déduits)")
+
+    def load_stock(self) -> None:
+        text = self.query_one("#f-stock-at", Input).value.strip()
+        member = self.query_one("#f-stock-member", Input).value.strip().upper() or None
+        err = self.query_one("#err-stock", Static)
+        try:
+            at = parse_date(text, "stock au") if text else self.ecp.today
+        except EcpError as exc:
+            err.update(str(exc))
+            self.query_one("#f-stock-at", Input).focus()
+            return
+        err.update("")
+        rows = api.stock_report(self.books, member, at)
+        t = self.table("stock")
+        t.clear()
+        total = 0
+        for r in rows:
+            total += r.value
+            t.add_row(r.member, r.kind, r.code, r.name, r.unit,
+                      Text(fmt_qty(r.qty_milli), justify="right"),
+                      Text(fmt_fr(r.unit_cost), justify="right"),
+                      Text(fmt_fr(r.value), justify="right"), key=f"{r.kind}|{r.code}")
+        who = f" de {member}" if member else ""
+        self.query_one("#stock-total", Static).update(
+            f"Stock{who} au {at:%d/%m/%Y} : {len(rows)} articles — valeur totale : "
+            f"{fmt_fr(total, 'DH')}")
+
     def current(self) -> str | None:
         t = self.table("ordres")
         if t.row_count == 0:
@@ -342,6 +451,79 @@ class ProductionScreen(EcpScreen):
 
     def action_show_needs(self) -> None:
         self.action_tab("besoins")
+
+    # -- workshop set-up and stock ------------------------------------------------------------
+
+    def action_ws(self, action: str) -> None:
+        """Palette entries: the Atelier tab, then one of its dialogs (whatever tab was on)."""
+        self.action_tab("atelier")
+        getattr(self, f"action_{action}")()
+
+    def _atelier_key(self) -> tuple[str, str] | None:
+        t = self.table("atelier")
+        if self.tab != "atelier" or t.row_count == 0:
+            return None
+        key = t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
+        kind, _sep, code = str(key).partition("|")
+        return kind, code
+
+    def _after_setup(self, what: str) -> Any:
+        def done(result: str | None) -> None:
+            if result:
+                self.load()
+                self.action_tab("atelier")
+                self.say(f"{what} : {result}")
+        return done
+
+    def action_new_material(self) -> None:
+        key = self._atelier_key()
+        member = key[1] if key and key[0] == "c" else None
+        self.action_tab("atelier")
+        self.app.push_screen(MaterialFormScreen(member), self._after_setup("Matière créée"))
+
+    def _material(self) -> str | None:
+        key = self._atelier_key()
+        return key[1] if key and key[0] == "m" else None
+
+    def action_receive(self) -> None:
+        material = self._material()
+        self.action_tab("atelier")
+        self.app.push_screen(StockMoveScreen(False, material),
+                             self._after_setup("Entrée en stock enregistrée"))
+
+    def action_adjust(self) -> None:
+        material = self._material()
+        self.action_tab("atelier")
+        self.app.push_screen(StockMoveScreen(True, material),
+                             self._after_setup("Ajustement enregistré"))
+
+    def action_bom(self) -> None:
+        self.action_tab("atelier")
+        self.app.push_screen(BomFormScreen(), self._after_setup("Nomenclature enregistrée"))
+
+    def action_new_resource(self) -> None:
+        self.action_tab("atelier")
+        self.app.push_screen(ResourceFormScreen(), self._after_setup("Ressource créée"))
+
+    def action_capacity(self) -> None:
+        key = self._atelier_key()
+        member = key[1] if key and key[0] == "c" else None
+        self.action_tab("atelier")
+        self.app.push_screen(CapacityFormScreen(member),
+                             self._after_setup("Capacité enregistrée"))
+
+    def action_stock_date(self) -> None:
+        self.query_one("#f-stock-at", Input).focus()
+
+    def action_stock_member(self) -> None:
+        self.query_one("#f-stock-member", Input).focus()
+
+    @on(Input.Submitted, "#f-stock-at, #f-stock-member")
+    def _stock_filter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.load_stock()
+        if not str(self.query_one("#err-stock", Static).render()):
+            self.table("stock").focus()
 
     # -- plan ---------------------------------------------------------------------------------
 
