@@ -15,7 +15,7 @@ from ecp.money import fmt_fr, fmt_plain
 from ecp.periods import parse_date
 from ecp.reports.render import Cell, render
 from ecp.sales.receivables import AgedRow
-from ecp.sales.vat_report import VatRateRow, VatReport
+from ecp.sales.vat_report import OTHER, VatRateRow, VatReport
 
 FORMATS = ("table", "csv", "json")
 
@@ -34,6 +34,8 @@ def _amt(cents: int, fmt: str) -> str:
 def _rate(row: VatRateRow, fmt: str) -> str:
     if fmt == "table":
         return row.rate
+    if row.vat_bp == OTHER:
+        return "autres"  # VAT moved by entries typed by hand, no rate
     whole, frac = divmod(row.vat_bp, 100)
     return f"{whole}.{frac:02d}" if frac else str(whole)
 

@@ -176,3 +176,14 @@ def test_vat_entered_by_hand_shows_as_other_entries(sales: api.Books) -> None:
     assert rep.collected[-1].rate == "autres écritures"
     assert rep.deductible[-1] == VatRateRow(OTHER, 0, 10000)
     assert_agrees_with_ledger(sales, rep)
+
+
+def test_csv_names_the_hand_typed_row_without_a_rate(sales: api.Books) -> None:
+    from ecp.cli_reports_sales import render_vat
+    from ecp.ledger.entry import LineSpec
+
+    api.post_entry(sales, "OD", D(2026, 3, 10), "TVA sur vente au comptoir", [
+        LineSpec("5161", "FZ", 12000), LineSpec("7111", "FZ", -10000),
+        LineSpec("4455", "FZ", -2000)])
+    rows = render_vat(api.vat_report(sales, "2026-03"), "csv").splitlines()
+    assert "collectee,autres,0.00,20.00" in rows
