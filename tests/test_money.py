@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecp.errors import InputError
-from ecp.money import (
+from ecp.kernel.errors import InputError
+from ecp.kernel.money import (
     fmt_excel,
     fmt_fr,
     fmt_plain,

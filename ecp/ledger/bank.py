@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import Connection, func, insert, select
 
 from ecp.db.models import Account, BankLine, BankProfile, Entry, Line
-from ecp.errors import InputError, NotFoundError, ValidationError
+from ecp.kernel.errors import InputError, NotFoundError, ValidationError
 from ecp.ledger.entry import day_int, entry_ref, int_day
 from ecp.ledger.posting import now_iso
 

@@ -10,7 +10,7 @@ from importlib import resources
 from sqlalchemy import Connection, func, insert, select
 
 from ecp.db.models import Account, Balance, Journal, VatRate
-from ecp.errors import InputError
+from ecp.kernel.errors import InputError
 
 CLASSES = {
     1: "Comptes de financement permanent",

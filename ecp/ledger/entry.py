@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ecp.errors import InputError
+from ecp.kernel.errors import InputError
 
 ECP_DIMENSION = "ECP"
 

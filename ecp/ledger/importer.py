@@ -18,10 +18,10 @@ from pathlib import Path
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from ecp.errors import InputError, ValidationError
+from ecp.kernel.errors import InputError, ValidationError
+from ecp.kernel.money import parse_csv_amount
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, entry_ref
 from ecp.ledger.posting import Poster
-from ecp.money import parse_csv_amount
 
 COLUMNS = ["entry_ref", "date", "journal", "label", "account", "dimension", "debit", "credit"]
 MAX_ERRORS = 200

@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import Connection, case, func, select, text
 
 from ecp.db.models import Balance, Entry, Line, PeriodEvent
+from ecp.kernel.chain import ChainHead
+from ecp.kernel.periods import month_label
 from ecp.ledger.chain import GENESIS, digest
 from ecp.ledger.entry import day_iso, entry_ref
-from ecp.ledger.periods import ChainHead
 from ecp.ledger.posting import ALL
-from ecp.periods import month_label
 
 SQLITE_TRIGGERS = {
     f"{t}_no_{ev}" for t in ("entries", "lines", "period_events") for ev in ("update", "delete")

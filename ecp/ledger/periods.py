@@ -7,19 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, insert, select, update
 
 from ecp.db.models import Entry, Period, PeriodEvent
-from ecp.errors import InputError
+from ecp.kernel.chain import ChainHead
+from ecp.kernel.errors import InputError
+from ecp.kernel.periods import month_label
 from ecp.ledger.chain import GENESIS
 from ecp.ledger.posting import now_iso
-from ecp.periods import month_label
-
-
-@dataclass(frozen=True)
-class ChainHead:
-    count: int
-    hash: str
-
-    def __str__(self) -> str:
-        return f"{self.count}:{self.hash}"
 
 
 def chain_head(conn: Connection) -> ChainHead:

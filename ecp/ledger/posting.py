@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, text
 
 from ecp.db.models import Account, Dimension, Entry, Journal, Line, Period
-from ecp.errors import InputError, NotFoundError, PeriodLockedError, ValidationError
+from ecp.kernel.errors import InputError, NotFoundError, PeriodLockedError, ValidationError
+from ecp.kernel.money import fmt_fr
+from ecp.kernel.periods import month_label
 from ecp.ledger.chain import GENESIS
 from ecp.ledger.entry import (
     JournalEntry,
@@ -26,8 +28,6 @@ from ecp.ledger.entry import (
     int_day,
     parse_entry_ref,
 )
-from ecp.money import fmt_fr
-from ecp.periods import month_label
 
 ALL = "*"
 

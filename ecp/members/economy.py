@@ -27,7 +27,9 @@ from ecp.db.models import (
     Payout,
     Setting,
 )
-from ecp.errors import InputError, NotFoundError
+from ecp.kernel.errors import InputError, NotFoundError
+from ecp.kernel.money import fmt_fr
+from ecp.kernel.units import half_up_div
 from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
 from ecp.members.views import (
@@ -42,9 +44,8 @@ from ecp.members.views import (
     StatementView,
     Treasury,
 )
-from ecp.money import fmt_fr
 from ecp.sales import company as company_mod
-from ecp.sales.rules import METHODS, half_up_div
+from ecp.sales.rules import METHODS
 
 CASH_ACCOUNTS = ("5141", "5161")
 LIAISON = "44881"
@@ -175,7 +176,7 @@ def reserve_of(conn: Connection, member: str, before_reserve: int) -> int:
         return 0
     if rule.endswith("%"):
         return max(half_up_div(before_reserve * _pct_bp(rule, "réserve"), 10_000), 0)
-    from ecp.money import parse
+    from ecp.kernel.money import parse
     return parse(rule, f"reserve.{member}")
 
 

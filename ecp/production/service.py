@@ -22,13 +22,13 @@ from ecp.db.models import (
     Resource,
     StockMove,
 )
-from ecp.errors import InputError, NotFoundError
+from ecp.kernel.errors import InputError, NotFoundError
+from ecp.kernel.units import fmt_qty, half_up_div, parse_quantity
 from ecp.ledger import chart
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
 from ecp.production.plan import MEMBER, OrderIn, Plan, earliest, monday, schedule
 from ecp.sales.parties import get_product, member_exists, party_row
-from ecp.sales.rules import fmt_qty, half_up_div, parse_quantity
 
 MATERIALS_STOCK = "3121"  # Matières premières
 MATERIALS_VARIATION = "61241"  # Variation des stocks des matières premières

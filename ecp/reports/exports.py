@@ -26,11 +26,11 @@ from sqlalchemy import Connection, select
 
 from ecp import __version__
 from ecp.db.models import Entry, Line
-from ecp.errors import InputError
+from ecp.kernel.chain import ChainHead
+from ecp.kernel.errors import InputError
+from ecp.kernel.money import fmt_excel, fmt_plain
 from ecp.ledger.entry import day_iso, entry_ref
-from ecp.ledger.periods import ChainHead
 from ecp.ledger.queries import PostingRow, TrialBalance
-from ecp.money import fmt_excel, fmt_plain
 
 KINDS = ("journal", "ledger", "trial-balance")
 

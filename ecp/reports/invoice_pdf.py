@@ -39,7 +39,7 @@ from reportlab.platypus import (
 )
 
 import ecp
-from ecp.money import fmt_fr
+from ecp.kernel.money import fmt_fr
 from ecp.sales.views import Company, DocumentView
 from ecp.sales.words import invoice_sentence
 

@@ -33,8 +33,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ecp.kernel.money import fmt_fr
+from ecp.kernel.units import fmt_qty
 from ecp.members.views import MemberInfo, StatementView
-from ecp.money import fmt_fr
 from ecp.reports.invoice_pdf import (
     FONT,
     MONTHS,
@@ -48,7 +49,6 @@ from ecp.reports.invoice_pdf import (
     register_fonts,
     shape_arabic,
 )
-from ecp.sales.rules import fmt_qty
 from ecp.sales.views import Company
 
 LIGHT = colors.HexColor("#F3F6FA")

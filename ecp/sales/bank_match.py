@@ -20,10 +20,10 @@ from ecp.db.models import (
     Party,
     Payout,
 )
-from ecp.errors import InputError, NotFoundError
+from ecp.kernel.errors import InputError, NotFoundError
+from ecp.kernel.money import fmt_fr
 from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec, int_day
 from ecp.ledger.posting import post
-from ecp.money import fmt_fr
 from ecp.sales import payments
 from ecp.sales.documents import settlement
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, select
 
 from ecp.db.models import Setting
-from ecp.errors import InputError
+from ecp.kernel.errors import InputError
 from ecp.sales.rules import check_ice
 from ecp.sales.views import Company
 

@@ -31,21 +31,14 @@ from ecp.db.models import (
     Party,
     VatRate,
 )
-from ecp.errors import InputError, NotFoundError
+from ecp.kernel.errors import InputError, NotFoundError
+from ecp.kernel.money import parse
+from ecp.kernel.units import fmt_rate, parse_quantity, parse_rate
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
-from ecp.money import parse
 from ecp.sales import company as company_mod
 from ecp.sales.parties import get_product, member_exists, party_by_id, party_row
-from ecp.sales.rules import (
-    fmt_rate,
-    line_total,
-    number,
-    parse_quantity,
-    parse_rate,
-    prorata,
-    vat_by_rate,
-)
+from ecp.sales.rules import line_total, number, prorata, vat_by_rate
 from ecp.sales.views import Company, DocLine, DocumentView, PartyView, VatLine
 
 RECEIVABLE = "34211"  # Clients

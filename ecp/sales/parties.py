@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from ecp.db.models import Account, Dimension, Party, Product
-from ecp.errors import InputError, NotFoundError
-from ecp.sales.rules import check_ice, fmt_rate
+from ecp.kernel.errors import InputError, NotFoundError
+from ecp.kernel.units import fmt_rate
+from ecp.sales.rules import check_ice
 from ecp.sales.views import PartyView
 
 KIND_FR = {"customer": "client", "supplier": "fournisseur"}

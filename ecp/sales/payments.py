@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from ecp.db.models import Account, Document, Expense, ExpensePayment, Party, Payment
-from ecp.errors import InputError, NotFoundError
+from ecp.kernel.errors import InputError, NotFoundError
+from ecp.kernel.money import fmt_fr
+from ecp.kernel.units import fmt_rate
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
-from ecp.money import fmt_fr
 from ecp.sales import company as company_mod
 from ecp.sales.documents import (
     RECEIVABLE,
@@ -31,7 +32,7 @@ from ecp.sales.documents import (
     vat_share,
 )
 from ecp.sales.parties import member_exists, party_by_id, party_row
-from ecp.sales.rules import CASH_LIMIT, METHODS, fmt_rate, vat_of
+from ecp.sales.rules import CASH_LIMIT, METHODS, vat_of
 
 SUPPLIERS = "44111"  # Fournisseurs
 VAT_RECOVERABLE_PENDING = "34554"

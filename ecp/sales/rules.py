@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ma import ice as stdnum_ice
 
-from ecp.errors import InputError
+from ecp.kernel.errors import InputError
+from ecp.kernel.units import half_up_div
 
 KIND_PREFIX = {"facture": "F", "avoir": "AV", "devis": "D"}
 KIND_LABEL = {"facture": "facture", "avoir": "avoir", "devis": "devis"}
@@ -21,14 +22,6 @@ DEFAULT_DUE_DAYS = 60  # law 69-21: 60 days from the invoice date unless agreed 
 CASH_LIMIT = 2_000_000  # CGI art. 193: 20 000 DH, cash from a business customer is refused
 METHODS = {"virement": "virement bancaire", "cheque": "chèque", "especes": "espèces",
            "effet": "effet de commerce"}
-
-
-def half_up_div(num: int, den: int) -> int:
-    """num / den rounded half away from zero, in integers (den > 0)."""
-    q, r = divmod(abs(num), den)
-    if 2 * r >= den:
-        q += 1
-    return q if num >= 0 else -q
 
 
 def line_total(quantity_milli: int, unit_price: int) -> int:
@@ -64,46 +57,6 @@ def prorata(parts: Sequence[tuple[int, int, int]], paid: int, total: int,
         else:
             out.append((bp, half_up_div(base * paid, total), half_up_div(vat * paid, total)))
     return out
-
-
-_QTY = re.compile(r"^(\d+)(?:[.,](\d{1,3}))?$")
-
-
-def parse_quantity(text: str, where: str) -> int:
-    """``2``, ``2,5``, ``0.125`` → thousandths; positive, three decimals at most."""
-    s = text.strip().replace(" ", "")
-    m = _QTY.match(s)
-    if m is None:
-        if s.startswith("-"):
-            raise InputError(f"{where}, quantité : « {text} » doit être positive")
-        raise InputError(f"{where}, quantité : « {text} » n'est pas une quantité (ex. 2 ou 2,5)")
-    milli = int(m.group(1)) * 1000 + int((m.group(2) or "0").ljust(3, "0"))
-    if milli <= 0:
-        raise InputError(f"{where}, quantité : doit être positive")
-    return milli
-
-
-def parse_rate(text: str, where: str) -> int:
-    """``20``, ``20 %``, ``7``, ``0`` or ``exonéré`` → basis points."""
-    s = text.strip().lower().rstrip("%").strip().replace(",", ".")
-    if s in ("exo", "exonéré", "exonere", "0"):
-        return 0
-    whole, _, frac = s.partition(".")
-    if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 2)):
-        raise InputError(f"{where}, taux de TVA : « {text} » (ex. 20, 10 ou exonéré)")
-    return int(whole) * 100 + int(frac.ljust(2, "0") or 0)
-
-
-def fmt_qty(milli: int) -> str:
-    whole, frac = divmod(milli, 1000)
-    return f"{whole},{frac:03d}".rstrip("0").rstrip(",") if frac else str(whole)
-
-
-def fmt_rate(bp: int) -> str:
-    if bp == 0:
-        return "exonéré"
-    whole, frac = divmod(bp, 100)
-    return f"{whole},{frac:02d} %".replace(",00", "") if frac else f"{whole} %"
 
 
 def check_ice(text: str, field: str = "ICE") -> str:

@@ -35,11 +35,11 @@ from ecp.db.models import (
     ExpensePayment,
     Line,
 )
-from ecp.errors import InputError
+from ecp.kernel.errors import InputError
+from ecp.kernel.units import fmt_rate
 from ecp.ledger.entry import day_int
 from ecp.sales import company as company_mod
 from ecp.sales.documents import VAT_DUE
-from ecp.sales.rules import fmt_rate
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
 from textual.widgets.data_table import RowKey
 
-from ecp.money import fmt_fr
+from ecp.kernel.money import fmt_fr
 
 Cursor = Any
 

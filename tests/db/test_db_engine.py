@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from ecp import api
 from ecp.db.engine import BUSY_TIMEOUT_MS, make_engine, reading, unit_of_work
 from ecp.db.models import Entry
-from ecp.errors import InputError
+from ecp.kernel.errors import InputError
 
 
 def test_connection_pragmas(books: api.Books) -> None:

@@ -199,7 +199,7 @@ def test_bad_cells_are_named_once_with_their_own_column(tmp_path) -> None:  # ty
     import pytest
 
     from ecp import api
-    from ecp.errors import ValidationError
+    from ecp.kernel.errors import ValidationError
 
     books = api.open_books(str(tmp_path / "i.db"), create=True)
     api.init(books)

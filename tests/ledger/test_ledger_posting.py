@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import event
 
 from ecp import api, cli
-from ecp.errors import InputError, NotFoundError, PeriodLockedError, ValidationError
+from ecp.kernel.chain import ChainHead
+from ecp.kernel.errors import InputError, NotFoundError, PeriodLockedError, ValidationError
 from ecp.ledger.chain import GENESIS
 from ecp.ledger.entry import LineSpec
-from ecp.ledger.periods import ChainHead
 
 D = dt.date
 

@@ -98,7 +98,7 @@ def test_trial_balance_mid_month_edges(example: api.Books) -> None:
 
 
 def test_unknown_dimension_is_refused(example: api.Books) -> None:
-    from ecp.errors import NotFoundError
+    from ecp.kernel.errors import NotFoundError
 
     with pytest.raises(NotFoundError, match="dimension : « ZZ » inconnue"):
         api.trial_balance(example, dimension="ZZ")

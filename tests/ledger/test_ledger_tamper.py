@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from ecp import api, cli
+from ecp.kernel.chain import ChainHead
 from ecp.ledger.chain import GENESIS, digest
-from ecp.ledger.periods import ChainHead
 
 D = dt.date
 TRIGGERS = [f"{t}_no_{e}" for t in ("entries", "lines", "period_events")
@@ -250,7 +250,7 @@ def test_text_moved_between_label_and_reference_is_caught(books: api.Books, L) -
     """The canonical form joins fields with control characters: a text holding one of them
     could be split differently (label "A<US>B", reference "C" → label "A", reference "B<US>C")
     with the same hash. Such text is refused at posting, so no forgery can start from it."""
-    from ecp.errors import ValidationError
+    from ecp.kernel.errors import ValidationError
 
     for label, ref in (("Vente\x1fFA-1", "X"), ("Vente", "FA\x1e1"), ("Vente\x1b", "")):
         with pytest.raises(ValidationError, match="caractère de contrôle"):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ecp import api
-from ecp.errors import InputError, PeriodLockedError
-from ecp.money import fmt_fr
+from ecp.kernel.errors import InputError, PeriodLockedError
+from ecp.kernel.money import fmt_fr
 
 D = dt.date
 

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from ecp import api
-from ecp.errors import PeriodLockedError, ValidationError
+from ecp.kernel.errors import PeriodLockedError, ValidationError
 from ecp.ledger import LineSpec
 
 PG_URL = os.environ.get("ECP_TEST_PG_URL")
@@ -120,7 +120,7 @@ def test_import_all_or_nothing(books, tmp_path):
 def test_sales_on_postgresql(books, tmp_path, monkeypatch):
     """Invoice, partial payment, credit note and expense on PostgreSQL; issued rows refused
     UPDATE by the trigger; the PDF archive goes to the data dir."""
-    monkeypatch.setattr(api, "archive_dir", lambda _b: tmp_path / "archives")
+    books.archive = tmp_path / "archives"
     for k, v in {"company.name": "ECP PG", "company.legal_form": "SARL",
                  "company.capital": "100 000 DH", "company.address": "1 rue A",
                  "company.city": "Tanger", "company.if": "1", "company.tp": "2",

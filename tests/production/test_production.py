@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecp import api
-from ecp.errors import InputError
+from ecp.kernel.errors import InputError
 from ecp.production.plan import OrderIn, monday, schedule
 
 D = dt.date

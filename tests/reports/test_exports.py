@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 
 from ecp import api
-from ecp.errors import InputError, NotFoundError
+from ecp.kernel.chain import ChainHead
+from ecp.kernel.errors import InputError, NotFoundError
+from ecp.kernel.money import parse_csv_amount
 from ecp.ledger.entry import LineSpec
-from ecp.ledger.periods import ChainHead
 from ecp.ledger.queries import PostingRow
-from ecp.money import parse_csv_amount
 from ecp.reports import exports
 
 D = dt.date

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ecp import api
-from ecp.errors import InputError, ValidationError
+from ecp.kernel.errors import InputError, ValidationError
 from ecp.ledger.bank import Profile
 from ecp.ledger.entry import LineSpec
 

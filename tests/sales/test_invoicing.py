@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Connection
 
 from ecp import api
-from ecp.errors import InputError
+from ecp.kernel.errors import InputError
 from ecp.ledger.entry import day_int
 from ecp.sales import documents as docs
 from ecp.sales import rules

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from ecp import api
-from ecp.errors import NotFoundError
+from ecp.kernel.errors import NotFoundError
 from ecp.sales.receivables import AgedRow
 
 D = dt.date

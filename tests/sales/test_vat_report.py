@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 
 from ecp import api
-from ecp.errors import InputError
-from ecp.periods import parse_month_or_quarter
+from ecp.kernel.errors import InputError
+from ecp.kernel.periods import parse_month_or_quarter
 from ecp.sales.vat_report import VatRateRow, VatReport
 
 D = dt.date
@@ -179,7 +179,7 @@ def test_vat_entered_by_hand_shows_as_other_entries(sales: api.Books) -> None:
 
 
 def test_csv_names_the_hand_typed_row_without_a_rate(sales: api.Books) -> None:
-    from ecp.cli_reports_sales import render_vat
+    from ecp.cli.reports_sales import render_vat
     from ecp.ledger.entry import LineSpec
 
     api.post_entry(sales, "OD", D(2026, 3, 10), "TVA sur vente au comptoir", [

@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from ecp import api
-from ecp.errors import PeriodLockedError
+from ecp.kernel.errors import PeriodLockedError
 from ecp.ledger.entry import LineSpec
 from ecp.tui.app import EcpApp
 from ecp.tui.screens import closing

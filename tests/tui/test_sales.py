@@ -171,7 +171,7 @@ async def test_vat_screen_shows_the_return_and_exports_it(tmp_path, monkeypatch)
 
     from ecp import api as ecp_api
     from ecp.demo import load_demo
-    from ecp.money import fmt_fr
+    from ecp.kernel.money import fmt_fr
     from ecp.tui.app import EcpApp
     from ecp.tui.screens import vat as vat_screen
 

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
 
 from ecp import api
-from ecp.errors import EcpError
+from ecp.kernel.errors import EcpError
 from ecp.sales.bank_match import LineView
 from ecp.tui.app import EcpScreen
 from ecp.tui.screens.bank_dialogs import (

@@ -21,8 +21,8 @@ from textual.widgets import Button, DataTable, Input, Label, OptionList, Select,
 from textual.widgets.option_list import Option
 
 from ecp import api
-from ecp.errors import EcpError, InputError
-from ecp.periods import parse_date
+from ecp.kernel.errors import EcpError, InputError
+from ecp.kernel.periods import parse_date
 from ecp.sales.bank_match import LineView, Suggestion
 from ecp.tui.screens.entry_form import PickerScreen
 from ecp.tui.screens.sales_dialogs import SalesForm

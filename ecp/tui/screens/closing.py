@@ -26,11 +26,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, LoadingIndicator, Static
 
 from ecp import api
-from ecp.errors import EcpError
+from ecp.kernel.chain import ChainHead
+from ecp.kernel.errors import EcpError
+from ecp.kernel.periods import month_key, month_label, month_start, next_month, parse_month
 from ecp.ledger.browse import EntryFilter
 from ecp.ledger.integrity import Report
-from ecp.ledger.periods import ChainHead, PeriodEventView
-from ecp.periods import month_key, month_label, month_start, next_month, parse_month
+from ecp.ledger.periods import PeriodEventView
 from ecp.tui.app import EcpScreen
 from ecp.tui.screens.members import FormModal
 from ecp.tui.widgets import FieldError

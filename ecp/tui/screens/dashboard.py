@@ -10,8 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label
 
 from ecp import api
+from ecp.kernel.periods import parse_month
 from ecp.ledger.browse import EntryFilter
-from ecp.periods import parse_month
 from ecp.tui.app import EcpScreen
 from ecp.tui.widgets import money
 

@@ -12,10 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from ecp import api
-from ecp.errors import EcpError
+from ecp.kernel.errors import EcpError
+from ecp.kernel.periods import month_label, parse_date, parse_month
 from ecp.ledger.browse import EntryDetail, EntryFilter, EntryRow
 from ecp.ledger.chart import JOURNALS
-from ecp.periods import month_label, parse_date, parse_month
 from ecp.tui.app import EcpScreen
 from ecp.tui.widgets import FieldError, Page, PagedTable, money
 

@@ -28,11 +28,11 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option
 
 from ecp import api
-from ecp.errors import EcpError, ValidationError
+from ecp.kernel.errors import EcpError, ValidationError
+from ecp.kernel.money import parse as parse_amount
+from ecp.kernel.periods import month_key, month_label, parse_date
 from ecp.ledger.chart import JOURNALS
 from ecp.ledger.entry import ECP_DIMENSION, LineSpec
-from ecp.money import parse as parse_amount
-from ecp.periods import month_key, month_label, parse_date
 from ecp.tui.widgets import FieldError, money
 
 DEFAULT_JOURNAL = "OD"

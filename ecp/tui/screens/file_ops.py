@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ecp import api
-from ecp.errors import EcpError, ValidationError
+from ecp.kernel.errors import EcpError, ValidationError
 from ecp.tui.widgets import FieldError
 
 

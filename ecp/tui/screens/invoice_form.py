@@ -29,19 +29,12 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from ecp import api
-from ecp.errors import EcpError
-from ecp.money import parse as parse_amount
-from ecp.periods import parse_date
+from ecp.kernel.errors import EcpError
+from ecp.kernel.money import parse as parse_amount
+from ecp.kernel.periods import parse_date
+from ecp.kernel.units import fmt_qty, fmt_rate, parse_quantity, parse_rate
 from ecp.sales.documents import LineInput, totals
-from ecp.sales.rules import (
-    DEFAULT_DUE_DAYS,
-    fmt_qty,
-    fmt_rate,
-    line_total,
-    parse_quantity,
-    parse_rate,
-    vat_by_rate,
-)
+from ecp.sales.rules import DEFAULT_DUE_DAYS, line_total, vat_by_rate
 from ecp.tui.screens.entry_form import ConfirmScreen, LinesScroll, PickerScreen, long_date
 from ecp.tui.screens.sales_dialogs import IssueConfirmScreen, clean, next_number, totals_text
 from ecp.tui.widgets import FieldError, money

@@ -18,11 +18,11 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
 from ecp import api
-from ecp.errors import EcpError, InputError
+from ecp.kernel.errors import EcpError, InputError
+from ecp.kernel.money import parse
+from ecp.kernel.periods import month_end_exclusive, month_key, month_label, parse_date, parse_month
 from ecp.members.economy import PayoutResult
 from ecp.members.views import StatementView, Treasury
-from ecp.money import parse
-from ecp.periods import month_end_exclusive, month_key, month_label, parse_date, parse_month
 from ecp.sales.rules import METHODS
 from ecp.tui.app import EcpScreen
 from ecp.tui.screens.sales_dialogs import SalesForm

@@ -18,10 +18,10 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from ecp import api
-from ecp.errors import EcpError
+from ecp.kernel.errors import EcpError
+from ecp.kernel.money import fmt_fr
+from ecp.kernel.periods import parse_date
 from ecp.ledger.queries import MemberView
-from ecp.money import fmt_fr
-from ecp.periods import parse_date
 from ecp.tui.app import EcpScreen
 from ecp.tui.widgets import FieldError
 

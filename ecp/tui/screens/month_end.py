@@ -19,8 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from ecp import api
-from ecp.errors import EcpError
-from ecp.periods import month_label, parse_month
+from ecp.kernel.errors import EcpError
+from ecp.kernel.periods import month_label, parse_month
 from ecp.tui.app import EcpScreen
 from ecp.tui.widgets import FieldError
 

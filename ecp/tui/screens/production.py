@@ -22,11 +22,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Static, TabbedContent, TabPane
 
 from ecp import api
-from ecp.errors import EcpError
-from ecp.money import fmt_fr
-from ecp.periods import parse_date
+from ecp.kernel.errors import EcpError
+from ecp.kernel.money import fmt_fr
+from ecp.kernel.periods import parse_date
+from ecp.kernel.units import fmt_qty
 from ecp.production.plan import Plan, Scheduled
-from ecp.sales.rules import fmt_qty
 from ecp.tui.app import EcpScreen
 from ecp.tui.screens.production_dialogs import (
     CancelOrderScreen,

@@ -17,9 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from ecp import api
-from ecp.errors import EcpError, InputError
+from ecp.kernel.errors import EcpError, InputError
+from ecp.kernel.units import fmt_qty
 from ecp.production.plan import Plan, Scheduled
-from ecp.sales.rules import fmt_qty
 from ecp.tui.screens.sales_dialogs import SalesForm
 
 # A Select's lists search what is typed in their prompt too: no letters there, so that « c »

@@ -25,11 +25,17 @@ from textual.widgets.select import InvalidSelectValueError
 from textual.worker import get_current_worker
 
 from ecp import api
-from ecp.errors import EcpError
+from ecp.kernel.errors import EcpError
+from ecp.kernel.periods import (
+    month_end_exclusive,
+    month_label,
+    month_start,
+    parse_date,
+    parse_month,
+)
 from ecp.ledger.browse import JournalLine, JournalTotals
 from ecp.ledger.chart import JOURNALS
 from ecp.ledger.queries import LedgerRow, TrialBalance
-from ecp.periods import month_end_exclusive, month_label, month_start, parse_date, parse_month
 from ecp.reports.exports import ExportResult
 from ecp.tui.app import EcpScreen
 from ecp.tui.widgets import FieldError, Footer, Page, PagedTable, money

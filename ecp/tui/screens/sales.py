@@ -17,8 +17,9 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Label, Select, Static, TabbedContent, TabPane
 
 from ecp import api
-from ecp.errors import EcpError
-from ecp.sales.rules import fmt_rate, line_total, vat_by_rate
+from ecp.kernel.errors import EcpError
+from ecp.kernel.units import fmt_rate
+from ecp.sales.rules import line_total, vat_by_rate
 from ecp.tui.app import EcpScreen
 from ecp.tui.screens.invoice_form import InvoiceFormScreen
 from ecp.tui.screens.sales_dialogs import (

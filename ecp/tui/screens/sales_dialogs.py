@@ -16,9 +16,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ecp import api
-from ecp.errors import EcpError, InputError
-from ecp.periods import parse_date
-from ecp.sales.rules import KIND_PREFIX, METHODS, fmt_qty, fmt_rate
+from ecp.kernel.errors import EcpError, InputError
+from ecp.kernel.periods import parse_date
+from ecp.kernel.units import fmt_qty, fmt_rate
+from ecp.sales.rules import KIND_PREFIX, METHODS
 from ecp.sales.views import PartyView
 from ecp.tui.screens.members import FormModal
 from ecp.tui.widgets import money

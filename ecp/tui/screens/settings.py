@@ -14,8 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from ecp import api
-from ecp.errors import InputError
-from ecp.money import parse
+from ecp.kernel.errors import InputError
+from ecp.kernel.money import parse
 from ecp.sales.company import COMPANY_KEYS, OTHER_KEYS
 from ecp.tui.screens.members import FormModal
 

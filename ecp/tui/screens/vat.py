@@ -14,10 +14,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Label, Static
 
 from ecp import api
-from ecp.cli_reports_sales import render_aged, render_vat
-from ecp.errors import EcpError
-from ecp.money import fmt_fr
-from ecp.periods import parse_date
+from ecp.cli.reports_sales import render_aged, render_vat
+from ecp.kernel.errors import EcpError
+from ecp.kernel.money import fmt_fr
+from ecp.kernel.periods import parse_date
 from ecp.sales.receivables import AgedRow
 from ecp.sales.vat_report import VatRateRow, VatReport
 from ecp.tui.app import EcpScreen

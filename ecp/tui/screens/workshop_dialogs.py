@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from ecp import api
-from ecp.errors import EcpError, InputError
+from ecp.kernel.errors import EcpError, InputError
 from ecp.ledger.bank import Profile
 from ecp.tui.screens.sales_dialogs import SalesForm, clean
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ecp import api
-from ecp.money import fmt_fr, fmt_plain
+from ecp.kernel.money import fmt_fr, fmt_plain
 from ecp.reports.render import render
 
 Fmt = Callable[[argparse.ArgumentParser], None]

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ecp import __version__, api
-from ecp.cli_reports_sales import register as register_sales_reports
-from ecp.errors import EcpError, InputError, ValidationError
+from ecp.cli.reports_sales import register as register_sales_reports
+from ecp.kernel.chain import ChainHead
+from ecp.kernel.errors import EcpError, InputError, ValidationError
+from ecp.kernel.money import fmt_fr, fmt_plain, parse
+from ecp.kernel.periods import parse_date, parse_month
 from ecp.ledger.entry import LineSpec
-from ecp.ledger.periods import ChainHead
-from ecp.money import fmt_fr, fmt_plain, parse
-from ecp.periods import parse_date, parse_month
 from ecp.reports.render import render
 
 FORMATS = ("table", "csv", "json")
@@ -430,17 +430,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="tête de chaîne conservée hors de la base (ex. par l'auditeur)")
     s.set_defaults(func=cmd_verify)
 
-    from ecp.cli_sales import register as register_sales
+    from ecp.cli.sales import register as register_sales
     register_sales(sub, _Parser, fmt, _date)
-    from ecp.cli_members import register as register_members
-    from ecp.cli_members import register_reports as register_member_reports
+    from ecp.cli.members import register as register_members
+    from ecp.cli.members import register_reports as register_member_reports
     register_members(sub, _Parser, fmt, _date)
     register_member_reports(rp, fmt, _date)
-    from ecp import cli_production
+    from ecp.cli import production as cli_production
     cli_production.register(sub, _Parser, fmt, _date)
     cli_production.register_member(m, _date)
     cli_production.register_reports(rp, fmt, _date)
-    from ecp import cli_bank
+    from ecp.cli import bank as cli_bank
     cli_bank.register(sub, _Parser, fmt, _date)
     cli_bank.register_reports(rp, fmt, _date)
 

@@ -10,9 +10,9 @@ import datetime as dt
 from pathlib import Path
 
 from ecp import api
-from ecp.errors import InputError
-from ecp.money import fmt_fr, fmt_plain
-from ecp.periods import parse_date
+from ecp.kernel.errors import InputError
+from ecp.kernel.money import fmt_fr, fmt_plain
+from ecp.kernel.periods import parse_date
 from ecp.reports.render import Cell, render
 from ecp.sales.receivables import AgedRow
 from ecp.sales.vat_report import OTHER, VatRateRow, VatReport

@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from ecp.errors import InputError
+from ecp.kernel.errors import InputError
 
 _AMOUNT = re.compile(r"^([+-]?)(\d+)(?:[.,](\d{1,2}))?$")
 _GROUPED = re.compile(r"^([+-]?)(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+)(?:,(\d{1,2}))?$")
 
 
-def parse(text: str, field: str = "montant") -> int:
-    """Parse a user-typed amount in dirhams into centimes.
+def parse(text: str, label: str = "montant", *, field: str = "amount") -> int:
+    """Parse a user-typed amount in dirhams into centimes (``label`` names it in the message,
+    ``field`` is the parameter it is for, carried by the error).
 
     Accepts ``1234.50``, ``1234,50``, ``1 234,50`` (space, no-break or narrow no-break space as
     group separator), ``1.234,50``. More than two decimals is refused, not rounded: an amount the
@@ -29,13 +30,14 @@ def parse(text: str, field: str = "montant") -> int:
         g = _GROUPED.match(s)
         if g is None:
             if re.match(r"^[+-]?\d[\d \u00a0\u202f.,]*[.,]\d{3,}$", s):
-                raise InputError(f"{field} : « {text} » a plus de deux décimales")
-            raise InputError(f"{field} : « {text} » n'est pas un montant (ex. 1 234,50)")
+                raise InputError(f"{label} : « {text} » a plus de deux décimales", field=field)
+            raise InputError(f"{label} : « {text} » n'est pas un montant (ex. 1 234,50)",
+                             field=field)
         grouped = g.group(2)
         if g.group(3) is None and grouped.count(".") == 1 and grouped[-4] == ".":
             # ``12.345`` or ``1 234.567``: a decimal point followed by three digits, not a
             # thousands separator (that reading would multiply the amount by a thousand).
-            raise InputError(f"{field} : « {text} » a plus de deux décimales")
+            raise InputError(f"{label} : « {text} » a plus de deux décimales", field=field)
         sign, whole, frac = g.group(1), re.sub(r"[ \u00a0\u202f.]", "", grouped), g.group(3)
     else:
         sign, whole, frac = m.group(1), m.group(2), m.group(3)

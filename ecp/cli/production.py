@@ -9,9 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 from ecp import api
-from ecp.money import fmt_fr, fmt_plain
+from ecp.kernel.money import fmt_fr, fmt_plain
+from ecp.kernel.units import fmt_qty
 from ecp.reports.render import render
-from ecp.sales.rules import fmt_qty
 
 Fmt = Callable[[argparse.ArgumentParser], None]
 

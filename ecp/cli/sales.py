@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ecp import api
-from ecp.money import fmt_fr, fmt_plain
+from ecp.kernel.money import fmt_fr, fmt_plain
 from ecp.reports.render import render
 from ecp.sales.documents import Issued
 
@@ -279,7 +279,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
         s.set_defaults(func=_party_list(kind))
 
     g = group("product", "catalogue des membres")
-    from ecp.cli_production import register_product
+    from ecp.cli.production import register_product
     register_product(g)
     s = g.add_parser("add")
     s.add_argument("code")

@@ -1,0 +1,63 @@
+"""Bank statements: profiles, imports, matching, rules, reconciliation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ecp.api.session import Books, _read, _write
+from ecp.ledger import bank
+from ecp.sales import bank_match
+
+
+def bank_profile_add(books: Books, profile: bank.Profile) -> None:
+    with _write(books) as conn:
+        bank.save_profile(conn, profile)
+
+
+def bank_profiles(books: Books) -> list[bank.Profile]:
+    from ecp.db.models import BankProfile
+    with _read(books) as conn:
+        return [*bank.READY.values(), *(bank.profile(conn, n) for n in conn.scalars(
+            select(BankProfile.name).order_by(BankProfile.name)))]
+
+
+def bank_import(books: Books, path: Path, account: str = "5141", profile: str = "maroc"
+                ) -> bank.ImportResult:
+    with _write(books) as conn:
+        return bank.import_statement(conn, path, account, bank.profile(conn, profile))
+
+
+def bank_lines(books: Books, unmatched: bool = False) -> list[bank_match.LineView]:
+    with _read(books) as conn:
+        return bank_match.lines(conn, unmatched)
+
+
+def bank_suggestions(books: Books, line_id: int) -> list[bank_match.Suggestion]:
+    with _read(books) as conn:
+        return bank_match.suggestions(conn, line_id)
+
+
+def bank_accept(books: Books, line_id: int, kind: str, ref: str,
+                user: str | None = None) -> str:
+    with _write(books) as conn:
+        return bank_match.accept(conn, line_id, kind, ref, books.who(user))
+
+
+def bank_auto(books: Books, user: str | None = None) -> bank_match.AutoResult:
+    with _write(books) as conn:
+        return bank_match.auto(conn, books.who(user))
+
+
+def bank_rule_add(books: Books, pattern: str, account: str, dimension: str | None = None,
+                  label: str = "") -> int:
+    with _write(books) as conn:
+        return bank_match.add_rule(conn, pattern, account, dimension, label)
+
+
+def bank_reconciliation(books: Books, account: str = "5141", at: dt.date | None = None
+                        ) -> bank.Reconciliation:
+    with _read(books) as conn:
+        return bank.reconcile(conn, account, at or books.today())

@@ -1,0 +1,140 @@
+"""Closing: month locks, the chain head, verify and the month-end checklist."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ecp.api.archive import _check_archive, statements_dir
+from ecp.api.ledger import trial_balance
+from ecp.api.members import _month, contribution_run, write_statements
+from ecp.api.session import Books, _read, _write
+from ecp.api.settings import get_setting, set_setting
+from ecp.kernel.chain import ChainHead
+from ecp.kernel.errors import EcpError
+from ecp.kernel.money import fmt_fr
+from ecp.ledger import integrity
+from ecp.ledger import periods as ledger_periods
+from ecp.members import economy as member_economy
+
+
+def close_period(books: Books, month: int, user: str | None = None) -> ChainHead:
+    with _write(books) as conn:
+        return ledger_periods.close_month(conn, month, books.who(user))
+
+
+def reopen_period(books: Books, month: int, reason: str, user: str | None = None) -> ChainHead:
+    with _write(books) as conn:
+        return ledger_periods.reopen_month(conn, month, reason, books.who(user))
+
+
+def period_events(books: Books) -> list[ledger_periods.PeriodEventView]:
+    with _read(books) as conn:
+        return ledger_periods.period_events(conn)
+
+
+def chain_head(books: Books) -> ChainHead:
+    with _read(books) as conn:
+        return ledger_periods.chain_head(conn)
+
+
+def verify(books: Books, expect: ChainHead | None = None,
+           record: bool = True) -> integrity.Report:
+    """Check the books; the outcome is recorded (``verify.last``) for the dashboard and the
+    month close."""
+    with _read(books) as conn:
+        rep = integrity.verify(conn, expect)
+        rep.findings.extend(_check_archive(books, conn))
+    if record:
+        outcome = {"at": books.now().isoformat(timespec="seconds"), "ok": rep.ok,
+                   "findings": len(rep.findings), "head": str(rep.head),
+                   "first": rep.findings[0] if rep.findings else ""}
+        set_setting(books, "verify.last", json.dumps(outcome, ensure_ascii=False))
+    return rep
+
+
+@dataclass(frozen=True)
+class VerifyOutcome:
+    at: str
+    ok: bool
+    findings: int
+    head: str
+    first: str
+
+
+def last_verify(books: Books) -> VerifyOutcome | None:
+    raw = get_setting(books, "verify.last")
+    if not raw:
+        return None
+    d = json.loads(raw)
+    return VerifyOutcome(d["at"], bool(d["ok"]), int(d["findings"]), d["head"],
+                         d.get("first", ""))
+
+
+def month_is_closed(books: Books, month: int) -> bool:
+    with _read(books) as conn:
+        return ledger_periods.is_closed(conn, month)
+
+
+@dataclass(frozen=True)
+class CloseStep:
+    name: str
+    ok: bool
+    detail: str
+
+
+def month_close(books: Books, month: str, user: str | None = None,
+                progress: Callable[[int, int, str], None] | None = None,
+                on_step: Callable[[CloseStep], None] | None = None) -> list[CloseStep]:
+    """The month-end checklist, in order, stopping at the first failure: contributions,
+    VAT pending, verify, statements, lock."""
+    steps: list[CloseStep] = []
+    m = _month(month)
+    label = f"{m // 100}-{m % 100:02d}"
+
+    def step(name: str, ok: bool, detail: str) -> bool:
+        s = CloseStep(name, ok, detail)
+        steps.append(s)
+        if on_step is not None:
+            on_step(s)
+        return ok
+
+    try:
+        lines = contribution_run(books, label, user)
+    except EcpError as exc:
+        step("contributions", False, str(exc))
+        return steps
+    posted = sum(c.posted_now for c in lines)
+    if not step("contributions", True,
+                f"{len(lines)} membres, {fmt_fr(sum(c.due for c in lines))} DH dus pour le mois"
+                + (f", {fmt_fr(posted)} DH passés maintenant" if posted else
+                   ", rien de nouveau à passer")):
+        return steps
+    start, end = member_economy.month_bounds(m)
+    tb = trial_balance(books, start, end)
+    rows = {r.account: r for r in tb.rows}
+    pending = rows["44551"].closing_credit - rows["44551"].closing_debit if "44551" in rows else 0
+    due = (rows["4455"].credit - rows["4455"].debit) if "4455" in rows else 0
+    if not step("TVA", True, f"TVA exigible du mois {fmt_fr(due)} DH ; TVA en attente "
+                f"d'encaissement {fmt_fr(pending)} DH (passe en exigible au règlement)"):
+        return steps
+    rep = verify(books)
+    if not step("vérification", rep.ok, "chaîne intacte, soldes exacts" if rep.ok else
+                f"{len(rep.findings)} anomalie(s), la première : {rep.findings[0]}"):
+        return steps
+    try:
+        paths = write_statements(books, label, progress=progress)
+    except (EcpError, OSError) as exc:
+        step("relevés", False, str(exc))
+        return steps
+    folder = paths[0].parent if paths else statements_dir(books, label)
+    if not step("relevés", True, f"{len(paths)} relevés dans {folder}"):
+        return steps
+    try:
+        head = close_period(books, m, user)
+    except EcpError as exc:
+        step("clôture", False, str(exc))
+        return steps
+    step("clôture", True, f"mois {label} verrouillé, tête de chaîne {head}")
+    return steps

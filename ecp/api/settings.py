@@ -1,0 +1,33 @@
+"""Settings stored in the books (identity of the ECP, VAT regime, contribution, reserve)."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+
+from ecp.api.session import Books, _read, _write
+from ecp.db.models import Setting
+from ecp.sales import company as sales_company
+
+
+def get_setting(books: Books, key: str) -> str | None:
+    with _read(books) as conn:
+        return conn.scalar(select(Setting.value).where(Setting.key == key))
+
+
+def set_setting(books: Books, key: str, value: str) -> None:
+    with _write(books) as conn:
+        if conn.scalar(select(Setting.key).where(Setting.key == key)) is None:
+            conn.execute(insert(Setting), [{"key": key, "value": value}])
+        else:
+            conn.execute(update(Setting).where(Setting.key == key).values(value=value))
+
+
+def settings_show(books: Books) -> dict[str, str]:
+    with _read(books) as conn:
+        return sales_company.settings(conn)
+
+
+def settings_set(books: Books, key: str, value: str) -> str:
+    v = sales_company.check_setting(key.strip(), value)
+    set_setting(books, key.strip(), v)
+    return v

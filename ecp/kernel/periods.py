@@ -1,0 +1,128 @@
+"""Dates and months. A period is half-open: [start, end)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ecp.kernel.errors import InputError
+
+
+def parse_date(text: str, label: str = "date", *, field: str = "day") -> dt.date:
+    """ISO ``YYYY-MM-DD`` or French ``JJ/MM/AAAA``; a date that does not exist is refused."""
+    s = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+            return dt.date.fromisoformat(s)
+        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", s)
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        raise InputError(f"{label} : « {text} » n'est pas une date qui existe",
+                         field=field) from None
+    raise InputError(f"{label} : « {text} » n'est pas une date (AAAA-MM-JJ)", field=field)
+
+
+def parse_month(text: str, label: str = "mois", *, field: str = "month") -> int:
+    """``YYYY-MM`` to the integer month key ``YYYYMM``."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise InputError(f"{label} : « {text} » n'est pas un mois (AAAA-MM)", field=field)
+    return int(m.group(1)) * 100 + int(m.group(2))
+
+
+def month_key(d: dt.date) -> int:
+    return d.year * 100 + d.month
+
+
+def month_label(key: int) -> str:
+    return f"{key // 100:04d}-{key % 100:02d}"
+
+
+def month_start(key: int) -> dt.date:
+    return dt.date(key // 100, key % 100, 1)
+
+
+def next_month(key: int) -> int:
+    y, m = divmod(key, 100)
+    return (y + 1) * 100 + 1 if m == 12 else key + 1
+
+
+def month_end_exclusive(key: int) -> dt.date:
+    return month_start(next_month(key))
+
+
+def parse_month_or_quarter(text: str, label: str = "période", *, field: str = "period"
+                           ) -> tuple[dt.date, dt.date, str]:
+    """``YYYY-MM`` or ``YYYY-Qn`` (also ``YYYY-Tn``, trimestre) to the half-open period
+    ``[start, end)`` and its normalised label (``2026-03``, ``2026-Q1``)."""
+    s = text.strip().upper()
+    q = re.fullmatch(r"(\d{4})-[QT]([1-4])", s)
+    if q:
+        year, n = int(q.group(1)), int(q.group(2))
+        start = dt.date(year, 3 * n - 2, 1)
+        end = dt.date(year + 1, 1, 1) if n == 4 else dt.date(year, 3 * n + 1, 1)
+        return start, end, f"{year}-Q{n}"
+    if re.fullmatch(r"\d{4}-\d{2}", s):
+        key = parse_month(s, label, field=field)
+        return month_start(key), month_end_exclusive(key), month_label(key)
+    raise InputError(f"{label} : « {text} » n'est ni un mois (AAAA-MM) ni un trimestre "
+                     "(AAAA-Qn, n de 1 à 4)", field=field)
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month; ``key`` is the integer ``YYYYMM`` the storage uses."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def of(cls, d: dt.date) -> Month:
+        return cls(d.year, d.month)
+
+    @classmethod
+    def from_key(cls, key: int) -> Month:
+        return cls(key // 100, key % 100)
+
+    @classmethod
+    def parse(cls, text: str, label: str = "mois", *, field: str = "month") -> Month:
+        return cls.from_key(parse_month(text, label, field=field))
+
+    @property
+    def key(self) -> int:
+        return self.year * 100 + self.month
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """The first day of the next month (periods are half-open)."""
+        return month_end_exclusive(self.key)
+
+    def __str__(self) -> str:
+        return month_label(self.key)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open period ``[start, end)`` with the label users know it by."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+
+    @classmethod
+    def parse(cls, text: str, label: str = "période", *, field: str = "period") -> Period:
+        """``YYYY-MM`` or ``YYYY-Qn``."""
+        return cls(*parse_month_or_quarter(text, label, field=field))
+
+    @classmethod
+    def of_month(cls, m: Month) -> Period:
+        return cls(m.start, m.end, str(m))
+
+    def __str__(self) -> str:
+        return self.label
