@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from ecp import api
 from ecp.ledger.chart import AccountView
 from ecp.tui.app import EcpScreen
-from ecp.tui.screens.members import FormModal
+from ecp.tui.kit.forms import FormModal
 
 
 def _fold(text: str) -> str:

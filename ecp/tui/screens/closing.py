@@ -33,7 +33,7 @@ from ecp.ledger.browse import EntryFilter
 from ecp.ledger.integrity import Report
 from ecp.ledger.periods import PeriodEventView
 from ecp.tui.app import EcpScreen
-from ecp.tui.screens.members import FormModal
+from ecp.tui.kit.forms import FormModal
 from ecp.tui.widgets import FieldError
 
 DRAFTS = ("Brouillons en attente : aucun (la saisie valide directement ; les brouillons de "

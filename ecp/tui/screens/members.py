@@ -12,10 +12,8 @@ from typing import Any, TypeVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widget import Widget
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError
@@ -23,97 +21,11 @@ from ecp.kernel.money import fmt_fr
 from ecp.kernel.periods import parse_date
 from ecp.ledger.queries import MemberView
 from ecp.tui.app import EcpScreen
-from ecp.tui.widgets import FieldError
+from ecp.tui.kit.forms import FormModal
 
 T = TypeVar("T")
 
 
-class FormModal(ModalScreen[T]):
-    """A modal form: one row per field (label, widget), its French error right under it.
-
-    ``ERROR_FIELDS`` maps the start of an api message (``"nom :"``) to the field it is about;
-    any other message goes to the general error line above the buttons."""
-
-    BINDINGS = [Binding("escape", "cancel", "Annuler")]
-    DEFAULT_CSS = """
-    FormModal .field { height: auto; margin-top: 1; }
-    FormModal .field > Label { width: 24; padding: 0 1 0 0; }
-    FormModal .field > Input, FormModal .field > Select { width: 1fr; }
-    FormModal FieldError { padding-left: 24; }
-    FormModal .hint { color: $text-muted; padding-top: 1; }
-    """
-    ERROR_FIELDS: tuple[tuple[str, str], ...] = ()
-
-    def field(self, label: str, widget: Widget) -> ComposeResult:
-        if isinstance(widget, Input | Select):
-            widget.compact = True  # one line a field: the form fits a 30-line terminal
-        with Horizontal(classes="field"):
-            yield Label(label)
-            yield widget
-        err = FieldError("", id=f"err-{widget.id}")
-        err.display = False
-        yield err
-
-    def general_error(self) -> ComposeResult:
-        err = FieldError("", id="err-general")
-        err.display = False
-        yield err
-
-    def buttons(self, ok: str, hint: str = "Tab : champ suivant — Entrée : enregistrer — "
-                                           "Échap : annuler") -> ComposeResult:
-        yield Static(hint, classes="hint")
-        with Horizontal(classes="buttons"):
-            yield Button(f"{ok} (Entrée)", id="ok", variant="primary")
-            yield Button("Annuler (Échap)", id="cancel")
-
-    def set_error(self, field: str, text: str) -> None:
-        err = self.query_one(f"#err-{field}", FieldError)
-        err.update(Text(text))
-        err.display = bool(text)
-
-    def clear_errors(self) -> None:
-        for err in self.query(FieldError):
-            err.update("")
-            err.display = False
-
-    def show_error(self, exc: EcpError) -> None:
-        """Put the message next to the field it names and move the cursor there."""
-        msg = str(exc)
-        for prefix, field in self.ERROR_FIELDS:
-            if msg.startswith(prefix):
-                self.set_error(field, msg)
-                self.query_one(f"#{field}").focus()
-                return
-        self.set_error("general", msg)
-
-    def value(self, field: str) -> str:
-        return self.query_one(f"#{field}", Input).value
-
-    # Enter in any field, or the button, submits; Escape cancels.
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def _submit(self) -> None:
-        self.clear_errors()
-        try:
-            result = self.save()
-        except EcpError as exc:
-            self.show_error(exc)
-            return
-        self.dismiss(result)
-
-    def save(self) -> Any:
-        raise NotImplementedError
 
 
 MEMBER_ERRORS = (("code membre", "code"), ("nom :", "name"), ("taux de contribution", "rate"),

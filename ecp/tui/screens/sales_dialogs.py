@@ -21,7 +21,7 @@ from ecp.kernel.periods import parse_date
 from ecp.kernel.units import fmt_qty, fmt_rate
 from ecp.sales.rules import KIND_PREFIX, METHODS
 from ecp.sales.views import PartyView
-from ecp.tui.screens.members import FormModal
+from ecp.tui.kit.forms import FormModal
 from ecp.tui.widgets import money
 
 METHOD_CHOICES = [(label, code) for code, label in METHODS.items()]

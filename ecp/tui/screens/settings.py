@@ -17,7 +17,7 @@ from ecp import api
 from ecp.kernel.errors import InputError
 from ecp.kernel.money import parse
 from ecp.sales.company import COMPANY_KEYS, OTHER_KEYS
-from ecp.tui.screens.members import FormModal
+from ecp.tui.kit.forms import FormModal
 
 # Options the CLI sets with ``ecp settings set`` too, checked here before storing.
 EXTRA_KEYS = {

@@ -1,0 +1,127 @@
+"""Forms: a modal form with one row per field and errors placed by the field they name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static
+
+from ecp.kernel.errors import EcpError
+from ecp.tui.widgets import FieldError
+
+T = TypeVar("T")
+
+
+def widget_for(exc: EcpError, fields: Mapping[str, str]) -> str | None:
+    """The id of the widget an error is about: ``fields[exc.field]``, or for an error on one
+    line of a multi-line input, ``fields["lines"]`` formatted with the line number when it holds
+    ``{line}`` (``"qty-{line}"``)."""
+    if exc.field is None or exc.field not in fields:
+        return None
+    target = fields[exc.field]
+    if "{line}" in target:
+        return target.format(line=exc.line) if exc.line is not None else None
+    return target
+
+
+class FormModal(ModalScreen[T]):
+    """A modal form: one row per field (label, widget), its French error right under it.
+
+    An error from the façade carries the parameter it is about (``EcpError.field``);
+    ``FIELDS`` maps those names to the ids of this form's widgets, and ``show_error`` puts the
+    message under that widget and moves the cursor there. Any other message goes to the
+    general error line above the buttons. No message text is ever parsed."""
+
+    BINDINGS = [Binding("escape", "cancel", "Annuler")]
+    DEFAULT_CSS = """
+    FormModal .field { height: auto; margin-top: 1; }
+    FormModal .field > Label { width: 24; padding: 0 1 0 0; }
+    FormModal .field > Input, FormModal .field > Select { width: 1fr; }
+    FormModal FieldError { padding-left: 24; }
+    FormModal .hint { color: $text-muted; padding-top: 1; }
+    """
+    FIELDS: Mapping[str, str] = {}
+    ERROR_FIELDS: tuple[tuple[str, str], ...] = ()  # legacy prefix table, being removed
+
+    def field(self, label: str, widget: Widget) -> ComposeResult:
+        if isinstance(widget, Input | Select):
+            widget.compact = True  # one line a field: the form fits a 30-line terminal
+        with Horizontal(classes="field"):
+            yield Label(label)
+            yield widget
+        err = FieldError("", id=f"err-{widget.id}")
+        err.display = False
+        yield err
+
+    def general_error(self) -> ComposeResult:
+        err = FieldError("", id="err-general")
+        err.display = False
+        yield err
+
+    def buttons(self, ok: str, hint: str = "Tab : champ suivant — Entrée : enregistrer — "
+                                           "Échap : annuler") -> ComposeResult:
+        yield Static(hint, classes="hint")
+        with Horizontal(classes="buttons"):
+            yield Button(f"{ok} (Entrée)", id="ok", variant="primary")
+            yield Button("Annuler (Échap)", id="cancel")
+
+    def set_error(self, field: str, text: str) -> None:
+        err = self.query_one(f"#err-{field}", FieldError)
+        err.update(Text(text))
+        err.display = bool(text)
+
+    def clear_errors(self) -> None:
+        for err in self.query(FieldError):
+            err.update("")
+            err.display = False
+
+    def show_error(self, exc: EcpError) -> None:
+        """Put the message next to the field it names and move the cursor there."""
+        msg = str(exc)
+        widget = widget_for(exc, self.FIELDS)
+        if widget is not None and self.query(f"#err-{widget}"):
+            self.set_error(widget, msg)
+            self.query_one(f"#{widget}").focus()
+            return
+        for prefix, field in self.ERROR_FIELDS:
+            if msg.startswith(prefix):
+                self.set_error(field, msg)
+                self.query_one(f"#{field}").focus()
+                return
+        self.set_error("general", msg)
+
+    def value(self, field: str) -> str:
+        return self.query_one(f"#{field}", Input).value
+
+    # Enter in any field, or the button, submits; Escape cancels.
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _submit(self) -> None:
+        self.clear_errors()
+        try:
+            result = self.save()
+        except EcpError as exc:
+            self.show_error(exc)
+            return
+        self.dismiss(result)
+
+    def save(self) -> Any:
+        raise NotImplementedError
