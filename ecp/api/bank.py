@@ -40,8 +40,10 @@ def bank_suggestions(books: Books, line_id: int) -> list[bank_match.Suggestion]:
         return bank_match.suggestions(conn, line_id)
 
 
-def bank_accept(books: Books, line_id: int, kind: str, ref: str,
+def bank_accept(books: Books, line_id: int, kind: bank_match.MatchKind, ref: str,
                 user: str | None = None) -> str:
+    """Post what the statement line pays (an invoice, an expense, a payout, an entry already
+    in the ledger, a rule) and mark it matched; returns the entry's reference."""
     with _write(books) as conn:
         return bank_match.accept(conn, line_id, kind, ref, books.who(user))
 
@@ -55,6 +57,11 @@ def bank_rule_add(books: Books, pattern: str, account: str, dimension: str | Non
                   label: str = "") -> int:
     with _write(books) as conn:
         return bank_match.add_rule(conn, pattern, account, dimension, label)
+
+
+def bank_rules(books: Books) -> list[bank_match.RuleView]:
+    with _read(books) as conn:
+        return bank_match.rules(conn)
 
 
 def bank_reconciliation(books: Books, account: str = "5141", at: dt.date | None = None

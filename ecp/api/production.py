@@ -1,4 +1,8 @@
-"""Production: materials and stock, bills of materials, resources, orders, the plan."""
+"""Production: materials and stock, bills of materials, resources, orders, the plan.
+
+Typed: costs in centimes, quantities and hours in thousandths (``Quantity``), bills of
+materials as ``BomItem``s and days off as ``DateSpan``s. The edges (command line, TUI forms)
+parse what the user typed with ``ecp.kernel`` and ``ecp.production.specs``."""
 
 from __future__ import annotations
 
@@ -7,33 +11,31 @@ from collections.abc import Sequence
 
 from ecp.api.session import Books, _read, _write
 from ecp.kernel.errors import InputError
-from ecp.kernel.units import parse_quantity
+from ecp.kernel.units import Quantity
 from ecp.production import service as production
 from ecp.production.plan import Plan
+from ecp.production.specs import BomItem, DateSpan
 
 
 def add_material(books: Books, code: str, member: str, name: str, unit: str,
-                 cost: str | None = None) -> str:
-    from ecp.kernel.money import parse
-    cents = parse(cost, "coût") if cost else 0
+                 cost: int | None = None) -> str:
+    """A material in a member's stock; ``cost`` is the standard cost of one unit (centimes)."""
     with _write(books) as conn:
-        return production.add_material(conn, code, member, name, unit, cents)
+        return production.add_material(conn, code, member, name, unit, cost or 0)
 
 
-def stock_receive(books: Books, material: str, qty: str, day: dt.date,
-                  cost: str | None = None, user: str | None = None) -> None:
-    from ecp.kernel.money import parse
+def stock_receive(books: Books, material: str, qty: Quantity, day: dt.date,
+                  cost: int | None = None, user: str | None = None) -> None:
+    """Material in, at ``cost`` a unit (centimes; the standard cost when None)."""
     with _write(books) as conn:
-        production.receive(conn, material, parse_quantity(qty, "quantité"), day,
-                           books.who(user), parse(cost, "coût") if cost else None)
+        production.receive(conn, material, qty, day, books.who(user), cost)
 
 
-def stock_adjust(books: Books, material: str, qty: str, day: dt.date, reason: str,
+def stock_adjust(books: Books, material: str, qty: int, day: dt.date, reason: str,
                  user: str | None = None) -> None:
-    neg = qty.strip().startswith("-")
-    q = parse_quantity(qty.strip().lstrip("+-"), "quantité")
+    """A count that differs: ``qty`` is signed, in thousandths."""
     with _write(books) as conn:
-        production.adjust(conn, material, -q if neg else q, day, reason, books.who(user))
+        production.adjust(conn, material, qty, day, reason, books.who(user))
 
 
 def stock_report(books: Books, member: str | None = None, at: dt.date | None = None
@@ -42,45 +44,33 @@ def stock_report(books: Books, member: str | None = None, at: dt.date | None = N
         return production.stock_report(conn, member, at or books.today())
 
 
-def set_bom(books: Books, product: str, materials: Sequence[str], hours: str | None = None,
-            resources: Sequence[str] = ()) -> None:
-    def pairs(specs: Sequence[str], what: str) -> list[tuple[str, int]]:
-        out: list[tuple[str, int]] = []
-        for s in specs:
-            code, sep, q = s.partition(":")
-            if not sep:
-                raise InputError(f"{what} : « {s} » attendu CODE:QTÉ")
-            out.append((code.strip().upper(), parse_quantity(q, f"{what} {code}")))
-        return out
-    h = parse_quantity(hours, "heures") if hours else None
+def set_bom(books: Books, product: str, materials: Sequence[BomItem],
+            hours: Quantity | None = None, resources: Sequence[BomItem] = ()) -> None:
+    """The product's bill of materials (quantities per unit), its member's hours per unit and
+    the shared resources' hours per unit. Replaces what was there."""
     with _write(books) as conn:
-        production.set_bom(conn, product, pairs(materials, "--material"), h,
-                           pairs(resources, "--resource"))
+        production.set_bom(conn, product, materials, hours, resources)
 
 
-def add_resource(books: Books, code: str, name: str, hours: str) -> str:
+def add_resource(books: Books, code: str, name: str, hours: Quantity) -> str:
+    """A shared resource of the workshop and its hours a week."""
     with _write(books) as conn:
-        return production.add_resource(conn, code, name, parse_quantity(hours, "heures"))
+        return production.add_resource(conn, code, name, hours)
 
 
-def set_capacity(books: Books, member: str, hours: str, off: Sequence[str] = ()) -> None:
-    from ecp.kernel.periods import parse_date
-    spans = []
-    for o in off:
-        a, sep, b = o.partition(":")
-        if not sep:
-            raise InputError(f"--off : « {o} » attendu AAAA-MM-JJ:AAAA-MM-JJ")
-        spans.append((parse_date(a, "--off"), parse_date(b, "--off")))
+def set_capacity(books: Books, member: str, hours: Quantity,
+                 off: Sequence[DateSpan] = ()) -> None:
+    """A member's hours a week and days off (replaces what was there)."""
     with _write(books) as conn:
-        production.set_capacity(conn, member, parse_quantity(hours, "heures"), spans)
+        production.set_capacity(conn, member, hours, off)
 
 
-def add_order(books: Books, member: str, product: str, qty: str, due: dt.date,
+def add_order(books: Books, member: str, product: str, qty: Quantity, due: dt.date,
               customer: str | None = None, quote: str | None = None,
               user: str | None = None) -> str:
     with _write(books) as conn:
-        return production.add_order(conn, member, product, parse_quantity(qty, "quantité"), due,
-                                    books.who(user), customer, quote)
+        return production.add_order(conn, member, product, qty, due, books.who(user),
+                                    customer, quote)
 
 
 def start_order(books: Books, number: str, day: dt.date | None = None) -> None:
@@ -94,11 +84,12 @@ def cancel_order(books: Books, number: str) -> None:
 
 
 def complete_order(books: Books, number: str, day: dt.date | None = None,
-                   qty: str | None = None, user: str | None = None) -> str | None:
+                   qty: Quantity | None = None, user: str | None = None) -> str | None:
+    """The work done on ``day`` (today by default), ``qty`` made (the ordered quantity by
+    default); returns the costing entry's reference."""
     with _write(books) as conn:
         return production.complete_order(conn, number, day or books.today(),
-                                         books.who(user),
-                                         parse_quantity(qty, "quantité") if qty else None)
+                                         books.who(user), qty)
 
 
 def list_orders(books: Books, member: str | None = None) -> list[production.OrderRow]:
@@ -106,8 +97,16 @@ def list_orders(books: Books, member: str | None = None) -> list[production.Orde
         return production.list_orders(conn, member)
 
 
+def get_order(books: Books, number: str) -> production.OrderRow:
+    """One order, or NotFoundError (field ``number``)."""
+    with _read(books) as conn:
+        return production.order_row(conn, number)
+
+
 def production_plan(books: Books, start: dt.date | None = None, weeks: int = 12,
                     member: str | None = None) -> Plan:
+    if weeks < 1:
+        raise InputError("semaines : une au moins", field="weeks")
     with _read(books) as conn:
         return production.build_plan(conn, start or books.today(), weeks, member)
 
@@ -119,15 +118,29 @@ def order_resources(books: Books) -> dict[str, set[str]]:
                 for o in production.open_orders(conn)}
 
 
-def material_needs(books: Books, until: dt.date, member: str | None = None
+def material_needs(books: Books, until: dt.date | None = None, member: str | None = None
                    ) -> list[production.NeedRow]:
+    """What the open orders due up to ``until`` (eight weeks from today by default) need."""
     with _read(books) as conn:
-        return production.needs(conn, until, member)
+        return production.needs(conn, until or books.today() + dt.timedelta(weeks=8), member)
 
 
-def earliest_date(books: Books, member: str, product: str, qty: str,
+def list_materials(books: Books, member: str | None = None) -> list[production.MaterialRow]:
+    with _read(books) as conn:
+        return production.list_materials(conn, member)
+
+
+def list_resources(books: Books) -> list[production.ResourceRow]:
+    with _read(books) as conn:
+        return production.list_resources(conn)
+
+
+def list_capacities(books: Books) -> list[production.CapacityRow]:
+    with _read(books) as conn:
+        return production.list_capacities(conn)
+
+
+def earliest_date(books: Books, member: str, product: str, qty: Quantity,
                   start: dt.date | None = None) -> dt.date | None:
     with _read(books) as conn:
-        return production.earliest_date(conn, member, product,
-                                        parse_quantity(qty, "quantité"),
-                                        start or books.today())
+        return production.earliest_date(conn, member, product, qty, start or books.today())

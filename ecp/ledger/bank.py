@@ -46,23 +46,32 @@ class Profile:
 
     def check(self) -> Profile:
         if (self.amount_col is None) == (self.debit_col is None or self.credit_col is None):
-            raise InputError(f"profil {self.name} : --amount-col, ou --debit-col et --credit-col")
+            raise InputError(f"profil {self.name} : une colonne montant (signée), ou une "
+                             "colonne débit et une colonne crédit", field="amount_col",
+                             code="profile.columns")
+        if not self.name.strip():
+            raise InputError("profil : nom obligatoire", field="name")
         if self.decimal not in (",", "."):
-            raise InputError(f"profil {self.name}, --decimal : « , » ou « . »")
+            raise InputError(f"profil {self.name}, décimale : « , » ou « . »", field="decimal")
         if self.encoding.lower() not in ENCODINGS:
-            raise InputError(f"profil {self.name}, --encoding : {', '.join(ENCODINGS)}")
+            raise InputError(f"profil {self.name}, encodage : {', '.join(ENCODINGS)}",
+                             field="encoding")
         if len(self.sep) != 1:
-            raise InputError(f"profil {self.name}, --sep : un caractère (; , ou \\t)")
-        cols = [c for c in (self.date_col, self.label_col, self.amount_col, self.debit_col,
-                            self.credit_col) if c is not None]
-        if any(c < 1 for c in cols):
-            raise InputError(f"profil {self.name} : les colonnes se comptent à partir de 1")
+            raise InputError(f"profil {self.name}, séparateur : un caractère (; , ou \\t)",
+                             field="sep")
+        for col in ("date_col", "label_col", "amount_col", "debit_col", "credit_col"):
+            c = getattr(self, col)
+            if c is not None and c < 1:
+                raise InputError(f"profil {self.name} : les colonnes se comptent à partir de 1",
+                                 field=col)
+        if self.skip < 0:
+            raise InputError(f"profil {self.name}, lignes d'en-tête : 0 ou plus", field="skip")
         try:
             dt.datetime.strptime(dt.date(2026, 1, 31).strftime(self.date_format),
                                  self.date_format)
         except ValueError:
-            raise InputError(f"profil {self.name}, --date-format : « {self.date_format} » "
-                             "(ex. %d/%m/%Y)") from None
+            raise InputError(f"profil {self.name}, format de date : « {self.date_format} » "
+                             "(ex. %d/%m/%Y)", field="date_format") from None
         return self
 
     @property
@@ -80,7 +89,7 @@ READY = {
 def save_profile(conn: Connection, p: Profile) -> None:
     p.check()
     if p.name in READY:
-        raise InputError(f"profil {p.name} : nom réservé au profil fourni")
+        raise InputError(f"profil {p.name} : nom réservé au profil fourni", field="name")
     data = json.dumps(asdict(p), ensure_ascii=False)
     if conn.scalar(select(BankProfile.name).where(BankProfile.name == p.name)):
         from sqlalchemy import update
@@ -96,7 +105,7 @@ def profile(conn: Connection, name: str) -> Profile:
     raw = conn.scalar(select(BankProfile.spec_json).where(BankProfile.name == name))
     if raw is None:
         known = ", ".join([*READY, *conn.scalars(select(BankProfile.name))])
-        raise NotFoundError(f"profil « {name} » inconnu (profils : {known})")
+        raise NotFoundError(f"profil « {name} » inconnu (profils : {known})", field="profile")
     return Profile(**json.loads(raw))
 
 
@@ -133,7 +142,7 @@ def read_statement(path: Path, p: Profile) -> list[ParsedLine]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path} : lecture impossible ({exc.strerror})") from None
+        raise InputError(f"{path} : lecture impossible ({exc.strerror})", field="path") from None
     enc = p.encoding.lower()
     if raw.startswith(b"\xef\xbb\xbf"):
         enc = "utf-8-sig"
@@ -141,7 +150,8 @@ def read_statement(path: Path, p: Profile) -> list[ParsedLine]:
         text = raw.decode(enc)
     except UnicodeDecodeError as exc:
         raise InputError(f"{path.name} : le fichier n'est pas en {p.encoding} (octet "
-                         f"{exc.start}) — profil {p.name}") from None
+                         f"{exc.start}) — profil {p.name}", field="path",
+                         code="path.encoding") from None
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=p.sep)
     out: list[ParsedLine] = []
     errors: list[str] = []
@@ -186,9 +196,13 @@ def read_statement(path: Path, p: Profile) -> list[ParsedLine]:
             continue
         out.append(ParsedLine(n, day, amount, " ".join(row[p.label_col - 1].split())))
     if errors:
-        raise ValidationError([f"{path.name}, {e}" for e in errors])
+        problems = [f"{path.name}, {e}" for e in errors]
+        raise ValidationError(problems, [
+            InputError(msg, field="path", line=int(e.split()[1].rstrip(",")))
+            for msg, e in zip(problems, errors, strict=True)])
     if not out:
-        raise InputError(f"{path.name} : aucune ligne de relevé (profil {p.name})")
+        raise InputError(f"{path.name} : aucune ligne de relevé (profil {p.name})",
+                         field="path", code="path.empty")
     return out
 
 
@@ -209,7 +223,8 @@ class ImportResult:
 def import_statement(conn: Connection, path: Path, account: str, p: Profile) -> ImportResult:
     if conn.scalar(select(Account.code).where(Account.code == account)) is None \
             or not account.startswith("51"):
-        raise InputError(f"--account : « {account} » n'est pas un compte de banque (514x)")
+        raise InputError(f"compte : « {account} » n'est pas un compte de banque (514x)",
+                         field="account")
     lines = read_statement(path, p)
     seen: Counter[tuple[dt.date, int, str]] = Counter()
     have = set(conn.scalars(select(BankLine.fingerprint).where(BankLine.account == account)))
@@ -267,7 +282,8 @@ def reconcile(conn: Connection, account: str, at: dt.date) -> Reconciliation:
     # its opening balance, and only movements from then on are compared.
     first = conn.scalar(select(func.min(BankLine.day)).where(BankLine.account == account))
     if first is None:
-        raise InputError(f"compte {account} : aucun relevé importé (ecp bank import)")
+        raise InputError(f"compte {account} : aucun relevé importé", field="account",
+                         code="bank.no_statement")
     matched = select(BankLine.entry_id).where(BankLine.entry_id.is_not(None))
     opening = int(conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
         Line.account == account, Line.day < first, Line.entry_id.not_in(matched))) or 0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +24,12 @@ from ecp.db.models import (
     StockMove,
 )
 from ecp.kernel.errors import InputError, NotFoundError
-from ecp.kernel.units import fmt_qty, half_up_div, parse_quantity
+from ecp.kernel.units import fmt_qty, half_up_div
 from ecp.ledger import chart
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
 from ecp.production.plan import MEMBER, OrderIn, Plan, earliest, monday, schedule
+from ecp.production.specs import BomItem, DateSpan
 from ecp.sales.parties import get_product, member_exists, party_row
 
 MATERIALS_STOCK = "3121"  # Matières premières
@@ -37,15 +39,11 @@ GOODS_VARIATION = "71321"  # Variation des stocks de produits finis
 DEFAULT_WEEKS = 12
 
 
-def _code(text: str, what: str) -> str:
+def _code(text: str, what: str, field: str = "code") -> str:
     c = text.strip().upper()
     if not c or len(c) > 30 or not c.replace("-", "").replace("_", "").isalnum():
-        raise InputError(f"{what} : « {text} » (lettres, chiffres, - ou _)")
+        raise InputError(f"{what} : « {text} » (lettres, chiffres, - ou _)", field=field)
     return c
-
-
-def parse_hours(text: str, where: str) -> int:
-    return parse_quantity(text, where)  # same form: 2, 2,5, 0.75 → thousandths
 
 
 # --- materials and stock ---------------------------------------------------------------------
@@ -54,22 +52,25 @@ def add_material(conn: Connection, code: str, member: str, name: str, unit: str,
                  cost: int = 0) -> str:
     c = _code(code, "matière")
     m = member_exists(conn, member)
-    if not name.strip() or not unit.strip():
-        raise InputError(f"matière {c} : nom et unité obligatoires")
+    if not name.strip():
+        raise InputError(f"matière {c}, nom : obligatoire", field="name")
+    if not unit.strip():
+        raise InputError(f"matière {c}, unité : obligatoire", field="unit")
     if cost < 0:
-        raise InputError(f"matière {c}, coût : ne peut être négatif")
+        raise InputError(f"matière {c}, coût : ne peut être négatif", field="cost")
     if conn.scalar(select(Material.code).where(Material.code == c)):
-        raise InputError(f"matière {c} existe déjà")
+        raise InputError(f"matière {c} existe déjà", field="code", code="code.exists")
     conn.execute(insert(Material).values(code=c, member=m, name=name.strip(),
                                          unit=unit.strip(), cost=cost))
     return c
 
 
-def material(conn: Connection, code: str) -> Any:
+def material(conn: Connection, code: str, field: str = "material",
+             line: int | None = None) -> Any:
     r = conn.execute(select(Material.__table__).where(Material.code == code.strip().upper())
                      ).first()
     if r is None:
-        raise NotFoundError(f"matière « {code} » inconnue")
+        raise NotFoundError(f"matière « {code} » inconnue", field=field, line=line)
     return r
 
 
@@ -95,7 +96,9 @@ def receive(conn: Connection, code: str, qty: int, on: dt.date, user: str,
     """Material in (bought outside the sales module, or counted in): stock at its cost."""
     mat = material(conn, code)
     if qty <= 0:
-        raise InputError("quantité : doit être positive")
+        raise InputError("quantité : doit être positive", field="qty")
+    if cost is not None and cost < 0:
+        raise InputError("coût : ne peut être négatif", field="cost")
     unit = mat.cost if cost is None else cost
     _move(conn, mat.member, "material", mat.code, day_int(on), qty, unit, "receipt", user)
     _stock_entry(conn, mat, half_up_div(qty * unit, 1000), on, f"Entrée en stock {mat.code}",
@@ -106,11 +109,12 @@ def adjust(conn: Connection, code: str, qty: int, on: dt.date, reason: str, user
     """A count that differs: signed quantity, with a reason."""
     mat = material(conn, code)
     if not reason.strip():
-        raise InputError("motif : obligatoire pour un ajustement de stock")
+        raise InputError("motif : obligatoire pour un ajustement de stock", field="reason")
     if qty == 0:
-        raise InputError("quantité : un ajustement nul ne change rien")
+        raise InputError("quantité : un ajustement nul ne change rien", field="qty")
     if on_hand(conn, "material", mat.code, on) + qty < 0:
-        raise InputError(f"quantité : le stock de {mat.code} deviendrait négatif")
+        raise InputError(f"quantité : le stock de {mat.code} deviendrait négatif", field="qty",
+                         code="qty.negative_stock")
     _move(conn, mat.member, "material", mat.code, day_int(on), qty, mat.cost, "adjustment",
           user, reason.strip())
     _stock_entry(conn, mat, half_up_div(qty * mat.cost, 1000), on,
@@ -165,28 +169,69 @@ def stock_report(conn: Connection, member: str | None, at: dt.date) -> list[Stoc
     return out
 
 
+@dataclass(frozen=True)
+class MaterialRow:
+    code: str
+    member: str
+    name: str
+    unit: str
+    cost: int  # standard cost of one unit, centimes
+    qty_milli: int  # on hand today
+
+
+def list_materials(conn: Connection, member: str | None = None,
+                   at: dt.date | None = None) -> list[MaterialRow]:
+    """Every material, with or without a stock movement, and what is on hand."""
+    q = select(Material.__table__).order_by(Material.member, Material.code)
+    if member:
+        q = q.where(Material.member == member.strip().upper())
+    return [MaterialRow(r.code, r.member, r.name, r.unit, r.cost,
+                        on_hand(conn, "material", r.code, at)) for r in conn.execute(q)]
+
+
 # --- bills of materials, resources, capacity -------------------------------------------------
 
-def set_bom(conn: Connection, product: str, materials: list[tuple[str, int]],
-            hours: int | None, resources: list[tuple[str, int]]) -> None:
+def set_bom(conn: Connection, product: str, materials: Sequence[BomItem],
+            hours: int | None, resources: Sequence[BomItem]) -> None:
+    """The product's bill of materials, its member's hours and the shared resources' hours
+    per unit; an error about one item carries ``field`` (materials, resources) and ``line``."""
     p = get_product(conn, product)
-    for code, qty in materials:
-        mat = material(conn, code)
+    seen: set[str] = set()
+    for n, item in enumerate(materials, 1):
+        mat = material(conn, item.code, "materials", n)
         if mat.member != p.member:
-            raise InputError(f"matière {mat.code} : au stock de {mat.member}, pas de {p.member}")
-        if qty <= 0:
-            raise InputError(f"matière {mat.code} : quantité positive attendue")
-    for code, h in resources:
-        if conn.scalar(select(Resource.code).where(Resource.code == code.upper())) is None:
-            raise NotFoundError(f"ressource « {code} » inconnue (ecp resource add)")
-        if h <= 0:
-            raise InputError(f"ressource {code} : heures positives attendues")
+            raise InputError(f"matières, n° {n} : {mat.code} est au stock de {mat.member}, "
+                             f"pas de {p.member}", field="materials", line=n,
+                             code="materials.member")
+        if item.qty <= 0:
+            raise InputError(f"matières, n° {n} ({mat.code}) : quantité positive attendue",
+                             field="materials", line=n)
+        if mat.code in seen:
+            raise InputError(f"matières, n° {n} : {mat.code} figure deux fois",
+                             field="materials", line=n, code="materials.duplicate")
+        seen.add(mat.code)
+    seen = set()
+    for n, item in enumerate(resources, 1):
+        code = item.code.strip().upper()
+        if conn.scalar(select(Resource.code).where(Resource.code == code)) is None:
+            raise NotFoundError(f"ressources, n° {n} : ressource « {item.code} » inconnue",
+                                field="resources", line=n)
+        if item.qty <= 0:
+            raise InputError(f"ressources, n° {n} ({code}) : heures positives attendues",
+                             field="resources", line=n)
+        if code in seen:
+            raise InputError(f"ressources, n° {n} : {code} figure deux fois",
+                             field="resources", line=n, code="resources.duplicate")
+        seen.add(code)
+    if hours is not None and hours < 0:
+        raise InputError("heures : ne peuvent être négatives", field="hours")
     conn.execute(delete(BomLine).where(BomLine.product == p.code))
     if materials:
-        conn.execute(insert(BomLine), [{"product": p.code, "material": c.upper(),
-                                        "qty_milli": q} for c, q in materials])
+        conn.execute(insert(BomLine), [{"product": p.code, "material": i.code.strip().upper(),
+                                        "qty_milli": i.qty} for i in materials])
     conn.execute(delete(ProductWork).where(ProductWork.product == p.code))
-    work = [{"product": p.code, "resource": r.upper(), "hours_milli": h} for r, h in resources]
+    work = [{"product": p.code, "resource": i.code.strip().upper(), "hours_milli": i.qty}
+            for i in resources]
     if hours:
         work.append({"product": p.code, "resource": MEMBER, "hours_milli": hours})
     if work:
@@ -212,24 +257,54 @@ def unit_cost(conn: Connection, product: str) -> int:
 def add_resource(conn: Connection, code: str, name: str, hours: int) -> str:
     c = _code(code, "ressource")
     if conn.scalar(select(Resource.code).where(Resource.code == c)):
-        raise InputError(f"ressource {c} existe déjà")
+        raise InputError(f"ressource {c} existe déjà", field="code", code="code.exists")
     if hours <= 0:
-        raise InputError("heures par semaine : positives")
+        raise InputError("heures par semaine : positives", field="hours")
     conn.execute(insert(Resource).values(code=c, name=name.strip() or c, hours_milli=hours))
     return c
 
 
-def set_capacity(conn: Connection, member: str, hours: int,
-                 off: list[tuple[dt.date, dt.date]]) -> None:
+@dataclass(frozen=True)
+class ResourceRow:
+    code: str
+    name: str
+    hours_milli: int  # a week
+
+
+def list_resources(conn: Connection) -> list[ResourceRow]:
+    return [ResourceRow(r.code, r.name, r.hours_milli) for r in conn.execute(
+        select(Resource.code, Resource.name, Resource.hours_milli).order_by(Resource.code))]
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    member: str
+    hours_milli: int  # a week
+    off: tuple[DateSpan, ...]
+
+
+def list_capacities(conn: Connection) -> list[CapacityRow]:
+    offs: dict[str, list[DateSpan]] = defaultdict(list)
+    for m, a, b in conn.execute(select(DayOff.member, DayOff.first_day, DayOff.last_day)
+                                .order_by(DayOff.member, DayOff.first_day)):
+        offs[m].append(DateSpan(int_day(a), int_day(b)))
+    return [CapacityRow(m, h, tuple(offs[m])) for m, h in conn.execute(
+        select(Capacity.member, Capacity.hours_milli).order_by(Capacity.member))]
+
+
+def set_capacity(conn: Connection, member: str, hours: int, off: Sequence[DateSpan]) -> None:
     m = member_exists(conn, member)
     if hours < 0:
-        raise InputError("heures par semaine : ne peuvent être négatives")
+        raise InputError("heures par semaine : ne peuvent être négatives", field="hours")
+    for n, span in enumerate(off, 1):
+        if span.end < span.start:
+            raise InputError(f"congés, n° {n} : le {span.end:%d/%m/%Y} précède le "
+                             f"{span.start:%d/%m/%Y}", field="off", line=n)
     conn.execute(delete(Capacity).where(Capacity.member == m))
     conn.execute(insert(Capacity).values(member=m, hours_milli=hours))
-    for a, b in off:
-        if b < a:
-            raise InputError(f"congé {a}:{b} : la fin précède le début")
-        conn.execute(insert(DayOff).values(member=m, first_day=day_int(a), last_day=day_int(b)))
+    for span in off:
+        conn.execute(insert(DayOff).values(member=m, first_day=day_int(span.start),
+                                           last_day=day_int(span.end)))
 
 
 def member_week_hours(conn: Connection, weeks: list[dt.date], start: dt.date | None = None
@@ -258,16 +333,20 @@ def add_order(conn: Connection, member: str, product: str, qty: int, due: dt.dat
     m = member_exists(conn, member)
     p = get_product(conn, product)
     if p.member != m:
-        raise InputError(f"produit {p.code} : au catalogue de {p.member}, pas de {m}")
+        raise InputError(f"produit {p.code} : au catalogue de {p.member}, pas de {m}",
+                         field="product", code="product.member")
     if qty <= 0:
-        raise InputError("quantité : doit être positive")
+        raise InputError("quantité : doit être positive", field="qty")
     cust_id = party_row(conn, "customer", customer).id if customer else None
     quote_id = None
     if quote:
         from ecp.sales.documents import document_row
-        q = document_row(conn, quote)
+        try:
+            q = document_row(conn, quote)
+        except NotFoundError as exc:
+            raise NotFoundError(exc.message, field="quote") from None
         if q.kind != "devis":
-            raise InputError(f"{q.number} n'est pas un devis")
+            raise InputError(f"{q.number} n'est pas un devis", field="quote")
         quote_id = q.id
     year = due.year
     n = int(conn.scalar(select(func.count()).select_from(ProductionOrder).where(
@@ -284,14 +363,15 @@ def order(conn: Connection, number: str) -> Any:
     r = conn.execute(select(ProductionOrder.__table__).where(
         ProductionOrder.number == number.strip().upper())).first()
     if r is None:
-        raise NotFoundError(f"ordre de fabrication « {number} » introuvable")
+        raise NotFoundError(f"ordre de fabrication « {number} » introuvable", field="number")
     return r
 
 
 def start_order(conn: Connection, number: str, on: dt.date) -> None:
     o = order(conn, number)
     if o.status != "planned":
-        raise InputError(f"{o.number} : {STATUS_FR[o.status]}, ne peut être commencé")
+        raise InputError(f"{o.number} : {STATUS_FR[o.status]}, ne peut être commencé",
+                         field="number", code="order.status")
     conn.execute(update(ProductionOrder).where(ProductionOrder.id == o.id).values(
         status="in_progress", started_day=day_int(on)))
 
@@ -299,7 +379,8 @@ def start_order(conn: Connection, number: str, on: dt.date) -> None:
 def cancel_order(conn: Connection, number: str) -> None:
     o = order(conn, number)
     if o.status in ("done", "cancelled"):
-        raise InputError(f"{o.number} : déjà {STATUS_FR[o.status]}")
+        raise InputError(f"{o.number} : déjà {STATUS_FR[o.status]}", field="number",
+                         code="order.status")
     conn.execute(update(ProductionOrder).where(ProductionOrder.id == o.id).values(
         status="cancelled"))
 
@@ -312,10 +393,11 @@ def complete_order(conn: Connection, number: str, on: dt.date, user: str,
     goods into stock, on the member's dimension. Returns the entry's reference."""
     o = order(conn, number)
     if o.status in ("done", "cancelled"):
-        raise InputError(f"{o.number} : déjà {STATUS_FR[o.status]}")
+        raise InputError(f"{o.number} : déjà {STATUS_FR[o.status]}", field="number",
+                         code="order.status")
     made = o.qty_milli if qty is None else qty
     if made <= 0:
-        raise InputError("quantité produite : doit être positive")
+        raise InputError("quantité produite : doit être positive", field="qty")
     use = consumed if consumed is not None else {
         m: q * made // 1000 for m, q in bom(conn, o.product)}
     costs = {r.code: r for r in conn.execute(select(Material.__table__))}
@@ -324,11 +406,12 @@ def complete_order(conn: Connection, number: str, on: dt.date, user: str,
     for code, q in sorted(use.items()):
         mat = costs.get(code.upper())
         if mat is None:
-            raise NotFoundError(f"matière « {code} » inconnue")
+            raise NotFoundError(f"matière « {code} » inconnue", field="qty")
         have = on_hand(conn, "material", mat.code, on)
         if q > have:
             raise InputError(f"matière {mat.code} : {fmt_qty(q)} {mat.unit} à consommer, "
-                             f"{fmt_qty(have)} en stock au {on.isoformat()}")
+                             f"{fmt_qty(have)} en stock au {on.isoformat()}", field="qty",
+                             code="stock.short")
         _move(conn, o.member, "material", mat.code, d, -q, mat.cost, "consumption", user,
               order_id=o.id)
         total += half_up_div(q * mat.cost, 1000)
@@ -362,6 +445,12 @@ class OrderRow:
     qty_milli: int
     due: dt.date
     status: str
+
+
+def order_row(conn: Connection, number: str) -> OrderRow:
+    r = order(conn, number)
+    return OrderRow(r.number, r.member, r.product, r.qty_milli, int_day(r.due_day),
+                    STATUS_FR[r.status])
 
 
 def list_orders(conn: Connection, member: str | None = None) -> list[OrderRow]:
@@ -412,6 +501,11 @@ def earliest_date(conn: Connection, member: str, product: str, qty: int,
                   start: dt.date, weeks: int = 52) -> dt.date | None:
     m = member_exists(conn, member)
     p = get_product(conn, product)
+    if qty <= 0:
+        raise InputError("quantité : doit être positive", field="qty")
+    if p.member != m:
+        raise InputError(f"produit {p.code} : au catalogue de {p.member}, pas de {m}",
+                         field="product", code="product.member")
     plan = build_plan(conn, start, weeks)
     return earliest(OrderIn("nouveau", m, qty, start, work_of(conn, p.code)), plan)
 
@@ -473,7 +567,7 @@ def take_out_sold(conn: Connection, document_id: int, user: str) -> list[str]:
         have = on_hand(conn, "product", product, on)
         if qty > have:
             warnings.append(f"{product} : {fmt_qty(qty)} facturé(s), {fmt_qty(max(have, 0))} "
-                            "en stock — à produire (ecp production order add)")
+                            "en stock — à produire (ordre de fabrication)")
         cost = unit_cost(conn, product)
         _move(conn, doc.member, "product", product, doc.day, -qty, cost, "sale", user,
               document_id=document_id)

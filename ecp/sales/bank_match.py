@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -28,6 +28,9 @@ from ecp.sales import payments
 from ecp.sales.documents import settlement
 
 PAYMENT_ACCOUNT = "5141"  # where a virement lands (ecp.sales.payments.CASH_ACCOUNT)
+
+MatchKind = Literal["facture", "dépense", "versement", "écriture", "règle"]
+MATCH_KINDS: tuple[MatchKind, ...] = ("facture", "dépense", "versement", "écriture", "règle")
 
 
 @dataclass(frozen=True)
@@ -55,15 +58,29 @@ def add_rule(conn: Connection, pattern: str, account: str, dimension: str | None
              label: str = "") -> int:
     p = pattern.strip()
     if len(p) < 2:
-        raise InputError("motif : deux caractères au moins (ex. CNSS)")
+        raise InputError("motif : deux caractères au moins (ex. CNSS)", field="pattern")
     if conn.scalar(select(Account.code).where(Account.code == account)) is None:
-        raise InputError(f"--account : « {account} » inconnu du plan comptable")
+        raise InputError(f"compte : « {account} » inconnu du plan comptable", field="account")
     dim = (dimension or ECP_DIMENSION).strip().upper()
     if conn.scalar(select(Dimension.code).where(Dimension.code == dim)) is None:
-        raise InputError(f"--dimension : « {dim} » inconnue")
+        raise InputError(f"dimension : « {dim} » inconnue", field="dimension")
     res = conn.execute(insert(BankRule).values(pattern=p, account=account, dimension=dim,
                                                label=label.strip() or f"Relevé : {p}"))
     return int(res.inserted_primary_key[0])  # type: ignore[index]
+
+
+@dataclass(frozen=True)
+class RuleView:
+    id: int
+    pattern: str  # the statement line's label contains it
+    account: str  # posted against the bank account
+    dimension: str
+    label: str
+
+
+def rules(conn: Connection) -> list[RuleView]:
+    return [RuleView(r.id, r.pattern, r.account, r.dimension, r.label)
+            for r in conn.execute(select(BankRule.__table__).order_by(BankRule.id))]
 
 
 def lines(conn: Connection, unmatched: bool = False) -> list[LineView]:
@@ -77,7 +94,7 @@ def lines(conn: Connection, unmatched: bool = False) -> list[LineView]:
 def _line(conn: Connection, line_id: int) -> Any:
     r = conn.execute(select(BankLine.__table__).where(BankLine.id == line_id)).first()
     if r is None:
-        raise NotFoundError(f"ligne de relevé n° {line_id} introuvable")
+        raise NotFoundError(f"ligne de relevé n° {line_id} introuvable", field="line_id")
     return r
 
 
@@ -160,32 +177,38 @@ def _entries(conn: Connection, ln: Any) -> list[Suggestion]:
                        ln.amount, 3, True) for _i, j, y, n, lab, _a in conn.execute(q)]
 
 
-def accept(conn: Connection, line_id: int, kind: str, ref: str, user: str) -> str:
+def accept(conn: Connection, line_id: int, kind: MatchKind, ref: str, user: str) -> str:
     """Post what the line pays and mark it matched; returns the entry's reference."""
     ln = _line(conn, line_id)
     if ln.status != "open":
-        raise InputError(f"ligne {line_id} : déjà rapprochée ({ln.match})")
+        raise InputError(f"ligne {line_id} : déjà rapprochée ({ln.match})", field="line_id",
+                         code="line.matched")
     day = int_day(ln.day)
     label = ln.label[:100]
     if kind in ("facture", "dépense") and ln.account != PAYMENT_ACCOUNT:
-        raise InputError(f"ligne {line_id} : les règlements passent par {PAYMENT_ACCOUNT}")
+        raise InputError(f"ligne {line_id} : les règlements passent par {PAYMENT_ACCOUNT}",
+                         field="kind")
     if kind == "facture":
         if ln.amount <= 0:
-            raise InputError(f"ligne {line_id} : une sortie d'argent ne règle pas une facture")
+            raise InputError(f"ligne {line_id} : une sortie d'argent ne règle pas une facture",
+                             field="kind")
         res = payments.add_payment(conn, [ref], ln.amount, day, "virement", user, label)
         entry_id, entry = _entry_id(conn, res.entry), res.entry
     elif kind == "dépense":
         if ln.amount >= 0:
-            raise InputError(f"ligne {line_id} : une entrée d'argent ne paie pas une dépense")
-        entry = payments.pay_expense(conn, int(ref), day, "virement", user, -ln.amount)
+            raise InputError(f"ligne {line_id} : une entrée d'argent ne paie pas une dépense",
+                             field="kind")
+        entry = payments.pay_expense(conn, _number(ref, "dépense"), day, "virement", user,
+                                     -ln.amount)
         entry_id = _entry_id(conn, entry)
     elif kind == "versement":
         p = conn.execute(select(Payout.__table__).where(Payout.number == ref.upper())).first()
         if p is None:
-            raise NotFoundError(f"versement « {ref} » introuvable")
+            raise NotFoundError(f"versement « {ref} » introuvable", field="ref")
         if p.amount != -ln.amount:
             raise InputError(f"ligne {line_id} : {fmt_fr(-ln.amount)} DH ≠ versement "
-                             f"{p.number} de {fmt_fr(p.amount)} DH")
+                             f"{p.number} de {fmt_fr(p.amount)} DH", field="ref",
+                             code="ref.amount")
         entry_id = p.entry_id
         from ecp.db.models import Entry
         e = conn.execute(select(Entry.journal, Entry.fiscal_year, Entry.number).where(
@@ -202,34 +225,45 @@ def accept(conn: Connection, line_id: int, kind: str, ref: str, user: str) -> st
         if moved != ln.amount:
             raise InputError(f"ligne {line_id} : l'écriture {ref.upper()} mouvemente "
                              f"{ln.account} de {fmt_fr(int(moved or 0))} DH, pas de "
-                             f"{fmt_fr(ln.amount)} DH")
+                             f"{fmt_fr(ln.amount)} DH", field="ref", code="ref.amount")
         if conn.scalar(select(BankLine.id).where(BankLine.entry_id == entry_id)):
-            raise InputError(f"ligne {line_id} : l'écriture {ref.upper()} est déjà pointée")
+            raise InputError(f"ligne {line_id} : l'écriture {ref.upper()} est déjà pointée",
+                             field="ref", code="ref.taken")
         entry = ref.upper()
     elif kind == "règle":
-        r = conn.execute(select(BankRule.__table__).where(BankRule.id == int(ref))).first()
+        r = conn.execute(select(BankRule.__table__).where(
+            BankRule.id == _number(ref, "règle"))).first()
         if r is None:
-            raise NotFoundError(f"règle n° {ref} introuvable")
+            raise NotFoundError(f"règle n° {ref} introuvable", field="ref")
         posted = post(conn, JournalEntry("BQ", day, f"{r.label} — {ln.label}"[:300], (
             LineSpec(ln.account, r.dimension, ln.amount),
             LineSpec(r.account, r.dimension, -ln.amount)), reference=f"RELEVE-{ln.id}"), user)
         entry_id, entry = posted.id, posted.ref
     else:
         raise InputError(f"type de rapprochement « {kind} » (facture, dépense, versement, "
-                         "écriture, règle)")
+                         "écriture, règle)", field="kind")
     conn.execute(update(BankLine).where(BankLine.id == ln.id).values(
         status="matched", match=f"{kind} {ref}"[:100], entry_id=entry_id))
     return entry
 
 
+def _number(ref: str, what: str) -> int:
+    if not ref.strip().isdigit():
+        raise InputError(f"{what} : « {ref} » n'est pas un numéro", field="ref")
+    return int(ref)
+
+
 def _entry_id(conn: Connection, ref: str) -> int:
     from ecp.db.models import Entry
     from ecp.ledger.entry import parse_entry_ref
-    j, y, n = parse_entry_ref(ref)
+    try:
+        j, y, n = parse_entry_ref(ref)
+    except InputError as exc:
+        raise InputError(exc.message, field="ref") from None
     found = conn.scalar(select(Entry.id).where(Entry.journal == j, Entry.fiscal_year == y,
                                                Entry.number == n))
     if found is None:
-        raise NotFoundError(f"écriture {ref} introuvable")
+        raise NotFoundError(f"écriture {ref} introuvable", field="ref")
     return int(found)
 
 

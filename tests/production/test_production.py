@@ -11,28 +11,39 @@ from hypothesis import strategies as st
 
 from ecp import api
 from ecp.kernel.errors import InputError
+from ecp.kernel.periods import Month
+from ecp.kernel.units import Quantity, Rate
 from ecp.production.plan import OrderIn, monday, schedule
+from ecp.production.specs import BomItem, DateSpan
+from ecp.sales.documents import ProductLine
+from ecp.sales.payments import MaterialIn
 
 D = dt.date
 START = D(2026, 3, 2)  # a Monday
+
+
+def units(n: int) -> Quantity:
+    """``n`` units (or hours) in thousandths."""
+    return Quantity(n * 1000)
 
 
 @pytest.fixture
 def atelier(sales: api.Books) -> api.Books:
     """FZ, couturière, 30 h a week; a caftan needs 3 m of fabric, 6 h and 1 h of the shared
     sewing machine; 20 m of fabric in stock at 80 DH/m."""
-    api.add_product(sales, "CAFTAN", "FZ", "Caftan brodé", "pièce", "2800", "20", "71211")
-    api.add_material(sales, "TISSU", "FZ", "Tissu brocart", "m", "80")
-    api.add_resource(sales, "MACHINE", "Machine à coudre", "35")
-    api.set_bom(sales, "CAFTAN", ["TISSU:3"], hours="6", resources=["MACHINE:1"])
-    api.set_capacity(sales, "FZ", "30")
-    api.stock_receive(sales, "TISSU", "20", START)
+    api.add_product(sales, "CAFTAN", "FZ", "Caftan brodé", "pièce", 280000, Rate(2000), "71211")
+    api.add_material(sales, "TISSU", "FZ", "Tissu brocart", "m", 8000)
+    api.add_resource(sales, "MACHINE", "Machine à coudre", units(35))
+    api.set_bom(sales, "CAFTAN", [BomItem("TISSU", units(3))], hours=units(6),
+                resources=[BomItem("MACHINE", units(1))])
+    api.set_capacity(sales, "FZ", units(30))
+    api.stock_receive(sales, "TISSU", units(20), START)
     return sales
 
 
 def test_worked_example_twelve_caftans_in_two_weeks(atelier: api.Books) -> None:
     due = START + dt.timedelta(days=11)  # Friday of the second week
-    num = api.add_order(atelier, "FZ", "CAFTAN", "12", due)
+    num = api.add_order(atelier, "FZ", "CAFTAN", units(12), due)
     assert num == "OF-2026-00001"
     plan = api.production_plan(atelier, START, weeks=4)
     w1, w2, w3, _w4 = plan.weeks
@@ -50,11 +61,11 @@ def test_worked_example_twelve_caftans_in_two_weeks(atelier: api.Books) -> None:
     assert (need.required_milli, need.on_hand_milli, need.missing_milli, need.missing_cost) == (
         36000, 20000, 16000, 128000)
     # A new order of 2 caftans could be ready at the earliest on the third week's Friday.
-    assert api.earliest_date(atelier, "FZ", "CAFTAN", "2", START) == w3 + dt.timedelta(days=4)
+    assert api.earliest_date(atelier, "FZ", "CAFTAN", units(2), START) == w3 + dt.timedelta(days=4)
 
 
 def test_completion_moves_the_stock_exactly(atelier: api.Books) -> None:
-    num = api.add_order(atelier, "FZ", "CAFTAN", "5", START + dt.timedelta(days=11))
+    num = api.add_order(atelier, "FZ", "CAFTAN", units(5), START + dt.timedelta(days=11))
     api.start_order(atelier, num, START)
     assert api.complete_order(atelier, num, START + dt.timedelta(days=5)) == "OD-2026-000002"
     with pytest.raises(InputError, match="déjà terminé"):
@@ -72,16 +83,16 @@ def test_completion_moves_the_stock_exactly(atelier: api.Books) -> None:
 
 
 def test_completion_refuses_what_is_not_in_stock(atelier: api.Books) -> None:
-    num = api.add_order(atelier, "FZ", "CAFTAN", "7", START + dt.timedelta(days=11))
+    num = api.add_order(atelier, "FZ", "CAFTAN", units(7), START + dt.timedelta(days=11))
     with pytest.raises(InputError, match="matière TISSU : 21 m à consommer, 20 en stock"):
         api.complete_order(atelier, num, START)
     assert api.list_orders(atelier)[0].status == "planifié"
-    api.stock_adjust(atelier, "TISSU", "1", START, "Coupon retrouvé à l'atelier")
+    api.stock_adjust(atelier, "TISSU", 1000, START, "Coupon retrouvé à l'atelier")
     assert api.complete_order(atelier, num, START) is not None
 
 
 def test_days_off_take_hours_out_of_their_week(atelier: api.Books) -> None:
-    api.set_capacity(atelier, "FZ", "30", off=["2026-03-02:2026-03-03"])
+    api.set_capacity(atelier, "FZ", units(30), off=[DateSpan(D(2026, 3, 2), D(2026, 3, 3))])
     plan = api.production_plan(atelier, START, weeks=2)
     assert plan.capacity[("FZ", "")][plan.weeks[0]] == 18000  # 3 days of 5
     assert plan.capacity[("FZ", "")][plan.weeks[1]] == 30000
@@ -89,13 +100,14 @@ def test_days_off_take_hours_out_of_their_week(atelier: api.Books) -> None:
 
 def test_bad_input(atelier: api.Books) -> None:
     with pytest.raises(InputError, match="motif : obligatoire"):
-        api.stock_adjust(atelier, "TISSU", "-1", START, " ")
+        api.stock_adjust(atelier, "TISSU", -1000, START, " ")
     with pytest.raises(InputError, match="deviendrait négatif"):
-        api.stock_adjust(atelier, "TISSU", "-25", START, "casse")
+        api.stock_adjust(atelier, "TISSU", -25000, START, "casse")
     with pytest.raises(InputError, match="ressource « FOUR » inconnue"):
-        api.set_bom(atelier, "CAFTAN", ["TISSU:3"], resources=["FOUR:1"])
+        api.set_bom(atelier, "CAFTAN", [BomItem("TISSU", units(3))],
+                    resources=[BomItem("FOUR", units(1))])
     with pytest.raises(InputError, match="quantité"):
-        api.add_order(atelier, "FZ", "CAFTAN", "-3", START)
+        api.add_order(atelier, "FZ", "CAFTAN", Quantity(-3000), START)
 
 
 orders_strategy = st.lists(
@@ -129,16 +141,16 @@ def test_no_week_is_loaded_over_capacity(specs: list[tuple[int, int, int, int, i
 
 
 def test_invoicing_a_made_product_takes_it_out_of_stock(atelier: api.Books) -> None:
-    num = api.add_order(atelier, "FZ", "CAFTAN", "2", START + dt.timedelta(days=4))
+    num = api.add_order(atelier, "FZ", "CAFTAN", units(2), START + dt.timedelta(days=4))
     api.complete_order(atelier, num, START + dt.timedelta(days=3))
     inv = api.create_and_issue(atelier, "facture", "FZ", "HOTEL", START + dt.timedelta(days=5),
-                               products=["CAFTAN:1"])
+                               [ProductLine("CAFTAN", units(1))])
     assert inv.warnings == ()
     stock = {r.code: r.qty_milli for r in api.stock_report(atelier, "FZ",
                                                            START + dt.timedelta(days=6))}
     assert stock["CAFTAN"] == 1000
     more = api.create_and_issue(atelier, "facture", "FZ", "HOTEL",
-                                START + dt.timedelta(days=6), products=["CAFTAN:3"])
+                                START + dt.timedelta(days=6), [ProductLine("CAFTAN", units(3))])
     assert more.warnings and "CAFTAN : 3 facturé(s), 1 en stock" in more.warnings[0]
     tb = {r.account: r for r in api.trial_balance(atelier, dimension="FZ").rows}
     # 2 made at 240 DH, 4 sold: the stock account ends at 2 × 240 − 4 × 240.
@@ -147,22 +159,24 @@ def test_invoicing_a_made_product_takes_it_out_of_stock(atelier: api.Books) -> N
 
 
 def test_a_supplier_bill_line_brings_material_into_stock(atelier: api.Books) -> None:
-    api.add_expense(atelier, "FZ", "TISSUS", START, "61211", "1 000", "20",
-                    material="TISSU:12,5")
+    api.add_expense(atelier, "FZ", "TISSUS", START, "61211", 100000, Rate(2000),
+                    material=MaterialIn("TISSU", Quantity(12500)))
     rows = {r.code: r for r in api.stock_report(atelier, "FZ", START)}
     assert rows["TISSU"].qty_milli == 32500  # 20 + 12,5
     moves_cost = 8000  # 1 000 DH / 12,5 m = 80,00 DH per metre
     tb = {r.account: r for r in api.trial_balance(atelier, dimension="FZ").rows}
     assert tb["3121"].debit == 160000 + 12500 * moves_cost // 1000
-    with pytest.raises(InputError, match="--material"):
-        api.add_expense(atelier, "FZ", "TISSUS", START, "61211", "10", "20", material="TISSU")
+    with pytest.raises(InputError, match="quantité") as bad:
+        api.add_expense(atelier, "FZ", "TISSUS", START, "61211", 1000, Rate(2000),
+                        material=MaterialIn("TISSU", Quantity(0)))
+    assert bad.value.field == "material"
 
 
 def test_statement_gains_the_months_production(atelier: api.Books) -> None:
-    done = api.add_order(atelier, "FZ", "CAFTAN", "2", START + dt.timedelta(days=4))
+    done = api.add_order(atelier, "FZ", "CAFTAN", units(2), START + dt.timedelta(days=4))
     api.complete_order(atelier, done, START + dt.timedelta(days=3))
-    api.add_order(atelier, "FZ", "CAFTAN", "4", START + dt.timedelta(days=25))
-    st = api.member_statement(atelier, "FZ", "2026-03")
+    api.add_order(atelier, "FZ", "CAFTAN", units(4), START + dt.timedelta(days=25))
+    st = api.member_statement(atelier, "FZ", Month(2026, 3))
     assert [(p.number, p.status, p.quantity_milli, p.material_cost) for p in st.production] == [
         (done, "terminé", 2000, 48000), ("OF-2026-00002", "planifié", 4000, 0)]
 
@@ -170,9 +184,9 @@ def test_statement_gains_the_months_production(atelier: api.Books) -> None:
 def test_statement_pdf_shows_the_production(atelier: api.Books, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from pypdf import PdfReader
 
-    done = api.add_order(atelier, "FZ", "CAFTAN", "2", START + dt.timedelta(days=4))
+    done = api.add_order(atelier, "FZ", "CAFTAN", units(2), START + dt.timedelta(days=4))
     api.complete_order(atelier, done, START + dt.timedelta(days=3))
-    (path,) = api.write_statements(atelier, "2026-03", tmp_path, ["FZ"])
+    (path,) = api.write_statements(atelier, Month(2026, 3), tmp_path, ["FZ"])
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(path)).pages)
                     .replace("\xa0", " ").split())
     assert "Production" in text and done in text and "480,00 DH" in text

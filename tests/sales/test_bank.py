@@ -11,8 +11,11 @@ import pytest
 
 from ecp import api
 from ecp.kernel.errors import InputError, ValidationError
+from ecp.kernel.periods import Month
+from ecp.kernel.units import Quantity, Rate
 from ecp.ledger.bank import Profile
 from ecp.ledger.entry import LineSpec
+from ecp.sales.documents import LineInput
 
 D = dt.date
 HEAD = "Date opération;Libellé;Débit;Crédit\n"
@@ -26,8 +29,10 @@ def write(tmp_path: Path, text: str, name: str = "releve.csv", encoding: str = "
     return p
 
 
-def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> str:
-    return f"{desc}|{qty}|{price}|{rate}|{account}"
+def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> LineInput:
+    """A typed line from the figures as a bookkeeper says them (units, DH, %)."""
+    return LineInput(desc, Quantity(int(qty) * 1000), int(price) * 100, Rate(int(rate) * 100),
+                     account)
 
 
 def test_moroccan_export_with_accents_spaces_and_decimal_comma(sales: api.Books,
@@ -102,12 +107,12 @@ def test_worked_statement_matched_and_reconciled(sales: api.Books, tmp_path: Pat
                               lines=[L("Traiteur", "1", "500", "10", "7111")])  # 550,00
     f3 = api.create_and_issue(sales, "facture", "FZ", "AMINA", D(2026, 3, 4),
                               lines=[L("Retouches", "1", "300", "20", "71243")])  # 360,00
-    e1 = api.add_expense(sales, "FZ", "TISSUS", D(2026, 3, 5), "6111", "500", "20",
+    e1 = api.add_expense(sales, "FZ", "TISSUS", D(2026, 3, 5), "6111", 50000, Rate(2000),
                          reference="TN-77")  # 600,00
-    api.contribution_run(sales, "2026-03")
+    api.contribution_run(sales, Month(2026, 3))
     api.post_entry(sales, "AN", D(2026, 3, 1), "Fonds de roulement FZ", [
         LineSpec("5141", "FZ", 300000), LineSpec("1111", "FZ", -300000)])
-    pay = api.add_payout(sales, "FZ", "1000", D(2026, 3, 20), "virement")
+    pay = api.add_payout(sales, "FZ", 100000, D(2026, 3, 20), "virement")
     api.bank_rule_add(sales, "CNSS", "4441", "ECP", "Cotisations CNSS")
     api.bank_rule_add(sales, "FRAIS TENUE", "61473", "ECP", "Frais bancaires")
     statement = HEAD + "\n".join([
