@@ -8,25 +8,27 @@ from dataclasses import dataclass
 
 from ecp.api.archive import _check_archive, statements_dir
 from ecp.api.ledger import trial_balance
-from ecp.api.members import _month, contribution_run, write_statements
+from ecp.api.members import contribution_run, write_statements
 from ecp.api.session import Books, _read, _write
 from ecp.api.settings import get_setting, set_setting
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.errors import EcpError
 from ecp.kernel.money import fmt_fr
+from ecp.kernel.periods import Month
 from ecp.ledger import integrity
 from ecp.ledger import periods as ledger_periods
 from ecp.members import economy as member_economy
 
 
-def close_period(books: Books, month: int, user: str | None = None) -> ChainHead:
+def close_period(books: Books, month: Month, user: str | None = None) -> ChainHead:
     with _write(books) as conn:
-        return ledger_periods.close_month(conn, month, books.who(user))
+        return ledger_periods.close_month(conn, month.key, books.who(user))
 
 
-def reopen_period(books: Books, month: int, reason: str, user: str | None = None) -> ChainHead:
+def reopen_period(books: Books, month: Month, reason: str, user: str | None = None
+                  ) -> ChainHead:
     with _write(books) as conn:
-        return ledger_periods.reopen_month(conn, month, reason, books.who(user))
+        return ledger_periods.reopen_month(conn, month.key, reason, books.who(user))
 
 
 def period_events(books: Books) -> list[ledger_periods.PeriodEventView]:
@@ -72,9 +74,9 @@ def last_verify(books: Books) -> VerifyOutcome | None:
                          d.get("first", ""))
 
 
-def month_is_closed(books: Books, month: int) -> bool:
+def month_is_closed(books: Books, month: Month) -> bool:
     with _read(books) as conn:
-        return ledger_periods.is_closed(conn, month)
+        return ledger_periods.is_closed(conn, month.key)
 
 
 @dataclass(frozen=True)
@@ -84,14 +86,14 @@ class CloseStep:
     detail: str
 
 
-def month_close(books: Books, month: str, user: str | None = None,
+def month_close(books: Books, month: Month, user: str | None = None,
                 progress: Callable[[int, int, str], None] | None = None,
                 on_step: Callable[[CloseStep], None] | None = None) -> list[CloseStep]:
     """The month-end checklist, in order, stopping at the first failure: contributions,
     VAT pending, verify, statements, lock."""
     steps: list[CloseStep] = []
-    m = _month(month)
-    label = f"{m // 100}-{m % 100:02d}"
+    m = month.key
+    label = str(month)
 
     def step(name: str, ok: bool, detail: str) -> bool:
         s = CloseStep(name, ok, detail)
@@ -101,7 +103,7 @@ def month_close(books: Books, month: str, user: str | None = None,
         return ok
 
     try:
-        lines = contribution_run(books, label, user)
+        lines = contribution_run(books, month, user)
     except EcpError as exc:
         step("contributions", False, str(exc))
         return steps
@@ -124,7 +126,7 @@ def month_close(books: Books, month: str, user: str | None = None,
                 f"{len(rep.findings)} anomalie(s), la première : {rep.findings[0]}"):
         return steps
     try:
-        paths = write_statements(books, label, progress=progress)
+        paths = write_statements(books, month, progress=progress)
     except (EcpError, OSError) as exc:
         step("relevés", False, str(exc))
         return steps
@@ -132,7 +134,7 @@ def month_close(books: Books, month: str, user: str | None = None,
     if not step("relevés", True, f"{len(paths)} relevés dans {folder}"):
         return steps
     try:
-        head = close_period(books, m, user)
+        head = close_period(books, month, user)
     except EcpError as exc:
         step("clôture", False, str(exc))
         return steps

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import Connection, select
 
@@ -53,7 +54,7 @@ def import_file(books: Books, path: Path, user: str | None = None) -> ImportResu
 def _check_dimension(conn: Connection, dimension: str | None) -> None:
     if dimension and conn.scalar(select(Dimension.code).where(Dimension.code == dimension)) \
             is None:
-        raise NotFoundError(f"dimension : « {dimension} » inconnue")
+        raise NotFoundError(f"dimension : « {dimension} » inconnue", field="dimension")
 
 
 def trial_balance(books: Books, date_from: dt.date | None = None,
@@ -64,30 +65,46 @@ def trial_balance(books: Books, date_from: dt.date | None = None,
         return queries.trial_balance(conn, date_from, date_to, dimension)
 
 
-def ledger_page(books: Books, account: str, **kw: object) -> queries.LedgerPage:
+def ledger_page(books: Books, account: str, *, dimension: str | None = None,
+                date_from: dt.date | None = None, date_to: dt.date | None = None,
+                after: tuple[int, int] | None = None, before: tuple[int, int] | None = None,
+                last: bool = False, limit: int = 50) -> queries.LedgerPage:
+    """One keyset page of the general ledger of ``account``: ``after``/``before`` the
+    (day, line id) of a row shown, or the ``last`` page."""
     with _read(books) as conn:
-        _check_dimension(conn, kw.get("dimension"))  # type: ignore[arg-type]
-        return queries.ledger_page(conn, account, **kw)  # type: ignore[arg-type]
+        _check_dimension(conn, dimension)
+        return queries.ledger_page(conn, account, dimension, date_from, date_to, after, before,
+                                   last, limit)
+
+
+PostingOrder = Literal["journal", "ledger", "date"]
 
 
 @contextmanager
-def postings(books: Books, **kw: object) -> Iterator[Iterator[queries.PostingRow]]:
+def postings(books: Books, date_from: dt.date | None = None, date_to: dt.date | None = None,
+             *, journal: str | None = None, dimension: str | None = None,
+             account: str | None = None, order: PostingOrder = "journal"
+             ) -> Iterator[Iterator[queries.PostingRow]]:
     """Stream posting lines inside one read snapshot (journal, ledger, exports)."""
     with _read(books) as conn:
-        _check_dimension(conn, kw.get("dimension"))  # type: ignore[arg-type]
-        yield queries.iter_postings(conn, **kw)  # type: ignore[arg-type]
+        _check_dimension(conn, dimension)
+        yield queries.iter_postings(conn, date_from, date_to, journal=journal,
+                                    dimension=dimension, account=account, order=order)
 
 
-def entries_page(books: Books, flt: browse.EntryFilter, **kw: object) -> list[browse.EntryRow]:
+def entries_page(books: Books, flt: browse.EntryFilter, *,
+                 before: tuple[int, int] | None = None, after: tuple[int, int] | None = None,
+                 limit: int = 100) -> list[browse.EntryRow]:
+    """Entries newest first: ``before``/``after`` the (day, id) of a row shown."""
     with _read(books) as conn:
-        return browse.entries_page(conn, flt, **kw)  # type: ignore[arg-type]
+        return browse.entries_page(conn, flt, before=before, after=after, limit=limit)
 
 
 def entry_detail(books: Books, entry_id: int) -> browse.EntryDetail:
     with _read(books) as conn:
         d = browse.entry_detail(conn, entry_id)
     if d is None:
-        raise NotFoundError(f"écriture n° {entry_id} introuvable")
+        raise NotFoundError(f"écriture n° {entry_id} introuvable", field="entry_id")
     return d
 
 
@@ -110,10 +127,11 @@ def export(books: Books, what: str, out: Path, date_from: dt.date | None,
     ``account`` keeps one account of the ledger, ``journal`` one journal of the journal (the
     screens export what they show); the manifest then names them."""
     if what not in exports.KINDS:
-        raise InputError(f"export : « {what} » inconnu ({', '.join(exports.KINDS)} ou hledger)")
+        raise InputError(f"export : « {what} » inconnu ({', '.join(exports.KINDS)} ou hledger)",
+                         field="what")
     if date_from and date_to and date_from > date_to:
-        raise InputError(f"période : --from {date_from.isoformat()} est après "
-                         f"--to {date_to.isoformat()}")
+        raise InputError(f"période : le début {date_from.isoformat()} est après la fin "
+                         f"{date_to.isoformat()}", field="date_from")
     exports.check_target(out, [books.path] if books.path else [])
     with _read(books) as conn:
         _check_dimension(conn, dimension)
@@ -147,21 +165,29 @@ def export_hledger(books: Books, out: Path) -> exports.ExportResult:
         return exports.export_hledger(exports.iter_chain(conn), out, head)
 
 
-def journal_page(books: Books, **kw: object) -> browse.JournalPage:
-    """A keyset page of journal lines in date order (see ``browse.journal_page``)."""
+def journal_page(books: Books, *, journal: str | None = None,
+                 date_from: dt.date | None = None, date_to: dt.date | None = None,
+                 dimension: str | None = None, after: tuple[int, int, int] | None = None,
+                 before: tuple[int, int, int] | None = None, last: bool = False,
+                 limit: int = 100) -> browse.JournalPage:
+    """A keyset page of journal lines in date order: ``after``/``before`` the
+    (day, entry id, line id) of a row shown (see ``browse.journal_page``)."""
     with _read(books) as conn:
-        _check_dimension(conn, kw.get("dimension"))  # type: ignore[arg-type]
-        return browse.journal_page(conn, **kw)  # type: ignore[arg-type]
+        _check_dimension(conn, dimension)
+        return browse.journal_page(conn, journal, date_from, date_to, dimension, after, before,
+                                   last, limit)
 
 
-def journal_totals(books: Books, **kw: object) -> browse.JournalTotals:
+def journal_totals(books: Books, *, journal: str | None = None,
+                   date_from: dt.date | None = None, date_to: dt.date | None = None,
+                   dimension: str | None = None) -> browse.JournalTotals:
     with _read(books) as conn:
-        return browse.journal_totals(conn, **kw)  # type: ignore[arg-type]
+        return browse.journal_totals(conn, journal, date_from, date_to, dimension)
 
 
 def entry_of_line(books: Books, line_id: int) -> int:
     with _read(books) as conn:
         eid = browse.entry_of_line(conn, line_id)
     if eid is None:
-        raise NotFoundError(f"ligne n° {line_id} introuvable")
+        raise NotFoundError(f"ligne n° {line_id} introuvable", field="line_id")
     return eid

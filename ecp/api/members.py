@@ -7,102 +7,56 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
-
 from ecp.api.archive import _archived, archive_dir, statements_dir
 from ecp.api.session import Books, _read, _write
-from ecp.db.models import Dimension
-from ecp.kernel.errors import InputError, NotFoundError
-from ecp.ledger import queries
-from ecp.ledger.entry import ECP_DIMENSION, day_int
+from ecp.kernel.periods import Month
+from ecp.kernel.units import Rate
 from ecp.members import economy as member_economy
+from ecp.members import registry
 from ecp.members.views import PayoutVoucher, StatementView, Treasury
 
-MEMBER_STATUSES = ("actif", "suspendu", "sorti")
-
-
-def _parse_pct(pct: str | None) -> int | None:
-    if pct is None or pct == "":
-        return None
-    s = pct.strip().rstrip("%").strip().replace(",", ".")
-    try:
-        whole, _, frac = s.partition(".")
-        if not whole.isdigit() or (frac and not frac.isdigit()) or len(frac) > 2:
-            raise ValueError
-        bp = int(whole) * 100 + int(frac.ljust(2, "0") or 0)
-    except ValueError:
-        raise InputError(f"taux de contribution : « {pct} » n'est pas un pourcentage") from None
-    if bp > 10000:
-        raise InputError(f"taux de contribution : {pct} dépasse 100 %")
-    return bp
+MEMBER_STATUSES = registry.MEMBER_STATUSES
+MemberView = registry.MemberView
 
 
 def add_member(books: Books, code: str, name: str, name_ar: str | None = None,
-               activity: str | None = None, contribution_rate: str | None = None,
-               joined: dt.date | None = None) -> queries.MemberView:
-    code = code.strip().upper()
-    if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 20:
-        raise InputError(f"code membre : « {code} » (lettres, chiffres, - ou _, 20 au plus)")
-    if code == ECP_DIMENSION:
-        raise InputError("code membre : ECP est réservé à l'entreprise elle-même")
-    if not name.strip():
-        raise InputError("nom : obligatoire")
-    bp = _parse_pct(contribution_rate)
+               activity: str | None = None, contribution_rate: Rate | None = None,
+               joined: dt.date | None = None) -> MemberView:
+    """A new member (a ledger dimension); ``contribution_rate`` in basis points, None for the
+    ECP's default rate; ``joined`` defaults to today."""
     with _write(books) as conn:
-        if conn.scalar(select(Dimension.code).where(Dimension.code == code)):
-            raise InputError(f"code membre : {code} existe déjà")
-        conn.execute(insert(Dimension), [{
-            "code": code, "kind": "member", "name": name.strip(),
-            "name_ar": (name_ar or "").strip() or None, "activity": activity,
-            "joined_on": day_int(joined or books.today()), "status": "actif",
-            "contribution_bp": bp}])
-    return next(m for m in list_members(books) if m.code == code)
+        return registry.add(conn, code, name, name_ar=name_ar, activity=activity,
+                            contribution_rate=contribution_rate,
+                            joined=joined or books.today())
 
 
 def update_member(books: Books, code: str, *, name: str | None = None,
                   name_ar: str | None = None, activity: str | None = None,
-                  status: str | None = None, contribution_rate: str | None = None
-                  ) -> queries.MemberView:
-    """Change the non-accounting fields of a member (the code, used in postings, never)."""
-    values: dict[str, object] = {}
-    if name is not None:
-        if not name.strip():
-            raise InputError("nom : obligatoire")
-        values["name"] = name.strip()
-    if name_ar is not None:
-        values["name_ar"] = name_ar.strip() or None
-    if activity is not None:
-        values["activity"] = activity.strip() or None
-    if status is not None:
-        if status not in MEMBER_STATUSES:
-            raise InputError(f"statut : « {status} » (actif, suspendu ou sorti)")
-        values["status"] = status
-    if contribution_rate is not None:
-        values["contribution_bp"] = _parse_pct(contribution_rate)
+                  status: str | None = None, contribution_rate: Rate | None = None,
+                  default_rate: bool = False) -> MemberView:
+    """Change the non-accounting fields of a member (the code, used in postings, never);
+    ``default_rate`` puts the member back on the ECP's default contribution rate."""
     with _write(books) as conn:
-        kind = conn.scalar(select(Dimension.kind).where(Dimension.code == code))
-        if kind != "member":
-            raise NotFoundError(f"membre {code} introuvable")
-        if values:
-            conn.execute(update(Dimension).where(Dimension.code == code)
-                         .values(**values))
-    return next(m for m in list_members(books) if m.code == code)
+        return registry.update_member(conn, code, name=name, name_ar=name_ar,
+                                      activity=activity, status=status,
+                                      contribution_rate=contribution_rate,
+                                      clear_rate=default_rate)
 
 
-def list_members(books: Books, include_ecp: bool = False) -> list[queries.MemberView]:
+def get_member(books: Books, code: str) -> MemberView:
     with _read(books) as conn:
-        return queries.list_dimensions(conn, members_only=not include_ecp)
+        return registry.get(conn, code)
 
 
-def _month(text: str) -> int:
-    from ecp.kernel.periods import parse_month
-    return parse_month(text)
+def list_members(books: Books, include_ecp: bool = False) -> list[MemberView]:
+    with _read(books) as conn:
+        return registry.list_members(conn, include_ecp)
 
 
-def contribution_run(books: Books, month: str, user: str | None = None
+def contribution_run(books: Books, month: Month, user: str | None = None
                      ) -> list[member_economy.ContributionLine]:
     with _write(books) as conn:
-        return member_economy.run_contribution(conn, _month(month), books.who(user))
+        return member_economy.run_contribution(conn, month.key, books.who(user))
 
 
 def member_treasury(books: Books, member: str, at: dt.date | None = None) -> Treasury:
@@ -117,12 +71,11 @@ def member_balances(books: Books, at: dt.date | None = None
         return member_economy.member_balances(conn, at or books.today())
 
 
-def add_payout(books: Books, member: str, amount: str, day: dt.date, method: str = "virement",
+def add_payout(books: Books, member: str, amount: int, day: dt.date, method: str = "virement",
                advance: bool = False, reason: str = "", user: str | None = None
                ) -> member_economy.PayoutResult:
-    """A payout (or a solidarity advance), its voucher PDF archived at once."""
-    from ecp.kernel.money import parse
-    cents = parse(amount, "montant")
+    """A payout of ``amount`` centimes (or a solidarity advance), its voucher PDF archived at
+    once."""
     written: list[Path] = []
 
     def archive(voucher: PayoutVoucher) -> tuple[str, str]:
@@ -139,7 +92,7 @@ def add_payout(books: Books, member: str, amount: str, day: dt.date, method: str
 
     try:
         with _write(books) as conn:
-            return member_economy.add_payout(conn, member, cents, day, method,
+            return member_economy.add_payout(conn, member, amount, day, method,
                                              books.who(user), advance, reason, archive)
     except BaseException:
         for f in written:
@@ -153,12 +106,12 @@ def payout_pdf(books: Books, number: str, out: Path | None = None) -> Path:
     return _archived(books, row, "bon de versement", out)
 
 
-def member_statement(books: Books, member: str, month: str) -> StatementView:
+def member_statement(books: Books, member: str, month: Month) -> StatementView:
     with _read(books) as conn:
-        return member_economy.statement(conn, member, _month(month))
+        return member_economy.statement(conn, member, month.key)
 
 
-def write_statements(books: Books, month: str, out_dir: Path | None = None,
+def write_statements(books: Books, month: Month, out_dir: Path | None = None,
                      members: Sequence[str] | None = None,
                      progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
     """The statement PDF of each active member (or of ``members``) for the month, one file
@@ -170,12 +123,12 @@ def write_statements(books: Books, month: str, out_dir: Path | None = None,
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from ecp.reports.statement_pdf import render_statement
-    m = _month(month)
-    label = f"{m // 100}-{m % 100:02d}"
+    m = month.key
+    label = str(month)
     folder = out_dir or statements_dir(books, label)
     folder.mkdir(parents=True, exist_ok=True)
     with _read(books) as conn:
-        codes = [member_economy.member_info(conn, c).code for c in members] if members \
+        codes = [registry.get(conn, c, "members").code for c in members] if members \
             else member_economy.active_members(conn)
         jobs = [(member_economy.statement(conn, code, m),
                  folder / f"releve-{label}-{code}.pdf") for code in codes]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select, update
 
+from ecp import settings as settings_mod
 from ecp.api.session import Books, _read, _write
 from ecp.db.models import Setting
 from ecp.sales import company as sales_company
@@ -27,7 +28,14 @@ def settings_show(books: Books) -> dict[str, str]:
         return sales_company.settings(conn)
 
 
+def settings_list(books: Books) -> list[settings_mod.SettingView]:
+    """Every setting the user may set (``ecp.settings``), with its label and stored value."""
+    return settings_mod.views(settings_show(books))
+
+
 def settings_set(books: Books, key: str, value: str) -> str:
-    v = sales_company.check_setting(key.strip(), value)
-    set_setting(books, key.strip(), v)
+    """Check ``value`` by the key's rule (``ecp.settings.check``) and store it; the stored
+    text is returned. An empty value clears an optional key."""
+    v = settings_mod.check(key, value)
+    set_setting(books, settings_mod.spec(key).key, v)
     return v

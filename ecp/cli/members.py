@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ecp import api
-from ecp.kernel.money import fmt_fr, fmt_plain
+from ecp.cli._common import month_arg
+from ecp.kernel.money import fmt_fr, fmt_plain, parse
 from ecp.reports.render import render
 
 Fmt = Callable[[argparse.ArgumentParser], None]
@@ -35,8 +36,8 @@ def cmd_contribution_run(a: argparse.Namespace) -> int:
 
 def cmd_payout_add(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    res = api.add_payout(books, a.member, a.amount, a.date, a.method, a.advance,
-                         a.reason or "")
+    res = api.add_payout(books, a.member, parse(a.amount, "montant", field="amount"), a.date,
+                         a.method, a.advance, a.reason or "")
     what = "Avance de solidarité" if a.advance else "Versement"
     print(f"{what} {res.number} : {fmt_fr(res.voucher.amount)} DH à {res.voucher.member.code} "
           f"(écriture {res.entry}) ; disponible avant : "
@@ -107,7 +108,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
 
     g = group("contribution", "contribution aux services partagés")
     s = g.add_parser("run")
-    s.add_argument("month", metavar="AAAA-MM")
+    s.add_argument("month", metavar="AAAA-MM", type=month_arg)
     s.set_defaults(func=cmd_contribution_run)
 
     g = group("payout", "versements aux membres")
@@ -125,14 +126,14 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.set_defaults(func=cmd_payout_pdf)
 
     s = sub.add_parser("statement", help="relevés mensuels des membres (PDF)")
-    s.add_argument("month", metavar="AAAA-MM")
+    s.add_argument("month", metavar="AAAA-MM", type=month_arg)
     s.add_argument("--member")
     s.add_argument("--out", metavar="DOSSIER")
     s.set_defaults(func=cmd_statement)
 
     g = group("month", "fin de mois")
     s = g.add_parser("close", help="contributions, TVA, vérification, relevés, clôture")
-    s.add_argument("month", metavar="AAAA-MM")
+    s.add_argument("month", metavar="AAAA-MM", type=month_arg)
     s.set_defaults(func=cmd_month_close)
 
 

@@ -99,11 +99,12 @@ def add_account(conn: Connection, code: str, name: str) -> AccountView:
     code = code.strip()
     name = name.strip()
     if not code.isdigit() or not 2 <= len(code) <= 12:
-        raise InputError(f"compte : « {code} » doit être fait de 2 à 12 chiffres")
+        raise InputError(f"compte : « {code} » doit être fait de 2 à 12 chiffres",
+                         field="code")
     if not name:
-        raise InputError("nom du compte : obligatoire")
+        raise InputError("nom du compte : obligatoire", field="name", code="name.required")
     if conn.scalar(select(Account.code).where(Account.code == code)):
-        raise InputError(f"compte : {code} existe déjà")
+        raise InputError(f"compte : {code} existe déjà", field="code", code="code.exists")
     prefixes = [code[:i] for i in range(len(code) - 1, 0, -1)]
     parent = conn.execute(
         select(Account.code, Account.cls, Account.internal)
@@ -112,8 +113,8 @@ def add_account(conn: Connection, code: str, name: str) -> AccountView:
     if parent is None or len(parent.code) < 2:
         raise InputError(
             f"compte : {code} n'est le sous-compte d'aucun compte existant "
-            "(il doit commencer par le code d'un compte du plan, ex. 34211 → 342111)"
-        )
+            "(il doit commencer par le code d'un compte du plan, ex. 34211 → 342111)",
+            field="code", code="code.no_parent")
     conn.execute(insert(Account), [{
         "code": code, "name": name, "cls": parent.cls, "parent": parent.code,
         "internal": parent.internal}])

@@ -26,7 +26,8 @@ def is_closed(conn: Connection, month: int) -> bool:
 def close_month(conn: Connection, month: int, user: str) -> ChainHead:
     """Lock a month and record the chain head at that moment."""
     if is_closed(conn, month):
-        raise InputError(f"mois {month_label(month)} : déjà clôturé")
+        raise InputError(f"mois {month_label(month)} : déjà clôturé", field="month",
+                         code="month.closed")
     head = chain_head(conn)
     _set(conn, month, "closed", head)
     conn.execute(insert(PeriodEvent), [{
@@ -38,9 +39,11 @@ def close_month(conn: Connection, month: int, user: str) -> ChainHead:
 def reopen_month(conn: Connection, month: int, reason: str, user: str) -> ChainHead:
     """Reopen a closed month: an explicit act, with its reason, kept in the log."""
     if not reason.strip():
-        raise InputError("motif : obligatoire pour rouvrir un mois clôturé")
+        raise InputError("motif : obligatoire pour rouvrir un mois clôturé", field="reason",
+                         code="reason.required")
     if not is_closed(conn, month):
-        raise InputError(f"mois {month_label(month)} : n'est pas clôturé")
+        raise InputError(f"mois {month_label(month)} : n'est pas clôturé", field="month",
+                         code="month.open")
     head = chain_head(conn)
     _set(conn, month, "open", head)
     conn.execute(insert(PeriodEvent), [{

@@ -113,44 +113,60 @@ class Poster:
 
         Lines are numbered from ``first_line`` (the file line of the entry's first row when
         importing)."""
-        out: list[str] = []
+        return [str(x) for x in self.errors(e, first_line)]
+
+    def errors(self, e: JournalEntry, first_line: int = 1) -> list[InputError]:
+        """``problems`` as structured errors: each carries the parameter of ``post_entry`` it
+        is about (``journal``, ``date``, ``label``, ``reference``, ``lines``, or
+        ``lines.account`` / ``lines.dimension`` / ``lines.third_party`` / ``lines.amount``
+        with the 1-based ``line``)."""
+        out: list[InputError] = []
+
+        def bad(msg: str, field: str, line: int | None = None, code: str | None = None
+                ) -> None:
+            out.append(InputError(msg, field=field, line=line, code=code))
+
         if e.journal not in self.journals:
-            out.append(f"journal « {e.journal} » inconnu (VT, AC, BQ, CA, OD, AN)")
+            bad(f"journal « {e.journal} » inconnu (VT, AC, BQ, CA, OD, AN)", "journal")
         if not e.label.strip():
-            out.append("libellé : obligatoire")
-        for what, value in (("libellé", e.label), ("référence", e.reference)):
+            bad("libellé : obligatoire", "label", code="label.required")
+        for what, field, value in (("libellé", "label", e.label),
+                                   ("référence", "reference", e.reference)):
             if _has_control(value):
-                out.append(f"{what} : caractère de contrôle interdit")
+                bad(f"{what} : caractère de contrôle interdit", field)
         month = e.date.year * 100 + e.date.month
         if month in self.locked:
-            out.append(f"date {e.date.isoformat()} : le mois {month_label(month)} est clôturé")
+            bad(f"date {e.date.isoformat()} : le mois {month_label(month)} est clôturé", "date",
+                code="date.closed")
         if len(e.lines) < 2:
-            out.append("une écriture a au moins deux lignes")
+            bad("une écriture a au moins deux lignes", "lines", code="lines.too_few")
         per_dim: dict[str, int] = defaultdict(int)
         total = 0
-        for i, ln in enumerate(e.lines, first_line):
+        for n, (i, ln) in enumerate(enumerate(e.lines, first_line), 1):
             if ln.account not in self.accounts:
-                out.append(f"ligne {i} : compte « {ln.account} » inconnu du plan comptable")
+                bad(f"ligne {i} : compte « {ln.account} » inconnu du plan comptable",
+                    "lines.account", n)
             if ln.dimension not in self.dimensions:
-                out.append(f"ligne {i} : dimension « {ln.dimension} » inconnue (ECP ou un membre)")
+                bad(f"ligne {i} : dimension « {ln.dimension} » inconnue (ECP ou un membre)",
+                    "lines.dimension", n)
             if ln.third_party and _has_control(ln.third_party):
-                out.append(f"ligne {i} : tiers : caractère de contrôle interdit")
+                bad(f"ligne {i} : tiers : caractère de contrôle interdit", "lines.third_party", n)
             if not isinstance(ln.amount, int) or isinstance(ln.amount, bool):
-                out.append(f"ligne {i} : montant non entier en centimes")
+                bad(f"ligne {i} : montant non entier en centimes", "lines.amount", n)
                 continue
             if ln.amount == 0:
-                out.append(f"ligne {i} : montant nul")
+                bad(f"ligne {i} : montant nul", "lines.amount", n, "lines.amount.zero")
             total += ln.amount
             per_dim[ln.dimension] += ln.amount
         if total != 0:
-            out.append(f"écriture déséquilibrée : débit - crédit = {fmt_fr(total)} DH")
+            bad(f"écriture déséquilibrée : débit - crédit = {fmt_fr(total)} DH", "lines",
+                code="lines.unbalanced")
         else:
             for dim, s in sorted(per_dim.items()):
                 if s != 0:
-                    out.append(
-                        f"écriture déséquilibrée pour la dimension {dim} : {fmt_fr(s)} DH "
-                        "(passer par le compte de liaison 44881)"
-                    )
+                    bad(f"écriture déséquilibrée pour la dimension {dim} : {fmt_fr(s)} DH "
+                        "(passer par le compte de liaison 44881)", "lines",
+                        code="lines.unbalanced_dimension")
         return out
 
     def _next_number(self, journal: str, year: int) -> int:
@@ -165,11 +181,12 @@ class Poster:
 
     def add(self, e: JournalEntry, checked: bool = False) -> PostedEntry:
         if not checked:
-            found = self.problems(e)
-            if found:
+            errors = self.errors(e)
+            if errors:
+                found = [str(x) for x in errors]
                 if e.date.year * 100 + e.date.month in self.locked:
-                    raise PeriodLockedError(found)
-                raise ValidationError(found)
+                    raise PeriodLockedError(found, errors)
+                raise ValidationError(found, errors)
         lines = [(ln.account, ln.dimension, ln.amount, ln.third_party,
                   day_int(ln.due_date) if ln.due_date else None) for ln in e.lines]
         year = e.date.year

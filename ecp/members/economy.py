@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, case, func, insert, select
 
+from ecp import settings as settings_mod
 from ecp.db.models import (
     Allocation,
     AllocationVat,
     Contribution,
-    Dimension,
     Document,
     Expense,
     ExpensePayment,
@@ -32,6 +32,7 @@ from ecp.kernel.money import fmt_fr
 from ecp.kernel.units import half_up_div
 from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
+from ecp.members import registry
 from ecp.members.views import (
     MemberInfo,
     PayoutVoucher,
@@ -52,7 +53,6 @@ LIAISON = "44881"
 CONTRIBUTION_CHARGE = "61461"  # Cotisations, on the member's dimension
 CONTRIBUTION_INCOME = "71243"  # Prestations de service, on the ECP's dimension
 REMUNERATION = "61711"  # Appointements et salaires: the member's pay, on their dimension
-DEFAULT_RATE_BP = 1000
 PAYOUT_ACCOUNT = {"virement": "5141", "especes": "5161"}
 
 
@@ -60,29 +60,17 @@ def _settings(conn: Connection) -> dict[str, str]:
     return {k: v for k, v in conn.execute(select(Setting.key, Setting.value))}
 
 
-def _pct_bp(text: str, key: str) -> int:
-    s = text.strip().rstrip("%").strip().replace(",", ".")
-    whole, _, frac = s.partition(".")
-    if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 2)):
-        raise InputError(f"{key} : « {text} » n'est pas un pourcentage (ex. 10 ou 7,5 %)")
-    return int(whole) * 100 + int(frac.ljust(2, "0") or 0)
-
-
-def member_info(conn: Connection, code: str) -> MemberInfo:
-    m = code.strip().upper()
-    r = conn.execute(select(Dimension.__table__).where(Dimension.code == m)).first()
-    if r is None or r.kind != "member":
-        raise NotFoundError(f"membre « {code} » inconnu")
-    rate = r.contribution_bp
+def member_info(conn: Connection, code: str, field: str = "member") -> MemberInfo:
+    """The member (from the registry) with the contribution rate that applies to them."""
+    m = registry.get(conn, code, field)
+    rate = m.contribution_bp
     if rate is None:
-        default = _settings(conn).get("contribution.default_rate")
-        rate = _pct_bp(default, "contribution.default_rate") if default else DEFAULT_RATE_BP
-    return MemberInfo(r.code, r.name, r.name_ar, r.activity, rate)
+        rate = settings_mod.contribution_default_rate(_settings(conn))
+    return MemberInfo(m.code, m.name, m.name_ar, m.activity, rate)
 
 
 def active_members(conn: Connection) -> list[str]:
-    return list(conn.scalars(select(Dimension.code).where(
-        Dimension.kind == "member", Dimension.status == "actif").order_by(Dimension.code)))
+    return registry.active_codes(conn)
 
 
 def month_bounds(month: int) -> tuple[dt.date, dt.date]:
@@ -98,7 +86,7 @@ def contribution_base(conn: Connection, member: str, month: int) -> int:
     notes (setting ``contribution.basis`` = facturation)."""
     start, end = month_bounds(month)
     s, e = day_int(start), day_int(end)
-    if _settings(conn).get("contribution.basis", "encaissement") == "facturation":
+    if settings_mod.contribution_on_invoicing(_settings(conn)):
         q = select(func.coalesce(func.sum(case((Document.kind == "avoir", -Document.total_ht),
                                                else_=Document.total_ht)), 0)).where(
             Document.member == member, Document.kind.in_(("facture", "avoir")),
@@ -170,14 +158,13 @@ def _balance(conn: Connection, member: str, accounts: tuple[str, ...], at: dt.da
 
 def reserve_of(conn: Connection, member: str, before_reserve: int) -> int:
     """``reserve.M001`` (or ``reserve.default``): an amount in DH, or a % of the treasury."""
-    s = _settings(conn)
-    rule = s.get(f"reserve.{member}", s.get("reserve.default", "")).strip()
-    if not rule:
+    rule = settings_mod.reserve_rule(_settings(conn), member)
+    if rule is None:
         return 0
-    if rule.endswith("%"):
-        return max(half_up_div(before_reserve * _pct_bp(rule, "réserve"), 10_000), 0)
-    from ecp.kernel.money import parse
-    return parse(rule, f"reserve.{member}")
+    rate, amount = rule
+    if rate is not None:
+        return max(half_up_div(before_reserve * rate, 10_000), 0)
+    return amount
 
 
 def treasury(conn: Connection, member: str, at: dt.date) -> Treasury:
@@ -220,17 +207,18 @@ def add_payout(conn: Connection, member: str, amount: int, on: dt.date, method: 
     info = member_info(conn, member)
     m = method.strip().lower().replace("è", "e")
     if m not in PAYOUT_ACCOUNT:
-        raise InputError(f"mode : « {method} » (virement ou especes)")
+        raise InputError(f"mode : « {method} » (virement ou especes)", field="method")
     if amount <= 0:
-        raise InputError("montant : doit être positif")
+        raise InputError("montant : doit être positif", field="amount", code="amount.positive")
     if advance and not reason.strip():
-        raise InputError("motif : obligatoire pour une avance de solidarité (--reason)")
+        raise InputError("motif : obligatoire pour une avance de solidarité", field="reason",
+                         code="reason.required")
     avail = treasury(conn, info.code, on).available
     if amount > avail and not advance:
         raise InputError(
             f"montant : {fmt_fr(amount)} DH dépasse la trésorerie disponible de {info.code} "
             f"au {on.isoformat()} ({fmt_fr(avail)} DH) ; au-delà, seulement comme avance de "
-            "solidarité avec un motif (--advance --reason)")
+            "solidarité, avec un motif", field="amount", code="amount.over_available")
     company = company_mod.company(conn)
     year = on.year
     seq = int(conn.scalar(select(func.coalesce(func.max(Payout.seq), 0)).where(
@@ -258,7 +246,7 @@ def payout_row(conn: Connection, number: str) -> object:
     r = conn.execute(select(Payout.__table__).where(Payout.number == number.strip().upper())
                      ).first()
     if r is None:
-        raise NotFoundError(f"versement « {number} » introuvable")
+        raise NotFoundError(f"versement « {number} » introuvable", field="number")
     return r
 
 
@@ -316,7 +304,7 @@ def statement(conn: Connection, member: str, month: int) -> StatementView:
     notes = []
     base = last_run.base if last_run else contribution_base(conn, code, month)
     if last_run is None and base:
-        notes.append("Contribution du mois non encore calculée (ecp contribution run).")
+        notes.append("Contribution du mois non encore calculée (fin de mois).")
     return StatementView(
         production=tuple(_production(conn, code, s, e)),
         company=company_mod.company(conn), member=info, month=f"{month // 100}-{month % 100:02d}",
@@ -381,8 +369,8 @@ class MemberBalance:
 
 def member_balances(conn: Connection, at: dt.date) -> list[MemberBalance]:
     out = []
-    for code in conn.scalars(select(Dimension.code).where(Dimension.kind == "member")
-                             .order_by(Dimension.code)):
+    for m in registry.list_members(conn):
+        code = m.code
         info = member_info(conn, code)
         out.append(MemberBalance(code, info.name, treasury(conn, code, at)))
     return out

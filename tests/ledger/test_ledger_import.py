@@ -10,6 +10,7 @@ import pytest
 
 from ecp import api, cli
 from ecp.db.migrate import backup_sqlite
+from ecp.kernel.periods import Month
 from ecp.ledger.entry import LineSpec
 
 HEADER = "entry_ref,date,journal,label,account,dimension,debit,credit\n"
@@ -112,7 +113,7 @@ BAD_LINES = {
 
 @pytest.fixture
 def locked(books: api.Books) -> api.Books:
-    api.close_period(books, 202512)
+    api.close_period(books, Month(2025, 12))
     return books
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from ecp import api, cli
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.errors import InputError, NotFoundError, PeriodLockedError, ValidationError
+from ecp.kernel.periods import Month
 from ecp.ledger.chain import GENESIS
 from ecp.ledger.entry import LineSpec
 
@@ -182,7 +183,7 @@ def test_reverse_rules(books: api.Books, sale_of) -> None:  # type: ignore[no-un
 
 def test_closed_month_refuses_postings_via_api(books: api.Books, sale_of, rows_of) -> None:  # type: ignore[no-untyped-def]
     p = sale_of(books, D(2026, 1, 10), 1000)
-    api.close_period(books, 202601)
+    api.close_period(books, Month(2026, 1))
     before = rows_of(books.path)
     with pytest.raises(PeriodLockedError) as exc:
         sale_of(books, D(2026, 1, 31), 1000)
@@ -207,7 +208,7 @@ def test_closed_month_refuses_postings_via_cli(books: api.Books, capsys) -> None
     out, err = capsys.readouterr()
     assert code == 2
     assert out == ""
-    assert err.strip() == "ecp : date 2026-01-15 : le mois 2026-01 est clôturé"
+    assert err.strip() == "ecp : --date : date 2026-01-15 : le mois 2026-01 est clôturé"
     assert api.chain_head(books).count == 0
 
 
@@ -216,15 +217,15 @@ def test_close_records_chain_head_and_reopen_needs_reason(books: api.Books, sale
     assert api.chain_head(books) == ChainHead(0, GENESIS)
     sale_of(books, D(2026, 1, 10), 1000)
     p2 = sale_of(books, D(2026, 1, 11), 2000)
-    head = api.close_period(books, 202601, user="amina")
+    head = api.close_period(books, Month(2026, 1), user="amina")
     assert head == ChainHead(2, p2.hash) == api.chain_head(books)
     with pytest.raises(InputError, match="déjà clôturé"):
-        api.close_period(books, 202601)
+        api.close_period(books, Month(2026, 1))
     for reason in ("", "   "):
         with pytest.raises(InputError, match="motif : obligatoire"):
-            api.reopen_period(books, 202601, reason)
+            api.reopen_period(books, Month(2026, 1), reason)
     with pytest.raises(InputError, match="n'est pas clôturé"):
-        api.reopen_period(books, 202602, "erreur")
+        api.reopen_period(books, Month(2026, 2), "erreur")
     db = str(books.path)
     assert cli.main(["--db", db, "period", "reopen", "2026-01", "--reason", " "]) == 2
     assert "motif : obligatoire" in capsys.readouterr().err
@@ -233,11 +234,11 @@ def test_close_records_chain_head_and_reopen_needs_reason(books: api.Books, sale
     assert stop.value.code == 2
     assert "--reason" in capsys.readouterr().err
     sale_of(books, D(2026, 2, 3), 3000)
-    head2 = api.reopen_period(books, 202601, "Facture oubliée du 28/01", user="amina")
+    head2 = api.reopen_period(books, Month(2026, 1), "Facture oubliée du 28/01", user="amina")
     assert head2.count == 3
     late = sale_of(books, D(2026, 1, 28), 4000)
     assert late.ref == "VT-2026-000004"
-    head3 = api.close_period(books, 202601, user="amina")
+    head3 = api.close_period(books, Month(2026, 1), user="amina")
     assert head3 == ChainHead(4, late.hash)
     events = api.period_events(books)
     assert [(e.month, e.action, e.reason, e.actor, e.head.count) for e in events] == [
@@ -259,7 +260,7 @@ def test_verify_flags_an_entry_posted_while_its_month_was_closed(books: api.Book
     """Bypass the lock by writing the period row directly (what a rogue client could do):
     verify still sees the entry dated in a month that was closed at the time."""
     sale_of(books, D(2026, 1, 10), 1000)
-    api.close_period(books, 202601)
+    api.close_period(books, Month(2026, 1))
     con = sqlite3.connect(str(books.path))
     con.execute("UPDATE periods SET status = 'open' WHERE month = 202601")
     con.commit()

@@ -14,6 +14,7 @@ import pytest
 
 from ecp import api, cli
 from ecp.kernel.chain import ChainHead
+from ecp.kernel.periods import Month
 from ecp.ledger.chain import GENESIS, digest
 
 D = dt.date
@@ -135,7 +136,7 @@ def test_a_balanced_modification_is_still_named(three: api.Books) -> None:
 def test_deleted_last_entry_caught_by_close_head_and_expect(three: api.Books, sale_of,  # type: ignore[no-untyped-def]
                                                             capsys) -> None:
     assert three.path is not None
-    head_at_close = api.close_period(three, 202601)
+    head_at_close = api.close_period(three, Month(2026, 1))
     assert head_at_close.count == 3
     sale_of(three, D(2026, 2, 2), 5000)  # VT-2026-000004, after the close
     kept = api.chain_head(three)  # what the auditor took away: 4:…
@@ -208,7 +209,7 @@ def test_balanced_inserted_pair_still_named(three: api.Books) -> None:
 def test_chain_recomputed_from_scratch_caught_by_close_head_and_expect(  # type: ignore[no-untyped-def]
         three: api.Books, capsys) -> None:
     assert three.path is not None
-    head = api.close_period(three, 202601)
+    head = api.close_period(three, Month(2026, 1))
     with raw(three.path) as con:
         drop_triggers(con)
         con.execute("UPDATE lines SET amount = amount / 100 WHERE entry_id = 2")

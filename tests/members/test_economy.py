@@ -12,12 +12,17 @@ import pytest
 from ecp import api
 from ecp.kernel.errors import InputError, PeriodLockedError
 from ecp.kernel.money import fmt_fr
+from ecp.kernel.money import parse as parse_amount
+from ecp.kernel.periods import Month
+from ecp.kernel.units import Rate, parse_quantity, parse_rate
+from ecp.sales.documents import LineInput
 
 D = dt.date
 
 
-def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> str:
-    return f"{desc}|{qty}|{price}|{rate}|{account}"
+def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> LineInput:
+    return LineInput(desc, parse_quantity(qty, "quantité"), parse_amount(price),
+                     parse_rate(rate, "taux"), account)
 
 
 def worked_month(books: api.Books) -> tuple[str, str]:
@@ -27,16 +32,16 @@ def worked_month(books: api.Books) -> tuple[str, str]:
                              lines=[L("Caftans", "2", "1000", "20")])
     b = api.create_and_issue(books, "facture", "FZ", "AMINA", D(2026, 3, 9),
                              lines=[L("Retouches", "1", "1000", "20", "71243")])
-    api.add_payment(books, [a.number], "2400", D(2026, 3, 12), "virement")
-    api.add_payment(books, [b.number], "600", D(2026, 3, 20), "especes")
-    api.add_expense(books, "FZ", "TISSUS", D(2026, 3, 5), "6111", "300", "20",
+    api.add_payment(books, [a.number], 240000, D(2026, 3, 12), "virement")
+    api.add_payment(books, [b.number], 60000, D(2026, 3, 20), "especes")
+    api.add_expense(books, "FZ", "TISSUS", D(2026, 3, 5), "6111", 30000, Rate(2000),
                     paid_on=D(2026, 3, 15), method="virement")
     return a.number, b.number
 
 
 def test_worked_month_figure_by_figure(sales: api.Books) -> None:
     a, b = worked_month(sales)
-    lines = api.contribution_run(sales, "2026-03")
+    lines = api.contribution_run(sales, Month(2026, 3))
     fz = next(c for c in lines if c.member == "FZ")
     assert (fz.base, fz.rate_bp, fz.due, fz.posted_now) == (250000, 1000, 25000, 25000)
     t = api.member_treasury(sales, "FZ", D(2026, 3, 31))
@@ -45,16 +50,16 @@ def test_worked_month_figure_by_figure(sales: api.Books) -> None:
     assert t.available == 195000
     assert (t.receivables, t.payables) == (60000, 0)
     # A payout within the treasury, then one beyond it refused, then as an advance.
-    p1 = api.add_payout(sales, "FZ", "1500", D(2026, 3, 31), "virement")
+    p1 = api.add_payout(sales, "FZ", 150000, D(2026, 3, 31), "virement")
     assert p1.number == "VR-2026-000001" and p1.voucher.available_before == 195000
     with pytest.raises(InputError, match="dépasse la trésorerie disponible de FZ .*450,00 DH"):
-        api.add_payout(sales, "FZ", "500", D(2026, 3, 31))
+        api.add_payout(sales, "FZ", 50000, D(2026, 3, 31))
     with pytest.raises(InputError, match="motif : obligatoire"):
-        api.add_payout(sales, "FZ", "500", D(2026, 3, 31), advance=True)
-    p2 = api.add_payout(sales, "FZ", "500", D(2026, 3, 31), "especes", advance=True,
+        api.add_payout(sales, "FZ", 50000, D(2026, 3, 31), advance=True)
+    p2 = api.add_payout(sales, "FZ", 50000, D(2026, 3, 31), "especes", advance=True,
                         reason="Machine à coudre en panne")
     assert api.payout_pdf(sales, p2.number).exists()
-    st = api.member_statement(sales, "FZ", "2026-03")
+    st = api.member_statement(sales, "FZ", Month(2026, 3))
     assert st.opening.available == 0 and st.closing.available == 195000 - 150000 - 50000
     assert [(i.number, i.total_ht, i.total_ttc) for i in st.invoices] == [
         (a, 200000, 240000), (b, 100000, 120000)]
@@ -86,21 +91,21 @@ def test_worked_month_figure_by_figure(sales: api.Books) -> None:
 
 def test_contribution_is_idempotent_and_posts_only_the_difference(sales: api.Books) -> None:
     a, b = worked_month(sales)
-    first = {c.member: c for c in api.contribution_run(sales, "2026-03")}
-    again = {c.member: c for c in api.contribution_run(sales, "2026-03")}
+    first = {c.member: c for c in api.contribution_run(sales, Month(2026, 3))}
+    again = {c.member: c for c in api.contribution_run(sales, Month(2026, 3))}
     assert first["FZ"].posted_now == 25000 and again["FZ"].posted_now == 0
     assert again["FZ"].entry is None
     # A late payment dated in March: only the difference (300 HT × 10 % = 30).
-    api.add_payment(sales, [b], "360", D(2026, 3, 28), "virement")
-    late = {c.member: c for c in api.contribution_run(sales, "2026-03")}
+    api.add_payment(sales, [b], 36000, D(2026, 3, 28), "virement")
+    late = {c.member: c for c in api.contribution_run(sales, Month(2026, 3))}
     assert (late["FZ"].due, late["FZ"].posted_now) == (28000, 3000)
     # A credit note issued in March on an unpaid part: the basis 'encaissement' is unchanged.
     api.credit_note(sales, b, lines=[L("Remise", "1", "100", "20", "71243")],
                     day=D(2026, 3, 29))
-    assert {c.member: c for c in api.contribution_run(sales, "2026-03")}["FZ"].posted_now == 0
+    assert {c.member: c for c in api.contribution_run(sales, Month(2026, 3))}["FZ"].posted_now == 0
     # Switch to the invoiced basis: HT invoiced 3 000 less the credit 100 = 2 900 → 290.
     api.set_setting(sales, "contribution.basis", "facturation")
-    inv = {c.member: c for c in api.contribution_run(sales, "2026-03")}
+    inv = {c.member: c for c in api.contribution_run(sales, Month(2026, 3))}
     assert (inv["FZ"].due, inv["FZ"].posted_now) == (29000, 1000)
     tb = {r.account: r for r in api.trial_balance(sales, dimension="FZ").rows}
     assert tb["61461"].debit == 29000
@@ -109,8 +114,8 @@ def test_contribution_is_idempotent_and_posts_only_the_difference(sales: api.Boo
 
 def test_rate_and_reserve_settings(sales: api.Books) -> None:
     worked_month(sales)
-    api.update_member(sales, "FZ", contribution_rate="8")
-    assert {c.member: c for c in api.contribution_run(sales, "2026-03")}["FZ"].due == 20000
+    api.update_member(sales, "FZ", contribution_rate=Rate(800))
+    assert {c.member: c for c in api.contribution_run(sales, Month(2026, 3))}["FZ"].due == 20000
     api.set_setting(sales, "reserve.FZ", "10%")
     t = api.member_treasury(sales, "FZ", D(2026, 3, 31))
     before = t.cash - t.vat_due - t.contribution_owed
@@ -121,9 +126,9 @@ def test_rate_and_reserve_settings(sales: api.Books) -> None:
 
 def test_closed_month_refuses_the_contribution(sales: api.Books) -> None:
     worked_month(sales)
-    api.close_period(sales, 202603)
+    api.close_period(sales, Month(2026, 3))
     with pytest.raises(PeriodLockedError):
-        api.contribution_run(sales, "2026-03")
+        api.contribution_run(sales, Month(2026, 3))
 
 
 def test_statements_for_many_members_are_drawn_in_parallel(sales: api.Books,
@@ -135,9 +140,9 @@ def test_statements_for_many_members_are_drawn_in_parallel(sales: api.Books,
     worked_month(sales)
     for i in range(6):
         api.add_member(sales, f"X{i}", f"Membre supplémentaire {i}")
-    api.contribution_run(sales, "2026-03")
+    api.contribution_run(sales, Month(2026, 3))
     seen: list[tuple[int, int, str]] = []
-    paths = api.write_statements(sales, "2026-03", tmp_path / "releves",
+    paths = api.write_statements(sales, Month(2026, 3), tmp_path / "releves",
                                  progress=lambda d, t, m: seen.append((d, t, m)))
     codes = ["FZ", "KH", "X0", "X1", "X2", "X3", "X4", "X5", "YS"]
     assert [p.name for p in paths] == [f"releve-2026-03-{c}.pdf" for c in sorted(codes)]
@@ -145,13 +150,13 @@ def test_statements_for_many_members_are_drawn_in_parallel(sales: api.Books,
     fz = paths[0]
     text = " ".join(PdfReader(str(fz)).pages[0].extract_text().replace("\xa0", " ").split())
     assert "Fatima Zahra" in text and "mars 2026" in text.lower()
-    closing = api.member_statement(sales, "FZ", "2026-03").closing.available
+    closing = api.member_statement(sales, "FZ", Month(2026, 3)).closing.available
     assert f"{fmt_fr(closing)} DH" in text
 
 
 def test_verify_checks_the_payout_vouchers(sales: api.Books) -> None:
     worked_month(sales)
-    res = api.add_payout(sales, "FZ", "100", D(2026, 3, 31))
+    res = api.add_payout(sales, "FZ", 10000, D(2026, 3, 31))
     assert api.verify(sales).ok
     pdf = api.payout_pdf(sales, res.number)
     pdf.write_bytes(pdf.read_bytes() + b"%")

@@ -1,0 +1,141 @@
+"""The member registry: one home for adding, changing, listing and finding members.
+
+A member is a ledger dimension of kind ``member`` (its code is used in postings and never
+changes); the ECP itself is the dimension ``ECP``. Errors carry the façade parameter they are
+about (``code``, ``name``, ``status``, ``contribution_rate``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from ecp.db.models import Dimension
+from ecp.kernel.errors import InputError, NotFoundError
+from ecp.kernel.units import Rate
+from ecp.ledger.entry import ECP_DIMENSION, day_int, day_iso
+
+MEMBER_STATUSES = ("actif", "suspendu", "sorti")
+
+
+@dataclass(frozen=True)
+class MemberView:
+    code: str
+    kind: str
+    name: str
+    name_ar: str | None
+    activity: str | None
+    joined_on: str | None
+    status: str
+    contribution_pct: str | None  # "7,5" (French), None when the ECP's default applies
+    contribution_bp: Rate | None = None
+
+
+def _view(r: Any) -> MemberView:
+    bp = r.contribution_bp
+    pct = None
+    if bp is not None:
+        whole, frac = divmod(bp, 100)
+        pct = f"{whole},{frac:02d}".rstrip("0").rstrip(",")
+    return MemberView(r.code, r.kind, r.name, r.name_ar, r.activity,
+                      day_iso(r.joined_on) if r.joined_on else None, r.status, pct,
+                      Rate(bp) if bp is not None else None)
+
+
+def check_code(code: str) -> str:
+    c = code.strip().upper()
+    if not c or not c.replace("-", "").replace("_", "").isalnum() or len(c) > 20:
+        raise InputError(f"code membre : « {c} » (lettres, chiffres, - ou _, 20 au plus)",
+                         field="code")
+    if c == ECP_DIMENSION:
+        raise InputError("code membre : ECP est réservé à l'entreprise elle-même", field="code",
+                         code="code.reserved")
+    return c
+
+
+def _check_rate(rate: Rate | None) -> None:
+    if rate is not None and not 0 <= rate <= 10_000:
+        raise InputError("taux de contribution : entre 0 et 100 %", field="contribution_rate",
+                         code="contribution_rate.range")
+
+
+def add(conn: Connection, code: str, name: str, *, name_ar: str | None = None,
+        activity: str | None = None, contribution_rate: Rate | None = None,
+        joined: dt.date) -> MemberView:
+    c = check_code(code)
+    if not name.strip():
+        raise InputError("nom : obligatoire", field="name", code="name.required")
+    _check_rate(contribution_rate)
+    if conn.scalar(select(Dimension.code).where(Dimension.code == c)):
+        raise InputError(f"code membre : {c} existe déjà", field="code", code="code.exists")
+    conn.execute(insert(Dimension), [{
+        "code": c, "kind": "member", "name": name.strip(),
+        "name_ar": (name_ar or "").strip() or None, "activity": (activity or "").strip() or None,
+        "joined_on": day_int(joined), "status": "actif", "contribution_bp": contribution_rate}])
+    return get(conn, c)
+
+
+def update_member(conn: Connection, code: str, *, name: str | None = None,
+                  name_ar: str | None = None, activity: str | None = None,
+                  status: str | None = None, contribution_rate: Rate | None = None,
+                  clear_rate: bool = False) -> MemberView:
+    """Change the non-accounting fields of a member (the code, used in postings, never).
+    ``clear_rate`` puts the member back on the ECP's default rate."""
+    values: dict[str, object] = {}
+    if name is not None:
+        if not name.strip():
+            raise InputError("nom : obligatoire", field="name", code="name.required")
+        values["name"] = name.strip()
+    if name_ar is not None:
+        values["name_ar"] = name_ar.strip() or None
+    if activity is not None:
+        values["activity"] = activity.strip() or None
+    if status is not None:
+        if status not in MEMBER_STATUSES:
+            raise InputError(f"statut : « {status} » (actif, suspendu ou sorti)",
+                             field="status")
+        values["status"] = status
+    if contribution_rate is not None:
+        _check_rate(contribution_rate)
+        values["contribution_bp"] = contribution_rate
+    elif clear_rate:
+        values["contribution_bp"] = None
+    c = get(conn, code).code
+    if values:
+        conn.execute(update(Dimension).where(Dimension.code == c).values(**values))
+    return get(conn, c)
+
+
+def find(conn: Connection, code: str) -> MemberView | None:
+    """The member (or the ECP's own dimension) of that code, None when there is none."""
+    r = conn.execute(select(Dimension.__table__).where(
+        Dimension.code == code.strip().upper())).first()
+    return _view(r) if r is not None else None
+
+
+def get(conn: Connection, code: str, field: str = "code") -> MemberView:
+    """The member of that code; NotFoundError about ``field`` when there is none."""
+    m = find(conn, code)
+    if m is None or m.kind != "member":
+        raise NotFoundError(f"membre « {code} » inconnu", field=field, code=f"{field}.unknown")
+    return m
+
+
+def exists(conn: Connection, code: str) -> bool:
+    m = find(conn, code)
+    return m is not None and m.kind == "member"
+
+
+def list_members(conn: Connection, include_ecp: bool = False) -> list[MemberView]:
+    q = select(Dimension.__table__).order_by(Dimension.kind != "ecp", Dimension.code)
+    if not include_ecp:
+        q = q.where(Dimension.kind == "member")
+    return [_view(d) for d in conn.execute(q)]
+
+
+def active_codes(conn: Connection) -> list[str]:
+    return list(conn.scalars(select(Dimension.code).where(
+        Dimension.kind == "member", Dimension.status == "actif").order_by(Dimension.code)))

@@ -1,0 +1,199 @@
+"""Every setting of the books, declared once: key, French label, description, kind, default and
+validation. The CLI (``ecp settings show | set``), the TUI settings screen and the domain code
+that reads a setting all go through this module, so a value one accepts the other accepts.
+
+Values are stored as text in the ``settings`` table; ``check`` gives the text to store (or an
+``InputError`` about ``key`` or ``value``), the typed readers below give what the domain uses.
+``reserve.<MEMBRE>`` is a family of keys: one per member, same rule as ``reserve.default``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from ecp.kernel.errors import InputError
+from ecp.kernel.units import Rate, parse_percent
+
+Kind = Literal["text", "ice", "rib", "choice", "days", "percent", "amount_or_percent"]
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str  # French, what the user reads
+    description: str
+    kind: Kind = "text"
+    default: str = ""  # what applies while the key is not set ("" = nothing)
+    required: bool = False  # the ECP's identity: required before the first document
+    choices: tuple[str, ...] = ()
+
+
+def _company(key: str, label: str, required: bool = True, kind: Kind = "text",
+             description: str = "") -> SettingSpec:
+    return SettingSpec(f"company.{key}", label,
+                       description or f"{label} de l'ECP, imprimé sur chaque document",
+                       kind, required=required)
+
+
+SETTINGS: dict[str, SettingSpec] = {s.key: s for s in (
+    _company("name", "raison sociale"),
+    _company("legal_form", "forme juridique"),
+    _company("capital", "capital", description="capital social, tel qu'imprimé (ex. 100 000 DH)"),
+    _company("address", "adresse"),
+    _company("city", "ville"),
+    _company("if", "identifiant fiscal (IF)"),
+    _company("tp", "taxe professionnelle (TP)"),
+    _company("ice", "ICE", kind="ice", description="identifiant commun de l'entreprise, "
+             "15 chiffres dont la clé de contrôle"),
+    _company("rc", "registre de commerce (RC)"),
+    _company("court", "tribunal du RC"),
+    _company("cnss", "numéro CNSS"),
+    _company("bank", "banque"),
+    _company("rib", "RIB", kind="rib", description="relevé d'identité bancaire, 24 chiffres"),
+    _company("logo", "logo (chemin d'une image)", required=False,
+             description="image imprimée en tête des documents (facultatif)"),
+    SettingSpec("vat.regime", "régime de TVA",
+                "encaissement (défaut : TVA due au règlement) ou debits (due à la facture)",
+                "choice", "encaissement", choices=("encaissement", "debits")),
+    SettingSpec("sales.due_days", "délai de paiement",
+                "délai de paiement par défaut, en jours (60, loi 69-21)", "days", "60"),
+    SettingSpec("contribution.default_rate", "taux de contribution par défaut",
+                "taux de contribution aux services partagés des membres sans taux propre "
+                "(ex. 10 ou 7,5 %)", "percent", "10"),
+    SettingSpec("contribution.basis", "base de la contribution",
+                "encaissement (défaut : HT encaissé du mois) ou facturation (HT facturé)",
+                "choice", "encaissement", choices=("encaissement", "facturation")),
+    SettingSpec("reserve.default", "réserve par défaut",
+                "réserve gardée sur la trésorerie de chaque membre : un montant en DH ou un % "
+                "(reserve.CODE pour un membre)", "amount_or_percent"),
+)}
+INTERNAL = ("verify.last",)  # written by the application, not by the user
+RESERVE_PREFIX = "reserve."
+
+
+def spec(key: str) -> SettingSpec:
+    """The declaration of ``key`` (``reserve.CODE`` shares ``reserve.default``'s);
+    InputError about ``key`` when the key is unknown."""
+    k = key.strip()
+    if k in SETTINGS:
+        return SETTINGS[k]
+    if k.startswith(RESERVE_PREFIX) and len(k) > len(RESERVE_PREFIX):
+        code = k[len(RESERVE_PREFIX):]
+        if code.replace("-", "").replace("_", "").isalnum():
+            return SettingSpec(k, f"réserve de {code}", f"réserve gardée sur la trésorerie de "
+                               f"{code} : un montant en DH ou un %", "amount_or_percent")
+    known = ", ".join(SETTINGS)
+    raise InputError(f"paramètre « {k} » inconnu (connus : {known}, reserve.CODE)", field="key",
+                     code="key.unknown")
+
+
+def check(key: str, value: str) -> str:
+    """The text to store for ``key``; InputError about ``value`` naming the key and the rule.
+
+    An empty value clears an optional key (its default applies again)."""
+    s = spec(key)
+    v = value.strip()
+    if not v:
+        if s.required:
+            raise InputError(f"{s.key} : obligatoire ({s.label})", field="value",
+                             code="value.required")
+        return ""
+    if s.kind == "ice":
+        from ecp.sales.rules import check_ice
+        try:
+            return check_ice(v, s.key)
+        except InputError as exc:
+            raise InputError(str(exc), field="value") from None
+    if s.kind == "rib":
+        digits = v.replace(" ", "")
+        if not digits.isdigit() or len(digits) != 24:
+            raise InputError(f"{s.key} : un RIB marocain compte 24 chiffres", field="value")
+        return digits
+    if s.kind == "choice":
+        if v not in s.choices:
+            raise InputError(f"{s.key} : « {' » ou « '.join(s.choices)} »", field="value")
+        return v
+    if s.kind == "days":
+        if not v.isdigit() or not 0 < int(v) <= 120:
+            raise InputError(f"{s.key} : un nombre de jours entre 1 et 120", field="value")
+        return str(int(v))
+    if s.kind == "percent":
+        parse_percent(v, s.key, field="value")
+        return v
+    if s.kind == "amount_or_percent":
+        _reserve(v, s.key, "value")
+        return v
+    return v
+
+
+def _reserve(text: str, key: str, field: str) -> tuple[Rate | None, int]:
+    """(rate, 0) for ``10 %``, (None, centimes) for an amount."""
+    if text.rstrip().endswith("%"):
+        return parse_percent(text, key, field=field), 0
+    from ecp.kernel.money import parse
+    cents = parse(text, key, field=field)
+    if cents < 0:
+        raise InputError(f"{key} : ne peut être négative", field=field)
+    return None, cents
+
+
+@dataclass(frozen=True)
+class SettingView:
+    key: str
+    label: str
+    description: str
+    value: str  # as stored, "" when not set
+    default: str
+    required: bool
+
+    @property
+    def missing(self) -> bool:
+        return self.required and not self.value.strip()
+
+
+def views(stored: Mapping[str, str]) -> list[SettingView]:
+    """Every declared key, then each member's ``reserve.CODE`` that is set, with its value."""
+    specs = list(SETTINGS.values())
+    specs += [spec(k) for k in sorted(stored) if k.startswith(RESERVE_PREFIX)
+              and k not in SETTINGS]
+    return [SettingView(s.key, s.label, s.description, stored.get(s.key, ""), s.default,
+                        s.required) for s in specs]
+
+
+# --- typed readers (what the domain uses) ----------------------------------------------------
+
+def value(stored: Mapping[str, str], key: str) -> str:
+    """The stored text, or the declared default when unset or empty."""
+    return (stored.get(key) or "").strip() or spec(key).default
+
+
+def contribution_default_rate(stored: Mapping[str, str]) -> Rate:
+    return parse_percent(value(stored, "contribution.default_rate"),
+                         "contribution.default_rate", field="contribution.default_rate")
+
+
+def contribution_on_invoicing(stored: Mapping[str, str]) -> bool:
+    return value(stored, "contribution.basis") == "facturation"
+
+
+def vat_on_payment(stored: Mapping[str, str]) -> bool:
+    return value(stored, "vat.regime") != "debits"
+
+
+def due_days(stored: Mapping[str, str]) -> int:
+    return int(value(stored, "sales.due_days"))
+
+
+def reserve_rule(stored: Mapping[str, str], member: str) -> tuple[Rate | None, int] | None:
+    """The reserve kept for ``member``: (rate, 0) for a % of the treasury, (None, centimes)
+    for an amount, None when no rule applies."""
+    key = f"{RESERVE_PREFIX}{member}"
+    text = (stored.get(key) or "").strip()
+    if not text:
+        key = "reserve.default"
+        text = (stored.get(key) or "").strip()
+    if not text:
+        return None
+    return _reserve(text, key, key)
