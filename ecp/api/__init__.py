@@ -16,6 +16,7 @@ from ecp.api.bank import (
     bank_profiles,
     bank_reconciliation,
     bank_rule_add,
+    bank_rules,
     bank_suggestions,
 )
 from ecp.api.closing import (
@@ -64,13 +65,19 @@ from ecp.api.members import (
 )
 from ecp.api.production import (
     add_material,
+    BomItem,
+    DateSpan,
     add_order,
     add_resource,
     cancel_order,
     complete_order,
     earliest_date,
     list_orders,
+    get_order,
+    list_capacities,
+    list_materials,
     material_needs,
+    list_resources,
     order_resources,
     production_plan,
     set_bom,
@@ -197,7 +204,13 @@ __all__ = [
     "bank_import",
     "bank_lines",
     "bank_profile_add",
+    "BomItem",
+    "DateSpan",
     "bank_profiles",
+    "get_order",
+    "list_capacities",
+    "list_materials",
+    "list_resources",
     "bank_reconciliation",
     "bank_rule_add",
     "bank_suggestions",
@@ -212,3 +225,4 @@ __all__ = [
     "reopen_period",
     "verify",
 ]
+    "bank_rules",
