@@ -4,122 +4,152 @@ Each writing function is one unit of work: it commits whole or not at all. Readi
 functions return view-models, never ORM rows. Every function takes typed values (centimes,
 dates, months, quantities, rates, frozen line specs); parsing what a user typed happens at
 the edge that received it (``ecp.cli``, the TUI's forms).
+
+Loaded lazily: ``api.X`` imports the submodule that defines ``X`` on first use (module
+``__getattr__``), so a command pays only for the domains it touches and ``ecp --help`` for
+none. The imports under ``TYPE_CHECKING`` below are the table of what lives where — add a new
+public name there and in ``__all__``, as before.
 """
 
-from ecp.api.archive import archive_dir, statements_dir
-from ecp.api.bank import (
-    bank_accept,
-    bank_auto,
-    bank_import,
-    bank_lines,
-    bank_profile_add,
-    bank_profiles,
-    bank_reconciliation,
-    bank_rule_add,
-    bank_rules,
-    bank_suggestions,
-)
-from ecp.api.closing import (
-    CloseStep,
-    VerifyOutcome,
-    chain_head,
-    close_period,
-    last_verify,
-    month_close,
-    month_is_closed,
-    period_events,
-    reopen_period,
-    verify,
-)
-from ecp.api.ledger import (
-    add_account,
-    dashboard,
-    entries_page,
-    entry_detail,
-    entry_of_line,
-    export,
-    export_hledger,
-    import_file,
-    journal_page,
-    journal_totals,
-    ledger_page,
-    list_accounts,
-    post_entry,
-    postings,
-    reverse_entry,
-    search_accounts,
-    trial_balance,
-)
-from ecp.api.members import (
-    MEMBER_STATUSES,
-    add_member,
-    add_payout,
-    contribution_run,
-    list_members,
-    member_balances,
-    member_statement,
-    member_treasury,
-    payout_pdf,
-    update_member,
-    write_statements,
-)
-from ecp.api.production import (
-    add_material,
-    BomItem,
-    DateSpan,
-    add_order,
-    add_resource,
-    cancel_order,
-    complete_order,
-    earliest_date,
-    list_orders,
-    get_order,
-    list_capacities,
-    list_materials,
-    material_needs,
-    list_resources,
-    order_resources,
-    production_plan,
-    set_bom,
-    set_capacity,
-    start_order,
-    stock_adjust,
-    stock_receive,
-    stock_report,
-)
-from ecp.api.sales import (
-    accept_quote,
-    add_customer,
-    add_expense,
-    add_payment,
-    add_product,
-    add_supplier,
-    aged_receivables,
-    create_and_issue,
-    create_document,
-    credit_note,
-    delete_draft,
-    document_pdf,
-    document_view,
-    draft,
-    edit_party,
-    invoice_quote,
-    issue_document,
-    list_documents,
-    list_drafts,
-    list_expenses,
-    list_parties,
-    list_products,
-    pay_expense,
-    save_draft,
-    vat_report,
-)
-from ecp.api.session import Books, backup, init, is_initialised, open_books, schema_status
-from ecp.api.settings import get_setting, set_setting, settings_set, settings_show
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ecp.api.archive import archive_dir, statements_dir
+    from ecp.api.bank import (
+        bank_accept,
+        bank_auto,
+        bank_import,
+        bank_lines,
+        bank_profile_add,
+        bank_profiles,
+        bank_reconciliation,
+        bank_rule_add,
+        bank_rules,
+        bank_suggestions,
+    )
+    from ecp.api.closing import (
+        CloseStep,
+        VerifyOutcome,
+        chain_head,
+        close_period,
+        last_verify,
+        month_close,
+        month_is_closed,
+        period_events,
+        reopen_period,
+        verify,
+    )
+    from ecp.api.ledger import (
+        add_account,
+        dashboard,
+        entries_page,
+        entry_detail,
+        entry_of_line,
+        export,
+        export_hledger,
+        import_file,
+        journal_page,
+        journal_totals,
+        ledger_page,
+        list_accounts,
+        post_entry,
+        postings,
+        reverse_entry,
+        search_accounts,
+        trial_balance,
+    )
+    from ecp.api.members import (
+        MEMBER_STATUSES,
+        add_member,
+        add_payout,
+        contribution_run,
+        get_member,
+        list_members,
+        member_balances,
+        member_statement,
+        member_treasury,
+        payout_pdf,
+        update_member,
+        write_statements,
+    )
+    from ecp.api.production import (
+        BomItem,
+        DateSpan,
+        add_material,
+        add_order,
+        add_resource,
+        cancel_order,
+        complete_order,
+        earliest_date,
+        get_order,
+        list_capacities,
+        list_materials,
+        list_orders,
+        list_resources,
+        material_needs,
+        order_resources,
+        production_plan,
+        set_bom,
+        set_capacity,
+        start_order,
+        stock_adjust,
+        stock_receive,
+        stock_report,
+    )
+    from ecp.api.sales import (
+        DocumentSpec,
+        LineInput,
+        MaterialIn,
+        ProductLine,
+        accept_quote,
+        add_customer,
+        add_expense,
+        add_payment,
+        add_product,
+        add_supplier,
+        aged_receivables,
+        create_and_issue,
+        create_document,
+        credit_note,
+        delete_draft,
+        document_pdf,
+        document_view,
+        draft,
+        edit_party,
+        invoice_quote,
+        issue_document,
+        issue_new,
+        list_documents,
+        list_drafts,
+        list_expenses,
+        list_parties,
+        list_products,
+        pay_expense,
+        save_document,
+        save_draft,
+        vat_report,
+    )
+    from ecp.api.session import Books, backup, init, is_initialised, open_books, schema_status
+    from ecp.api.settings import (
+        get_setting,
+        set_setting,
+        settings_list,
+        settings_set,
+        settings_show,
+    )
 
 __all__ = [
     "MEMBER_STATUSES",
     "Books",
+    "DocumentSpec",
+    "LineInput",
+    "MaterialIn",
+    "ProductLine",
     "backup",
     "init",
     "is_initialised",
@@ -128,6 +158,7 @@ __all__ = [
     "get_setting",
     "set_setting",
     "settings_set",
+    "settings_list",
     "settings_show",
     "archive_dir",
     "statements_dir",
@@ -151,6 +182,7 @@ __all__ = [
     "add_member",
     "add_payout",
     "contribution_run",
+    "get_member",
     "list_members",
     "member_balances",
     "member_statement",
@@ -175,15 +207,23 @@ __all__ = [
     "edit_party",
     "invoice_quote",
     "issue_document",
+    "issue_new",
     "list_documents",
     "list_drafts",
     "list_expenses",
     "list_parties",
     "list_products",
     "pay_expense",
+    "save_document",
     "save_draft",
     "vat_report",
+    "BomItem",
+    "DateSpan",
     "add_material",
+    "get_order",
+    "list_capacities",
+    "list_materials",
+    "list_resources",
     "add_order",
     "add_resource",
     "cancel_order",
@@ -204,16 +244,11 @@ __all__ = [
     "bank_import",
     "bank_lines",
     "bank_profile_add",
-    "BomItem",
-    "DateSpan",
     "bank_profiles",
-    "get_order",
-    "list_capacities",
-    "list_materials",
-    "list_resources",
     "bank_reconciliation",
     "bank_rule_add",
     "bank_suggestions",
+    "bank_rules",
     "CloseStep",
     "VerifyOutcome",
     "chain_head",
@@ -225,4 +260,31 @@ __all__ = [
     "reopen_period",
     "verify",
 ]
-    "bank_rules",
+
+
+_where: dict[str, str] = {}
+
+
+def _table() -> dict[str, str]:
+    """Name → submodule, read from the ``TYPE_CHECKING`` imports of this very file."""
+    if not _where:
+        tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module \
+                    and node.module.startswith("ecp.api."):
+                for alias in node.names:
+                    _where[alias.asname or alias.name] = node.module
+    return _where
+
+
+def __getattr__(name: str) -> Any:
+    module = _table().get(name)
+    if module is None:
+        raise AttributeError(f"module 'ecp.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
