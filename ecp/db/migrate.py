@@ -1,34 +1,77 @@
-"""Alembic migrations shipped in the package, applied at start-up after a backup."""
+"""Alembic migrations shipped in the package, applied at start-up after a backup.
+
+Alembic is imported only when a migration is due. Opening books that are already at head
+costs one ``SELECT`` of ``alembic_version`` and a look at the scripts' ``revision`` lines —
+Alembic itself (a third of a second to import) stays out of every ordinary command.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, exc, text
 
 from ecp.db.engine import WRITER, sqlite_path
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+_REVISION = re.compile(r"^revision\s*(?::[^=\n]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*(?::[^=\n]*)?=\s*(.+)$", re.M)
+_QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
 
 
 def _config(script_location: Path | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location or MIGRATIONS))
     return cfg
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    """The revision stored in the database (``alembic_version``), None for a new database."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except exc.DBAPIError:
+        return None  # no alembic_version table: nothing was ever migrated
+    if len(rows) > 1:  # several heads: let Alembic say what it makes of it
+        from alembic.runtime.migration import MigrationContext
+
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    return rows[0][0] if rows else None
+
+
+def _scanned_head(script_location: Path) -> str | None:
+    """The head read from the scripts' ``revision`` / ``down_revision`` lines; None when that
+    is not one clear head (Alembic decides then)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (script_location / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(source), _DOWN.search(source)
+        if rev is None or down is None:
+            return None
+        revisions.add(rev.group(1))
+        parents.update(_QUOTED.findall(down.group(1).split("#", 1)[0]))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def head_revision(script_location: Path | None = None) -> str | None:
+    head = _scanned_head(script_location or MIGRATIONS)
+    if head is not None:
+        return head
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config(script_location)).get_current_head()
 
 
@@ -54,6 +97,8 @@ def upgrade(engine: Engine, script_location: Path | None = None) -> str | None:
     head = head_revision(script_location)
     if cur == head:
         return None
+    from alembic import command
+
     backup: str | None = None
     path = sqlite_path(str(engine.url))
     if cur is not None and path is not None and path.exists():
