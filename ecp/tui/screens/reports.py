@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,18 @@ from ecp.ledger.browse import JournalLine, JournalTotals
 from ecp.ledger.chart import JOURNALS
 from ecp.ledger.queries import LedgerRow, TrialBalance
 from ecp.reports.exports import ExportResult
-from ecp.tui.app import EcpScreen
-from ecp.tui.widgets import FieldError, Footer, Page, PagedTable, money
+from ecp.reports.tables import (
+    TRIAL_BALANCE_COLUMNS,
+    TRIAL_BALANCE_FIELDS,
+    Table,
+    trial_balance_table,
+)
+from ecp.tui.kit.base import EcpScreen
+from ecp.tui.kit.footer import Footer
+from ecp.tui.kit.format import money
+from ecp.tui.kit.forms import FieldError
+from ecp.tui.kit.report_table import add_columns, fill
+from ecp.tui.kit.table import Page, PagedTable
 
 PAGE = 100
 EXPORT_DIR = Path.home() / "ecp-exports"
@@ -101,7 +112,7 @@ def period_text(date_from: dt.date | None, date_to: dt.date | None) -> str:
 class ExportDialog(ModalScreen[ExportResult | None]):
     """Where to write the CSV (an editable path), plain or Excel; errors stay in the dialog."""
 
-    BINDINGS = [Binding("escape", "cancel", "Annuler")]
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="export-dialog.cancel")]
 
     DEFAULT_CSS = """
     ExportDialog > .dialog { width: 96; }
@@ -173,9 +184,9 @@ class ReportScreen(EcpScreen):
 
     FILE = "export"  # default file name stem
     BINDINGS = [
-        Binding("x", "export", "Exporter CSV"),
-        Binding("slash", "filters", "Filtres"),
-        Binding("escape", "table", "Tableau", show=False),
+        Binding("x", "export", "Exporter CSV", id="report.export"),
+        Binding("slash", "filters", "Filtres", id="report.filters"),
+        Binding("escape", "table", "Tableau", show=False, id="report.table"),
     ]
 
     # Screen CSS is scoped to the screen's own class by Textual.
@@ -411,10 +422,6 @@ class ReportScreen(EcpScreen):
 
 # --- Balance ---------------------------------------------------------------------------------
 
-BALANCE_COLUMNS = (("Compte", 8), ("Intitulé", 28), ("Ouv. débit", AMOUNT_WIDTH),
-                   ("Ouv. crédit", AMOUNT_WIDTH), ("Mouv. débit", AMOUNT_WIDTH),
-                   ("Mouv. crédit", AMOUNT_WIDTH), ("Clôt. débit", AMOUNT_WIDTH),
-                   ("Clôt. crédit", AMOUNT_WIDTH))
 TOTAL_KEY = "__total__"
 
 
@@ -423,7 +430,7 @@ class BalanceScreen(ReportScreen):
 
     FILE = "balance"
     HINT = "Entrée : grand livre du compte — / : filtres — x : exporter en CSV"
-    BINDINGS = [Binding("enter", "open", "Grand livre du compte", show=True)]
+    BINDINGS = [Binding("enter", "open", "Grand livre du compte", show=True, id="balance.open")]
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -435,9 +442,7 @@ class BalanceScreen(ReportScreen):
         yield from self.compose_end()
 
     def setup(self) -> None:
-        t = self.table()
-        for label, width in BALANCE_COLUMNS:
-            t.add_column(label, width=width, key=label)
+        add_columns(self.table(), Table("", TRIAL_BALANCE_COLUMNS, ()))
 
     def table(self) -> DataTable[Any]:
         return self.query_one("#balance", DataTable)
@@ -447,19 +452,15 @@ class BalanceScreen(ReportScreen):
         self.show_balance(tb)
 
     def show_balance(self, tb: TrialBalance) -> None:
+        """The table ``ecp report trial-balance`` prints, rows keyed by account; the total's
+        label under the account's name (the code column is narrow)."""
         t = self.table()
         row = t.cursor_row
-        t.clear()
-        for r in tb.rows:
-            t.add_row(r.account, Text(r.name), amount_cell(r.opening_debit),
-                      amount_cell(r.opening_credit), amount_cell(r.debit),
-                      amount_cell(r.credit), amount_cell(r.closing_debit),
-                      amount_cell(r.closing_credit), key=r.account)
-        fields = ("opening_debit", "opening_credit", "debit", "credit", "closing_debit",
-                  "closing_credit")
-        totals = [tb.total(f) for f in fields]
-        t.add_row("", Text("TOTAL", style="bold"),
-                  *[amount_cell(v, blank_zero=False, bold=True) for v in totals], key=TOTAL_KEY)
+        table = trial_balance_table(tb)
+        total = table.totals[0]
+        fill(t, table, keyed=True, pad=True, totals=[replace(
+            total, cells=("", total.cells[0], *total.cells[2:]), key=TOTAL_KEY)])
+        totals = [tb.total(f) for f in TRIAL_BALANCE_FIELDS]
         t.move_cursor(row=max(0, min(row, len(tb.rows) - 1)))
         pairs = [totals[i] - totals[i + 1] for i in (0, 2, 4)]
         check = ("équilibrée : débit = crédit" if not any(pairs) else
@@ -508,7 +509,7 @@ class LedgerScreen(ReportScreen):
     FILE = "grand-livre"
     HINT = ("Entrée : l'écriture — Fin/Début : dernière/première page — c : compte — "
             "/ : filtres — x : exporter en CSV")
-    BINDINGS = [Binding("c", "pick_account", "Choisir le compte")]
+    BINDINGS = [Binding("c", "pick_account", "Choisir le compte", id="ledger.pick_account")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -573,7 +574,7 @@ class LedgerScreen(ReportScreen):
 
     def action_pick_account(self, text: str = "") -> None:
         """The account picker, searching ``text`` (a part of a code or of a name)."""
-        from ecp.tui.screens.entry_form import PickerScreen
+        from ecp.tui.kit.dialogs import PickerScreen
 
         self.app.push_screen(PickerScreen("Grand livre : choisir un compte",
                                           lambda t: api.search_accounts(self.books, t, 50),
@@ -630,10 +631,7 @@ class LedgerScreen(ReportScreen):
                 balance_cell(r.balance))
 
     def on_paged_table_opened(self, event: PagedTable.Opened) -> None:
-        from ecp.tui.screens.entries import EntryDetailScreen
-
-        entry_id = api.entry_of_line(self.books, event.key[1])
-        self.app.push_screen(EntryDetailScreen(entry_id))
+        self.ecp.open_entry(api.entry_of_line(self.books, event.key[1]))
 
     def can_export(self) -> bool:
         if self.account is None:
@@ -746,9 +744,7 @@ class JournalScreen(ReportScreen):
                    amount_cell(max(r.amount, 0)), amount_cell(max(-r.amount, 0)))
 
     def on_paged_table_opened(self, event: PagedTable.Opened) -> None:
-        from ecp.tui.screens.entries import EntryDetailScreen
-
-        self.app.push_screen(EntryDetailScreen(event.key[1]))
+        self.ecp.open_entry(event.key[1])
 
     def export_name(self) -> str:
         return "-".join([self.FILE, *([self.journal] if self.journal else []),
