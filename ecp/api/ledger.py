@@ -162,7 +162,7 @@ def export_hledger(books: Books, out: Path) -> exports.ExportResult:
     exports.check_target(out, [books.path] if books.path else [])
     with _read(books) as conn:
         head = ledger_periods.chain_head(conn)
-        return exports.export_hledger(exports.iter_chain(conn), out, head)
+        return exports.export_hledger(queries.iter_chain(conn), out, head)
 
 
 def journal_page(books: Books, *, journal: str | None = None,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from ecp.db.models import Account, Balance, Dimension, Entry, Line
+from ecp.db.models import Account, Balance, Entry, Line
 from ecp.ledger.entry import day_int, day_iso, entry_ref
 from ecp.ledger.posting import ALL
 
@@ -265,27 +265,45 @@ def iter_postings(conn: Connection, date_from: dt.date | None = None,
 
 
 @dataclass(frozen=True)
-class MemberView:
-    code: str
-    kind: str
-    name: str
-    name_ar: str | None
-    activity: str | None
-    joined_on: str | None
-    status: str
-    contribution_pct: str | None
+class ChainLine:
+    account: str
+    dimension: str
+    amount: int
+    third_party: str | None
 
 
-def list_dimensions(conn: Connection, members_only: bool = False) -> list[MemberView]:
-    q = select(Dimension.__table__).order_by(Dimension.kind != "ecp", Dimension.code)
-    if members_only:
-        q = q.where(Dimension.kind == "member")
-    out = []
-    for d in conn.execute(q):
-        pct = None
-        if d.contribution_bp is not None:
-            whole, frac = divmod(d.contribution_bp, 100)
-            pct = f"{whole},{frac:02d}".rstrip("0").rstrip(",")
-        out.append(MemberView(d.code, d.kind, d.name, d.name_ar, d.activity,
-                              day_iso(d.joined_on) if d.joined_on else None, d.status, pct))
-    return out
+@dataclass(frozen=True)
+class ChainEntry:
+    """A posted entry with its lines, as the hash chain orders them."""
+
+    id: int
+    ref: str
+    day: str
+    label: str
+    reference: str
+    hash: str
+    lines: tuple[ChainLine, ...]
+
+
+def iter_chain(conn: Connection) -> Iterator[ChainEntry]:
+    """Every posted entry in chain order (entry id), one at a time.
+
+    Lines are read through their entry_id index, so SQLite sorts only within an entry: an
+    export streams from the first row, whatever the size of the books.
+    """
+    q = (select(Entry.id, Entry.journal, Entry.fiscal_year, Entry.number, Entry.day, Entry.label,
+                Entry.reference, Entry.hash, Line.account, Line.dimension, Line.amount,
+                Line.third_party)
+         .join(Line, Line.entry_id == Entry.id).order_by(Line.entry_id, Line.line_no))
+    cur: tuple[int, str, str, str, str, str] | None = None  # the entry's own fields
+    lines: list[ChainLine] = []
+    for r in conn.execution_options(yield_per=5000).execute(q):
+        if cur is None or r.id != cur[0]:
+            if cur is not None:
+                yield ChainEntry(*cur, tuple(lines))
+            cur = (r.id, entry_ref(r.journal, r.fiscal_year, r.number), day_iso(r.day),
+                   r.label, r.reference or "", r.hash)
+            lines = []
+        lines.append(ChainLine(r.account, r.dimension, int(r.amount), r.third_party))
+    if cur is not None:
+        yield ChainEntry(*cur, tuple(lines))

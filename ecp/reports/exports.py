@@ -5,6 +5,9 @@ Every writer streams: rows go from the query cursor to the file one at a time, s
 millions of lines needs no more memory than one of ten. A file is written under a temporary
 name and renamed when complete: an export that fails leaves no half-written file behind.
 
+Rows come from the ledger's read side (``ecp.ledger.queries``: ``iter_postings``,
+``trial_balance``, ``iter_chain``) as view rows; this module reads no table itself.
+
 Formats are described for the auditor in ``docs/formats.md``; change both together.
 """
 
@@ -22,15 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import Connection, select
-
 from ecp import __version__
-from ecp.db.models import Entry, Line
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.errors import InputError
 from ecp.kernel.money import fmt_excel, fmt_plain
-from ecp.ledger.entry import day_iso, entry_ref
-from ecp.ledger.queries import PostingRow, TrialBalance
+from ecp.ledger.queries import ChainEntry, PostingRow, TrialBalance
 
 KINDS = ("journal", "ledger", "trial-balance")
 
@@ -253,51 +252,6 @@ def export_trial_balance(tb: TrialBalance, out: Path, excel: bool,
 
 
 # --- hledger ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ChainLine:
-    account: str
-    dimension: str
-    amount: int
-    third_party: str | None
-
-
-@dataclass(frozen=True)
-class ChainEntry:
-    """A posted entry with its lines, as the hash chain orders them."""
-
-    id: int
-    ref: str
-    day: str
-    label: str
-    reference: str
-    hash: str
-    lines: tuple[ChainLine, ...]
-
-
-def iter_chain(conn: Connection) -> Iterator[ChainEntry]:
-    """Every posted entry in chain order (entry id), one at a time.
-
-    Lines are read through their entry_id index, so SQLite sorts only within an entry: the
-    export streams from the first row, whatever the size of the books.
-    """
-    q = (select(Entry.id, Entry.journal, Entry.fiscal_year, Entry.number, Entry.day, Entry.label,
-                Entry.reference, Entry.hash, Line.account, Line.dimension, Line.amount,
-                Line.third_party)
-         .join(Line, Line.entry_id == Entry.id).order_by(Line.entry_id, Line.line_no))
-    cur: tuple[int, str, str, str, str, str] | None = None  # the entry's own fields
-    lines: list[ChainLine] = []
-    for r in conn.execution_options(yield_per=5000).execute(q):
-        if cur is None or r.id != cur[0]:
-            if cur is not None:
-                yield ChainEntry(*cur, tuple(lines))
-            cur = (r.id, entry_ref(r.journal, r.fiscal_year, r.number), day_iso(r.day),
-                   r.label, r.reference or "", r.hash)
-            lines = []
-        lines.append(ChainLine(r.account, r.dimension, int(r.amount), r.third_party))
-    if cur is not None:
-        yield ChainEntry(*cur, tuple(lines))
-
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
 
