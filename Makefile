@@ -3,6 +3,9 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= .ecp-demo/demo.sqlite3
+# pytest-xdist workers for make test (2 cores here and in CI; many tests wait on
+# subprocesses and SQLite fsync, so one worker more than cores pays).
+TEST_JOBS ?= 3
 
 .PHONY: run test lint bench clean
 
@@ -17,7 +20,7 @@ run: $(BIN)/ecp
 	$(BIN)/ecp --db $(DEMO_DB)
 
 test: $(BIN)/ecp
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS)
 	$(BIN)/ruff check ecp tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -44,11 +45,20 @@ def counts(db: Path) -> tuple[int, ...]:
         con.close()
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "ecp.sqlite3"
+@pytest.fixture(scope="module")
+def cli_books(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The books as `ecp init` and `ecp member add` leave them, typed once per module."""
+    path = tmp_path_factory.mktemp("cli-books") / "ecp.sqlite3"
     ok(path, "init")
     ok(path, "member", "add", "FZ", "--name", "Fatima Zahra", "--name-ar", "فاطمة الزهراء")
+    return path
+
+
+@pytest.fixture
+def db(cli_books: Path, tmp_path: Path) -> Path:
+    """A copy of those books per test (the archives go beside it, in tmp_path)."""
+    path = tmp_path / "ecp.sqlite3"
+    shutil.copy2(cli_books, path)
     return path
 
 

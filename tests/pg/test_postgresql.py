@@ -20,6 +20,10 @@ from ecp.ledger import LineSpec
 
 PG_URL = os.environ.get("ECP_TEST_PG_URL")
 
+# One shared database whose schema each test wipes: under pytest-xdist (--dist loadgroup) these
+# tests run one after the other on a single worker.
+pytestmark = pytest.mark.xdist_group("postgresql")
+
 
 @pytest.fixture
 def books():
