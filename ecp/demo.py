@@ -164,12 +164,12 @@ SALES_SUPPLIERS = [("TISSUS", "Tissus du Nord"), ("MARCHE", "Marché central"),
                    ("LAINES", "Laines de l'Atlas")]
 # code, member, name, unit, price HT, VAT, account
 PRODUCTS = [
-    ("CAFTAN", "M001", "Caftan brodé main", "pièce", "2 800", "20", "71211"),
-    ("RETOUCHE", "M001", "Retouche", "heure", "150", "20", "71243"),
-    ("TRAITEUR", "M002", "Service traiteur (par convive)", "convive", "180", "10", "71211"),
-    ("TAPIS", "M003", "Tapis tissé main 2 × 3 m", "pièce", "6 500", "20", "71211"),
-    ("MAINT", "M004", "Maintenance informatique", "heure", "350", "20", "71243"),
-    ("CORNES", "M005", "Cornes de gazelle", "kg", "220", "10", "71211"),
+    ("CAFTAN", "M001", "Caftan brodé main", "pièce", 280000, 2000, "71211"),
+    ("RETOUCHE", "M001", "Retouche", "heure", 15000, 2000, "71243"),
+    ("TRAITEUR", "M002", "Service traiteur (par convive)", "convive", 18000, 1000, "71211"),
+    ("TAPIS", "M003", "Tapis tissé main 2 × 3 m", "pièce", 650000, 2000, "71211"),
+    ("MAINT", "M004", "Maintenance informatique", "heure", 35000, 2000, "71243"),
+    ("CORNES", "M005", "Cornes de gazelle", "kg", 22000, 1000, "71211"),
 ]
 
 
@@ -177,6 +177,13 @@ def _sales(books: Books) -> str:
     """November 2026 through the sales module: customers, catalogue, quotes, invoices with
     their archived PDFs, a credit note, payments and expenses."""
     from ecp import api
+    from ecp.kernel.periods import Month
+    from ecp.kernel.units import Quantity, Rate
+    from ecp.sales.documents import LineInput, ProductLine
+
+    def p(code: str, qty_milli: int) -> ProductLine:
+        return ProductLine(code, Quantity(qty_milli))
+
     d = dt.date
     for code, name, ar, ice, address, city in SALES_CUSTOMERS:
         api.add_customer(books, code, name, name_ar=ar, ice=ice, city=city, address=address,
@@ -184,39 +191,40 @@ def _sales(books: Books) -> str:
     for code, name in SALES_SUPPLIERS:
         api.add_supplier(books, code, name, city="Tanger")
     for code, member, name, unit, price, vat, acc in PRODUCTS:
-        api.add_product(books, code, member, name, unit, price, vat, acc)
+        api.add_product(books, code, member, name, unit, price, Rate(vat), acc)
     f1 = api.create_and_issue(books, "facture", "M001", "RIAD", d(2026, 11, 3),
-                              products=["CAFTAN:2", "RETOUCHE:3"])
+                              [p("CAFTAN", 2000), p("RETOUCHE", 3000)])
     f2 = api.create_and_issue(books, "facture", "M002", "HOTEL", d(2026, 11, 6),
-                              products=["TRAITEUR:40"],
-                              lines=["Location de vaisselle|1|600|20"])
+                              [LineInput("Location de vaisselle", Quantity(1000), 60000,
+                                         Rate(2000)), p("TRAITEUR", 40000)])
     f3 = api.create_and_issue(books, "facture", "M003", "HAFA", d(2026, 11, 9),
-                              products=["TAPIS:1"])
+                              [p("TAPIS", 1000)])
     f4 = api.create_and_issue(books, "facture", "M005", "ALAOUI", d(2026, 11, 12),
-                              products=["CORNES:2,5"])
+                              [p("CORNES", 2500)])
     f5 = api.create_and_issue(books, "facture", "M004", "HOTEL", d(2026, 11, 16),
-                              products=["MAINT:6"])
+                              [p("MAINT", 6000)])
     q1 = api.create_and_issue(books, "devis", "M001", "HOTEL", d(2026, 11, 18),
-                              products=["CAFTAN:5"])
-    api.create_and_issue(books, "devis", "M003", "RIAD", d(2026, 11, 20),
-                         products=["TAPIS:2"])
+                              [p("CAFTAN", 5000)])
+    api.create_and_issue(books, "devis", "M003", "RIAD", d(2026, 11, 20), [p("TAPIS", 2000)])
     api.accept_quote(books, q1.number, d(2026, 11, 21))
-    api.add_payment(books, [f1.number], "7 260", d(2026, 11, 13), "virement", "VIR 88412")
-    api.add_payment(books, [f2.number], "4 000", d(2026, 11, 20), "cheque", "CHQ 1207")
-    api.add_payment(books, [f4.number], "605", d(2026, 11, 14), "especes")
-    api.credit_note(books, f3.number, lines=["Remise défaut de finition|1|500|20|71211"],
+    api.add_payment(books, [f1.number], 726000, d(2026, 11, 13), "virement", "VIR 88412")
+    api.add_payment(books, [f2.number], 400000, d(2026, 11, 20), "cheque", "CHQ 1207")
+    api.add_payment(books, [f4.number], 60500, d(2026, 11, 14), "especes")
+    api.credit_note(books, f3.number, lines=[LineInput("Remise défaut de finition",
+                                                       Quantity(1000), 50000, Rate(2000),
+                                                       "71211")],
                     day=d(2026, 11, 15))
     api.create_document(books, "facture", "M005", "ALAOUI", d(2026, 11, 25),
-                        products=["CORNES:1"])  # a draft, left to issue
-    api.add_expense(books, "M001", "TISSUS", d(2026, 11, 4), "61211", "1 450", "20",
+                        [p("CORNES", 1000)])  # a draft, left to issue
+    api.add_expense(books, "M001", "TISSUS", d(2026, 11, 4), "61211", 145000, Rate(2000),
                     "TN-5521", paid_on=d(2026, 11, 10), method="virement")
-    api.add_expense(books, "M002", "MARCHE", d(2026, 11, 5), "61211", "2 300", "20",
+    api.add_expense(books, "M002", "MARCHE", d(2026, 11, 5), "61211", 230000, Rate(2000),
                     "MC-0934")
     del f5
     # The member's economy: November's contribution, a payout, a solidarity advance.
-    api.contribution_run(books, "2026-11")
-    api.add_payout(books, "M001", "3 000", d(2026, 11, 27), "virement")
-    api.add_payout(books, "M004", "8 000", d(2026, 11, 27), "virement", advance=True,
+    api.contribution_run(books, Month(2026, 11))
+    api.add_payout(books, "M001", 300000, d(2026, 11, 27), "virement")
+    api.add_payout(books, "M004", 800000, d(2026, 11, 27), "virement", advance=True,
                    reason="Achat d'un ordinateur portable pour les interventions")
     _production(books)
     return ("5 factures, 2 devis, 1 avoir, 3 règlements, 2 dépenses, la contribution, un "
@@ -227,30 +235,38 @@ def _production(books: Books) -> None:
     """The shared workshop: materials in stock, bills of materials, capacities, and orders for
     December, one of them too big for its member's hours (late) and short of wool."""
     from ecp import api
+    from ecp.kernel.units import Quantity
+    from ecp.production.specs import BomItem, DateSpan
+
+    def q(units: float) -> Quantity:
+        return Quantity(round(units * 1000))
+
     d = dt.date
-    for code, name, hours in (("MACHINE", "Machine à coudre", "35"), ("FOUR", "Four", "40"),
-                              ("METIER", "Métier à tisser", "30")):
-        api.add_resource(books, code, name, hours)
+    for code, name, hours in (("MACHINE", "Machine à coudre", 35), ("FOUR", "Four", 40),
+                              ("METIER", "Métier à tisser", 30)):
+        api.add_resource(books, code, name, q(hours))
     for code, member, name, unit, cost, qty in (
-            ("TISSU", "M001", "Tissu brocart", "m", "80", "40"),
-            ("FIL", "M001", "Fil de soie", "bobine", "25", "30"),
-            ("LAINE", "M003", "Laine de l'Atlas", "kg", "95", "30"),
-            ("AMANDE", "M005", "Amandes émondées", "kg", "110", "12"),
-            ("FARINE", "M005", "Farine", "kg", "9", "25")):
+            ("TISSU", "M001", "Tissu brocart", "m", 8000, 40),
+            ("FIL", "M001", "Fil de soie", "bobine", 2500, 30),
+            ("LAINE", "M003", "Laine de l'Atlas", "kg", 9500, 30),
+            ("AMANDE", "M005", "Amandes émondées", "kg", 11000, 12),
+            ("FARINE", "M005", "Farine", "kg", 900, 25)):
         api.add_material(books, code, member, name, unit, cost)
-        api.stock_receive(books, code, qty, d(2026, 11, 2))
-    api.set_bom(books, "CAFTAN", ["TISSU:3", "FIL:2"], hours="6", resources=["MACHINE:1"])
-    api.set_bom(books, "TAPIS", ["LAINE:12"], hours="40", resources=["METIER:20"])
-    api.set_bom(books, "CORNES", ["AMANDE:0,5", "FARINE:0,4"], hours="2",
-                resources=["FOUR:0,5"])
-    for member, hours in (("M001", "30"), ("M002", "35"), ("M003", "25"), ("M004", "20"),
-                          ("M005", "25")):
-        api.set_capacity(books, member, hours,
-                         ["2026-12-24:2026-12-25"] if member == "M003" else [])
-    done = api.add_order(books, "M001", "CAFTAN", "2", d(2026, 11, 20))
+        api.stock_receive(books, code, q(qty), d(2026, 11, 2))
+    api.set_bom(books, "CAFTAN", [BomItem("TISSU", q(3)), BomItem("FIL", q(2))], q(6),
+                [BomItem("MACHINE", q(1))])
+    api.set_bom(books, "TAPIS", [BomItem("LAINE", q(12))], q(40), [BomItem("METIER", q(20))])
+    api.set_bom(books, "CORNES", [BomItem("AMANDE", q(0.5)), BomItem("FARINE", q(0.4))], q(2),
+                [BomItem("FOUR", q(0.5))])
+    for member, hours in (("M001", 30), ("M002", 35), ("M003", 25), ("M004", 20),
+                          ("M005", 25)):
+        api.set_capacity(books, member, q(hours),
+                         [DateSpan(d(2026, 12, 24), d(2026, 12, 25))] if member == "M003"
+                         else [])
+    done = api.add_order(books, "M001", "CAFTAN", q(2), d(2026, 11, 20))
     api.complete_order(books, done, d(2026, 11, 19))
-    api.add_order(books, "M001", "CAFTAN", "5", d(2026, 12, 4), customer="HOTEL",
+    api.add_order(books, "M001", "CAFTAN", q(5), d(2026, 12, 4), customer="HOTEL",
                   quote="D-2026-000001")
-    api.add_order(books, "M003", "TAPIS", "3", d(2026, 12, 11), customer="RIAD")
-    api.add_order(books, "M005", "CORNES", "15", d(2026, 12, 18))
-    api.add_order(books, "M001", "CAFTAN", "4", d(2026, 12, 18))
+    api.add_order(books, "M003", "TAPIS", q(3), d(2026, 12, 11), customer="RIAD")
+    api.add_order(books, "M005", "CORNES", q(15), d(2026, 12, 18))
+    api.add_order(books, "M001", "CAFTAN", q(4), d(2026, 12, 18))

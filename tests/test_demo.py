@@ -1,6 +1,7 @@
 """The demo ECP: loads, verifies, and is there only once."""
 
 from ecp import api
+from ecp.kernel.periods import Month, Period
 
 
 def test_demo_books_verify_and_load_once(tmp_path):
@@ -55,7 +56,7 @@ def test_demo_november_vat_report_agrees_with_the_ledger(tmp_path):
     books = api.open_books(str(tmp_path / "demo.db"), create=True)
     api.init(books)
     load_demo(books)
-    rep = api.vat_report(books, "2026-11")
+    rep = api.vat_report(books, Period.parse("2026-11"))
     tb = {r.account: r for r in api.trial_balance(books, dt.date(2026, 11, 1),
                                                   dt.date(2026, 11, 30)).rows}
     assert rep.collected_vat == tb["4455"].credit > 0
@@ -71,14 +72,14 @@ def test_demo_has_a_member_month_to_show(tmp_path):
     books = api.open_books(str(tmp_path / "demo.db"), create=True)
     api.init(books)
     load_demo(books)
-    st = api.member_statement(books, "M004", "2026-11")
+    st = api.member_statement(books, "M004", Month(2026, 11))
     assert [(p.advance, p.amount) for p in st.payouts] == [(True, 800000)]
     assert st.closing.available < 0  # the advance went beyond the treasury
-    fz = api.member_statement(books, "M001", "2026-11")
+    fz = api.member_statement(books, "M001", Month(2026, 11))
     assert fz.contribution == 60500 and fz.contribution_bp == 1000
     assert [p.amount for p in fz.payouts] == [300000]
     assert api.payout_pdf(books, "VR-2026-000002").exists()
-    lines = api.contribution_run(books, "2026-11")
+    lines = api.contribution_run(books, Month(2026, 11))
     assert sum(c.posted_now for c in lines) == 0  # already run by the demo
     assert api.member_treasury(books, "M001", dt.date(2026, 11, 30)).available == \
         fz.closing.available

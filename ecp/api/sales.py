@@ -5,20 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection
 
 from ecp.api.archive import _archived, _issuing
 from ecp.api.session import Books, _read, _write
 from ecp.kernel.errors import InputError
-from ecp.kernel.units import parse_quantity
+from ecp.kernel.periods import Period
+from ecp.kernel.units import Rate
 from ecp.production import service as production
 from ecp.sales import documents as sales_docs
 from ecp.sales import parties as sales_parties
 from ecp.sales import payments as sales_payments
 from ecp.sales import receivables as sales_receivables
 from ecp.sales import vat_report as sales_vat_report
+from ecp.sales.documents import DocumentSpec, LineInput, LineSpecIn, ProductLine
+from ecp.sales.payments import MaterialIn
 from ecp.sales.views import DocumentView, PartyView
+
+__all__ = ["DocumentSpec", "LineInput", "MaterialIn", "ProductLine"]
 
 
 def add_customer(books: Books, code: str, name: str, **kw: object) -> PartyView:
@@ -41,14 +47,12 @@ def list_parties(books: Books, kind: str) -> list[PartyView]:
         return sales_parties.list_parties(conn, kind)
 
 
-def add_product(books: Books, code: str, member: str, name: str, unit: str, price: str,
-                vat: str, account: str | None = None) -> sales_parties.ProductView:
-    from ecp.kernel.money import parse
-    from ecp.kernel.units import parse_rate
-    cents = parse(price, f"produit {code.strip().upper()}, prix HT")
-    bp = parse_rate(vat, f"produit {code.strip().upper()}")
+def add_product(books: Books, code: str, member: str, name: str, unit: str, price: int,
+                vat: Rate, account: str | None = None) -> sales_parties.ProductView:
+    """A product or service in a member's catalogue: ``price`` HT in centimes, ``vat`` in basis
+    points."""
     with _write(books) as conn:
-        return sales_parties.add_product(conn, code, member, name, unit, cents, bp, account)
+        return sales_parties.add_product(conn, code, member, name, unit, price, vat, account)
 
 
 def list_products(books: Books, member: str | None = None) -> list[sales_parties.ProductView]:
@@ -56,33 +60,42 @@ def list_products(books: Books, member: str | None = None) -> list[sales_parties
         return sales_parties.list_products(conn, member)
 
 
-def _doc_lines(conn: Connection, member: str, lines: Sequence[str],
-               products: Sequence[str]) -> list[sales_docs.LineInput]:
-    out = [sales_docs.parse_line(t, f"ligne {i}") for i, t in enumerate(lines, 1)]
-    m = sales_parties.member_exists(conn, member)
-    out += [sales_docs.product_line(conn, p, f"produit {i}", m)
-            for i, p in enumerate(products, 1)]
-    return out
-
-
 def create_document(books: Books, kind: str, member: str, customer: str, day: dt.date,
-                    lines: Sequence[str] = (), products: Sequence[str] = (),
-                    due: dt.date | None = None, user: str | None = None) -> int:
-    """A draft invoice (kind ``facture``) or quote (``devis``); returns the draft id."""
+                    lines: Sequence[LineSpecIn] = (), due: dt.date | None = None,
+                    user: str | None = None) -> int:
+    """A draft invoice (kind ``facture``) or quote (``devis``); returns the draft id. Lines are
+    typed (``LineInput``, or ``ProductLine`` from the member's catalogue), kept in order."""
     with _write(books) as conn:
-        parsed = _doc_lines(conn, member, lines, products)
-        return sales_docs.create_draft(conn, kind, member, customer, day, parsed,
+        return sales_docs.create_draft(conn, kind, member, customer, day, lines,
                                        books.who(user), due)
 
 
 def create_and_issue(books: Books, kind: str, member: str, customer: str, day: dt.date,
-                     lines: Sequence[str] = (), products: Sequence[str] = (),
-                     due: dt.date | None = None, user: str | None = None) -> sales_docs.Issued:
+                     lines: Sequence[LineSpecIn] = (), due: dt.date | None = None,
+                     user: str | None = None) -> sales_docs.Issued:
     """Create and issue at once, all or nothing: a refusal leaves no draft behind."""
+    return issue_new(books, DocumentSpec(kind, member, customer, day, tuple(lines), due), user)
+
+
+def save_document(books: Books, spec: DocumentSpec, draft_id: int | None = None,
+                  user: str | None = None) -> int:
+    """Save a whole document as a draft in one unit of work: a new draft, or the draft
+    ``draft_id`` replaced by ``spec`` (its member stays). Returns the draft id."""
+    with _write(books) as conn:
+        if draft_id is None:
+            return sales_docs.create_draft(conn, spec.kind, spec.member, spec.customer,
+                                           spec.day, spec.lines, books.who(user), spec.due)
+        sales_docs.replace_draft(conn, draft_id, spec.customer, spec.day, spec.lines, spec.due)
+        return draft_id
+
+
+def issue_new(books: Books, spec: DocumentSpec, user: str | None = None) -> sales_docs.Issued:
+    """Create and issue a document in one unit of work: a refusal leaves no draft, no number
+    and no entry behind."""
     who = books.who(user)
     with _issuing(books) as (conn, archive):
-        parsed = _doc_lines(conn, member, lines, products)
-        draft_id = sales_docs.create_draft(conn, kind, member, customer, day, parsed, who, due)
+        draft_id = sales_docs.create_draft(conn, spec.kind, spec.member, spec.customer,
+                                           spec.day, spec.lines, who, spec.due)
         return _with_stock(conn, sales_docs.issue(conn, draft_id, who, None, archive), who)
 
 
@@ -94,7 +107,7 @@ def _with_stock(conn: Connection, issued: sales_docs.Issued, user: str) -> sales
 
 
 def save_draft(books: Books, draft_id: int, customer: str, day: dt.date,
-               lines: Sequence[sales_docs.LineInput], due: dt.date | None = None) -> None:
+               lines: Sequence[LineSpecIn], due: dt.date | None = None) -> None:
     with _write(books) as conn:
         sales_docs.replace_draft(conn, draft_id, customer, day, lines, due)
 
@@ -115,9 +128,15 @@ def draft(books: Books, draft_id: int) -> sales_docs.DraftView:
 
 
 def issue_document(books: Books, draft_id: int, day: dt.date | None = None,
-                   user: str | None = None) -> sales_docs.Issued:
+                   user: str | None = None, spec: DocumentSpec | None = None
+                   ) -> sales_docs.Issued:
+    """Issue a draft; with ``spec``, the draft is first replaced by it, in the same unit of
+    work: a refused issue leaves the draft as it was."""
     with _issuing(books) as (conn, archive):
         who = books.who(user)
+        if spec is not None:
+            sales_docs.replace_draft(conn, draft_id, spec.customer, spec.day, spec.lines,
+                                     spec.due)
         return _with_stock(conn, sales_docs.issue(conn, draft_id, who, day, archive), who)
 
 
@@ -135,18 +154,21 @@ def invoice_quote(books: Books, number: str, day: dt.date | None = None,
                                                           who, archive), who)
 
 
-def credit_note(books: Books, invoice: str, lines: Sequence[str] = (),
+def credit_note(books: Books, invoice: str, lines: Sequence[LineInput] = (),
                 day: dt.date | None = None, user: str | None = None) -> sales_docs.Issued:
+    """An avoir on an issued invoice: whole (no lines) or the lines given, at its rates."""
     with _issuing(books) as (conn, archive):
-        parsed = [sales_docs.parse_line(t, f"ligne {i}") for i, t in enumerate(lines, 1)]
         return sales_docs.credit_note(conn, invoice, books.who(user),
-                                      day or books.today(), parsed or None, archive)
+                                      day or books.today(), list(lines) or None, archive)
 
 
-def list_documents(books: Books, kind: str = "facture", **kw: object
-                   ) -> list[sales_docs.DocumentRow]:
+def list_documents(books: Books, kind: str = "facture", *, member: str | None = None,
+                   customer: str | None = None, status: str | None = None,
+                   today: dt.date | None = None) -> list[sales_docs.DocumentRow]:
+    """Issued documents of ``kind``; late ones are late as of ``today`` (the books' date)."""
     with _read(books) as conn:
-        return sales_docs.list_documents(conn, kind, **kw)  # type: ignore[arg-type]
+        return sales_docs.list_documents(conn, kind, member, customer, status,
+                                         today=today or books.today())
 
 
 def document_view(books: Books, number: str) -> DocumentView:
@@ -160,52 +182,55 @@ def document_pdf(books: Books, number: str, out: Path | None = None) -> Path:
     return _archived(books, row, "PDF", out)
 
 
-def add_payment(books: Books, invoices: Sequence[str], amount: str, day: dt.date,
+def add_payment(books: Books, invoices: Sequence[str], amount: int, day: dt.date,
                 method: str, reference: str = "", user: str | None = None
                 ) -> sales_payments.PaymentResult:
-    from ecp.kernel.money import parse
-    cents = parse(amount, "montant")
+    """A customer's payment of ``amount`` centimes, settling ``invoices`` in the order given."""
     with _write(books) as conn:
-        return sales_payments.add_payment(conn, list(invoices), cents, day, method,
+        return sales_payments.add_payment(conn, list(invoices), amount, day, method,
                                           books.who(user), reference)
 
 
 def add_expense(books: Books, member: str, supplier: str, day: dt.date, account: str,
-                amount_ht: str, vat: str, reference: str = "", paid_on: dt.date | None = None,
+                amount_ht: int, vat: Rate, reference: str = "", paid_on: dt.date | None = None,
                 method: str | None = None, user: str | None = None,
-                material: str | None = None) -> int:
-    """A supplier bill; with ``material`` (``CODE:QTY``) its line also brings that material
-    into the member's stock, at the bill's HT per unit."""
-    from ecp.kernel.money import parse
-    from ecp.kernel.units import parse_rate
-    cents = parse(amount_ht, "montant HT")
-    bp = parse_rate(vat, "dépense")
+                material: MaterialIn | None = None) -> int:
+    """A supplier bill (``amount_ht`` in centimes, ``vat`` in basis points); with
+    ``material`` its line also brings that material into the member's stock, at the bill's HT
+    per unit."""
     who = books.who(user)
     with _write(books) as conn:
-        eid = sales_payments.add_expense(conn, member, supplier, day, account, cents, bp, who,
-                                         reference)
-        if material:
-            code, sep, qty_text = material.partition(":")
-            if not sep:
-                raise InputError(f"--material : « {material} » attendu CODE:QTÉ")
-            qty = parse_quantity(qty_text, "--material, quantité")
-            mat = production.material(conn, code)
+        eid = sales_payments.add_expense(conn, member, supplier, day, account, amount_ht, vat,
+                                         who, reference)
+        if material is not None:
+            mat = _material(conn, material.code)
             if mat.member != member.strip().upper():
-                raise InputError(f"--material : {mat.code} est au stock de {mat.member}")
+                raise InputError(f"matière : {mat.code} est au stock de {mat.member}",
+                                 field="material", code="material.member")
+            qty = material.quantity
+            if qty <= 0:
+                raise InputError("matière, quantité : doit être positive", field="material",
+                                 code="quantity.zero")
             production.receive(conn, mat.code, qty, day, who,
-                               cost=(cents * 1000 * 2 + qty) // (2 * qty))
+                               cost=(amount_ht * 1000 * 2 + qty) // (2 * qty))
         if paid_on is not None:
             sales_payments.pay_expense(conn, eid, paid_on, method or "virement", who)
         return eid
 
 
+def _material(conn: Connection, code: str) -> Any:
+    try:
+        return production.material(conn, code)
+    except InputError as exc:
+        raise type(exc)(exc.message, field="material", code="material.unknown") from None
+
+
 def pay_expense(books: Books, expense_id: int, day: dt.date, method: str,
-                amount: str | None = None, user: str | None = None) -> str:
-    from ecp.kernel.money import parse
-    cents = parse(amount, "montant") if amount else None
+                amount: int | None = None, user: str | None = None) -> str:
+    """Pay a supplier bill: ``amount`` centimes, or what remains when None."""
     with _write(books) as conn:
         return sales_payments.pay_expense(conn, expense_id, day, method,
-                                          books.who(user), cents)
+                                          books.who(user), amount)
 
 
 def list_expenses(books: Books, member: str | None = None) -> list[sales_payments.ExpenseRow]:
@@ -213,12 +238,10 @@ def list_expenses(books: Books, member: str | None = None) -> list[sales_payment
         return sales_payments.list_expenses(conn, member)
 
 
-def vat_report(books: Books, period: str) -> sales_vat_report.VatReport:
-    """The VAT return of ``YYYY-MM`` or ``YYYY-Qn`` (half-open period, end exclusive)."""
-    from ecp.kernel.periods import parse_month_or_quarter
-    start, end, label = parse_month_or_quarter(period)
+def vat_report(books: Books, period: Period) -> sales_vat_report.VatReport:
+    """The VAT return of a month or a quarter (half-open period, end exclusive)."""
     with _read(books) as conn:
-        return sales_vat_report.vat_report(conn, start, end, label)
+        return sales_vat_report.vat_report(conn, period.start, period.end, period.label)
 
 
 def aged_receivables(books: Books, at: dt.date | None = None, member: str | None = None

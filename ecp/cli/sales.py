@@ -7,18 +7,71 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecp import api
-from ecp.kernel.money import fmt_fr, fmt_plain
+from ecp.cli._parse import code_qty
+from ecp.kernel.errors import InputError
+from ecp.kernel.money import fmt_fr, fmt_plain, parse
+from ecp.kernel.units import parse_quantity, parse_rate
 from ecp.reports.render import render
-from ecp.sales.documents import Issued
+
+if TYPE_CHECKING:  # the domain is imported when a command runs, not to build the parser
+    from ecp.sales.documents import Issued, LineInput, LineSpecIn
 
 Fmt = Callable[[argparse.ArgumentParser], None]
 
 
 def _amt(cents: int, fmt: str) -> str:
     return fmt_fr(cents) if fmt == "table" else fmt_plain(cents)
+
+
+# --- what the user typed, parsed once, here -------------------------------------------------
+
+def _doc_line(text: str, n: int, field: str = "lines") -> LineInput:
+    """``DESCRIPTION|QTÉ|PRIX_HT|TAUX_TVA[|COMPTE]`` (the n-th ``--line``)."""
+    from ecp.sales.documents import DEFAULT_ACCOUNT, LineInput
+    where = f"ligne {n}"
+    parts = [p.strip() for p in text.split("|")]
+    if len(parts) not in (4, 5):
+        raise InputError(f"{where} : « {text} » attendu DESCRIPTION|QTÉ|PRIX_HT|TAUX_TVA"
+                         "[|COMPTE]", field=field, line=n, code="line.format")
+    desc, qty, price, rate = parts[:4]
+    if not desc:
+        raise InputError(f"{where}, désignation : obligatoire", field=f"{field}.description",
+                         line=n)
+    try:
+        unit_price = parse(price, f"{where}, prix HT", field=f"{field}.price")
+        quantity = parse_quantity(qty, where, field=f"{field}.qty")
+        vat = parse_rate(rate, where, field=f"{field}.vat")
+    except InputError as exc:
+        exc.line = n
+        raise
+    if unit_price < 0:
+        raise InputError(f"{where}, prix HT : ne peut être négatif (faire un avoir)",
+                         field=f"{field}.price", line=n, code="price.negative")
+    return LineInput(desc, quantity, unit_price, vat,
+                     parts[4] if len(parts) == 5 and parts[4] else DEFAULT_ACCOUNT)
+
+
+def _doc_lines(a: argparse.Namespace) -> list[LineSpecIn]:
+    """The ``--line`` lines, then the ``--product`` lines, in the order typed."""
+    from ecp.sales.documents import ProductLine
+    out: list[LineSpecIn] = [_doc_line(t, i) for i, t in enumerate(a.lines or (), 1)]
+    for i, t in enumerate(a.products or (), 1):
+        code, qty = code_qty(t, i, f"produit {i}", "products")
+        out.append(ProductLine(code, qty))
+    return out
+
+
+def _as_typed(a: argparse.Namespace, exc: InputError) -> InputError:
+    """A refusal about line n of the document names the option it was typed with: lines
+    after the ``--line`` ones came from ``--product``."""
+    typed = len(a.lines or ())
+    if exc.field and exc.field.startswith("lines") and exc.line and exc.line > typed:
+        exc.field = "products"
+        exc.line -= typed
+    return exc
 
 
 def _issued(books: api.Books, doc: Issued) -> None:
@@ -36,12 +89,10 @@ def _issued(books: api.Books, doc: Issued) -> None:
 # --- settings, parties, catalogue ------------------------------------------------------------
 
 def cmd_settings_show(a: argparse.Namespace) -> int:
-    from ecp.sales.company import COMPANY_KEYS, OTHER_KEYS
     books = api.open_books(a.db)
-    have = api.settings_show(books)
-    rows = [(k, have.get(k, ""), label + ("" if req else " (facultatif)"))
-            for k, (label, req) in COMPANY_KEYS.items()]
-    rows += [(k, have.get(k, ""), label) for k, label in OTHER_KEYS.items()]
+    rows = [(v.key, v.value, f"{v.label} : {v.description}"
+             + ("" if v.required or v.value or not v.default else f" (défaut : {v.default})"))
+            for v in api.settings_list(books)]
     print(render(["cle", "valeur", "description"], rows, a.format))
     return 0
 
@@ -95,7 +146,10 @@ def _party_list(kind: str) -> Callable[[argparse.Namespace], int]:
 
 def cmd_product_add(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    p = api.add_product(books, a.code, a.member, a.name, a.unit, a.price, a.vat, a.account)
+    code = a.code.strip().upper()
+    price = parse(a.price, f"produit {code}, prix HT", field="price")
+    vat = parse_rate(a.vat, f"produit {code}", field="vat")
+    p = api.add_product(books, a.code, a.member, a.name, a.unit, price, vat, a.account)
     print(f"Produit {p.code} ({p.member}) : {p.name}, {fmt_fr(p.price_ht)} DH HT / {p.unit}, "
           f"TVA {p.rate}, compte {p.account}")
     return 0
@@ -116,22 +170,25 @@ def _create(kind: str) -> Callable[[argparse.Namespace], int]:
     def run(a: argparse.Namespace) -> int:
         books = api.open_books(a.db)
         due = a.valid_until if kind == "devis" else a.due
-        if getattr(a, "issue", False) or kind == "devis":
-            _issued(books, api.create_and_issue(books, kind, a.member, a.customer, a.date,
-                                                a.line or (), a.product or (), due))
-        else:
-            draft = api.create_document(books, kind, a.member, a.customer, a.date,
-                                        a.line or (), a.product or (), due)
-            d = api.draft(books, draft)
-            print(f"Brouillon {draft} : TTC {fmt_fr(d.total_ttc)} DH "
-                  f"(émettre : ecp invoice issue {draft})")
+        lines = _doc_lines(a)
+        try:
+            if getattr(a, "issue", False) or kind == "devis":
+                _issued(books, api.create_and_issue(books, kind, a.member, a.customer, a.day,
+                                                    lines, due))
+                return 0
+            draft = api.create_document(books, kind, a.member, a.customer, a.day, lines, due)
+        except InputError as exc:
+            raise _as_typed(a, exc) from None
+        d = api.draft(books, draft)
+        print(f"Brouillon {draft} : TTC {fmt_fr(d.total_ttc)} DH "
+              f"(émettre : ecp invoice issue {draft})")
         return 0
     return run
 
 
 def cmd_invoice_issue(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    _issued(books, api.issue_document(books, a.draft_id, a.date))
+    _issued(books, api.issue_document(books, a.draft_id, a.day))
     return 0
 
 
@@ -177,27 +234,29 @@ def _list(kind: str) -> Callable[[argparse.Namespace], int]:
 
 def cmd_quote_accept(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    api.accept_quote(books, a.number, a.date)
+    api.accept_quote(books, a.number, a.day)
     print(f"Devis {a.number.upper()} accepté")
     return 0
 
 
 def cmd_quote_invoice(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    _issued(books, api.invoice_quote(books, a.number, a.date))
+    _issued(books, api.invoice_quote(books, a.number, a.day))
     return 0
 
 
 def cmd_credit_note(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    _issued(books, api.credit_note(books, a.invoice, a.line or (), a.date))
+    lines = [_doc_line(t, i) for i, t in enumerate(a.lines or (), 1)]
+    _issued(books, api.credit_note(books, a.invoice, lines, a.day))
     return 0
 
 
 def cmd_payment_add(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    invoices = [x.strip() for x in a.invoice.split(",") if x.strip()]
-    res = api.add_payment(books, invoices, a.amount, a.date, a.method, a.ref or "")
+    invoices = [x.strip() for x in a.invoices.split(",") if x.strip()]
+    amount = parse(a.amount, "montant", field="amount")
+    res = api.add_payment(books, invoices, amount, a.day, a.method, a.ref or "")
     print(f"Règlement enregistré (écriture {res.entry}) :")
     for num, amt, vat in res.allocations:
         print(f"  {num} : {fmt_fr(amt)} DH" + (f", TVA exigible {fmt_fr(vat)} DH" if vat else ""))
@@ -206,9 +265,15 @@ def cmd_payment_add(a: argparse.Namespace) -> int:
 
 def cmd_expense_add(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    eid = api.add_expense(books, a.member, a.supplier, a.date, a.account, a.amount_ht,
-                          a.vat_rate, a.ref or "", a.paid_on, a.method,
-                          material=a.material)
+    amount_ht = parse(a.amount_ht, "montant HT", field="amount_ht")
+    vat = parse_rate(a.vat, "dépense", field="vat")
+    from ecp.sales.payments import MaterialIn
+    material = None
+    if a.material:
+        code, qty = code_qty(a.material, None, "matière", "material")
+        material = MaterialIn(code, qty)
+    eid = api.add_expense(books, a.member, a.supplier, a.day, a.account, amount_ht, vat,
+                          a.ref or "", a.paid_on, a.method, material=material)
     e = next(x for x in api.list_expenses(books) if x.id == eid)
     print(f"Dépense {eid} : {fmt_fr(e.amount_ht)} DH HT + TVA {fmt_fr(e.vat)} DH = "
           f"{fmt_fr(e.ttc)} DH" + (", payée" if e.remaining == 0 else ""))
@@ -217,7 +282,8 @@ def cmd_expense_add(a: argparse.Namespace) -> int:
 
 def cmd_expense_pay(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    ref = api.pay_expense(books, a.expense_id, a.date, a.method, a.amount)
+    amount = parse(a.amount, "montant", field="amount") if a.amount else None
+    ref = api.pay_expense(books, a.expense_id, a.day, a.method, amount)
     print(f"Dépense {a.expense_id} payée (écriture {ref})")
     return 0
 
@@ -298,10 +364,10 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     def doc_args(s: argparse.ArgumentParser) -> None:
         s.add_argument("--member", required=True)
         s.add_argument("--customer", required=True)
-        s.add_argument("--date", required=True, type=date)
-        s.add_argument("--line", action="append",
+        s.add_argument("--date", dest="day", required=True, type=date)
+        s.add_argument("--line", dest="lines", action="append",
                        metavar="DESCRIPTION|QTE|PRIX_HT|TAUX[|COMPTE]")
-        s.add_argument("--product", action="append", metavar="CODE:QTE")
+        s.add_argument("--product", dest="products", action="append", metavar="CODE:QTE")
 
     g = group("quote", "devis")
     s = g.add_parser("create")
@@ -310,11 +376,11 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.set_defaults(func=_create("devis"))
     s = g.add_parser("accept")
     s.add_argument("number")
-    s.add_argument("--date", type=date)
+    s.add_argument("--date", dest="day", type=date)
     s.set_defaults(func=cmd_quote_accept)
     s = g.add_parser("invoice")
     s.add_argument("number")
-    s.add_argument("--date", type=date)
+    s.add_argument("--date", dest="day", type=date)
     s.set_defaults(func=cmd_quote_invoice)
     s = g.add_parser("list")
     s.add_argument("--member")
@@ -330,7 +396,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.set_defaults(func=_create("facture"))
     s = g.add_parser("issue")
     s.add_argument("draft_id", type=int, metavar="BROUILLON")
-    s.add_argument("--date", type=date)
+    s.add_argument("--date", dest="day", type=date)
     s.set_defaults(func=cmd_invoice_issue)
     s = g.add_parser("pdf")
     s.add_argument("number")
@@ -346,8 +412,9 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     g = group("credit-note", "avoirs")
     s = g.add_parser("create")
     s.add_argument("--invoice", required=True)
-    s.add_argument("--line", action="append", metavar="DESCRIPTION|QTE|PRIX_HT|TAUX[|COMPTE]")
-    s.add_argument("--date", type=date)
+    s.add_argument("--line", dest="lines", action="append",
+                   metavar="DESCRIPTION|QTE|PRIX_HT|TAUX[|COMPTE]")
+    s.add_argument("--date", dest="day", type=date)
     s.set_defaults(func=cmd_credit_note)
     s = g.add_parser("list")
     s.add_argument("--member")
@@ -357,9 +424,9 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
 
     g = group("payment", "règlements des clients")
     s = g.add_parser("add")
-    s.add_argument("--invoice", required=True, metavar="NUMERO[,NUMERO…]")
+    s.add_argument("--invoice", dest="invoices", required=True, metavar="NUMERO[,NUMERO…]")
     s.add_argument("--amount", required=True)
-    s.add_argument("--date", required=True, type=date)
+    s.add_argument("--date", dest="day", required=True, type=date)
     s.add_argument("--method", required=True, choices=["virement", "cheque", "especes", "effet"])
     s.add_argument("--ref")
     s.set_defaults(func=cmd_payment_add)
@@ -368,10 +435,10 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s = g.add_parser("add")
     s.add_argument("--member", required=True)
     s.add_argument("--supplier", required=True)
-    s.add_argument("--date", required=True, type=date)
+    s.add_argument("--date", dest="day", required=True, type=date)
     s.add_argument("--account", required=True, metavar="6XXX")
     s.add_argument("--amount-ht", required=True)
-    s.add_argument("--vat-rate", required=True)
+    s.add_argument("--vat-rate", dest="vat", required=True)
     s.add_argument("--ref")
     s.add_argument("--paid-on", type=date)
     s.add_argument("--method", choices=["virement", "cheque", "especes", "effet"])
@@ -379,7 +446,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.set_defaults(func=cmd_expense_add)
     s = g.add_parser("pay")
     s.add_argument("expense_id", type=int, metavar="ID")
-    s.add_argument("--date", required=True, type=date)
+    s.add_argument("--date", dest="day", required=True, type=date)
     s.add_argument("--method", required=True, choices=["virement", "cheque", "especes", "effet"])
     s.add_argument("--amount")
     s.set_defaults(func=cmd_expense_pay)

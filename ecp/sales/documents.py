@@ -32,8 +32,7 @@ from ecp.db.models import (
     VatRate,
 )
 from ecp.kernel.errors import InputError, NotFoundError
-from ecp.kernel.money import parse
-from ecp.kernel.units import fmt_rate, parse_quantity, parse_rate
+from ecp.kernel.units import Quantity, Rate, fmt_rate
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
 from ecp.sales import company as company_mod
@@ -47,44 +46,93 @@ VAT_DUE = "4455"  # TVA facturée
 QUOTE_DAYS = 30
 
 
+DEFAULT_ACCOUNT = "71243"  # prestations de services
+
+
 @dataclass(frozen=True)
 class LineInput:
+    """One line of a document as typed values: what it is, how many (thousandths), the unit
+    price HT in centimes, the VAT rate in basis points, the revenue account, the unit and the
+    catalogue product it came from, if any."""
+
     description: str
-    quantity_milli: int
+    quantity_milli: Quantity
     unit_price: int
-    vat_bp: int
-    account: str
+    vat_bp: Rate
+    account: str = DEFAULT_ACCOUNT
     unit: str = ""
     product: str | None = None
 
 
-def parse_line(text: str, where: str) -> LineInput:
-    """``DESCRIPTION|QTY|UNIT_PRICE_HT|VAT_RATE[|ACCOUNT]``."""
-    parts = [p.strip() for p in text.split("|")]
-    if len(parts) not in (4, 5):
-        raise InputError(f"{where} : « {text} » attendu DESCRIPTION|QTÉ|PRIX_HT|TAUX_TVA"
-                         "[|COMPTE]")
-    desc, qty, price, rate = parts[:4]
+@dataclass(frozen=True)
+class ProductLine:
+    """A line taken whole from the member's catalogue: the product's code and a quantity."""
+
+    code: str
+    quantity: Quantity
+
+
+LineSpecIn = LineInput | ProductLine
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """A whole invoice (``facture``) or quote (``devis``) as typed values, lines in order.
+    ``due`` is the due date of an invoice, the validity date of a quote."""
+
+    kind: str
+    member: str
+    customer: str
+    day: dt.date
+    lines: tuple[LineSpecIn, ...]
+    due: dt.date | None = None
+
+
+def resolve_lines(conn: Connection, member: str, lines: Sequence[LineSpecIn]
+                  ) -> list[LineInput]:
+    """The document's lines in the order given, each catalogue product resolved to its line
+    (name, price, rate, account, unit) from the member's catalogue."""
+    out: list[LineInput] = []
+    for i, ln in enumerate(lines, 1):
+        code = ln.code if isinstance(ln, ProductLine) else ln.product
+        if code is None:
+            assert isinstance(ln, LineInput)
+            out.append(_checked_text(ln, i))
+            continue
+        p = _product(conn, code, i)
+        if p.member != member:
+            raise InputError(f"ligne {i} : le produit {p.code} est au catalogue de {p.member}, "
+                             f"pas de {member}", field="lines.product", line=i,
+                             code="product.member")
+        if isinstance(ln, ProductLine):
+            out.append(LineInput(p.name, ln.quantity, p.price_ht, Rate(p.vat_bp), p.account,
+                                 p.unit, p.code))
+        else:
+            out.append(dataclasses.replace(_checked_text(ln, i), product=p.code,
+                                           unit=ln.unit or p.unit))
+    return out
+
+
+def _product(conn: Connection, code: str, i: int) -> Any:
+    try:
+        return get_product(conn, code)
+    except NotFoundError as exc:
+        raise NotFoundError(f"ligne {i} : {exc}", field="lines.product", line=i,
+                            code="product.unknown") from None
+
+
+def _checked_text(ln: LineInput, i: int) -> LineInput:
+    desc = ln.description.strip()
     if not desc:
-        raise InputError(f"{where}, désignation : obligatoire")
-    unit_price = parse(price, f"{where}, prix HT")
-    if unit_price < 0:
-        raise InputError(f"{where}, prix HT : ne peut être négatif (faire un avoir)")
-    return LineInput(desc, parse_quantity(qty, where), unit_price, parse_rate(rate, where),
-                     parts[4] if len(parts) == 5 and parts[4] else "71243")
-
-
-def product_line(conn: Connection, spec: str, where: str, member: str) -> LineInput:
-    """``CODE:QTY`` from the member's catalogue."""
-    code, sep, qty = spec.partition(":")
-    if not sep:
-        raise InputError(f"{where} : « {spec} » attendu PRODUIT:QTÉ")
-    p = get_product(conn, code)
-    if p.member != member:
-        raise InputError(f"{where} : le produit {p.code} est au catalogue de {p.member}, "
-                         f"pas de {member}")
-    return LineInput(p.name, parse_quantity(qty, where), p.price_ht, p.vat_bp, p.account,
-                     p.unit, p.code)
+        raise InputError(f"ligne {i}, désignation : obligatoire", field="lines.description",
+                         line=i)
+    if ln.unit_price < 0:
+        raise InputError(f"ligne {i}, prix HT : ne peut être négatif (faire un avoir)",
+                         field="lines.price", line=i, code="price.negative")
+    account = ln.account.strip() or DEFAULT_ACCOUNT
+    if desc == ln.description and account == ln.account:
+        return ln
+    return dataclasses.replace(ln, description=desc, account=account)
 
 
 def valid_rates(conn: Connection, day: int) -> dict[int, str]:
@@ -95,32 +143,38 @@ def valid_rates(conn: Connection, day: int) -> dict[int, str]:
 
 def _check_lines(conn: Connection, lines: Sequence[LineInput], day: int) -> None:
     if not lines:
-        raise InputError("lignes : au moins une ligne (--line ou --product)")
+        raise InputError("lignes : au moins une ligne (désignation ou produit du catalogue)",
+                         field="lines", code="lines.empty")
     rates = valid_rates(conn, day)
     accounts = set(conn.scalars(select(Account.code).where(Account.code.like("7%"))))
     for i, ln in enumerate(lines, 1):
         if ln.vat_bp not in rates:
             shown = ", ".join(fmt_rate(r) for r in sorted(rates, reverse=True))
             raise InputError(f"ligne {i}, taux de TVA : {fmt_rate(ln.vat_bp)} n'est pas "
-                             f"applicable au {int_day(day).isoformat()} (taux valides : {shown})")
+                             f"applicable au {int_day(day).isoformat()} (taux valides : {shown})",
+                             field="lines.vat", line=i, code="vat.not_valid")
         if ln.account not in accounts:
             raise InputError(f"ligne {i}, compte : « {ln.account} » n'est pas un compte de "
-                             "produits du plan (ex. 7111, 71211, 71243)")
+                             "produits du plan (ex. 7111, 71211, 71243)",
+                             field="lines.account", line=i)
         if ln.quantity_milli <= 0:
-            raise InputError(f"ligne {i}, quantité : doit être positive")
+            raise InputError(f"ligne {i}, quantité : doit être positive", field="lines.qty",
+                             line=i, code="quantity.zero")
 
 
 # --- drafts --------------------------------------------------------------------------------
 
 def create_draft(conn: Connection, kind: str, member: str, customer: str, day: dt.date,
-                 lines: Sequence[LineInput], user: str, due: dt.date | None = None,
+                 lines: Sequence[LineSpecIn], user: str, due: dt.date | None = None,
                  quote_id: int | None = None) -> int:
     """A draft invoice or quote; returns its id. ``due`` is the validity date of a quote."""
+    if kind not in ("facture", "devis"):
+        raise InputError(f"type de document : « {kind} » (facture ou devis)", field="kind")
     m = member_exists(conn, member)
     cust = party_row(conn, "customer", customer)
     d = day_int(day)
-    if due is not None and due < day:
-        raise InputError("échéance : ne peut précéder la date du document")
+    _check_due(day, due)
+    lines = resolve_lines(conn, m, lines)
     _check_lines(conn, lines, d)
     res = conn.execute(insert(Draft).values(
         kind=kind, member=m, customer_id=cust.id, day=d,
@@ -139,12 +193,20 @@ def _write_draft_lines(conn: Connection, draft_id: int, lines: Sequence[LineInpu
         for i, ln in enumerate(lines, 1)])
 
 
+def _check_due(day: dt.date, due: dt.date | None) -> None:
+    if due is not None and due < day:
+        raise InputError("échéance : ne peut précéder la date du document", field="due",
+                         code="due.before_day")
+
+
 def replace_draft(conn: Connection, draft_id: int, customer: str, day: dt.date,
-                  lines: Sequence[LineInput], due: dt.date | None = None) -> None:
+                  lines: Sequence[LineSpecIn], due: dt.date | None = None) -> None:
     """Edit a draft: its customer, date, due date and lines (a draft has no number yet)."""
     draft = _draft(conn, draft_id)
     cust = party_row(conn, "customer", customer)
     d = day_int(day)
+    _check_due(day, due)
+    lines = resolve_lines(conn, draft.member, lines)
     _check_lines(conn, lines, d)
     conn.execute(update(Draft).where(Draft.id == draft.id).values(
         customer_id=cust.id, day=d, due_day=day_int(due) if due else None))
@@ -161,7 +223,8 @@ def delete_draft(conn: Connection, draft_id: int) -> None:
 def _draft(conn: Connection, draft_id: int) -> Any:
     d = conn.execute(select(Draft.__table__).where(Draft.id == draft_id)).first()
     if d is None:
-        raise NotFoundError(f"brouillon n° {draft_id} introuvable (déjà émis ou supprimé ?)")
+        raise NotFoundError(f"brouillon n° {draft_id} introuvable (déjà émis ou supprimé ?)",
+                            field="draft_id")
     return d
 
 
@@ -311,7 +374,8 @@ def issue(conn: Connection, draft_id: int, user: str, on: dt.date | None = None,
     if kind == "devis" and due_day is None:
         due_day = day_int(int_day(day) + dt.timedelta(days=QUOTE_DAYS))
     if due_day is not None and due_day < day:
-        raise InputError("échéance : ne peut précéder la date du document")
+        raise InputError("échéance : ne peut précéder la date du document", field="due",
+                         code="due.before_day")
     related = None
     if d.quote_id is not None:
         related = conn.scalar(select(Document.number).where(Document.id == d.quote_id))
@@ -353,13 +417,13 @@ def _invoice_entry(conn: Connection, view: DocumentView, lines: Sequence[LineInp
 
 # --- quotes ----------------------------------------------------------------------------------
 
-def _doc(conn: Connection, num: str, kind: str | None = None) -> Any:
+def _doc(conn: Connection, num: str, kind: str | None = None, field: str = "number") -> Any:
     r = conn.execute(select(Document.__table__).where(Document.number == num.strip().upper())
                      ).first()
     if r is None or (kind is not None and r.kind != kind):
         what = {"facture": "facture", "avoir": "avoir", "devis": "devis"}.get(kind or "",
                                                                                "document")
-        raise NotFoundError(f"{what} « {num} » introuvable")
+        raise NotFoundError(f"{what} « {num} » introuvable", field=field)
     return r
 
 
@@ -377,9 +441,11 @@ def accept_quote(conn: Connection, num: str, on: dt.date, user: str) -> None:
     q = _doc(conn, num, "devis")
     state = quote_state(conn, q.id)
     if state != "émis":
-        raise InputError(f"devis {q.number} : déjà {state}")
+        raise InputError(f"devis {q.number} : déjà {state}", field="number",
+                         code="quote.state")
     if q.due_day and day_int(on) > q.due_day:
-        raise InputError(f"devis {q.number} : expiré le {int_day(q.due_day).isoformat()}")
+        raise InputError(f"devis {q.number} : expiré le {int_day(q.due_day).isoformat()}",
+                         field="day", code="quote.expired")
     conn.execute(insert(DocumentEvent).values(document_id=q.id, action="accepté",
                                               day=day_int(on), at=now_iso(), by=user))
 
@@ -390,8 +456,9 @@ def invoice_quote(conn: Connection, num: str, on: dt.date, user: str,
     q = _doc(conn, num, "devis")
     state = quote_state(conn, q.id)
     if state != "accepté":
-        raise InputError(f"devis {q.number} : {state}, à accepter d'abord (ecp quote accept)"
-                         if state == "émis" else f"devis {q.number} : déjà facturé")
+        raise InputError(f"devis {q.number} : {state}, à accepter d'abord"
+                         if state == "émis" else f"devis {q.number} : déjà facturé",
+                         field="number", code="quote.state")
     lines = _doc_lines(conn, q.id)
     cust = party_by_id(conn, q.customer_id)
     draft_id = create_draft(conn, "facture", q.member, cust.code, on, lines, user,
@@ -465,20 +532,23 @@ def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
                 lines: Sequence[LineInput] | None = None,
                 archive: Archiver | None = None) -> Issued:
     """An avoir on an issued invoice: whole (no lines) or partial, at the invoice's rates."""
-    inv = _doc(conn, invoice_num, "facture")
+    inv = _doc(conn, invoice_num, "facture", field="invoice")
     day = day_int(on)
     if day < inv.day:
-        raise InputError(f"date : l'avoir ne peut précéder la facture ({int_day(inv.day)})")
+        raise InputError(f"date : l'avoir ne peut précéder la facture ({int_day(inv.day)})",
+                         field="day", code="day.before_invoice")
     inv_lines = _doc_lines(conn, inv.id)
     if lines is None or not lines:
         lines = inv_lines
     else:
+        lines = [_checked_text(ln, i) for i, ln in enumerate(lines, 1)]
         inv_rates = {ln.vat_bp for ln in inv_lines}
         for i, ln in enumerate(lines, 1):
             if ln.vat_bp not in inv_rates:
                 shown = ", ".join(fmt_rate(r) for r in sorted(inv_rates, reverse=True))
                 raise InputError(f"ligne {i}, taux de TVA : {fmt_rate(ln.vat_bp)} ne figure pas "
-                                 f"sur la facture {inv.number} ({shown})")
+                                 f"sur la facture {inv.number} ({shown})", field="lines.vat",
+                                 line=i, code="vat.not_on_invoice")
     s = settlement(conn, inv.id)
     credited_before = conn.scalar(select(func.coalesce(func.sum(Document.total_ttc), 0)).where(
         Document.kind == "avoir", Document.related_id == inv.id)) or 0
@@ -492,7 +562,7 @@ def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
     if view.total_ttc + credited_before > inv.total_ttc:
         raise InputError(f"avoir : {view.total_ttc / 100:.2f} DH dépasse ce qui reste à créditer "
                          f"sur {inv.number} ({(inv.total_ttc - credited_before) / 100:.2f} DH)"
-                         .replace(".", ","))
+                         .replace(".", ","), field="lines", code="credit.too_much")
     # The part of the credit that reduces what the invoice still owes takes its VAT off the
     # pending account; any VAT beyond what is pending (already cashed) is regularised on 4455.
     applied = min(view.total_ttc, s.remaining)
@@ -563,9 +633,10 @@ def _status(kind: str, row: Any, s: Settlement | None, today: int, quote: str) -
 
 
 def list_documents(conn: Connection, kind: str = "facture", member: str | None = None,
-                   customer: str | None = None, status: str | None = None,
-                   today: dt.date | None = None) -> list[DocumentRow]:
-    t = day_int(today or dt.date.today())
+                   customer: str | None = None, status: str | None = None, *,
+                   today: dt.date) -> list[DocumentRow]:
+    """The issued documents of ``kind``; ``today`` (the books' date) tells which are late."""
+    t = day_int(today)
     q = (select(Document.__table__, Party.code.label("ccode"), Party.name.label("cname"))
          .join(Party, Party.id == Document.customer_id).where(Document.kind == kind)
          .order_by(Document.year, Document.seq))

@@ -20,7 +20,8 @@ REVENUE_ACCOUNTS = ("7111", "71211", "71243")
 def _code(code: str, what: str) -> str:
     c = code.strip().upper()
     if not c or len(c) > 20 or not c.replace("-", "").replace("_", "").isalnum():
-        raise InputError(f"code {what} : « {code} » (lettres, chiffres, - ou _, 20 au plus)")
+        raise InputError(f"code {what} : « {code} » (lettres, chiffres, - ou _, 20 au plus)",
+                         field="code")
     return c
 
 
@@ -31,13 +32,13 @@ def add_party(conn: Connection, kind: str, code: str, name: str, *, name_ar: str
     what = KIND_FR[kind]
     c = _code(code, what)
     if not name.strip():
-        raise InputError(f"{what} {c}, nom : obligatoire")
+        raise InputError(f"{what} {c}, nom : obligatoire", field="name")
     ice_ok = check_ice(ice, f"{what} {c}, ICE") if ice and ice.strip() else None
     if kind == "customer" and not consumer and ice_ok is None:
         raise InputError(f"client {c}, ICE : obligatoire pour un client professionnel "
-                         "(ou --consumer pour un particulier)")
+                         "(ou client particulier)", field="ice", code="ice.required")
     if conn.scalar(select(Party.id).where(Party.kind == kind, Party.code == c)):
-        raise InputError(f"{what} {c} existe déjà")
+        raise InputError(f"{what} {c} existe déjà", field="code", code="code.exists")
     conn.execute(insert(Party), [{
         "kind": kind, "code": c, "name": name.strip(), "name_ar": (name_ar or "").strip() or None,
         "address": address.strip(), "city": city.strip(), "ice": ice_ok,
@@ -58,14 +59,15 @@ def edit_party(conn: Connection, kind: str, code: str, **fields: str | bool | No
         elif k == "consumer":
             values[k] = int(bool(v))
         elif k == "name" and not str(v).strip():
-            raise InputError(f"{KIND_FR[kind]} {p.code}, nom : obligatoire")
+            raise InputError(f"{KIND_FR[kind]} {p.code}, nom : obligatoire", field="name")
         else:
             values[k] = str(v).strip() or None if k in ("name_ar", "if_number", "rc") \
                 else str(v).strip()
     consumer = bool(values.get("consumer", p.consumer))
     ice = values.get("ice", p.ice)
     if kind == "customer" and not consumer and not ice:
-        raise InputError(f"client {p.code}, ICE : obligatoire pour un client professionnel")
+        raise InputError(f"client {p.code}, ICE : obligatoire pour un client professionnel",
+                         field="ice", code="ice.required")
     if values:
         conn.execute(update(Party).where(Party.kind == kind, Party.code == p.code)
                      .values(**values))
@@ -83,7 +85,7 @@ def party_row(conn: Connection, kind: str, code: str) -> Any:
     c = code.strip().upper()
     r = conn.execute(select(Party.__table__).where(Party.kind == kind, Party.code == c)).first()
     if r is None:
-        raise NotFoundError(f"{KIND_FR[kind]} « {code} » inconnu")
+        raise NotFoundError(f"{KIND_FR[kind]} « {code} » inconnu", field=kind)
     return r
 
 
@@ -124,27 +126,31 @@ def member_exists(conn: Connection, member: str) -> str:
     m = member.strip().upper()
     row = conn.execute(select(Dimension.kind, Dimension.status).where(Dimension.code == m)).first()
     if row is None or row.kind != "member":
-        raise NotFoundError(f"membre « {member} » inconnu")
+        raise NotFoundError(f"membre « {member} » inconnu", field="member")
     return m
 
 
 def add_product(conn: Connection, code: str, member: str, name: str, unit: str,
                 price_ht: int, vat_bp: int, account: str | None) -> ProductView:
+    """A product or service in the member's catalogue (price HT in centimes, rate in basis
+    points)."""
     c = _code(code, "produit")
     m = member_exists(conn, member)
     if not name.strip():
-        raise InputError(f"produit {c}, nom : obligatoire")
+        raise InputError(f"produit {c}, nom : obligatoire", field="name")
     if not unit.strip():
-        raise InputError(f"produit {c}, unité : obligatoire (ex. pièce, kg, heure)")
+        raise InputError(f"produit {c}, unité : obligatoire (ex. pièce, kg, heure)",
+                         field="unit")
     if price_ht < 0:
-        raise InputError(f"produit {c}, prix HT : ne peut être négatif")
+        raise InputError(f"produit {c}, prix HT : ne peut être négatif", field="price",
+                         code="price.negative")
     acc = (account or "71243").strip()
     if not acc.startswith("7") or conn.scalar(select(Account.code).where(Account.code == acc)) \
             is None:
         raise InputError(f"produit {c}, compte : « {acc} » n'est pas un compte de produits "
-                         f"du plan (ex. {', '.join(REVENUE_ACCOUNTS)})")
+                         f"du plan (ex. {', '.join(REVENUE_ACCOUNTS)})", field="account")
     if conn.scalar(select(Product.code).where(Product.code == c)):
-        raise InputError(f"produit {c} existe déjà")
+        raise InputError(f"produit {c} existe déjà", field="code", code="code.exists")
     conn.execute(insert(Product), [{"code": c, "member": m, "name": name.strip(),
                                     "unit": unit.strip(), "price_ht": price_ht,
                                     "vat_bp": vat_bp, "account": acc}])
@@ -154,7 +160,7 @@ def add_product(conn: Connection, code: str, member: str, name: str, unit: str,
 def get_product(conn: Connection, code: str) -> ProductView:
     r = conn.execute(select(Product.__table__).where(Product.code == code.strip().upper())).first()
     if r is None:
-        raise NotFoundError(f"produit « {code} » inconnu")
+        raise NotFoundError(f"produit « {code} » inconnu", field="product")
     return ProductView(r.code, r.member, r.name, r.unit, r.price_ht, r.vat_bp, r.account)
 
 

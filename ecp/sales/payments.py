@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, insert, select
 from ecp.db.models import Account, Document, Expense, ExpensePayment, Party, Payment
 from ecp.kernel.errors import InputError, NotFoundError
 from ecp.kernel.money import fmt_fr
-from ecp.kernel.units import fmt_rate
+from ecp.kernel.units import Quantity, fmt_rate
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
 from ecp.sales import company as company_mod
@@ -46,8 +46,18 @@ JOURNAL = {"virement": "BQ", "cheque": "BQ", "especes": "CA", "effet": "BQ"}
 def _method(method: str) -> str:
     m = method.strip().lower().replace("è", "e").replace("é", "e")
     if m not in METHODS:
-        raise InputError(f"mode de paiement : « {method} » (virement, cheque, especes, effet)")
+        raise InputError(f"mode de paiement : « {method} » (virement, cheque, especes, effet)",
+                         field="method")
     return m
+
+
+@dataclass(frozen=True)
+class MaterialIn:
+    """A supplier bill's line that brings a material into the member's stock: its code and the
+    quantity bought (thousandths)."""
+
+    code: str
+    quantity: Quantity
 
 
 @dataclass(frozen=True)
@@ -62,38 +72,40 @@ def add_payment(conn: Connection, invoices: list[str], amount: int, on: dt.date,
     """Settle invoices in the order given, each up to what it still owes."""
     m = _method(method)
     if amount <= 0:
-        raise InputError("montant : doit être positif")
+        raise InputError("montant : doit être positif", field="amount", code="amount.positive")
     if not invoices:
-        raise InputError("--invoice : au moins une facture")
+        raise InputError("factures : au moins une facture", field="invoices",
+                         code="invoices.empty")
     docs: list[Any] = []
     for num in invoices:
         r = conn.execute(select(Document.__table__).where(
             Document.number == num.strip().upper(), Document.kind == "facture")).first()
         if r is None:
-            raise NotFoundError(f"facture « {num} » introuvable")
+            raise NotFoundError(f"facture « {num} » introuvable", field="invoices")
         if any(d.id == r.id for d in docs):
-            raise InputError(f"facture {r.number} : citée deux fois")
+            raise InputError(f"facture {r.number} : citée deux fois", field="invoices")
         docs.append(r)
     customers = {d.customer_id for d in docs}
     if len(customers) > 1:
-        raise InputError("--invoice : les factures d'un même règlement doivent être du même "
-                         "client")
+        raise InputError("factures : les factures d'un même règlement doivent être du même "
+                         "client", field="invoices", code="invoices.customers")
     customer = party_by_id(conn, docs[0].customer_id)
     day = day_int(on)
     for d in docs:
         if d.day > day:
             raise InputError(f"date : le règlement précède la facture {d.number} "
-                             f"({int_day(d.day).isoformat()})")
+                             f"({int_day(d.day).isoformat()})", field="day")
     if m == "especes" and not customer.consumer and amount >= CASH_LIMIT:
         raise InputError(
             f"mode de paiement : un règlement en espèces de {fmt_fr(amount)} DH d'un client "
             f"professionnel ({customer.code}) est refusé à partir de {fmt_fr(CASH_LIMIT)} DH "
-            "(CGI art. 193) : virement, chèque ou effet")
+            "(CGI art. 193) : virement, chèque ou effet", field="method", code="cash.limit")
     owed = {d.id: settlement(conn, d.id).remaining for d in docs}
     total_owed = sum(owed.values())
     if amount > total_owed:
         raise InputError(f"montant : {fmt_fr(amount)} DH dépasse le reste dû de "
-                         f"{fmt_fr(total_owed)} DH sur {', '.join(d.number for d in docs)}")
+                         f"{fmt_fr(total_owed)} DH sur {', '.join(d.number for d in docs)}",
+                         field="amount", code="amount.too_much")
     on_payment = company_mod.vat_on_payment(conn)
     left = amount
     plan = []
@@ -161,15 +173,18 @@ def add_expense(conn: Connection, member: str, supplier: str, on: dt.date, accou
     acc = account.strip()
     if not acc.startswith("6") or conn.scalar(select(Account.code).where(Account.code == acc)) \
             is None:
-        raise InputError(f"compte : « {account} » n'est pas un compte de charges (6xxx) du plan")
+        raise InputError(f"compte : « {account} » n'est pas un compte de charges (6xxx) du plan",
+                         field="account")
     if amount_ht <= 0:
-        raise InputError("montant HT : doit être positif")
+        raise InputError("montant HT : doit être positif", field="amount_ht",
+                         code="amount_ht.positive")
 
     rates = valid_rates(conn, day_int(on))
     if vat_bp not in rates:
         shown = ", ".join(fmt_rate(r) for r in sorted(rates, reverse=True))
         raise InputError(f"taux de TVA : {fmt_rate(vat_bp)} n'est pas applicable au "
-                         f"{on.isoformat()} (taux valides : {shown})")
+                         f"{on.isoformat()} (taux valides : {shown})", field="vat",
+                         code="vat.not_valid")
     vat = vat_of(amount_ht, vat_bp)
     specs = [LineSpec(acc, mem, amount_ht)]
     if vat:
@@ -192,9 +207,10 @@ def pay_expense(conn: Connection, expense_id: int, on: dt.date, method: str, use
     e = expense(conn, expense_id)
     pay = e.remaining if amount is None else amount
     if pay <= 0 or pay > e.remaining:
-        raise InputError(f"montant : {fmt_fr(pay)} DH, reste à payer {fmt_fr(e.remaining)} DH")
+        raise InputError(f"montant : {fmt_fr(pay)} DH, reste à payer {fmt_fr(e.remaining)} DH",
+                         field="amount")
     if day_int(on) < day_int(e.day):
-        raise InputError("date : le paiement précède la facture fournisseur")
+        raise InputError("date : le paiement précède la facture fournisseur", field="day")
     vat_paid_before = conn.scalar(select(func.coalesce(func.sum(ExpensePayment.vat), 0)).where(
         ExpensePayment.expense_id == e.id)) or 0
     vat = e.vat - vat_paid_before if pay == e.remaining else e.vat * pay // e.ttc
@@ -215,7 +231,7 @@ def pay_expense(conn: Connection, expense_id: int, on: dt.date, method: str, use
 def expense(conn: Connection, expense_id: int) -> ExpenseRow:
     rows = list_expenses(conn, expense_id=expense_id)
     if not rows:
-        raise NotFoundError(f"dépense n° {expense_id} introuvable")
+        raise NotFoundError(f"dépense n° {expense_id} introuvable", field="expense_id")
     return rows[0]
 
 

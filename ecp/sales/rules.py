@@ -59,15 +59,17 @@ def prorata(parts: Sequence[tuple[int, int, int]], paid: int, total: int,
     return out
 
 
-def check_ice(text: str, field: str = "ICE") -> str:
+def check_ice(text: str, label: str = "ICE", *, field: str = "ice") -> str:
     """15 digits whose last two are the check of the first thirteen (stdnum.ma.ice)."""
     s = re.sub(r"[\s.-]", "", text)
     if not s.isdigit() or len(s) != 15:
-        raise InputError(f"{field} : « {text} » doit compter 15 chiffres")
+        raise InputError(f"{label} : « {text} » doit compter 15 chiffres", field=field,
+                         code="ice.length")
     try:
         return str(stdnum_ice.validate(s))
     except StdnumError:
-        raise InputError(f"{field} : « {text} » a une clé de contrôle fausse") from None
+        raise InputError(f"{label} : « {text} » a une clé de contrôle fausse", field=field,
+                         code="ice.checksum") from None
 
 
 def number(kind: str, year: int, seq: int) -> str:

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from ecp import api
+from ecp.kernel.units import Quantity, Rate
+from ecp.sales.documents import LineInput
 
 D = dt.date
 COMPANY = {
@@ -52,17 +54,20 @@ def march(db_path: Path) -> Path:
         api.add_supplier(books, "TISSUS", "Tissus du Nord")
         a = api.issue_document(books, api.create_document(
             books, "facture", "FZ", "HOTEL", D(2026, 3, 2),
-            lines=["Caftan|1|1000|20|71211", "Gâteaux|1|500|10|7111"])).number
+            lines=[
+                LineInput("Caftan", Quantity(1000), 100000, Rate(2000), "71211"),
+                LineInput("Gâteaux", Quantity(1000), 50000, Rate(1000), "7111")])).number
         b = api.issue_document(books, api.create_document(
             books, "facture", "KH", "HOTEL", D(2026, 3, 5),
-            lines=["Traiteur|1|2000|10|7111"])).number
-        api.add_payment(books, [a], "700", D(2026, 3, 20), "virement")
-        api.add_payment(books, [a], "1050", D(2026, 4, 5), "virement")
-        api.add_payment(books, [b], "2200", D(2026, 3, 15), "virement")
-        api.credit_note(books, b, lines=["Remise|1|100|10|7111"], day=D(2026, 3, 25))
-        api.add_expense(books, "FZ", "TISSUS", D(2026, 3, 3), "6111", "1000", "20",
+            lines=[LineInput("Traiteur", Quantity(1000), 200000, Rate(1000), "7111")])).number
+        api.add_payment(books, [a], 70000, D(2026, 3, 20), "virement")
+        api.add_payment(books, [a], 105000, D(2026, 4, 5), "virement")
+        api.add_payment(books, [b], 220000, D(2026, 3, 15), "virement")
+        api.credit_note(books, b, lines=[
+            LineInput("Remise", Quantity(1000), 10000, Rate(1000), "7111")], day=D(2026, 3, 25))
+        api.add_expense(books, "FZ", "TISSUS", D(2026, 3, 3), "6111", 100000, Rate(2000),
                         paid_on=D(2026, 3, 20), method="virement")
-        api.add_expense(books, "KH", "TISSUS", D(2026, 3, 4), "6111", "300", "10")
+        api.add_expense(books, "KH", "TISSUS", D(2026, 3, 4), "6111", 30000, Rate(1000))
     finally:
         books.engine.dispose()
     return db_path

@@ -16,7 +16,10 @@ from sqlalchemy.exc import DBAPIError
 
 from ecp import api
 from ecp.kernel.errors import PeriodLockedError, ValidationError
+from ecp.kernel.periods import Month
+from ecp.kernel.units import Quantity, Rate
 from ecp.ledger import LineSpec
+from ecp.sales.documents import LineInput
 
 PG_URL = os.environ.get("ECP_TEST_PG_URL")
 
@@ -71,7 +74,7 @@ def test_unbalanced_and_locked_are_refused(books):
     with pytest.raises(ValidationError, match="dimension M001"):
         api.post_entry(books, "OD", dt.date(2026, 2, 1), "x", [
             LineSpec("5141", "M001", 100), LineSpec("5141", "M002", -100)])
-    api.close_period(books, 202602)
+    api.close_period(books, Month(2026, 2))
     with pytest.raises(PeriodLockedError, match="2026-02 est clôturé"):
         sale(books, dt.date(2026, 2, 3), 100)
     assert api.chain_head(books).count == 0
@@ -135,14 +138,17 @@ def test_sales_on_postgresql(books, tmp_path, monkeypatch):
     api.add_customer(books, "HOTEL", "Hôtel", ice="001561191000066")
     api.add_supplier(books, "TISSUS", "Tissus")
     inv = api.create_and_issue(books, "facture", "M001", "HOTEL", dt.date(2026, 3, 2),
-                               lines=["Caftan|1|1000|20|71211", "Gâteaux|1|500|10|7111"])
+                               lines=[
+                                   LineInput("Caftan", Quantity(1000), 100000, Rate(2000), "71211"),
+                                   LineInput("Gâteaux", Quantity(1000), 50000, Rate(1000), "7111")])
     assert inv.number == "F-2026-000001" and inv.view.total_ttc == 175000
-    res = api.add_payment(books, [inv.number], "700", dt.date(2026, 3, 20), "virement")
+    res = api.add_payment(books, [inv.number], 70000, dt.date(2026, 3, 20), "virement")
     assert res.allocations == ((inv.number, 70000, 10000),)
-    av = api.credit_note(books, inv.number, lines=["Remise|1|100|20|71211"],
+    av = api.credit_note(books, inv.number, lines=[
+        LineInput("Remise", Quantity(1000), 10000, Rate(2000), "71211")],
                          day=dt.date(2026, 3, 21))
     assert av.number == "AV-2026-000001"
-    eid = api.add_expense(books, "M001", "TISSUS", dt.date(2026, 3, 3), "6111", "100", "20",
+    eid = api.add_expense(books, "M001", "TISSUS", dt.date(2026, 3, 3), "6111", 10000, Rate(2000),
                           paid_on=dt.date(2026, 3, 4), method="virement")
     assert api.list_expenses(books)[0].id == eid
     row = api.list_documents(books, today=dt.date(2026, 3, 22))[0]

@@ -9,13 +9,17 @@ import pytest
 
 from ecp import api
 from ecp.kernel.errors import NotFoundError
+from ecp.kernel.money import parse as parse_amount
+from ecp.kernel.units import parse_quantity, parse_rate
+from ecp.sales.documents import LineInput
 from ecp.sales.receivables import AgedRow
 
 D = dt.date
 ICE_OK = "001561191000066"
 
-def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> str:
-    return f"{desc}|{qty}|{price}|{rate}|{account}"
+def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> LineInput:
+    return LineInput(desc, parse_quantity(qty, "quantité"), parse_amount(price),
+                     parse_rate(rate, "taux"), account)
 
 
 def invoice(books: api.Books, member: str, customer: str, day: D, *lines: str,
@@ -31,8 +35,8 @@ def aged(sales: api.Books) -> api.Books:
     i1 = invoice(sales, "FZ", "HOTEL", D(2026, 6, 20), L("Caftan", "1", "1000", "20"),
                  due=D(2026, 6, 25))
     i2 = invoice(sales, "FZ", "HOTEL", D(2026, 5, 10), L("Coussin", "1", "500", "20"))
-    api.add_payment(sales, [i2], "200", D(2026, 6, 1), "virement")
-    api.add_payment(sales, [i1], "500", D(2026, 7, 2), "virement")  # after the date
+    api.add_payment(sales, [i2], 20000, D(2026, 6, 1), "virement")
+    api.add_payment(sales, [i1], 50000, D(2026, 7, 2), "virement")  # after the date
     # FZ / AMINA: 76 days old, due after 60 days: overdue.
     invoice(sales, "FZ", "AMINA", D(2026, 4, 15), L("Gâteaux", "1", "100", "10", "7111"))
     # KH / HOTEL: 121 days old, reduced by a credit note; another one paid in full.
@@ -40,7 +44,7 @@ def aged(sales: api.Books) -> api.Books:
     api.credit_note(sales, i4, lines=[L("Remise", "1", "100", "10", "7111")],
                     day=D(2026, 5, 1))
     i5 = invoice(sales, "KH", "HOTEL", D(2026, 6, 1), L("Buffet", "1", "100", "20", "7111"))
-    api.add_payment(sales, [i5], "120", D(2026, 6, 2), "virement")
+    api.add_payment(sales, [i5], 12000, D(2026, 6, 2), "virement")
     # YS: issued after the date.
     invoice(sales, "YS", "HOTEL", D(2026, 7, 5), L("Lanterne", "1", "300", "20", "7111"))
     return sales

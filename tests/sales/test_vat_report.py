@@ -10,14 +10,18 @@ import pytest
 
 from ecp import api
 from ecp.kernel.errors import InputError
-from ecp.kernel.periods import parse_month_or_quarter
+from ecp.kernel.money import parse as parse_amount
+from ecp.kernel.periods import Period, parse_month_or_quarter
+from ecp.kernel.units import Rate, parse_quantity, parse_rate
+from ecp.sales.documents import LineInput
 from ecp.sales.vat_report import VatRateRow, VatReport
 
 D = dt.date
 ICE_OK = "001561191000066"
 
-def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> str:
-    return f"{desc}|{qty}|{price}|{rate}|{account}"
+def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> LineInput:
+    return LineInput(desc, parse_quantity(qty, "quantité"), parse_amount(price),
+                     parse_rate(rate, "taux"), account)
 
 
 def invoice(books: api.Books, member: str, customer: str, day: D, *lines: str) -> str:
@@ -32,15 +36,15 @@ def march_2026(books: api.Books) -> None:
     # A: 1 000 at 20 % + 500 at 10 % = 1 750 TTC; 700 paid in March (40 %), the rest in April.
     a = invoice(books, "FZ", "HOTEL", D(2026, 3, 2), L("Caftan", "1", "1000", "20"),
                 L("Gâteaux", "1", "500", "10", "7111"))
-    api.add_payment(books, [a], "700", D(2026, 3, 20), "virement")
-    api.add_payment(books, [a], "1050", D(2026, 4, 5), "cheque")
+    api.add_payment(books, [a], 70000, D(2026, 3, 20), "virement")
+    api.add_payment(books, [a], 105000, D(2026, 4, 5), "cheque")
     # B: 600 at 20 %, paid in full.
     b = invoice(books, "KH", "AMINA", D(2026, 3, 5), L("Tajine", "2", "300", "20", "7111"))
-    api.add_payment(books, [b], "720", D(2026, 3, 10), "especes")
+    api.add_payment(books, [b], 72000, D(2026, 3, 10), "especes")
     # C: 2 000 at 10 %, paid in full, then a 100 HT discount: its VAT was cashed, so the
     # credit note regularises 10,00 on 4455.
     c = invoice(books, "YS", "HOTEL", D(2026, 3, 6), L("Traiteur", "1", "2000", "10", "7111"))
-    api.add_payment(books, [c], "2200", D(2026, 3, 15), "virement")
+    api.add_payment(books, [c], 220000, D(2026, 3, 15), "virement")
     api.credit_note(books, c, lines=[L("Remise", "1", "100", "10", "7111")], day=D(2026, 3, 25))
     # D: unpaid, cancelled by a full credit note: its VAT never left 44551.
     d = invoice(books, "FZ", "HOTEL", D(2026, 3, 10), L("Coussin", "1", "500", "20"))
@@ -48,15 +52,15 @@ def march_2026(books: api.Books) -> None:
     # E: 1 000 at 20 %, half paid (VAT 100 cashed), then credited in full: 100 from 44551,
     # 100 regularised on 4455.
     e = invoice(books, "KH", "HOTEL", D(2026, 3, 12), L("Buffet", "1", "1000", "20", "7111"))
-    api.add_payment(books, [e], "600", D(2026, 3, 18), "virement")
+    api.add_payment(books, [e], 60000, D(2026, 3, 18), "virement")
     api.credit_note(books, e, day=D(2026, 3, 30))
     # Expenses: paid (VAT 200), half paid (VAT 15 of 30), unpaid, paid in April.
-    api.add_expense(books, "FZ", "TISSUS", D(2026, 3, 3), "6111", "1000", "20",
+    api.add_expense(books, "FZ", "TISSUS", D(2026, 3, 3), "6111", 100000, Rate(2000),
                     paid_on=D(2026, 3, 20), method="virement")
-    e2 = api.add_expense(books, "KH", "TISSUS", D(2026, 3, 4), "6111", "300", "10")
-    api.pay_expense(books, e2, D(2026, 3, 22), "cheque", amount="165")
-    api.add_expense(books, "YS", "TISSUS", D(2026, 3, 5), "6111", "500", "20")
-    api.add_expense(books, "FZ", "TISSUS", D(2026, 3, 26), "6111", "250", "20",
+    e2 = api.add_expense(books, "KH", "TISSUS", D(2026, 3, 4), "6111", 30000, Rate(1000))
+    api.pay_expense(books, e2, D(2026, 3, 22), "cheque", amount=16500)
+    api.add_expense(books, "YS", "TISSUS", D(2026, 3, 5), "6111", 50000, Rate(2000))
+    api.add_expense(books, "FZ", "TISSUS", D(2026, 3, 26), "6111", 25000, Rate(2000),
                     paid_on=D(2026, 4, 2), method="virement")
 
 
@@ -76,7 +80,7 @@ def assert_agrees_with_ledger(books: api.Books, rep: VatReport) -> None:
 
 def test_march_worked_to_the_centime(sales: api.Books) -> None:
     march_2026(sales)
-    rep = api.vat_report(sales, "2026-03")
+    rep = api.vat_report(sales, Period.parse("2026-03"))
     assert (rep.start, rep.end, rep.label, rep.regime) == (D(2026, 3, 1), D(2026, 4, 1),
                                                             "2026-03", "encaissement")
     # 20 %: A 400/80, B 600/120, E 500/100; 10 %: A 200/20, C 2 000/200. April's 1 050 is out.
@@ -94,24 +98,24 @@ def test_march_worked_to_the_centime(sales: api.Books) -> None:
 def test_report_agrees_with_the_ledger_on_4455_and_34552(sales: api.Books) -> None:
     march_2026(sales)
     for period in ("2026-03", "2026-04", "2026-Q1", "2026-Q2", "2026-02"):
-        assert_agrees_with_ledger(sales, api.vat_report(sales, period))
-    april = api.vat_report(sales, "2026-04")
+        assert_agrees_with_ledger(sales, api.vat_report(sales, Period.parse(period)))
+    april = api.vat_report(sales, Period.parse("2026-04"))
     # The rest of A: 120 at 20 %, 30 at 10 %; the April expense payment: 50.
     assert april.collected == (VatRateRow(2000, 60000, 12000), VatRateRow(1000, 30000, 3000))
     assert april.regularised == ()
     assert april.deductible == (VatRateRow(2000, 25000, 5000),)
     assert (april.due, april.credit) == (10000, 0)
-    q1 = api.vat_report(sales, "2026-Q1")
-    march = api.vat_report(sales, "2026-03")
+    q1 = api.vat_report(sales, Period.parse("2026-Q1"))
+    march = api.vat_report(sales, Period.parse("2026-03"))
     assert (q1.collected, q1.regularised, q1.deductible) == (
         march.collected, march.regularised, march.deductible)
-    assert api.vat_report(sales, "2026-02").balance == 0
+    assert api.vat_report(sales, Period.parse("2026-02")).balance == 0
 
 
 def test_a_credit_when_deductible_exceeds_collected(sales: api.Books) -> None:
-    api.add_expense(sales, "FZ", "TISSUS", D(2026, 5, 3), "6111", "1000", "20",
+    api.add_expense(sales, "FZ", "TISSUS", D(2026, 5, 3), "6111", 100000, Rate(2000),
                     paid_on=D(2026, 5, 4), method="virement")
-    rep = api.vat_report(sales, "2026-05")
+    rep = api.vat_report(sales, Period.parse("2026-05"))
     assert (rep.balance, rep.due, rep.credit) == (-20000, 0, 20000)
     assert_agrees_with_ledger(sales, rep)
 
@@ -122,20 +126,20 @@ def test_debits_regime_counts_invoices_issued(sales: api.Books) -> None:
                 L("Gâteaux", "1", "500", "10", "7111"))
     invoice(sales, "KH", "AMINA", D(2026, 3, 31), L("Tajine", "1", "100", "20", "7111"))
     invoice(sales, "KH", "AMINA", D(2026, 4, 1), L("Tajine", "1", "100", "20", "7111"))
-    api.add_payment(sales, [a], "700", D(2026, 3, 20), "virement")  # moves no VAT
+    api.add_payment(sales, [a], 70000, D(2026, 3, 20), "virement")  # moves no VAT
     api.credit_note(sales, a, lines=[L("Remise", "1", "100", "20")], day=D(2026, 3, 25))
-    rep = api.vat_report(sales, "2026-03")
+    rep = api.vat_report(sales, Period.parse("2026-03"))
     assert rep.regime == "debits"
     assert rep.collected == (VatRateRow(2000, 110000, 22000), VatRateRow(1000, 50000, 5000))
     assert rep.regularised == (VatRateRow(2000, 10000, 2000),)
     assert rep.net_collected == 25000
     assert_agrees_with_ledger(sales, rep)
-    assert_agrees_with_ledger(sales, api.vat_report(sales, "2026-04"))
-    assert api.vat_report(sales, "2026-04").collected_vat == 2000
+    assert_agrees_with_ledger(sales, api.vat_report(sales, Period.parse("2026-04")))
+    assert api.vat_report(sales, Period.parse("2026-04")).collected_vat == 2000
 
 
 def test_an_empty_period_owes_nothing(sales: api.Books) -> None:
-    rep = api.vat_report(sales, "2026-01")
+    rep = api.vat_report(sales, Period.parse("2026-01"))
     assert (rep.collected, rep.regularised, rep.deductible) == ((), (), ())
     assert (rep.due, rep.credit) == (0, 0)
 
@@ -171,7 +175,7 @@ def test_vat_entered_by_hand_shows_as_other_entries(sales: api.Books) -> None:
     api.post_entry(sales, "OD", D(2026, 3, 11), "Loyer de l'atelier", [
         LineSpec("61312", "ECP", 50000), LineSpec("34552", "ECP", 10000),
         LineSpec("5141", "ECP", -60000)])
-    rep = api.vat_report(sales, "2026-03")
+    rep = api.vat_report(sales, Period.parse("2026-03"))
     assert rep.collected[-1] == VatRateRow(OTHER, 0, 2000)
     assert rep.collected[-1].rate == "autres écritures"
     assert rep.deductible[-1] == VatRateRow(OTHER, 0, 10000)
@@ -179,11 +183,13 @@ def test_vat_entered_by_hand_shows_as_other_entries(sales: api.Books) -> None:
 
 
 def test_csv_names_the_hand_typed_row_without_a_rate(sales: api.Books) -> None:
-    from ecp.cli.reports_sales import render_vat
     from ecp.ledger.entry import LineSpec
+    from ecp.reports.render import render_table
+    from ecp.reports.tables import vat_table
 
     api.post_entry(sales, "OD", D(2026, 3, 10), "TVA sur vente au comptoir", [
         LineSpec("5161", "FZ", 12000), LineSpec("7111", "FZ", -10000),
         LineSpec("4455", "FZ", -2000)])
-    rows = render_vat(api.vat_report(sales, "2026-03"), "csv").splitlines()
+    rep = api.vat_report(sales, Period.parse("2026-03"))
+    rows = render_table(vat_table(rep), "csv").splitlines()
     assert "collectee,autres,0.00,20.00" in rows
