@@ -9,12 +9,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ecp import api
 from ecp.kernel.money import fmt_fr, fmt_plain
-from ecp.ledger.bank import Profile
-from ecp.reports.render import render
+
+# The kinds of match ``ecp.sales.bank_match.MatchKind`` knows (kept here: building the parser
+# imports no database layer).
+MATCH_KINDS = ("facture", "dépense", "versement", "écriture", "règle")
 
 Fmt = Callable[[argparse.ArgumentParser], None]
+
+
+def render(cols: list[str], rows: Any, fmt: str, right: list[str] | None = None) -> str:
+    from ecp.reports.render import render as _render
+    return _render(cols, rows, fmt, right=right)
 
 
 def _amt(cents: int, fmt: str) -> str:
@@ -22,6 +28,8 @@ def _amt(cents: int, fmt: str) -> str:
 
 
 def cmd_profile_add(a: argparse.Namespace) -> int:
+    from ecp import api
+    from ecp.ledger.bank import Profile
     books = api.open_books(a.db)
     sep = "\t" if a.sep in ("\\t", "tab") else a.sep
     api.bank_profile_add(books, Profile(a.name, a.date_col, a.label_col, a.amount_col,
@@ -32,6 +40,7 @@ def cmd_profile_add(a: argparse.Namespace) -> int:
 
 
 def cmd_profile_list(a: argparse.Namespace) -> int:
+    from ecp import api
     books = api.open_books(a.db)
     rows = [(p.name, p.date_col, p.label_col, p.amount_col or "", p.debit_col or "",
              p.credit_col or "", p.date_format, p.decimal, "tab" if p.sep == "\t" else p.sep,
@@ -42,14 +51,16 @@ def cmd_profile_list(a: argparse.Namespace) -> int:
 
 
 def cmd_import(a: argparse.Namespace) -> int:
+    from ecp import api
     books = api.open_books(a.db)
-    res = api.bank_import(books, Path(a.file), a.account, a.profile)
+    res = api.bank_import(books, Path(a.path).expanduser(), a.account, a.profile)
     print(f"{res.read} ligne(s) lue(s), {res.added} ajoutée(s), {res.duplicates} déjà "
           "présente(s)")
     return 0
 
 
 def cmd_lines(a: argparse.Namespace) -> int:
+    from ecp import api
     books = api.open_books(a.db)
     f = a.format
     rows = [(ln.id, ln.account, ln.day.isoformat(), _amt(ln.amount, f), ln.label,
@@ -61,6 +72,7 @@ def cmd_lines(a: argparse.Namespace) -> int:
 
 
 def cmd_match(a: argparse.Namespace) -> int:
+    from ecp import api
     books = api.open_books(a.db)
     if a.auto:
         res = api.bank_auto(books)
@@ -79,21 +91,44 @@ def cmd_match(a: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_accept(a: argparse.Namespace) -> int:
+def cmd_suggest(a: argparse.Namespace) -> int:
+    from ecp import api
     books = api.open_books(a.db)
-    entry = api.bank_accept(books, a.line, a.kind, a.ref)
-    print(f"Ligne {a.line} rapprochée de {a.kind} {a.ref} (écriture {entry})")
+    f = a.format
+    rows = [("=" if s.exact else "~", s.kind, s.ref, s.label, _amt(s.amount, f), s.score)
+            for s in api.bank_suggestions(books, a.line_id)]
+    print(render(["exact", "type", "reference", "libelle", "montant", "score"], rows, f,
+                 right=["montant", "score"]))
+    return 0
+
+
+def cmd_accept(a: argparse.Namespace) -> int:
+    from ecp import api
+    books = api.open_books(a.db)
+    entry = api.bank_accept(books, a.line_id, a.kind, a.ref)
+    print(f"Ligne {a.line_id} rapprochée de {a.kind} {a.ref} (écriture {entry})")
     return 0
 
 
 def cmd_rule_add(a: argparse.Namespace) -> int:
+    from ecp import api
     books = api.open_books(a.db)
     rid = api.bank_rule_add(books, a.pattern, a.account, a.dimension, a.label or "")
     print(f"Règle {rid} : libellé contient « {a.pattern} » → {a.account}")
     return 0
 
 
+def cmd_rule_list(a: argparse.Namespace) -> int:
+    from ecp import api
+    books = api.open_books(a.db)
+    rows = [(r.id, r.pattern, r.account, r.dimension, r.label) for r in api.bank_rules(books)]
+    print(render(["id", "motif", "compte", "dimension", "libelle"], rows, a.format,
+                 right=["id"]))
+    return 0
+
+
 def cmd_reconciliation(a: argparse.Namespace) -> int:
+    from ecp import api
     books = api.open_books(a.db)
     rec = api.bank_reconciliation(books, a.account, a.at)
     f = a.format
@@ -136,7 +171,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     fmt(s)
     s.set_defaults(func=cmd_profile_list)
     s = g.add_parser("import")
-    s.add_argument("file")
+    s.add_argument("path", metavar="file")
     s.add_argument("--account", default="5141")
     s.add_argument("--profile", default="maroc")
     s.set_defaults(func=cmd_import)
@@ -148,9 +183,13 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.add_argument("--auto", action="store_true",
                    help="n'accepter que les correspondances exactes et sans ambiguïté")
     s.set_defaults(func=cmd_match)
+    s = g.add_parser("suggest", help="les correspondances proposées pour une ligne")
+    s.add_argument("line_id", metavar="line", type=int)
+    fmt(s)
+    s.set_defaults(func=cmd_suggest)
     s = g.add_parser("accept")
-    s.add_argument("line", type=int)
-    s.add_argument("kind", choices=["facture", "dépense", "versement", "écriture", "règle"])
+    s.add_argument("line_id", metavar="line", type=int)
+    s.add_argument("kind", choices=MATCH_KINDS)
     s.add_argument("ref")
     s.set_defaults(func=cmd_accept)
     ru = g.add_parser("rule").add_subparsers(dest="sub2", required=True,
@@ -161,6 +200,9 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.add_argument("--dimension")
     s.add_argument("--label")
     s.set_defaults(func=cmd_rule_add)
+    s = ru.add_parser("list", help="les règles de rapprochement")
+    fmt(s)
+    s.set_defaults(func=cmd_rule_list)
 
 
 def register_reports(rp: Any, fmt: Fmt, date: Callable[[str], Any]) -> None:

@@ -196,10 +196,8 @@ def read_statement(path: Path, p: Profile) -> list[ParsedLine]:
             continue
         out.append(ParsedLine(n, day, amount, " ".join(row[p.label_col - 1].split())))
     if errors:
-        problems = [f"{path.name}, {e}" for e in errors]
-        raise ValidationError(problems, [
-            InputError(msg, field="path", line=int(e.split()[1].rstrip(",")))
-            for msg, e in zip(problems, errors, strict=True)])
+        problems = [f"{path.name}, {e}" for e in errors]  # each names its line of the file
+        raise ValidationError(problems, [InputError(msg, field="path") for msg in problems])
     if not out:
         raise InputError(f"{path.name} : aucune ligne de relevé (profil {p.name})",
                          field="path", code="path.empty")

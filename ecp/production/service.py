@@ -200,27 +200,27 @@ def set_bom(conn: Connection, product: str, materials: Sequence[BomItem],
     for n, item in enumerate(materials, 1):
         mat = material(conn, item.code, "materials", n)
         if mat.member != p.member:
-            raise InputError(f"matières, n° {n} : {mat.code} est au stock de {mat.member}, "
+            raise InputError(f"matière {mat.code} : au stock de {mat.member}, "
                              f"pas de {p.member}", field="materials", line=n,
                              code="materials.member")
         if item.qty <= 0:
-            raise InputError(f"matières, n° {n} ({mat.code}) : quantité positive attendue",
+            raise InputError(f"matière {mat.code} : quantité positive attendue",
                              field="materials", line=n)
         if mat.code in seen:
-            raise InputError(f"matières, n° {n} : {mat.code} figure deux fois",
+            raise InputError(f"matière {mat.code} : figure deux fois",
                              field="materials", line=n, code="materials.duplicate")
         seen.add(mat.code)
     seen = set()
     for n, item in enumerate(resources, 1):
         code = item.code.strip().upper()
         if conn.scalar(select(Resource.code).where(Resource.code == code)) is None:
-            raise NotFoundError(f"ressources, n° {n} : ressource « {item.code} » inconnue",
+            raise NotFoundError(f"ressource « {item.code} » inconnue",
                                 field="resources", line=n)
         if item.qty <= 0:
-            raise InputError(f"ressources, n° {n} ({code}) : heures positives attendues",
+            raise InputError(f"ressource {code} : heures positives attendues",
                              field="resources", line=n)
         if code in seen:
-            raise InputError(f"ressources, n° {n} : {code} figure deux fois",
+            raise InputError(f"ressource {code} : figure deux fois",
                              field="resources", line=n, code="resources.duplicate")
         seen.add(code)
     if hours is not None and hours < 0:
@@ -298,8 +298,8 @@ def set_capacity(conn: Connection, member: str, hours: int, off: Sequence[DateSp
         raise InputError("heures par semaine : ne peuvent être négatives", field="hours")
     for n, span in enumerate(off, 1):
         if span.end < span.start:
-            raise InputError(f"congés, n° {n} : le {span.end:%d/%m/%Y} précède le "
-                             f"{span.start:%d/%m/%Y}", field="off", line=n)
+            raise InputError(f"congé du {span.start:%d/%m/%Y} au {span.end:%d/%m/%Y} : la fin "
+                             "précède le début", field="off", line=n)
     conn.execute(delete(Capacity).where(Capacity.member == m))
     conn.execute(insert(Capacity).values(member=m, hours_milli=hours))
     for span in off:

@@ -42,10 +42,10 @@ def parse_items(texts: Iterable[str], what: str, field: str) -> list[BomItem]:
         code, sep, qty = text.partition(":")
         code = code.strip().upper()
         if not sep or not code:
-            raise InputError(f"{what}, n° {n} : « {text} » attendu CODE:QTÉ (ex. TISSU:3)",
+            raise InputError(f"{what} : « {text} » attendu CODE:QTÉ (ex. TISSU:3)",
                              field=field, line=n)
         try:
-            q = parse_quantity(qty, f"{what}, n° {n} ({code})", field=field)
+            q = parse_quantity(qty, code, field=field)
         except InputError as exc:
             raise InputError(exc.message, field=field, line=n, code=exc.code) from None
         out.append(BomItem(code, q))
@@ -58,11 +58,11 @@ def parse_spans(texts: Iterable[str], field: str = "off") -> list[DateSpan]:
     for n, text in enumerate(texts, 1):
         a, sep, b = text.partition(":")
         if not sep:
-            raise InputError(f"congés, n° {n} : « {text} » attendu AAAA-MM-JJ:AAAA-MM-JJ",
+            raise InputError(f"congés : « {text} » attendu AAAA-MM-JJ:AAAA-MM-JJ",
                              field=field, line=n)
         try:
-            span = DateSpan(parse_date(a, f"congés, n° {n}", field=field),
-                            parse_date(b, f"congés, n° {n}", field=field))
+            span = DateSpan(parse_date(a, "congés", field=field),
+                            parse_date(b, "congés", field=field))
         except InputError as exc:
             raise InputError(exc.message, field=field, line=n, code=exc.code) from None
         out.append(span)

@@ -50,3 +50,27 @@ def test_statement_imported_matched_and_reconciled(tmp_path: Path,
     bad.write_text("Date,Label,Amount\n2026-03-02,Fees,-12.00\n", encoding="utf-8")
     r = ecp(db, "bank", "import", str(bad))
     assert r.returncode == 2 and "ligne 2 : 1 colonne(s), le profil maroc en attend 4" in r.stderr
+
+
+def test_suggestions_and_rules_listed(tmp_path: Path) -> None:
+    """What the Banque screen shows for a line (its suggestions) and the rules it applies are
+    commands too; a bad line number names its argument, not an internal name."""
+    db = tmp_path / "ecp.sqlite3"
+    ok(db, "init")
+    ok(db, "member", "add", "FZ", "--name", "Fatima Zahra")
+    f = tmp_path / "releve.csv"
+    f.write_bytes("Date opération;Libellé;Débit;Crédit\n"
+                  "31/03/2026;PRLV CNSS MARS;450,00;\n".encode("cp1252"))
+    ok(db, "bank", "import", str(f))
+    assert ok(db, "bank", "suggest", "1", "--format", "csv").strip() == \
+        "exact,type,reference,libelle,montant,score"
+    ok(db, "bank", "rule", "add", "CNSS", "--account", "4441", "--label", "Cotisations CNSS")
+    assert "4441" in ok(db, "bank", "rule", "list")
+    out = ok(db, "bank", "suggest", "1", "--format", "csv")
+    assert "=,règle,1,Cotisations CNSS → 4441 (ECP),-450.00,4" in out
+    r = ecp(db, "bank", "suggest", "9")
+    assert r.returncode == 2 and "ligne de relevé n° 9 introuvable" in r.stderr
+    r = ecp(db, "bank", "rule", "add", "CNSS", "--account", "9999")
+    assert r.returncode == 2 and "--account" in r.stderr and "inconnu du plan" in r.stderr
+    r = ecp(db, "bank", "import", str(f), "--account", "6111")
+    assert r.returncode == 2 and "n'est pas un compte de banque" in r.stderr
