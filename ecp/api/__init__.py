@@ -13,9 +13,6 @@ public name there and in ``__all__``, as before.
 
 from __future__ import annotations
 
-import ast
-import importlib
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -268,6 +265,9 @@ _where: dict[str, str] = {}
 def _table() -> dict[str, str]:
     """Name → submodule, read from the ``TYPE_CHECKING`` imports of this very file."""
     if not _where:
+        import ast  # only when a name is first looked up: ``ecp --help`` looks up none
+        from pathlib import Path
+
         tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module \
@@ -281,6 +281,8 @@ def __getattr__(name: str) -> Any:
     module = _table().get(name)
     if module is None:
         raise AttributeError(f"module 'ecp.api' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
