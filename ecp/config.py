@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 APP_NAME = "ecp"
 DEFAULT_USER = "comptable"
 
 
 def default_db_path() -> Path:
+    from platformdirs import user_data_dir  # only when neither --db nor ECP_DB says where
+
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "ecp.sqlite3"
 
 
