@@ -24,6 +24,21 @@ from ecp.ledger.entry import LineSpec, PostedEntry
 MEMBERS = ("FZ", "KH", "YS")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (it runs before conftests)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``make test`` runs ``-n N --dist loadgroup``), keep the tests of a
+    module that uses a module-scoped fixture on one worker: that fixture (books typed through
+    the CLI, a costly ledger) is then built once, not once per worker that gets a test of the
+    module. A test that already names its group (``tests/pg``: one shared database) keeps it."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        if any(d[-1].scope == "module" for d in defs if d):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(autouse=True)
 def _trap_float_operation() -> Iterator[None]:
     ctx = decimal.getcontext()
