@@ -15,9 +15,10 @@ from ecp import api
 from ecp.db.engine import unit_of_work
 from ecp.ledger import JournalEntry, LineSpec, Poster, browse
 from ecp.tui.app import EcpApp
+from ecp.tui.kit.format import money
+from ecp.tui.kit.table import PagedTable
 from ecp.tui.screens.entries import EntryDetailScreen
 from ecp.tui.screens.reports import BalanceScreen, JournalScreen, LedgerScreen
-from ecp.tui.widgets import PagedTable, money
 
 D = dt.date
 TODAY = D(2026, 3, 15)
@@ -552,3 +553,58 @@ async def test_dashboard_drill_down_opens_the_ledger_for_all_dates(posted):
         assert screen.query_one("#f-month", Input).value == ""
         rows = cells(screen.query_one(PagedTable))
         assert signed(rows[-1][-1]) == 120_000 - 200_000 + 60_000
+
+
+async def test_balance_screen_shows_the_table_the_cli_prints(posted):
+    """The Balance screen and ``ecp report trial-balance`` draw the same table of
+    ``ecp.reports.tables``: the same rows and figures, the total's label under the name."""
+    from ecp.reports.render import render_table
+    from ecp.reports.tables import trial_balance_table
+
+    tb = api.trial_balance(posted)
+    printed = [line.split("  ") for line in render_table(trial_balance_table(tb),
+                                                          "table").splitlines()[2:]]
+    printed = [[c.strip() for c in line if c.strip()] for line in printed]
+    app = EcpApp(posted, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        shown = [[c for c in row if c] for row in cells(app.screen.query_one("#balance",
+                                                                             DataTable))]
+    assert shown == printed
+    assert shown[-1][0] == "TOTAL"
+
+
+async def test_vat_screen_shows_and_exports_the_tables_of_the_cli(posted, tmp_path, monkeypatch):
+    """TVA et créances: the rows of ``vat_table`` / ``aged_table`` (of the VAT due and the
+    credit, the one that is not zero), and ``x`` writes exactly what
+    ``ecp report vat|aged-receivables --format csv`` print."""
+    from ecp.kernel.periods import Period
+    from ecp.reports.render import cell_text, render_table
+    from ecp.reports.tables import aged_table, vat_table
+    from ecp.tui.screens import vat as vat_screen
+
+    api.post_entry(posted, "OD", D(2026, 3, 10), "TVA sur vente au comptoir", [
+        LineSpec("5161", "M001", 12_050), LineSpec("7111", "M001", -10_050),
+        LineSpec("4455", "M001", -2_000)])
+    monkeypatch.setattr(vat_screen, "EXPORT_DIR", tmp_path)
+    rep = api.vat_report(posted, Period.parse("2026-03"))
+    model = vat_table(rep)
+    expected = [[str(cell_text(c, machine=False) or "") for c in r.cells]
+                for r in model.rows if r.key != "credit_de_tva"]
+    app = EcpApp(posted, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, vat_screen.VatScreen)
+        assert cells(screen.query_one("#vat-table", DataTable)) == expected
+        assert expected[-1] == ["TVA due", "", "", "20,00"]
+        assert str(screen.query_one("#vat-title", Static).render()) == model.title
+        await pilot.press("x")
+        await pilot.pause()
+    assert (tmp_path / "tva-2026-03.csv").read_text(encoding="utf-8") == \
+        render_table(model, "csv") + "\n"
+    aged = render_table(aged_table(api.aged_receivables(posted, TODAY), TODAY), "csv")
+    assert (tmp_path / f"creances-{TODAY.isoformat()}.csv").read_text(encoding="utf-8") == \
+        aged + "\n"
