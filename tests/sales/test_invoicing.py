@@ -78,7 +78,7 @@ def test_half_centime_rounds_up(sales: api.Books) -> None:
     # gram comes from elsewhere, so build the line directly.
     with tx(sales) as conn:
         did = docs.create_draft(conn, "facture", "KH", "AMINA", D(2026, 3, 2), [
-            docs.LineInput("Épice", 3000, 125, 2000, "7111")], "compta")
+            docs.LineInput("Épice", Quantity(3000), 125, Rate(2000), "7111")], "compta")
     assert rules.line_total(3000, 125) == 375
     assert rules.line_total(375, 1) == 0 and rules.line_total(500, 1) == 1  # 0,5 centime → 1
     assert rules.vat_of(38, 2000) == 8 and rules.vat_of(25, 1000) == 3 and rules.vat_of(
