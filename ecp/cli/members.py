@@ -54,14 +54,10 @@ def cmd_payout_pdf(a: argparse.Namespace) -> int:
 
 def cmd_member_balances(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    f = a.format
-    rows = [(b.code, b.name, *(_amt(v, f) for v in (
-        b.treasury.cash, b.treasury.vat_due, b.treasury.contribution_owed, b.treasury.reserve,
-        b.treasury.available, b.treasury.receivables, b.treasury.payables)))
-        for b in api.member_balances(books, a.at)]
-    money = ["tresorerie", "tva_due", "du_a_l_ecp", "reserve", "disponible", "creances",
-             "dettes"]
-    print(render(["membre", "nom", *money], rows, f, right=money))
+    from ecp.reports.render import render_table
+    from ecp.reports.tables import member_balances_table
+
+    print(render_table(member_balances_table(api.member_balances(books, a.at)), a.format))
     return 0
 
 
