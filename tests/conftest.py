@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -80,6 +81,32 @@ def copy_db(template: Path, dest: Path) -> Path:
 def db_path(template_db: Path, tmp_path: Path) -> Path:
     """Path of a fresh copy of the template books."""
     return copy_db(template_db, tmp_path / "ecp.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo ECP as ``api.init`` then ``load_demo`` leave it (database and archived PDFs),
+    built once per session (per xdist worker); tests get copies through ``demo_path``."""
+    from ecp.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    with pytest.MonkeyPatch.context() as mp:  # the same user as every test (_fixed_user)
+        mp.setenv("ECP_USER", "testeur")
+        mp.delenv("ECP_DB", raising=False)
+        books = api.open_books(str(path), create=True)
+        try:
+            api.init(books)
+            load_demo(books)
+        finally:
+            books.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo books: ``tmp_path/demo.db`` and its ``tmp_path/archives``."""
+    shutil.copytree(demo_template.parent / "archives", tmp_path / "archives")
+    return copy_db(demo_template, tmp_path / "demo.db")
 
 
 @pytest.fixture

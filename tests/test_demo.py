@@ -30,12 +30,8 @@ def test_demo_books_verify_and_load_once(tmp_path):
     assert closed == ["2026-08", "2026-09"]
 
 
-def test_demo_has_sales_to_show(tmp_path):
-    from ecp.demo import load_demo
-
-    books = api.open_books(str(tmp_path / "demo.db"), create=True)
-    api.init(books)
-    load_demo(books)
+def test_demo_has_sales_to_show(demo_path):
+    books = api.open_books(str(demo_path))  # the demo, built once per session (conftest)
     invoices = api.list_documents(books, "facture", today=__import__("datetime").date(2026, 11, 28))
     assert [i.number for i in invoices] == [f"F-2026-00000{k}" for k in range(1, 6)]
     status = {i.number: i.status for i in invoices}
@@ -48,14 +44,10 @@ def test_demo_has_sales_to_show(tmp_path):
     assert api.verify(books).ok
 
 
-def test_demo_november_vat_report_agrees_with_the_ledger(tmp_path):
+def test_demo_november_vat_report_agrees_with_the_ledger(demo_path):
     import datetime as dt
 
-    from ecp.demo import load_demo
-
-    books = api.open_books(str(tmp_path / "demo.db"), create=True)
-    api.init(books)
-    load_demo(books)
+    books = api.open_books(str(demo_path))  # the demo, built once per session (conftest)
     rep = api.vat_report(books, Period.parse("2026-11"))
     tb = {r.account: r for r in api.trial_balance(books, dt.date(2026, 11, 1),
                                                   dt.date(2026, 11, 30)).rows}
@@ -64,14 +56,10 @@ def test_demo_november_vat_report_agrees_with_the_ledger(tmp_path):
     assert rep.deductible_vat == tb["34552"].debit > 0
 
 
-def test_demo_has_a_member_month_to_show(tmp_path):
+def test_demo_has_a_member_month_to_show(demo_path):
     import datetime as dt
 
-    from ecp.demo import load_demo
-
-    books = api.open_books(str(tmp_path / "demo.db"), create=True)
-    api.init(books)
-    load_demo(books)
+    books = api.open_books(str(demo_path))  # the demo, built once per session (conftest)
     st = api.member_statement(books, "M004", Month(2026, 11))
     assert [(p.advance, p.amount) for p in st.payouts] == [(True, 800000)]
     assert st.closing.available < 0  # the advance went beyond the treasury
@@ -85,14 +73,10 @@ def test_demo_has_a_member_month_to_show(tmp_path):
         fz.closing.available
 
 
-def test_demo_has_a_production_plan_to_show(tmp_path):
+def test_demo_has_a_production_plan_to_show(demo_path):
     import datetime as dt
 
-    from ecp.demo import load_demo
-
-    books = api.open_books(str(tmp_path / "demo.db"), create=True)
-    api.init(books)
-    load_demo(books)
+    books = api.open_books(str(demo_path))  # the demo, built once per session (conftest)
     orders = api.list_orders(books)
     assert [o.status for o in orders].count("terminé") == 1 and len(orders) == 5
     plan = api.production_plan(books, dt.date(2026, 11, 30), 12)

@@ -11,7 +11,6 @@ import datetime as dt
 import pytest
 
 from ecp import api
-from ecp.demo import load_demo
 from ecp.tui.app import EcpApp
 
 SIZE = (140, 40)
@@ -19,10 +18,9 @@ TODAY = dt.date(2026, 11, 28)
 
 
 @pytest.fixture
-def demo_app(tmp_path):
-    books = api.open_books(str(tmp_path / "demo.db"), create=True)
-    api.init(books)
-    load_demo(books)
+def demo_app(demo_path):
+    """The demo ECP (a copy of the books conftest's demo_template built once)."""
+    books = api.open_books(str(demo_path))
     return EcpApp(books, today=TODAY)
 
 
