@@ -151,6 +151,7 @@ def machine() -> dict[str, str]:
 def fresh_books(db: Path, members: int) -> float:
     """A new database with the chart, the ECP and ``members`` members; seconds taken."""
     from ecp import api
+    from ecp.kernel.units import Rate
 
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
@@ -159,7 +160,7 @@ def fresh_books(db: Path, members: int) -> float:
     api.init(books, "ECP Banc d'essai")
     for code in generate.member_codes(members):
         api.add_member(books, code, f"Membre {code}", activity="banc d'essai",
-                       contribution_rate="10", joined=dt.date(2023, 1, 1))
+                       contribution_rate=Rate(1000), joined=dt.date(2023, 1, 1))
     books.engine.dispose()  # closes the last connection: WAL checkpointed, file complete
     return time.perf_counter() - t
 

@@ -27,11 +27,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from ecp import api  # noqa: E402
+from ecp.kernel.periods import Month  # noqa: E402
 from ecp.members import economy  # noqa: E402
 from ecp.sales import documents, payments  # noqa: E402
 
 D = dt.date
-MONTH = "2026-03"
+MONTH = Month(2026, 3)
 COMPANY = {
     "company.name": "ECP Bench", "company.legal_form": "SARL", "company.capital": "100 000 DH",
     "company.address": "12 rue de Fès", "company.city": "Tanger", "company.if": "12345678",

@@ -95,6 +95,8 @@ def check(key: str, value: str) -> str:
     An empty value clears an optional key (its default applies again)."""
     s = spec(key)
     v = value.strip()
+    if any(ord(c) < 32 or ord(c) == 127 for c in v):
+        raise InputError(f"{s.key} : caractère de contrôle interdit", field="value")
     if not v:
         if s.required:
             raise InputError(f"{s.key} : obligatoire ({s.label})", field="value",

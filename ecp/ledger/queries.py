@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from ecp.db.models import Account, Balance, Dimension, Entry, Line
+from ecp.db.models import Account, Balance, Entry, Line
 from ecp.ledger.entry import day_int, day_iso, entry_ref
 from ecp.ledger.posting import ALL
 
@@ -307,30 +307,3 @@ def iter_chain(conn: Connection) -> Iterator[ChainEntry]:
         lines.append(ChainLine(r.account, r.dimension, int(r.amount), r.third_party))
     if cur is not None:
         yield ChainEntry(*cur, tuple(lines))
-
-
-@dataclass(frozen=True)
-class MemberView:
-    code: str
-    kind: str
-    name: str
-    name_ar: str | None
-    activity: str | None
-    joined_on: str | None
-    status: str
-    contribution_pct: str | None
-
-
-def list_dimensions(conn: Connection, members_only: bool = False) -> list[MemberView]:
-    q = select(Dimension.__table__).order_by(Dimension.kind != "ecp", Dimension.code)
-    if members_only:
-        q = q.where(Dimension.kind == "member")
-    out = []
-    for d in conn.execute(q):
-        pct = None
-        if d.contribution_bp is not None:
-            whole, frac = divmod(d.contribution_bp, 100)
-            pct = f"{whole},{frac:02d}".rstrip("0").rstrip(",")
-        out.append(MemberView(d.code, d.kind, d.name, d.name_ar, d.activity,
-                              day_iso(d.joined_on) if d.joined_on else None, d.status, pct))
-    return out

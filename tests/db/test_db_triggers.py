@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from ecp import api
 from ecp.db.engine import unit_of_work
 from ecp.db.models import Account, Dimension, Entry, Line, PeriodEvent
+from ecp.kernel.periods import Month
 
 REFUSED = "modification et suppression interdites"
 USED = "déjà mouvementé"
@@ -23,7 +24,7 @@ USED = "déjà mouvementé"
 @pytest.fixture
 def posted(books: api.Books, sale_of) -> api.Books:  # type: ignore[no-untyped-def]
     sale_of(books, dt.date(2026, 1, 10), 120000)
-    api.close_period(books, 202601)
+    api.close_period(books, Month(2026, 1))
     return books
 
 
