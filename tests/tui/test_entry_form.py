@@ -15,11 +15,12 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from ecp import api
+from ecp.kernel.periods import Month
 from ecp.ledger.browse import EntryFilter
 from ecp.tui.app import EcpApp
+from ecp.tui.kit.table import PagedTable
 from ecp.tui.screens.entries import EntriesScreen
 from ecp.tui.screens.entry_form import EntryFormScreen, EntryLine, PickerScreen
-from ecp.tui.widgets import PagedTable
 
 TODAY = dt.date(2026, 3, 15)
 Scenario = Callable[[EcpApp, Pilot[Any]], Awaitable[None]]
@@ -167,7 +168,7 @@ def test_unbalanced_entry_cannot_be_posted(books: api.Books) -> None:
 # --- (3) a closed month -------------------------------------------------------------------
 
 def test_closed_month_is_refused_on_screen(books: api.Books) -> None:
-    api.close_period(books, 202603)
+    api.close_period(books, Month(2026, 3))
 
     async def scenario(app: EcpApp, pilot: Pilot[Any]) -> None:
         form = await open_form(app, pilot)
@@ -197,7 +198,7 @@ def test_month_closed_while_typing_is_refused_by_the_books(books: api.Books) -> 
         await header(pilot, "Achat")
         await line(pilot, "6111", None, debit="100")
         await line(pilot, "5141", None, credit="100")
-        api.close_period(books, 202603)  # someone else closes March meanwhile
+        api.close_period(books, Month(2026, 3))  # someone else closes March meanwhile
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form

@@ -5,54 +5,25 @@ checklist run step by step to the lock. Each test checks the screen and what the
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, ProgressBar
+from textual.widgets import ProgressBar
 
 from ecp import api
+from ecp.kernel.periods import Month
 from ecp.tui.app import EcpApp
 from ecp.tui.screens.closing import ClosingScreen
 from ecp.tui.screens.member_page import MemberPageScreen, PayoutFormScreen
 from ecp.tui.screens.members import MembersScreen
 from ecp.tui.screens.month_end import ConfirmMonthEndScreen, MonthEndScreen
-from ecp.tui.widgets import FieldError
 from tests.members.test_economy import worked_month
+from tests.tui.pilot import field_error, rows, shown, type_text, until
 
 TODAY = dt.date(2026, 4, 6)  # March is over: its page, its payouts, its month end
 SIZE = (150, 45)
-
-
-async def type_text(pilot: Pilot[Any], text: str) -> None:
-    await pilot.press(*("space" if c == " " else c for c in text))
-
-
-def shown(app: EcpApp, selector: str) -> str:
-    return str(app.screen.query_one(selector).content)  # type: ignore[attr-defined]
-
-
-def rows(app: EcpApp, selector: str) -> list[list[str]]:
-    t = app.screen.query_one(selector, DataTable)
-    return [[str(c).strip() for c in t.get_row_at(i)] for i in range(t.row_count)]
-
-
-def field_error(app: EcpApp, field: str) -> str:
-    err = app.screen.query_one(f"#err-{field}", FieldError)
-    return str(err.content) if err.display else ""
-
-
-async def until(pilot: Pilot[Any], cond: Any, seconds: float = 20) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + seconds
-    while loop.time() < end:
-        await pilot.pause()
-        if cond():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("l'écran attendu n'est pas venu")
 
 
 async def open_fz_march(app: EcpApp, pilot: Pilot[Any]) -> MemberPageScreen:
@@ -72,7 +43,7 @@ async def open_fz_march(app: EcpApp, pilot: Pilot[Any]) -> MemberPageScreen:
 
 async def test_member_page_payout_guard_and_advance(sales: api.Books) -> None:
     a, b = worked_month(sales)
-    api.contribution_run(sales, "2026-03")
+    api.contribution_run(sales, Month(2026, 3))
     app = EcpApp(sales, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await open_fz_march(app, pilot)
@@ -106,7 +77,7 @@ async def test_member_page_payout_guard_and_advance(sales: api.Books) -> None:
         err = field_error(app, "amount")
         assert "2 500,00 DH dépasse la trésorerie disponible de FZ" in err
         assert "1 950,00 DH" in err and "avance de solidarité" in err
-        assert api.member_statement(sales, "FZ", "2026-03").payouts == ()
+        assert api.member_statement(sales, "FZ", Month(2026, 3)).payouts == ()
 
         # As a solidarity advance: the reason is required, then it goes through.
         await pilot.press("tab", "tab", "tab", "space")  # date, mode, the advance box
@@ -134,13 +105,13 @@ async def test_member_page_payout_guard_and_advance(sales: api.Books) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MembersScreen)
-    (p,) = api.member_statement(sales, "FZ", "2026-03").payouts
+    (p,) = api.member_statement(sales, "FZ", Month(2026, 3)).payouts
     assert (p.amount, p.advance, p.reason) == (250000, True, "Machine a coudre en panne")
 
 
 async def test_payout_from_the_palette_within_the_treasury(sales: api.Books) -> None:
     worked_month(sales)
-    api.contribution_run(sales, "2026-03")
+    api.contribution_run(sales, Month(2026, 3))
     app = EcpApp(sales, today=dt.date(2026, 3, 31))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f6", "ctrl+p")
@@ -186,7 +157,7 @@ async def test_month_end_checklist_runs_to_the_lock(sales: api.Books) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ClosingScreen)
-    assert api.month_is_closed(sales, 202603)
+    assert api.month_is_closed(sales, Month(2026, 3))
     folder = api.statements_dir(sales, "2026-03")
     assert sorted(p.name for p in folder.glob("*.pdf")) == [
         f"releve-2026-03-{m}.pdf" for m in ("FZ", "KH", "YS")]
@@ -208,6 +179,6 @@ async def test_members_show_their_treasury_and_run_the_contribution(sales: api.B
         assert fz[-1] == "1 950,00"
         await pilot.press("k")
         await pilot.pause()
-    lines = api.contribution_run(sales, "2026-03")
+    lines = api.contribution_run(sales, Month(2026, 3))
     assert sum(c.posted_now for c in lines) == 0
     assert next(c for c in lines if c.member == "FZ").due == 25000

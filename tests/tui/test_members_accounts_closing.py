@@ -14,17 +14,19 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from ecp import api
 from ecp.kernel.errors import PeriodLockedError
+from ecp.kernel.periods import Month
+from ecp.kernel.units import Rate
 from ecp.ledger.entry import LineSpec
 from ecp.tui.app import EcpApp
 from ecp.tui.screens import closing
 from ecp.tui.screens.accounts import AccountAddScreen, AccountsScreen
 from ecp.tui.screens.closing import ClosingScreen, ConfirmCloseScreen, ReopenScreen
 from ecp.tui.screens.members import MemberAddScreen, MemberEditScreen, MembersScreen
-from ecp.tui.widgets import FieldError
+from tests.tui.pilot import field_error, rows, shown, type_text, until
 
 TODAY = dt.date(2026, 3, 15)
 SIZE = (150, 42)
@@ -43,34 +45,6 @@ def books(tmp_path: Path) -> Iterator[api.Books]:
 def sale(books: api.Books, day: dt.date, cents: int = 120_000, member: str = "FZ") -> None:
     api.post_entry(books, "VT", day, "Vente caftan",
                    [LineSpec("34211", member, cents), LineSpec("7111", member, -cents)])
-
-
-async def type_text(pilot: Pilot[Any], text: str) -> None:
-    await pilot.press(*("space" if c == " " else c for c in text))
-
-
-def shown(app: EcpApp, selector: str) -> str:
-    """The plain text a Static (or Label, FieldError) shows."""
-    return str(app.screen.query_one(selector).content)  # type: ignore[attr-defined]
-
-
-def rows(app: EcpApp, selector: str) -> list[list[str]]:
-    t = app.screen.query_one(selector, DataTable)
-    return [[str(c).strip() for c in t.get_row_at(i)] for i in range(t.row_count)]
-
-
-def field_error(app: EcpApp, field: str) -> str:
-    err = app.screen.query_one(f"#err-{field}", FieldError)
-    return str(err.content) if err.display else ""
-
-
-async def until(pilot: Pilot[Any], cond: Any) -> None:
-    for _ in range(200):
-        await pilot.pause()
-        if cond():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("l'écran attendu n'est pas venu")
 
 
 async def verified(pilot: Pilot[Any]) -> ClosingScreen:
@@ -139,9 +113,31 @@ async def test_add_member_bad_rate_is_shown_next_to_the_field(books: api.Books) 
     assert api.list_members(books) == []
 
 
+async def test_member_errors_placed_by_field(books: api.Books) -> None:
+    """The façade's ``field`` (code, joined) picks the widget: no message is parsed."""
+    api.add_member(books, "FZ", "Fatima Zahra")
+    app = EcpApp(books, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6", "a")
+        await type_text(pilot, "FZ")
+        await pilot.press("tab")
+        await type_text(pilot, "Autre")
+        app.screen.query_one("#joined", Input).value = "31/02/2026"
+        await pilot.press("enter")
+        assert isinstance(app.screen, MemberAddScreen)
+        assert field_error(app, "joined").startswith("date d'entrée : « 31/02/2026 »")
+        assert app.screen.focused is app.screen.query_one("#joined")
+        app.screen.query_one("#joined", Input).value = "2026-02-01"
+        await pilot.press("enter")
+        assert field_error(app, "code") == "code membre : FZ existe déjà"
+        assert field_error(app, "joined") == ""
+        assert app.screen.focused is app.screen.query_one("#code")
+    assert [m.code for m in api.list_members(books)] == ["FZ"]
+
+
 async def test_edit_member_activity(books: api.Books) -> None:
     api.add_member(books, "FZ", "Fatima Zahra", name_ar="فاطمة الزهراء", activity="couture",
-                   contribution_rate="10", joined=dt.date(2025, 1, 1))
+                   contribution_rate=Rate(1000), joined=dt.date(2025, 1, 1))
     api.add_member(books, "KH", "Khadija", activity="cuisine")
     app = EcpApp(books, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -234,7 +230,7 @@ async def test_close_month_locks_it(books: api.Books) -> None:
     api.add_member(books, "FZ", "Fatima Zahra")
     sale(books, dt.date(2026, 1, 20))
     sale(books, dt.date(2026, 2, 10))
-    api.close_period(books, 202601)
+    api.close_period(books, Month(2026, 1))
     app = EcpApp(books, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f8")
@@ -262,7 +258,7 @@ async def test_close_month_locks_it(books: api.Books) -> None:
         await pilot.press("c")
         assert isinstance(app.screen, ClosingScreen)
         assert shown(app, "#outcome") == "Clôture refusée : mois 2026-02 : déjà clôturé"
-    assert api.month_is_closed(books, 202602)
+    assert api.month_is_closed(books, Month(2026, 2))
     with pytest.raises(PeriodLockedError):
         sale(books, dt.date(2026, 2, 25))
     ev = api.period_events(books)[-1]
@@ -292,14 +288,14 @@ async def test_close_refused_when_verification_fails(books: api.Books) -> None:
         assert shown(app, "#outcome").startswith(
             "Clôture refusée : la vérification des livres a échoué (1 anomalie)")
         assert shown(app, "#chk-state") == "État du mois : ouvert"
-    assert not api.month_is_closed(books, 202602)
+    assert not api.month_is_closed(books, Month(2026, 2))
     assert api.period_events(books) == []
 
 
 async def test_reopen_needs_a_reason(books: api.Books) -> None:
     api.add_member(books, "FZ", "Fatima Zahra")
     sale(books, dt.date(2026, 2, 10))
-    api.close_period(books, 202602)
+    api.close_period(books, Month(2026, 2))
     app = EcpApp(books, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f8")
@@ -312,7 +308,7 @@ async def test_reopen_needs_a_reason(books: api.Books) -> None:
         await pilot.press("enter")
         assert isinstance(app.screen, ReopenScreen)
         assert field_error(app, "reason") == "motif : obligatoire pour rouvrir un mois clôturé"
-        assert api.month_is_closed(books, 202602)
+        assert api.month_is_closed(books, Month(2026, 2))
         await type_text(pilot, "Facture fournisseur [EDF] oubliee")
         await pilot.press("enter")
         await pilot.pause()
@@ -327,7 +323,7 @@ async def test_reopen_needs_a_reason(books: api.Books) -> None:
         await pilot.press("o")
         assert isinstance(app.screen, ClosingScreen)
         assert shown(app, "#outcome") == "Réouverture refusée : aucun mois n'est clôturé"
-    assert not api.month_is_closed(books, 202602)
+    assert not api.month_is_closed(books, Month(2026, 2))
     ev = api.period_events(books)[-1]
     assert (ev.action, ev.reason, ev.actor) == ("reopen", "Facture fournisseur [EDF] oubliee",
                                                 "testeur")
@@ -338,8 +334,8 @@ async def test_reopen_on_an_open_month_offers_the_last_closed(books: api.Books) 
     api.add_member(books, "FZ", "Fatima Zahra")
     for day in (dt.date(2025, 12, 5), dt.date(2026, 1, 5), dt.date(2026, 2, 5)):
         sale(books, day)
-    api.close_period(books, 202512)
-    api.close_period(books, 202601)
+    api.close_period(books, Month(2025, 12))
+    api.close_period(books, Month(2026, 1))
     app = EcpApp(books, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f8")
@@ -363,7 +359,8 @@ async def test_reopen_on_an_open_month_offers_the_last_closed(books: api.Books) 
         assert app.screen.query_one("#month", Input).value == "2026-01"
         assert shown(app, "#chk-title") == "Contrôles de 2026-01"
         assert shown(app, "#outcome").startswith("2026-01 rouvert.")
-    assert [api.month_is_closed(books, m) for m in (202512, 202601)] == [True, False]
+    assert [api.month_is_closed(books, Month.from_key(m)) for m in (202512, 202601)] == [
+        True, False]
 
 
 async def test_month_field(books: api.Books) -> None:
@@ -384,7 +381,7 @@ async def test_month_field(books: api.Books) -> None:
         assert shown(app, "#month-error") == ""
         await pilot.press("c", "enter")
         await pilot.pause()
-    assert api.month_is_closed(books, 202512)
+    assert api.month_is_closed(books, Month(2025, 12))
 
 
 async def test_verification_of_big_books_runs_in_a_child_process(

@@ -3,43 +3,25 @@ keyboard only with Pilot; each test checks the screen and what the books hold.""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from ecp import api
+from ecp import settings as settings_mod
 from ecp.ledger.browse import EntryFilter
 from ecp.tui.app import EcpApp
 from ecp.tui.screens.file_ops import BackupDialog, ImportDialog
 from ecp.tui.screens.settings import SettingEditScreen, SettingsScreen, all_keys
-from ecp.tui.widgets import FieldError
+from tests.tui.pilot import field_error, type_text, until
 
 TODAY = dt.date(2026, 3, 15)
 SIZE = (150, 44)
 ICE_OK = "001561191000066"
 HEADER = "entry_ref,date,journal,label,account,dimension,debit,credit\n"
-
-
-async def type_text(pilot: Pilot[Any], text: str) -> None:
-    await pilot.press(*("space" if c == " " else c for c in text))
-
-
-async def until(pilot: Pilot[Any], cond: Any) -> None:
-    for _ in range(200):
-        await pilot.pause()
-        if cond():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("l'écran attendu n'est pas venu")
-
-
-def field_error(app: EcpApp, field: str) -> str:
-    err = app.screen.query_one(f"#err-{field}", FieldError)
-    return str(err.content) if err.display else ""
 
 
 def text_of(app: EcpApp, selector: str) -> str:
@@ -68,8 +50,9 @@ async def test_settings_ice_refused_then_stored(books: api.Books) -> None:
         await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
         t = app.screen.query_one("#settings", DataTable)
         ice_row = [k for k, _, _ in all_keys()].index("company.ice")
-        assert [str(c) for c in t.get_row_at(ice_row)] == ["company.ice", "ICE", "",
-                                                            "obligatoire"]
+        # the label, its value right next to it, the mark, the key
+        assert [str(c) for c in t.get_row_at(ice_row)] == ["ICE", "", "obligatoire",
+                                                            "company.ice"]
         await pilot.press(*["down"] * ice_row, "enter")
         await until(pilot, lambda: isinstance(app.screen, SettingEditScreen))
         await replace_input(pilot, "12345")
@@ -82,7 +65,7 @@ async def test_settings_ice_refused_then_stored(books: api.Books) -> None:
         await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
         assert api.settings_show(books)["company.ice"] == ICE_OK
         t = app.screen.query_one("#settings", DataTable)
-        assert [str(c) for c in t.get_row_at(ice_row)][2:] == [ICE_OK, ""]
+        assert [str(c) for c in t.get_row_at(ice_row)][1:3] == [ICE_OK, ""]
 
 
 async def test_import_good_then_bad_csv(books: api.Books, tmp_path: Path) -> None:
@@ -121,3 +104,63 @@ async def test_backup_writes_the_file(books: api.Books, tmp_path: Path) -> None:
         await until(pilot, lambda: "Sauvegarde écrite" in text_of(app, "#result"))
         assert str(dest) in text_of(app, "#result")
     assert dest.exists() and dest.stat().st_size > 0
+
+
+# Every declared key (and a member's reserve.CODE), one valid and one invalid value.
+SAMPLES = {"text": ("Atelier Tanger", "a\x07b"), "ice": (ICE_OK, "12345"),
+           "rib": ("0117 3000 0000 1234 5678 9012", "123"), "days": ("45", "0"),
+           "percent": ("12", "120"), "amount_or_percent": ("10 %", "dix")}
+
+
+def _cases() -> list[tuple[str, str]]:
+    out = []
+    specs = [*settings_mod.SETTINGS.values(), settings_mod.spec("reserve.FZ")]
+    for s in specs:
+        good, bad = (s.choices[-1], "autre") if s.kind == "choice" else SAMPLES[s.kind]
+        out += [(s.key, good), (s.key, bad)]
+    out.append(("contribution.default_rate", "7,5 %"))
+    out.append(("inconnu.cle", "1"))
+    return out
+
+
+async def test_settings_cli_and_tui_agree_on_every_key(books: api.Books, tmp_path: Path,
+                                                      capsys: Any) -> None:
+    """``ecp settings set`` and the settings screen's dialog accept and refuse the same values
+    for every key, and store the same text (they share ``ecp.settings``)."""
+    from ecp import cli
+
+    other = api.open_books(str(tmp_path / "cli.sqlite3"), create=True)
+    api.init(other, "ECP")
+    db = str(other.path)
+    cases = _cases()
+    cli_says: list[tuple[bool, str | None]] = []
+    for key, value in cases:
+        rc = cli.main(["--db", db, "settings", "set", key, value])
+        capsys.readouterr()
+        assert rc in (0, 2), (key, value, rc)
+        cli_says.append((rc == 0, api.settings_show(other).get(key)))
+    other.engine.dispose()
+    tui_says: list[tuple[bool, str | None]] = []
+    app = EcpApp(books, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key, value in cases:
+            done: list[str | None] = []
+            await app.push_screen(SettingEditScreen(key, key, ""), done.append)
+            await pilot.pause()
+            app.screen.query_one("#value", Input).value = value
+            await pilot.press("enter")
+            await pilot.pause()
+            accepted = bool(done)
+            if not accepted:
+                assert isinstance(app.screen, SettingEditScreen)
+                assert field_error(app, "value"), (key, value)
+                await pilot.press("escape")
+                await pilot.pause()
+            tui_says.append((accepted, api.settings_show(books).get(key)))
+    assert tui_says == cli_says
+    by_case = dict(zip(cases, cli_says, strict=True))
+    assert by_case[("contribution.default_rate", "12")] == (True, "12")
+    assert by_case[("contribution.default_rate", "120")][0] is False
+    assert by_case[("inconnu.cle", "1")] == (False, None)
+    assert sum(ok for ok, _ in cli_says) == len(settings_mod.SETTINGS) + 2

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from ecp import api
 from ecp.ledger.chart import AccountView
-from ecp.tui.app import EcpScreen
+from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.forms import FormModal
 
 
@@ -32,7 +32,7 @@ def matches(account: AccountView, text: str) -> bool:
 class AccountAddScreen(FormModal[str | None]):
     """Ouvrir un sous-compte: its code starts with the code of an existing account."""
 
-    ERROR_FIELDS = (("compte :", "code"), ("nom du compte", "name"))
+    FIELDS = {"code": "code", "name": "name"}
 
     def __init__(self, parent: str = "") -> None:
         super().__init__()
@@ -62,9 +62,9 @@ class AccountAddScreen(FormModal[str | None]):
 
 class AccountsScreen(EcpScreen):
     BINDINGS = [
-        Binding("slash", "filter", "Filtrer"),
-        Binding("a", "add", "Ajouter un sous-compte"),
-        Binding("escape", "table", "Liste", show=False),
+        Binding("slash", "filter", "Filtrer", id="accounts.filter"),
+        Binding("a", "add", "Ajouter un sous-compte", id="accounts.add"),
+        Binding("escape", "table", "Liste", show=False, id="accounts.table"),
     ]
 
     COLUMNS = (("Code", 10), ("Intitulé", 52), ("Classe", 6), ("Parent", 10), ("Interne", 7),

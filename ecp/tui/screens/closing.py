@@ -28,13 +28,19 @@ from textual.widgets import Button, DataTable, Input, Label, LoadingIndicator, S
 from ecp import api
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.errors import EcpError
-from ecp.kernel.periods import month_key, month_label, month_start, next_month, parse_month
+from ecp.kernel.periods import (
+    Month,
+    month_key,
+    month_label,
+    month_start,
+    next_month,
+    parse_month,
+)
 from ecp.ledger.browse import EntryFilter
 from ecp.ledger.integrity import Report
 from ecp.ledger.periods import PeriodEventView
-from ecp.tui.app import EcpScreen
-from ecp.tui.kit.forms import FormModal
-from ecp.tui.widgets import FieldError
+from ecp.tui.kit.base import EcpScreen
+from ecp.tui.kit.forms import FieldError, FormModal
 
 DRAFTS = ("Brouillons en attente : aucun (la saisie valide directement ; les brouillons de "
           "factures arrivent avec la facturation)")
@@ -88,7 +94,7 @@ def default_month(books: api.Books, today_key: int) -> int:
     if oldest:
         m = oldest[0].day // 100
         while m < today_key:
-            if not api.month_is_closed(books, m) and entries_in(books, m):
+            if not api.month_is_closed(books, Month.from_key(m)) and entries_in(books, m):
                 return m
             m = next_month(m)
     return previous_month(today_key)
@@ -110,8 +116,8 @@ def short(head: ChainHead) -> str:
 class ConfirmCloseScreen(ModalScreen[bool]):
     """Clôturer ? Enter confirms, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "answer(False)", "Annuler"),
-                Binding("enter", "answer(True)", "Clôturer")]
+    BINDINGS = [Binding("escape", "answer(False)", "Annuler", id="confirm-close.answer-false"),
+                Binding("enter", "answer(True)", "Clôturer", id="confirm-close.answer-true")]
 
     def __init__(self, month: str, entries: int, unfinished: str = "") -> None:
         super().__init__()
@@ -146,7 +152,7 @@ class ConfirmCloseScreen(ModalScreen[bool]):
 class ReopenScreen(FormModal[ChainHead | None]):
     """Rouvrir a closed month: the reason is required and kept in the log."""
 
-    ERROR_FIELDS = (("motif", "reason"),)
+    FIELDS = {"reason": "reason"}
 
     def __init__(self, month: int, note: str = "") -> None:
         super().__init__()
@@ -171,17 +177,17 @@ class ReopenScreen(FormModal[ChainHead | None]):
 
     def save(self) -> ChainHead:
         app: Any = self.app
-        return api.reopen_period(app.books, self.month, self.value("reason"))
+        return api.reopen_period(app.books, Month.from_key(self.month), self.value("reason"))
 
 
 class ClosingScreen(EcpScreen):
     BINDINGS = [
-        Binding("c", "close", "Clôturer"),
-        Binding("o", "reopen", "Rouvrir"),
-        Binding("v", "verify", "Vérifier"),
-        Binding("m", "month", "Mois"),
-        Binding("f", "month_end", "Fin de mois"),
-        Binding("escape", "table", "Journal", show=False),
+        Binding("c", "close", "Clôturer", id="closing.close"),
+        Binding("o", "reopen", "Rouvrir", id="closing.reopen"),
+        Binding("v", "verify", "Vérifier", id="closing.verify"),
+        Binding("m", "month", "Mois", id="closing.month"),
+        Binding("f", "month_end", "Fin de mois", id="closing.month_end"),
+        Binding("escape", "table", "Journal", show=False, id="closing.table"),
     ]
     DEFAULT_CSS = """
     ClosingScreen #checks { height: auto; border: round $primary; padding: 0 1;
@@ -296,7 +302,7 @@ class ClosingScreen(EcpScreen):
         mine = [e for e in self._events if e.month == label]
         self.query_one("#chk-title", Label).update(f"Contrôles de {label}")
         state = self.query_one("#chk-state", Static)
-        if api.month_is_closed(books, self.month):
+        if api.month_is_closed(books, Month.from_key(self.month)):
             last = mine[-1] if mine else None
             state.update(Text("État du mois : clôturé" + (
                 f" le {when(last.at)} par {last.actor}, tête enregistrée {short(last.head)}"
@@ -399,7 +405,7 @@ class ClosingScreen(EcpScreen):
             self._refuse("Clôture refusée", "le mois saisi n'est pas valide")
             return
         label = month_label(month)
-        if api.month_is_closed(self.books, month):
+        if api.month_is_closed(self.books, Month.from_key(month)):
             self._refuse("Clôture refusée", f"mois {label} : déjà clôturé")
             return
         n = entries_in(self.books, month)
@@ -433,7 +439,7 @@ class ClosingScreen(EcpScreen):
                          f"anomalie{'s' if len(rep.findings) > 1 else ''}) : {rep.findings[0]}")
             return
         try:
-            head = api.close_period(self.books, month)
+            head = api.close_period(self.books, Month.from_key(month))
         except EcpError as exc:
             self._refuse("Clôture refusée", str(exc))
             return
@@ -451,7 +457,7 @@ class ClosingScreen(EcpScreen):
             self._refuse("Réouverture refusée", "le mois saisi n'est pas valide")
             return
         note = shown = ""
-        if not api.month_is_closed(self.books, month):
+        if not api.month_is_closed(self.books, Month.from_key(month)):
             # Reopening is nearly always about the last month closed: offer it (the form
             # names it, Escape leaves).
             closed = self.closed_months()
@@ -482,7 +488,7 @@ class ClosingScreen(EcpScreen):
         for e in api.period_events(self.books):
             last[e.month] = e.action
         months = sorted(parse_month(m) for m, action in last.items() if action == "close")
-        return [m for m in months if api.month_is_closed(self.books, m)]
+        return [m for m in months if api.month_is_closed(self.books, Month.from_key(m))]
 
     # --- month end (its own screen) ------------------------------------------------------------
 

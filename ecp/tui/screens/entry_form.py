@@ -13,51 +13,41 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.color import Color
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError, ValidationError
 from ecp.kernel.money import parse as parse_amount
-from ecp.kernel.periods import month_key, month_label, parse_date
+from ecp.kernel.periods import Month, month_key, month_label, parse_date
 from ecp.ledger.chart import JOURNALS
 from ecp.ledger.entry import ECP_DIMENSION, LineSpec
-from ecp.tui.widgets import FieldError, money
+from ecp.tui.kit.dialogs import ConfirmScreen, PickerScreen
+from ecp.tui.kit.format import long_date, money
+from ecp.tui.kit.forms import FieldError
+from ecp.tui.kit.lines import LinesScroll
 
 DEFAULT_JOURNAL = "OD"
 LIAISON = "44881"
 FIELDS = ("acct", "dim", "debit", "credit")
+# post_entry's line fields -> the line's input ("" : debit or credit, by the amount's side)
+LINE_WIDGETS = {"lines.account": "acct", "lines.dimension": "dim", "lines.amount": "",
+                "lines.third_party": "acct"}
 AMOUNT_CHARS = r"[0-9 ,.\u00a0\u202f=+-]*"
-_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
 HELP = ("Entrée : champ suivant — F2 : chercher le compte ou la dimension — "
         "« = » dans un montant : le solde — ctrl+n : ligne — ctrl+d : supprimer la ligne — "
         "ctrl+s : valider — Échap : annuler")
 
 
-def long_date(d: dt.date) -> str:
-    """``dimanche 15 mars 2026``."""
-    return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
-
-
 # --- reading a line ---------------------------------------------------------------------------
-
-class LinesScroll(VerticalScroll, can_focus=False):
-    """The lines scroll with the cursor; the container itself never takes the focus (Tab goes
-    from the label straight to the first account)."""
-
 
 @dataclass
 class ParsedLine:
@@ -172,7 +162,7 @@ def balance_of(lines: list[ParsedLine]) -> Balance:
 class FormInput(Input):
     """A compact field whose Enter moves to the next field of the form."""
 
-    BINDINGS = [Binding("enter", "next_field", "Suivant", show=False)]
+    BINDINGS = [Binding("enter", "next_field", "Suivant", show=False, id="form-input.next_field")]
 
     def __init__(self, value: str = "", **kw: Any) -> None:
         super().__init__(value, compact=True, **kw)
@@ -242,135 +232,18 @@ class EntryLine(Vertical):
                     or self.credit.value.strip())
 
 
-def see_through(screen: Screen[Any]) -> None:
-    """A dialog lets the form show, dimmed, behind it (the app's stylesheet gives every
-    screen an opaque background)."""
-    bg = screen.app.theme_variables.get("background", "#000000")
-    screen.styles.background = Color.parse(bg).with_alpha(0.6)
-
-
-class PickerScreen(ModalScreen[str | None]):
-    """Search and pick a code: type part of a code or a name, ↑/↓ to move, Enter to pick."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Annuler"),
-        Binding("down", "move('down')", "Suivant", show=False),
-        Binding("up", "move('up')", "Précédent", show=False),
-        Binding("pagedown", "move('page_down')", show=False),
-        Binding("pageup", "move('page_up')", show=False),
-    ]
-
-    DEFAULT_CSS = """
-    PickerScreen > .dialog { width: 100; max-width: 95%; }
-    PickerScreen OptionList { height: auto; max-height: 18; margin-top: 1; }
-    PickerScreen #empty { color: $text-muted; margin-top: 1; display: none; }
-    PickerScreen #empty.-shown { display: block; }
-    """
-
-    def __init__(self, title: str, search: Callable[[str], list[tuple[str, str]]],
-                 text: str = "", nothing: str = "aucun résultat") -> None:
-        super().__init__()
-        self.title_text = title
-        self.search = search
-        self.text = text
-        self.nothing = nothing
-        self._codes: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="title")
-            yield Input(self.text, placeholder="code ou partie du nom", id="q",
-                        select_on_focus=False)
-            ol = OptionList(id="choices", markup=False)
-            ol.can_focus = False
-            yield ol
-            yield Static("", id="empty")
-            yield Label("↑/↓ : parcourir — Entrée : choisir — Échap : annuler", classes="muted")
-
-    def on_mount(self) -> None:
-        see_through(self)
-        self._refresh(self.text)
-        q = self.query_one("#q", Input)
-        q.focus()
-        q.cursor_position = len(q.value)
-
-    @on(Input.Changed, "#q")
-    def _changed(self, event: Input.Changed) -> None:
-        self._refresh(event.value)
-
-    def _refresh(self, text: str) -> None:
-        found = self.search(text)
-        self._codes = [code for code, _ in found]
-        ol = self.query_one(OptionList)
-        ol.clear_options()
-        ol.add_options([Option(f"{code:<10} {name}", id=code) for code, name in found])
-        ol.highlighted = 0 if found else None
-        ol.display = bool(found)
-        empty = self.query_one("#empty", Static)
-        empty.update("" if found else self.nothing)
-        empty.set_class(not found, "-shown")
-
-    def action_move(self, how: str) -> None:
-        ol = self.query_one(OptionList)
-        getattr(ol, f"action_{'cursor_' if how in ('up', 'down') else ''}{how}")()
-
-    @on(Input.Submitted, "#q")
-    def _submitted(self, event: Input.Submitted) -> None:
-        ol = self.query_one(OptionList)
-        if ol.highlighted is not None and self._codes:
-            self.dismiss(self._codes[ol.highlighted])
-
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option_id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; Escape is the safe answer (no)."""
-
-    BINDINGS = [
-        Binding("o,y", "answer(True)", "Oui"),
-        Binding("n,escape", "answer(False)", "Non"),
-    ]
-
-    def __init__(self, question: str, detail: str) -> None:
-        super().__init__()
-        self.question = question
-        self.detail = detail
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.question, classes="title")
-            yield Static(self.detail)
-            with Horizontal(classes="buttons"):
-                yield Button("Abandonner (o)", id="yes", variant="error")
-                yield Button("Continuer la saisie (n, Échap)", id="no", variant="primary")
-
-    def on_mount(self) -> None:
-        see_through(self)
-        self.query_one("#no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-
 # --- the form ---------------------------------------------------------------------------------
 
 class EntryFormScreen(Screen[str | None]):
     """Nouvelle écriture. Dismisses with the posted entry's number, or None when cancelled."""
 
     BINDINGS = [
-        Binding("ctrl+s", "post", "Valider", priority=True),
-        Binding("ctrl+n", "add_line", "Ajouter une ligne", priority=True),
-        Binding("ctrl+d", "delete_line", "Supprimer la ligne", priority=True),
-        Binding("f2", "pick", "Chercher"),
-        Binding("escape", "cancel", "Annuler"),
+        Binding("ctrl+s", "post", "Valider", priority=True, id="entry-form.post"),
+        Binding("ctrl+n", "add_line", "Ajouter une ligne", priority=True, id="entry-form.add_line"),
+        Binding("ctrl+d", "delete_line", "Supprimer la ligne", priority=True,
+                id="entry-form.delete_line"),
+        Binding("f2", "pick", "Chercher", id="entry-form.pick"),
+        Binding("escape", "cancel", "Annuler", id="entry-form.cancel"),
     ]
 
     DEFAULT_CSS = """
@@ -564,7 +437,7 @@ class EntryFormScreen(Screen[str | None]):
             return None
         month = month_key(day)
         if month not in self._month_closed:
-            self._month_closed[month] = api.month_is_closed(self.books, month)
+            self._month_closed[month] = api.month_is_closed(self.books, Month.from_key(month))
         closed = self._month_closed[month]
         date_in.set_class(closed, "-invalid")
         hint.set_class(closed, "-error")
@@ -860,21 +733,45 @@ class EntryFormScreen(Screen[str | None]):
                                     self.query_one("#label", Input).value, specs,
                                     self.query_one("#reference", Input).value)
         except ValidationError as exc:
-            self._show_refusal(exc.problems)
+            self._show_refusal(exc.errors or [exc])
             return
         except EcpError as exc:
-            self._show_refusal([str(exc)])
+            self._show_refusal([exc])
             return
         self.dismiss(posted.ref)
 
-    def _show_refusal(self, problems: list[str]) -> None:
-        """What the books refused (a month closed meanwhile, an account just removed…)."""
-        for p in problems:
-            if p.startswith("date") and "clôturé" in p:
+    def _show_refusal(self, errors: Sequence[EcpError]) -> None:
+        """What the books refused (a month closed meanwhile, an account just removed…), each
+        error placed by the ``post_entry`` parameter it is about: ``date`` on the date,
+        ``lines.account`` / ``lines.dimension`` / ``lines.amount`` with its ``line`` on that
+        line of the form (the n-th line posted), the rest in the refusal line."""
+        posted = [ln for ln in self.lines() if not self._parse(ln).empty]
+        focus: Widget | None = None
+        per_line: dict[int, list[str]] = {}
+        for e in errors:
+            target: Widget | None = None
+            if e.field == "date":
                 self._month_closed.clear()
                 self._refresh_date()
+                target = self.query_one("#date", Input)
+            elif e.field in LINE_WIDGETS and e.line is not None and 0 < e.line <= len(posted):
+                line = posted[e.line - 1]
+                amount = self._parse(line).amount or 0
+                name = LINE_WIDGETS[e.field] or ("debit" if amount >= 0 else "credit")
+                target = line.input(name)
+                target.add_class("-invalid")
+                per_line.setdefault(e.line, []).append(e.message or str(e))
+            elif e.field in ("journal", "label", "reference"):
+                target = self.query_one(f"#{e.field}")
+            focus = focus or target
+        for n, msgs in per_line.items():
+            err = posted[n - 1].query_one(".line-error", FieldError)
+            err.update(" — ".join(msgs))
+            err.set_class(True, "-shown")
         self.query_one("#post-error", FieldError).update(
-            "Écriture refusée : " + " ; ".join(problems))
+            "Écriture refusée : " + " ; ".join(e.message or str(e) for e in errors))
+        if focus is not None:
+            self.set_focus(focus)
 
     # -- leaving ------------------------------------------------------------------------------
 

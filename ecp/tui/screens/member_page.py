@@ -18,15 +18,15 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
 from ecp import api
-from ecp.kernel.errors import EcpError, InputError
+from ecp.kernel.errors import EcpError
 from ecp.kernel.money import parse
-from ecp.kernel.periods import month_end_exclusive, month_key, month_label, parse_date, parse_month
+from ecp.kernel.periods import Month, month_end_exclusive, month_key, month_label, parse_month
 from ecp.members.economy import PayoutResult
 from ecp.members.views import StatementView, Treasury
 from ecp.sales.rules import METHODS
-from ecp.tui.app import EcpScreen
-from ecp.tui.screens.sales_dialogs import SalesForm
-from ecp.tui.widgets import FieldError, money
+from ecp.tui.kit.base import EcpScreen
+from ecp.tui.kit.format import money
+from ecp.tui.kit.forms import FieldError, FormModal
 
 PAYOUT_METHODS = [("virement bancaire", "virement"), ("espèces", "especes")]
 
@@ -44,19 +44,13 @@ def month_last_day(key: int) -> dt.date:
     return month_end_exclusive(key) - dt.timedelta(days=1)
 
 
-def for_screen(msg: str) -> str:
-    """The API's messages name the command line's options: say it for the form."""
-    return (msg.replace(" (--advance --reason)", " (cochez « avance de solidarité »)")
-            .replace(" (--reason)", "")
-            .replace("(ecp contribution run)", "(fin de mois : F8 puis f)"))
-
-
-class PayoutFormScreen(SalesForm):
+class PayoutFormScreen(FormModal[Any]):
     """Nouveau versement (rémunération) or avance de solidarité for one member. The available
     treasury at the chosen date is shown live; what the guard refuses goes under the amount."""
 
-    PATTERNS = ((r"^montant", "amount"), (r"^motif", "reason"), (r"^mode", "method"),
-                (r"^date", "day"), (r"clôtur", "day"))
+    # add_payout's parameters (and the posting's ``date``: a closed month) -> widget ids
+    FIELDS = {"amount": "amount", "day": "day", "date": "day", "method": "method",
+              "reason": "reason"}
     DEFAULT_CSS = """
     PayoutFormScreen #payout-dialog { width: 96; }
     PayoutFormScreen #available { padding: 1 0 0 24; height: auto; }
@@ -106,7 +100,7 @@ class PayoutFormScreen(SalesForm):
         """The treasury available at the date typed, and what is left after the amount."""
         out = self.query_one("#available", Static)
         try:
-            day = parse_date(self.value("day"), "date")
+            day = self.date("day", "date")
         except EcpError:
             out.update(Text("Trésorerie disponible : saisissez une date (AAAA-MM-JJ)"))
             out.set_classes("muted")
@@ -115,8 +109,8 @@ class PayoutFormScreen(SalesForm):
         text = f"Trésorerie disponible au {fr_date(day)} : {money(t.available)} DH"
         ok = True
         try:
-            amount = parse(self.value("amount"), "montant") if self.value("amount").strip() \
-                else None
+            amount = parse(self.value("amount"), "montant", field="amount") \
+                if self.value("amount").strip() else None
         except EcpError:
             amount = None
         if amount is not None:
@@ -129,24 +123,21 @@ class PayoutFormScreen(SalesForm):
         out.set_classes("ok" if ok else "error")
 
     def save(self) -> PayoutResult:
-        day = parse_date(self.value("day"), "date")
+        amount = parse(self.value("amount"), "montant", field="amount")
+        day = self.date("day", "date")
         advance = self.query_one("#advance", Checkbox).value
-        try:
-            return api.add_payout(self.books, self.member, self.value("amount"), day,
-                                  self.select("method"), advance=advance,
-                                  reason=self.value("reason") if advance else "")
-        except InputError as exc:
-            raise InputError(for_screen(str(exc))) from exc
+        return api.add_payout(self.books, self.member, amount, day, self.select("method"),
+                              advance=advance, reason=self.value("reason") if advance else "")
 
 
 class MemberPageScreen(EcpScreen):
     """La fiche du mois d'un membre."""
 
     BINDINGS = [
-        Binding("v", "payout", "Versement"),
-        Binding("r", "statement", "Relevé PDF"),
-        Binding("m", "month", "Mois"),
-        Binding("escape", "back", "Retour"),
+        Binding("v", "payout", "Versement", id="member-page.payout"),
+        Binding("r", "statement", "Relevé PDF", id="member-page.statement"),
+        Binding("m", "month", "Mois", id="member-page.month"),
+        Binding("escape", "back", "Retour", id="member-page.back"),
     ]
     DEFAULT_CSS = """
     MemberPageScreen #monthbar { height: 1; padding: 0 1; }
@@ -262,7 +253,7 @@ class MemberPageScreen(EcpScreen):
 
     def load(self) -> None:
         try:
-            st = api.member_statement(self.books, self.member, month_label(self.month))
+            st = api.member_statement(self.books, self.member, Month.from_key(self.month))
         except EcpError as exc:
             self.say(str(exc), ok=False)
             return
@@ -293,7 +284,7 @@ class MemberPageScreen(EcpScreen):
         t.append(f"\nCréances clients encore dues {money(c.receivables)} DH  —  factures "
                  f"fournisseurs à payer {money(c.payables)} DH")
         for note in st.notes:
-            t.append(f"\n{for_screen(note)}", style="italic")
+            t.append(f"\n{note}", style="italic")
         return t
 
     def fill(self, st: StatementView) -> None:
@@ -368,7 +359,8 @@ class MemberPageScreen(EcpScreen):
     def action_statement(self) -> None:
         label = month_label(self.month)
         try:
-            (path,) = api.write_statements(self.books, label, members=[self.member])
+            (path,) = api.write_statements(self.books, Month.from_key(self.month),
+                                           members=[self.member])
         except (EcpError, OSError) as exc:
             self.say(f"Relevé non produit : {exc}", ok=False)
             return

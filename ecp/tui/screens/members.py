@@ -18,9 +18,10 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from ecp import api
 from ecp.kernel.errors import EcpError
 from ecp.kernel.money import fmt_fr
-from ecp.kernel.periods import parse_date
-from ecp.ledger.queries import MemberView
-from ecp.tui.app import EcpScreen
+from ecp.kernel.periods import Month, parse_date
+from ecp.kernel.units import Rate, parse_percent
+from ecp.members.registry import MemberView
+from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.forms import FormModal
 
 T = TypeVar("T")
@@ -28,14 +29,21 @@ T = TypeVar("T")
 
 
 
-MEMBER_ERRORS = (("code membre", "code"), ("nom :", "name"), ("taux de contribution", "rate"),
-                 ("statut", "status"), ("date d'entrée", "joined"))
+# façade parameter of add_member / update_member -> widget id
+MEMBER_FIELDS = {"code": "code", "name": "name", "name_ar": "name_ar", "activity": "activity",
+                 "contribution_rate": "rate", "status": "status", "joined": "joined"}
+
+
+def parse_rate(text: str) -> Rate | None:
+    """The contribution rate typed in the form (empty: the ECP's default rate)."""
+    return parse_percent(text, "taux de contribution", field="contribution_rate") \
+        if text.strip() else None
 
 
 class MemberAddScreen(FormModal[str | None]):
     """Inscrire un membre: code, names, activity, contribution rate, date of entry."""
 
-    ERROR_FIELDS = MEMBER_ERRORS
+    FIELDS = MEMBER_FIELDS
 
     def compose(self) -> ComposeResult:
         app: Any = self.app
@@ -57,18 +65,19 @@ class MemberAddScreen(FormModal[str | None]):
 
     def save(self) -> str:
         app: Any = self.app
-        joined = parse_date(self.value("joined"), "date d'entrée")
+        rate = parse_rate(self.value("rate"))
+        joined = parse_date(self.value("joined"), "date d'entrée", field="joined")
         m = api.add_member(app.books, self.value("code"), self.value("name"),
                            name_ar=self.value("name_ar"),
                            activity=self.value("activity").strip() or None,
-                           contribution_rate=self.value("rate"), joined=joined)
+                           contribution_rate=rate, joined=joined)
         return m.code
 
 
 class MemberEditScreen(FormModal[str | None]):
     """Modifier un membre: everything but its code (the dimension used in postings)."""
 
-    ERROR_FIELDS = MEMBER_ERRORS
+    FIELDS = MEMBER_FIELDS
 
     def __init__(self, member: MemberView) -> None:
         super().__init__()
@@ -99,20 +108,22 @@ class MemberEditScreen(FormModal[str | None]):
     def save(self) -> str:
         app: Any = self.app
         status = self.query_one("#status", Select).value
+        rate = parse_rate(self.value("rate"))
         api.update_member(app.books, self.member.code, name=self.value("name"),
                           name_ar=self.value("name_ar"), activity=self.value("activity"),
-                          status=str(status), contribution_rate=self.value("rate"))
+                          status=str(status), contribution_rate=rate,
+                          default_rate=rate is None)
         return self.member.code
 
 
 class MembersScreen(EcpScreen):
     BINDINGS = [
-        Binding("a", "add", "Ajouter"),
-        Binding("e", "edit", "Modifier"),
-        Binding("p", "page", "Fiche du mois"),
-        Binding("v", "payout", "Versement", show=False),
-        Binding("k", "contribution", "Contribution du mois"),
-        Binding("r", "reload", "Actualiser", show=False),
+        Binding("a", "add", "Ajouter", id="members.add"),
+        Binding("e", "edit", "Modifier", id="members.edit"),
+        Binding("p", "page", "Fiche du mois", id="members.page"),
+        Binding("v", "payout", "Versement", show=False, id="members.payout"),
+        Binding("k", "contribution", "Contribution du mois", id="members.contribution"),
+        Binding("r", "reload", "Actualiser", show=False, id="members.reload"),
     ]
 
     COLUMNS = (("Code", 8), ("Nom", 28), ("Nom arabe", 22), ("Activité", 12), ("Entrée", 10),
@@ -202,9 +213,8 @@ class MembersScreen(EcpScreen):
         self.action_edit()
 
     def action_contribution(self) -> None:
-        """The shared-services contribution of the open month (ecp contribution run)."""
-        today = self.ecp.today
-        month = f"{today.year}-{today.month:02d}"
+        """The shared-services contribution of the open month."""
+        month = Month.of(self.ecp.today)
         try:
             lines = api.contribution_run(self.books, month)
         except EcpError as exc:

@@ -20,9 +20,9 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError
-from ecp.kernel.periods import month_label, parse_month
-from ecp.tui.app import EcpScreen
-from ecp.tui.widgets import FieldError
+from ecp.kernel.periods import Month, month_label, parse_month
+from ecp.tui.kit.base import EcpScreen
+from ecp.tui.kit.forms import FieldError
 
 STEPS = (("contributions", "Contributions du mois calculées et passées"),
          ("TVA", "TVA du mois : exigible et en attente"),
@@ -34,8 +34,8 @@ STEPS = (("contributions", "Contributions du mois calculées et passées"),
 class ConfirmMonthEndScreen(ModalScreen[bool]):
     """Lancer la fin de mois ? Enter confirms, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "answer(False)", "Annuler"),
-                Binding("enter", "answer(True)", "Lancer")]
+    BINDINGS = [Binding("escape", "answer(False)", "Annuler", id="confirm-month-end.answer-false"),
+                Binding("enter", "answer(True)", "Lancer", id="confirm-month-end.answer-true")]
 
     def __init__(self, month: str) -> None:
         super().__init__()
@@ -67,10 +67,10 @@ class MonthEndScreen(EcpScreen):
     """La fin de mois, pas à pas."""
 
     BINDINGS = [
-        Binding("l", "launch", "Lancer la fin de mois"),
-        Binding("r", "statements", "Relevés seulement"),
-        Binding("m", "month", "Mois"),
-        Binding("escape", "back", "Retour"),
+        Binding("l", "launch", "Lancer la fin de mois", id="month-end.launch"),
+        Binding("r", "statements", "Relevés seulement", id="month-end.statements"),
+        Binding("m", "month", "Mois", id="month-end.month"),
+        Binding("escape", "back", "Retour", id="month-end.back"),
     ]
     DEFAULT_CSS = """
     MonthEndScreen #monthbar { height: 1; padding: 0 1; margin-bottom: 1; }
@@ -122,7 +122,8 @@ class MonthEndScreen(EcpScreen):
     def reset(self) -> None:
         self.query_one("#steps-title", Label).update(
             f"Fin de mois {month_label(self.month)} : liste de contrôle"
-            + (" (mois déjà clôturé)" if api.month_is_closed(self.books, self.month) else ""))
+            + (" (mois déjà clôturé)"
+               if api.month_is_closed(self.books, Month.from_key(self.month)) else ""))
         for i, (_, text) in enumerate(STEPS):
             self.step_line(i, "·", text, "", "muted")
         self.query_one("#progress", ProgressBar).update(total=100, progress=0)
@@ -198,7 +199,7 @@ class MonthEndScreen(EcpScreen):
         if month is None:
             return
         label = month_label(month)
-        if api.month_is_closed(self.books, month):
+        if api.month_is_closed(self.books, Month.from_key(month)):
             self.outcome(f"Fin de mois refusée : {label} est déjà clôturé.", ok=False)
             return
 
@@ -229,7 +230,7 @@ class MonthEndScreen(EcpScreen):
         try:
             if close:
                 steps = api.month_close(
-                    self.books, label,
+                    self.books, Month.parse(label),
                     progress=lambda d, t, m: call(self.on_progress, d, t, m),
                     on_step=lambda s: call(self.on_step, s))
                 ok = all(s.ok for s in steps) and len(steps) == len(STEPS)
@@ -239,7 +240,7 @@ class MonthEndScreen(EcpScreen):
                         if failed else "Fin de mois interrompue.")
             else:
                 paths = api.write_statements(
-                    self.books, label,
+                    self.books, Month.parse(label),
                     progress=lambda d, t, m: call(self.on_progress, d, t, m))
                 ok = True
                 folder = paths[0].parent if paths else api.statements_dir(self.books, label)
@@ -267,7 +268,7 @@ class MonthEndScreen(EcpScreen):
         self.query_one("#month", Input).disabled = False
         self.outcome(text, ok)
         title = self.query_one("#steps-title", Label)
-        if api.month_is_closed(self.books, self.month):
+        if api.month_is_closed(self.books, Month.from_key(self.month)):
             title.update(f"Fin de mois {month_label(self.month)} : liste de contrôle "
                          "(mois clôturé)")
         self.notify(text, title="Fin de mois", severity="information" if ok else "error",

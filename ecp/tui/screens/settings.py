@@ -4,7 +4,6 @@ when a required one is missing; Entrée edits the selected key in a small dialog
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from textual.app import ComposeResult
@@ -14,73 +13,41 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from ecp import api
-from ecp.kernel.errors import InputError
-from ecp.kernel.money import parse
-from ecp.sales.company import COMPANY_KEYS, OTHER_KEYS
+from ecp import settings as settings_mod
 from ecp.tui.kit.forms import FormModal
-
-# Options the CLI sets with ``ecp settings set`` too, checked here before storing.
-EXTRA_KEYS = {
-    "contribution.default_rate": "taux de contribution par défaut (ex. 10 ou 7,5 %)",
-    "contribution.basis": "base de la contribution : encaissement (défaut) ou facturation",
-    "reserve.default": "réserve par défaut : un montant en DH ou un % de la trésorerie",
-}
-
-_PCT = re.compile(r"^\d+([.,]\d{1,2})?\s*%?$")
 
 
 def all_keys() -> list[tuple[str, str, bool]]:
-    """(key, label, required) for every setting the bookkeeper may set."""
-    keys = [(k, label, req) for k, (label, req) in COMPANY_KEYS.items()]
-    keys += [(k, label, False) for k, label in OTHER_KEYS.items()]
-    keys += [(k, label, False) for k, label in EXTRA_KEYS.items()]
-    return keys
+    """(key, label, required) for every declared setting, in the screen's order."""
+    return [(s.key, s.label, s.required) for s in settings_mod.SETTINGS.values()]
 
 
 def store(books: api.Books, key: str, value: str) -> str:
-    """Check and store one setting; InputError naming the key when refused."""
-    if key not in EXTRA_KEYS:
-        return api.settings_set(books, key, value)
-    v = value.strip()
-    if key == "contribution.default_rate":
-        if v and not _PCT.match(v):
-            raise InputError(f"{key} : « {value} » n'est pas un pourcentage (ex. 10 ou 7,5 %)")
-    elif key == "contribution.basis":
-        if v not in ("encaissement", "facturation"):
-            raise InputError(f"{key} : « encaissement » ou « facturation »")
-    elif v:
-        if v.endswith("%"):
-            if not _PCT.match(v):
-                raise InputError(f"{key} : « {value} » n'est pas un pourcentage "
-                                 "(ex. 10 ou 7,5 %)")
-        else:
-            parse(v, key)
-    api.set_setting(books, key, v)
-    return v
+    """Check and store one setting by the rule of ``ecp.settings`` (the CLI's too)."""
+    return api.settings_set(books, key, value)
 
 
 class SettingEditScreen(FormModal[str | None]):
     """One key, its value pre-filled; Entrée saves, the refusal shown under the field."""
 
-    def __init__(self, key: str, label: str, value: str) -> None:
+    FIELDS = {"value": "value", "key": "value"}
+
+    def __init__(self, key: str, label: str, value: str, description: str = "") -> None:
         super().__init__()
         self.key = key
         self.label = label
         self.current = value
+        self.description = description
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(f"Paramètre {self.key}", classes="title")
-            yield Static(self.label)
+            yield Static(self.label + (f" — {self.description}" if self.description else ""))
             yield from self.field("Valeur", Input(self.current, id="value"))
             yield from self.general_error()
             yield from self.buttons("Enregistrer", "Entrée : enregistrer — Échap : annuler")
 
     def on_mount(self) -> None:
-        self.query_one("#value", Input).focus()
-
-    def show_error(self, exc: Exception) -> None:
-        self.set_error("value", str(exc))
         self.query_one("#value", Input).focus()
 
     def save(self) -> str:
@@ -91,7 +58,7 @@ class SettingEditScreen(FormModal[str | None]):
 class SettingsScreen(ModalScreen[None]):
     """Paramètres : identité de l'ECP et options."""
 
-    BINDINGS = [Binding("escape", "close", "Fermer")]
+    BINDINGS = [Binding("escape", "close", "Fermer", id="settings.close")]
     DEFAULT_CSS = """
     SettingsScreen > .dialog { width: 130; }
     SettingsScreen DataTable { height: auto; max-height: 26; }
@@ -112,7 +79,7 @@ class SettingsScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         t = self.query_one("#settings", DataTable)
-        t.add_columns("Clé", "Description", "Valeur", "")
+        t.add_columns("Paramètre", "Valeur", "", "Clé")
         self.reload()
         t.focus()
 
@@ -120,11 +87,10 @@ class SettingsScreen(ModalScreen[None]):
         t = self.query_one("#settings", DataTable)
         row = t.cursor_row
         t.clear()
-        have = api.settings_show(self.books)
-        for key, label, req in all_keys():
-            value = have.get(key, "")
-            mark = "obligatoire" if req and not value.strip() else ""
-            t.add_row(key, label, value, mark, key=key)
+        self.rows = api.settings_list(self.books)
+        for v in self.rows:
+            shown = v.value or (f"({v.default} par défaut)" if v.default else "")
+            t.add_row(v.label, shown, "obligatoire" if v.missing else "", v.key, key=v.key)
         if t.row_count:
             t.move_cursor(row=min(max(row, 0), t.row_count - 1))
 
@@ -136,15 +102,15 @@ class SettingsScreen(ModalScreen[None]):
         t = self.query_one("#settings", DataTable)
         if not t.row_count:
             return
-        key, label, _ = all_keys()[t.cursor_row]
-        value = api.settings_show(self.books).get(key, "")
+        v = self.rows[t.cursor_row]
+        key = v.key
 
         def done(result: str | None) -> None:
             if result is not None:
                 self.notify(f"{key} = {result}", title="Paramètres")
                 self.reload()
 
-        self.app.push_screen(SettingEditScreen(key, label, value), done)
+        self.app.push_screen(SettingEditScreen(key, v.label, v.value, v.description), done)
 
     def action_close(self) -> None:
         self.dismiss(None)
