@@ -135,7 +135,7 @@ def vat_report(conn: Connection, start: dt.date, end: dt.date, label: str | None
                ) -> VatReport:
     """The VAT return of ``[start, end)`` (``end`` exclusive)."""
     if end <= start:
-        raise InputError("période : la fin doit suivre le début")
+        raise InputError("période : la fin doit suivre le début", field="period")
     s, e = day_int(start), day_int(end)
     on_payment = company_mod.vat_on_payment(conn)
 

@@ -159,7 +159,7 @@ def test_period_parsing(text: str, start: D, end: D, label: str) -> None:
 @pytest.mark.parametrize("text", ["2026-13", "2026-Q5", "2026-Q0", "2026", "03-2026", "",
                                   "2026-3", "2026-S1"])
 def test_bad_periods_are_refused_in_french(text: str) -> None:
-    with pytest.raises(InputError, match="période : .* n'est ni un mois|période : .* n'est pas"):
+    with pytest.raises(InputError, match=r"période : .* n'est ni un mois|période : .* n'est pas"):
         parse_month_or_quarter(text)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 from decimal import Decimal
 from pathlib import Path
 
@@ -287,7 +288,7 @@ async def test_ledger_end_jumps_to_the_last_page_and_home_back(books):
         assert signed(last[-1][-1]) == closing.closing_debit - closing.closing_credit
         assert table.cursor_row == len(last) - 1
         # every running balance on the page follows from the previous one
-        for prev, cur in zip(last, last[1:], strict=False):
+        for prev, cur in itertools.pairwise(last):
             assert signed(cur[-1]) == signed(prev[-1]) + amount(cur[6]) - amount(cur[7])
         summary = str(app.screen.query_one("#summary").render())
         assert f"clôture : {money(closing.closing_debit)} débiteur" in summary
@@ -603,6 +604,15 @@ async def test_vat_screen_shows_and_exports_the_tables_of_the_cli(posted, tmp_pa
         assert str(screen.query_one("#vat-title", Static).render()) == model.title
         await pilot.press("x")
         await pilot.pause()
+        # a period that is none: said in French, marked on its input, the figures unchanged
+        await pilot.press("f")
+        screen.query_one("#f-period", Input).value = ""
+        await type_text(pilot, "2026-13")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "période" in str(screen.query_one("#vat-msg", Static).render())
+        assert screen.query_one("#f-period", Input).has_class("-invalid")
+        assert cells(screen.query_one("#vat-table", DataTable)) == expected
     assert (tmp_path / "tva-2026-03.csv").read_text(encoding="utf-8") == \
         render_table(model, "csv") + "\n"
     aged = render_table(aged_table(api.aged_receivables(posted, TODAY), TODAY), "csv")

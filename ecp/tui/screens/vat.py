@@ -45,6 +45,9 @@ class VatScreen(EcpScreen):
     VatScreen #vat-msg { padding: 0 1; height: auto; }
     """
 
+    # façade fields -> the filter inputs (an error is marked on its input)
+    FIELDS = {"period": "f-period", "at": "f-at"}
+
     def __init__(self) -> None:
         super().__init__()
         self.report: VatReport | None = None
@@ -83,19 +86,26 @@ class VatScreen(EcpScreen):
     def _say(self, text: str, error: bool = False) -> None:
         self.query_one("#vat-msg", Static).update(Text(text, style="bold red" if error else ""))
 
-    def load(self) -> None:
+    def load(self) -> bool:
+        """Read the filters and show the tables; False (and the error next to its input, the
+        figures unchanged) when a filter is refused."""
         period = self.query_one("#f-period", Input).value.strip()
         at_text = self.query_one("#f-at", Input).value.strip()
+        for w in self.query("#vat-filters > .-invalid"):
+            w.remove_class("-invalid")
         try:
             self.report = api.vat_report(self.books, Period.parse(period))
             self.at = parse_date(at_text, "créances au", field="at") if at_text \
                 else self.ecp.today
             self.aged = api.aged_receivables(self.books, self.at)
         except EcpError as exc:
+            if exc.field in self.FIELDS:
+                self.query_one(f"#{self.FIELDS[exc.field]}").add_class("-invalid")
             self._say(str(exc), error=True)
-            return
+            return False
         self._say("")
         self.show()
+        return True
 
     def show(self) -> None:
         """The tables ``ecp report vat`` and ``aged-receivables`` print; of the VAT due and the
@@ -111,8 +121,8 @@ class VatScreen(EcpScreen):
         fill(self.query_one("#aged-table", DataTable), aged)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.load()
-        self.query_one("#vat-table", DataTable).focus()
+        if self.load():  # else the focus stays on the refused input
+            self.query_one("#vat-table", DataTable).focus()
 
     def action_focus_period(self) -> None:
         self.query_one("#f-period", Input).focus()
