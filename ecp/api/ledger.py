@@ -138,7 +138,7 @@ def export(books: Books, what: str, out: Path, date_from: dt.date | None,
         head = ledger_periods.chain_head(conn)
         if what == "trial-balance":
             tb = queries.trial_balance(conn, date_from, date_to, dimension)
-            return exports.export_trial_balance(tb, out, excel, head)
+            return exports.export_trial_balance(tb, out, excel, head, created=books.now())
         account = account if what == "ledger" else None
         journal = journal if what == "journal" else None
         openings: dict[str, int] | None = None
@@ -154,7 +154,8 @@ def export(books: Books, what: str, out: Path, date_from: dt.date | None,
                                      journal=journal, account=account,
                                      order="journal" if what == "journal" else "ledger")
         return exports.export_postings(rows, out, what, excel, head, date_from, date_to,
-                                       dimension, openings, account=account, journal=journal)
+                                       dimension, openings, account=account, journal=journal,
+                                       created=books.now())
 
 
 def export_hledger(books: Books, out: Path) -> exports.ExportResult:
@@ -162,7 +163,8 @@ def export_hledger(books: Books, out: Path) -> exports.ExportResult:
     exports.check_target(out, [books.path] if books.path else [])
     with _read(books) as conn:
         head = ledger_periods.chain_head(conn)
-        return exports.export_hledger(queries.iter_chain(conn), out, head)
+        return exports.export_hledger(queries.iter_chain(conn), out, head,
+                                      created=books.now())
 
 
 def journal_page(books: Books, *, journal: str | None = None,

@@ -195,15 +195,22 @@ def _period(date_from: dt.date | None, date_to: dt.date | None) -> str:
     return "toutes dates"
 
 
+def _stamp(created: dt.datetime | None) -> str:
+    when = created if created is not None else dt.datetime.now(dt.UTC)
+    return when.astimezone().isoformat(timespec="seconds")
+
+
 def write_manifest(out: Path, kind: str, fmt: str, date_from: dt.date | None,
                    date_to: dt.date | None, dimension: str | None, rows: int, debit: int,
                    credit: int, head: ChainHead, rows_label: str = "Lignes", *,
-                   account: str | None = None, journal: str | None = None) -> Path:
+                   account: str | None = None, journal: str | None = None,
+                   created: dt.datetime | None = None) -> Path:
     """``<out>.manifest.txt``: what the file holds, its SHA-256 and the chain head.
 
-    ``Compte`` / ``Journal`` lines appear only when the export kept one account / journal."""
+    ``Compte`` / ``Journal`` lines appear only when the export kept one account / journal.
+    ``created``: the books' clock (local wall time when naive); now when not given."""
     digest = sha256_of(out)
-    created = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    created_at = _stamp(created)
     fields = [
         ("Export ECP", _TITLES.get(kind, kind)),
         ("Type", kind),
@@ -213,7 +220,7 @@ def write_manifest(out: Path, kind: str, fmt: str, date_from: dt.date | None,
         ("Dimension", dimension or "toutes (ECP et membres)"),
         *([("Compte", account)] if account else []),
         *([("Journal", journal)] if journal else []),
-        ("Créé le", created),
+        ("Créé le", created_at),
         ("Logiciel", f"ecp {__version__}"),
         (rows_label, str(rows)),
         ("Total débit", fmt_plain(debit)),
@@ -234,20 +241,21 @@ def export_postings(rows: Iterable[PostingRow], out: Path, kind: str, excel: boo
                     head: ChainHead, date_from: dt.date | None, date_to: dt.date | None,
                     dimension: str | None,
                     openings: Mapping[str, int] | None = None, *, account: str | None = None,
-                    journal: str | None = None) -> ExportResult:
+                    journal: str | None = None, created: dt.datetime | None = None
+                    ) -> ExportResult:
     n, debit, credit = write_postings(rows, out, excel, openings)
     fmt = (_EXCEL if excel else _PLAIN).description
     man = write_manifest(out, kind, fmt, date_from, date_to, dimension, n, debit, credit, head,
-                         account=account, journal=journal)
+                         account=account, journal=journal, created=created)
     return ExportResult(out, n, debit, credit, head, man)
 
 
-def export_trial_balance(tb: TrialBalance, out: Path, excel: bool,
-                         head: ChainHead) -> ExportResult:
+def export_trial_balance(tb: TrialBalance, out: Path, excel: bool, head: ChainHead, *,
+                         created: dt.datetime | None = None) -> ExportResult:
     n, debit, credit = write_trial_balance(tb, out, excel)
     fmt = (_EXCEL if excel else _PLAIN).description
     man = write_manifest(out, "trial-balance", fmt, tb.date_from, tb.date_to, tb.dimension,
-                         n, debit, credit, head)
+                         n, debit, credit, head, created=created)
     return ExportResult(out, n, debit, credit, head, man)
 
 
@@ -272,18 +280,18 @@ def _hl_amount(cents: int) -> str:
     return f"{fmt_plain(cents)} {COMMODITY}"
 
 
-def write_hledger(entries: Iterable[ChainEntry], out: Path,
-                  head: ChainHead) -> tuple[int, int, int]:
+def write_hledger(entries: Iterable[ChainEntry], out: Path, head: ChainHead, *,
+                  created: dt.datetime | None = None) -> tuple[int, int, int]:
     """The books as a plain-text journal hledger and ledger-cli both read.
 
     Returns (entries, total debit, total credit) in centimes.
     """
     n = debit = credit = 0
-    created = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    created_at = _stamp(created)
     with _atomic(out, "utf-8", newline="\n") as f:
         f.write(f"; Tête de chaîne: {head}\n"
                 f"; Contrôle de la base: ecp verify --expect {head}\n"
-                f"; Export ECP: journal hledger, ecp {__version__}, créé le {created}\n"
+                f"; Export ECP: journal hledger, ecp {__version__}, créé le {created_at}\n"
                 f"; Toutes les écritures validées, dans l'ordre de la chaîne. Montants en "
                 f"dirhams ({COMMODITY}), débit positif, crédit négatif.\n"
                 "; Étiquettes : ref (référence), empreinte (SHA-256 de l'écriture), "
@@ -308,9 +316,10 @@ def write_hledger(entries: Iterable[ChainEntry], out: Path,
     return n, debit, credit
 
 
-def export_hledger(entries: Iterable[ChainEntry], out: Path, head: ChainHead) -> ExportResult:
-    n, debit, credit = write_hledger(entries, out, head)
+def export_hledger(entries: Iterable[ChainEntry], out: Path, head: ChainHead, *,
+                   created: dt.datetime | None = None) -> ExportResult:
+    n, debit, credit = write_hledger(entries, out, head, created=created)
     man = write_manifest(out, "hledger", f"journal hledger / ledger-cli, UTF-8, montants en "
                          f"{COMMODITY} avec point décimal", None, None, None, n, debit, credit,
-                         head, rows_label="Écritures")
+                         head, rows_label="Écritures", created=created)
     return ExportResult(out, n, debit, credit, head, man)

@@ -253,6 +253,21 @@ def test_manifest_ties_the_file_to_the_chain_head(posted: api.Books, tmp_path: P
     assert hashlib.sha256(out.read_bytes()).hexdigest() != man["SHA-256"]
 
 
+def test_exports_are_stamped_by_the_books_clock(posted: api.Books, tmp_path: Path) -> None:
+    """The manifest's « Créé le » and the hledger header come from the books' clock (frozen in
+    tests), never from the machine's."""
+    at = dt.datetime(2026, 3, 31, 18, 30, 5)
+    posted.now_clock = lambda: at
+    stamp = at.astimezone().isoformat(timespec="seconds")
+    for what in ("journal", "ledger", "trial-balance"):
+        res = api.export(posted, what, tmp_path / f"{what}.csv", None, None, None, False)
+        assert res.manifest is not None
+        assert read_manifest(res.manifest)["Créé le"] == stamp
+    res = api.export_hledger(posted, tmp_path / "books.journal")
+    assert f"créé le {stamp}" in (tmp_path / "books.journal").read_text(encoding="utf-8")
+    assert res.manifest is not None and read_manifest(res.manifest)["Créé le"] == stamp
+
+
 def test_head_is_the_whole_books_even_when_filtered(posted: api.Books, tmp_path: Path) -> None:
     res = api.export(posted, "journal", tmp_path / "j.csv", D(2026, 1, 1), D(2026, 1, 31),
                      "KH", False)
