@@ -16,8 +16,10 @@ Cell = str | int | None
 
 
 def render(columns: Sequence[str], rows: Sequence[Sequence[Cell]], fmt: str,
-           right: Sequence[str] = ()) -> str:
-    """``fmt`` is table, csv or json. Amount cells are already formatted strings."""
+           right: Sequence[str] | None = ()) -> str:
+    """``fmt`` is table, csv or json. Amount cells are already formatted strings; ``right``
+    names the columns aligned right in a table (None: none)."""
+    right = right or ()
     if fmt == "json":
         return json.dumps([dict(zip(columns, r, strict=True)) for r in rows],
                           ensure_ascii=False, indent=1)
