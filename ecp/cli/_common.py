@@ -234,8 +234,10 @@ def error_line(exc: EcpError, parser: argparse.ArgumentParser | None) -> str:
     flag = flag_for(parser, exc.field)
     if flag is None:
         return exc.message or str(exc)
-    where = f"{flag} n°{exc.line}" if exc.line else flag
-    return f"{where} : {exc.message or exc}"
+    message = exc.message or str(exc)
+    # A domain message may already say « ligne 2 » (the TUI shows it as is): no second number.
+    where = f"{flag} n°{exc.line}" if exc.line and f"ligne {exc.line}" not in message else flag
+    return f"{where} : {message}"
 
 
 def _one(exc: InputError, problem: str, parser: argparse.ArgumentParser | None) -> str:

@@ -143,6 +143,8 @@ def test_flag_for_a_field() -> None:
     assert flag_for(close, "month") == "AAAA-MM"
     assert error_line(InputError("montant : faux", field="lines.amount", line=3), post) == \
         "--line n°3 : montant : faux"
+    assert error_line(InputError("ligne 3 : compte « 9 » inconnu", field="lines.account",
+                                 line=3), post) == "--line : ligne 3 : compte « 9 » inconnu"
     assert error_line(NotFoundError("client « X » inconnu", field="customer"), post) == \
         "client « X » inconnu"
 
