@@ -125,9 +125,11 @@ def material_needs(books: Books, until: dt.date | None = None, member: str | Non
         return production.needs(conn, until or books.today() + dt.timedelta(weeks=8), member)
 
 
-def list_materials(books: Books, member: str | None = None) -> list[production.MaterialRow]:
+def list_materials(books: Books, member: str | None = None, at: dt.date | None = None
+                   ) -> list[production.MaterialRow]:
+    """Every material of the workshop (moved or not) and what is on hand at ``at`` (today)."""
     with _read(books) as conn:
-        return production.list_materials(conn, member)
+        return production.list_materials(conn, member, at or books.today())
 
 
 def list_resources(books: Books) -> list[production.ResourceRow]:

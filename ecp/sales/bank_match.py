@@ -35,7 +35,7 @@ MATCH_KINDS: tuple[MatchKind, ...] = ("facture", "dépense", "versement", "écri
 
 @dataclass(frozen=True)
 class Suggestion:
-    kind: str  # facture | dépense | versement | écriture | règle
+    kind: MatchKind
     ref: str  # invoice number, expense id, payout number, rule id
     label: str
     amount: int  # what it would settle

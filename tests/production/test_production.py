@@ -4,6 +4,7 @@ guarantee: loads never exceed capacity; when a feasible plan exists, nothing is 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -198,3 +199,68 @@ def test_a_plan_made_midweek_counts_only_the_days_left(atelier: api.Books) -> No
     assert plan.capacity[("FZ", "")][START] == 18000  # 3 days of 5 of 30 h
     assert plan.capacity[("", "MACHINE")][START] == 21000
     assert plan.capacity[("FZ", "")][plan.weeks[1]] == 30000
+
+
+def test_errors_carry_the_parameter_and_the_item(atelier: api.Books) -> None:
+    """A refusal names the façade parameter it is about and, in a list, the item (1-based);
+    the message says the French thing, never a command-line option."""
+    def refused(call: Any, *args: Any, **kw: Any) -> InputError:
+        with pytest.raises(InputError) as exc:
+            call(atelier, *args, **kw)
+        assert "--" not in exc.value.message
+        return exc.value
+
+    e = refused(api.set_bom, "CAFTAN", [BomItem("TISSU", units(3)), BomItem("FIL", units(2))])
+    assert (e.field, e.line) == ("materials", 2) and "FIL" in e.message
+    e = refused(api.set_bom, "CAFTAN", [BomItem("TISSU", units(3)),
+                                        BomItem("TISSU", units(1))])
+    assert (e.field, e.line, e.code) == ("materials", 2, "materials.duplicate")
+    e = refused(api.set_bom, "CAFTAN", [], None, [BomItem("MACHINE", units(1)),
+                                                  BomItem("FOUR", units(1))])
+    assert (e.field, e.line) == ("resources", 2)
+    e = refused(api.set_bom, "CAFTAN", [], Quantity(-1000))
+    assert e.field == "hours"
+    e = refused(api.set_bom, "NOPE", [])
+    assert e.field == "product"
+    e = refused(api.set_capacity, "FZ", units(30), [DateSpan(D(2026, 3, 9), D(2026, 3, 13)),
+                                                    DateSpan(D(2026, 3, 20), D(2026, 3, 16))])
+    assert (e.field, e.line) == ("off", 2) and "précède" in e.message
+    assert refused(api.set_capacity, "XX", units(30)).field == "member"
+    assert refused(api.add_order, "FZ", "CAFTAN", Quantity(0), START).field == "qty"
+    assert refused(api.add_order, "FZ", "NOPE", units(1), START).field == "product"
+    assert refused(api.add_order, "FZ", "CAFTAN", units(1), START, customer="X").field == \
+        "customer"
+    assert refused(api.complete_order, "OF-2026-00099").field == "number"
+    num = api.add_order(atelier, "FZ", "CAFTAN", units(7), START)
+    e = refused(api.complete_order, num, START)
+    assert (e.field, e.code) == ("qty", "stock.short")
+    assert refused(api.stock_receive, "NOPE", units(1), START).field == "material"
+    assert refused(api.stock_adjust, "TISSU", -30000, START, "casse").field == "qty"
+    assert refused(api.stock_adjust, "TISSU", 1000, START, "").field == "reason"
+    assert refused(api.add_material, "TISSU", "FZ", "Tissu", "m").field == "code"
+    assert refused(api.add_material, "LIN", "FZ", "Lin", "").field == "unit"
+    assert refused(api.add_resource, "FOUR", "Four", Quantity(0)).field == "hours"
+    # nothing of the refused calls was written
+    assert api.get_order(atelier, num).status == "planifié"
+    assert [m.code for m in api.list_materials(atelier)] == ["TISSU"]
+    assert [(c.member, c.hours_milli, c.off) for c in api.list_capacities(atelier)] == [
+        ("FZ", 30000, ())]
+
+
+def test_the_edges_parse_items_and_spans() -> None:
+    """``CODE:QTÉ`` and ``AAAA-MM-JJ:AAAA-MM-JJ`` as the command line and the forms read them;
+    a bad item is refused with its position."""
+    from ecp.production.specs import parse_items, parse_spans
+
+    assert parse_items(["tissu:3", "FIL:0,5"], "matières", "materials") == [
+        BomItem("TISSU", Quantity(3000)), BomItem("FIL", Quantity(500))]
+    with pytest.raises(InputError) as exc:
+        parse_items(["TISSU:3", "FIL"], "matières", "materials")
+    assert (exc.value.field, exc.value.line) == ("materials", 2)
+    with pytest.raises(InputError) as exc:
+        parse_items(["TISSU:-3"], "matières", "materials")
+    assert (exc.value.field, exc.value.line) == ("materials", 1)
+    assert parse_spans(["2026-03-02:06/03/2026"]) == [DateSpan(D(2026, 3, 2), D(2026, 3, 6))]
+    with pytest.raises(InputError) as exc:
+        parse_spans(["2026-03-02:2026-03-06", "2026-02-30:2026-03-01"])
+    assert (exc.value.field, exc.value.line) == ("off", 2)
