@@ -16,9 +16,8 @@ from sqlalchemy import Connection, insert, select, update
 from ecp.db.models import Dimension
 from ecp.kernel.errors import InputError, NotFoundError
 from ecp.kernel.units import Rate
+from ecp.kernel.vocab import MEMBER_STATUSES
 from ecp.ledger.entry import ECP_DIMENSION, day_int, day_iso
-
-MEMBER_STATUSES = ("actif", "suspendu", "sorti")
 
 
 @dataclass(frozen=True)
