@@ -4,7 +4,6 @@ bad ICE shown next to its field. Each test checks the screen and what the books 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
 from typing import Any
@@ -13,42 +12,20 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from ecp import api
+from ecp.kernel.periods import Period
+from ecp.kernel.units import Quantity, Rate
+from ecp.sales.documents import LineInput
 from ecp.tui.app import EcpApp
+from ecp.tui.kit.format import money
+from ecp.tui.kit.forms import FieldError
 from ecp.tui.screens.invoice_form import InvoiceFormScreen
 from ecp.tui.screens.sales import SalesScreen
 from ecp.tui.screens.sales_dialogs import IssueConfirmScreen, PartyFormScreen, PaymentScreen
-from ecp.tui.widgets import FieldError, money
+from tests.tui.pilot import field_error, rows, shown, type_text, until
 
 TODAY = dt.date(2026, 3, 15)
 SIZE = (150, 44)
 ICE_OK = "001561191000066"
-
-async def type_text(pilot: Pilot[Any], text: str) -> None:
-    await pilot.press(*("space" if c == " " else c for c in text))
-
-
-def shown(app: EcpApp, selector: str) -> str:
-    return str(app.screen.query_one(selector).content)  # type: ignore[attr-defined]
-
-
-def rows(app: EcpApp, selector: str) -> list[list[str]]:
-    t = app.screen.query_one(selector, DataTable)
-    return [[str(c).strip() for c in t.get_row_at(i)] for i in range(t.row_count)]
-
-
-def field_error(app: EcpApp, field: str) -> str:
-    err = app.screen.query_one(f"#err-{field}", FieldError)
-    return str(err.content) if err.display else ""
-
-
-async def until(pilot: Pilot[Any], cond: Any) -> None:
-    for _ in range(100):
-        await pilot.pause()
-        if cond():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("l'écran attendu n'est pas venu")
-
 
 async def test_invoice_typed_issued_and_paid(sales: api.Books) -> None:
     app = EcpApp(sales, today=TODAY)
@@ -117,7 +94,7 @@ async def test_invoice_typed_issued_and_paid(sales: api.Books) -> None:
 
 async def test_cash_from_a_business_customer_is_refused(sales: api.Books) -> None:
     draft = api.create_document(sales, "facture", "FZ", "HOTEL", TODAY,
-                                lines=["Caftans|10|2500|20"])
+                                lines=[LineInput("Caftans", Quantity(10000), 250000, Rate(2000))])
     api.issue_document(sales, draft)
     app = EcpApp(sales, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -185,7 +162,7 @@ async def test_vat_screen_shows_the_return_and_exports_it(tmp_path, monkeypatch)
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, vat_screen.VatScreen)
-        rep = ecp_api.vat_report(books, "2026-11")
+        rep = ecp_api.vat_report(books, Period.parse("2026-11"))
         table = screen.query_one("#vat-table", DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
         last = ("Crédit de TVA", rep.credit) if rep.credit else ("TVA due", rep.due)
@@ -207,3 +184,105 @@ async def test_vat_screen_shows_the_return_and_exports_it(tmp_path, monkeypatch)
         await pilot.pause()
         assert "TVA 2026-Q1" in str(screen.query_one("#vat-title").render())
     books.engine.dispose()
+
+
+async def _open_form_with_two_lines(pilot: Pilot[Any], app: EcpApp, qty2: str, rate2: str
+                                    ) -> InvoiceFormScreen:
+    """Ventes, n: member FZ, customer HOTEL, a good first line, a second line as given."""
+    await pilot.press("f9", "n")
+    await until(pilot, lambda: isinstance(app.screen, InvoiceFormScreen))
+    form = app.screen
+    assert isinstance(form, InvoiceFormScreen)
+    await type_text(pilot, "fz")
+    await pilot.press("enter")
+    await type_text(pilot, "hotel")
+    await pilot.press("enter", "enter", "enter", "enter")  # date, due date, product
+    await type_text(pilot, "Caftan brode")
+    await pilot.press("enter")
+    await type_text(pilot, "2")
+    await pilot.press("enter")
+    await type_text(pilot, "1500")
+    await pilot.press("enter", "enter", "enter", "enter")  # rate, account, line 2's product
+    await type_text(pilot, "Retouches")
+    await pilot.press("enter")
+    await type_text(pilot, qty2)
+    await pilot.press("enter")
+    await type_text(pilot, "100")
+    await pilot.press("enter")
+    await type_text(pilot, rate2)
+    await pilot.pause()
+    return form
+
+
+def line_error(form: InvoiceFormScreen, n: int) -> str:
+    err = form.lines()[n - 1].query_one(".line-error", FieldError)
+    return str(err.content) if err.has_class("-shown") else ""
+
+
+async def test_a_bad_quantity_is_shown_under_its_line(sales: api.Books) -> None:
+    app = EcpApp(sales, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await _open_form_with_two_lines(pilot, app, "deux", "20")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert app.screen is form  # refused before any confirmation
+        assert "ligne 2, quantité" in line_error(form, 2) and line_error(form, 1) == ""
+        qty = form.lines()[1].input("qty")
+        assert qty.has_class("-invalid") and form.focused is qty
+    assert api.list_drafts(sales) == []
+
+
+async def test_a_refused_issue_leaves_no_draft(sales: api.Books) -> None:
+    """The books refuse line 2's rate (7 % is no longer valid in 2026): the message lands under
+    that line's rate, and nothing is written — no draft, no number."""
+    app = EcpApp(sales, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await _open_form_with_two_lines(pilot, app, "3", "7")
+        assert line_error(form, 2) == ""  # 7 reads as a rate: only the books know the date
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: isinstance(app.screen, IssueConfirmScreen))
+        await pilot.press("o")
+        await until(pilot, lambda: app.screen is form and line_error(form, 2))
+        assert "7 % n'est pas applicable" in line_error(form, 2)
+        assert not form.issuing and shown(app, "#issuing") == ""
+        rate = form.lines()[1].input("rate")
+        assert rate.has_class("-invalid") and form.focused is rate
+        assert "rien n'est enregistré" in shown(app, "#post-error")
+    assert api.list_drafts(sales) == []
+    assert api.list_documents(sales, "facture", today=TODAY) == []
+
+
+async def test_dialog_errors_land_under_their_field(sales: api.Books) -> None:
+    """The payment and credit-note dialogs place the books' refusals by the field they carry:
+    an unknown invoice under « Facture(s) », a rate the invoice does not have under « Taux »."""
+    from ecp.tui.screens.sales_dialogs import CreditNoteScreen
+
+    inv = api.create_and_issue(sales, "facture", "FZ", "HOTEL", TODAY,
+                               [LineInput("Caftans", Quantity(1000), 100000, Rate(2000))])
+    app = EcpApp(sales, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.push_screen(PaymentScreen(["F-2026-999999"]))
+        await until(pilot, lambda: isinstance(app.screen, PaymentScreen))
+        await type_text(pilot, "100")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "« F-2026-999999 » introuvable" in field_error(app, "invoices")
+        assert app.screen.focused is app.screen.query_one("#invoices")
+        app.screen.dismiss(None)
+        await pilot.pause()
+        app.push_screen(CreditNoteScreen(inv.number))
+        await until(pilot, lambda: isinstance(app.screen, CreditNoteScreen))
+        await type_text(pilot, "Remise")
+        for field, value in (("#price", "50"), ("#rate", "10")):
+            app.screen.query_one(field, Input).value = value
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "10 % ne figure pas sur la facture" in field_error(app, "rate")
+        assert app.screen.focused is app.screen.query_one("#rate")
+        app.screen.query_one("#rate", Input).value = "20"
+        app.screen.query_one("#qty", Input).value = "-1"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "quantité" in field_error(app, "qty")
+    assert len(api.list_documents(sales, "avoir", today=TODAY)) == 0

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -33,18 +33,27 @@ from ecp.kernel.errors import EcpError
 from ecp.kernel.money import parse as parse_amount
 from ecp.kernel.periods import parse_date
 from ecp.kernel.units import fmt_qty, fmt_rate, parse_quantity, parse_rate
-from ecp.sales.documents import LineInput, totals
+from ecp.sales.documents import DEFAULT_ACCOUNT, DocumentSpec, LineInput, totals
 from ecp.sales.rules import DEFAULT_DUE_DAYS, line_total, vat_by_rate
-from ecp.tui.screens.entry_form import ConfirmScreen, LinesScroll, PickerScreen, long_date
-from ecp.tui.screens.sales_dialogs import IssueConfirmScreen, clean, next_number, totals_text
-from ecp.tui.widgets import FieldError, money
+from ecp.tui.kit.dialogs import ConfirmScreen, PickerScreen
+from ecp.tui.kit.format import long_date, money
+from ecp.tui.kit.forms import FieldError, widget_for
+from ecp.tui.kit.lines import LinesScroll
+from ecp.tui.screens.sales_dialogs import IssueConfirmScreen, next_number, totals_text
 
-DEFAULT_ACCOUNT = "71243"
 LINE_FIELDS = ("product", "desc", "qty", "price", "rate", "account")
 HELP = ("Entrée : champ suivant — F2 : chercher membre, client ou produit — un code produit "
         "remplit la ligne — ctrl+n : ligne — ctrl+d : supprimer la ligne — ctrl+s : enregistrer "
         "le brouillon — ctrl+e : émettre — Échap : quitter")
 KIND_FR = {"facture": "facture", "devis": "devis"}
+
+
+# Where the books' refusals go: the façade's parameter (and sub-field of a line) → the widget
+# id, or for a line the cell's class and the line number (``qty-2``: line 2's quantity).
+FIELDS = {"member": "member", "customer": "customer", "day": "day", "due": "due",
+          "lines": "desc-{line}", "lines.description": "desc-{line}", "lines.qty": "qty-{line}",
+          "lines.price": "price-{line}", "lines.vat": "rate-{line}",
+          "lines.account": "account-{line}", "lines.product": "product-{line}"}
 
 
 def rate_text(bp: int) -> str:
@@ -74,18 +83,18 @@ def read_doc_line(n: int, values: dict[str, str], accounts: set[str], unit: str 
         p.problems.append(("desc", f"{where}, désignation : le caractère « | » n'est pas permis"))
     qty = price = rate = None
     try:
-        qty = parse_quantity(values["qty"], where)
+        qty = parse_quantity(values["qty"], where, field="lines.qty")
     except EcpError as exc:
         p.problems.append(("qty", str(exc)))
     try:
-        price = parse_amount(values["price"], f"{where}, prix HT")
+        price = parse_amount(values["price"], f"{where}, prix HT", field="lines.price")
         if price < 0:
             p.problems.append(("price", f"{where}, prix HT : ne peut être négatif (faire un "
                                         "avoir)"))
     except EcpError as exc:
         p.problems.append(("price", str(exc)))
     try:
-        rate = parse_rate(values["rate"], where)
+        rate = parse_rate(values["rate"], where, field="lines.vat")
     except EcpError as exc:
         p.problems.append(("rate", str(exc)))
     account = values["account"].strip() or DEFAULT_ACCOUNT
@@ -100,7 +109,7 @@ def read_doc_line(n: int, values: dict[str, str], accounts: set[str], unit: str 
 class DocInput(Input):
     """A compact field whose Enter moves on through the form."""
 
-    BINDINGS = [Binding("enter", "next_field", "Suivant", show=False)]
+    BINDINGS = [Binding("enter", "next_field", "Suivant", show=False, id="doc-input.next_field")]
 
     def __init__(self, value: str = "", **kw: Any) -> None:
         super().__init__(value, compact=True, **kw)
@@ -165,12 +174,14 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
     ("brouillon", id), ("émise", number) or None."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Enregistrer le brouillon", priority=True),
-        Binding("ctrl+e", "issue", "Émettre", priority=True),
-        Binding("ctrl+n", "add_line", "Ligne", priority=True),
-        Binding("ctrl+d", "delete_line", "Supprimer la ligne", priority=True),
-        Binding("f2", "pick", "Chercher"),
-        Binding("escape", "cancel", "Quitter"),
+        Binding("ctrl+s", "save", "Enregistrer le brouillon", priority=True,
+                id="invoice-form.save"),
+        Binding("ctrl+e", "issue", "Émettre", priority=True, id="invoice-form.issue"),
+        Binding("ctrl+n", "add_line", "Ligne", priority=True, id="invoice-form.add_line"),
+        Binding("ctrl+d", "delete_line", "Supprimer la ligne", priority=True,
+                id="invoice-form.delete_line"),
+        Binding("f2", "pick", "Chercher", id="invoice-form.pick"),
+        Binding("escape", "cancel", "Quitter", id="invoice-form.cancel"),
     ]
 
     DEFAULT_CSS = """
@@ -208,6 +219,7 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
     InvoiceFormScreen #totals { height: auto; border-top: solid $primary 50%;
                                 padding: 0 1; text-style: bold; }
     InvoiceFormScreen #post-error { height: auto; margin-top: 1; }
+    InvoiceFormScreen #issuing { height: auto; margin-top: 1; color: $accent; }
     InvoiceFormScreen #help { height: auto; margin-top: 1; color: $text-muted; }
     """
 
@@ -221,6 +233,8 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
         self.accounts: set[str] = set()
         self._attempted = False
         self._draft: Any = None
+        self._sent: list[DocLine] = []  # the form's lines sent, in the order of ``lines``
+        self.issuing = False  # an issue runs (in a thread): the form waits for its outcome
 
     # -- access -------------------------------------------------------------------------------
 
@@ -299,6 +313,7 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
                 yield DocLine()
             yield Static("", id="totals", markup=False)
             yield FieldError("", id="post-error", markup=False)
+            yield Static("", id="issuing", markup=False)
             yield Static(HELP, id="help", markup=False)
         yield Footer()
 
@@ -609,6 +624,7 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
             if msg:
                 problems.append((self.query_one(f"#{fid}"), msg))
         good: list[LineInput] = []
+        self._sent = []
         for i, line in enumerate(self.lines(), 1):
             line.touched = line.has_content()
             p = self._refresh_line(line, i)
@@ -616,6 +632,7 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
                 problems.append((line.input(p.problems[0][0]), p.problems[0][1]))
             elif p.line is not None:
                 good.append(p.line)
+                self._sent.append(line)
         if not good and not any(p for w, p in problems if self._line_of(w)):
             problems.append((self.lines()[0].input("desc"),
                              "lignes : au moins une ligne (désignation, quantité, prix)"))
@@ -630,47 +647,33 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
         self.set_focus(problems[0][0])
 
     def _api_error(self, exc: EcpError, prefix: str) -> None:
-        """Put what the books refused next to the field or line it names."""
-        msg = clean(str(exc))
-        m = re.match(r"ligne (\d+)", msg)
-        lines = [ln for ln in self.lines() if ln.has_content()]
-        if m and 0 < int(m.group(1)) <= len(lines):
-            line = lines[int(m.group(1)) - 1]
-            fld = next((f for key, f in (("taux", "rate"), ("compte", "account"),
-                                         ("quantité", "qty"), ("prix", "price"),
-                                         ("désignation", "desc")) if key in msg), "desc")
-            err = line.query_one(".line-error", FieldError)
-            err.update(msg)
-            err.add_class("-shown")
-            line.input(fld).add_class("-invalid")
-            line.input(fld).focus()
-        else:
-            for key, fid in (("membre", "member"), ("client", "customer"),
-                             ("échéance", "due"), ("date", "day")):
-                if msg.startswith(key):
-                    self._set_error(fid, msg)
-                    self.query_one(f"#{fid}").focus()
-                    break
+        """Put what the books refused under the field or the line's cell it names (by
+        ``exc.field`` and ``exc.line``, through ``FIELDS``)."""
+        msg = str(exc)
+        target = widget_for(exc, FIELDS)
+        if target is not None and exc.line is not None:
+            name, _, _n = target.rpartition("-")
+            sent = self._sent
+            if 0 < exc.line <= len(sent) and name in LINE_FIELDS:
+                line = sent[exc.line - 1]
+                err = line.query_one(".line-error", FieldError)
+                err.update(msg)
+                err.add_class("-shown")
+                line.input(name).add_class("-invalid")
+                line.input(name).focus()
+        elif target is not None and self.query(f"#err-{target}"):
+            self._set_error(target, msg)
+            self.query_one(f"#{target}").focus()
         self.query_one("#post-error", FieldError).update(f"{prefix} : {msg}")
 
+    def _spec(self, good: list[LineInput], day: dt.date, due: dt.date | None) -> DocumentSpec:
+        member = self._draft.member if self._draft is not None else self.val("member").upper()
+        return DocumentSpec(self.kind, member, self.val("customer").upper(), day, tuple(good),
+                            due)
+
     def _store(self, good: list[LineInput], day: dt.date, due: dt.date | None) -> int:
-        """Create or replace the draft; returns its id."""
-        customer = self.val("customer").upper()
-        if self.draft_id is not None:
-            api.save_draft(self.books, self.draft_id, customer, day, good, due)
-            return self.draft_id
-        texts = [f"{x.description}|{fmt_qty(x.quantity_milli)}|{money(x.unit_price)}|"
-                 f"{rate_text(x.vat_bp)}|{x.account}" for x in good]
-        draft_id = api.create_document(self.books, self.kind, self.val("member").upper(),
-                                       customer, day, lines=texts, due=due)
-        if any(x.unit or x.product for x in good):
-            # create_document takes text lines only: the catalogue link and unit go in a
-            # second call with the same lines (same checks); undone if it fails.
-            try:
-                api.save_draft(self.books, draft_id, customer, day, good, due)
-            except EcpError:
-                api.delete_draft(self.books, draft_id)
-                raise
+        """Create or replace the draft in one call; returns its id."""
+        draft_id = api.save_document(self.books, self._spec(good, day, due), self.draft_id)
         self.draft_id = draft_id
         what = "Devis" if self.kind == "devis" else "Facture"
         self.sub_title = f"{what} : brouillon n° {draft_id}"
@@ -678,6 +681,8 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
         return draft_id
 
     def action_save(self) -> None:
+        if self.issuing:
+            return
         problems, good, day, due = self._check()
         if problems or day is None:
             self._refuse(problems or [(self.query_one("#day"), "date")])
@@ -690,6 +695,8 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
         self.dismiss(("brouillon", str(draft_id)))
 
     def action_issue(self) -> None:
+        if self.issuing:
+            return
         problems, good, day, due = self._check()
         if problems or day is None:
             self._refuse(problems or [(self.query_one("#day"), "date")])
@@ -711,17 +718,39 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
         self.app.push_screen(IssueConfirmScreen(f"Émettre {what} {num} ?", detail), answered)
 
     def _issue(self, good: list[LineInput], day: dt.date, due: dt.date | None) -> None:
+        """Save and issue in one call, all or nothing: a refusal writes nothing (a new
+        document leaves no draft; an edited draft stays as it was saved)."""
+        spec = self._spec(good, day, due)
+        self.issuing = True
+        what = "du devis" if self.kind == "devis" else "de la facture"
+        self.query_one("#issuing", Static).update(
+            f"Émission {what} en cours : numéro, écriture, PDF archivé…")
+        self._run_issue(spec, self.draft_id)
+
+    @work(thread=True, exclusive=True, group="issue", exit_on_error=False)
+    def _run_issue(self, spec: DocumentSpec, draft_id: int | None) -> None:
+        """The one façade call, off the event loop so that the progress line shows."""
+        call = self.app.call_from_thread
         try:
-            draft_id = self._store(good, day, due)
+            if draft_id is None:
+                issued = api.issue_new(self.books, spec)
+            else:
+                issued = api.issue_document(self.books, draft_id, spec.day, spec=spec)
         except EcpError as exc:
-            self._api_error(exc, "Brouillon refusé")
+            call(self._issue_done, None, exc)
             return
-        try:
-            issued = api.issue_document(self.books, draft_id, day)
-        except EcpError as exc:
-            self._api_error(exc, f"Brouillon n° {draft_id} enregistré, émission refusée")
+        except Exception as exc:  # noqa: BLE001 - shown on the form, never swallowed
+            call(self._issue_done, None, EcpError(f"erreur inattendue : {exc}"))
             return
-        self.dismiss(("émise", issued.number))
+        call(self._issue_done, issued.number, None)
+
+    def _issue_done(self, number: str | None, exc: EcpError | None) -> None:
+        self.issuing = False
+        self.query_one("#issuing", Static).update("")
+        if exc is not None:
+            self._api_error(exc, "Émission refusée, rien n'est enregistré")
+            return
+        self.dismiss(("émise", number or ""))
 
     # -- leaving ------------------------------------------------------------------------------
 

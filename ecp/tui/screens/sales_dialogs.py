@@ -5,7 +5,6 @@ books refuse is shown in French next to the field it names, and nothing is writt
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from rich.text import Text
@@ -17,12 +16,13 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError, InputError
-from ecp.kernel.periods import parse_date
-from ecp.kernel.units import fmt_qty, fmt_rate
+from ecp.kernel.money import parse as parse_amount
+from ecp.kernel.units import fmt_qty, fmt_rate, parse_quantity, parse_rate
+from ecp.sales.documents import LineInput
 from ecp.sales.rules import KIND_PREFIX, METHODS
 from ecp.sales.views import PartyView
+from ecp.tui.kit.format import money
 from ecp.tui.kit.forms import FormModal
-from ecp.tui.widgets import money
 
 METHOD_CHOICES = [(label, code) for code, label in METHODS.items()]
 REVENUE_ACCOUNTS = [("71243  prestations de services", "71243"),
@@ -30,66 +30,30 @@ REVENUE_ACCOUNTS = [("71243  prestations de services", "71243"),
                     ("7111  ventes de marchandises", "7111")]
 
 
-def clean(msg: str) -> str:
-    """The API speaks to the command line here and there: say it for the screen."""
-    return (msg.replace("--invoice :", "factures :").replace("(--line ou --product)", "")
-            .replace("(ou --consumer pour un particulier)", "(ou type « particulier »)"))
-
-
 def next_number(books: api.Books, kind: str, day: dt.date) -> str:
     """The number the next issued document of ``kind`` will take in ``day``'s year (the API
     gives it only at issue; the series is gap-free, so it is the year's highest plus one)."""
     prefix = f"{KIND_PREFIX[kind]}-{day.year}-"
-    seqs = [int(r.number[len(prefix):]) for r in api.list_documents(books, kind)
+    seqs = [int(r.number[len(prefix):]) for r in api.list_documents(books, kind, today=day)
             if r.number.startswith(prefix)]
     return f"{prefix}{max(seqs, default=0) + 1:06d}"
 
 
-class SalesForm(FormModal[Any]):
-    """A FormModal whose API messages are matched to fields by a pattern anywhere in them
-    (``client HOTEL, ICE : …`` goes to the ICE field)."""
-
-    PATTERNS: tuple[tuple[str, str], ...] = ()
-
-    def show_error(self, exc: EcpError) -> None:
-        msg = clean(str(exc))
-        for pattern, field in self.PATTERNS:
-            if re.search(pattern, msg):
-                self.set_error(field, msg)
-                self.query_one(f"#{field}").focus()
-                return
-        self.set_error("general", msg)
-
-    @property
-    def books(self) -> api.Books:
-        app: Any = self.app
-        books: api.Books = app.books
-        return books
-
-    @property
-    def today(self) -> dt.date:
-        app: Any = self.app
-        today: dt.date = app.today
-        return today
-
-    def select(self, field: str) -> str:
-        v = self.query_one(f"#{field}", Select).value
-        return v if isinstance(v, str) else ""
-
-    def date(self, field: str, what: str) -> dt.date:
-        return parse_date(self.value(field), what)
-
-
 # --- customers and suppliers -------------------------------------------------------------------
 
-PARTY_PATTERNS = ((r"^code ", "code"), (r"existe déjà", "code"), (r", nom :", "name"),
-                  (r", ICE :", "ice"))
+def required(value: str, what: str, field: str) -> str:
+    """A choice the form requires, or an error under its widget."""
+    if not value:
+        raise InputError(f"{what} : obligatoire", field=field, code=f"{field}.required")
+    return value
 
 
-class PartyFormScreen(SalesForm):
+class PartyFormScreen(FormModal[str]):
     """Nouveau client / fournisseur, or Modifier (the code stays)."""
 
-    PATTERNS = PARTY_PATTERNS
+    FIELDS = {"code": "code", "name": "name", "ice": "ice", "address": "address",
+              "city": "city", "if_number": "if_number", "rc": "rc", "name_ar": "name_ar",
+              "consumer": "consumer"}
 
     def __init__(self, kind: str, party: PartyView | None = None) -> None:
         super().__init__()
@@ -144,10 +108,9 @@ class PartyFormScreen(SalesForm):
 
 # --- catalogue ---------------------------------------------------------------------------------
 
-class ProductFormScreen(SalesForm):
-    PATTERNS = ((r"^code ", "code"), (r"existe déjà", "code"), (r"^membre", "member"),
-                (r", nom :", "name"), (r"unité", "unit"), (r"prix HT", "price"),
-                (r"taux de TVA", "vat"), (r", compte :", "account"))
+class ProductFormScreen(FormModal[str]):
+    FIELDS = {"code": "code", "member": "member", "name": "name", "unit": "unit",
+              "price": "price", "vat": "vat", "account": "account"}
 
     def compose(self) -> ComposeResult:
         members = [(f"{m.code}  {m.name}", m.code) for m in api.list_members(self.books)
@@ -171,22 +134,22 @@ class ProductFormScreen(SalesForm):
         self.query_one("#code", Input).focus()
 
     def save(self) -> str:
-        if not self.select("member"):
-            raise _field_error("membre : obligatoire")
-        p = api.add_product(self.books, self.value("code"), self.select("member"),
-                            self.value("name"), self.value("unit"), self.value("price"),
-                            self.value("vat"), self.select("account"))
+        member = required(self.select("member"), "membre", "member")
+        price = parse_amount(self.value("price"), "prix HT", field="price")
+        vat = parse_rate(self.value("vat"), "produit", field="vat")
+        p = api.add_product(self.books, self.value("code"), member, self.value("name"),
+                            self.value("unit"), price, vat, self.select("account"))
         return p.code
 
 
 # --- expenses ----------------------------------------------------------------------------------
 
-class ExpenseFormScreen(SalesForm):
+class ExpenseFormScreen(FormModal[int]):
     """Nouvelle dépense (facture fournisseur), payée tout de suite ou non."""
 
-    PATTERNS = ((r"^membre", "member"), (r"^fournisseur", "supplier"), (r"^date d", "day"),
-                (r"^compte", "account"), (r"^montant HT", "amount"), (r"taux de TVA", "vat"),
-                (r"^paiement", "paid_on"), (r"^mode", "method"))
+    FIELDS = {"member": "member", "supplier": "supplier", "day": "day", "account": "account",
+              "amount_ht": "amount", "vat": "vat", "reference": "reference",
+              "paid_on": "paid_on", "method": "method"}
 
     def compose(self) -> ComposeResult:
         members = [(f"{m.code}  {m.name}", m.code) for m in api.list_members(self.books)
@@ -216,24 +179,20 @@ class ExpenseFormScreen(SalesForm):
         self.query_one("#member").focus()
 
     def save(self) -> int:
-        for f, what in (("member", "membre"), ("supplier", "fournisseur")):
-            if not self.select(f):
-                raise _field_error(f"{what} : obligatoire")
+        member = required(self.select("member"), "membre", "member")
+        supplier = required(self.select("supplier"), "fournisseur", "supplier")
         day = self.date("day", "date de la dépense")
         paid = self.value("paid_on").strip()
         paid_on = self.date("paid_on", "paiement, date") if paid else None
-        return api.add_expense(self.books, self.select("member"), self.select("supplier"), day,
-                               self.value("account"), self.value("amount"), self.value("vat"),
-                               self.value("reference"), paid_on,
+        amount = parse_amount(self.value("amount"), "montant HT", field="amount_ht")
+        vat = parse_rate(self.value("vat"), "dépense", field="vat")
+        return api.add_expense(self.books, member, supplier, day, self.value("account"),
+                               amount, vat, self.value("reference"), paid_on,
                                self.select("method") if paid_on else None)
 
 
-def _field_error(msg: str) -> EcpError:
-    return InputError(msg)
-
-
-class PayExpenseScreen(SalesForm):
-    PATTERNS = ((r"^montant", "amount"), (r"^date", "day"), (r"^mode", "method"))
+class PayExpenseScreen(FormModal[str]):
+    FIELDS = {"amount": "amount", "day": "day", "method": "method"}
 
     def __init__(self, expense: Any) -> None:
         super().__init__()
@@ -256,19 +215,20 @@ class PayExpenseScreen(SalesForm):
         self.query_one("#amount", Input).focus()
 
     def save(self) -> str:
+        amount = parse_amount(self.value("amount"), "montant", field="amount")
         return api.pay_expense(self.books, self.expense.id, self.date("day", "date"),
-                               self.select("method"), self.value("amount"))
+                               self.select("method"), amount)
 
 
 # --- payments ----------------------------------------------------------------------------------
 
-class PaymentScreen(SalesForm):
+class PaymentScreen(FormModal[Any]):
     """Enregistrer un règlement: one or several invoices of the same customer. The amount
     proposed is what they still owe; the API's refusals (cash from a business customer from
     20 000 DH, more than what is owed, a date before the invoice) appear next to the field."""
 
-    PATTERNS = ((r"^factures? ", "invoices"), (r"^montant", "amount"), (r"^date", "day"),
-                (r"^mode de paiement", "method"))
+    FIELDS = {"invoices": "invoices", "amount": "amount", "day": "day", "method": "method",
+              "reference": "reference"}
 
     def __init__(self, invoices: list[str]) -> None:
         super().__init__()
@@ -321,15 +281,19 @@ class PaymentScreen(SalesForm):
             self._refresh_owed()
 
     def save(self) -> Any:
+        amount = parse_amount(self.value("amount"), "montant", field="amount")
         day = self.date("day", "date")
-        return api.add_payment(self.books, self.numbers(), self.value("amount"), day,
+        return api.add_payment(self.books, self.numbers(), amount, day,
                                self.select("method"), self.value("reference"))
 
 
-class CreditNoteScreen(SalesForm):
-    """Avoir on an invoice: whole by default, or one partial line."""
+class CreditNoteScreen(FormModal[Any]):
+    """Avoir on an invoice: whole by default, or one partial line (désignation, quantité,
+    prix HT, taux — one of the invoice's rates)."""
 
-    PATTERNS = ((r"^ligne", "line"), (r"^date", "day"))
+    FIELDS = {"lines": "desc", "lines.description": "desc", "lines.qty": "qty",
+              "lines.price": "price", "lines.vat": "rate", "lines.account": "desc",
+              "day": "day"}
 
     def __init__(self, invoice: str) -> None:
         super().__init__()
@@ -338,18 +302,32 @@ class CreditNoteScreen(SalesForm):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(f"Avoir sur la facture {self.invoice}", classes="title")
-            yield Static("Vide : avoir total. Sinon une ligne DÉSIGNATION|QTÉ|PRIX_HT|TAUX "
-                         "(aux taux de la facture).", classes="muted")
-            yield from self.field("Ligne (avoir partiel)", Input(id="line"))
+            yield Static("Désignation vide : avoir total. Sinon une ligne d'avoir partiel, à "
+                         "l'un des taux de la facture.", classes="muted")
+            yield from self.field("Désignation", Input(id="desc",
+                                                       placeholder="vide : avoir total"))
+            yield from self.field("Quantité", Input("1", id="qty"))
+            yield from self.field("Prix HT", Input(id="price", placeholder="1 234,50"))
+            yield from self.field("Taux de TVA %", Input("20", id="rate"))
             yield from self.field("Date", Input(self.today.isoformat(), id="day"))
             yield from self.general_error()
             yield from self.buttons("Émettre l'avoir")
 
     def on_mount(self) -> None:
-        self.query_one("#line", Input).focus()
+        self.query_one("#desc", Input).focus()
+
+    def line(self) -> LineInput | None:
+        """The partial line typed, or None for a whole credit note."""
+        desc = self.value("desc").strip()
+        if not desc:
+            return None
+        price = parse_amount(self.value("price"), "ligne 1, prix HT", field="lines.price")
+        qty = parse_quantity(self.value("qty"), "ligne 1", field="lines.qty")
+        rate = parse_rate(self.value("rate"), "ligne 1", field="lines.vat")
+        return LineInput(desc, qty, price, rate)
 
     def save(self) -> Any:
-        line = self.value("line").strip()
+        line = self.line()
         return api.credit_note(self.books, self.invoice, [line] if line else [],
                                self.date("day", "date"))
 
@@ -359,8 +337,9 @@ class CreditNoteScreen(SalesForm):
 class IssueConfirmScreen(ModalScreen[bool]):
     """Émettre ? The number it will take, the customer and the totals. Escape is no."""
 
-    BINDINGS = [Binding("o,y", "answer(True)", "Émettre"),
-                Binding("n,escape", "answer(False)", "Ne pas émettre")]
+    BINDINGS = [Binding("o,y", "answer(True)", "Émettre", id="issue-confirm.answer-true"),
+                Binding("n,escape", "answer(False)", "Ne pas émettre",
+                        id="issue-confirm.answer-false")]
 
     def __init__(self, title: str, detail: str) -> None:
         super().__init__()
@@ -399,9 +378,9 @@ class DocumentScreen(ModalScreen[str | None]):
     """An issued document as issued: lines, VAT by rate, totals, what is paid and remains,
     where its PDF is archived. Dismisses with an action for the list (payment, credit)."""
 
-    BINDINGS = [Binding("escape", "close", "Fermer"),
-                Binding("p", "choose('pay')", "Règlement"),
-                Binding("a", "choose('credit')", "Avoir")]
+    BINDINGS = [Binding("escape", "close", "Fermer", id="document.close"),
+                Binding("p", "choose('pay')", "Règlement", id="document.choose-pay"),
+                Binding("a", "choose('credit')", "Avoir", id="document.choose-credit")]
     DEFAULT_CSS = """
     DocumentScreen VerticalScroll { height: auto; max-height: 30; }
     DocumentScreen VerticalScroll > Static { margin-bottom: 1; }
