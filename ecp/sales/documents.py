@@ -101,8 +101,8 @@ def resolve_lines(conn: Connection, member: str, lines: Sequence[LineSpecIn]
             continue
         p = _product(conn, code, i)
         if p.member != member:
-            raise InputError(f"ligne {i} : le produit {p.code} est au catalogue de {p.member}, "
-                             f"pas de {member}", field="lines.product", line=i,
+            raise InputError(f"produit {p.code} : au catalogue de {p.member}, pas de {member}",
+                             field="lines.product", line=i,
                              code="product.member")
         if isinstance(ln, ProductLine):
             out.append(LineInput(p.name, ln.quantity, p.price_ht, Rate(p.vat_bp), p.account,
@@ -117,7 +117,7 @@ def _product(conn: Connection, code: str, i: int) -> Any:
     try:
         return get_product(conn, code)
     except NotFoundError as exc:
-        raise NotFoundError(f"ligne {i} : {exc}", field="lines.product", line=i,
+        raise NotFoundError(exc.message, field="lines.product", line=i,
                             code="product.unknown") from None
 
 

@@ -4,8 +4,8 @@ invoice and its archived PDF; bad input exits 2 with the reason and writes nothi
 from __future__ import annotations
 
 import os
-import sqlite3
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +118,26 @@ def test_invoice_list_shows_drafts_with_status_draft(db: Path) -> None:
     rows = ok(db, "invoice", "list", "--status", "draft", "--format", "csv").splitlines()
     assert rows == ["brouillon,date,echeance,membre,client,ht,tva,ttc",
                     "1,2026-03-02,,FZ,HOTEL,1000.00,200.00,1200.00"]
+
+
+def test_errors_name_the_option_typed(db: Path) -> None:
+    """The sales domain names no option: the command line adds the one the user typed
+    (a document's line n is a --line, or after them a --product)."""
+    ok(db, "customer", "add", "HOTEL", "--name", "Hôtel Tanja", "--ice", "001561191000066")
+    cases = [
+        (["invoice", "create", "--member", "FZ", "--customer", "HOTEL", "--date", "2026-03-02",
+          "--line", "A|1|10|20", "--line", "B|deux|10|20"], "--line", "quantité"),
+        (["invoice", "create", "--member", "FZ", "--customer", "HOTEL", "--date", "2026-03-02",
+          "--line", "A|1|10|20", "--product", "NOPE:1"], "--product n°1", "« NOPE » inconnu"),
+        (["invoice", "create", "--member", "FZ", "--customer", "HOTEL", "--date", "2026-03-02",
+          "--line", "A|1|10|7"], "--line", "7 % n'est pas applicable"),
+        (["payment", "add", "--invoice", "F-2026-000009", "--amount", "10", "--date",
+          "2026-03-02", "--method", "virement"], "--invoice", "introuvable"),
+        (["customer", "add", "X", "--name", "X"], "--ice", "obligatoire"),
+    ]
+    for args, flag, words in cases:
+        r = ecp(db, *args)
+        assert r.returncode == 2, r.stderr
+        assert r.stderr.startswith(f"ecp : {flag}") and words in r.stderr, r.stderr
+        assert r.stderr.count("--") == 1, r.stderr  # the flag, and no other in the message
+    assert counts(db)[:3] == (0, 0, 0)
