@@ -6,7 +6,6 @@ reconciliation with no gap. Each step checks the screen and what the books hold.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,12 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList
 
 from ecp import api
+from ecp.kernel.periods import Month
+from ecp.kernel.units import Quantity, Rate
 from ecp.ledger.entry import LineSpec
+from ecp.sales.documents import LineInput
 from ecp.tui.app import EcpApp
+from ecp.tui.kit.forms import FieldError
 from ecp.tui.screens.bank import BankScreen
 from ecp.tui.screens.bank_dialogs import (
     AcceptScreen,
@@ -25,7 +28,8 @@ from ecp.tui.screens.bank_dialogs import (
     ReconciliationScreen,
     RuleFormScreen,
 )
-from ecp.tui.widgets import FieldError
+from tests.tui.pilot import rendered as shown
+from tests.tui.pilot import type_text, until
 
 D = dt.date
 TODAY = D(2026, 3, 31)
@@ -33,30 +37,15 @@ SIZE = (160, 45)
 HEAD = "Date opération;Libellé;Débit;Crédit\n"
 
 
-def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> str:  # noqa: N802
-    return f"{desc}|{qty}|{price}|{rate}|{account}"
-
-
-async def type_text(pilot: Pilot[Any], text: str) -> None:
-    await pilot.press(*("space" if c == " " else c for c in text))
-
-
-async def until(pilot: Pilot[Any], cond: Any) -> None:
-    for _ in range(100):
-        await pilot.pause()
-        if cond():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("l'écran attendu n'est pas venu")
+def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> LineInput:  # noqa: N802
+    """A typed line from the figures as a bookkeeper says them (units, DH, %)."""
+    return LineInput(desc, Quantity(int(qty) * 1000), int(price) * 100, Rate(int(rate) * 100),
+                     account)
 
 
 def rows(app: EcpApp, selector: str = "#bank-lines") -> list[list[str]]:
     t = app.screen.query_one(selector, DataTable)
     return [[str(c).strip() for c in t.get_row_at(i)] for i in range(t.row_count)]
-
-
-def shown(app: EcpApp, selector: str) -> str:
-    return str(app.screen.query_one(selector).render())
 
 
 def cursor_label(app: EcpApp) -> str:
@@ -88,12 +77,12 @@ async def test_statement_matched_by_keyboard(sales: api.Books, tmp_path: Path) -
                               lines=[L("Traiteur", "1", "500", "10", "7111")])  # 550,00
     f3 = api.create_and_issue(sales, "facture", "FZ", "AMINA", D(2026, 3, 4),
                               lines=[L("Retouches", "1", "300", "20", "71243")])  # 360,00
-    api.add_expense(sales, "FZ", "TISSUS", D(2026, 3, 5), "6111", "500", "20",
+    api.add_expense(sales, "FZ", "TISSUS", D(2026, 3, 5), "6111", 50000, Rate(2000),
                     reference="TN-77")  # 600,00
-    api.contribution_run(sales, "2026-03")
+    api.contribution_run(sales, Month(2026, 3))
     api.post_entry(sales, "AN", D(2026, 3, 1), "Fonds de roulement FZ", [
         LineSpec("5141", "FZ", 300000), LineSpec("1111", "FZ", -300000)])
-    pay = api.add_payout(sales, "FZ", "1000", D(2026, 3, 20), "virement")
+    pay = api.add_payout(sales, "FZ", 100000, D(2026, 3, 20), "virement")
     api.bank_rule_add(sales, "FRAIS TENUE", "61473", "ECP", "Frais bancaires")
     path = tmp_path / "releve-mars.csv"
     path.write_bytes((HEAD + "\n".join([

@@ -6,16 +6,16 @@ refused for want of fabric. Each test checks the screen and what the books hold.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from ecp import api
+from ecp.kernel.units import Quantity, Rate
+from ecp.production.specs import BomItem
 from ecp.tui.app import EcpApp
+from ecp.tui.kit.forms import FieldError
 from ecp.tui.screens.production import OVERLOADED, ProductionScreen
 from ecp.tui.screens.production_dialogs import (
     CancelOrderScreen,
@@ -24,9 +24,17 @@ from ecp.tui.screens.production_dialogs import (
     OrderFormScreen,
     OrderScreen,
 )
-from ecp.tui.widgets import FieldError
+from tests.tui.pilot import field_error, rows, type_text, until
+from tests.tui.pilot import rendered as shown
 
 START = dt.date(2026, 3, 2)  # a Monday: the app's today
+
+
+def units(n: int) -> Quantity:
+    """``n`` units (or hours) in thousandths."""
+    return Quantity(n * 1000)
+
+
 SIZE = (160, 45)
 
 
@@ -34,35 +42,14 @@ SIZE = (160, 45)
 def atelier(sales: api.Books) -> api.Books:
     """As in tests/production: FZ 30 h a week; CAFTAN = 3 m of TISSU, 6 h, 1 h of MACHINE;
     20 m of fabric in stock at 80 DH/m."""
-    api.add_product(sales, "CAFTAN", "FZ", "Caftan brodé", "pièce", "2800", "20", "71211")
-    api.add_material(sales, "TISSU", "FZ", "Tissu brocart", "m", "80")
-    api.add_resource(sales, "MACHINE", "Machine à coudre", "35")
-    api.set_bom(sales, "CAFTAN", ["TISSU:3"], hours="6", resources=["MACHINE:1"])
-    api.set_capacity(sales, "FZ", "30")
-    api.stock_receive(sales, "TISSU", "20", START)
+    api.add_product(sales, "CAFTAN", "FZ", "Caftan brodé", "pièce", 280000, Rate(2000), "71211")
+    api.add_material(sales, "TISSU", "FZ", "Tissu brocart", "m", 8000)
+    api.add_resource(sales, "MACHINE", "Machine à coudre", units(35))
+    api.set_bom(sales, "CAFTAN", [BomItem("TISSU", units(3))], hours=units(6),
+                resources=[BomItem("MACHINE", units(1))])
+    api.set_capacity(sales, "FZ", units(30))
+    api.stock_receive(sales, "TISSU", units(20), START)
     return sales
-
-
-async def type_text(pilot: Pilot[Any], text: str) -> None:
-    await pilot.press(*("space" if c == " " else c for c in text))
-
-
-def rows(app: EcpApp, selector: str) -> list[list[str]]:
-    t = app.screen.query_one(selector, DataTable)
-    return [[str(c).strip() for c in t.get_row_at(i)] for i in range(t.row_count)]
-
-
-def shown(app: EcpApp, selector: str) -> str:
-    return str(app.screen.query_one(selector).render())
-
-
-async def until(pilot: Pilot[Any], cond: Any) -> None:
-    for _ in range(100):
-        await pilot.pause()
-        if cond():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("l'écran attendu n'est pas venu")
 
 
 async def test_twelve_caftans_typed_planned_and_short_of_fabric(atelier: api.Books) -> None:
@@ -158,7 +145,7 @@ async def test_twelve_caftans_typed_planned_and_short_of_fabric(atelier: api.Boo
 
 
 async def test_complete_an_order_of_five(atelier: api.Books) -> None:
-    num = api.add_order(atelier, "FZ", "CAFTAN", "5", START + dt.timedelta(days=11))
+    num = api.add_order(atelier, "FZ", "CAFTAN", units(5), START + dt.timedelta(days=11))
     app = EcpApp(atelier, today=START)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f11")
@@ -179,7 +166,7 @@ async def test_complete_an_order_of_five(atelier: api.Books) -> None:
 
 
 async def test_completion_refused_then_order_cancelled(atelier: api.Books) -> None:
-    num = api.add_order(atelier, "FZ", "CAFTAN", "7", START + dt.timedelta(days=11))
+    num = api.add_order(atelier, "FZ", "CAFTAN", units(7), START + dt.timedelta(days=11))
     app = EcpApp(atelier, today=START)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f11")
@@ -213,3 +200,29 @@ async def test_palette_opens_the_plan(atelier: api.Books) -> None:
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ProductionScreen)
                     and app.screen.tab == "plan")
+
+
+async def test_order_form_places_a_bad_quantity_under_it(atelier: api.Books) -> None:
+    """A quantity that is not one is refused under « Quantité » (the earliest date says why
+    too); nothing is written."""
+    app = EcpApp(atelier, today=START)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f11")
+        await until(pilot, lambda: isinstance(app.screen, ProductionScreen))
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, OrderFormScreen))
+        await pilot.press("enter")
+        await type_text(pilot, "fz")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "douze")
+        await pilot.press("tab")
+        await type_text(pilot, "2026-03-13")
+        await pilot.pause()
+        assert "douze" in shown(app, "#earliest")
+        await pilot.press("enter")
+        await until(pilot, lambda: "n'est pas une quantité" in field_error(app, "qty"))
+        assert app.screen.focused is not None and app.screen.focused.id == "qty"
+        assert not field_error(app, "general")
+    assert api.list_orders(atelier) == []

@@ -6,55 +6,44 @@ plan and the stock report say; a bank profile with debit and credit columns."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Select
+from textual.widgets import Input, Select
 
 from ecp import api
+from ecp.kernel.units import Quantity, Rate
 from ecp.tui.app import EcpApp
+from ecp.tui.kit.forms import FieldError
 from ecp.tui.screens.bank import BankScreen
-from ecp.tui.screens.bank_dialogs import ImportScreen
+from ecp.tui.screens.bank_dialogs import BankProfileFormScreen, ImportScreen
 from ecp.tui.screens.production import ProductionScreen
 from ecp.tui.screens.workshop_dialogs import (
-    BankProfileFormScreen,
     BomFormScreen,
     CapacityFormScreen,
     MaterialFormScreen,
     ResourceFormScreen,
     StockMoveScreen,
 )
-from ecp.tui.widgets import FieldError
+from tests.tui.pilot import rows, type_text, until
 
 START = dt.date(2026, 3, 2)  # a Monday: the app's today
+
+
+def units(n: int) -> Quantity:
+    """``n`` units (or hours) in thousandths."""
+    return Quantity(n * 1000)
+
+
 SIZE = (160, 45)
 
 
 @pytest.fixture
 def caftan(sales: api.Books) -> api.Books:
-    api.add_product(sales, "CAFTAN", "FZ", "Caftan brodé", "pièce", "2800", "20", "71211")
+    api.add_product(sales, "CAFTAN", "FZ", "Caftan brodé", "pièce", 280000, Rate(2000), "71211")
     return sales
-
-
-async def type_text(pilot: Pilot[Any], text: str) -> None:
-    await pilot.press(*("space" if c == " " else c for c in text))
-
-
-async def until(pilot: Pilot[Any], cond: Any) -> None:
-    for _ in range(100):
-        await pilot.pause()
-        if cond():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("l'écran attendu n'est pas venu")
-
-
-def rows(app: EcpApp, selector: str) -> list[list[str]]:
-    t = app.screen.query_one(selector, DataTable)
-    return [[str(c).strip() for c in t.get_row_at(i)] for i in range(t.row_count)]
 
 
 def error(app: EcpApp, field: str) -> str:
@@ -84,10 +73,13 @@ async def test_workshop_set_up_by_keyboard(caftan: api.Books) -> None:
         await until(pilot, lambda: isinstance(app.screen, MaterialFormScreen))
         await fill(pilot, "TISSU", "FZ", "Tissu brocart", "m", "80")
         await until(pilot, lambda: app.screen is screen)
-        # 20 m received (the date is today's, the cost the standard one)
+        # listed before any stock moves; 20 m received (the material is the one under the
+        # cursor, the date is today's, the cost the standard one)
+        assert rows(app, "#t-atelier")[0][:6] == ["matière", "FZ", "TISSU", "Tissu brocart",
+                                                  "m", "0"]
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, StockMoveScreen))
-        await fill(pilot, "TISSU", "20", "", "")
+        await fill(pilot, "20", "", "")
         await until(pilot, lambda: app.screen is screen)
         assert rows(app, "#t-atelier")[0][:6] == ["matière", "FZ", "TISSU", "Tissu brocart",
                                                   "m", "20"]
@@ -130,7 +122,7 @@ async def test_workshop_set_up_by_keyboard(caftan: api.Books) -> None:
 
     (row,) = api.stock_report(caftan, "FZ", START)
     assert (row.code, row.qty_milli, row.value) == ("TISSU", 18000, 144000)
-    num = api.add_order(caftan, "FZ", "CAFTAN", "2", START + dt.timedelta(days=25))
+    num = api.add_order(caftan, "FZ", "CAFTAN", units(2), START + dt.timedelta(days=25))
     plan = api.production_plan(caftan, START, 5)
     w1, w2 = plan.weeks[:2]
     assert plan.capacity[("FZ", "")][w1] == 30000 and plan.capacity[("FZ", "")][w2] == 0
@@ -161,8 +153,66 @@ async def test_bank_import_profile(sales: api.Books) -> None:
         await until(pilot, lambda: isinstance(app.screen, ImportScreen))
         names = [str(o[0]) for o in app.screen.query_one("#profile", Select)._options]
         assert "cih" in names
+        # an account that is not a bank's: under « Compte de banque »
+        app.screen.query_one("#path", Input).value = "releve.csv"
+        app.screen.query_one("#account", Input).value = "6111"
+        await pilot.press("enter")
+        await until(pilot, lambda: "compte de banque" in error(app, "account"))
+        assert not error(app, "path")
         await pilot.press("escape")
     (p,) = [x for x in api.bank_profiles(sales) if x.name == "cih"]
     assert (p.date_col, p.label_col, p.amount_col, p.debit_col, p.credit_col) == (
         1, 2, None, 3, 4)
     assert (p.decimal, p.sep, p.encoding, p.skip) == (",", ";", "cp1252", 1)
+
+
+async def test_a_bad_value_shows_under_its_field(caftan: api.Books) -> None:
+    """The books say which parameter (and which item of a list) a refusal is about; each
+    dialog puts it under that field, whatever the wording."""
+    api.add_material(caftan, "TISSU", "FZ", "Tissu brocart", "m", 8000)
+    api.add_resource(caftan, "MACHINE", "Machine à coudre", units(35))
+    app = EcpApp(caftan, today=START)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f11")
+        await until(pilot, lambda: isinstance(app.screen, ProductionScreen))
+        await pilot.press("4")
+        await until(pilot, lambda: app.screen.query_one("#tabs").active == "atelier")
+        screen = app.screen
+        # a material of the second item that does not exist: under « Matières »
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(app.screen, BomFormScreen))
+        await fill(pilot, "CAFTAN", "TISSU:3 FIL:2", "6", "MACHINE:1")
+        await until(pilot, lambda: "FIL" in error(app, "materials"))
+        assert "inconnue" in error(app, "materials") and not error(app, "general")
+        assert app.screen.focused is not None and app.screen.focused.id == "materials"
+        # a resource that does not exist: under « Ressources »
+        app.screen.query_one("#materials", Input).value = "TISSU:3"
+        app.screen.query_one("#resources", Input).value = "FOUR:1"
+        await pilot.press("enter")
+        await until(pilot, lambda: "FOUR" in error(app, "resources"))
+        assert not error(app, "materials")
+        # hours that are not a number: under « Heures »
+        app.screen.query_one("#resources", Input).value = "MACHINE:1"
+        app.screen.query_one("#hours", Input).value = "six"
+        await pilot.press("enter")
+        await until(pilot, lambda: "six" in error(app, "hours"))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        # days off ending before they start: under « Congés »
+        await pilot.press("k")
+        await until(pilot, lambda: isinstance(app.screen, CapacityFormScreen))
+        await fill(pilot, "FZ", "30", "2026-03-13:2026-03-09")
+        await until(pilot, lambda: "précède" in error(app, "off"))
+        assert not error(app, "hours") and not error(app, "general")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        # an adjustment that would leave the stock negative: under « Quantité »
+        await pilot.press("j")
+        await until(pilot, lambda: isinstance(app.screen, StockMoveScreen))
+        await fill(pilot, "-5", "", "casse")
+        await until(pilot, lambda: "négatif" in error(app, "qty"))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+    # nothing was written
+    assert api.list_capacities(caftan) == []
+    assert api.list_materials(caftan)[0].qty_milli == 0

@@ -16,19 +16,18 @@ from textual.widgets import DataTable, Label, Static
 from ecp import api
 from ecp.kernel.errors import EcpError
 from ecp.sales.bank_match import LineView
-from ecp.tui.app import EcpScreen
+from ecp.tui.kit.base import EcpScreen
+from ecp.tui.kit.format import money
 from ecp.tui.screens.bank_dialogs import (
     AcceptScreen,
+    BankProfileFormScreen,
     ImportScreen,
     Match,
     MatchSearchScreen,
     ReconciliationScreen,
     RuleFormScreen,
-    cli_to_screen,
     signed,
 )
-from ecp.tui.screens.workshop_dialogs import BankProfileFormScreen
-from ecp.tui.widgets import money
 
 HINT = ("Entrée ou a : accepter la suggestion (= exacte, ~ à vérifier) — s : chercher à la main "
         "— r : règle depuis la ligne — m : automatique (exactes seulement)")
@@ -38,14 +37,14 @@ COLUMNS = (("Date", 10), ("Compte", 6), ("Libellé", 40), ("Montant", 13), ("Ét
 
 class BankScreen(EcpScreen):
     BINDINGS = [
-        Binding("a", "accept", "Accepter"),
-        Binding("s", "search", "Chercher"),
-        Binding("r", "rule", "Règle"),
-        Binding("m", "auto", "Automatique"),
-        Binding("u", "toggle_unmatched", "À rapprocher/toutes"),
-        Binding("i", "import_statement", "Importer"),
-        Binding("c", "reconciliation", "Rapprochement"),
-        Binding("p", "profile", "Profil d'import"),
+        Binding("a", "accept", "Accepter", id="bank.accept"),
+        Binding("s", "search", "Chercher", id="bank.search"),
+        Binding("r", "rule", "Règle", id="bank.rule"),
+        Binding("m", "auto", "Automatique", id="bank.auto"),
+        Binding("u", "toggle_unmatched", "À rapprocher/toutes", id="bank.toggle_unmatched"),
+        Binding("i", "import_statement", "Importer", id="bank.import_statement"),
+        Binding("c", "reconciliation", "Rapprochement", id="bank.reconciliation"),
+        Binding("p", "profile", "Profil d'import", id="bank.profile"),
     ]
     DEFAULT_CSS = """
     BankScreen #bank-info { height: 1; padding: 0 1; text-style: bold; }
@@ -227,7 +226,7 @@ class BankScreen(EcpScreen):
         try:
             res = api.bank_auto(self.books)
         except EcpError as exc:
-            self.say(f"Rapprochement automatique interrompu : {cli_to_screen(str(exc))}",
+            self.say(f"Rapprochement automatique interrompu : {exc}",
                      error=True)
             self.load()
             return

@@ -23,19 +23,14 @@ from textual.widgets.option_list import Option
 from ecp import api
 from ecp.kernel.errors import EcpError, InputError
 from ecp.kernel.periods import parse_date
-from ecp.sales.bank_match import LineView, Suggestion
-from ecp.tui.screens.entry_form import PickerScreen
-from ecp.tui.screens.sales_dialogs import SalesForm
-from ecp.tui.widgets import FieldError, money
+from ecp.ledger.bank import Profile
+from ecp.sales.bank_match import LineView, MatchKind, Suggestion
+from ecp.tui.kit.dialogs import PickerScreen
+from ecp.tui.kit.format import money
+from ecp.tui.kit.forms import FieldError, FormModal
 
 KIND_LABEL = {"facture": "facture", "dépense": "dépense", "versement": "versement",
               "règle": "règle"}
-
-
-def cli_to_screen(msg: str) -> str:
-    """The bank API speaks to the command line (``--account``): say it for the screen."""
-    return (msg.replace("--account", "compte").replace("--dimension", "dimension")
-            .replace(" (ecp bank import)", " (i : importer un relevé)"))
 
 
 def signed(cents: int) -> Text:
@@ -53,7 +48,7 @@ def line_text(ln: LineView) -> str:
 class Match:
     """A candidate for a line: a suggestion of the books, or one found by hand."""
 
-    kind: str
+    kind: MatchKind
     ref: str
     label: str
     amount: int
@@ -111,12 +106,10 @@ def describe(books: api.Books, ln: LineView, kind: str, ref: str) -> str:
         return (f"Versement {ref} : {money(amount)} DH\nSon écriture existe déjà : la ligne y "
                 "est rattachée, rien de nouveau n'est passé.")
     if kind == "règle":
-        s = next((x for x in api.bank_suggestions(books, ln.id)
-                  if x.kind == "règle" and x.ref == ref), None)
-        found = re.fullmatch(r"(.*) → (\S+) \((\S+)\)", s.label) if s else None
-        if found is None:
-            return f"Règle n° {ref} : {s.label if s else ''}\nÉcriture BQ de {money(amount)} DH"
-        label, account, dim = found.groups()
+        rule = next((r for r in api.bank_rules(books) if str(r.id) == ref), None)
+        if rule is None:
+            return f"Règle n° {ref}\nÉcriture BQ de {money(amount)} DH"
+        label, account, dim = rule.label, rule.account, rule.dimension
         name = next((n for c, n in api.search_accounts(books, account, 20) if c == account), "")
         bank, other = f"{ln.account}", f"{account} {name}".strip()
         debit, credit = (bank, other) if ln.amount > 0 else (other, bank)
@@ -131,10 +124,10 @@ class AcceptScreen(ModalScreen[str | None]):
     """Rapprocher ? The line, what will be posted; o posts (the error stays in the dialog),
     n or Escape leaves the line open. Dismisses with the entry's reference."""
 
-    BINDINGS = [Binding("o,y", "answer(True)", "Rapprocher"),
-                Binding("n,escape", "answer(False)", "Ne pas rapprocher")]
+    BINDINGS = [Binding("o,y", "answer(True)", "Rapprocher", id="accept.answer-true"),
+                Binding("n,escape", "answer(False)", "Ne pas rapprocher", id="accept.answer-false")]
 
-    def __init__(self, line: LineView, kind: str, ref: str, title: str = "") -> None:
+    def __init__(self, line: LineView, kind: MatchKind, ref: str, title: str = "") -> None:
         super().__init__()
         self.line = line
         self.kind = kind
@@ -171,7 +164,7 @@ class AcceptScreen(ModalScreen[str | None]):
             entry = api.bank_accept(app.books, self.line.id, self.kind, self.ref)
         except EcpError as exc:
             err = self.query_one("#err-general", FieldError)
-            err.update(Text(cli_to_screen(str(exc))))
+            err.update(Text(str(exc)))
             err.display = True
             return
         self.dismiss(entry)
@@ -269,12 +262,13 @@ def pattern_of(label: str) -> str:
     return " ".join(words[:2]) or label.strip()
 
 
-class RuleFormScreen(SalesForm):
+class RuleFormScreen(FormModal[Any]):
     """Nouvelle règle: « libellé contient MOTIF → COMPTE (dimension) ». F2 searches the
     account. Dismisses with the rule's id."""
 
-    PATTERNS = ((r"^motif", "pattern"), (r"^compte", "account"), (r"^dimension", "dimension"))
-    BINDINGS = [Binding("f2", "pick", "Chercher le compte")]
+    FIELDS = {"pattern": "pattern", "account": "account", "dimension": "dimension",
+              "label": "label"}
+    BINDINGS = [Binding("f2", "pick", "Chercher le compte", id="rule-form.pick")]
 
     def __init__(self, line: LineView) -> None:
         super().__init__()
@@ -324,12 +318,9 @@ class RuleFormScreen(SalesForm):
                                           lambda t: api.search_accounts(self.books, t, 60),
                                           typed, "aucun compte ne correspond"), picked)
 
-    def show_error(self, exc: EcpError) -> None:
-        super().show_error(type(exc)(cli_to_screen(str(exc))))
-
     def save(self) -> int:
         if not self.value("account").strip():
-            raise InputError("compte : à choisir (F2 : chercher)")
+            raise InputError("compte : à choisir (F2 : chercher)", field="account")
         return api.bank_rule_add(self.books, self.value("pattern"),
                                  self.value("account").strip(),
                                  self.value("dimension").strip() or None, self.value("label"))
@@ -337,11 +328,11 @@ class RuleFormScreen(SalesForm):
 
 # --- import ------------------------------------------------------------------------------------
 
-class ImportScreen(SalesForm):
+class ImportScreen(FormModal[Any]):
     """Importer un relevé: the file, the bank account, the profile. Dismisses with the
     ImportResult (read, added, duplicates) and what was asked."""
 
-    PATTERNS = ((r"^compte", "account"), (r"^profil", "profile"))
+    FIELDS = {"path": "path", "account": "account", "profile": "profile"}
 
     def __init__(self, path: str = "", account: str = "5141") -> None:
         super().__init__()
@@ -367,20 +358,10 @@ class ImportScreen(SalesForm):
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()
 
-    def show_error(self, exc: EcpError) -> None:
-        msg = cli_to_screen(str(exc))
-        for pattern, field in self.PATTERNS:
-            if re.search(pattern, msg):
-                self.set_error(field, msg)
-                self.query_one(f"#{field}").focus()
-                return
-        self.set_error("path", msg)  # the file: unreadable, wrong format, a bad line
-        self.query_one("#path").focus()
-
     def save(self) -> tuple[Any, str, str]:
         text = self.value("path").strip()
         if not text:
-            raise InputError("fichier : indiquer le chemin du relevé")
+            raise InputError("fichier : indiquer le chemin du relevé", field="path")
         path = Path(text).expanduser()
         account = self.value("account").strip()
         return (api.bank_import(self.books, path, account, self.select("profile")),
@@ -393,7 +374,7 @@ class ReconciliationScreen(ModalScreen[None]):
     """État de rapprochement: the statement's balance beside the ledger's at a date, and the
     lines that explain the gap. Enter in a field recomputes; Escape closes."""
 
-    BINDINGS = [Binding("escape", "close", "Fermer")]
+    BINDINGS = [Binding("escape", "close", "Fermer", id="reconciliation.close")]
     DEFAULT_CSS = """
     ReconciliationScreen .field { height: auto; }
     ReconciliationScreen .field > Label { width: 8; padding: 0 1 0 0; }
@@ -443,7 +424,7 @@ class ReconciliationScreen(ModalScreen[None]):
             at = parse_date(self.query_one("#at", Input).value.strip(), "date")
             rec = api.bank_reconciliation(app.books, account, at)
         except EcpError as exc:
-            err.update(Text(cli_to_screen(str(exc))))
+            err.update(Text(str(exc)))
             err.display = True
             self.query_one("#rec-summary", Static).update("")
             self.query_one("#rec-verdict", Static).update("")
@@ -484,3 +465,72 @@ class ReconciliationScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+# --- bank import profile -----------------------------------------------------------------------
+
+class BankProfileFormScreen(FormModal[Any]):
+    """Profil d'import d'un relevé: columns numbered from 1, either one signed amount column or
+    a debit and a credit column; date format, decimal mark, separator, encoding, header lines."""
+
+    # The widgets are named after the Profile's fields, which the books' errors carry.
+    FIELDS = {f: f for f in ("name", "date_col", "label_col", "amount_col", "debit_col",
+                             "credit_col", "date_format", "decimal", "sep", "encoding", "skip")}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Profil d'import d'un relevé (colonnes numérotées à partir de 1)",
+                        classes="title")
+            yield from self.field("Nom", Input(id="name", placeholder="ex. cih"))
+            yield from self.field("Colonne date", Input(id="date_col", placeholder="ex. 1"))
+            yield from self.field("Colonne libellé", Input(id="label_col", placeholder="ex. 2"))
+            yield from self.field("Colonne montant", Input(
+                id="amount_col", placeholder="signé ; ou débit + crédit"))
+            yield from self.field("Colonne débit", Input(id="debit_col"))
+            yield from self.field("Colonne crédit", Input(id="credit_col"))
+            yield from self.field("Format de date", Input("%d/%m/%Y", id="date_format"))
+            yield from self.field("Décimale", Input(",", id="decimal", placeholder=", ou ."))
+            yield from self.field("Séparateur", Input(";", id="sep",
+                                                      placeholder="; , ou \\t"))
+            yield from self.field("Encodage", Input("cp1252", id="encoding"))
+            yield from self.field("Lignes d'en-tête", Input("1", id="skip"))
+            yield from self.general_error()
+            yield from self.buttons("Enregistrer le profil")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def number(self, field: str, what: str, required: bool = False) -> int | None:
+        text = self.value(field).strip()
+        if not text:
+            if required:
+                raise InputError(f"{what} : obligatoire", field=field)
+            return None
+        if not text.isdigit():
+            raise InputError(f"{what} : « {text} », un nombre entier attendu", field=field)
+        return int(text)
+
+    def save(self) -> str:
+        name = self.required("name", "nom")
+        date_col = self.number("date_col", "date : colonne", True)
+        label_col = self.number("label_col", "libellé : colonne", True)
+        amount = self.number("amount_col", "montant : colonne")
+        debit = self.number("debit_col", "débit : colonne")
+        credit = self.number("credit_col", "crédit : colonne")
+        if amount is None and (debit is None or credit is None):
+            raise InputError("montant : une colonne montant, ou débit et crédit",
+                             field="amount_col")
+        if amount is not None and (debit is not None or credit is not None):
+            raise InputError("montant : une colonne montant, ou débit et crédit, pas les deux",
+                             field="amount_col")
+        skip = self.number("skip", "lignes d'en-tête")
+        sep = self.value("sep").replace("\\t", "\t")
+        assert date_col is not None and label_col is not None
+        kw: dict[str, Any] = dict(
+            amount_col=amount, debit_col=debit, credit_col=credit,
+            date_format=self.value("date_format").strip() or "%d/%m/%Y",
+            decimal=self.value("decimal").strip() or ",", sep=sep or ";",
+            encoding=self.value("encoding").strip() or "cp1252",
+            skip=1 if skip is None else skip)
+        api.bank_profile_add(self.books, Profile(name, date_col, label_col, **kw))
+        return name

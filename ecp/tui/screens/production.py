@@ -27,7 +27,8 @@ from ecp.kernel.money import fmt_fr
 from ecp.kernel.periods import parse_date
 from ecp.kernel.units import fmt_qty
 from ecp.production.plan import Plan, Scheduled
-from ecp.tui.app import EcpScreen
+from ecp.tui.kit.base import EcpScreen
+from ecp.tui.kit.format import money
 from ecp.tui.screens.production_dialogs import (
     CancelOrderScreen,
     CellOrdersScreen,
@@ -43,7 +44,6 @@ from ecp.tui.screens.workshop_dialogs import (
     ResourceFormScreen,
     StockMoveScreen,
 )
-from ecp.tui.widgets import money
 
 TABS = ("ordres", "plan", "besoins", "atelier", "stock")
 TAB_TITLES = ("Ordres", "Plan", "Besoins", "Atelier", "Stock")
@@ -122,25 +122,29 @@ class PlanGrid(DataTable[Any]):
 
 class ProductionScreen(EcpScreen):
     BINDINGS = [
-        Binding("n", "new_order", "Nouvel ordre"),
-        Binding("s", "start", "Commencer"),
-        Binding("c", "complete", "Terminer"),
-        Binding("x", "cancel", "Annuler l'ordre"),
-        Binding("less_than_sign,comma", "shift(-1)", "Sem. préc.", key_display="<"),
-        Binding("greater_than_sign,full_stop", "shift(1)", "Sem. suiv.", key_display=">"),
-        Binding("plus", "resize(1)", "Plus de sem.", key_display="+"),
-        Binding("minus", "resize(-1)", "Moins de sem.", key_display="-"),
-        Binding("b", "until", "Date"),
-        Binding("m", "new_material", "Matière"),
-        Binding("e", "receive", "Entrée"),
-        Binding("j", "adjust", "Ajustement"),
-        Binding("b", "bom", "Nomenclature"),
-        Binding("r", "new_resource", "Ressource"),
-        Binding("k", "capacity", "Capacité"),
-        Binding("d", "stock_date", "Date"),
-        Binding("f", "stock_member", "Membre"),
-        Binding("r", "reload", "Actualiser", show=False),
-        *(Binding(str(i), f"tab('{t}')", t, show=False) for i, t in enumerate(TABS, 1)),
+        Binding("n", "new_order", "Nouvel ordre", id="production.new_order"),
+        Binding("s", "start", "Commencer", id="production.start"),
+        Binding("c", "complete", "Terminer", id="production.complete"),
+        Binding("x", "cancel", "Annuler l'ordre", id="production.cancel"),
+        Binding("less_than_sign,comma", "shift(-1)", "Sem. préc.", key_display="<",
+                id="production.shift-back"),
+        Binding("greater_than_sign,full_stop", "shift(1)", "Sem. suiv.", key_display=">",
+                id="production.shift-forward"),
+        Binding("plus", "resize(1)", "Plus de sem.", key_display="+", id="production.more-weeks"),
+        Binding("minus", "resize(-1)", "Moins de sem.", key_display="-",
+                id="production.fewer-weeks"),
+        Binding("b", "until", "Date", id="production.until"),
+        Binding("m", "new_material", "Matière", id="production.new_material"),
+        Binding("e", "receive", "Entrée", id="production.receive"),
+        Binding("j", "adjust", "Ajustement", id="production.adjust"),
+        Binding("b", "bom", "Nomenclature", id="production.bom"),
+        Binding("r", "new_resource", "Ressource", id="production.new_resource"),
+        Binding("k", "capacity", "Capacité", id="production.capacity"),
+        Binding("d", "stock_date", "Date", id="production.stock_date"),
+        Binding("f", "stock_member", "Membre", id="production.stock_member"),
+        Binding("r", "reload", "Actualiser", show=False, id="production.reload"),
+        *(Binding(str(i), f"tab('{t}')", t, show=False, id=f"production.tab-{t}")
+          for i, t in enumerate(TABS, 1)),
     ]
     DEFAULT_CSS = """
     ProductionScreen TabbedContent { height: 1fr; }
@@ -362,31 +366,29 @@ class ProductionScreen(EcpScreen):
             f"manque : {money(total)} DH", style="bold red" if short else "bold"))
 
     def load_atelier(self) -> None:
-        """Materials (as the stock report knows them: those with a stock movement), then the
-        shared resources and the members' capacities as the plan knows them (the most hours
-        of a week over the plan's weeks)."""
+        """Every material (with what is on hand today), the members' weekly hours (and how
+        many spans of days off), then the shared resources' weekly hours."""
         books = self.books
         t = self.table("atelier")
         t.clear()
-        mats = [r for r in api.stock_report(books, None, self.ecp.today) if r.kind == "matière"]
+        mats = api.list_materials(books, None, self.ecp.today)
         for r in mats:
             t.add_row("matière", r.member, r.code, r.name, r.unit,
                       Text(fmt_qty(r.qty_milli), justify="right"),
-                      Text(fmt_fr(r.unit_cost), justify="right"), key=f"m|{r.code}")
-        plan = api.production_plan(books, self.ecp.today, DEFAULT_WEEKS)
+                      Text(fmt_fr(r.cost), justify="right"), key=f"m|{r.code}")
         names = {m.code: m.name for m in api.list_members(books)}
-        for (m, res), weeks in sorted(plan.capacity.items(),
-                                      key=lambda kv: (kv[0][0] == "", kv[0])):
-            hours = Text(f"{fmt_qty(max(weeks.values(), default=0))} h", justify="right")
-            if res:
-                t.add_row("ressource", "", res, "ressource partagée", "h", hours, "",
-                          key=f"r|{res}")
-            else:
-                t.add_row("capacité", m, m, names.get(m, ""), "h", hours, "", key=f"c|{m}")
+        for c in api.list_capacities(books):
+            off = f" ({len(c.off)} congé{'s' if len(c.off) > 1 else ''})" if c.off else ""
+            t.add_row("capacité", c.member, c.member, f"{names.get(c.member, '')}{off}", "h",
+                      Text(f"{fmt_qty(c.hours_milli)} h", justify="right"), "",
+                      key=f"c|{c.member}")
+        for res in api.list_resources(books):
+            t.add_row("ressource", "", res.code, res.name, "h",
+                      Text(f"{fmt_qty(res.hours_milli)} h", justify="right"), "",
+                      key=f"r|{res.code}")
         self.query_one("#atelier-note", Static).update(
-            f"{len(mats)} matières — n'apparaissent que les matières déjà entrées en stock "
-            "(l'API ne liste pas les matières sans mouvement) ; heures : la semaine la plus "
-            f"pleine des {DEFAULT_WEEKS} à venir (congés déduits)")
+            f"{len(mats)} matières (en stock au {self.ecp.today:%d/%m/%Y}, coût standard) — "
+            "heures : par semaine, avant congés")
 
     def load_stock(self) -> None:
         text = self.query_one("#f-stock-at", Input).value.strip()

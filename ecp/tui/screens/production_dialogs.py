@@ -18,9 +18,9 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError, InputError
-from ecp.kernel.units import fmt_qty
+from ecp.kernel.units import fmt_qty, parse_quantity
 from ecp.production.plan import Plan, Scheduled
-from ecp.tui.screens.sales_dialogs import SalesForm
+from ecp.tui.kit.forms import FormModal
 
 # A Select's lists search what is typed in their prompt too: no letters there, so that « c »
 # finds CAFTAN, not « choisir… ».
@@ -40,12 +40,11 @@ def late_text(days: int) -> str:
 
 # --- new order ---------------------------------------------------------------------------------
 
-class OrderFormScreen(SalesForm):
+class OrderFormScreen(FormModal[Any]):
     """Nouvel ordre de fabrication: member, a product of their catalogue, quantity, due date.
     Under the fields, the earliest date the order could be ready on top of the current plan."""
 
-    PATTERNS = ((r"^membre", "member"), (r"^produit", "product"), (r"quantité", "qty"),
-                (r"échéance", "due"))
+    FIELDS = {"member": "member", "product": "product", "qty": "qty", "due": "due"}
 
     def __init__(self, member: str | None = None) -> None:
         super().__init__()
@@ -98,7 +97,8 @@ class OrderFormScreen(SalesForm):
             out.update("Au plus tôt : choisir le membre, le produit et la quantité")
             return
         try:
-            day = api.earliest_date(self.books, member, product, qty, self.today)
+            day = api.earliest_date(self.books, member, product,
+                                    parse_quantity(qty, "ordre", field="qty"), self.today)
         except EcpError as exc:
             out.update(Text(f"Au plus tôt : {exc}", style="red"))
             return
@@ -122,23 +122,21 @@ class OrderFormScreen(SalesForm):
     def save(self) -> str:
         for f, what in (("member", "membre"), ("product", "produit")):
             if not self.select(f):
-                raise InputError(f"{what} : obligatoire")
-        if not self.value("qty").strip():
-            raise InputError("quantité : obligatoire")
-        if not self.value("due").strip():
-            raise InputError("échéance : obligatoire")
+                raise InputError(f"{what} : obligatoire", field=f)
+        qty = parse_quantity(self.required("qty", "quantité"), "ordre", field="qty")
+        self.required("due", "échéance")
         due = self.date("due", "échéance")
-        return api.add_order(self.books, self.select("member"), self.select("product"),
-                             self.value("qty"), due)
+        return api.add_order(self.books, self.select("member"), self.select("product"), qty,
+                             due)
 
 
 # --- completion --------------------------------------------------------------------------------
 
-class CompleteOrderScreen(SalesForm):
+class CompleteOrderScreen(FormModal[Any]):
     """Terminer un ordre: the day and the quantity made (the ordered quantity by default).
     Materials are consumed per the bill of materials; the result is the costing entry's ref."""
 
-    PATTERNS = ((r"^date", "day"), (r"quantité", "qty"), (r"^matière", "qty"))
+    FIELDS = {"day": "day", "qty": "qty"}  # a shortage of material is about the quantity
 
     def __init__(self, order: Any) -> None:
         super().__init__()
@@ -164,9 +162,9 @@ class CompleteOrderScreen(SalesForm):
 
     def save(self) -> tuple[str, str | None]:
         day = self.date("day", "date de fin")
-        qty = self.value("qty").strip()
-        return self.order.number, api.complete_order(self.books, self.order.number, day,
-                                                     qty or None)
+        text = self.value("qty").strip()
+        qty = parse_quantity(text, "production", field="qty") if text else None
+        return self.order.number, api.complete_order(self.books, self.order.number, day, qty)
 
 
 # --- a yes/no question -------------------------------------------------------------------------
@@ -174,8 +172,9 @@ class CompleteOrderScreen(SalesForm):
 class CancelOrderScreen(ModalScreen[bool]):
     """Annuler un ordre ? Escape (or n) keeps it."""
 
-    BINDINGS = [Binding("o,y", "answer(True)", "Annuler l'ordre"),
-                Binding("n,escape", "answer(False)", "Garder l'ordre")]
+    BINDINGS = [Binding("o,y", "answer(True)", "Annuler l'ordre", id="cancel-order.answer-true"),
+                Binding("n,escape", "answer(False)", "Garder l'ordre",
+                        id="cancel-order.answer-false")]
 
     def __init__(self, order: Any) -> None:
         super().__init__()
@@ -209,10 +208,10 @@ class OrderScreen(ModalScreen[str | None]):
     """One order: what, for when, its status, and where the plan puts it week by week.
     Dismisses with an action for the list: start, complete or cancel."""
 
-    BINDINGS = [Binding("escape", "close", "Fermer"),
-                Binding("s", "act('start')", "Commencer"),
-                Binding("c", "act('complete')", "Terminer"),
-                Binding("x", "act('cancel')", "Annuler l'ordre")]
+    BINDINGS = [Binding("escape", "close", "Fermer", id="order.close"),
+                Binding("s", "act('start')", "Commencer", id="order.act-start"),
+                Binding("c", "act('complete')", "Terminer", id="order.act-complete"),
+                Binding("x", "act('cancel')", "Annuler l'ordre", id="order.act-cancel")]
     DEFAULT_CSS = """
     OrderScreen #order-detail { height: auto; }
     """
@@ -258,7 +257,7 @@ class CellOrdersScreen(ModalScreen[tuple[str, str] | None]):
     using a shared resource). Enter opens an order; what is done there comes back to the
     screen as ``(number, action)``."""
 
-    BINDINGS = [Binding("escape", "close", "Fermer")]
+    BINDINGS = [Binding("escape", "close", "Fermer", id="cell-orders.close")]
 
     def __init__(self, title: str, week: dt.date, orders: list[Scheduled],
                  rows: dict[str, Any], plan: Plan) -> None:

@@ -1,10 +1,10 @@
-"""Production set-up (the Atelier tab of F11) and the bank's import profiles: the dialogs.
-Each form calls ``ecp.api`` once; a refusal is shown in French under the field it names, and
-nothing is written."""
+"""Production set-up (the Atelier tab of F11): the dialogs.
+Each form parses what was typed (``ecp.kernel``, ``ecp.production.specs``), then calls
+``ecp.api`` once with typed values; a refusal is shown in French under the field it names
+(``EcpError.field`` through ``FIELDS``), and nothing is written."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from textual.app import ComposeResult
@@ -12,37 +12,23 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from ecp import api
-from ecp.kernel.errors import EcpError, InputError
-from ecp.ledger.bank import Profile
-from ecp.tui.screens.sales_dialogs import SalesForm, clean
+from ecp.kernel.money import parse
+from ecp.kernel.units import Quantity, parse_quantity
+from ecp.production.specs import parse_items, parse_signed_quantity, parse_spans
+from ecp.tui.kit.forms import FormModal
 
 
-def say(msg: str) -> str:
-    """The API speaks to the command line here and there: say it for the screen."""
-    return (clean(msg).replace("--off :", "congés :").replace("--material", "matières")
-            .replace("--resource", "ressources").replace("--amount-col", "montant")
-            .replace("--debit-col", "débit").replace("--credit-col", "crédit")
-            .replace("--decimal", "décimale").replace("--encoding", "encodage")
-            .replace("--sep", "séparateur"))
+class WorkshopForm(FormModal[Any]):
+    """A form of the workshop: typed values out of its inputs, errors placed by ``FIELDS``."""
 
+    def quantity(self, field: str, what: str, of: str | None = None) -> Quantity:
+        """The quantity typed in ``field`` (``what`` names it when empty; ``of`` says what it
+        is a quantity of in the message)."""
+        return parse_quantity(self.required(field, what), of or what, field=field)
 
-class WorkshopForm(SalesForm):
-    """A SalesForm whose messages lose their command-line options first."""
-
-    def show_error(self, exc: EcpError) -> None:
-        msg = say(str(exc))
-        for pattern, field in self.PATTERNS:
-            if re.search(pattern, msg):
-                self.set_error(field, msg)
-                self.query_one(f"#{field}").focus()
-                return
-        self.set_error("general", msg)
-
-    def required(self, field: str, what: str) -> str:
-        v = self.value(field).strip()
-        if not v:
-            raise InputError(f"{what} : obligatoire")
-        return v
+    def cost(self, field: str = "cost") -> int | None:
+        text = self.value(field).strip()
+        return parse(text, "coût", field=field) if text else None
 
 
 # --- materials and stock -----------------------------------------------------------------------
@@ -50,9 +36,8 @@ class WorkshopForm(SalesForm):
 class MaterialFormScreen(WorkshopForm):
     """Nouvelle matière: code, member whose stock holds it, name, unit, standard cost."""
 
-    PATTERNS = ((r"^code", "code"), (r"existe déjà", "code"), (r"^membre", "member"),
-                (r"nom et unité", "name"), (r"^nom", "name"), (r"^unité", "unit"),
-                (r"coût", "cost"), (r"lettres, chiffres", "code"))
+    FIELDS = {"code": "code", "member": "member", "name": "name", "unit": "unit",
+              "cost": "cost"}
 
     def __init__(self, member: str | None = None) -> None:
         super().__init__()
@@ -78,15 +63,15 @@ class MaterialFormScreen(WorkshopForm):
         code = self.required("code", "code")
         member = self.required("member", "membre")
         return api.add_material(self.books, code, member.upper(), self.value("name").strip(),
-                                self.value("unit").strip(), self.value("cost").strip() or None)
+                                self.value("unit").strip(), self.cost())
 
 
 class StockMoveScreen(WorkshopForm):
     """Entrée en stock (quantity, date, optional cost) or Ajustement (signed quantity, date,
     reason required)."""
 
-    PATTERNS = ((r"^matière", "material"), (r"^quantité", "qty"), (r"^date", "day"),
-                (r"^motif", "reason"), (r"coût", "cost"))
+    FIELDS = {"material": "material", "qty": "qty", "day": "day", "reason": "reason",
+              "cost": "cost"}
 
     def __init__(self, adjust: bool = False, material: str | None = None) -> None:
         super().__init__()
@@ -116,13 +101,13 @@ class StockMoveScreen(WorkshopForm):
 
     def save(self) -> str:
         material = self.required("material", "matière").upper()
-        qty = self.required("qty", "quantité")
         day = self.date("day", "date")
         if self.adjust:
+            qty = parse_signed_quantity(self.required("qty", "quantité"), "ajustement", "qty")
             api.stock_adjust(self.books, material, qty, day, self.value("reason").strip())
         else:
-            api.stock_receive(self.books, material, qty, day,
-                              self.value("cost").strip() or None)
+            qty = self.quantity("qty", "quantité", "entrée en stock")
+            api.stock_receive(self.books, material, Quantity(qty), day, self.cost())
         return material
 
 
@@ -131,8 +116,8 @@ class StockMoveScreen(WorkshopForm):
 class BomFormScreen(WorkshopForm):
     """Nomenclature d'un produit: materials CODE:QTÉ, hours of work, resources CODE:HEURES."""
 
-    PATTERNS = ((r"^produit", "product"), (r"^matières", "materials"),
-                (r"^matière", "materials"), (r"^heures", "hours"), (r"^ressource", "resources"))
+    FIELDS = {"product": "product", "materials": "materials", "hours": "hours",
+              "resources": "resources"}
 
     def __init__(self, product: str | None = None) -> None:
         super().__init__()
@@ -158,16 +143,17 @@ class BomFormScreen(WorkshopForm):
 
     def save(self) -> str:
         product = self.required("product", "produit").upper()
-        api.set_bom(self.books, product, self.value("materials").split(),
-                    self.value("hours").strip() or None, self.value("resources").split())
+        materials = parse_items(self.value("materials").split(), "matières", "materials")
+        hours = self.quantity("hours", "heures") if self.value("hours").strip() else None
+        resources = parse_items(self.value("resources").split(), "ressources", "resources")
+        api.set_bom(self.books, product, materials, hours, resources)
         return product
 
 
 class ResourceFormScreen(WorkshopForm):
     """Nouvelle ressource partagée: code, name, hours a week."""
 
-    PATTERNS = ((r"^code", "code"), (r"existe déjà", "code"), (r"lettres, chiffres", "code"),
-                (r"^nom", "name"), (r"^heures", "hours"))
+    FIELDS = {"code": "code", "name": "name", "hours": "hours"}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -183,15 +169,14 @@ class ResourceFormScreen(WorkshopForm):
 
     def save(self) -> str:
         code = self.required("code", "code")
-        hours = self.required("hours", "heures")
+        hours = self.quantity("hours", "heures par semaine")
         return api.add_resource(self.books, code, self.value("name").strip(), hours)
 
 
 class CapacityFormScreen(WorkshopForm):
     """Capacité d'un membre: hours a week and days off AAAA-MM-JJ:AAAA-MM-JJ."""
 
-    PATTERNS = ((r"^membre", "member"), (r"^heures", "hours"), (r"^congé", "off"),
-                (r"^date", "off"))
+    FIELDS = {"member": "member", "hours": "hours", "off": "off"}
 
     def __init__(self, member: str | None = None) -> None:
         super().__init__()
@@ -213,76 +198,6 @@ class CapacityFormScreen(WorkshopForm):
 
     def save(self) -> str:
         member = self.required("member", "membre").upper()
-        hours = self.required("hours", "heures")
-        api.set_capacity(self.books, member, hours, self.value("off").split())
+        hours = self.quantity("hours", "heures par semaine")
+        api.set_capacity(self.books, member, hours, parse_spans(self.value("off").split()))
         return member
-
-
-# --- bank import profile -----------------------------------------------------------------------
-
-class BankProfileFormScreen(WorkshopForm):
-    """Profil d'import d'un relevé: columns numbered from 1, either one signed amount column or
-    a debit and a credit column; date format, decimal mark, separator, encoding, header lines."""
-
-    PATTERNS = ((r"^nom", "name"), (r"^date", "date_col"), (r"^libellé", "label_col"),
-                (r"^montant", "amount_col"), (r"^débit", "debit_col"),
-                (r"^crédit", "credit_col"), (r"^format", "date_format"),
-                (r"décimale", "decimal"), (r"séparateur", "sep"), (r"encodage", "encoding"),
-                (r"^lignes", "skip"), (r"montant, ou", "amount_col"),
-                (r"colonne", "date_col"))
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label("Profil d'import d'un relevé (colonnes numérotées à partir de 1)",
-                        classes="title")
-            yield from self.field("Nom", Input(id="name", placeholder="ex. cih"))
-            yield from self.field("Colonne date", Input(id="date_col", placeholder="ex. 1"))
-            yield from self.field("Colonne libellé", Input(id="label_col", placeholder="ex. 2"))
-            yield from self.field("Colonne montant", Input(
-                id="amount_col", placeholder="signé ; ou débit + crédit"))
-            yield from self.field("Colonne débit", Input(id="debit_col"))
-            yield from self.field("Colonne crédit", Input(id="credit_col"))
-            yield from self.field("Format de date", Input("%d/%m/%Y", id="date_format"))
-            yield from self.field("Décimale", Input(",", id="decimal", placeholder=", ou ."))
-            yield from self.field("Séparateur", Input(";", id="sep",
-                                                      placeholder="; , ou \\t"))
-            yield from self.field("Encodage", Input("cp1252", id="encoding"))
-            yield from self.field("Lignes d'en-tête", Input("1", id="skip"))
-            yield from self.general_error()
-            yield from self.buttons("Enregistrer le profil")
-
-    def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
-
-    def number(self, field: str, what: str, required: bool = False) -> int | None:
-        text = self.value(field).strip()
-        if not text:
-            if required:
-                raise InputError(f"{what} : obligatoire")
-            return None
-        if not text.isdigit():
-            raise InputError(f"{what} : « {text} », un nombre entier attendu")
-        return int(text)
-
-    def save(self) -> str:
-        name = self.required("name", "nom")
-        date_col = self.number("date_col", "date : colonne", True)
-        label_col = self.number("label_col", "libellé : colonne", True)
-        amount = self.number("amount_col", "montant : colonne")
-        debit = self.number("debit_col", "débit : colonne")
-        credit = self.number("credit_col", "crédit : colonne")
-        if amount is None and (debit is None or credit is None):
-            raise InputError("montant : une colonne montant, ou débit et crédit")
-        if amount is not None and (debit is not None or credit is not None):
-            raise InputError("montant : une colonne montant, ou débit et crédit, pas les deux")
-        skip = self.number("skip", "lignes d'en-tête")
-        sep = self.value("sep").replace("\\t", "\t")
-        assert date_col is not None and label_col is not None
-        kw: dict[str, Any] = dict(
-            amount_col=amount, debit_col=debit, credit_col=credit,
-            date_format=self.value("date_format").strip() or "%d/%m/%Y",
-            decimal=self.value("decimal").strip() or ",", sep=sep or ";",
-            encoding=self.value("encoding").strip() or "cp1252",
-            skip=1 if skip is None else skip)
-        api.bank_profile_add(self.books, Profile(name, date_col, label_col, **kw))
-        return name
