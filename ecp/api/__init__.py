@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ecp.api.archive import archive_dir, statements_dir
+    from ecp.api.balance import trial_balance  # light: no SQLAlchemy on SQLite books
     from ecp.api.bank import (
         bank_accept,
         bank_auto,
@@ -58,7 +59,6 @@ if TYPE_CHECKING:
         postings,
         reverse_entry,
         search_accounts,
-        trial_balance,
     )
     from ecp.api.members import (
         MEMBER_STATUSES,
@@ -83,6 +83,7 @@ if TYPE_CHECKING:
         cancel_order,
         complete_order,
         earliest_date,
+        get_bom,
         get_order,
         list_capacities,
         list_materials,
@@ -217,6 +218,7 @@ __all__ = [
     "BomItem",
     "DateSpan",
     "add_material",
+    "get_bom",
     "get_order",
     "list_capacities",
     "list_materials",

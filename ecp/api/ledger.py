@@ -8,10 +8,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
+from ecp.api.balance import check_dimension
+from ecp.api.balance import trial_balance as trial_balance  # its home: ecp.api.balance
 from ecp.api.session import Books, _read, _write
-from ecp.db.models import Dimension
 from ecp.kernel.errors import InputError, NotFoundError
 from ecp.ledger import browse, chart, queries
 from ecp.ledger import periods as ledger_periods
@@ -52,17 +53,7 @@ def import_file(books: Books, path: Path, user: str | None = None) -> ImportResu
 
 
 def _check_dimension(conn: Connection, dimension: str | None) -> None:
-    if dimension and conn.scalar(select(Dimension.code).where(Dimension.code == dimension)) \
-            is None:
-        raise NotFoundError(f"dimension : « {dimension} » inconnue", field="dimension")
-
-
-def trial_balance(books: Books, date_from: dt.date | None = None,
-                  date_to: dt.date | None = None,
-                  dimension: str | None = None) -> queries.TrialBalance:
-    with _read(books) as conn:
-        _check_dimension(conn, dimension)
-        return queries.trial_balance(conn, date_from, date_to, dimension)
+    check_dimension(conn, dimension)
 
 
 def ledger_page(books: Books, account: str, *, dimension: str | None = None,

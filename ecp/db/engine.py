@@ -14,10 +14,11 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:  # SQLAlchemy is imported when an engine is made, not with this module
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 BUSY_TIMEOUT_MS = 10_000
 WRITER = "ecp_writer"
@@ -39,6 +40,8 @@ def _create_private_file(path: Path) -> None:
 
 
 def make_engine(url: str, create: bool = True) -> Engine:
+    from sqlalchemy import create_engine
+
     path = sqlite_path(url)
     if path is not None and create:
         _create_private_file(path)
@@ -51,6 +54,8 @@ def make_engine(url: str, create: bool = True) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    from sqlalchemy import event
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see "begin" below)
@@ -80,6 +85,8 @@ def _configure_sqlite(engine: Engine) -> None:
 @contextmanager
 def unit_of_work(engine: Engine) -> Iterator[Session]:
     """One user operation: one writer transaction, committed whole or rolled back whole."""
+    from sqlalchemy.orm import Session
+
     session = Session(bind=engine.execution_options(**{WRITER: True}), expire_on_commit=False)
     try:
         with session.begin():
@@ -91,6 +98,8 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def reading(engine: Engine) -> Iterator[Session]:
     """A read-only snapshot (a plain BEGIN on SQLite: consistent under WAL)."""
+    from sqlalchemy.orm import Session
+
     session = Session(bind=engine)
     try:
         with session.begin():

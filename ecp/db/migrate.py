@@ -13,12 +13,12 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, exc, text
-
 from ecp.db.engine import WRITER, sqlite_path
+from ecp.db.lite import sqlite_revisions
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -37,6 +37,8 @@ def _config(script_location: Path | None = None) -> Config:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision stored in the database (``alembic_version``), None for a new database."""
+    from sqlalchemy import exc, text
+
     try:
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
@@ -64,6 +66,15 @@ def _scanned_head(script_location: Path) -> str | None:
         parents.update(_QUOTED.findall(down.group(1).split("#", 1)[0]))
     heads = revisions - parents
     return heads.pop() if len(heads) == 1 else None
+
+
+def at_head(path: Path, script_location: Path | None = None) -> bool:
+    """Whether the SQLite books at ``path`` are at the head revision, read without SQLAlchemy
+    (the cold start of a command). False when unsure: ``upgrade`` then looks properly."""
+    revisions = sqlite_revisions(path)
+    if revisions is None or len(revisions) != 1:
+        return False
+    return revisions[0] == head_revision(script_location)
 
 
 def head_revision(script_location: Path | None = None) -> str | None:

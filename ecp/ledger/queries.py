@@ -1,8 +1,7 @@
 """Read side of the ledger: SQL aggregates and keyset pages, returned as frozen view-models.
 
-The trial balance reads the ``balances`` table (accounts × months rows) for whole months and
-touches posting lines only for the partial months at the edges of a period, so its cost grows
-with the chart and the calendar, not with the number of postings.
+The trial balance lives in ``ecp.ledger.trial`` (plain SQL, runnable without SQLAlchemy for
+a one-shot command) and is re-exported here.
 """
 
 from __future__ import annotations
@@ -11,114 +10,16 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from ecp.db.models import Account, Balance, Entry, Line
 from ecp.ledger.entry import day_int, day_iso, entry_ref
 from ecp.ledger.posting import ALL
+from ecp.ledger.trial import FAR_FUTURE, FAR_PAST, TrialBalance, TrialRow, trial_balance
 
-FAR_PAST = dt.date(1900, 1, 1)
-FAR_FUTURE = dt.date(9999, 12, 31)
-
-
-@dataclass(frozen=True)
-class TrialRow:
-    account: str
-    name: str
-    opening_debit: int
-    opening_credit: int
-    debit: int
-    credit: int
-    closing_debit: int
-    closing_credit: int
-
-
-@dataclass(frozen=True)
-class TrialBalance:
-    date_from: dt.date | None
-    date_to: dt.date | None
-    dimension: str | None
-    rows: tuple[TrialRow, ...]
-
-    def total(self, field: str) -> int:
-        return sum(getattr(r, field) for r in self.rows)
-
-
-def _month(d: dt.date) -> int:
-    return d.year * 100 + d.month
-
-
-def _first_of_next_month(d: dt.date) -> dt.date:
-    return dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-
-
-def _movements(conn: Connection, start: dt.date, end: dt.date,
-               dimension: str | None) -> dict[str, list[int]]:
-    """{account: [debit, credit]} of the postings dated in [start, end)."""
-    out: dict[str, list[int]] = {}
-    if start >= end:
-        return out
-    # Whole months inside [start, end) come from the balances; the ragged edges from the lines.
-    # An open end (FAR_FUTURE) has no ragged edge: every month up to the last comes whole.
-    open_end = end >= FAR_FUTURE
-    fm_start = start if start.day == 1 else _first_of_next_month(start)
-    fm_end = end if open_end else dt.date(end.year, end.month, 1)
-    dim = dimension or ALL
-    partial: list[tuple[dt.date, dt.date]] = []
-    if fm_start < fm_end:
-        q = (select(Balance.account, func.sum(Balance.debit), func.sum(Balance.credit))
-             .where(Balance.dimension == dim, Balance.month >= _month(fm_start))
-             .group_by(Balance.account))
-        if not open_end:
-            q = q.where(Balance.month < _month(fm_end))
-        for acc, d, c in conn.execute(q):
-            out[acc] = [int(d), int(c)]
-        if start < fm_start:
-            partial.append((start, fm_start))
-        if fm_end < end and not open_end:
-            partial.append((fm_end, end))
-    else:
-        partial.append((start, end))
-    for a, b in partial:
-        # ``account IN (chart)`` lets the (account, day) index seek each account's days
-        # instead of scanning every line: the cost is one edge month, not the whole ledger.
-        q = (select(Line.account,
-                    func.sum(case((Line.amount > 0, Line.amount), else_=0)),
-                    func.sum(case((Line.amount < 0, -Line.amount), else_=0)))
-             .where(Line.account.in_(select(Account.code)),
-                    Line.day >= day_int(a), Line.day < day_int(b)).group_by(Line.account))
-        if dimension:
-            q = q.where(Line.dimension == dimension)
-        for acc, d, c in conn.execute(q):
-            cur = out.setdefault(acc, [0, 0])
-            cur[0] += int(d)
-            cur[1] += int(c)
-    return out
-
-
-def trial_balance(conn: Connection, date_from: dt.date | None = None,
-                  date_to: dt.date | None = None, dimension: str | None = None) -> TrialBalance:
-    """Six columns per account: opening, movements and closing, each debit and credit.
-
-    ``date_to`` is inclusive, as the bookkeeper types it. Opening is everything before
-    ``date_from``; closing is opening plus the period's movements.
-    """
-    start = date_from or FAR_PAST
-    end = (date_to + dt.timedelta(days=1)) if date_to and date_to < FAR_FUTURE else FAR_FUTURE
-    before = _movements(conn, FAR_PAST, start, dimension) if date_from else {}
-    during = _movements(conn, start, end, dimension)
-    names = dict(conn.execute(select(Account.code, Account.name)).all())
-    rows = []
-    for acc in sorted(set(before) | set(during)):
-        od, oc = before.get(acc, [0, 0])
-        md, mc = during.get(acc, [0, 0])
-        if od == oc == md == mc == 0:
-            continue
-        opening = od - oc
-        closing = opening + md - mc
-        rows.append(TrialRow(acc, names.get(acc, "?"), max(opening, 0), max(-opening, 0),
-                             md, mc, max(closing, 0), max(-closing, 0)))
-    return TrialBalance(date_from, date_to, dimension, tuple(rows))
+__all__ = ["FAR_FUTURE", "FAR_PAST", "ChainEntry", "ChainLine", "LedgerPage", "LedgerRow",
+           "PostingRow", "TrialBalance", "TrialRow", "balance_before", "iter_chain",
+           "iter_postings", "ledger_page", "trial_balance"]
 
 
 @dataclass(frozen=True)
