@@ -137,6 +137,12 @@ def list_resources(books: Books) -> list[production.ResourceRow]:
         return production.list_resources(conn)
 
 
+def get_bom(books: Books, product: str) -> production.BomView:
+    """A product's bill of materials, its member's hours and the resources' hours per unit."""
+    with _read(books) as conn:
+        return production.bom_view(conn, product)
+
+
 def list_capacities(books: Books) -> list[production.CapacityRow]:
     with _read(books) as conn:
         return production.list_capacities(conn)

@@ -36,7 +36,8 @@ def _cost(text: str | None) -> int | None:
     return parse(text, "coût", field="cost") if text else None
 
 
-def _quantity(text: str, what: str = "quantité", field: str = "qty") -> Quantity:
+def _quantity(text: str, what: str, field: str = "qty") -> Quantity:
+    """``what`` says what the quantity is of (« ordre de fabrication, quantité : … »)."""
     return parse_quantity(text, what, field=field)
 
 
@@ -59,14 +60,15 @@ def cmd_material_list(a: argparse.Namespace) -> int:
 
 def cmd_stock_receive(a: argparse.Namespace) -> int:
     from ecp import api
-    api.stock_receive(_books(a), a.material, _quantity(a.qty), a.day, _cost(a.cost))
+    api.stock_receive(_books(a), a.material, _quantity(a.qty, "entrée en stock"), a.day,
+                      _cost(a.cost))
     print(f"Entrée en stock : {a.qty} {a.material.upper()} le {a.day.isoformat()}")
     return 0
 
 
 def cmd_stock_adjust(a: argparse.Namespace) -> int:
     from ecp import api
-    api.stock_adjust(_books(a), a.material, parse_signed_quantity(a.qty, "quantité"), a.day,
+    api.stock_adjust(_books(a), a.material, parse_signed_quantity(a.qty, "ajustement"), a.day,
                      a.reason)
     print(f"Ajustement de stock : {a.qty} {a.material.upper()} ({a.reason})")
     return 0
@@ -90,6 +92,18 @@ def cmd_product_bom(a: argparse.Namespace) -> int:
     hours = _quantity(a.hours, "heures", "hours") if a.hours else None
     api.set_bom(_books(a), a.product, materials, hours, resources)
     print(f"Nomenclature de {a.product.upper()} enregistrée")
+    return 0
+
+
+def cmd_bom_show(a: argparse.Namespace) -> int:
+    from ecp import api
+    f = a.format
+    b = api.get_bom(_books(a), a.product)
+    rows = [("matière", m.code, _qty(m.qty, f)) for m in b.materials]
+    if b.hours:
+        rows.append(("heures", "", _qty(b.hours, f)))
+    rows += [("ressource", r.code, _qty(r.qty, f)) for r in b.resources]
+    print(_render(["type", "code", "par_unite"], rows, f, right=["par_unite"]))
     return 0
 
 
@@ -130,7 +144,8 @@ def cmd_capacities(a: argparse.Namespace) -> int:
 
 def cmd_order_add(a: argparse.Namespace) -> int:
     from ecp import api
-    num = api.add_order(_books(a), a.member, a.product, _quantity(a.qty), a.due, a.customer,
+    num = api.add_order(_books(a), a.member, a.product,
+                        _quantity(a.qty, "ordre de fabrication"), a.due, a.customer,
                         a.quote)
     print(num)
     return 0
@@ -180,7 +195,7 @@ def cmd_order_action(action: str) -> Callable[[argparse.Namespace], int]:
             api.cancel_order(books, a.number)
             print(f"{a.number.upper()} annulé")
         else:
-            qty = _quantity(a.qty, "quantité produite") if a.qty else None
+            qty = _quantity(a.qty, "production") if a.qty else None
             ref = api.complete_order(books, a.number, a.day, qty)
             print(f"{a.number.upper()} terminé" + (f" (écriture {ref})" if ref else ""))
         return 0
@@ -232,7 +247,8 @@ def cmd_needs(a: argparse.Namespace) -> int:
 
 def cmd_earliest(a: argparse.Namespace) -> int:
     from ecp import api
-    d = api.earliest_date(_books(a), a.member, a.product, _quantity(a.qty), a.start)
+    d = api.earliest_date(_books(a), a.member, a.product,
+                          _quantity(a.qty, "ordre de fabrication"), a.start)
     print(f"Au plus tôt : {d.isoformat()}" if d else
           "Impossible dans les 52 semaines avec les capacités actuelles")
     return 0
@@ -330,6 +346,10 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.add_argument("--qty", required=True)
     s.add_argument("--from", dest="start", type=date)
     s.set_defaults(func=cmd_earliest)
+    s = g.add_parser("bom", help="la nomenclature d'un produit, ses heures et ressources")
+    s.add_argument("product")
+    fmt(s)
+    s.set_defaults(func=cmd_bom_show)
     s = g.add_parser("capacities", help="heures par semaine et congés des membres")
     fmt(s)
     s.set_defaults(func=cmd_capacities)

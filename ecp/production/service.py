@@ -24,7 +24,7 @@ from ecp.db.models import (
     StockMove,
 )
 from ecp.kernel.errors import InputError, NotFoundError
-from ecp.kernel.units import fmt_qty, half_up_div
+from ecp.kernel.units import Quantity, fmt_qty, half_up_div
 from ecp.ledger import chart
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
@@ -241,6 +241,23 @@ def set_bom(conn: Connection, product: str, materials: Sequence[BomItem],
 def bom(conn: Connection, product: str) -> list[tuple[str, int]]:
     return [(m, q) for m, q in conn.execute(select(BomLine.material, BomLine.qty_milli).where(
         BomLine.product == product).order_by(BomLine.material))]
+
+
+@dataclass(frozen=True)
+class BomView:
+    product: str
+    materials: tuple[BomItem, ...]  # per unit
+    hours: Quantity | None  # the member's hours per unit
+    resources: tuple[BomItem, ...]  # shared resources' hours per unit
+
+
+def bom_view(conn: Connection, product: str) -> BomView:
+    p = get_product(conn, product)
+    work = work_of(conn, p.code)
+    h = work.pop(MEMBER, None)
+    return BomView(p.code, tuple(BomItem(m, Quantity(q)) for m, q in bom(conn, p.code)),
+                   Quantity(h) if h else None,
+                   tuple(BomItem(r, Quantity(q)) for r, q in sorted(work.items())))
 
 
 def work_of(conn: Connection, product: str) -> dict[str, int]:

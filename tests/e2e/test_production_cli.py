@@ -52,6 +52,9 @@ def test_workshop_orders_listed_and_shown(tmp_path: Path) -> None:
         "code,nom,heures_semaine", "MACHINE,Machine à coudre,35"]
     ok(db, "product", "bom", "CAFTAN", "--material", "TISSU:3", "--material", "FIL:0,5",
        "--hours", "6", "--resource", "MACHINE:1")
+    assert ok(db, "production", "bom", "caftan", "--format", "csv").splitlines() == [
+        "type,code,par_unite", "matière,FIL,0.5", "matière,TISSU,3", "heures,,6",
+        "ressource,MACHINE,1"]
     ok(db, "member", "capacity", "FZ", "--hours-per-week", "30", "--off",
        "2026-03-05:2026-03-06")
     caps = json.loads(ok(db, "production", "capacities", "--format", "json"))

@@ -201,6 +201,12 @@ def test_a_plan_made_midweek_counts_only_the_days_left(atelier: api.Books) -> No
     assert plan.capacity[("FZ", "")][plan.weeks[1]] == 30000
 
 
+def test_the_bill_of_materials_read_back(atelier: api.Books) -> None:
+    b = api.get_bom(atelier, "caftan")
+    assert (b.product, b.materials, b.hours, b.resources) == (
+        "CAFTAN", (BomItem("TISSU", units(3)),), units(6), (BomItem("MACHINE", units(1)),))
+
+
 def test_errors_carry_the_parameter_and_the_item(atelier: api.Books) -> None:
     """A refusal names the façade parameter it is about and, in a list, the item (1-based);
     the message says the French thing, never a command-line option."""

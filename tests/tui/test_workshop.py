@@ -113,6 +113,15 @@ async def test_workshop_set_up_by_keyboard(caftan: api.Books) -> None:
         await until(pilot, lambda: app.screen is screen)
         kinds = [r[0] for r in rows(app, "#t-atelier")]
         assert kinds == ["matière", "capacité", "ressource"]
+        # opened again, the product typed whole brings its bill of materials back to change
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(app.screen, BomFormScreen))
+        await type_text(pilot, "CAFTAN")
+        await until(pilot, lambda: app.screen.query_one("#materials", Input).value == "TISSU:3")
+        assert app.screen.query_one("#hours", Input).value == "6"
+        assert app.screen.query_one("#resources", Input).value == "MACHINE:1"
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
         # the stock tab: 18 m at 80 DH
         await pilot.press("5")
         await until(pilot, lambda: app.screen.query_one("#tabs").active == "stock")

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from ecp import api
 from ecp.kernel.money import parse
-from ecp.kernel.units import Quantity, parse_quantity
+from ecp.kernel.units import Quantity, fmt_qty, parse_quantity
 from ecp.production.specs import parse_items, parse_signed_quantity, parse_spans
 from ecp.tui.kit.forms import FormModal
 
@@ -124,7 +125,8 @@ class BomFormScreen(WorkshopForm):
         self.product = product or ""
 
     def compose(self) -> ComposeResult:
-        codes = ", ".join(p.code for p in api.list_products(self.books))
+        self.codes = [p.code for p in api.list_products(self.books)]
+        codes = ", ".join(self.codes)
         with Vertical(classes="dialog"):
             yield Label("Nomenclature d'un produit", classes="title")
             yield from self.field("Produit", Input(self.product, id="product",
@@ -140,6 +142,25 @@ class BomFormScreen(WorkshopForm):
 
     def on_mount(self) -> None:
         self.query_one("#materials" if self.product else "#product", Input).focus()
+        self._prefill(self.product)
+
+    @on(Input.Changed, "#product")
+    def _product_changed(self, event: Input.Changed) -> None:
+        self._prefill(event.value)
+
+    def _prefill(self, text: str) -> None:
+        """A product typed whole: what its bill of materials holds today, to change — only
+        into empty fields, never over what was typed."""
+        code = text.strip().upper()
+        if code not in self.codes or any(self.value(f).strip()
+                                         for f in ("materials", "hours", "resources")):
+            return
+        b = api.get_bom(self.books, code)
+        self.query_one("#materials", Input).value = " ".join(
+            f"{m.code}:{fmt_qty(m.qty)}" for m in b.materials)
+        self.query_one("#hours", Input).value = fmt_qty(b.hours) if b.hours else ""
+        self.query_one("#resources", Input).value = " ".join(
+            f"{r.code}:{fmt_qty(r.qty)}" for r in b.resources)
 
     def save(self) -> str:
         product = self.required("product", "produit").upper()
