@@ -1,4 +1,12 @@
-"""Benchmark of the bookkeeper's screen on big books, driven headless with Textual's Pilot.
+"""Benchmarks of the bookkeeper's terminal, driven headless with Textual's Pilot.
+
+Cold start (``--cold``): fresh processes on a copy of the demo books, each timing the first
+visit to every F-key screen (key press → screen mounted and idle), the account search of the
+Grand livre opening, and issuing an invoice from the form (confirmation → form closed).
+
+    python bench/tui.py --cold [--runs 3]
+
+Big books (``--db``):
 
 Opens the Grand livre of the busiest account as a user does (F4, type the code, Enter), then
 jumps to its end (End) and back (Home), and reports the median wall time from the key press to
@@ -15,14 +23,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import platform
 import sqlite3
 import statistics
 import time
+from collections.abc import Callable
+from typing import Any
 
 from ecp import api
 from ecp.tui.app import EcpApp
-from ecp.tui.widgets import PagedTable
+from ecp.tui.kit.table import PagedTable
 
 
 def busiest_account(path: str) -> tuple[str, int, int]:
@@ -78,11 +89,118 @@ async def measure(db: str, runs: int) -> dict[str, list[float]]:
     return out
 
 
+async def cold_child(db: str) -> dict[str, float]:
+    """One fresh process: import, start, first visit of each screen, search, invoice."""
+    t0 = time.perf_counter()
+    from ecp.tui.kit.dialogs import PickerScreen
+    from ecp.tui.kit.palette import SCREENS
+
+    out: dict[str, float] = {}
+    books = api.open_books(db)
+    app = EcpApp(books)
+
+    async def until(cond: Callable[[], object]) -> None:
+        while not cond():
+            await pilot.pause()
+        await pilot.pause()
+
+    async with app.run_test(size=(160, 45)) as pilot:
+        await until(lambda: app.current_mode == "tableau" and app.screen.is_mounted)
+        out["démarrage → tableau de bord"] = time.perf_counter() - t0
+        await app.workers.wait_for_complete()  # the screens' modules, loaded in a thread
+        for mode, title, key in SCREENS[1:]:
+            t = time.perf_counter()
+            await pilot.press(key)
+            await until(lambda m=mode: app.current_mode == m and app.screen.is_mounted)
+            out[f"{key.upper()} {title} (1re visite)"] = time.perf_counter() - t
+        await pilot.press("f4")
+        await until(lambda: app.current_mode == "grandlivre")
+        ledger: Any = app.screen
+        t = time.perf_counter()
+        ledger.action_pick_account()  # c, or Enter on an empty account field
+        await until(lambda: isinstance(app.screen, PickerScreen) and app.screen.is_mounted)
+        out["recherche de compte (ouverture)"] = time.perf_counter() - t
+        await pilot.press("escape")
+        await pilot.press("f9")
+        await until(lambda: app.current_mode == "ventes")
+        sales = app.screen
+        await pilot.press("n")
+        await until(lambda: type(app.screen).__name__ == "InvoiceFormScreen")
+        form: Any = app.screen
+        member = api.list_members(books)[0].code
+        customer = api.list_parties(books, "customer")[0].code
+        form.query_one("#member").value = member
+        form.query_one("#customer").value = customer
+        line = form.lines()[0]
+        for name, value in (("desc", "Caftan brodé"), ("qty", "1"), ("price", "1200"),
+                            ("rate", "20")):
+            line.input(name).value = value
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await until(lambda: type(app.screen).__name__ == "IssueConfirmScreen")
+        t = time.perf_counter()
+        await pilot.press("o")
+        await until(lambda: app.screen is sales)
+        out["émettre une facture (confirmation → fait)"] = time.perf_counter() - t
+    return out
+
+
+GOALS = {"recherche": 150, "émettre": 500, "démarrage": 0}
+
+
+def cold(runs: int) -> None:
+    import json
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from ecp.demo import load_demo
+
+    tmp = Path(tempfile.mkdtemp(prefix="ecp-bench-tui-"))
+    try:
+        demo = tmp / "demo.db"
+        books = api.open_books(str(demo), create=True)
+        api.init(books)
+        load_demo(books)
+        books.engine.dispose()
+        res: dict[str, list[float]] = {}
+        for i in range(runs):
+            db = tmp / f"run{i}.db"
+            shutil.copy(demo, db)
+            done = subprocess.run([sys.executable, __file__, "--child", str(db)], check=True,
+                                  capture_output=True, text=True)
+            for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items():
+                res.setdefault(k, []).append(v)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"Démo, {runs} processus neufs. Machine : {platform.machine()}, "
+          f"{os.cpu_count()} cœurs, Python {platform.python_version()}")
+    print("| action | médiane | max | objectif |")
+    print("|---|---|---|---|")
+    for name, times in res.items():
+        goal = next((g for k, g in GOALS.items() if k in name), 250)
+        print(f"| {name} | {statistics.median(times) * 1000:.0f} ms | "
+              f"{max(times) * 1000:.0f} ms | {f'≤ {goal} ms' if goal else '—'} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--db", required=True, help="SQLite books to measure (not modified)")
-    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--db", help="SQLite books to measure (not modified)")
+    ap.add_argument("--cold", action="store_true", help="cold start on the demo")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--runs", type=int, default=None)
     a = ap.parse_args()
+    if a.child:
+        import json
+
+        print(json.dumps(asyncio.run(cold_child(a.child))))
+        return
+    if a.cold or not a.db:
+        cold(a.runs or 3)
+        return
+    a.runs = a.runs or 7
     account, n, total = busiest_account(a.db)
     res = asyncio.run(measure(a.db, a.runs))
     print(f"Books: {total:,} posting lines; busiest account {account}: {n:,} lines")

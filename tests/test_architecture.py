@@ -91,3 +91,93 @@ def test_scanner_sees_forbidden_imports() -> None:
     assert _hits(names, LEDGER_FORBIDDEN) == {"ecp.api", "ecp.reports", "ecp.reports.render",
                                               "ecp.sales.invoices", "ecp.sales.invoices.x"}
     assert "ecp.ledger.chain" in names
+
+
+# --- the TUI: no import cycle, feature screens import the kit, never each other -----------------
+#
+# Rule: a module of ``ecp.tui.screens`` may import ``ecp.tui.kit.*`` and the modules of its own
+# feature (below: a job screen and its dialogs), nothing else of ``ecp.tui``; the kit imports
+# no screen and not the app; only the app (the shell) knows every screen, and a screen reaches
+# another feature's screen through it (``self.ecp.open_ledger(...)``, ``run_on``...).
+
+TUI_FEATURES = (
+    {"accounts"},
+    {"bank", "bank_dialogs"},
+    {"closing", "month_end"},
+    {"dashboard"},
+    {"entries", "entry_form"},
+    {"members", "member_page"},
+    {"production", "production_dialogs", "workshop_dialogs"},
+    {"reports"},
+    {"sales", "sales_dialogs", "invoice_form"},
+    {"settings", "file_ops"},
+    {"vat"},
+)
+
+
+def tui_graph() -> dict[str, set[str]]:
+    """Module of ``ecp.tui`` → the modules of ``ecp.tui`` it imports (lazy imports too)."""
+    files = {_module_name(f): f for f in _files("tui")}
+    graph: dict[str, set[str]] = {}
+    for mod, path in files.items():
+        deps: set[str] = set()
+        for name in imports_of(path):
+            while name and name not in files:  # ``ecp.tui.kit.forms.FormModal``: the module
+                name = name.rpartition(".")[0]
+            if name.startswith("ecp.tui") and name not in (mod, "ecp.tui", "ecp.tui.kit",
+                                                            "ecp.tui.screens"):
+                deps.add(name)
+        graph[mod] = deps
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for dep in sorted(graph.get(node, ())):
+            if state.get(dep) == 1:
+                return [*path[path.index(dep):], dep]
+            if dep not in state and (found := visit(dep)):
+                return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_tui_has_no_import_cycle() -> None:
+    graph = tui_graph()
+    assert "ecp.tui.app" in graph and len(graph) > 20  # the scan sees the TUI
+    assert find_cycle(graph) is None
+
+
+def test_tui_screens_import_the_kit_never_another_feature() -> None:
+    screens = {m.rpartition(".")[2] for m in tui_graph() if m.startswith("ecp.tui.screens.")}
+    assert screens == set().union(*TUI_FEATURES)  # a new screen module joins a feature here
+    feature = {name: group for group in TUI_FEATURES for name in group}
+    bad: dict[str, list[str]] = {}
+    for mod, deps in tui_graph().items():
+        if mod.startswith("ecp.tui.screens."):
+            own = feature[mod.rpartition(".")[2]]
+            wrong = [d for d in deps if not d.startswith("ecp.tui.kit.")
+                     and d.rpartition(".")[2] not in own]
+        elif mod.startswith("ecp.tui.kit"):
+            wrong = [d for d in deps if not d.startswith("ecp.tui.kit.")]
+        else:
+            continue
+        if wrong:
+            bad[mod] = sorted(wrong)
+    assert bad == {}
+
+
+def test_cycle_finder_finds_cycles() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None

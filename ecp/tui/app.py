@@ -4,34 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Button, Footer, Label, Static
 
 from ecp import api
 from ecp.config import resolve_db_url
 from ecp.db.engine import sqlite_path
+from ecp.tui.kit.palette import COMMANDS, FOOTER_FR, SCREENS, SCREENS_FR
 
-SCREENS_FR = {
-    "tableau": "Tableau de bord",
-    "ecritures": "Écritures",
-    "balance": "Balance",
-    "grandlivre": "Grand livre",
-    "journaux": "Journaux",
-    "membres": "Membres",
-    "plan": "Plan comptable",
-    "cloture": "Clôture",
-    "ventes": "Ventes",
-    "tva": "TVA et créances",
-    "production": "Production",
-    "banque": "Banque",
-}
+if TYPE_CHECKING:
+    from ecp.ledger.browse import EntryFilter
+
+__all__ = ["SCREENS_FR", "EcpApp", "WelcomeScreen", "run"]
+
+# What the first visit to a job screen would otherwise import: loaded in a thread while the
+# bookkeeper reads the Tableau de bord, so that no F-key waits for Python to import a module.
+PRELOAD = ("ecp.tui.screens.accounts", "ecp.tui.screens.bank", "ecp.tui.screens.closing",
+           "ecp.tui.screens.entries", "ecp.tui.screens.entry_form", "ecp.tui.screens.members",
+           "ecp.tui.screens.member_page", "ecp.tui.screens.month_end",
+           "ecp.tui.screens.production", "ecp.tui.screens.reports", "ecp.tui.screens.sales",
+           "ecp.tui.screens.invoice_form", "ecp.tui.screens.vat", "ecp.tui.screens.settings",
+           "ecp.tui.screens.file_ops")
 
 
 def _modes() -> dict[str, Callable[[], Screen[Any]]]:
@@ -68,33 +70,29 @@ class EcpApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "ECP"
     BINDINGS = [
-        Binding("f1", "go('tableau')", "Tableau"),
-        Binding("f2", "go('ecritures')", "Écritures"),
-        Binding("f3", "go('balance')", "Balance"),
-        Binding("f4", "go('grandlivre')", "Grand livre"),
-        Binding("f5", "go('journaux')", "Journaux"),
-        Binding("f6", "go('membres')", "Membres"),
-        Binding("f7", "go('plan')", "Plan"),
-        Binding("f8", "go('cloture')", "Clôture"),
-        Binding("f9", "go('ventes')", "Ventes"),
-        Binding("f10", "go('tva')", "TVA"),
-        Binding("f11", "go('production')", "Production"),
-        Binding("f12", "go('banque')", "Banque"),
-        Binding("ctrl+q", "quit", "Quitter", priority=True),
-        Binding("ctrl+p", "command_palette", "Commandes", show=True, priority=True),
+        *(Binding(key, f"go('{mode}')", FOOTER_FR.get(mode, title), id=f"app.go-{mode}")
+          for mode, title, key in SCREENS),
+        Binding("ctrl+q", "quit", "Quitter", priority=True, id="app.quit"),
+        Binding("ctrl+p", "command_palette", "Commandes", show=True, priority=True,
+                id="app.command_palette"),
     ]
 
     def __init__(self, books: api.Books | None, db_url: str | None = None,
                  today: dt.date | None = None) -> None:
         self._books = books
         self.db_url = db_url or (books.url if books else resolve_db_url(None))
-        self.today = today or dt.date.today()
+        self._today = today
         super().__init__()
 
     @property
     def books(self) -> api.Books:
         assert self._books is not None, "books not opened yet"
         return self._books
+
+    @property
+    def today(self) -> dt.date:
+        """The date the screens work as of: the one given (tests, demos), else the books'."""
+        return self._today or self.books.today()
 
     def on_mount(self) -> None:
         for name, factory in _modes().items():
@@ -106,6 +104,11 @@ class EcpApp(App[None]):
         # Everything built so far (Textual, SQLAlchemy, the screens) lives as long as the app:
         # taking it out of the collector's full passes keeps those from pausing a keystroke.
         gc.freeze()
+        self.run_worker(self._preload, thread=True, group="preload", exit_on_error=False)
+
+    def _preload(self) -> None:
+        for name in PRELOAD:
+            importlib.import_module(name)
 
     def _after_welcome(self, choice: str | None) -> None:
         if choice is None:
@@ -155,7 +158,7 @@ class EcpApp(App[None]):
 
         self.run_worker(go())
 
-    def open_entries(self, flt: Any) -> None:
+    def open_entries(self, flt: EntryFilter) -> None:
         async def go() -> None:
             from ecp.tui.screens.entries import EntriesScreen
 
@@ -172,115 +175,45 @@ class EcpApp(App[None]):
 
         self.run_worker(go())
 
+    def open_entry(self, entry_id: int) -> None:
+        """One entry's detail over the current screen (from a report's line)."""
+        from ecp.tui.screens.entries import EntryDetailScreen
+
+        self.push_screen(EntryDetailScreen(entry_id))
+
+    def open_settings(self) -> None:
+        from ecp.tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    def action_settings(self) -> None:
+        self.open_settings()
+
+    def action_file(self, kind: str) -> None:
+        """The file dialogs: import of postings, hledger export, backup."""
+        from ecp.tui.screens import file_ops
+
+        dialogs = {"import": file_ops.ImportDialog, "hledger": file_ops.ExportHledgerDialog,
+                   "backup": file_ops.BackupDialog}
+        self.push_screen(dialogs[kind]())
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         if self._books is None:
             yield SystemCommand("Quitter", "Quitter ECP", self.action_quit)
             return
-        for mode, title in SCREENS_FR.items():
-            yield SystemCommand(f"aller : {title.lower()}", f"Ouvrir l'écran {title}",
-                                lambda m=mode: self.action_go(m))
-        cmds = [
-            ("écriture : nouvelle", "Saisir une écriture équilibrée", "ecritures", "new"),
-            ("écriture : rechercher", "Filtrer les écritures", "ecritures", "filter"),
-            ("écriture : contre-passer", "Contre-passer l'écriture sélectionnée", "ecritures",
-             "reverse"),
-            ("période : clôturer", "Vérifier puis clôturer un mois", "cloture", "close"),
-            ("période : rouvrir", "Rouvrir un mois clôturé (motif obligatoire)", "cloture",
-             "reopen"),
-            ("vérifier les livres", "Recalculer la chaîne et les invariants", "cloture",
-             "verify"),
-            ("export : balance CSV", "Exporter la balance affichée", "balance", "export"),
-            ("export : grand livre CSV", "Exporter le grand livre affiché", "grandlivre",
-             "export"),
-            ("export : journal CSV", "Exporter le journal affiché", "journaux", "export"),
-            ("membre : ajouter", "Inscrire un membre entrepreneur", "membres", "add"),
-            ("membre : modifier", "Modifier le membre sélectionné", "membres", "edit"),
-            ("membre : fiche du mois", "Trésorerie, factures, versements du membre sélectionné",
-             "membres", "page"),
-            ("membre : versement", "Verser au membre sélectionné (ou avance de solidarité)",
-             "membres", "payout"),
-            ("fin de mois : lancer la clôture", "Contributions, TVA, vérification, relevés, "
-             "clôture", "cloture", "month_end"),
-            ("relevés : générer pour le mois", "Relevés mensuels PDF de tous les membres",
-             "cloture", "statements"),
-            ("compte : ajouter", "Ouvrir un sous-compte", "plan", "add"),
-            ("facture : nouvelle", "Saisir une facture (brouillon, puis émission)", "ventes",
-             "new_invoice"),
-            ("facture : enregistrer un règlement", "Règlement de la facture sélectionnée",
-             "ventes", "payment"),
-            ("facture : avoir", "Avoir sur la facture sélectionnée", "ventes", "credit_note"),
-            ("facture : chemin du PDF", "Où est archivé le PDF de la facture sélectionnée",
-             "ventes", "show_pdf"),
-            ("devis : nouveau", "Saisir un devis", "ventes", "new_quote"),
-            ("brouillon : émettre", "Émettre le brouillon sélectionné", "ventes",
-             "issue_draft"),
-            ("client : nouveau", "Créer un client (ICE vérifié)", "ventes", "new_customer"),
-            ("fournisseur : nouveau", "Créer un fournisseur", "ventes", "new_supplier"),
-            ("produit : nouveau", "Ajouter au catalogue d'un membre", "ventes",
-             "new_product"),
-            ("dépense : nouvelle", "Saisir une facture fournisseur", "ventes", "new_expense"),
-            ("export : déclaration de TVA CSV", "TVA de la période et créances par ancienneté",
-             "tva", "export"),
-            ("production : nouvel ordre", "Ordre de fabrication, avec sa date au plus tôt",
-             "production", "new_order"),
-            ("production : plan", "Charge par semaine des membres et des ressources",
-             "production", "show_plan"),
-            ("production : besoins en matières", "Matières requises, en stock et manquantes",
-             "production", "show_needs"),
-            ("banque : importer un relevé", "Relevé CSV de la banque (profil, sans doublons)",
-             "banque", "import_statement"),
-            ("banque : rapprochement automatique", "Accepter les correspondances exactes et "
-             "uniques", "banque", "auto"),
-            ("banque : état de rapprochement", "Solde du relevé et du grand livre à une date",
-             "banque", "reconciliation"),
-            ("atelier : nouvelle matière", "Matière au stock d'un membre", "production",
-             "ws('new_material')"),
-            ("stock : entrée", "Entrée de matière en stock", "production", "ws('receive')"),
-            ("stock : ajustement", "Ajustement signé du stock, avec motif", "production",
-             "ws('adjust')"),
-            ("atelier : nomenclature d'un produit", "Matières, heures et ressources d'un "
-             "produit", "production", "ws('bom')"),
-            ("atelier : ressource partagée", "Nouvelle ressource (heures par semaine)",
-             "production", "ws('new_resource')"),
-            ("atelier : capacité d'un membre", "Heures par semaine et congés", "production",
-             "ws('capacity')"),
-            ("banque : profil d'import", "Colonnes du relevé CSV d'une banque", "banque",
-             "profile"),
-        ]
-        for title, help_, mode, action in cmds:
-            yield SystemCommand(title, help_, lambda m=mode, a=action: self.run_on(m, a))
-        from ecp.tui.screens.file_ops import file_commands
-
-        yield from file_commands(self)
-        yield SystemCommand("thème : changer", "Changer les couleurs", self.action_change_theme)
-        yield SystemCommand("Quitter", "Quitter ECP", self.action_quit)
-
-
-class EcpScreen(Screen[Any]):
-    """Base of the job screens: the shared header and footer, access to the books."""
-
-    @property
-    def ecp(self) -> EcpApp:
-        return cast(EcpApp, self.app)
-
-    @property
-    def books(self) -> api.Books:
-        return self.ecp.books
-
-    def compose_header(self) -> ComposeResult:
-        yield Header()
-
-    def compose_footer(self) -> ComposeResult:
-        yield Footer()
+        for c in COMMANDS:
+            run: Callable[[], Any] = (partial(self.run_on, c.mode, c.action) if c.mode
+                                      else partial(self.run_action, c.action))
+            yield SystemCommand(c.title, c.help, run)
 
 
 class WelcomeScreen(Screen[str | None]):
     """First run: say where the books will be created and offer the demo."""
 
     BINDINGS = [
-        Binding("d", "choose('demo')", "Avec la démo"),
-        Binding("v", "choose('empty')", "Base vide"),
-        Binding("escape", "choose(None)", "Quitter"),
+        Binding("d", "choose('demo')", "Avec la démo", id="welcome.choose-demo"),
+        Binding("v", "choose('empty')", "Base vide", id="welcome.choose-empty"),
+        Binding("escape", "choose(None)", "Quitter", id="welcome.choose-none"),
     ]
 
     def __init__(self, url: str) -> None:

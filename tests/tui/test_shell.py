@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from ecp import api
 from ecp.ledger import LineSpec
 from ecp.tui.app import EcpApp, WelcomeScreen
-from ecp.tui.widgets import PagedTable
+from ecp.tui.kit.table import PagedTable
 
 
 @pytest.fixture
@@ -127,3 +128,106 @@ def test_ecp_without_command_opens_the_app_on_the_books(books, monkeypatch):
     assert cli.main(["--db", str(books.path)]) == 0
     assert cli.main(["--db", str(books.path), "tui"]) == 0
     assert opened == [str(books.path), str(books.path)]
+
+
+# --- the palette table, the F-keys, binding ids, the shell protocol -----------------------------
+
+def _binding_classes() -> list[type]:
+    """Every class of ``ecp.tui`` that declares key bindings."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.dom import DOMNode
+
+    import ecp.tui
+
+    found = []
+    for info in pkgutil.walk_packages(ecp.tui.__path__, "ecp.tui."):
+        mod = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(mod, inspect.isclass):
+            if (cls.__module__ == mod.__name__ and issubclass(cls, DOMNode)
+                    and "BINDINGS" in cls.__dict__):
+                found.append(cls)
+    return found
+
+
+def test_every_binding_carries_an_id_unique_in_its_class():
+    from textual.binding import Binding
+
+    classes = _binding_classes()
+    assert len(classes) > 30  # the scan sees the screens and dialogs
+    missing, twice = [], []
+    for cls in classes:
+        ids = [b.id for b in cls.__dict__["BINDINGS"] if isinstance(b, Binding)]
+        missing += [f"{cls.__name__}: {b}" for b in ids if not b]
+        twice += [f"{cls.__name__}: {b}" for b in set(ids) if ids.count(b) > 1]
+    assert missing == [] and twice == []
+
+
+def test_palette_commands_run_actions_that_exist():
+    from ecp.tui.app import _modes
+    from ecp.tui.kit.palette import COMMANDS
+
+    screens = _modes()
+    wrong = []
+    for c in COMMANDS:
+        target = EcpApp if c.mode is None else screens.get(c.mode)
+        if target is None or not callable(getattr(target, f"action_{c.action_name}", None)):
+            wrong.append(f"{c.title} → {c.mode or 'app'}.{c.action}")
+    assert wrong == []
+    titles = [c.title for c in COMMANDS]
+    assert len(titles) == len(set(titles))
+
+
+def test_every_job_screen_has_its_f_key_and_palette_entry():
+    from ecp.tui.app import _modes
+    from ecp.tui.kit.palette import COMMANDS, SCREENS
+
+    modes = {m for m, _, _ in SCREENS}
+    assert set(_modes()) == modes
+    keys = {b.key: b.action for b in EcpApp.BINDINGS if isinstance(b, Binding)}
+    assert {keys[k] for _, _, k in SCREENS} == {f"go('{m}')" for m in modes}
+    assert {c.action for c in COMMANDS if c.mode is None and c.action_name == "go"} == {
+        f"go('{m}')" for m in modes}
+
+
+def test_the_app_is_the_shell_screens_ask():
+    from ecp.tui.kit.base import SHELL_MEMBERS, Shell, is_shell
+
+    assert set(SHELL_MEMBERS) == {n for n in dir(Shell) if not n.startswith("_")}
+    assert is_shell(EcpApp(None, "sqlite://"))
+    assert not is_shell(object())
+
+
+async def test_f_keys_and_palette_reach_every_screen(books):
+    from ecp.tui.kit.palette import SCREENS
+    from tests.tui.pilot import goto, palette, run_app, until
+
+    async with run_app(books, today=dt.date(2026, 3, 15)) as (app, pilot):
+        for mode, _, key in SCREENS:
+            await goto(pilot, key)
+            assert app.current_mode == mode
+        await palette(pilot, "aller : balance")
+        await until(pilot, lambda: app.current_mode == "balance")
+        await palette(pilot, "sauvegarde : copie")
+        await until(pilot, lambda: type(app.screen).__name__ == "BackupDialog")
+        await pilot.press("escape")
+        await palette(pilot, "membre : ajouter")
+        await until(pilot, lambda: type(app.screen).__name__ == "MemberAddScreen")
+
+
+async def test_a_report_line_opens_its_entry_through_the_shell(books):
+    """The Grand livre is not the entries' screen: Enter on a line asks the app for the
+    entry's detail."""
+    from ecp.tui.screens.entries import EntryDetailScreen
+    from tests.tui.pilot import goto, run_app, until
+
+    e = _sale(books, dt.date(2026, 3, 2), 50_000)
+    async with run_app(books, today=dt.date(2026, 3, 15)) as (app, pilot):
+        await goto(pilot, "journaux")
+        await until(pilot, lambda: app.screen.query_one(PagedTable).row_count > 0)
+        app.screen.query_one(PagedTable).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, EntryDetailScreen))
+        assert app.screen.entry_id == e.id

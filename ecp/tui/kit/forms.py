@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -9,14 +11,22 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
-from ecp.kernel.errors import EcpError
-from ecp.tui.widgets import FieldError
+from ecp.kernel.errors import EcpError, InputError
+from ecp.kernel.periods import parse_date
+from ecp.tui.kit.base import Dialog
 
 T = TypeVar("T")
+
+
+class FieldError(Static):
+    """The French message shown under a field that was refused."""
+
+    DEFAULT_CSS = """
+    FieldError { color: $error; height: auto; }
+    """
 
 
 def widget_for(exc: EcpError, fields: Mapping[str, str]) -> str | None:
@@ -31,7 +41,7 @@ def widget_for(exc: EcpError, fields: Mapping[str, str]) -> str | None:
     return target
 
 
-class FormModal(ModalScreen[T]):
+class FormModal(Dialog[T]):
     """A modal form: one row per field (label, widget), its French error right under it.
 
     An error from the façade carries the parameter it is about (``EcpError.field``);
@@ -39,7 +49,7 @@ class FormModal(ModalScreen[T]):
     message under that widget and moves the cursor there. Any other message goes to the
     general error line above the buttons. No message text is ever parsed."""
 
-    BINDINGS = [Binding("escape", "cancel", "Annuler")]
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="form.cancel")]
     DEFAULT_CSS = """
     FormModal .field { height: auto; margin-top: 1; }
     FormModal .field > Label { width: 24; padding: 0 1 0 0; }
@@ -48,7 +58,6 @@ class FormModal(ModalScreen[T]):
     FormModal .hint { color: $text-muted; padding-top: 1; }
     """
     FIELDS: Mapping[str, str] = {}
-    ERROR_FIELDS: tuple[tuple[str, str], ...] = ()  # legacy prefix table, being removed
 
     def field(self, label: str, widget: Widget) -> ComposeResult:
         if isinstance(widget, Input | Select):
@@ -86,19 +95,31 @@ class FormModal(ModalScreen[T]):
         """Put the message next to the field it names and move the cursor there."""
         msg = str(exc)
         widget = widget_for(exc, self.FIELDS)
+        if widget is None and exc.field is not None and exc.line is None:
+            widget = exc.field  # a form's own parse (``self.date("due", …)``) names its widget
         if widget is not None and self.query(f"#err-{widget}"):
             self.set_error(widget, msg)
             self.query_one(f"#{widget}").focus()
             return
-        for prefix, field in self.ERROR_FIELDS:
-            if msg.startswith(prefix):
-                self.set_error(field, msg)
-                self.query_one(f"#{field}").focus()
-                return
         self.set_error("general", msg)
 
     def value(self, field: str) -> str:
         return self.query_one(f"#{field}", Input).value
+
+    def required(self, field: str, what: str) -> str:
+        """The text of the widget ``field``, which must not be empty."""
+        v = self.value(field).strip()
+        if not v:
+            raise InputError(f"{what} : obligatoire", field=field)
+        return v
+
+    def select(self, field: str) -> str:
+        v = self.query_one(f"#{field}", Select).value
+        return v if isinstance(v, str) else ""
+
+    def date(self, field: str, what: str) -> dt.date:
+        """The date typed in the widget ``field``; refused, the error names that widget."""
+        return parse_date(self.value(field), what, field=field)
 
     # Enter in any field, or the button, submits; Escape cancels.
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -125,3 +146,36 @@ class FormModal(ModalScreen[T]):
 
     def save(self) -> Any:
         raise NotImplementedError
+
+
+def clean(msg: str) -> str:
+    """Legacy: a message that still names a command-line option, said for the screen (goes
+    away with the last ``PATTERNS`` table)."""
+    return (msg.replace("--invoice :", "factures :").replace("(--line ou --product)", "")
+            .replace("(ou --consumer pour un particulier)", "(ou type « particulier »)")
+            .replace("--off :", "congés :").replace("--material", "matières")
+            .replace("--resource", "ressources").replace("--amount-col", "montant")
+            .replace("--debit-col", "débit").replace("--credit-col", "crédit")
+            .replace("--decimal", "décimale").replace("--encoding", "encodage")
+            .replace("--sep", "séparateur"))
+
+
+class SalesForm(FormModal[Any]):
+    """Legacy base of the forms not yet converted to ``FIELDS``: after ``FIELDS``, a message
+    is matched to a field by a pattern anywhere in it (``PATTERNS``). Being removed: a form
+    whose errors all carry their ``field`` needs only ``FormModal``."""
+
+    PATTERNS: tuple[tuple[str, str], ...] = ()
+
+    def show_error(self, exc: EcpError) -> None:
+        widget = widget_for(exc, self.FIELDS)
+        if widget is not None or not self.PATTERNS:
+            super().show_error(exc)
+            return
+        msg = clean(str(exc))
+        for pattern, field in self.PATTERNS:
+            if re.search(pattern, msg):
+                self.set_error(field, msg)
+                self.query_one(f"#{field}").focus()
+                return
+        self.set_error("general", msg)

@@ -12,16 +12,17 @@ from textual.widgets import DataTable, Label
 from ecp import api
 from ecp.kernel.periods import parse_month
 from ecp.ledger.browse import EntryFilter
-from ecp.tui.app import EcpScreen
-from ecp.tui.widgets import money
+from ecp.tui.kit.base import EcpScreen
+from ecp.tui.kit.format import money
 
 
 class DashboardScreen(EcpScreen):
     BINDINGS = [
-        Binding("enter", "open", "Détail"),
-        Binding("r", "refresh", "Actualiser"),
-        Binding("p", "settings", "Paramètres"),
-        Binding("tab", "app.focus_next", "Tableau suivant", show=False),
+        Binding("enter", "open", "Détail", id="dashboard.open"),
+        Binding("r", "refresh", "Actualiser", id="dashboard.refresh"),
+        Binding("p", "settings", "Paramètres", id="dashboard.settings"),
+        Binding("tab", "app.focus_next", "Tableau suivant", show=False,
+                id="dashboard.focus_next"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -37,9 +38,7 @@ class DashboardScreen(EcpScreen):
         yield from self.compose_footer()
 
     def action_settings(self) -> None:
-        from ecp.tui.screens.settings import SettingsScreen
-
-        self.app.push_screen(SettingsScreen())
+        self.ecp.open_settings()
 
     def on_mount(self) -> None:
         f = self.query_one("#figures", DataTable)

@@ -16,18 +16,20 @@ from ecp.kernel.errors import EcpError
 from ecp.kernel.periods import month_label, parse_date, parse_month
 from ecp.ledger.browse import EntryDetail, EntryFilter, EntryRow
 from ecp.ledger.chart import JOURNALS
-from ecp.tui.app import EcpScreen
-from ecp.tui.widgets import FieldError, Page, PagedTable, money
+from ecp.tui.kit.base import EcpScreen
+from ecp.tui.kit.format import money
+from ecp.tui.kit.forms import FieldError
+from ecp.tui.kit.table import Page, PagedTable
 
 PAGE = 100
 
 
 class EntriesScreen(EcpScreen):
     BINDINGS = [
-        Binding("n", "new", "Nouvelle écriture"),
-        Binding("slash", "filter", "Filtrer"),
-        Binding("r", "reverse", "Contre-passer"),
-        Binding("escape", "table", "Liste", show=False),
+        Binding("n", "new", "Nouvelle écriture", id="entries.new"),
+        Binding("slash", "filter", "Filtrer", id="entries.filter"),
+        Binding("r", "reverse", "Contre-passer", id="entries.reverse"),
+        Binding("escape", "table", "Liste", show=False, id="entries.table"),
     ]
 
     def __init__(self) -> None:
@@ -164,8 +166,8 @@ class EntryDetailScreen(ModalScreen[str | None]):
     """An entry as posted: lines, who, when, its hash, its reversal if any."""
 
     BINDINGS = [
-        Binding("escape", "close", "Retour"),
-        Binding("r", "reverse", "Contre-passer"),
+        Binding("escape", "close", "Retour", id="entry-detail.close"),
+        Binding("r", "reverse", "Contre-passer", id="entry-detail.reverse"),
     ]
 
     def __init__(self, entry_id: int) -> None:
@@ -229,7 +231,7 @@ class EntryDetailScreen(ModalScreen[str | None]):
 class ReverseScreen(ModalScreen[str | None]):
     """Confirm a reversal: its date, then post it."""
 
-    BINDINGS = [Binding("escape", "cancel", "Annuler")]
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="reverse.cancel")]
 
     def __init__(self, detail: EntryDetail, today: dt.date) -> None:
         super().__init__()

@@ -6,13 +6,13 @@ file is, or lists what was refused."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError, ValidationError
-from ecp.tui.widgets import FieldError
+from ecp.tui.kit.forms import FieldError
 
 
 class FileDialog(ModalScreen[None]):
@@ -28,7 +28,7 @@ class FileDialog(ModalScreen[None]):
 
     TITLE_FR = ""
     OK = "Lancer"
-    BINDINGS = [Binding("escape", "close", "Fermer")]
+    BINDINGS = [Binding("escape", "close", "Fermer", id="file-dialog.close")]
     DEFAULT_CSS = """
     FileDialog .field { height: auto; margin-top: 1; }
     FileDialog .field > Label { width: 12; }
@@ -171,20 +171,3 @@ class BackupDialog(FileDialog):
     def run_op(self, books: api.Books, path: Path) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         return f"Sauvegarde écrite : {api.backup(books, path)}"
-
-
-def file_commands(app: Any) -> Iterable[SystemCommand]:
-    """The palette entries of this module and of the Paramètres screen."""
-    from ecp.tui.screens.settings import SettingsScreen
-
-    entries: list[tuple[str, str, Callable[[], ModalScreen[None]]]] = [
-        ("paramètres : identité de l'ECP", "Raison sociale, IF, ICE, RIB, options",
-         SettingsScreen),
-        ("import : écritures CSV", "Importer des écritures d'un fichier CSV (tout ou rien)",
-         ImportDialog),
-        ("export : journal hledger", "Toutes les écritures au format hledger / ledger-cli",
-         ExportHledgerDialog),
-        ("sauvegarde : copie de la base", "Copie cohérente de la base SQLite", BackupDialog),
-    ]
-    for title, help_, factory in entries:
-        yield SystemCommand(title, help_, lambda f=factory: app.push_screen(f()))

@@ -20,7 +20,8 @@ from ecp import api
 from ecp.kernel.errors import EcpError
 from ecp.kernel.units import fmt_rate
 from ecp.sales.rules import line_total, vat_by_rate
-from ecp.tui.app import EcpScreen
+from ecp.tui.kit.base import EcpScreen
+from ecp.tui.kit.format import money
 from ecp.tui.screens.invoice_form import InvoiceFormScreen
 from ecp.tui.screens.sales_dialogs import (
     CreditNoteScreen,
@@ -34,7 +35,6 @@ from ecp.tui.screens.sales_dialogs import (
     next_number,
     totals_text,
 )
-from ecp.tui.widgets import money
 
 TABS = ("factures", "devis", "brouillons", "clients", "fournisseurs", "catalogue", "depenses")
 TAB_TITLES = ("Factures", "Devis", "Brouillons", "Clients", "Fournisseurs", "Catalogue",
@@ -91,17 +91,18 @@ def status_text(status: str) -> Text:
 
 class SalesScreen(EcpScreen):
     BINDINGS = [
-        Binding("n", "new", "Nouveau"),
-        Binding("p", "pay", "Règlement"),
-        Binding("a", "credit", "Avoir"),
-        Binding("d", "pdf", "PDF"),
-        Binding("c", "accept", "Accepter"),
-        Binding("f", "invoice_quote", "Facturer"),
-        Binding("i", "issue", "Émettre"),
-        Binding("e", "edit", "Modifier"),
-        Binding("x", "delete", "Supprimer"),
-        Binding("r", "reload", "Actualiser", show=False),
-        *(Binding(str(i), f"tab('{t}')", t, show=False) for i, t in enumerate(TABS, 1)),
+        Binding("n", "new", "Nouveau", id="sales.new"),
+        Binding("p", "pay", "Règlement", id="sales.pay"),
+        Binding("a", "credit", "Avoir", id="sales.credit"),
+        Binding("d", "pdf", "PDF", id="sales.pdf"),
+        Binding("c", "accept", "Accepter", id="sales.accept"),
+        Binding("f", "invoice_quote", "Facturer", id="sales.invoice_quote"),
+        Binding("i", "issue", "Émettre", id="sales.issue"),
+        Binding("e", "edit", "Modifier", id="sales.edit"),
+        Binding("x", "delete", "Supprimer", id="sales.delete"),
+        Binding("r", "reload", "Actualiser", show=False, id="sales.reload"),
+        *(Binding(str(i), f"tab('{t}')", t, show=False, id=f"sales.tab-{t}")
+          for i, t in enumerate(TABS, 1)),
     ]
     DEFAULT_CSS = """
     SalesScreen TabbedContent { height: 1fr; }
@@ -505,7 +506,7 @@ class SalesScreen(EcpScreen):
         self.app.push_screen(IssueConfirmScreen(f"Émettre {what} {num} ?", detail), answered)
 
     def action_delete(self) -> None:
-        from ecp.tui.screens.entry_form import ConfirmScreen
+        from ecp.tui.kit.dialogs import ConfirmScreen
 
         key = self.current("brouillons")
         if key is None:

@@ -1,0 +1,122 @@
+"""The command palette (ctrl+p) and the F-keys, as one table.
+
+Every entry names the action it runs: an action of the job screen ``mode`` (the app switches
+to that screen first), or an action of the app itself when ``mode`` is None. A test checks each
+action exists where it is said to, and that every job screen is on an F-key and in the palette.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    title: str
+    help: str
+    action: str  # ``name`` or ``name('arg')``: runs ``action_name`` on the screen or the app
+    mode: str | None = None  # the job screen it runs on; None: the app
+
+    @property
+    def action_name(self) -> str:
+        return self.action.partition("(")[0]
+
+
+# The job screens: mode name, French title, F-key. Their classes are known to the app only.
+SCREENS: tuple[tuple[str, str, str], ...] = (
+    ("tableau", "Tableau de bord", "f1"),
+    ("ecritures", "Écritures", "f2"),
+    ("balance", "Balance", "f3"),
+    ("grandlivre", "Grand livre", "f4"),
+    ("journaux", "Journaux", "f5"),
+    ("membres", "Membres", "f6"),
+    ("plan", "Plan comptable", "f7"),
+    ("cloture", "Clôture", "f8"),
+    ("ventes", "Ventes", "f9"),
+    ("tva", "TVA et créances", "f10"),
+    ("production", "Production", "f11"),
+    ("banque", "Banque", "f12"),
+)
+SCREENS_FR = {mode: title for mode, title, _ in SCREENS}
+FOOTER_FR = {"tableau": "Tableau", "plan": "Plan", "tva": "TVA"}  # short names on the F-keys
+
+_GO = tuple(Command(f"aller : {title.lower()}", f"Ouvrir l'écran {title}", f"go('{mode}')")
+            for mode, title, _ in SCREENS)
+
+_ON_SCREENS = tuple(Command(title, help_, action, mode) for title, help_, mode, action in (
+    ("écriture : nouvelle", "Saisir une écriture équilibrée", "ecritures", "new"),
+    ("écriture : rechercher", "Filtrer les écritures", "ecritures", "filter"),
+    ("écriture : contre-passer", "Contre-passer l'écriture sélectionnée", "ecritures",
+     "reverse"),
+    ("période : clôturer", "Vérifier puis clôturer un mois", "cloture", "close"),
+    ("période : rouvrir", "Rouvrir un mois clôturé (motif obligatoire)", "cloture", "reopen"),
+    ("vérifier les livres", "Recalculer la chaîne et les invariants", "cloture", "verify"),
+    ("export : balance CSV", "Exporter la balance affichée", "balance", "export"),
+    ("export : grand livre CSV", "Exporter le grand livre affiché", "grandlivre", "export"),
+    ("export : journal CSV", "Exporter le journal affiché", "journaux", "export"),
+    ("membre : ajouter", "Inscrire un membre entrepreneur", "membres", "add"),
+    ("membre : modifier", "Modifier le membre sélectionné", "membres", "edit"),
+    ("membre : fiche du mois", "Trésorerie, factures, versements du membre sélectionné",
+     "membres", "page"),
+    ("membre : versement", "Verser au membre sélectionné (ou avance de solidarité)",
+     "membres", "payout"),
+    ("fin de mois : lancer la clôture", "Contributions, TVA, vérification, relevés, clôture",
+     "cloture", "month_end"),
+    ("relevés : générer pour le mois", "Relevés mensuels PDF de tous les membres", "cloture",
+     "statements"),
+    ("compte : ajouter", "Ouvrir un sous-compte", "plan", "add"),
+    ("facture : nouvelle", "Saisir une facture (brouillon, puis émission)", "ventes",
+     "new_invoice"),
+    ("facture : enregistrer un règlement", "Règlement de la facture sélectionnée", "ventes",
+     "payment"),
+    ("facture : avoir", "Avoir sur la facture sélectionnée", "ventes", "credit_note"),
+    ("facture : chemin du PDF", "Où est archivé le PDF de la facture sélectionnée", "ventes",
+     "show_pdf"),
+    ("devis : nouveau", "Saisir un devis", "ventes", "new_quote"),
+    ("brouillon : émettre", "Émettre le brouillon sélectionné", "ventes", "issue_draft"),
+    ("client : nouveau", "Créer un client (ICE vérifié)", "ventes", "new_customer"),
+    ("fournisseur : nouveau", "Créer un fournisseur", "ventes", "new_supplier"),
+    ("produit : nouveau", "Ajouter au catalogue d'un membre", "ventes", "new_product"),
+    ("dépense : nouvelle", "Saisir une facture fournisseur", "ventes", "new_expense"),
+    ("export : déclaration de TVA CSV", "TVA de la période et créances par ancienneté", "tva",
+     "export"),
+    ("production : nouvel ordre", "Ordre de fabrication, avec sa date au plus tôt",
+     "production", "new_order"),
+    ("production : plan", "Charge par semaine des membres et des ressources", "production",
+     "show_plan"),
+    ("production : besoins en matières", "Matières requises, en stock et manquantes",
+     "production", "show_needs"),
+    ("banque : importer un relevé", "Relevé CSV de la banque (profil, sans doublons)",
+     "banque", "import_statement"),
+    ("banque : rapprochement automatique", "Accepter les correspondances exactes et uniques",
+     "banque", "auto"),
+    ("banque : état de rapprochement", "Solde du relevé et du grand livre à une date",
+     "banque", "reconciliation"),
+    ("atelier : nouvelle matière", "Matière au stock d'un membre", "production",
+     "ws('new_material')"),
+    ("stock : entrée", "Entrée de matière en stock", "production", "ws('receive')"),
+    ("stock : ajustement", "Ajustement signé du stock, avec motif", "production",
+     "ws('adjust')"),
+    ("atelier : nomenclature d'un produit", "Matières, heures et ressources d'un produit",
+     "production", "ws('bom')"),
+    ("atelier : ressource partagée", "Nouvelle ressource (heures par semaine)", "production",
+     "ws('new_resource')"),
+    ("atelier : capacité d'un membre", "Heures par semaine et congés", "production",
+     "ws('capacity')"),
+    ("banque : profil d'import", "Colonnes du relevé CSV d'une banque", "banque", "profile"),
+))
+
+_ON_APP = (
+    Command("paramètres : identité de l'ECP", "Raison sociale, IF, ICE, RIB, options",
+            "settings"),
+    Command("import : écritures CSV", "Importer des écritures d'un fichier CSV (tout ou rien)",
+            "file('import')"),
+    Command("export : journal hledger", "Toutes les écritures au format hledger / ledger-cli",
+            "file('hledger')"),
+    Command("sauvegarde : copie de la base", "Copie cohérente de la base SQLite",
+            "file('backup')"),
+    Command("thème : changer", "Changer les couleurs", "change_theme"),
+)
+
+COMMANDS: tuple[Command, ...] = (*_GO, *_ON_SCREENS, *_ON_APP,
+                                 Command("Quitter", "Quitter ECP", "quit"))
