@@ -11,6 +11,10 @@ falls on every command alike:
 - ``ecp --db DEMO report trial-balance`` (opens the books, one query, prints);
 - ``hledger -f DEMO.journal balance`` (when hledger is on PATH).
 
+With ``--floors``, also ``python -c pass`` (the interpreter alone) and ``python -c "import
+sqlalchemy"`` (what any command that touches the ORM or Core pays before its first query: the
+trial balance on SQLite books does not import it at all).
+
 For each: the median and the best wall time of the child process, and its median CPU time
 (user + system, from ``os.wait4`` where it exists — less sensitive to other jobs than the wall
 time), then the ratios ecp / hledger. The goals: ``--help`` ≤ 0.15 s, trial balance ≤ 0.35 s.
@@ -82,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--keep", type=Path, help="directory for the demo books, kept and reused")
+    ap.add_argument("--floors", action="store_true",
+                    help="also time the bare interpreter and `import sqlalchemy`")
     args = ap.parse_args(argv)
 
     ecp = ecp_cmd()
@@ -97,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         hledger = shutil.which("hledger")
         if hledger:
             commands["hledger balance"] = [hledger, "-f", str(journal), "balance"]
+        if args.floors:
+            commands["python -c pass"] = [sys.executable, "-c", "pass"]
+            commands["python -c 'import sqlalchemy'"] = [sys.executable, "-c",
+                                                         "import sqlalchemy"]
         for cmd in commands.values():  # warm the file cache and write the bytecode once
             timed(cmd)
         load0 = os.getloadavg() if hasattr(os, "getloadavg") else None
