@@ -141,7 +141,8 @@ class EcpApp(App[None]):
         """Switch to a screen, then run one of its actions (palette commands)."""
         async def go() -> None:
             await self.switch_mode(mode)
-            await self.screen.run_action(action)
+            # after the screen's first refresh: its widgets (tabs...) have their initial state
+            self.screen.call_after_refresh(self.screen.run_action, action)
 
         self.run_worker(go(), exclusive=False)
 
