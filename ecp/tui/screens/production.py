@@ -240,7 +240,10 @@ class ProductionScreen(EcpScreen):
             self.table(tab).styles.height = "auto"
             self.table(tab).styles.max_height = "85%"
         self.load()
-        self.table("ordres").focus()
+        # The table of the tab shown — after the refresh, so that a palette command run as
+        # the screen opens (« production : plan ») is not undone by the orders' pane taking
+        # the focus, which would bring its tab back.
+        self.call_after_refresh(lambda: self.table(self.tab).focus())
 
     def on_screen_resume(self) -> None:
         self.load()
