@@ -100,7 +100,10 @@ async def cold_child(db: str) -> dict[str, float]:
     app = EcpApp(books)
 
     async def until(cond: Callable[[], object]) -> None:
+        end = time.perf_counter() + 60
         while not cond():
+            if time.perf_counter() > end:
+                raise SystemExit(f"bloqué sur {type(app.screen).__name__}")
             await pilot.pause()
         await pilot.pause()
 
@@ -167,7 +170,9 @@ def cold(runs: int) -> None:
         books.engine.dispose()
         res: dict[str, list[float]] = {}
         for i in range(runs):
-            db = tmp / f"run{i}.db"
+            run = tmp / f"run{i}"  # its own archive of PDFs: each run issues the same number
+            run.mkdir()
+            db = run / "ecp.db"
             shutil.copy(demo, db)
             done = subprocess.run([sys.executable, __file__, "--child", str(db)], check=True,
                                   capture_output=True, text=True)
