@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -146,36 +145,3 @@ class FormModal(Dialog[T]):
 
     def save(self) -> Any:
         raise NotImplementedError
-
-
-def clean(msg: str) -> str:
-    """Legacy: a message that still names a command-line option, said for the screen (goes
-    away with the last ``PATTERNS`` table)."""
-    return (msg.replace("--invoice :", "factures :").replace("(--line ou --product)", "")
-            .replace("(ou --consumer pour un particulier)", "(ou type « particulier »)")
-            .replace("--off :", "congés :").replace("--material", "matières")
-            .replace("--resource", "ressources").replace("--amount-col", "montant")
-            .replace("--debit-col", "débit").replace("--credit-col", "crédit")
-            .replace("--decimal", "décimale").replace("--encoding", "encodage")
-            .replace("--sep", "séparateur"))
-
-
-class SalesForm(FormModal[Any]):
-    """Legacy base of the forms not yet converted to ``FIELDS``: after ``FIELDS``, a message
-    is matched to a field by a pattern anywhere in it (``PATTERNS``). Being removed: a form
-    whose errors all carry their ``field`` needs only ``FormModal``."""
-
-    PATTERNS: tuple[tuple[str, str], ...] = ()
-
-    def show_error(self, exc: EcpError) -> None:
-        widget = widget_for(exc, self.FIELDS)
-        if widget is not None or not self.PATTERNS:
-            super().show_error(exc)
-            return
-        msg = clean(str(exc))
-        for pattern, field in self.PATTERNS:
-            if re.search(pattern, msg):
-                self.set_error(field, msg)
-                self.query_one(f"#{field}").focus()
-                return
-        self.set_error("general", msg)

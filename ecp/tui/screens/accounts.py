@@ -4,7 +4,6 @@ sub-account of an existing account."""
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -55,8 +54,7 @@ class AccountAddScreen(FormModal[str | None]):
         code.cursor_position = len(code.value)
 
     def save(self) -> str:
-        app: Any = self.app
-        acc = api.add_account(app.books, self.value("code"), self.value("name"))
+        acc = api.add_account(self.books, self.value("code"), self.value("name"))
         return acc.code
 
 

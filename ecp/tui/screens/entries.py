@@ -8,7 +8,6 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from ecp import api
@@ -16,7 +15,7 @@ from ecp.kernel.errors import EcpError
 from ecp.kernel.periods import month_label, parse_date, parse_month
 from ecp.ledger.browse import EntryDetail, EntryFilter, EntryRow
 from ecp.ledger.chart import JOURNALS
-from ecp.tui.kit.base import EcpScreen
+from ecp.tui.kit.base import Dialog, EcpScreen
 from ecp.tui.kit.format import money
 from ecp.tui.kit.forms import FieldError
 from ecp.tui.kit.table import Page, PagedTable
@@ -162,7 +161,7 @@ class EntriesScreen(EcpScreen):
         self.app.push_screen(ReverseScreen(detail, self.ecp.today), self._after_detail)
 
 
-class EntryDetailScreen(ModalScreen[str | None]):
+class EntryDetailScreen(Dialog[str | None]):
     """An entry as posted: lines, who, when, its hash, its reversal if any."""
 
     BINDINGS = [
@@ -175,8 +174,7 @@ class EntryDetailScreen(ModalScreen[str | None]):
         self.entry_id = entry_id
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
-        self.detail = api.entry_detail(app.books, self.entry_id)
+        self.detail = api.entry_detail(self.books, self.entry_id)
         d = self.detail
         with Vertical(classes="dialog", id="detail"):
             yield Label(f"Écriture {d.ref} — {d.date} — journal {d.journal}", classes="title")
@@ -220,15 +218,14 @@ class EntryDetailScreen(ModalScreen[str | None]):
             self.notify("Cette écriture est déjà liée à une contre-passation",
                         severity="warning")
             return
-        app: Any = self.app
-        app.push_screen(ReverseScreen(self.detail, app.today), self._done)
+        self.app.push_screen(ReverseScreen(self.detail, self.ecp.today), self._done)
 
     def _done(self, ref: str | None) -> None:
         if ref:
             self.dismiss(ref)
 
 
-class ReverseScreen(ModalScreen[str | None]):
+class ReverseScreen(Dialog[str | None]):
     """Confirm a reversal: its date, then post it."""
 
     BINDINGS = [Binding("escape", "cancel", "Annuler", id="reverse.cancel")]
@@ -236,7 +233,7 @@ class ReverseScreen(ModalScreen[str | None]):
     def __init__(self, detail: EntryDetail, today: dt.date) -> None:
         super().__init__()
         self.detail = detail
-        self.today = today
+        self.day = today
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -244,7 +241,7 @@ class ReverseScreen(ModalScreen[str | None]):
             yield Static(f"« {self.detail.label} » sera annulée par une nouvelle écriture du "
                          "même journal, aux montants inversés. L'écriture d'origine reste.")
             yield Label("Date de la contre-passation")
-            yield Input(self.today.isoformat(), id="date")
+            yield Input(self.day.isoformat(), id="date")
             yield FieldError("", id="error")
             with Horizontal(classes="buttons"):
                 yield Button("Contre-passer (Entrée)", id="ok", variant="warning")
@@ -267,10 +264,9 @@ class ReverseScreen(ModalScreen[str | None]):
 
     def _confirm(self) -> None:
         err = self.query_one("#error", FieldError)
-        app: Any = self.app
         try:
             day = parse_date(self.query_one("#date", Input).value, "date")
-            posted = api.reverse_entry(app.books, self.detail.ref, day)
+            posted = api.reverse_entry(self.books, self.detail.ref, day)
         except EcpError as exc:
             err.update(str(exc))
             return

@@ -7,7 +7,7 @@ are shown as stored (the logical string); terminals draw right-to-left text unev
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -46,7 +46,7 @@ class MemberAddScreen(FormModal[str | None]):
     FIELDS = MEMBER_FIELDS
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
+        app = self.ecp
         with Vertical(classes="dialog"):
             yield Label("Nouveau membre entrepreneur", classes="title")
             yield from self.field("Code (ex. M006)", Input(id="code", max_length=20))
@@ -64,7 +64,7 @@ class MemberAddScreen(FormModal[str | None]):
         self.query_one("#code", Input).focus()
 
     def save(self) -> str:
-        app: Any = self.app
+        app = self.ecp
         rate = parse_rate(self.value("rate"))
         joined = parse_date(self.value("joined"), "date d'entrée", field="joined")
         m = api.add_member(app.books, self.value("code"), self.value("name"),
@@ -106,7 +106,7 @@ class MemberEditScreen(FormModal[str | None]):
         self.query_one("#name", Input).focus()
 
     def save(self) -> str:
-        app: Any = self.app
+        app = self.ecp
         status = self.query_one("#status", Select).value
         rate = parse_rate(self.value("rate"))
         api.update_member(app.books, self.member.code, name=self.value("name"),
