@@ -103,7 +103,7 @@ def check(key: str, value: str) -> str:
                              code="value.required")
         return ""
     if s.kind == "ice":
-        from ecp.sales.rules import check_ice
+        from ecp.kernel.ids import check_ice
         try:
             return check_ice(v, s.key)
         except InputError as exc:

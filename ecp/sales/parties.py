@@ -9,8 +9,8 @@ from sqlalchemy import Connection, insert, select, update
 
 from ecp.db.models import Account, Dimension, Party, Product
 from ecp.kernel.errors import InputError, NotFoundError
+from ecp.kernel.ids import check_ice
 from ecp.kernel.units import fmt_rate
-from ecp.sales.rules import check_ice
 from ecp.sales.views import PartyView
 
 KIND_FR = {"customer": "client", "supplier": "fournisseur"}

@@ -7,13 +7,8 @@ the amount paid, the last payment taking whatever remains, so the pending VAT en
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
-from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.ma import ice as stdnum_ice
-
-from ecp.kernel.errors import InputError
 from ecp.kernel.units import half_up_div
 
 KIND_PREFIX = {"facture": "F", "avoir": "AV", "devis": "D"}
@@ -57,19 +52,6 @@ def prorata(parts: Sequence[tuple[int, int, int]], paid: int, total: int,
         else:
             out.append((bp, half_up_div(base * paid, total), half_up_div(vat * paid, total)))
     return out
-
-
-def check_ice(text: str, label: str = "ICE", *, field: str = "ice") -> str:
-    """15 digits whose last two are the check of the first thirteen (stdnum.ma.ice)."""
-    s = re.sub(r"[\s.-]", "", text)
-    if not s.isdigit() or len(s) != 15:
-        raise InputError(f"{label} : « {text} » doit compter 15 chiffres", field=field,
-                         code="ice.length")
-    try:
-        return str(stdnum_ice.validate(s))
-    except StdnumError:
-        raise InputError(f"{label} : « {text} » a une clé de contrôle fausse", field=field,
-                         code="ice.checksum") from None
 
 
 def number(kind: str, year: int, seq: int) -> str:
