@@ -359,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(os, "getloadavg"):
         info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     cmd = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    md = [f"# ECP benchmark — {dt.date.today().isoformat()}", "",
+    md = [f"# ECP benchmark — {dt.datetime.now(dt.UTC).date().isoformat()}", "",
           f"Command: `{cmd.strip()}`  ",
           f"Data: {a.entries:,} entries, {lines:,} posting lines, {a.members} members, "
           f"2023-2025, seed {a.seed}", "",

@@ -164,7 +164,7 @@ def count_of() -> object:
 
 
 @pytest.fixture
-def L() -> object:  # noqa: N802 - short, reads like the line list it builds
+def L() -> object:  # short: reads like the line list it builds
     return make_lines
 
 

@@ -106,8 +106,8 @@ def test_float_operation_is_trapped() -> None:
     """conftest traps FloatOperation: a float mixed with a Decimal fails loudly."""
     assert decimal.getcontext().traps[decimal.FloatOperation]
     with pytest.raises(decimal.FloatOperation):
-        Decimal("1.10") + Decimal(1.1)  # noqa: B018 - the mixing itself is the point
+        Decimal("1.10") + Decimal(1.1)  # noqa: RUF032 - the float is the point
     with pytest.raises(decimal.FloatOperation):
         _ = Decimal("1.10") < 1.1
     with pytest.raises(decimal.FloatOperation):
-        from_decimal(Decimal(1.005))
+        from_decimal(Decimal(1.005))  # noqa: RUF032 - the float is the point

@@ -113,7 +113,7 @@ def upgrade(engine: Engine, script_location: Path | None = None) -> str | None:
     backup: str | None = None
     path = sqlite_path(str(engine.url))
     if cur is not None and path is not None and path.exists():
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")  # local time
         dest = path.with_name(f"{path.name}.avant-{cur}-{stamp}.bak")
         backup_sqlite(path, dest)
         backup = str(dest)

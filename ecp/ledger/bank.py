@@ -67,8 +67,8 @@ class Profile:
         if self.skip < 0:
             raise InputError(f"profil {self.name}, lignes d'en-tête : 0 ou plus", field="skip")
         try:
-            dt.datetime.strptime(dt.date(2026, 1, 31).strftime(self.date_format),
-                                 self.date_format)
+            dt.datetime.strptime(dt.date(2026, 1, 31).strftime(self.date_format),  # noqa: DTZ007
+                                 self.date_format)  # a calendar date, no time of day
         except ValueError:
             raise InputError(f"profil {self.name}, format de date : « {self.date_format} » "
                              "(ex. %d/%m/%Y)", field="date_format") from None
@@ -168,7 +168,8 @@ def read_statement(path: Path, p: Profile) -> list[ParsedLine]:
             continue
         cell = row[p.date_col - 1].strip()
         try:
-            day = dt.datetime.strptime(cell, p.date_format).date()
+            # a calendar date: no time of day, no zone
+            day = dt.datetime.strptime(cell, p.date_format).date()  # noqa: DTZ007
         except ValueError:
             errors.append(f"ligne {n}, date : « {cell} » n'est pas une date {p.date_format} "
                           "qui existe")

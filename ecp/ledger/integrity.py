@@ -28,7 +28,7 @@ PG_TRIGGERS = {f"{t}_immutable" for t in ("entries", "lines", "period_events")} 
 
 @dataclass
 class Report:
-    head: ChainHead = ChainHead(0, GENESIS)
+    head: ChainHead = field(default_factory=lambda: ChainHead(0, GENESIS))
     entries: int = 0
     lines: int = 0
     findings: list[str] = field(default_factory=list)

@@ -173,7 +173,7 @@ def footer_canvas(lines: list[str], page_label: str, reference: str, fs: float, 
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
-        def showPage(self) -> None:  # noqa: N802 (ReportLab API)
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 

@@ -69,7 +69,7 @@ def test_good_file_imports(books: api.Books, sale_of, tmp_path: Path, capsys) ->
 def test_import_accepts_bom_and_crlf(books: api.Books, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     p = tmp_path / "excel.csv"
     p.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode("utf-8"))
-    code, out, err = _run(books, p, capsys)
+    code, _out, err = _run(books, p, capsys)
     assert code == 0, err
     assert api.chain_head(books).count == 4
 

@@ -156,7 +156,7 @@ def _brute_trial_balance(lines: list[tuple[int, int, str, str, int]], date_from:
     hi = day_int(date_to) if date_to else 99_999_999
     acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # opening net, debit, credit
     for day, _id, a, d, amt in lines:
-        if dim and d != dim or day > hi:
+        if (dim and d != dim) or day > hi:
             continue
         cur = acc[a]
         if day < lo:

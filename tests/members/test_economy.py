@@ -52,7 +52,7 @@ def test_worked_month_figure_by_figure(sales: api.Books) -> None:
     # A payout within the treasury, then one beyond it refused, then as an advance.
     p1 = api.add_payout(sales, "FZ", 150000, D(2026, 3, 31), "virement")
     assert p1.number == "VR-2026-000001" and p1.voucher.available_before == 195000
-    with pytest.raises(InputError, match="dépasse la trésorerie disponible de FZ .*450,00 DH"):
+    with pytest.raises(InputError, match=r"dépasse la trésorerie disponible de FZ .*450,00 DH"):
         api.add_payout(sales, "FZ", 50000, D(2026, 3, 31))
     with pytest.raises(InputError, match="motif : obligatoire"):
         api.add_payout(sales, "FZ", 50000, D(2026, 3, 31), advance=True)
@@ -90,7 +90,7 @@ def test_worked_month_figure_by_figure(sales: api.Books) -> None:
 
 
 def test_contribution_is_idempotent_and_posts_only_the_difference(sales: api.Books) -> None:
-    a, b = worked_month(sales)
+    _a, b = worked_month(sales)
     first = {c.member: c for c in api.contribution_run(sales, Month(2026, 3))}
     again = {c.member: c for c in api.contribution_run(sales, Month(2026, 3))}
     assert first["FZ"].posted_now == 25000 and again["FZ"].posted_now == 0

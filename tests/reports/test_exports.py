@@ -256,7 +256,7 @@ def test_manifest_ties_the_file_to_the_chain_head(posted: api.Books, tmp_path: P
 def test_exports_are_stamped_by_the_books_clock(posted: api.Books, tmp_path: Path) -> None:
     """The manifest's « Créé le » and the hledger header come from the books' clock (frozen in
     tests), never from the machine's."""
-    at = dt.datetime(2026, 3, 31, 18, 30, 5)
+    at = dt.datetime(2026, 3, 31, 18, 30, 5)  # noqa: DTZ001 - the books' clock is local wall time
     posted.now_clock = lambda: at
     stamp = at.astimezone().isoformat(timespec="seconds")
     for what in ("journal", "ledger", "trial-balance"):

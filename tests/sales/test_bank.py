@@ -55,7 +55,7 @@ def test_bom_and_comma_separated_signed_amounts_with_a_saved_profile(sales: api.
                                         encoding="utf-8"))
     f = write(tmp_path, "ref,date,libelle,montant\nA1,2026-03-05,Loyer,-4500.00\n"
               'A2,2026-03-06,"Virement, client",1.234.50\n', encoding="utf-8", bom=True)
-    with pytest.raises(ValidationError, match="ligne 3, montant : « 1.234.50 »"):
+    with pytest.raises(ValidationError, match=r"ligne 3, montant : « 1\.234\.50 »"):
         api.bank_import(sales, f, profile="banque2")
     f = write(tmp_path, "ref,date,libelle,montant\nA1,2026-03-05,Loyer,-4500.00\n"
               'A2,2026-03-06,"Virement, client","1,234.50"\n', encoding="utf-8", bom=True)

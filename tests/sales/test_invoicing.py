@@ -90,7 +90,7 @@ def test_half_centime_rounds_up(sales: api.Books) -> None:
 def test_amounts_with_more_than_two_decimals_are_refused() -> None:
     # What a user types is parsed at the edge (here the command line's --line).
     from ecp.cli.sales import _doc_line
-    with pytest.raises(InputError, match="ligne 1, prix HT .*deux décimales") as exc:
+    with pytest.raises(InputError, match=r"ligne 1, prix HT .*deux décimales") as exc:
         _doc_line("Épice|3|0.125|20", 1)
     assert (exc.value.field, exc.value.line) == ("lines.price", 1)
     with pytest.raises(InputError, match="ligne 2, quantité") as exc:
@@ -147,7 +147,7 @@ def test_one_payment_for_two_invoices_of_two_members(sales: api.Books) -> None:
 def test_cash_from_a_business_customer_is_capped(sales: api.Books) -> None:
     inv = _issue(sales, api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
                                             lines=[L("Tapis", "1", "30000", "20")]))
-    with pytest.raises(InputError, match="CGI art. 193"):
+    with pytest.raises(InputError, match=r"CGI art\. 193"):
         api.add_payment(sales, [inv.number], 2000000, D(2026, 3, 5), "especes")
     api.add_payment(sales, [inv.number], 1999999, D(2026, 3, 5), "especes")
     cons = _issue(sales, api.create_document(sales, "facture", "FZ", "AMINA", D(2026, 3, 2),
@@ -272,7 +272,7 @@ def test_bad_input_names_the_field(sales: api.Books) -> None:
         api.add_customer(sales, "BAD", "Société X", ice="001561191000067")
     with pytest.raises(InputError, match="ICE : obligatoire"):
         api.add_customer(sales, "NOICE", "Société Y")
-    with pytest.raises(InputError, match="ligne 2, quantité .*positive") as exc:
+    with pytest.raises(InputError, match=r"ligne 2, quantité .*positive") as exc:
         api.create_document(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
                             lines=[L("A", "1", "10", "20"),
                                    LineInput("B", Quantity(0), 1000, Rate(2000))])
@@ -376,7 +376,7 @@ def test_company_identity_required_before_the_first_invoice(books: api.Books) ->
     draft = api.create_document(books, "facture", "FZ", "HOTEL", D(2026, 3, 2),
                                 lines=[L("A", "1", "10", "20")])
     api.settings_set(books, "company.name", "ECP Tanger")
-    with pytest.raises(InputError, match="identité de l'ECP incomplète.*company.ice"):
+    with pytest.raises(InputError, match=r"identité de l'ECP incomplète.*company\.ice"):
         _issue(books, draft)
 
 

@@ -37,7 +37,7 @@ SIZE = (160, 45)
 HEAD = "Date opération;Libellé;Débit;Crédit\n"
 
 
-def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> LineInput:  # noqa: N802
+def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> LineInput:
     """A typed line from the figures as a bookkeeper says them (units, DH, %)."""
     return LineInput(desc, Quantity(int(qty) * 1000), int(price) * 100, Rate(int(rate) * 100),
                      account)

@@ -342,7 +342,7 @@ class ClosingScreen(EcpScreen):
                 rep = await asyncio.to_thread(api.verify, self.books)
             else:
                 rep = await verify_in_child(self.books.url)
-        except Exception as exc:  # noqa: BLE001 - any failure is shown, never swallowed
+        except Exception as exc:  # any failure is shown on the screen, never swallowed
             rep = Report(findings=[f"vérification impossible : {exc}"])
         finally:
             self.verifying = False

@@ -396,7 +396,7 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
     def _refresh_totals(self) -> list[ParsedDocLine]:
         parsed = [self._parse(ln, i) for i, ln in enumerate(self.lines(), 1)]
         good = [p.line for p in parsed if p.line is not None]
-        ht, vat, ttc = totals(good)
+        ht, _vat, ttc = totals(good)
         per = vat_by_rate((line_total(x.quantity_milli, x.unit_price), x.vat_bp) for x in good)
         text = totals_text(ht, per, ttc)
         waiting = sum(1 for p in parsed if not p.empty and p.line is None)
@@ -701,7 +701,7 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
         if problems or day is None:
             self._refuse(problems or [(self.query_one("#day"), "date")])
             return
-        ht, vat, ttc = totals(good)
+        ht, _vat, ttc = totals(good)
         per = vat_by_rate((line_total(x.quantity_milli, x.unit_price), x.vat_bp) for x in good)
         num = next_number(self.books, self.kind, day)
         customer = self.val("customer").upper()
@@ -739,7 +739,7 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
         except EcpError as exc:
             call(self._issue_done, None, exc)
             return
-        except Exception as exc:  # noqa: BLE001 - shown on the form, never swallowed
+        except Exception as exc:
             call(self._issue_done, None, EcpError(f"erreur inattendue : {exc}"))
             return
         call(self._issue_done, issued.number, None)

@@ -246,7 +246,7 @@ class MonthEndScreen(EcpScreen):
                 folder = paths[0].parent if paths else api.statements_dir(self.books, label)
                 text = f"{len(paths)} relevés de {label} dans {folder}"
                 call(self.step_line, 3, "✓", STEPS[3][1], text, "ok")
-        except Exception as exc:  # noqa: BLE001 - shown on the screen, never swallowed
+        except Exception as exc:  # any failure is shown on the screen, never swallowed
             ok, text = False, f"Erreur : {exc}"
         call(self.finished, text, ok)
 
