@@ -21,28 +21,44 @@ from ecp.sales import payments as sales_payments
 from ecp.sales import receivables as sales_receivables
 from ecp.sales import vat_report as sales_vat_report
 from ecp.sales.documents import DocumentSpec, LineInput, LineSpecIn, ProductLine
+from ecp.sales.parties import PartyKind
 from ecp.sales.payments import MaterialIn
 from ecp.sales.views import DocumentView, PartyView
 
 __all__ = ["DocumentSpec", "LineInput", "MaterialIn", "ProductLine"]
 
 
-def add_customer(books: Books, code: str, name: str, **kw: object) -> PartyView:
+def add_customer(books: Books, code: str, name: str, *, name_ar: str | None = None,
+                 address: str = "", city: str = "", ice: str | None = None,
+                 if_number: str | None = None, rc: str | None = None,
+                 consumer: bool = False) -> PartyView:
     with _write(books) as conn:
-        return sales_parties.add_party(conn, "customer", code, name, **kw)  # type: ignore[arg-type]
+        return sales_parties.add_party(conn, "customer", code, name, name_ar=name_ar,
+                                       address=address, city=city, ice=ice,
+                                       if_number=if_number, rc=rc, consumer=consumer)
 
 
-def add_supplier(books: Books, code: str, name: str, **kw: object) -> PartyView:
+def add_supplier(books: Books, code: str, name: str, *, name_ar: str | None = None,
+                 address: str = "", city: str = "", ice: str | None = None,
+                 if_number: str | None = None, rc: str | None = None) -> PartyView:
     with _write(books) as conn:
-        return sales_parties.add_party(conn, "supplier", code, name, **kw)  # type: ignore[arg-type]
+        return sales_parties.add_party(conn, "supplier", code, name, name_ar=name_ar,
+                                       address=address, city=city, ice=ice,
+                                       if_number=if_number, rc=rc)
 
 
-def edit_party(books: Books, kind: str, code: str, **kw: object) -> PartyView:
+def edit_party(books: Books, kind: PartyKind, code: str, *, name: str | None = None,
+               name_ar: str | None = None, address: str | None = None,
+               city: str | None = None, ice: str | None = None, if_number: str | None = None,
+               rc: str | None = None, consumer: bool | None = None) -> PartyView:
+    """Change the details given (``None`` leaves a detail as it is)."""
     with _write(books) as conn:
-        return sales_parties.edit_party(conn, kind, code, **kw)  # type: ignore[arg-type]
+        return sales_parties.edit_party(conn, kind, code, name=name, name_ar=name_ar,
+                                        address=address, city=city, ice=ice,
+                                        if_number=if_number, rc=rc, consumer=consumer)
 
 
-def list_parties(books: Books, kind: str) -> list[PartyView]:
+def list_parties(books: Books, kind: PartyKind) -> list[PartyView]:
     with _read(books) as conn:
         return sales_parties.list_parties(conn, kind)
 

@@ -18,6 +18,7 @@ from ecp.reports.render import render
 
 if TYPE_CHECKING:  # the domain is imported when a command runs, not to build the parser
     from ecp.sales.documents import Issued, LineInput, LineSpecIn
+    from ecp.sales.parties import PartyKind
 
 Fmt = Callable[[argparse.ArgumentParser], None]
 
@@ -104,7 +105,7 @@ def cmd_settings_set(a: argparse.Namespace) -> int:
     return 0
 
 
-def _party_add(kind: str) -> Callable[[argparse.Namespace], int]:
+def _party_add(kind: PartyKind) -> Callable[[argparse.Namespace], int]:
     def run(a: argparse.Namespace) -> int:
         books = api.open_books(a.db)
         kw: dict[str, Any] = {"name_ar": a.name_ar, "ice": a.ice, "if_number": a.if_number,
@@ -119,7 +120,7 @@ def _party_add(kind: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
-def _party_edit(kind: str) -> Callable[[argparse.Namespace], int]:
+def _party_edit(kind: PartyKind) -> Callable[[argparse.Namespace], int]:
     def run(a: argparse.Namespace) -> int:
         books = api.open_books(a.db)
         kw = {"name": a.name, "name_ar": a.name_ar, "ice": a.ice, "if_number": a.if_number,
@@ -132,7 +133,7 @@ def _party_edit(kind: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
-def _party_list(kind: str) -> Callable[[argparse.Namespace], int]:
+def _party_list(kind: PartyKind) -> Callable[[argparse.Namespace], int]:
     def run(a: argparse.Namespace) -> int:
         books = api.open_books(a.db)
         rows = [(p.code, p.name, p.name_ar, p.city, p.ice, p.if_number,
@@ -318,7 +319,9 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.add_argument("value", metavar="VALEUR")
     s.set_defaults(func=cmd_settings_set)
 
-    for kind, name in (("customer", "client"), ("supplier", "fournisseur")):
+    kinds: tuple[tuple[PartyKind, str], ...] = (("customer", "client"),
+                                                ("supplier", "fournisseur"))
+    for kind, name in kinds:
         g = group(kind, f"{name}s")
         s = g.add_parser("add")
         s.add_argument("code")

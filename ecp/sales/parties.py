@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -13,6 +13,8 @@ from ecp.kernel.ids import check_ice
 from ecp.kernel.units import fmt_rate
 from ecp.sales.views import PartyView
 
+PartyKind = Literal["customer", "supplier"]
+PARTY_KINDS: tuple[PartyKind, ...] = ("customer", "supplier")
 KIND_FR = {"customer": "client", "supplier": "fournisseur"}
 REVENUE_ACCOUNTS = ("7111", "71211", "71243")
 

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Label, Select, Static, TabbedContent, Tab
 from ecp import api
 from ecp.kernel.errors import EcpError
 from ecp.kernel.units import fmt_rate
+from ecp.sales.parties import PartyKind
 from ecp.sales.rules import line_total, vat_by_rate
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.format import money
@@ -199,7 +200,9 @@ class SalesScreen(EcpScreen):
             k, d.kind, d.day.isoformat(), d.due.isoformat() if d.due else "", d.member,
             d.customer, len(d.lines), amount(d.total_ht), amount(d.total_vat),
             amount(d.total_ttc))) for k, d in self.drafts.items()), select.get("brouillons"))
-        for kind, tab in (("customer", "clients"), ("supplier", "fournisseurs")):
+        tabs: tuple[tuple[PartyKind, str], ...] = (("customer", "clients"),
+                                                   ("supplier", "fournisseurs"))
+        for kind, tab in tabs:
             parties = api.list_parties(self.books, kind)
             self.parties[kind] = {p.code: p for p in parties}
             if kind == "customer":
@@ -531,7 +534,7 @@ class SalesScreen(EcpScreen):
             d = self.drafts[key]
             self.app.push_screen(InvoiceFormScreen(d.kind, d.id), self._after_form)
         elif tab in ("clients", "fournisseurs"):
-            kind = "customer" if tab == "clients" else "supplier"
+            kind: PartyKind = "customer" if tab == "clients" else "supplier"
             self.app.push_screen(PartyFormScreen(kind, self.parties[kind][key]),
                                  self._after_party(tab))
 

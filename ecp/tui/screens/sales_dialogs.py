@@ -19,6 +19,7 @@ from ecp.kernel.errors import EcpError, InputError
 from ecp.kernel.money import parse as parse_amount
 from ecp.kernel.units import fmt_qty, fmt_rate, parse_quantity, parse_rate
 from ecp.sales.documents import LineInput
+from ecp.sales.parties import PartyKind
 from ecp.sales.rules import KIND_PREFIX, METHODS
 from ecp.sales.views import PartyView
 from ecp.tui.kit.format import money
@@ -55,7 +56,7 @@ class PartyFormScreen(FormModal[str]):
               "city": "city", "if_number": "if_number", "rc": "rc", "name_ar": "name_ar",
               "consumer": "consumer"}
 
-    def __init__(self, kind: str, party: PartyView | None = None) -> None:
+    def __init__(self, kind: PartyKind, party: PartyView | None = None) -> None:
         super().__init__()
         self.kind = kind
         self.party = party
