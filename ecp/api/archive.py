@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select
 from ecp.api.session import Books, _write
 from ecp.config import default_db_path
 from ecp.kernel.errors import EcpError, InputError, NotFoundError
+from ecp.kernel.periods import Month
 from ecp.sales.views import DocumentView
 
 
@@ -89,7 +90,7 @@ def _archived(books: Books, row: Any, what: str, out: Path | None) -> Path:
     import shutil
     if not row.pdf_name:
         raise NotFoundError(f"{row.number} : pas de {what} archivé")
-    src = archive_dir(books) / row.pdf_name
+    src: Path = archive_dir(books) / row.pdf_name
     if not src.exists():
         raise EcpError(f"{row.number} : {what} absent de l'archive ({src})")
     if hashlib.sha256(src.read_bytes()).hexdigest() != row.pdf_sha256:
@@ -101,5 +102,6 @@ def _archived(books: Books, row: Any, what: str, out: Path | None) -> Path:
     return out
 
 
-def statements_dir(books: Books, month: str) -> Path:
-    return archive_dir(books).parent / "releves" / month
+def statements_dir(books: Books, month: Month) -> Path:
+    """Where the month's member statements go: ``releves/AAAA-MM`` beside the archive."""
+    return archive_dir(books).parent / "releves" / str(month)

@@ -130,7 +130,7 @@ def month_close(books: Books, month: Month, user: str | None = None,
     except (EcpError, OSError) as exc:
         step("relevés", False, str(exc))
         return steps
-    folder = paths[0].parent if paths else statements_dir(books, label)
+    folder = paths[0].parent if paths else statements_dir(books, month)
     if not step("relevés", True, f"{len(paths)} relevés dans {folder}"):
         return steps
     try:

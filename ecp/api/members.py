@@ -11,11 +11,11 @@ from ecp.api.archive import _archived, archive_dir, statements_dir
 from ecp.api.session import Books, _read, _write
 from ecp.kernel.periods import Month
 from ecp.kernel.units import Rate
+from ecp.kernel.vocab import MEMBER_STATUSES as MEMBER_STATUSES  # re-exported by ecp.api
 from ecp.members import economy as member_economy
 from ecp.members import registry
 from ecp.members.views import PayoutVoucher, StatementView, Treasury
 
-MEMBER_STATUSES = registry.MEMBER_STATUSES
 MemberView = registry.MemberView
 
 
@@ -125,7 +125,7 @@ def write_statements(books: Books, month: Month, out_dir: Path | None = None,
     from ecp.reports.statement_pdf import render_statement
     m = month.key
     label = str(month)
-    folder = out_dir or statements_dir(books, label)
+    folder = out_dir or statements_dir(books, month)
     folder.mkdir(parents=True, exist_ok=True)
     with _read(books) as conn:
         codes = [registry.get(conn, c, "members").code for c in members] if members \

@@ -158,7 +158,7 @@ async def test_month_end_checklist_runs_to_the_lock(sales: api.Books) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ClosingScreen)
     assert api.month_is_closed(sales, Month(2026, 3))
-    folder = api.statements_dir(sales, "2026-03")
+    folder = api.statements_dir(sales, Month(2026, 3))
     assert sorted(p.name for p in folder.glob("*.pdf")) == [
         f"releve-2026-03-{m}.pdf" for m in ("FZ", "KH", "YS")]
 
