@@ -243,7 +243,8 @@ class MonthEndScreen(EcpScreen):
                     self.books, Month.parse(label),
                     progress=lambda d, t, m: call(self.on_progress, d, t, m))
                 ok = True
-                folder = paths[0].parent if paths else api.statements_dir(self.books, Month.parse(label))
+                folder = paths[0].parent if paths else \
+                    api.statements_dir(self.books, Month.parse(label))
                 text = f"{len(paths)} relevés de {label} dans {folder}"
                 call(self.step_line, 3, "✓", STEPS[3][1], text, "ok")
         except Exception as exc:  # any failure is shown on the screen, never swallowed
