@@ -16,11 +16,15 @@ from ecp.kernel.periods import Month
 from ecp.sales.views import DocumentView
 
 
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of an archived file, as recorded when it was written."""
+    import hashlib
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _check_archive(books: Books, conn: Connection) -> list[str]:
     """Every issued document's PDF and every payout voucher is in the archive, unchanged
     since it was written."""
-    import hashlib
-
     from ecp.db.models import Document, Payout
     out = []
     base = archive_dir(books)
@@ -34,7 +38,7 @@ def _check_archive(books: Books, conn: Connection) -> list[str]:
         f = base / name
         if not f.exists():
             out.append(f"archive : le PDF de {num} est absent ({f})")
-        elif hashlib.sha256(f.read_bytes()).hexdigest() != sha:
+        elif sha256_of(f) != sha:
             out.append(f"archive : le PDF de {num} a été modifié depuis son émission ({f})")
     return out
 
@@ -49,51 +53,61 @@ def archive_dir(books: Books) -> Path:
     return path.parent / "archives"
 
 
-def _archiver(books: Books, written: list[Path]) -> Callable[[DocumentView], tuple[str, str]]:
-    """Render a document's PDF once, at issue, into the archive; give its name and SHA-256.
-
-    The file is written before the commit; ``written`` lets the caller remove it if the
-    transaction fails."""
-    def archive(view: DocumentView) -> tuple[str, str]:
-        import hashlib
-
-        from ecp.reports.invoice_pdf import render_document
-        data = render_document(view)
-        rel = f"{view.issue_date.year}/{view.number}.pdf"
-        out = archive_dir(books) / rel
-        if out.exists():
-            raise InputError(f"archive : {out} existe déjà (base restaurée sans ses archives ?)")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-        written.append(out)
-        return rel, hashlib.sha256(data).hexdigest()
-    return archive
+Store = Callable[[str, bytes], tuple[str, str]]
 
 
 @contextmanager
-def _issuing(books: Books) -> Iterator[tuple[Connection, Callable[[DocumentView],
-                                                                   tuple[str, str]]]]:
+def archiving(books: Books) -> Iterator[tuple[Connection, Store]]:
+    """One unit of work that may archive PDFs: ``store(rel, data)`` writes a new file under the
+    archive (never over an existing one) and gives back its name and SHA-256. Files are written
+    before the commit and removed if the transaction fails, so the archive never holds a PDF of
+    a document the books do not have."""
+    import hashlib
     written: list[Path] = []
+
+    def store(rel: str, data: bytes) -> tuple[str, str]:
+        out = archive_dir(books) / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with out.open("xb") as f:  # exclusive: an archived PDF is never overwritten
+                f.write(data)
+        except FileExistsError:
+            raise InputError(f"archive : {out} existe déjà (base restaurée sans ses "
+                             "archives ?)") from None
+        written.append(out)
+        return rel, hashlib.sha256(data).hexdigest()
+
     try:
         with _write(books) as conn:
-            yield conn, _archiver(books, written)
+            yield conn, store
     except BaseException:
         for f in written:
             f.unlink(missing_ok=True)
         raise
 
 
+@contextmanager
+def _issuing(books: Books) -> Iterator[tuple[Connection, Callable[[DocumentView],
+                                                                   tuple[str, str]]]]:
+    """A unit of work issuing documents: each document's PDF is drawn once, at issue, and
+    archived as ``YEAR/NUMBER.pdf``."""
+    with archiving(books) as (conn, store):
+        def archive(view: DocumentView) -> tuple[str, str]:
+            from ecp.reports.invoice_pdf import render_document
+            return store(f"{view.issue_date.year}/{view.number}.pdf", render_document(view))
+        yield conn, archive
+
+
 def _archived(books: Books, row: Any, what: str, out: Path | None) -> Path:
     """An archived PDF, checked against the SHA-256 recorded when it was written; or a copy
     of it at ``out``."""
-    import hashlib
     import shutil
     if not row.pdf_name:
         raise NotFoundError(f"{row.number} : pas de {what} archivé")
     src: Path = archive_dir(books) / row.pdf_name
     if not src.exists():
         raise EcpError(f"{row.number} : {what} absent de l'archive ({src})")
-    if hashlib.sha256(src.read_bytes()).hexdigest() != row.pdf_sha256:
+    if sha256_of(src) != row.pdf_sha256:
         raise EcpError(f"{row.number} : le {what} archivé {src} a été modifié (empreinte)")
     if out is None:
         return src

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ecp.api.archive import _archived, archive_dir, statements_dir
+from ecp.api.archive import _archived, archiving, statements_dir
 from ecp.api.session import Books, _read, _write
 from ecp.kernel.periods import Month
 from ecp.kernel.units import Rate
@@ -76,28 +76,13 @@ def add_payout(books: Books, member: str, amount: int, day: dt.date, method: str
                ) -> member_economy.PayoutResult:
     """A payout of ``amount`` centimes (or a solidarity advance), its voucher PDF archived at
     once."""
-    written: list[Path] = []
+    with archiving(books) as (conn, store):
+        def archive(voucher: PayoutVoucher) -> tuple[str, str]:
+            from ecp.reports.payout_pdf import render_payout
+            return store(f"{voucher.day.year}/{voucher.number}.pdf", render_payout(voucher))
 
-    def archive(voucher: PayoutVoucher) -> tuple[str, str]:
-        import hashlib
-
-        from ecp.reports.payout_pdf import render_payout
-        data = render_payout(voucher)
-        rel = f"{voucher.day.year}/{voucher.number}.pdf"
-        out = archive_dir(books) / rel
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-        written.append(out)
-        return rel, hashlib.sha256(data).hexdigest()
-
-    try:
-        with _write(books) as conn:
-            return member_economy.add_payout(conn, member, amount, day, method,
-                                             books.who(user), advance, reason, archive)
-    except BaseException:
-        for f in written:
-            f.unlink(missing_ok=True)
-        raise
+        return member_economy.add_payout(conn, member, amount, day, method, books.who(user),
+                                         advance, reason, archive)
 
 
 def payout_pdf(books: Books, number: str, out: Path | None = None) -> Path:
