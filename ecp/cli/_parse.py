@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ecp.kernel.errors import InputError
 from ecp.kernel.money import parse
 from ecp.kernel.periods import parse_date
-from ecp.kernel.units import Quantity, parse_quantity
+from ecp.kernel.units import Quantity, parse_code_qty
 
 if TYPE_CHECKING:
     from ecp.ledger.entry import LineSpec
@@ -45,17 +45,9 @@ def entry_lines(texts: list[str] | None, field: str = "lines") -> list[LineSpec]
 
 
 def code_qty(text: str, n: int | None, what: str, field: str) -> tuple[str, Quantity]:
-    """``CODE:QTÉ`` (a product or a material and a quantity, ``2`` or ``2,5``)."""
-    code, sep, qty = text.partition(":")
-    if not sep or not code.strip():
-        raise InputError(f"{what} : « {text} » attendu CODE:QTÉ", field=field, line=n,
-                         code=f"{field}.format")
-    try:
-        q = parse_quantity(qty, what, field=f"{field}.qty")
-    except InputError as exc:
-        exc.line = n
-        raise
-    return code.strip().upper(), q
+    """``CODE:QTÉ`` (a product or a material and a quantity, ``2`` or ``2,5``): the kernel's
+    one parser, with the item's number."""
+    return parse_code_qty(text, what, field, n)
 
 
 def date_span(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date | None,

@@ -80,3 +80,19 @@ def fmt_rate(bp: int) -> str:
     return f"{whole},{frac:02d} %".replace(",00", "") if frac else f"{whole} %"
 
 
+
+
+def parse_code_qty(text: str, what: str, field: str, line: int | None = None
+                   ) -> tuple[str, Quantity]:
+    """``CODE:QTÉ`` (a product, material or resource and a quantity: ``TISSU:3``,
+    ``AMANDE:0,5``); the code upper-cased. ``what`` names it in the message, ``field`` and
+    ``line`` say which input (and which item of a list) an error is about."""
+    code, sep, qty = text.partition(":")
+    code = code.strip().upper()
+    if not sep or not code:
+        raise InputError(f"{what} : « {text} » attendu CODE:QTÉ (ex. TISSU:3)", field=field,
+                         line=line, code=f"{field}.format")
+    try:
+        return code, parse_quantity(qty, what, field=f"{field}.qty")
+    except InputError as exc:
+        raise InputError(exc.message, field=exc.field, line=line, code=exc.code) from None

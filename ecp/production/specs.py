@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ecp.kernel.errors import InputError
 from ecp.kernel.periods import parse_date
-from ecp.kernel.units import Quantity, parse_quantity
+from ecp.kernel.units import Quantity, parse_code_qty, parse_quantity
 
 
 @dataclass(frozen=True)
@@ -37,19 +37,7 @@ class DateSpan:
 def parse_items(texts: Iterable[str], what: str, field: str) -> list[BomItem]:
     """``CODE:QTÉ`` items (``TISSU:3``, ``AMANDE:0,5``); ``what`` is the French name of the list
     (« matières », « ressources »), ``field`` the façade parameter."""
-    out: list[BomItem] = []
-    for n, text in enumerate(texts, 1):
-        code, sep, qty = text.partition(":")
-        code = code.strip().upper()
-        if not sep or not code:
-            raise InputError(f"{what} : « {text} » attendu CODE:QTÉ (ex. TISSU:3)",
-                             field=field, line=n)
-        try:
-            q = parse_quantity(qty, code, field=field)
-        except InputError as exc:
-            raise InputError(exc.message, field=field, line=n, code=exc.code) from None
-        out.append(BomItem(code, q))
-    return out
+    return [BomItem(*parse_code_qty(text, what, field, n)) for n, text in enumerate(texts, 1)]
 
 
 def parse_spans(texts: Iterable[str], field: str = "off") -> list[DateSpan]:

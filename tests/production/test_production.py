@@ -4,6 +4,7 @@ guarantee: loads never exceed capacity; when a feasible plan exists, nothing is 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -182,7 +183,7 @@ def test_statement_gains_the_months_production(atelier: api.Books) -> None:
         (done, "terminé", 2000, 48000), ("OF-2026-00002", "planifié", 4000, 0)]
 
 
-def test_statement_pdf_shows_the_production(atelier: api.Books, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_statement_pdf_shows_the_production(atelier: api.Books, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     done = api.add_order(atelier, "FZ", "CAFTAN", units(2), START + dt.timedelta(days=4))
@@ -265,7 +266,7 @@ def test_the_edges_parse_items_and_spans() -> None:
     assert (exc.value.field, exc.value.line) == ("materials", 2)
     with pytest.raises(InputError) as exc:
         parse_items(["TISSU:-3"], "matières", "materials")
-    assert (exc.value.field, exc.value.line) == ("materials", 1)
+    assert (exc.value.field, exc.value.line) == ("materials.qty", 1)
     assert parse_spans(["2026-03-02:06/03/2026"]) == [DateSpan(D(2026, 3, 2), D(2026, 3, 6))]
     with pytest.raises(InputError) as exc:
         parse_spans(["2026-03-02:2026-03-06", "2026-02-30:2026-03-01"])

@@ -117,8 +117,8 @@ class StockMoveScreen(WorkshopForm):
 class BomFormScreen(WorkshopForm):
     """Nomenclature d'un produit: materials CODE:QTÉ, hours of work, resources CODE:HEURES."""
 
-    FIELDS = {"product": "product", "materials": "materials", "hours": "hours",
-              "resources": "resources"}
+    FIELDS = {"product": "product", "materials": "materials", "materials.qty": "materials",
+              "hours": "hours", "resources": "resources", "resources.qty": "resources"}
 
     def __init__(self, product: str | None = None) -> None:
         super().__init__()
