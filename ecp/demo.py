@@ -12,7 +12,6 @@ import random
 from sqlalchemy import insert, select, update
 
 from ecp.api import Books
-from ecp.config import current_user
 from ecp.db.engine import unit_of_work
 from ecp.db.models import Dimension, Setting
 from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec
@@ -48,7 +47,7 @@ def _vat(ht: int) -> int:
 
 def load_demo(books: Books, seed: int = 2026) -> str:
     rnd = random.Random(seed)
-    user = current_user()
+    user = books.user
     with unit_of_work(books.engine) as s:
         conn = s.connection()
         if conn.scalar(select(Dimension.code).where(Dimension.code == "M001")):
