@@ -15,12 +15,16 @@ import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from ecp import api
 from ecp.db.migrate import backup_sqlite
 from ecp.ledger.entry import LineSpec, PostedEntry
+
+if TYPE_CHECKING:
+    from tests.fixture_types import CountOf, MakeLines, RowsOf, SaleOf
 
 MEMBERS = ("FZ", "KH", "YS")
 
@@ -137,9 +141,12 @@ def count_rows(path: Path, table: str) -> int:
         con.close()
 
 
-def snapshot(path: Path, tables: Sequence[str] = ("entries", "lines", "balances",
-                                                  "period_events", "periods")) -> dict[str, list]:
-    """Every row of the writable tables, to compare before and after a refused operation."""
+def snapshot(path: Path | None, tables: Sequence[str] = ("entries", "lines", "balances",
+                                                         "period_events", "periods")
+             ) -> dict[str, list[Any]]:
+    """Every row of the writable tables, to compare before and after a refused operation
+    (``path``: ``books.path``, which is None only for books that are not on SQLite)."""
+    assert path is not None, "books on SQLite only"
     con = sqlite3.connect(str(path))
     try:
         return {t: con.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3").fetchall() for t in tables}
@@ -149,22 +156,22 @@ def snapshot(path: Path, tables: Sequence[str] = ("entries", "lines", "balances"
 
 # The helpers above, as fixtures (test modules do not import conftest).
 @pytest.fixture
-def sale_of() -> object:
+def sale_of() -> SaleOf:
     return sale
 
 
 @pytest.fixture
-def rows_of() -> object:
+def rows_of() -> RowsOf:
     return snapshot
 
 
 @pytest.fixture
-def count_of() -> object:
+def count_of() -> CountOf:
     return count_rows
 
 
 @pytest.fixture
-def L() -> object:  # short: reads like the line list it builds
+def L() -> MakeLines:  # short: reads like the line list it builds
     return make_lines
 
 

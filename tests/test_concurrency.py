@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from ecp import api
 
@@ -20,7 +21,7 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def test_concurrent_writers_keep_numbering_and_chain(tmp_path):
+def test_concurrent_writers_keep_numbering_and_chain(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     books = api.open_books(str(db), create=True)
     api.init(books)

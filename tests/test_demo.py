@@ -1,10 +1,12 @@
 """The demo ECP: loads, verifies, and is there only once."""
 
+from pathlib import Path
+
 from ecp import api
 from ecp.kernel.periods import Month, Period
 
 
-def test_demo_books_verify_and_load_once(tmp_path):
+def test_demo_books_verify_and_load_once(tmp_path: Path) -> None:
     from ecp.demo import load_demo
 
     books = api.open_books(str(tmp_path / "demo.db"), create=True)
@@ -30,7 +32,7 @@ def test_demo_books_verify_and_load_once(tmp_path):
     assert closed == ["2026-08", "2026-09"]
 
 
-def test_demo_has_sales_to_show(demo_path):
+def test_demo_has_sales_to_show(demo_path: Path) -> None:
     books = api.open_books(str(demo_path))  # the demo, built once per session (conftest)
     invoices = api.list_documents(books, "facture", today=__import__("datetime").date(2026, 11, 28))
     assert [i.number for i in invoices] == [f"F-2026-00000{k}" for k in range(1, 6)]
@@ -44,7 +46,7 @@ def test_demo_has_sales_to_show(demo_path):
     assert api.verify(books).ok
 
 
-def test_demo_november_vat_report_agrees_with_the_ledger(demo_path):
+def test_demo_november_vat_report_agrees_with_the_ledger(demo_path: Path) -> None:
     import datetime as dt
 
     books = api.open_books(str(demo_path))  # the demo, built once per session (conftest)
@@ -56,7 +58,7 @@ def test_demo_november_vat_report_agrees_with_the_ledger(demo_path):
     assert rep.deductible_vat == tb["34552"].debit > 0
 
 
-def test_demo_has_a_member_month_to_show(demo_path):
+def test_demo_has_a_member_month_to_show(demo_path: Path) -> None:
     import datetime as dt
 
     books = api.open_books(str(demo_path))  # the demo, built once per session (conftest)
@@ -73,7 +75,7 @@ def test_demo_has_a_member_month_to_show(demo_path):
         fz.closing.available
 
 
-def test_demo_has_a_production_plan_to_show(demo_path):
+def test_demo_has_a_production_plan_to_show(demo_path: Path) -> None:
     import datetime as dt
 
     books = api.open_books(str(demo_path))  # the demo, built once per session (conftest)

@@ -14,7 +14,10 @@ from ecp.kernel.errors import InputError
 from ecp.kernel.units import Quantity
 from ecp.production import service as production
 from ecp.production.plan import Plan
-from ecp.production.specs import BomItem, DateSpan
+
+# Re-exported: ``ecp.api`` offers the line specs with the functions that take them.
+from ecp.production.specs import BomItem as BomItem
+from ecp.production.specs import DateSpan as DateSpan
 
 
 def add_material(books: Books, code: str, member: str, name: str, unit: str,

@@ -56,7 +56,8 @@ def cmd_aged(a: argparse.Namespace) -> int:
 
 # --- wiring ----------------------------------------------------------------------------------
 
-def register(report_subparsers: argparse._SubParsersAction) -> None:
+def register(
+        report_subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``vat`` and ``aged-receivables`` to the ``ecp report`` subcommands."""
     s = report_subparsers.add_parser(
         "vat", help="déclaration de TVA d'un mois ou d'un trimestre")

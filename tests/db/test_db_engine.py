@@ -13,12 +13,16 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor, ExecutionContext
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from ecp import api
 from ecp.db.engine import BUSY_TIMEOUT_MS, make_engine, reading, unit_of_work
 from ecp.db.models import Entry
 from ecp.kernel.errors import InputError
+from tests.fixture_types import SaleOf
 
 
 def test_connection_pragmas(books: api.Books) -> None:
@@ -27,7 +31,7 @@ def test_connection_pragmas(books: api.Books) -> None:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 5000
     assert BUSY_TIMEOUT_MS >= 5000
 
 
@@ -63,11 +67,12 @@ def test_missing_database_is_not_created_silently(tmp_path: Path) -> None:
     assert not path.exists()
 
 
-def _statements(engine) -> list[str]:  # type: ignore[no-untyped-def]
+def _statements(engine: Engine) -> list[str]:
     seen: list[str] = []
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _log(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+    def _log(conn: Connection, cursor: DBAPICursor, statement: str, params: object,
+             context: ExecutionContext | None, executemany: bool) -> None:
         seen.append(statement.strip().upper())
 
     # COMMIT and ROLLBACK go through the driver's methods, not a cursor: log them as events.
@@ -76,7 +81,7 @@ def _statements(engine) -> list[str]:  # type: ignore[no-untyped-def]
     return seen
 
 
-def test_writer_begins_immediate_reader_plain_begin(books: api.Books, sale_of) -> None:  # type: ignore[no-untyped-def]
+def test_writer_begins_immediate_reader_plain_begin(books: api.Books, sale_of: SaleOf) -> None:
     seen = _statements(books.engine)
     sale_of(books, dt.date(2026, 1, 5), 1000)
     assert seen[0] == "BEGIN IMMEDIATE"
@@ -98,7 +103,7 @@ def test_failed_unit_of_work_rolls_back(books: api.Books) -> None:
         assert s.execute(text("SELECT count(*) FROM settings WHERE key='k'")).scalar() == 0
 
 
-def test_second_writer_waits_instead_of_failing(books: api.Books, sale_of) -> None:  # type: ignore[no-untyped-def]
+def test_second_writer_waits_instead_of_failing(books: api.Books, sale_of: SaleOf) -> None:
     """Writer A holds the write lock for a while; writer B waits for it, then posts.
 
     Under a plain deferred BEGIN, B would read, then fail at once on the lock upgrade
@@ -141,7 +146,7 @@ def test_second_writer_with_short_timeout_fails_at_begin(db_path: Path) -> None:
     b = make_engine(f"sqlite:///{db_path}")
 
     @event.listens_for(b, "connect")
-    def _short(dbapi_conn, _rec):  # type: ignore[no-untyped-def]
+    def _short(dbapi_conn: DBAPIConnection, _rec: ConnectionPoolEntry) -> None:
         dbapi_conn.execute("PRAGMA busy_timeout=100")
 
     seen = _statements(b)

@@ -13,6 +13,7 @@ from sqlalchemy import inspect
 from ecp import api
 from ecp.db.engine import make_engine
 from ecp.db.migrate import MIGRATIONS, current_revision, head_revision, upgrade
+from tests.fixture_types import SaleOf
 
 HEAD = head_revision()
 
@@ -105,7 +106,7 @@ def test_failed_migration_leaves_no_schema_change(db_path: Path, tmp_path: Path)
 
 
 def test_upgrade_of_existing_database_makes_a_backup_first(db_path: Path, tmp_path: Path,
-                                                           sale_of) -> None:  # type: ignore[no-untyped-def]
+                                                           sale_of: SaleOf) -> None:
     import datetime as dt
 
     books = api.open_books(str(db_path))

@@ -16,13 +16,14 @@ from ecp import api
 from ecp.db.engine import unit_of_work
 from ecp.db.models import Account, Dimension, Entry, Line, PeriodEvent
 from ecp.kernel.periods import Month
+from tests.fixture_types import RowsOf, SaleOf
 
 REFUSED = "modification et suppression interdites"
 USED = "déjà mouvementé"
 
 
 @pytest.fixture
-def posted(books: api.Books, sale_of) -> api.Books:  # type: ignore[no-untyped-def]
+def posted(books: api.Books, sale_of: SaleOf) -> api.Books:
     sale_of(books, dt.date(2026, 1, 10), 120000)
     api.close_period(books, Month(2026, 1))
     return books
@@ -38,7 +39,7 @@ STATEMENTS = {
 @pytest.mark.parametrize(("table", "which"),
                          [(t, i) for t in STATEMENTS for i in (0, 1)])
 def test_sqlalchemy_cannot_update_or_delete_posted_rows(
-        posted: api.Books, rows_of, table: str, which: int) -> None:  # type: ignore[no-untyped-def]
+        posted: api.Books, rows_of: RowsOf, table: str, which: int) -> None:
     path = posted.path
     assert path is not None
     before = rows_of(path)
@@ -58,7 +59,7 @@ def test_sqlalchemy_cannot_update_or_delete_posted_rows(
     "UPDATE period_events SET reason = 'x'",
     "DELETE FROM period_events",
 ])
-def test_sqlite3_module_cannot_update_or_delete(posted: api.Books, rows_of,  # type: ignore[no-untyped-def]
+def test_sqlite3_module_cannot_update_or_delete(posted: api.Books, rows_of: RowsOf,
                                                 sql: str) -> None:
     path = posted.path
     assert path is not None

@@ -32,12 +32,13 @@ def _err(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     return err.strip()
 
 
-def test_missing_sub_command_names_the_command_and_its_choices(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_missing_sub_command_names_the_command_and_its_choices(
+        capsys: pytest.CaptureFixture[str]) -> None:
     assert _err(capsys, "member") == (
-        "ecp member : sous-commande obligatoire (add, edit, list, capacity) "
+        "ecp member : sous-commande obligatoire (add, edit, list, show, capacity) "
         "(voir « ecp member --help »)")
     assert _err(capsys, "entry", "frob") == (
-        "ecp entry : sous-commande « frob » inconnue (post, reverse) "
+        "ecp entry : sous-commande « frob » inconnue (post, reverse, show, list) "
         "(voir « ecp entry --help »)")
     assert _err(capsys, "frob").startswith("ecp : commande « frob » inconnue (tui, init, ")
 
@@ -62,7 +63,8 @@ def test_missing_sub_command_names_the_command_and_its_choices(capsys) -> None: 
     (["entry", "post", "--date"], "ecp : --date : une valeur est attendue "
      "(voir « ecp entry post --help »)"),
 ])
-def test_argparse_errors_are_french(capsys, argv: list[str], expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_argparse_errors_are_french(
+        capsys: pytest.CaptureFixture[str], argv: list[str], expected: str) -> None:
     assert _err(capsys, *argv) == expected
 
 
@@ -79,7 +81,8 @@ ENGLISH = ("usage:", "positional arguments", "options:\n  -h, --help            
            "show this help", "error:", "required:", "invalid choice", "expected one")
 
 
-def test_every_help_and_every_missing_sub_command_is_french(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_every_help_and_every_missing_sub_command_is_french(
+        capsys: pytest.CaptureFixture[str]) -> None:
     parser = cli.build_parser()
     everything = _parsers(parser)
     assert len(everything) > 80  # every command and sub-command of every domain
@@ -96,7 +99,7 @@ def test_every_help_and_every_missing_sub_command_is_french(capsys) -> None:  # 
             assert not re.search(r"\b(sub2?|what|func|command|_cmd_parser)\b", err), err
 
 
-def test_the_parser_leaves_argparse_english_outside(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_parser_leaves_argparse_english_outside(capsys: pytest.CaptureFixture[str]) -> None:
     """French only for our parsers: argparse itself is restored (pytest parses with it)."""
     _err(capsys, "member")
     other = argparse.ArgumentParser(prog="autre")
@@ -106,7 +109,8 @@ def test_the_parser_leaves_argparse_english_outside(capsys) -> None:  # type: ig
 # --- errors printed with the command's flag --------------------------------------------------
 
 
-def test_an_entry_line_error_names_the_flag_and_the_line(books: api.Books, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_an_entry_line_error_names_the_flag_and_the_line(
+        books: api.Books, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(books.path)
     code = cli.main(["--db", db, "entry", "post", "--journal", "OD", "--date", "2026-02-03",
                      "--label", "Essai", "--line", "5141:ECP:10", "--line", "1111:ECP:-dix"])
@@ -149,7 +153,8 @@ def test_flag_for_a_field() -> None:
         "client « X » inconnu"
 
 
-def test_a_validation_error_lists_each_problem_with_its_flag(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_validation_error_lists_each_problem_with_its_flag(
+        capsys: pytest.CaptureFixture[str]) -> None:
     from ecp.cli._common import report_error
 
     post = _post_parser()

@@ -15,8 +15,12 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 import pytest
+
+if TYPE_CHECKING:  # the module runs ``ecp`` as a user does: it imports the package only here
+    from ecp import api
 
 FATIMA_AR = "فاطمة الزهراء"
 
@@ -28,6 +32,14 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+class EcpOptions(TypedDict, total=False):
+    """The keyword arguments of ``ecp``."""
+
+    db: Path | None
+    env: dict[str, str] | None
+    exe: list[str] | None
+
+
 def ecp(*args: str, db: Path | None = None, env: dict[str, str] | None = None,
         exe: list[str] | None = None) -> subprocess.CompletedProcess[str]:
     cmd = (exe or [sys.executable, "-m", "ecp"]) + (["--db", str(db)] if db else []) + list(args)
@@ -35,7 +47,8 @@ def ecp(*args: str, db: Path | None = None, env: dict[str, str] | None = None,
                           env=env or _env())
 
 
-def ecp_many(calls: list[tuple[tuple[str, ...], dict]]) -> list[subprocess.CompletedProcess[str]]:
+def ecp_many(calls: list[tuple[tuple[str, ...], EcpOptions]]
+             ) -> list[subprocess.CompletedProcess[str]]:
     """Independent commands run side by side (each start-up costs a second of imports)."""
     procs = []
     for args, kw in calls:
@@ -51,13 +64,13 @@ def ecp_many(calls: list[tuple[tuple[str, ...], dict]]) -> list[subprocess.Compl
     return out
 
 
-def ok(*args: str, **kw) -> str:  # type: ignore[no-untyped-def]
+def ok(*args: str, **kw: Unpack[EcpOptions]) -> str:
     r = ecp(*args, **kw)
     assert r.returncode == 0, (args, r.stdout, r.stderr)
     return r.stdout
 
 
-def _rows(path: Path) -> dict[str, list]:
+def _rows(path: Path) -> dict[str, list[Any]]:
     con = sqlite3.connect(str(path))
     try:
         return {t: con.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
@@ -255,8 +268,8 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(session_db: Path,
         "I3,2026-02-04,OD,Compte inconnu,5149,ECP,10.00,\n"
         "I3,2026-02-04,OD,Compte inconnu,1111,ECP,,10.00\n", encoding="utf-8")
     results = ecp_many([(("entry", "post", "--journal", "OD", "--label", "Essai", *args),
-                         {"db": db}) for args, _ in BAD_INPUT]
-                       + [(("import", "postings", str(bad_csv)), {"db": db})])
+                         EcpOptions(db=db)) for args, _ in BAD_INPUT]
+                       + [(("import", "postings", str(bad_csv)), EcpOptions(db=db))])
     imported = results.pop()
     assert imported.returncode == 2 and imported.stdout == ""
     assert imported.stderr.splitlines() == [
@@ -296,7 +309,8 @@ def test_console_script(session_db: Path, tmp_path: Path) -> None:
               db=db, exe=[str(script)]).strip() == "CA-2026-000001"
 
 
-def test_backup_and_listings_in_process(books, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_backup_and_listings_in_process(books: api.Books, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
     """The cheaper checks, through cli.main in this process (same code path, no start-up)."""
     from ecp import cli
 

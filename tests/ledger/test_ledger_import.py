@@ -12,6 +12,8 @@ from ecp import api, cli
 from ecp.db.migrate import backup_sqlite
 from ecp.kernel.periods import Month
 from ecp.ledger.entry import LineSpec
+from ecp.ledger.queries import PostingRow
+from tests.fixture_types import RowsOf, SaleOf
 
 HEADER = "entry_ref,date,journal,label,account,dimension,debit,credit\n"
 
@@ -37,13 +39,15 @@ def _write(tmp_path: Path, text: str, name: str = "ecritures.csv") -> Path:
     return p
 
 
-def _run(books: api.Books, path: Path, capsys) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+def _run(books: api.Books, path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = cli.main(["--db", str(books.path), "import", "postings", str(path)])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_good_file_imports(books: api.Books, sale_of, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_good_file_imports(
+        books: api.Books, sale_of: SaleOf, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+        ) -> None:
     sale_of(books, dt.date(2026, 1, 2), 100)  # VT-2026-000001 exists already
     code, out, err = _run(books, _write(tmp_path, GOOD), capsys)
     assert (code, err) == (0, "")
@@ -66,7 +70,8 @@ def test_good_file_imports(books: api.Books, sale_of, tmp_path: Path, capsys) ->
     assert rep.entries == 5
 
 
-def test_import_accepts_bom_and_crlf(books: api.Books, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_import_accepts_bom_and_crlf(
+        books: api.Books, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     p = tmp_path / "excel.csv"
     p.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode("utf-8"))
     code, _out, err = _run(books, p, capsys)
@@ -118,8 +123,9 @@ def locked(books: api.Books) -> api.Books:
 
 
 @pytest.mark.parametrize("case", sorted(BAD_LINES))
-def test_bad_file_is_refused_whole(locked: api.Books, tmp_path: Path, capsys, rows_of,  # type: ignore[no-untyped-def]
-                                   case: str) -> None:
+def test_bad_file_is_refused_whole(
+        locked: api.Books, tmp_path: Path, capsys: pytest.CaptureFixture[str], rows_of: RowsOf,
+        case: str) -> None:
     books = locked
     bad, expected = BAD_LINES[case]
     # Good entries first: they are checked and buffered, and still must not be written.
@@ -135,8 +141,9 @@ def test_bad_file_is_refused_whole(locked: api.Books, tmp_path: Path, capsys, ro
     assert api.chain_head(books).count == 0
 
 
-def test_every_error_listed_with_its_line(locked: api.Books, tmp_path: Path, capsys,  # type: ignore[no-untyped-def]
-                                          rows_of) -> None:
+def test_every_error_listed_with_its_line(
+        locked: api.Books, tmp_path: Path, capsys: pytest.CaptureFixture[str], rows_of: RowsOf
+        ) -> None:
     books = locked
     text = HEADER + "".join(BAD_LINES[c][0].replace("B1", f"E{i}")
                             for i, c in enumerate(sorted(BAD_LINES)))
@@ -153,7 +160,8 @@ def test_every_error_listed_with_its_line(locked: api.Books, tmp_path: Path, cap
     assert rows_of(books.path) == before
 
 
-def test_file_level_problems(books: api.Books, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_file_level_problems(
+        books: api.Books, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _run(books, _write(tmp_path, ""), capsys)
     assert code == 2 and "fichier vide" in err
     code, _, err = _run(books, _write(tmp_path, "ref;date\n1;2\n"), capsys)
@@ -167,8 +175,9 @@ def test_file_level_problems(books: api.Books, tmp_path: Path, capsys) -> None: 
     assert api.chain_head(books).count == 0
 
 
-def test_import_matches_posting_one_by_one(books: api.Books, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                           template_db: Path, capsys) -> None:
+def test_import_matches_posting_one_by_one(
+        books: api.Books, tmp_path: Path, template_db: Path, capsys: pytest.CaptureFixture[str]
+        ) -> None:
     """The bulk path and the single-entry path give the same books (same trial balances)."""
     code, _, err = _run(books, _write(tmp_path, GOOD), capsys)
     assert code == 0, err
@@ -176,8 +185,8 @@ def test_import_matches_posting_one_by_one(books: api.Books, tmp_path: Path,  # 
     other = api.open_books(str(tmp_path / "autre.sqlite3"))
     try:
         with api.postings(books) as rows:
-            by_entry: dict[str, list] = {}
-            meta: dict[str, tuple] = {}
+            by_entry: dict[str, list[PostingRow]] = {}
+            meta: dict[str, tuple[str, str, str, str]] = {}
             for r in rows:
                 by_entry.setdefault(r.entry, []).append(r)
                 meta[r.entry] = (r.journal, r.day, r.label, r.reference)
@@ -194,7 +203,7 @@ def test_import_matches_posting_one_by_one(books: api.Books, tmp_path: Path,  # 
         other.engine.dispose()
 
 
-def test_bad_cells_are_named_once_with_their_own_column(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_cells_are_named_once_with_their_own_column(tmp_path: Path) -> None:
     """A signed bad debit is reported as the debit, as typed; a short row does not also make
     its entry « incomplete »."""
     import pytest

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
 
 from ecp import api, cli
 from ecp.kernel.chain import ChainHead
@@ -16,11 +18,13 @@ from ecp.kernel.errors import InputError, NotFoundError, PeriodLockedError, Vali
 from ecp.kernel.periods import Month
 from ecp.ledger.chain import GENESIS
 from ecp.ledger.entry import LineSpec
+from tests.fixture_types import MakeLines, RowsOf, SaleOf
 
 D = dt.date
 
 
-def _numbers(path: Path) -> list[tuple[str, int, int, int]]:
+def _numbers(path: Path | None) -> list[tuple[str, int, int, int]]:
+    assert path is not None  # books on SQLite
     con = sqlite3.connect(str(path))
     try:
         return con.execute(
@@ -44,7 +48,8 @@ def _numbers(path: Path) -> list[tuple[str, int, int, int]]:
     ([("342111", "FZ", 1000)], "au moins deux lignes"),
 ])
 def test_invalid_entries_are_refused_and_nothing_is_written(
-        books: api.Books, rows_of, L, lines, message: str) -> None:  # type: ignore[no-untyped-def]
+        books: api.Books, rows_of: RowsOf, L: MakeLines, lines: list[tuple[str, str, int]],
+        message: str) -> None:
     before = rows_of(books.path)
     with pytest.raises(ValidationError) as exc:
         api.post_entry(books, "VT", D(2026, 1, 5), "Vente", L(*lines))
@@ -53,7 +58,7 @@ def test_invalid_entries_are_refused_and_nothing_is_written(
     assert rows_of(books.path) == before
 
 
-def test_unknown_journal_and_empty_label(books: api.Books, L) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_journal_and_empty_label(books: api.Books, L: MakeLines) -> None:
     with pytest.raises(ValidationError) as exc:
         api.post_entry(books, "XX", D(2026, 1, 5), "  ",
                        L(("342111", "FZ", 1), ("7111", "FZ", -1)))
@@ -68,7 +73,7 @@ def test_float_amount_is_refused(books: api.Books) -> None:
             LineSpec("1111", "ECP", -10.5)])  # type: ignore[arg-type]
 
 
-def test_entry_with_several_dimensions_through_liaison(books: api.Books, L) -> None:  # type: ignore[no-untyped-def]
+def test_entry_with_several_dimensions_through_liaison(books: api.Books, L: MakeLines) -> None:
     """A contribution: the member pays the ECP through the liaison account 44881."""
     p = api.post_entry(books, "OD", D(2026, 1, 31), "Contribution janvier FZ", L(
         ("61365", "FZ", 5000), ("44881", "FZ", -5000),
@@ -82,7 +87,7 @@ def test_entry_with_several_dimensions_through_liaison(books: api.Books, L) -> N
 
 # --- numbering -------------------------------------------------------------------------------
 
-def test_numbers_per_journal_restart_each_fiscal_year(books: api.Books, sale_of) -> None:  # type: ignore[no-untyped-def]
+def test_numbers_per_journal_restart_each_fiscal_year(books: api.Books, sale_of: SaleOf) -> None:
     got = [
         sale_of(books, D(2025, 12, 31), 100).ref,
         sale_of(books, D(2026, 1, 1), 100).ref,
@@ -98,14 +103,15 @@ def test_numbers_per_journal_restart_each_fiscal_year(books: api.Books, sale_of)
 
 @pytest.mark.parametrize("where", ["after entries insert", "at balances upsert",
                                    "after lines insert"])
-def test_failure_half_way_leaves_no_gap_and_no_trace(books: api.Books, sale_of, rows_of,
-                                                     where: str) -> None:  # type: ignore[no-untyped-def]
+def test_failure_half_way_leaves_no_gap_and_no_trace(books: api.Books, sale_of: SaleOf,
+                                                     rows_of: RowsOf, where: str) -> None:
     sale_of(books, D(2026, 1, 5), 1000)
     before = rows_of(books.path)
     seen: list[str] = []
     armed = [True]
 
-    def _after(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+    def _after(conn: Connection, cursor: DBAPICursor, statement: str, params: object,
+               context: ExecutionContext | None, executemany: bool) -> None:
         s = statement.strip().upper()
         seen.append(s)
         if armed[0] and where == "after entries insert" and s.startswith("INSERT INTO ENTRIES"):
@@ -113,7 +119,8 @@ def test_failure_half_way_leaves_no_gap_and_no_trace(books: api.Books, sale_of, 
         if armed[0] and where == "after lines insert" and s.startswith("INSERT INTO LINES"):
             raise RuntimeError("coupure de courant simulée")
 
-    def _before(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+    def _before(conn: Connection, cursor: DBAPICursor, statement: str, params: object,
+                context: ExecutionContext | None, executemany: bool) -> None:
         s = statement.strip().upper()
         if armed[0] and where == "at balances upsert" and s.startswith("INSERT INTO BALANCES"):
             assert any(x.startswith("INSERT INTO ENTRIES") for x in seen)
@@ -134,8 +141,9 @@ def test_failure_half_way_leaves_no_gap_and_no_trace(books: api.Books, sale_of, 
     assert rep.head.count == 2
 
 
-def test_poster_flush_failure_inside_api_post_entry(books: api.Books, sale_of, rows_of,  # type: ignore[no-untyped-def]
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_poster_flush_failure_inside_api_post_entry(
+        books: api.Books, sale_of: SaleOf, rows_of: RowsOf, monkeypatch: pytest.MonkeyPatch
+        ) -> None:
     """Same, by breaking Poster.flush after it has written what it writes."""
     from ecp.ledger import posting
 
@@ -143,7 +151,7 @@ def test_poster_flush_failure_inside_api_post_entry(books: api.Books, sale_of, r
     before = rows_of(books.path)
     real = posting.Poster.flush
 
-    def broken(self):  # type: ignore[no-untyped-def]
+    def broken(self: posting.Poster) -> None:
         real(self)
         raise RuntimeError("disque plein simulé")
 
@@ -158,7 +166,7 @@ def test_poster_flush_failure_inside_api_post_entry(books: api.Books, sale_of, r
 
 # --- reversal --------------------------------------------------------------------------------
 
-def test_reverse_rules(books: api.Books, sale_of) -> None:  # type: ignore[no-untyped-def]
+def test_reverse_rules(books: api.Books, sale_of: SaleOf) -> None:
     p = sale_of(books, D(2026, 1, 10), 120000)
     with pytest.raises(InputError, match="ne peut précéder"):
         api.reverse_entry(books, p.ref, D(2026, 1, 9))
@@ -181,7 +189,8 @@ def test_reverse_rules(books: api.Books, sale_of) -> None:  # type: ignore[no-un
 
 # --- periods ---------------------------------------------------------------------------------
 
-def test_closed_month_refuses_postings_via_api(books: api.Books, sale_of, rows_of) -> None:  # type: ignore[no-untyped-def]
+def test_closed_month_refuses_postings_via_api(
+        books: api.Books, sale_of: SaleOf, rows_of: RowsOf) -> None:
     p = sale_of(books, D(2026, 1, 10), 1000)
     api.close_period(books, Month(2026, 1))
     before = rows_of(books.path)
@@ -199,7 +208,8 @@ def test_closed_month_refuses_postings_via_api(books: api.Books, sale_of, rows_o
     assert api.verify(books).ok
 
 
-def test_closed_month_refuses_postings_via_cli(books: api.Books, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_closed_month_refuses_postings_via_cli(
+        books: api.Books, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(books.path)
     assert cli.main(["--db", db, "period", "close", "2026-01"]) == 0
     assert "Mois 2026-01 clôturé" in capsys.readouterr().out
@@ -212,8 +222,8 @@ def test_closed_month_refuses_postings_via_cli(books: api.Books, capsys) -> None
     assert api.chain_head(books).count == 0
 
 
-def test_close_records_chain_head_and_reopen_needs_reason(books: api.Books, sale_of,  # type: ignore[no-untyped-def]
-                                                          capsys) -> None:
+def test_close_records_chain_head_and_reopen_needs_reason(
+        books: api.Books, sale_of: SaleOf, capsys: pytest.CaptureFixture[str]) -> None:
     assert api.chain_head(books) == ChainHead(0, GENESIS)
     sale_of(books, D(2026, 1, 10), 1000)
     p2 = sale_of(books, D(2026, 1, 11), 2000)
@@ -255,8 +265,8 @@ def test_close_records_chain_head_and_reopen_needs_reason(books: api.Books, sale
     assert "Facture oubliée du 28/01" in out and f"2:{p2.hash}" in out
 
 
-def test_verify_flags_an_entry_posted_while_its_month_was_closed(books: api.Books,  # type: ignore[no-untyped-def]
-                                                                 sale_of) -> None:
+def test_verify_flags_an_entry_posted_while_its_month_was_closed(books: api.Books,
+                                                                 sale_of: SaleOf) -> None:
     """Bypass the lock by writing the period row directly (what a rogue client could do):
     verify still sees the entry dated in a month that was closed at the time."""
     sale_of(books, D(2026, 1, 10), 1000)

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -40,15 +41,18 @@ def dimension_lines(draw: st.DrawFn, dimension: str) -> list[LineSpec]:
     return [LineSpec(draw(st.sampled_from(ACCOUNTS)), dimension, v) for v in values]
 
 
+Entry = tuple[str, dt.date, str, list[LineSpec]]  # journal, day, label, lines
+
+
 @st.composite
-def entries(draw: st.DrawFn) -> tuple[str, dt.date, str, list[LineSpec]]:
+def entries(draw: st.DrawFn) -> Entry:
     dims = draw(st.lists(st.sampled_from(DIMENSIONS), min_size=1, max_size=3, unique=True))
     lines = list(itertools.chain.from_iterable(draw(dimension_lines(d)) for d in dims))
     lines = draw(st.permutations(lines))
     day = draw(st.dates(min_value=dt.date(2025, 11, 1), max_value=dt.date(2026, 3, 31)))
     # Any text a person types (tabs and line breaks included; other control characters are
     # refused at posting, see test_ledger_tamper).
-    label = draw(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=[
+    label = draw(st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters=[
         chr(c) for c in (*range(32), 127) if chr(c) not in "\t\n\r"]),
         min_size=1, max_size=30).filter(str.strip))
     return draw(st.sampled_from(JOURNALS)), day, label, list(lines)
@@ -58,7 +62,8 @@ _counter = itertools.count()
 
 
 @pytest.fixture(scope="module")
-def fresh_books(template_db: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def fresh_books(template_db: Path, tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[Callable[[], api.Books]]:
     """A factory of fresh books (module-scoped so hypothesis may call it per example)."""
     opened: list[api.Books] = []
     base = tmp_path_factory.mktemp("prop")
@@ -111,7 +116,8 @@ def _assert_balanced(books: api.Books) -> None:
 
 @SETTINGS
 @given(batch=st.lists(entries(), min_size=1, max_size=5))
-def test_valid_entries_always_post_and_balance(fresh_books, batch) -> None:  # type: ignore[no-untyped-def]
+def test_valid_entries_always_post_and_balance(fresh_books: Callable[[], api.Books],
+                                                batch: list[Entry]) -> None:
     books = fresh_books()
     refs = []
     for journal, day, label, lines in batch:
@@ -129,7 +135,10 @@ def test_valid_entries_always_post_and_balance(fresh_books, batch) -> None:  # t
 
 @SETTINGS
 @given(before=st.lists(entries(), max_size=3), target=entries(), data=st.data())
-def test_reversal_restores_every_balance(fresh_books, before, target, data) -> None:  # type: ignore[no-untyped-def]
+def test_reversal_restores_every_balance(fresh_books: Callable[[], api.Books],
+                                         before: list[Entry],
+                                         target: Entry,
+                                         data: st.DataObject) -> None:
     books = fresh_books()
     for journal, day, label, lines in before:
         api.post_entry(books, journal, day, label, lines)

@@ -9,6 +9,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 from hypothesis import given, settings
@@ -19,7 +20,8 @@ from ecp.db.engine import unit_of_work
 from ecp.db.migrate import backup_sqlite
 from ecp.ledger import post
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int
-from ecp.ledger.queries import TrialRow
+from ecp.ledger.queries import LedgerRow, TrialRow
+from tests.fixture_types import MakeLines
 
 D = dt.date
 
@@ -27,7 +29,7 @@ D = dt.date
 # --- worked example --------------------------------------------------------------------------
 
 @pytest.fixture
-def example(books: api.Books, L) -> api.Books:  # type: ignore[no-untyped-def]
+def example(books: api.Books, L: MakeLines) -> api.Books:
     """January-February 2026 of a small ECP.
 
     - 05/01 BQ: capital of 10 000 DH paid in (ECP);
@@ -165,10 +167,10 @@ def _brute_trial_balance(lines: list[tuple[int, int, str, str, int]], date_from:
             cur[1] += amt
         else:
             cur[2] -= amt
-    out = {}
-    for a, (op, d, c) in acc.items():
-        close = op + d - c
-        out[a] = (max(op, 0), max(-op, 0), d, c, max(close, 0), max(-close, 0))
+    out: dict[str, tuple[int, ...]] = {}
+    for acct, (op, dr, cr) in acc.items():
+        close = op + dr - cr
+        out[acct] = (max(op, 0), max(-op, 0), dr, cr, max(close, 0), max(-close, 0))
     return out
 
 
@@ -186,8 +188,8 @@ RANGES = [
 
 @pytest.mark.parametrize(("date_from", "date_to"), RANGES)
 @pytest.mark.parametrize("dim", [None, "FZ", "ECP"])
-def test_trial_balance_equals_brute_force(random_books: api.Books, date_from, date_to,  # type: ignore[no-untyped-def]
-                                          dim) -> None:
+def test_trial_balance_equals_brute_force(random_books: api.Books, date_from: dt.date | None,
+                                          date_to: dt.date | None, dim: str | None) -> None:
     tb = api.trial_balance(random_books, date_from, date_to, dim)
     expected = _brute_trial_balance(_lines(random_books), date_from, date_to, dim)
     assert _rows(tb) == expected
@@ -200,8 +202,8 @@ def test_trial_balance_equals_brute_force(random_books: api.Books, date_from, da
 @given(a=st.dates(min_value=D(2025, 10, 1), max_value=D(2026, 5, 31)),
        b=st.dates(min_value=D(2025, 10, 1), max_value=D(2026, 5, 31)),
        dim=st.sampled_from([None, *DIMS]))
-def test_trial_balance_any_period_equals_brute_force(random_books: api.Books, a, b,  # type: ignore[no-untyped-def]
-                                                     dim) -> None:
+def test_trial_balance_any_period_equals_brute_force(random_books: api.Books, a: dt.date,
+                                                     b: dt.date, dim: str | None) -> None:
     date_from, date_to = min(a, b), max(a, b)
     tb = api.trial_balance(random_books, date_from, date_to, dim)
     assert _rows(tb) == _brute_trial_balance(_lines(random_books), date_from, date_to, dim)
@@ -209,8 +211,10 @@ def test_trial_balance_any_period_equals_brute_force(random_books: api.Books, a,
 
 # --- general ledger --------------------------------------------------------------------------
 
-def _brute_ledger(lines, account: str, dim: str | None, date_from: dt.date | None,  # type: ignore[no-untyped-def]
-                  date_to: dt.date | None) -> tuple[int, list[tuple[int, int, int]]]:
+def _brute_ledger(
+        lines: list[tuple[int, int, str, str, int]], account: str, dim: str | None,
+        date_from: dt.date | None, date_to: dt.date | None
+        ) -> tuple[int, list[tuple[int, int, int]]]:
     """(opening, [(line id, amount, running balance)]) for one account."""
     lo = day_int(date_from) if date_from else 0
     hi = day_int(date_to) if date_to else 99_999_999
@@ -228,8 +232,17 @@ def _brute_ledger(lines, account: str, dim: str | None, date_from: dt.date | Non
     return opening, out
 
 
-def _key(row) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _key(row: LedgerRow) -> tuple[int, int]:
     return day_int(D.fromisoformat(row.day)), row.line_id
+
+
+class LedgerFilter(TypedDict):
+    """The keyword arguments of ``api.ledger_page`` a case keeps from page to page."""
+
+    dimension: str | None
+    date_from: dt.date | None
+    date_to: dt.date | None
+    limit: int
 
 
 LEDGER_CASES = [("342111", None, None, None), ("5141", "FZ", None, None),
@@ -238,11 +251,12 @@ LEDGER_CASES = [("342111", None, None, None), ("5141", "FZ", None, None),
 
 
 @pytest.mark.parametrize(("account", "dim", "date_from", "date_to"), LEDGER_CASES)
-def test_ledger_pages_forward_backward_and_last(random_books: api.Books, account, dim,  # type: ignore[no-untyped-def]
-                                                date_from, date_to) -> None:
+def test_ledger_pages_forward_backward_and_last(random_books: api.Books, account: str,
+                                                dim: str | None, date_from: dt.date | None,
+                                                date_to: dt.date | None) -> None:
     opening, expected = _brute_ledger(_lines(random_books), account, dim, date_from, date_to)
     assert len(expected) > 14, "the case needs several pages"
-    kw = {"dimension": dim, "date_from": date_from, "date_to": date_to, "limit": 7}
+    kw: LedgerFilter = {"dimension": dim, "date_from": date_from, "date_to": date_to, "limit": 7}
 
     # Forward from the first page.
     got, pages = [], []
@@ -262,7 +276,7 @@ def test_ledger_pages_forward_backward_and_last(random_books: api.Books, account
     page = api.ledger_page(random_books, account, last=True, **kw)
     assert not page.has_after and page.has_before
     assert [(r.line_id, r.amount, r.balance) for r in page.rows] == expected[-7:]
-    back = []
+    back: list[tuple[int, int, int]] = []
     while True:
         back = [(r.line_id, r.amount, r.balance) for r in page.rows] + back
         if not page.has_before:
@@ -299,7 +313,8 @@ def test_postings_stream_in_journal_order(example: api.Books) -> None:
         assert {r.entry for r in rows} == {"AC-2026-000001"}
 
 
-def test_cli_ledger_running_balance_starts_from_opening(example: api.Books, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_ledger_running_balance_starts_from_opening(
+        example: api.Books, capsys: pytest.CaptureFixture[str]) -> None:
     import csv
     import io
 

@@ -16,6 +16,7 @@ from ecp import api, cli
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.periods import Month
 from ecp.ledger.chain import GENESIS, digest
+from tests.fixture_types import MakeLines, SaleOf
 
 D = dt.date
 TRIGGERS = [f"{t}_no_{e}" for t in ("entries", "lines", "period_events")
@@ -60,7 +61,7 @@ def rechain(con: sqlite3.Connection) -> ChainHead:
         lines = con.execute(
             "SELECT line_no, account, dimension, amount, third_party, due_day FROM lines "
             "WHERE entry_id = ? ORDER BY line_no", (e[0],)).fetchall()
-        h = digest(prev, tuple(e), [tuple(x) for x in lines])  # type: ignore[arg-type]
+        h = digest(prev, tuple(e), [tuple(x) for x in lines])
         con.execute("UPDATE entries SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h, e[0]))
         prev = h
         last = ChainHead(e[0], h)
@@ -68,7 +69,7 @@ def rechain(con: sqlite3.Connection) -> ChainHead:
 
 
 @pytest.fixture
-def three(books: api.Books, sale_of) -> api.Books:  # type: ignore[no-untyped-def]
+def three(books: api.Books, sale_of: SaleOf) -> api.Books:
     """Three sales in January 2026: VT-2026-000001..3, clean books."""
     for day, cents in ((5, 100000), (12, 250000), (20, 75000)):
         sale_of(books, D(2026, 1, day), cents)
@@ -77,13 +78,14 @@ def three(books: api.Books, sale_of) -> api.Books:  # type: ignore[no-untyped-de
     return books
 
 
-def _verify_cli(books: api.Books, capsys, *extra: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+def _verify_cli(
+        books: api.Books, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
     code = cli.main(["--db", str(books.path), "verify", *extra])
     out, err = capsys.readouterr()
     return code, out + err
 
 
-def test_clean_books_verify_exit_0(three: api.Books, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_clean_books_verify_exit_0(three: api.Books, capsys: pytest.CaptureFixture[str]) -> None:
     head = api.chain_head(three)
     code, out = _verify_cli(three, capsys)
     assert code == 0
@@ -94,12 +96,13 @@ def test_clean_books_verify_exit_0(three: api.Books, capsys) -> None:  # type: i
     assert code == 0, out
 
 
-def test_expect_must_be_well_formed(three: api.Books, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_expect_must_be_well_formed(three: api.Books, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = _verify_cli(three, capsys, "--expect", "3:abc")
     assert code == 2 and "--expect" in out
 
 
-def test_a_modified_line_amount_is_named(three: api.Books, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_modified_line_amount_is_named(
+        three: api.Books, capsys: pytest.CaptureFixture[str]) -> None:
     assert three.path is not None
     with raw(three.path) as con:
         con.execute("DROP TRIGGER lines_no_update")
@@ -133,8 +136,8 @@ def test_a_balanced_modification_is_still_named(three: api.Books) -> None:
     assert not any("VT-2026-000001" in f for f in rep.findings)
 
 
-def test_deleted_last_entry_caught_by_close_head_and_expect(three: api.Books, sale_of,  # type: ignore[no-untyped-def]
-                                                            capsys) -> None:
+def test_deleted_last_entry_caught_by_close_head_and_expect(
+        three: api.Books, sale_of: SaleOf, capsys: pytest.CaptureFixture[str]) -> None:
     assert three.path is not None
     head_at_close = api.close_period(three, Month(2026, 1))
     assert head_at_close.count == 3
@@ -206,8 +209,8 @@ def test_balanced_inserted_pair_still_named(three: api.Books) -> None:
     assert "VT-2026-000001" in rep.findings[0] and "empreinte" in rep.findings[0]
 
 
-def test_chain_recomputed_from_scratch_caught_by_close_head_and_expect(  # type: ignore[no-untyped-def]
-        three: api.Books, capsys) -> None:
+def test_chain_recomputed_from_scratch_caught_by_close_head_and_expect(
+        three: api.Books, capsys: pytest.CaptureFixture[str]) -> None:
     assert three.path is not None
     head = api.close_period(three, Month(2026, 1))
     with raw(three.path) as con:
@@ -247,7 +250,7 @@ def test_forged_chain_without_any_recorded_head_needs_expect(three: api.Books) -
     assert any("tête de chaîne attendue" in f for f in rep.findings)
 
 
-def test_text_moved_between_label_and_reference_is_caught(books: api.Books, L) -> None:  # type: ignore[no-untyped-def]
+def test_text_moved_between_label_and_reference_is_caught(books: api.Books, L: MakeLines) -> None:
     """The canonical form joins fields with control characters: a text holding one of them
     could be split differently (label "A<US>B", reference "C" → label "A", reference "B<US>C")
     with the same hash. Such text is refused at posting, so no forgery can start from it."""
@@ -264,7 +267,8 @@ def test_text_moved_between_label_and_reference_is_caught(books: api.Books, L) -
     assert p.ref == "VT-2026-000001" and api.verify(books).ok
 
 
-def test_expect_the_empty_head_is_always_found(books: api.Books, sale_of, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_expect_the_empty_head_is_always_found(
+        books: api.Books, sale_of: SaleOf, capsys: pytest.CaptureFixture[str]) -> None:
     """``0:000…0`` is what verify prints for empty books; it is a prefix of every chain."""
     empty = api.chain_head(books)
     assert empty == ChainHead(0, GENESIS)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -18,7 +20,7 @@ from ecp import api
 from ecp.kernel.errors import PeriodLockedError, ValidationError
 from ecp.kernel.periods import Month
 from ecp.kernel.units import Quantity, Rate
-from ecp.ledger import LineSpec
+from ecp.ledger import LineSpec, PostedEntry
 from ecp.sales.documents import LineInput
 
 PG_URL = os.environ.get("ECP_TEST_PG_URL")
@@ -29,7 +31,7 @@ pytestmark = pytest.mark.xdist_group("postgresql")
 
 
 @pytest.fixture
-def books():
+def books() -> Iterator[api.Books]:
     if not PG_URL:
         if os.environ.get("ECP_REQUIRE_PG") == "1":
             pytest.fail("ECP_REQUIRE_PG=1 mais ECP_TEST_PG_URL n'est pas défini")
@@ -47,14 +49,14 @@ def books():
     b.engine.dispose()
 
 
-def sale(b, day, ht, member="M001"):
+def sale(b: api.Books, day: dt.date, ht: int, member: str = "M001") -> PostedEntry:
     vat = ht // 5
     return api.post_entry(b, "VT", day, "Vente caftan", [
         LineSpec("34211", member, ht + vat), LineSpec("71211", member, -ht),
         LineSpec("44551", member, -vat)])
 
 
-def test_posting_numbering_reversal_and_balances(books):
+def test_posting_numbering_reversal_and_balances(books: api.Books) -> None:
     a = sale(books, dt.date(2026, 1, 10), 100_000)
     b = sale(books, dt.date(2026, 1, 12), 50_050, "M002")
     c = sale(books, dt.date(2027, 1, 3), 1_000)
@@ -70,7 +72,7 @@ def test_posting_numbering_reversal_and_balances(books):
     assert api.verify(books).ok
 
 
-def test_unbalanced_and_locked_are_refused(books):
+def test_unbalanced_and_locked_are_refused(books: api.Books) -> None:
     with pytest.raises(ValidationError, match="dimension M001"):
         api.post_entry(books, "OD", dt.date(2026, 2, 1), "x", [
             LineSpec("5141", "M001", 100), LineSpec("5141", "M002", -100)])
@@ -80,7 +82,7 @@ def test_unbalanced_and_locked_are_refused(books):
     assert api.chain_head(books).count == 0
 
 
-def test_triggers_refuse_changes_and_verify_names_tampering(books):
+def test_triggers_refuse_changes_and_verify_names_tampering(books: api.Books) -> None:
     e = sale(books, dt.date(2026, 3, 1), 10_000)
     sale(books, dt.date(2026, 3, 2), 20_000)
     with books.engine.connect() as c:
@@ -102,7 +104,7 @@ def test_triggers_refuse_changes_and_verify_names_tampering(books):
     assert e.ref in text_
 
 
-def test_import_all_or_nothing(books, tmp_path):
+def test_import_all_or_nothing(books: api.Books, tmp_path: Path) -> None:
     good = tmp_path / "good.csv"
     good.write_text(
         "entry_ref,date,journal,label,account,dimension,debit,credit\n"
@@ -124,7 +126,8 @@ def test_import_all_or_nothing(books, tmp_path):
     assert api.verify(books).ok
 
 
-def test_sales_on_postgresql(books, tmp_path, monkeypatch):
+def test_sales_on_postgresql(
+        books: api.Books, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Invoice, partial payment, credit note and expense on PostgreSQL; issued rows refused
     UPDATE by the trigger; the PDF archive goes to the data dir."""
     books.archive = tmp_path / "archives"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from ecp.reports.invoice_pdf import (
     fmt_date,
@@ -96,6 +97,7 @@ def test_invoice_three_lines(tmp_path: Path) -> None:
     data = render_document(three_lines(), out, invariant=True)
     assert out.read_bytes() == data
     [page] = text_of(data)
+    assert BUSINESS.ice is not None
     for expected in ("FACTURE", "F-2026-000012", "5 mars 2026", "1er mars 2026", "4 mai 2026",
                      SELLER.ice, BUSINESS.ice, "Riad Zitoun SARL", "Tétouan",
                      "Prestation réalisée par Fatima Zahra Bennani",
@@ -129,7 +131,10 @@ def test_consumer_without_ice() -> None:
 def test_arabic_names_embedded_font() -> None:
     data = render_document(three_lines(ARABIC), invariant=True)
     page = PdfReader(io.BytesIO(data)).pages[0]
-    fonts = page["/Resources"]["/Font"]
+    resources = page["/Resources"]
+    assert isinstance(resources, DictionaryObject)
+    fonts = resources["/Font"]
+    assert isinstance(fonts, DictionaryObject)
     names = set()
     for ref in fonts.values():
         font = ref.get_object()
@@ -140,6 +145,7 @@ def test_arabic_names_embedded_font() -> None:
             assert "/FontFile2" in font["/FontDescriptor"]  # embedded TrueType
     assert names <= {"DejaVuSans", "DejaVuSans-Bold"} and "DejaVuSans" in names
     text = " ".join(page.extract_text().split())
+    assert ARABIC.ice is not None
     assert "Société Annour" in text and ARABIC.ice in text
     # the shaped name is drawn in presentation forms (U+FE70-U+FEFF), not isolated letters
     assert "\ufe8e" in data.decode("latin-1") or any(
@@ -201,7 +207,9 @@ def test_logo(tmp_path: Path, logo: bool) -> None:
     doc = replace(three_lines(), seller=replace(SELLER, logo=str(path)))
     data = render_document(doc, invariant=True)
     page = PdfReader(io.BytesIO(data)).pages[0]
-    xobjects = page["/Resources"].get("/XObject", {})
+    resources = page["/Resources"]
+    assert isinstance(resources, DictionaryObject)
+    xobjects = resources.get("/XObject", {})
     assert bool(xobjects) == logo
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -215,7 +216,7 @@ def test_two_pages_with_credit_note() -> None:
     assert text.count("N° Date Client HT TTC") == 2
 
 
-def test_statement_is_byte_stable(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_statement_is_byte_stable(tmp_path: Path) -> None:
     out = tmp_path / "releve.pdf"
     first = render_statement(worked_month(), out, invariant=True)
     assert out.read_bytes() == first == render_statement(worked_month(), invariant=True)

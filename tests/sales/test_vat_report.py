@@ -24,7 +24,7 @@ def L(desc: str, qty: str, price: str, rate: str, account: str = "71211") -> Lin
                      parse_rate(rate, "taux"), account)
 
 
-def invoice(books: api.Books, member: str, customer: str, day: D, *lines: str) -> str:
+def invoice(books: api.Books, member: str, customer: str, day: D, *lines: LineInput) -> str:
     draft = api.create_document(books, "facture", member, customer, day, lines=list(lines))
     return api.issue_document(books, draft).number
 

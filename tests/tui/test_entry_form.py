@@ -18,9 +18,10 @@ from ecp import api
 from ecp.kernel.periods import Month
 from ecp.ledger.browse import EntryFilter
 from ecp.tui.app import EcpApp
+from ecp.tui.kit.dialogs import PickerScreen
 from ecp.tui.kit.table import PagedTable
 from ecp.tui.screens.entries import EntriesScreen
-from ecp.tui.screens.entry_form import EntryFormScreen, EntryLine, PickerScreen
+from ecp.tui.screens.entry_form import EntryFormScreen, EntryLine
 
 TODAY = dt.date(2026, 3, 15)
 Scenario = Callable[[EcpApp, Pilot[Any]], Awaitable[None]]
@@ -294,7 +295,8 @@ def test_account_names_pickers_and_line_keys(books: api.Books) -> None:
         await type_in(pilot, "banques")
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, PickerScreen)
+        picker = app.screen  # a local: app.screen itself changes on the next keys
+        assert isinstance(picker, PickerScreen)
         expected = api.search_accounts(books, "banques")[0][0]
         await pilot.press("enter")
         await pilot.pause()
@@ -306,7 +308,8 @@ def test_account_names_pickers_and_line_keys(books: api.Books) -> None:
         assert app.focused is first.dim
         await pilot.press("f2")
         await pilot.pause()
-        assert isinstance(app.screen, PickerScreen)
+        dim_picker = app.screen
+        assert isinstance(dim_picker, PickerScreen)
         await type_in(pilot, "fat")
         await pilot.press("enter")
         await pilot.pause()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import ProgressBar
+from textual.widgets import Input, ProgressBar
 
 from ecp import api
 from ecp.kernel.periods import Month
@@ -33,7 +33,7 @@ async def open_fz_march(app: EcpApp, pilot: Pilot[Any]) -> MemberPageScreen:
     await until(pilot, lambda: isinstance(app.screen, MemberPageScreen))
     page = app.screen
     assert isinstance(page, MemberPageScreen) and page.member == "FZ"
-    assert page.query_one("#month").value == "2026-04"  # type: ignore[attr-defined]
+    assert page.query_one("#month", Input).value == "2026-04"
     await pilot.press("m", "ctrl+u")
     await type_text(pilot, "2026-03")
     await pilot.press("enter")
@@ -135,7 +135,8 @@ async def test_month_end_checklist_runs_to_the_lock(sales: api.Books) -> None:
         await pilot.press("f")
         await until(pilot, lambda: isinstance(app.screen, MonthEndScreen))
         screen = app.screen
-        assert screen.query_one("#month").value == "2026-03"  # type: ignore[attr-defined]
+        assert isinstance(screen, MonthEndScreen)
+        assert screen.query_one("#month", Input).value == "2026-03"
         await pilot.press("enter")  # in the month field: launch, after the confirmation
         await until(pilot, lambda: isinstance(app.screen, ConfirmMonthEndScreen))
         await pilot.press("enter")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from ecp import api
@@ -90,11 +91,12 @@ async def test_twelve_caftans_typed_planned_and_short_of_fabric(atelier: api.Boo
         assert fz[0].startswith("FZ") and machine[0] == "atelier : MACHINE"
         assert fz[1:4] == ["100 %", "100 %", "40 %"] and fz[4] == "0 %"
         assert machine[1:4] == ["14 %", "14 %", "6 %"]
-        w1, w2, w3 = screen.plan.weeks[:3] if screen.plan else ()
+        assert screen.plan is not None
+        w1, w2, w3 = screen.plan.weeks[:3]
         states = screen.cells[("FZ", "")]
         assert (states[w1], states[w2], states[w3]) == ("plein", OVERLOADED, "")
-        assert "red" in str(grid.get_cell_at((0, 2)).style)
-        assert "yellow" in str(grid.get_cell_at((0, 1)).style)
+        assert "red" in str(grid.get_cell_at(Coordinate(0, 2)).style)
+        assert "yellow" in str(grid.get_cell_at(Coordinate(0, 1)).style)
         assert "OF-2026-00001" in shown(app, "#late") and "7 j de retard" in shown(app, "#late")
 
         # Enter on the third week: the order placed there; Enter again opens it.

@@ -6,15 +6,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from ecp import api
 from ecp.db.engine import unit_of_work
-from ecp.ledger import JournalEntry, LineSpec, Poster, browse
+from ecp.ledger import JournalEntry, LineSpec, PostedEntry, Poster, browse
 from ecp.tui.app import EcpApp
 from ecp.tui.kit.format import money
 from ecp.tui.kit.table import PagedTable
@@ -27,7 +30,7 @@ SIZE = (160, 45)
 
 
 @pytest.fixture
-def books(tmp_path):
+def books(tmp_path: Path) -> Iterator[api.Books]:
     b = api.open_books(str(tmp_path / "t.db"), create=True)
     api.init(b, "ECP Test Tanger")
     api.add_member(b, "M001", "Fatima Zahra", joined=D(2025, 1, 1))
@@ -36,19 +39,20 @@ def books(tmp_path):
     b.engine.dispose()
 
 
-def _sale(books, day, ht, member="M001"):
+def _sale(books: api.Books, day: dt.date, ht: int, member: str = "M001") -> PostedEntry:
     return api.post_entry(books, "VT", day, f"Vente {ht}", [
         LineSpec("34211", member, ht + ht // 5), LineSpec("71211", member, -ht),
         LineSpec("44551", member, -(ht // 5))])
 
 
-def _receipt(books, day, amount, member="M001"):
+def _receipt(books: api.Books, day: dt.date, amount: int, member: str = "M001"
+             ) -> PostedEntry:
     return api.post_entry(books, "BQ", day, f"Encaissement {amount}", [
         LineSpec("5141", member, amount), LineSpec("34211", member, -amount)])
 
 
 @pytest.fixture
-def posted(books):
+def posted(books: api.Books) -> api.Books:
     """A small year: sales of two members in January and February, receipts, rent."""
     _sale(books, D(2026, 1, 10), 100_000)
     _sale(books, D(2026, 1, 20), 50_000, "M002")
@@ -60,7 +64,7 @@ def posted(books):
     return books
 
 
-def cells(table: DataTable) -> list[list[str]]:
+def cells(table: DataTable[Any]) -> list[list[str]]:
     return [[str(c).strip() for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -78,17 +82,17 @@ def signed(text: str) -> int:
     return amount(t)
 
 
-async def type_text(pilot, text: str) -> None:
+async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*list(text))
 
 
-async def settle(pilot) -> None:
+async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-def bulk_5141(books, n: int) -> None:
+def bulk_5141(books: api.Books, n: int) -> None:
     """``n`` small cash receipts on 5141 (a member sale settled in cash), one transaction."""
     with unit_of_work(books.engine) as s:
         p = Poster(s.connection(), "testeur")
@@ -102,7 +106,7 @@ def bulk_5141(books, n: int) -> None:
 
 # --- Balance ---------------------------------------------------------------------------------
 
-async def test_balance_shows_six_columns_and_a_total(posted):
+async def test_balance_shows_six_columns_and_a_total(posted: api.Books) -> None:
     tb = api.trial_balance(posted)
     app = EcpApp(posted, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -127,7 +131,7 @@ async def test_balance_shows_six_columns_and_a_total(posted):
         assert "équilibrée" in info
 
 
-async def test_balance_period_and_dimension_filters_change_the_figures(posted):
+async def test_balance_period_and_dimension_filters_change_the_figures(posted: api.Books) -> None:
     app = EcpApp(posted, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f3")
@@ -158,6 +162,7 @@ async def test_balance_period_and_dimension_filters_change_the_figures(posted):
         # dimension M001 (Select: blank, ECP, M001, M002)
         await pilot.press("slash", "tab", "tab", "tab", "enter", "down", "down", "enter")
         await pilot.pause()
+        assert isinstance(app.screen, BalanceScreen)
         assert app.screen.dimension == "M001"
         tb1 = api.trial_balance(posted, D(2026, 2, 1), D(2026, 2, 28), "M001")
         rows1 = cells(table)
@@ -177,7 +182,8 @@ async def test_balance_period_and_dimension_filters_change_the_figures(posted):
         assert app.screen.query_one("#f-to").has_class("-invalid")
 
 
-async def test_balance_export_writes_the_csv_the_screen_shows(posted, tmp_path):
+async def test_balance_export_writes_the_csv_the_screen_shows(
+        posted: api.Books, tmp_path: Path) -> None:
     out = tmp_path / "balance-fevrier.csv"
     app = EcpApp(posted, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -216,7 +222,7 @@ async def test_balance_export_writes_the_csv_the_screen_shows(posted, tmp_path):
     assert f"Tête de chaîne: {head}" in manifest
 
 
-async def test_export_refused_path_stays_in_the_dialog(posted, tmp_path):
+async def test_export_refused_path_stays_in_the_dialog(posted: api.Books, tmp_path: Path) -> None:
     app = EcpApp(posted, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f3")
@@ -235,7 +241,8 @@ async def test_export_refused_path_stays_in_the_dialog(posted, tmp_path):
     assert not (tmp_path / "absent").exists()
 
 
-async def test_balance_enter_opens_the_ledger_of_the_account_same_filters(posted):
+async def test_balance_enter_opens_the_ledger_of_the_account_same_filters(
+        posted: api.Books) -> None:
     app = EcpApp(posted, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f3")
@@ -261,7 +268,7 @@ async def test_balance_enter_opens_the_ledger_of_the_account_same_filters(posted
 
 # --- Grand livre -----------------------------------------------------------------------------
 
-async def test_ledger_end_jumps_to_the_last_page_and_home_back(books):
+async def test_ledger_end_jumps_to_the_last_page_and_home_back(books: api.Books) -> None:
     bulk_5141(books, 250)
     _receipt(books, D(2026, 3, 1), 77_700)  # the newest line of 5141
     tb = api.trial_balance(books)
@@ -305,16 +312,18 @@ async def test_ledger_end_jumps_to_the_last_page_and_home_back(books):
 
 
 
-def footer_keys(app) -> list[str]:
+def footer_keys(app: EcpApp) -> list[str]:
     from textual.widgets._footer import FooterKey
 
     return [k.key for k in app.screen.query(FooterKey)]
 
 
-async def test_ledger_footer_follows_the_focus_without_a_rebuild(books):
+async def test_ledger_footer_follows_the_focus_without_a_rebuild(books: api.Books) -> None:
     """The footer shows the keys of what has the focus, as Textual's does (the account field
     hides the letter keys of the screen), but keeps the keys that stay instead of rebuilding
     them all."""
+    from textual.widgets._footer import FooterKey
+
     bulk_5141(books, 30)
     app = EcpApp(books, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -322,20 +331,20 @@ async def test_ledger_footer_follows_the_focus_without_a_rebuild(books):
         await pilot.pause()
         in_field = footer_keys(app)
         assert "x" not in in_field and "c" not in in_field and "f4" in in_field
-        kept = set(app.screen.query("FooterKey"))
+        kept = set(app.screen.query(FooterKey))
         await type_text(pilot, "5141")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.focused is app.screen.query_one(PagedTable)
         on_table = footer_keys(app)
         assert on_table[:3] == ["x", "slash", "c"] and on_table[3:] == in_field[1:]
-        assert {k for k in app.screen.query("FooterKey") if k.key not in ("x", "c")} == kept
+        assert {k for k in app.screen.query(FooterKey) if k.key not in ("x", "c")} == kept
         await pilot.press("slash")
         await pilot.pause()
         assert footer_keys(app) == in_field
 
 
-async def test_ledger_cells_are_the_segments_textual_would_draw(books):
+async def test_ledger_cells_are_the_segments_textual_would_draw(books: api.Books) -> None:
     """The direct rendering of plain cells gives exactly what DataTable renders through Rich:
     cursor row, zebra rows, cropped labels, padded and empty cells."""
     from textual.cache import LRUCache
@@ -358,6 +367,7 @@ async def test_ledger_cells_are_the_segments_textual_would_draw(books):
                 continue
             row = table._row_locations.get(row_key)
             column = table._column_locations.get(column_key)
+            assert row is not None and column is not None  # every cached cell is on the table
             width = table.ordered_columns[column].get_render_width(table)
             saved = table._cell_render_cache
             table._cell_render_cache = LRUCache(10)
@@ -370,7 +380,7 @@ async def test_ledger_cells_are_the_segments_textual_would_draw(books):
         assert checked > 200
 
 
-async def test_ledger_account_by_name_through_the_picker(posted):
+async def test_ledger_account_by_name_through_the_picker(posted: api.Books) -> None:
     app = EcpApp(posted, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
@@ -388,12 +398,14 @@ async def test_ledger_account_by_name_through_the_picker(posted):
         assert [(r[1], amount(r[6])) for r in rows] == [("AC-2026-000001", 200_000)]
 
 
-async def test_ledger_export_keeps_the_account_dimension_and_period(posted, tmp_path):
+async def test_ledger_export_keeps_the_account_dimension_and_period(
+        posted: api.Books, tmp_path: Path) -> None:
     out = tmp_path / "gl.csv"
     app = EcpApp(posted, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
         await pilot.pause()
+        assert isinstance(app.screen, LedgerScreen)
         app.screen.show("34211", "M001", D(2026, 2, 1), None)
         await pilot.pause()
         await pilot.press("x")
@@ -418,7 +430,8 @@ async def test_ledger_export_keeps_the_account_dimension_and_period(posted, tmp_
 
 # --- Journaux --------------------------------------------------------------------------------
 
-async def test_journal_screen_journal_month_totals_and_export(posted, tmp_path):
+async def test_journal_screen_journal_month_totals_and_export(
+        posted: api.Books, tmp_path: Path) -> None:
     out = tmp_path / "bq.csv"
     app = EcpApp(posted, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
@@ -464,26 +477,27 @@ async def test_journal_screen_journal_month_totals_and_export(posted, tmp_path):
     assert "Journal: BQ" in manifest and "Total débit: 1200.00" in manifest
 
 
-async def test_journal_pages_by_keyset(books):
+async def test_journal_pages_by_keyset(books: api.Books) -> None:
     bulk_5141(books, 250)
     app = EcpApp(books, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f5")
         await settle(pilot)
         table = app.screen.query_one(PagedTable)
-        assert table.row_count == 100 and table.page.has_after
+        assert table.row_count == 100 and table.page is not None and table.page.has_after
         await pilot.press("end")
         await pilot.pause()
         rows = cells(table)
         # the latest day is 2026-02-28 (i % 59 == 58), the last entry of it i = 235
         assert rows[-2][:2] == ["2026-02-28", "BQ-2026-000236"] and rows[-1][1] == ""
+        assert table.page is not None
         assert not table.page.has_after and table.page.has_before
         assert "250 écritures, 500 lignes" in str(app.screen.query_one("#totals").render())
 
 
 # --- the reads behind the screens ------------------------------------------------------------
 
-def test_journal_pages_walk_every_line_once_both_ways(posted):
+def test_journal_pages_walk_every_line_once_both_ways(posted: api.Books) -> None:
     with api.postings(posted, order="date") as it:
         expected = [(r.entry, r.account, r.amount) for r in it]
     key = None
@@ -497,7 +511,7 @@ def test_journal_pages_walk_every_line_once_both_ways(posted):
         last = p.rows[-1]
         key = (last.day, last.entry_id, last.line_id)
     assert sorted(seen) == sorted(expected) and len(seen) == len(expected) == 15
-    back = []
+    back: list[tuple[str, str, int]] = []
     p = api.journal_page(posted, last=True, limit=4)
     while True:
         back = [(r.entry, r.account, r.amount) for r in p.rows] + back
@@ -510,7 +524,8 @@ def test_journal_pages_walk_every_line_once_both_ways(posted):
 
 
 @pytest.mark.parametrize("sparse", [2_000, 1])  # through the journal's index, the day index
-def test_journal_filters_and_totals(posted, monkeypatch, sparse):
+def test_journal_filters_and_totals(posted: api.Books, monkeypatch: pytest.MonkeyPatch,
+                                    sparse: int) -> None:
     monkeypatch.setattr(browse, "SPARSE_JOURNAL", sparse)
     p = api.journal_page(posted, journal="VT", dimension="M001", date_from=D(2026, 2, 1))
     assert [(r.entry, r.account) for r in p.rows] == [
@@ -531,17 +546,18 @@ def test_journal_filters_and_totals(posted, monkeypatch, sparse):
     assert (t.entries, t.lines) == (6, 15) and t.debit == t.credit == 596_000
 
 
-def test_entry_of_line(posted):
+def test_entry_of_line(posted: api.Books) -> None:
     page = api.ledger_page(posted, "61312")
     eid = api.entry_of_line(posted, page.rows[0].line_id)
     assert api.entry_detail(posted, eid).ref == "AC-2026-000001"
 
 
-async def test_dashboard_drill_down_opens_the_ledger_for_all_dates(posted):
+async def test_dashboard_drill_down_opens_the_ledger_for_all_dates(posted: api.Books) -> None:
     app = EcpApp(posted, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
         await pilot.pause()
+        assert isinstance(app.screen, LedgerScreen)
         app.screen.show("61312", None, D(2026, 1, 1), D(2026, 1, 31))  # a period set before
         await pilot.pause()
         await pilot.press("f1")
@@ -556,7 +572,7 @@ async def test_dashboard_drill_down_opens_the_ledger_for_all_dates(posted):
         assert signed(rows[-1][-1]) == 120_000 - 200_000 + 60_000
 
 
-async def test_balance_screen_shows_the_table_the_cli_prints(posted):
+async def test_balance_screen_shows_the_table_the_cli_prints(posted: api.Books) -> None:
     """The Balance screen and ``ecp report trial-balance`` draw the same table of
     ``ecp.reports.tables``: the same rows and figures, the total's label under the name."""
     from ecp.reports.render import render_table
@@ -576,7 +592,8 @@ async def test_balance_screen_shows_the_table_the_cli_prints(posted):
     assert shown[-1][0] == "TOTAL"
 
 
-async def test_vat_screen_shows_and_exports_the_tables_of_the_cli(posted, tmp_path, monkeypatch):
+async def test_vat_screen_shows_and_exports_the_tables_of_the_cli(
+        posted: api.Books, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """TVA et créances: the rows of ``vat_table`` / ``aged_table`` (of the VAT due and the
     credit, the one that is not zero), and ``x`` writes exactly what
     ``ecp report vat|aged-receivables --format csv`` print."""

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
@@ -142,7 +144,8 @@ async def test_customer_with_a_bad_ice(sales: api.Books) -> None:
     assert [p.code for p in api.list_parties(sales, "customer")] == ["AMINA", "ATLAS", "HOTEL"]
 
 
-async def test_vat_screen_shows_the_return_and_exports_it(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+async def test_vat_screen_shows_the_return_and_exports_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """F10 on the demo: November's VAT, due, and the receivables by age; x writes both CSVs."""
     import datetime as dt
 

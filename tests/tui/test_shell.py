@@ -3,36 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.binding import Binding
 from textual.widgets import DataTable
 
 from ecp import api
-from ecp.ledger import LineSpec
+from ecp.ledger import LineSpec, PostedEntry
 from ecp.tui.app import EcpApp, WelcomeScreen
 from ecp.tui.kit.table import PagedTable
 
 
 @pytest.fixture
-def books(tmp_path):
+def books(tmp_path: Path) -> api.Books:
     b = api.open_books(str(tmp_path / "t.db"), create=True)
     api.init(b, "ECP Test Tanger")
     api.add_member(b, "M001", "Fatima Zahra", name_ar="فاطمة الزهراء")
     return b
 
 
-def _sale(books, day, ht):
+def _sale(books: api.Books, day: dt.date, ht: int) -> PostedEntry:
     return api.post_entry(books, "VT", day, f"Caftan {ht}", [
         LineSpec("34211", "M001", ht + ht // 5), LineSpec("71211", "M001", -ht),
         LineSpec("44551", "M001", -(ht // 5))])
 
 
-def cells(table: DataTable) -> list[list[str]]:
+def cells(table: DataTable[Any]) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-async def test_dashboard_figures_come_from_the_ledger(books):
+async def test_dashboard_figures_come_from_the_ledger(books: api.Books) -> None:
     _sale(books, dt.date(2026, 3, 2), 100_000)
     api.post_entry(books, "BQ", dt.date(2026, 3, 5), "Encaissement", [
         LineSpec("5141", "M001", 60_000), LineSpec("34211", "M001", -60_000)])
@@ -51,7 +53,7 @@ async def test_dashboard_figures_come_from_the_ledger(books):
         assert cash == [["M001", "Fatima Zahra", "600,00".rjust(16)]]
 
 
-async def test_f_keys_navigate_and_entries_screen_lists_newest_first(books):
+async def test_f_keys_navigate_and_entries_screen_lists_newest_first(books: api.Books) -> None:
     for i in range(3):
         _sale(books, dt.date(2026, 3, 1 + i), 10_000 * (i + 1))
     app = EcpApp(books, today=dt.date(2026, 3, 15))
@@ -66,7 +68,7 @@ async def test_f_keys_navigate_and_entries_screen_lists_newest_first(books):
         assert app.current_mode == "tableau"
 
 
-async def test_reversal_shows_both_entries(books):
+async def test_reversal_shows_both_entries(books: api.Books) -> None:
     e = _sale(books, dt.date(2026, 3, 2), 50_000)
     app = EcpApp(books, today=dt.date(2026, 3, 15))
     async with app.run_test(size=(160, 45)) as pilot:
@@ -88,7 +90,7 @@ async def test_reversal_shows_both_entries(books):
     assert all(r.closing_debit == r.closing_credit == 0 for r in tb.rows)
 
 
-async def test_filter_by_text_and_month(books):
+async def test_filter_by_text_and_month(books: api.Books) -> None:
     _sale(books, dt.date(2026, 2, 2), 1_000)
     _sale(books, dt.date(2026, 3, 2), 2_000)
     app = EcpApp(books, today=dt.date(2026, 3, 15))
@@ -101,7 +103,7 @@ async def test_filter_by_text_and_month(books):
         assert [r[2] for r in rows] == ["Caftan 2000"]
 
 
-async def test_first_run_offers_the_demo(tmp_path):
+async def test_first_run_offers_the_demo(tmp_path: Path) -> None:
     url = "sqlite:///" + str(tmp_path / "new.db")
     app = EcpApp(None, url, today=dt.date(2026, 11, 28))
     async with app.run_test(size=(160, 45)) as pilot:
@@ -114,15 +116,21 @@ async def test_first_run_offers_the_demo(tmp_path):
     assert (tmp_path / "new.db").exists()
 
 
-def test_ecp_without_command_opens_the_app_on_the_books(books, monkeypatch):
+def test_ecp_without_command_opens_the_app_on_the_books(
+        books: api.Books, monkeypatch: pytest.MonkeyPatch) -> None:
     """``ecp`` (and ``ecp tui``) in a terminal run the app on the configured database."""
     import sys
 
     from ecp import cli
     from ecp.tui import app as tui_app
 
-    opened = []
-    monkeypatch.setattr(tui_app, "run", lambda db: opened.append(db) or 0)
+    opened: list[str | None] = []
+
+    def run(db: str | None = None) -> int:
+        opened.append(db)
+        return 0
+
+    monkeypatch.setattr(tui_app, "run", run)
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     assert cli.main(["--db", str(books.path)]) == 0
@@ -152,7 +160,7 @@ def _binding_classes() -> list[type]:
     return found
 
 
-def test_every_binding_carries_an_id_unique_in_its_class():
+def test_every_binding_carries_an_id_unique_in_its_class() -> None:
     from textual.binding import Binding
 
     classes = _binding_classes()
@@ -165,7 +173,7 @@ def test_every_binding_carries_an_id_unique_in_its_class():
     assert missing == [] and twice == []
 
 
-def test_palette_commands_run_actions_that_exist():
+def test_palette_commands_run_actions_that_exist() -> None:
     from ecp.tui.app import _modes
     from ecp.tui.kit.palette import COMMANDS
 
@@ -180,7 +188,7 @@ def test_palette_commands_run_actions_that_exist():
     assert len(titles) == len(set(titles))
 
 
-def test_every_job_screen_has_its_f_key_and_palette_entry():
+def test_every_job_screen_has_its_f_key_and_palette_entry() -> None:
     from ecp.tui.app import _modes
     from ecp.tui.kit.palette import COMMANDS, SCREENS
 
@@ -192,7 +200,7 @@ def test_every_job_screen_has_its_f_key_and_palette_entry():
         f"go('{m}')" for m in modes}
 
 
-def test_the_app_is_the_shell_screens_ask():
+def test_the_app_is_the_shell_screens_ask() -> None:
     from ecp.tui.kit.base import SHELL_MEMBERS, Shell, is_shell
 
     assert set(SHELL_MEMBERS) == {n for n in dir(Shell) if not n.startswith("_")}
@@ -200,7 +208,7 @@ def test_the_app_is_the_shell_screens_ask():
     assert not is_shell(object())
 
 
-async def test_f_keys_and_palette_reach_every_screen(books):
+async def test_f_keys_and_palette_reach_every_screen(books: api.Books) -> None:
     from ecp.tui.kit.palette import SCREENS
     from tests.tui.pilot import goto, palette, run_app, until
 
@@ -217,7 +225,7 @@ async def test_f_keys_and_palette_reach_every_screen(books):
         await until(pilot, lambda: type(app.screen).__name__ == "MemberAddScreen")
 
 
-async def test_a_report_line_opens_its_entry_through_the_shell(books):
+async def test_a_report_line_opens_its_entry_through_the_shell(books: api.Books) -> None:
     """The Grand livre is not the entries' screen: Enter on a line asks the app for the
     entry's detail."""
     from ecp.tui.screens.entries import EntryDetailScreen
@@ -230,4 +238,5 @@ async def test_a_report_line_opens_its_entry_through_the_shell(books):
         app.screen.query_one(PagedTable).focus()
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, EntryDetailScreen))
+        assert isinstance(app.screen, EntryDetailScreen)
         assert app.screen.entry_id == e.id

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, TabbedContent
 
 from ecp import api
 from ecp.kernel.units import Quantity, Rate
@@ -66,7 +66,7 @@ async def test_workshop_set_up_by_keyboard(caftan: api.Books) -> None:
         await pilot.press("f11")
         await until(pilot, lambda: isinstance(app.screen, ProductionScreen))
         await pilot.press("4")
-        await until(pilot, lambda: app.screen.query_one("#tabs").active == "atelier")
+        await until(pilot, lambda: app.screen.query_one("#tabs", TabbedContent).active == "atelier")
         screen = app.screen
         # a new material
         await pilot.press("m")
@@ -124,7 +124,7 @@ async def test_workshop_set_up_by_keyboard(caftan: api.Books) -> None:
         await until(pilot, lambda: app.screen is screen)
         # the stock tab: 18 m at 80 DH
         await pilot.press("5")
-        await until(pilot, lambda: app.screen.query_one("#tabs").active == "stock")
+        await until(pilot, lambda: app.screen.query_one("#tabs", TabbedContent).active == "stock")
         assert rows(app, "#t-stock") == [["FZ", "matière", "TISSU", "Tissu brocart", "m", "18",
                                           "80,00", "1 440,00"]]
         assert "1 440,00 DH" in str(app.screen.query_one("#stock-total").render())
@@ -185,7 +185,7 @@ async def test_a_bad_value_shows_under_its_field(caftan: api.Books) -> None:
         await pilot.press("f11")
         await until(pilot, lambda: isinstance(app.screen, ProductionScreen))
         await pilot.press("4")
-        await until(pilot, lambda: app.screen.query_one("#tabs").active == "atelier")
+        await until(pilot, lambda: app.screen.query_one("#tabs", TabbedContent).active == "atelier")
         screen = app.screen
         # a material of the second item that does not exist: under « Matières »
         await pilot.press("b")
