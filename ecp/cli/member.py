@@ -1,4 +1,5 @@
-"""``ecp member add|edit|list``: the member registry (each member is a ledger dimension)."""
+"""``ecp member add|edit|list|show``: the member registry (each member is a ledger dimension)
+and a member's page for a month (the TUI's « fiche du mois »)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 from typing import Any
 
 from ecp import api
-from ecp.cli._common import add_format, date_arg
+from ecp.cli._common import add_format, amt, date_arg, month_arg
 from ecp.kernel.units import parse_percent
 from ecp.kernel.vocab import MEMBER_STATUSES
 from ecp.reports.render import render
@@ -43,6 +44,82 @@ def cmd_member_list(a: argparse.Namespace) -> int:
     return 0
 
 
+def _pct(bp: int) -> str:
+    whole, frac = divmod(bp, 100)
+    return f"{whole} %" if not frac else f"{whole},{frac:02d}".rstrip("0") + " %"
+
+
+def cmd_member_show(a: argparse.Namespace) -> int:
+    """The member's page for a month: the treasury at its end and the month on the member's
+    dimension, from ``member_statement`` (the view of the statement PDF and the TUI page)."""
+    from ecp.kernel.periods import Month
+
+    books = api.open_books(a.db)
+    st = api.member_statement(books, a.member, a.month or Month.of(books.today()))
+    f = a.format
+    c = st.closing
+    treasury = [("tresorerie_encaissee", "Encaissé (banque et caisse)", c.cash),
+                ("tva_due", "TVA due", c.vat_due),
+                ("du_a_l_ecp", "Dû à l'ECP", c.contribution_owed),
+                ("reserve", "Réserve", c.reserve),
+                ("disponible", "Disponible", c.available),
+                ("disponible_ouverture", "Disponible à l'ouverture du mois",
+                 st.opening.available),
+                ("creances_clients", "Créances clients encore dues", c.receivables),
+                ("factures_fournisseurs", "Factures fournisseurs à payer", c.payables),
+                ("base_contribution", "Base de la contribution (HT)", st.contribution_base),
+                ("contribution", f"Contribution du mois ({_pct(st.contribution_bp)})",
+                 st.contribution)]
+    if f == "csv":
+        print(render(["rubrique", "montant"], [(k, amt(v, f)) for k, _, v in treasury], f))
+        return 0
+    sections: list[tuple[str, list[str], list[tuple[Any, ...]], list[str]]] = [
+        ("factures", ["numero", "date", "client", "ht", "ttc"],
+         [(i.number + (" (avoir)" if i.kind == "avoir" and f == "table" else ""),
+           i.day.isoformat(), i.customer, amt(i.total_ht, f), amt(i.total_ttc, f))
+          for i in st.invoices], ["ht", "ttc"]),
+        ("encaissements", ["date", "facture", "client", "mode", "montant", "tva"],
+         [(p.day.isoformat(), p.invoice, p.customer, p.method, amt(p.amount, f),
+           amt(p.vat, f)) for p in st.payments], ["montant", "tva"]),
+        ("depenses", ["date", "fournisseur", "reference", "ht", "tva", "paye"],
+         [(e.day.isoformat(), e.supplier, e.reference, amt(e.amount_ht, f), amt(e.vat, f),
+           amt(e.paid, f)) for e in st.expenses], ["ht", "tva", "paye"]),
+        ("versements", ["numero", "date", "montant", "nature", "motif"],
+         [(p.number, p.day.isoformat(), amt(p.amount, f),
+           "avance" if p.advance else "versement", p.reason) for p in st.payouts],
+         ["montant"]),
+        ("creances", ["numero", "client", "date", "echeance", "reste", "age_jours"],
+         [(r.number, r.customer, r.day.isoformat(), r.due.isoformat() if r.due else "",
+           amt(r.remaining, f), r.age_days) for r in st.receivables], ["reste"]),
+    ]
+    m = st.member
+    if f == "json":
+        import json
+        print(json.dumps({
+            "membre": m.code, "nom": m.name, "nom_arabe": m.name_ar, "activite": m.activity,
+            "mois": st.month, "au": c.at.isoformat(),
+            "tresorerie": {k: amt(v, f) for k, _, v in treasury},
+            **{name: [dict(zip(cols, row, strict=True)) for row in rows]
+               for name, cols, rows, _ in sections},
+            "notes": list(st.notes)}, ensure_ascii=False, indent=1))
+        return 0
+    print(f"Fiche de {m.code} — {m.name}" + (f" ({m.name_ar})" if m.name_ar else "")
+          + f" — {st.month}\nActivité : {m.activity or '—'} — contribution "
+          f"{_pct(m.contribution_bp)}\n\nTrésorerie au {c.at.isoformat()}")
+    print(render(["rubrique", "montant"], [(label, amt(v, f)) for _, label, v in treasury],
+                 f, right=["montant"]))
+    for note in st.notes:
+        print(note)
+    titles = {"factures": "Factures et avoirs du mois", "encaissements": "Encaissements",
+              "depenses": "Dépenses", "versements": "Versements et avances",
+              "creances": "Créances encore dues"}
+    for name, cols, rows, right in sections:
+        print(f"\n{titles[name]} ({len(rows)})")
+        if rows:
+            print(render(cols, rows, f, right=right))
+    return 0
+
+
 def register(sub: Any) -> Any:
     """``ecp member``; returns its sub-commands, where other modules add theirs."""
     m = sub.add_parser("member", help="registre des membres").add_subparsers(
@@ -69,4 +146,10 @@ def register(sub: Any) -> Any:
     add_format(s)
     s.add_argument("--all", action="store_true", help="inclure la dimension ECP")
     s.set_defaults(func=cmd_member_list)
+    s = m.add_parser("show", help="la fiche du mois d'un membre : trésorerie, factures, "
+                                  "encaissements, dépenses, versements, créances")
+    s.add_argument("member", metavar="CODE")
+    s.add_argument("--month", type=month_arg, metavar="AAAA-MM", help="le mois (le mois en cours)")
+    add_format(s)
+    s.set_defaults(func=cmd_member_show)
     return m

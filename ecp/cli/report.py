@@ -1,5 +1,5 @@
-"""``ecp report trial-balance|ledger|journal`` (the ledger's reports; the domain modules add
-theirs to ``ecp report``)."""
+"""``ecp report trial-balance|ledger|journal|dashboard`` (the ledger's reports and the TUI's
+Tableau de bord; the domain modules add theirs to ``ecp report``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from ecp import api
-from ecp.cli._common import add_format, add_period, amt, dc
+from ecp.cli._common import add_format, add_period, amt, date_arg, dc
 from ecp.reports.render import render
 
 if TYPE_CHECKING:
@@ -71,6 +71,39 @@ def cmd_journal(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dashboard(a: argparse.Namespace) -> int:
+    """The figures of the TUI's Tableau de bord (F1): the balances as they stand."""
+    books = api.open_books(a.db)
+    d = api.dashboard(books, a.today)
+    f = a.format
+    rows: list[tuple[str, str]] = [
+        (f"tresorerie_{code}" if f != "table" else f"Trésorerie {code} — {name}",
+         amt(v, f)) for code, name, v in d.cash_by_dimension]
+    figures = (("tresorerie", "Trésorerie (banques et caisses)", amt(d.cash_total, f)),
+               ("creances_clients", "Créances clients", amt(d.receivables, f)),
+               ("dettes_fournisseurs", "Dettes fournisseurs", amt(d.payables, f)),
+               ("tva_exigible", "TVA facturée exigible (4455)", amt(d.vat_collected, f)),
+               ("tva_en_attente", "TVA sur factures non encaissées (44551)",
+                amt(d.vat_pending, f)),
+               ("tva_recuperable", "TVA récupérable (34552, 34554)", amt(d.vat_deductible, f)),
+               ("tva_nette", "TVA nette (exigible - récupérable)",
+                amt(d.vat_collected - d.vat_deductible, f)),
+               ("ecritures_du_mois", f"Écritures de {d.month}", str(d.entries_this_month)),
+               ("ecritures_total", "Écritures au total", str(d.entries_total)))
+    rows += [(key if f != "table" else label, value) for key, label, value in figures]
+    table = render(["rubrique", "valeur"], rows, f, right=["valeur"])
+    if f != "table":
+        print(table)
+        return 0
+    print(f"Tableau de bord — {d.ecp_name} — {d.month}\n\n{table}")
+    last = api.last_verify(books)
+    print("\nDernière vérification : " + (
+        "jamais lancée" if last is None else
+        f"réussie le {last.at.replace('T', ' ')}" if last.ok else
+        f"ÉCHEC ({last.findings} anomalies) le {last.at.replace('T', ' ')}"))
+    return 0
+
+
 def register(sub: Any) -> Any:
     """``ecp report``; returns its sub-commands, where the domain modules add their reports."""
     return sub.add_parser("report", help="états").add_subparsers(dest="sub", required=True)
@@ -94,3 +127,9 @@ def register_ledger_reports(rp: Any) -> None:
     add_period(s)
     add_format(s)
     s.set_defaults(func=cmd_journal)
+    s = rp.add_parser("dashboard", help="tableau de bord : trésorerie, créances, TVA")
+    s.add_argument("--today", type=date_arg, metavar="D",
+                   help="le jour vu comme aujourd'hui : le mois dont on compte les écritures "
+                        "(les soldes sont toujours ceux du moment)")
+    add_format(s)
+    s.set_defaults(func=cmd_dashboard)

@@ -200,6 +200,83 @@ def cmd_invoice_pdf(a: argparse.Namespace) -> int:
     return 0
 
 
+def _plain(value: int, places: int) -> str:
+    """A scaled integer for machines: thousandths ``2500`` → ``2.5``, basis points ``550`` →
+    ``5.5`` (exact, no float)."""
+    sign = "-" if value < 0 else ""
+    whole, frac = divmod(abs(value), 10 ** places)
+    return sign + str(whole) + (f".{frac:0{places}d}".rstrip("0") if frac else "")
+
+
+def cmd_invoice_show(a: argparse.Namespace) -> int:
+    """One issued document (invoice, credit note or quote) with its lines, VAT and totals."""
+    from ecp.kernel.units import fmt_qty, fmt_rate
+
+    books = api.open_books(a.db)
+    v = api.document_view(books, a.number)
+    f = a.format
+    money = ["prix_ht", "total_ht"]
+    rows = [(n, x.description, fmt_qty(x.quantity_milli) if f == "table"
+             else _plain(x.quantity_milli, 3), x.unit, _amt(x.unit_price, f),
+             fmt_rate(x.vat_bp) if f == "table" else _plain(x.vat_bp, 2), _amt(x.total_ht, f))
+            for n, x in enumerate(v.lines, 1)]
+    cols = ["ligne", "designation", "quantite", "unite", "prix_ht", "tva_pct", "total_ht"]
+    if f == "csv":
+        print(render(cols, rows, f, right=money))
+        return 0
+    if f == "json":
+        import json
+        print(json.dumps({
+            "numero": v.number, "type": v.kind, "date": v.issue_date.isoformat(),
+            "echeance": v.due_date.isoformat() if v.due_date else None,
+            "valable_jusqu_au": v.valid_until.isoformat() if v.valid_until else None,
+            "membre": v.member_code, "client": v.customer.code, "lie_a": v.related,
+            "lignes": [dict(zip(cols, r, strict=True)) for r in rows],
+            "tva": [{"taux_pct": _plain(x.vat_bp, 2), "base_ht": _amt(x.base_ht, f),
+                     "tva": _amt(x.vat, f)} for x in v.vat],
+            "total_ht": _amt(v.total_ht, f), "total_tva": _amt(v.total_vat, f),
+            "total_ttc": _amt(v.total_ttc, f)}, ensure_ascii=False, indent=1))
+        return 0
+    what = {"facture": "Facture", "avoir": "Avoir", "devis": "Devis"}.get(v.kind, v.kind)
+    print(f"{what} {v.number} du {v.issue_date.isoformat()}"
+          + (f" — échéance {v.due_date.isoformat()}" if v.due_date else "")
+          + (f" — valable jusqu'au {v.valid_until.isoformat()}" if v.valid_until else "")
+          + (f" — sur {v.related}" if v.related else ""))
+    print(f"Membre : {v.member_code} {v.member_name}\n"
+          f"Client : {v.customer.code} {v.customer.name}\n")
+    print(render(cols, rows, f, right=[*money, "quantite", "tva_pct"]))
+    print()
+    for x in v.vat:
+        print(f"TVA {fmt_rate(x.vat_bp)} sur {fmt_fr(x.base_ht)} : {fmt_fr(x.vat)}")
+    print(f"Total HT {fmt_fr(v.total_ht)} DH, TVA {fmt_fr(v.total_vat)} DH, "
+          f"TTC {fmt_fr(v.total_ttc)} DH")
+    return 0
+
+
+def cmd_invoice_delete_draft(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    api.delete_draft(books, a.draft_id)
+    print(f"Brouillon {a.draft_id} supprimé")
+    return 0
+
+
+def cmd_invoice_edit_draft(a: argparse.Namespace) -> int:
+    """Change a draft's customer, date, due date or lines; what is not typed stays. Lines
+    typed (``--line``/``--product``) replace all of the draft's lines."""
+    books = api.open_books(a.db)
+    d = api.draft(books, a.draft_id)
+    lines = _doc_lines(a) if (a.lines or a.products) else list(d.lines)
+    try:
+        api.save_draft(books, a.draft_id, a.customer or d.customer, a.day or d.day, lines,
+                       a.due or d.due)
+    except InputError as exc:
+        raise _as_typed(a, exc) from None
+    e = api.draft(books, a.draft_id)
+    print(f"Brouillon {e.id} : {e.customer}, {e.day.isoformat()}, {len(e.lines)} ligne(s), "
+          f"TTC {fmt_fr(e.total_ttc)} DH")
+    return 0
+
+
 def _list_drafts(a: argparse.Namespace, kind: str) -> int:
     books = api.open_books(a.db)
     f = a.format
@@ -388,6 +465,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s = g.add_parser("list")
     s.add_argument("--member")
     s.add_argument("--customer")
+    s.add_argument("--status", choices=["draft"], help="draft : les brouillons de devis")
     fmt(s)
     s.set_defaults(func=_list("devis"))
 
@@ -405,6 +483,23 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.add_argument("number")
     s.add_argument("--out")
     s.set_defaults(func=cmd_invoice_pdf)
+    s = g.add_parser("show", help="une facture, un avoir ou un devis émis : lignes, TVA, totaux")
+    s.add_argument("number", metavar="NUMERO")
+    fmt(s)
+    s.set_defaults(func=cmd_invoice_show)
+    s = g.add_parser("delete-draft", help="supprimer un brouillon (facture ou devis)")
+    s.add_argument("draft_id", type=int, metavar="BROUILLON")
+    s.set_defaults(func=cmd_invoice_delete_draft)
+    s = g.add_parser("edit-draft", help="modifier un brouillon : client, dates, lignes")
+    s.add_argument("draft_id", type=int, metavar="BROUILLON")
+    s.add_argument("--customer")
+    s.add_argument("--date", dest="day", type=date)
+    s.add_argument("--due", type=date, help="échéance (date de validité d'un devis)")
+    s.add_argument("--line", dest="lines", action="append",
+                   metavar="DESCRIPTION|QTE|PRIX_HT|TAUX[|COMPTE]",
+                   help="remplace toutes les lignes du brouillon (avec --product)")
+    s.add_argument("--product", dest="products", action="append", metavar="CODE:QTE")
+    s.set_defaults(func=cmd_invoice_edit_draft)
     s = g.add_parser("list")
     s.add_argument("--member")
     s.add_argument("--customer")
