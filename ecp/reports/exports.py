@@ -85,14 +85,15 @@ _EXCEL = _Variant(";", "utf-8-sig", fmt_excel,
 def check_target(out: Path, protected: Sequence[Path] = ()) -> None:
     """Refuse an output path that is a directory, lies in no directory, or is the books."""
     if out.is_dir():
-        raise InputError(f"--out : {out} est un dossier, donner un nom de fichier")
+        raise InputError(f"fichier : {out} est un dossier, donner un nom de fichier",
+                         field="out")
     if not out.parent.is_dir():
-        raise InputError(f"--out : le dossier {out.parent} n'existe pas")
+        raise InputError(f"fichier : le dossier {out.parent} n'existe pas", field="out")
     targets = {out.resolve(), manifest_path(out).resolve()}
     for p in protected:
         for q in (p, p.with_name(p.name + "-wal"), p.with_name(p.name + "-shm")):
             if q.resolve() in targets:
-                raise InputError(f"--out : {out} écraserait la base elle-même")
+                raise InputError(f"fichier : {out} écraserait la base elle-même", field="out")
 
 
 def manifest_path(out: Path) -> Path:
@@ -105,8 +106,8 @@ def _atomic(out: Path, encoding: str, newline: str | None = "") -> Iterator[IO[s
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     except OSError as exc:
-        raise InputError(f"--out : écriture impossible dans {out.parent} ({exc.strerror})") \
-            from None
+        raise InputError(f"fichier : écriture impossible dans {out.parent} ({exc.strerror})",
+                         field="out") from None
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline=newline) as f:
             yield f
