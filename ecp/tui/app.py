@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import gc
 import importlib
@@ -14,7 +16,9 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import AwaitMount
 from textual.widgets import Button, Footer, Label, Static
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from ecp import api
 from ecp.config import resolve_db_url
@@ -34,6 +38,14 @@ PRELOAD = ("ecp.tui.screens.accounts", "ecp.tui.screens.bank", "ecp.tui.screens.
            "ecp.tui.screens.production", "ecp.tui.screens.reports", "ecp.tui.screens.sales",
            "ecp.tui.screens.invoice_form", "ecp.tui.screens.vat", "ecp.tui.screens.settings",
            "ecp.tui.screens.file_ops")
+
+# The job screens built ahead, in this order, while the bookkeeper reads the Tableau de bord
+# (see EcpApp._warm_up); the busiest first. WARM_DELAY: seconds after the Tableau de bord is
+# drawn before the first; WARM_PAUSE: seconds left to the keyboard between two.
+WARM = ("ventes", "ecritures", "grandlivre", "balance", "membres", "tva", "banque",
+        "production", "plan", "journaux", "cloture")
+WARM_DELAY = 0.3
+WARM_PAUSE = 0.02
 
 
 def _modes() -> dict[str, Callable[[], Screen[Any]]]:
@@ -78,10 +90,15 @@ class EcpApp(App[None]):
     ]
 
     def __init__(self, books: api.Books | None, db_url: str | None = None,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None, warm: bool = False) -> None:
+        """``warm``: build the job screens ahead once the Tableau de bord shows (``run`` and
+        the benchmarks; tests leave it off so that every screen starts as they drive it)."""
         self._books = books
         self.db_url = db_url or (books.url if books else resolve_db_url(None))
         self._today = today
+        self.warm = warm
+        self.warmed: list[str] = []  # the modes built ahead, in order
+        self.warm_done = False
         super().__init__()
 
     @property
@@ -104,11 +121,54 @@ class EcpApp(App[None]):
         # Everything built so far (Textual, SQLAlchemy, the screens) lives as long as the app:
         # taking it out of the collector's full passes keeps those from pausing a keystroke.
         gc.freeze()
-        self.run_worker(self._preload, thread=True, group="preload", exit_on_error=False)
+        self._preloading = self.run_worker(self._preload, thread=True, group="preload",
+                                           exit_on_error=False)
 
     def _preload(self) -> None:
         for name in PRELOAD:
             importlib.import_module(name)
+
+    async def _warm_up(self) -> None:
+        """Build the job screens ahead, one at a time, so that a first visit is as quick as a
+        return: the screen is composed, styled, mounted (its data read) and laid out at the
+        terminal's size, and F-key only resumes it (refresh of its data, then the draw).
+
+        Textual builds a mode's screen on its first switch, and then restyles the whole app
+        (``refresh_css``: every stylesheet parsed again) because a new screen has not seen
+        the current CSS yet: that was most of a first visit. Here each screen is registered
+        as ``App._init_mode`` does and marked as styled with the current CSS (it just was;
+        a later change of theme still restyles it on its visit). Between two screens the
+        keyboard gets the loop back; a screen the bookkeeper reaches first is left as
+        Textual built it. Relies on Textual 8.2 internals (``_screen_stacks``,
+        ``_register``, ``_load_screen_css``, ``_css_update_count``); tests/tui check the
+        screens built ahead show and work."""
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
+            await self._preloading.wait()
+        factories = _modes()
+        for mode in WARM:
+            await asyncio.sleep(WARM_PAUSE)
+            if mode in self._screen_stacks:
+                continue
+            screen = factories[mode]()
+            self._load_screen_css(screen)
+            self._screen_stacks[mode] = [screen]  # from here, F-key finds it (even mounting)
+            screen._css_update_count = self._css_update_count
+            await AwaitMount(screen, self._register(self, screen))
+            if screen is not self.screen and screen.is_attached:
+                screen._refresh_layout(self.size)
+            self.warmed.append(mode)
+        await asyncio.to_thread(self._warm_books)
+        # what was built lives as long as the app: out of the collector's full passes too
+        gc.freeze()
+        self.warm_done = True
+
+    def _warm_books(self) -> None:
+        """Off the event loop: what the first invoice and the first account search would pay
+        (ReportLab, the fonts, a first layout; the search's query)."""
+        from ecp.reports.invoice_pdf import warm_up
+
+        warm_up()
+        api.search_accounts(self.books, "", 1)
 
     def _after_welcome(self, choice: str | None) -> None:
         if choice is None:
@@ -126,6 +186,9 @@ class EcpApp(App[None]):
     def _start(self) -> None:
         self.refresh_title()
         self.switch_mode("tableau")
+        if self.warm:
+            self.call_after_refresh(self.set_timer, WARM_DELAY, lambda: self.run_worker(
+                self._warm_up(), group="warm-up", exit_on_error=False))
 
     def refresh_title(self) -> None:
         d = api.dashboard(self.books, self.today)
@@ -251,5 +314,5 @@ def run(db: str | None = None) -> int:
         books = api.open_books(url)
         if not api.is_initialised(books):
             api.init(books)
-    EcpApp(books, url).run()
+    EcpApp(books, url, warm=True).run()
     return 0

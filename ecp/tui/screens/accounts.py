@@ -15,6 +15,7 @@ from ecp import api
 from ecp.ledger.chart import AccountView
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.forms import FormModal
+from ecp.tui.kit.table import FastTable
 
 
 def _fold(text: str) -> str:
@@ -77,7 +78,7 @@ class AccountsScreen(EcpScreen):
         with Horizontal(classes="bar"):
             yield Label("Filtre")
             yield Input(placeholder="/ code (début) ou mot de l'intitulé", id="filter")
-        yield DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="accounts", cursor_type="row", zebra_stripes=True)
         yield Label("", id="count", classes="status")
         yield from self.compose_footer()
 

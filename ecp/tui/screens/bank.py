@@ -18,6 +18,7 @@ from ecp.kernel.errors import EcpError
 from ecp.sales.bank_match import LineView
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.format import money
+from ecp.tui.kit.table import FastTable
 from ecp.tui.screens.bank_dialogs import (
     AcceptScreen,
     BankProfileFormScreen,
@@ -62,7 +63,7 @@ class BankScreen(EcpScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Static("", id="bank-info", markup=False)
-        yield DataTable(id="bank-lines", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="bank-lines", cursor_type="row", zebra_stripes=True)
         yield Static("", id="message", markup=False)
         yield Label(HINT, id="hint", classes="status")
         yield from self.compose_footer()

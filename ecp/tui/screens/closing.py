@@ -41,6 +41,7 @@ from ecp.ledger.integrity import Report
 from ecp.ledger.periods import PeriodEventView
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.forms import FieldError, FormModal
+from ecp.tui.kit.table import FastTable
 
 DRAFTS = ("Brouillons en attente : aucun (la saisie valide directement ; les brouillons de "
           "factures arrivent avec la facturation)")
@@ -231,7 +232,7 @@ class ClosingScreen(EcpScreen):
         yield Static("", id="outcome")
         yield Label("Journal des clôtures et réouvertures (le plus récent en haut)",
                     id="events-title", classes="title")
-        yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="events", cursor_type="row", zebra_stripes=True)
         yield Label("c : clôturer le mois — o : le rouvrir (motif) — v : vérifier les livres — "
                     "m : changer de mois — f : fin de mois (contributions, relevés, clôture)",
                     classes="status")

@@ -14,6 +14,7 @@ from ecp.kernel.periods import parse_month
 from ecp.ledger.browse import EntryFilter
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.format import money
+from ecp.tui.kit.table import FastTable
 
 
 class DashboardScreen(EcpScreen):
@@ -30,10 +31,10 @@ class DashboardScreen(EcpScreen):
         with Horizontal():
             with Vertical():
                 yield Label("Indicateurs (Entrée : détail)", classes="title")
-                yield DataTable(id="figures", cursor_type="row")
+                yield FastTable(id="figures", cursor_type="row")
             with Vertical():
                 yield Label("Trésorerie par dimension (Entrée : grand livre)", classes="title")
-                yield DataTable(id="cash", cursor_type="row", zebra_stripes=True)
+                yield FastTable(id="cash", cursor_type="row", zebra_stripes=True)
         yield Label("", id="verify", classes="status")
         yield from self.compose_footer()
 

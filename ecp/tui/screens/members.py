@@ -23,6 +23,7 @@ from ecp.kernel.units import Rate, parse_percent
 from ecp.members.registry import MemberView
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.forms import FormModal
+from ecp.tui.kit.table import FastTable
 
 T = TypeVar("T")
 
@@ -136,7 +137,7 @@ class MembersScreen(EcpScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Label("Membres entrepreneurs", id="heading", classes="title")
-        yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="members", cursor_type="row", zebra_stripes=True)
         yield Label("a : ajouter — e ou Entrée : modifier — p : fiche du mois — k : "
                     "contribution du mois — le code d'un membre ne se modifie pas",
                     classes="status")

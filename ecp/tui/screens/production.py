@@ -29,6 +29,7 @@ from ecp.kernel.units import fmt_qty
 from ecp.production.plan import Plan, Scheduled
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.format import money
+from ecp.tui.kit.table import FastTable
 from ecp.tui.screens.production_dialogs import (
     CancelOrderScreen,
     CellOrdersScreen,
@@ -185,7 +186,7 @@ class ProductionScreen(EcpScreen):
         yield from self.compose_header()
         with TabbedContent(id="tabs", initial="ordres"):
             with TabPane("1 Ordres", id="ordres"):
-                yield DataTable(id="t-ordres", cursor_type="row", zebra_stripes=True)
+                yield FastTable(id="t-ordres", cursor_type="row", zebra_stripes=True)
             with TabPane("2 Plan", id="plan"):
                 yield Static("", id="plan-title", markup=False)
                 yield PlanGrid(id="t-plan", cursor_type="cell", fixed_columns=1)
@@ -195,10 +196,10 @@ class ProductionScreen(EcpScreen):
                     yield Label("Ordres dont l'échéance tombe jusqu'au")
                     yield Input(id="f-until", placeholder="AAAA-MM-JJ", compact=True)
                     yield Static("", id="err-until", classes="error", markup=False)
-                yield DataTable(id="t-besoins", cursor_type="row", zebra_stripes=True)
+                yield FastTable(id="t-besoins", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="needs-total")
             with TabPane("4 Atelier", id="atelier"):
-                yield DataTable(id="t-atelier", cursor_type="row", zebra_stripes=True)
+                yield FastTable(id="t-atelier", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="atelier-note")
             with TabPane("5 Stock", id="stock"):
                 with Horizontal(classes="bar"):
@@ -207,7 +208,7 @@ class ProductionScreen(EcpScreen):
                     yield Label(" membre")
                     yield Input(id="f-stock-member", placeholder="tous", compact=True)
                     yield Static("", id="err-stock", classes="error", markup=False)
-                yield DataTable(id="t-stock", cursor_type="row", zebra_stripes=True)
+                yield FastTable(id="t-stock", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="stock-total")
         yield Static("", id="message", markup=False)
         yield Label(HINTS["ordres"], id="hint", classes="status")

@@ -49,7 +49,7 @@ from ecp.tui.kit.footer import Footer
 from ecp.tui.kit.format import money
 from ecp.tui.kit.forms import FieldError
 from ecp.tui.kit.report_table import add_columns, fill
-from ecp.tui.kit.table import Page, PagedTable
+from ecp.tui.kit.table import FastTable, Page, PagedTable
 
 PAGE = 100
 EXPORT_DIR = Path.home() / "ecp-exports"
@@ -438,7 +438,7 @@ class BalanceScreen(ReportScreen):
             yield from self.compose_period()
         yield FieldError("", id="f-error")
         yield Label("", id="info", classes="info")
-        yield DataTable(id="balance", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="balance", cursor_type="row", zebra_stripes=True)
         yield from self.compose_end()
 
     def setup(self) -> None:

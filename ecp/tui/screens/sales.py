@@ -23,6 +23,7 @@ from ecp.sales.parties import PartyKind
 from ecp.sales.rules import line_total, vat_by_rate
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.format import money
+from ecp.tui.kit.table import FastTable
 from ecp.tui.screens.invoice_form import InvoiceFormScreen
 from ecp.tui.screens.sales_dialogs import (
     CreditNoteScreen,
@@ -137,7 +138,7 @@ class SalesScreen(EcpScreen):
                             yield Label("Statut")
                             yield Select([(s, s) for s in INVOICE_STATUSES], prompt="tous",
                                          id="f-status", compact=True)
-                    yield DataTable(id=f"t-{tab}", cursor_type="row", zebra_stripes=True)
+                    yield FastTable(id=f"t-{tab}", cursor_type="row", zebra_stripes=True)
         yield Static("", id="message", markup=False)
         yield Label(HINTS["factures"], id="hint", classes="status")
         yield from self.compose_footer()

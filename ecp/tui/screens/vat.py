@@ -20,6 +20,7 @@ from ecp.reports.render import render_table
 from ecp.reports.tables import AGED_COLUMNS, VAT_COLUMNS, Table, aged_table, vat_table
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.report_table import add_columns, fill
+from ecp.tui.kit.table import FastTable
 
 if TYPE_CHECKING:
     from ecp.sales.receivables import AgedRow
@@ -64,9 +65,9 @@ class VatScreen(EcpScreen):
                 yield Input(id="f-at", placeholder="AAAA-MM-JJ")
             yield Static(id="vat-msg")
             yield Static(id="vat-title")
-            yield DataTable(id="vat-table", cursor_type="row", zebra_stripes=True)
+            yield FastTable(id="vat-table", cursor_type="row", zebra_stripes=True)
             yield Static(id="aged-title")
-            yield DataTable(id="aged-table", cursor_type="row", zebra_stripes=True)
+            yield FastTable(id="aged-table", cursor_type="row", zebra_stripes=True)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
