@@ -169,7 +169,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
                 EXPORT_DIR.mkdir(parents=True)
             res = self.write(path, self.query_one("#excel", Checkbox).value)
         except EcpError as exc:
-            err.update(str(exc).replace("--out :", "fichier :"))
+            err.update(str(exc))
             return
         except OSError as exc:
             err.update(f"fichier : écriture impossible ({exc.strerror or exc})")
