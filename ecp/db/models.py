@@ -522,3 +522,18 @@ class BankRule(Base):
     account: Mapped[str] = mapped_column(ForeignKey("accounts.code"))
     dimension: Mapped[str] = mapped_column(ForeignKey("dimensions.code"))
     label: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AuditEvent(Base):
+    """The audit trail: who did what when, hash-chained like the entries (``ecp.ledger.audit``).
+    Insert-only: triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(32), index=True)
+    by: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(2000))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
