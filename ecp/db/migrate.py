@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ecp.db.engine import WRITER, sqlite_path
 from ecp.db.lite import sqlite_revisions
+from ecp.kernel.files import make_private, private_dir, write_private
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -87,8 +88,13 @@ def head_revision(script_location: Path | None = None) -> str | None:
 
 
 def backup_sqlite(src: Path, dest: Path) -> None:
-    """A consistent copy through SQLite's online backup API (safe while others write)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    """A consistent copy through SQLite's online backup API (safe while others write), private
+    (0600, in a 0700 folder if it has to be made) whatever the umask: the file is created
+    before SQLite opens it, so SQLite keeps its mode (and gives it to a journal)."""
+    private_dir(dest.parent)
+    if not dest.exists():
+        write_private(dest, b"", exclusive=True)
+    make_private(dest)
     s = sqlite3.connect(str(src))
     d = sqlite3.connect(str(dest))
     try:

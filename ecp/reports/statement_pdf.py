@@ -33,6 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from ecp.kernel.files import replace_private
 from ecp.kernel.money import fmt_fr
 from ecp.kernel.units import fmt_qty
 from ecp.members.views import MemberInfo, StatementView
@@ -171,8 +172,8 @@ def build_pdf(story: list[Flowable], t: dict[str, Any], p: Page, company: Compan
         initialFontName=FONT, title=title, author=company.name, creator="ecp", subject=subject)
     pdf.build(story, canvasmaker=canvas_cls)
     data = buf.getvalue()
-    if out is not None:
-        Path(out).write_bytes(data)
+    if out is not None:  # private (0600) and whole: a reader never sees half a statement
+        replace_private(Path(out), data)
     return data
 
 
