@@ -78,6 +78,16 @@ def test_fmt_fr_and_fmt_plain() -> None:
 @settings(max_examples=50, deadline=None)
 @given(st.integers(min_value=-10**15, max_value=10**15))
 def test_formats_round_trip_through_parse(cents: int) -> None:
+    """Every amount up to the maximum (issue 12, item 3) reads back; beyond, it is refused."""
+    from ecp.kernel.money import MAX_AMOUNT
+
+    if abs(cents) > MAX_AMOUNT:
+        for text in (fmt_fr(cents), fmt_plain(cents), fmt_excel(cents)):
+            with pytest.raises(InputError, match="maximum"):
+                parse(text)
+        with pytest.raises(ValueError, match="too_large"):
+            parse_csv_amount(fmt_plain(cents))
+        return
     assert parse(fmt_fr(cents)) == cents
     assert parse(fmt_plain(cents)) == cents
     assert parse(fmt_excel(cents)) == cents

@@ -140,9 +140,11 @@ if TYPE_CHECKING:
         settings_set,
         settings_show,
     )
+    from ecp.api.trail import AuditEvent, audit_check, audit_events, audit_head
 
 __all__ = [
     "MEMBER_STATUSES",
+    "AuditEvent",
     "BomItem",
     "Books",
     "CloseStep",
@@ -166,6 +168,9 @@ __all__ = [
     "add_supplier",
     "aged_receivables",
     "archive_dir",
+    "audit_check",
+    "audit_events",
+    "audit_head",
     "backup",
     "bank_accept",
     "bank_auto",

@@ -11,6 +11,7 @@ from ecp.api.ledger import trial_balance
 from ecp.api.members import contribution_run, write_statements
 from ecp.api.session import Books, _read, _write
 from ecp.api.settings import get_setting, set_setting
+from ecp.api.trail import _audit
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.errors import EcpError
 from ecp.kernel.money import fmt_fr
@@ -22,13 +23,19 @@ from ecp.members import economy as member_economy
 
 def close_period(books: Books, month: Month, user: str | None = None) -> ChainHead:
     with _write(books) as conn:
-        return ledger_periods.close_month(conn, month.key, books.who(user))
+        head = ledger_periods.close_month(conn, month.key, books.who(user))
+        # The chain head at close goes into the trail: heads recorded at close are chained.
+        _audit(conn, books, "cloture", str(month), f"tête de chaîne {head}", user)
+        return head
 
 
 def reopen_period(books: Books, month: Month, reason: str, user: str | None = None
                   ) -> ChainHead:
     with _write(books) as conn:
-        return ledger_periods.reopen_month(conn, month.key, reason, books.who(user))
+        head = ledger_periods.reopen_month(conn, month.key, reason, books.who(user))
+        _audit(conn, books, "reouverture", str(month),
+               f"tête de chaîne {head} ; motif : {reason.strip()}", user)
+        return head
 
 
 def period_events(books: Books) -> list[ledger_periods.PeriodEventView]:

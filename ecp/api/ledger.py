@@ -13,8 +13,9 @@ from sqlalchemy import Connection
 from ecp.api.balance import check_dimension
 from ecp.api.balance import trial_balance as trial_balance  # its home: ecp.api.balance
 from ecp.api.session import Books, _read, _write
+from ecp.api.trail import _audit
 from ecp.kernel.errors import InputError, NotFoundError
-from ecp.ledger import browse, chart, queries
+from ecp.ledger import audit, browse, chart, queries
 from ecp.ledger import periods as ledger_periods
 from ecp.ledger.entry import JournalEntry, LineSpec, PostedEntry, day_int
 from ecp.ledger.importer import ImportResult, import_postings
@@ -29,7 +30,9 @@ def list_accounts(books: Books) -> list[chart.AccountView]:
 
 def add_account(books: Books, code: str, name: str) -> chart.AccountView:
     with _write(books) as conn:
-        return chart.add_account(conn, code, name)
+        view = chart.add_account(conn, code, name)
+        _audit(conn, books, "compte", code, name)
+        return view
 
 
 def post_entry(books: Books, journal: str, date: dt.date, label: str,
@@ -38,18 +41,26 @@ def post_entry(books: Books, journal: str, date: dt.date, label: str,
     entry = JournalEntry(journal.strip().upper(), date, label.strip(), tuple(lines),
                          reference=reference.strip())
     with _write(books) as conn:
-        return post(conn, entry, books.who(user))
+        posted = post(conn, entry, books.who(user))
+        _audit(conn, books, "ecriture", posted.ref, entry.label, user)
+        return posted
 
 
 def reverse_entry(books: Books, ref: str, date: dt.date | None = None,
                   user: str | None = None) -> PostedEntry:
     with _write(books) as conn:
-        return reverse(conn, ref, date or books.today(), books.who(user))
+        posted = reverse(conn, ref, date or books.today(), books.who(user))
+        _audit(conn, books, "extourne", posted.ref, f"extourne de {ref}", user)
+        return posted
 
 
 def import_file(books: Books, path: Path, user: str | None = None) -> ImportResult:
     with _write(books) as conn:
-        return import_postings(conn, path, books.who(user))
+        result = import_postings(conn, path, books.who(user))
+        _audit(conn, books, "import", path.name,
+               f"{result.entries} écritures, {result.lines} lignes ({result.first} à "
+               f"{result.last})", user)
+        return result
 
 
 def _check_dimension(conn: Connection, dimension: str | None) -> None:
@@ -116,7 +127,8 @@ def export(books: Books, what: str, out: Path, date_from: dt.date | None,
     """Auditor CSV (journal, ledger or trial-balance) and its manifest, from one snapshot.
 
     ``account`` keeps one account of the ledger, ``journal`` one journal of the journal (the
-    screens export what they show); the manifest then names them."""
+    screens export what they show); the manifest then names them. The whole journal (no
+    ``journal``) carries the audit trail of the period beside it (``exports.trail_path``)."""
     if what not in exports.KINDS:
         raise InputError(f"export : « {what} » inconnu ({', '.join(exports.KINDS)} ou hledger)",
                          field="what")
@@ -144,9 +156,12 @@ def export(books: Books, what: str, out: Path, date_from: dt.date | None,
         rows = queries.iter_postings(conn, date_from, date_to, dimension=dimension,
                                      journal=journal, account=account,
                                      order="journal" if what == "journal" else "ledger")
+        trail = audit.iter_events(conn, date_from, date_to) \
+            if what == "journal" and journal is None else None
         return exports.export_postings(rows, out, what, excel, head, date_from, date_to,
                                        dimension, openings, account=account, journal=journal,
-                                       created=books.now())
+                                       created=books.now(), trail=trail,
+                                       trail_head=audit.head(conn) if trail else None)
 
 
 def export_hledger(books: Books, out: Path) -> exports.ExportResult:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ecp.api.archive import _archived, archiving, statements_dir
 from ecp.api.session import Books, _read, _write
+from ecp.api.trail import _audit
 from ecp.kernel.periods import Month
 from ecp.kernel.units import Rate
 from ecp.kernel.vocab import MEMBER_STATUSES as MEMBER_STATUSES  # re-exported by ecp.api
@@ -25,9 +26,11 @@ def add_member(books: Books, code: str, name: str, name_ar: str | None = None,
     """A new member (a ledger dimension); ``contribution_rate`` in basis points, None for the
     ECP's default rate; ``joined`` defaults to today."""
     with _write(books) as conn:
-        return registry.add(conn, code, name, name_ar=name_ar, activity=activity,
+        view = registry.add(conn, code, name, name_ar=name_ar, activity=activity,
                             contribution_rate=contribution_rate,
                             joined=joined or books.today())
+        _audit(conn, books, "membre.ajout", view.code, view.name)
+        return view
 
 
 def update_member(books: Books, code: str, *, name: str | None = None,
@@ -37,10 +40,16 @@ def update_member(books: Books, code: str, *, name: str | None = None,
     """Change the non-accounting fields of a member (the code, used in postings, never);
     ``default_rate`` puts the member back on the ECP's default contribution rate."""
     with _write(books) as conn:
-        return registry.update_member(conn, code, name=name, name_ar=name_ar,
+        view = registry.update_member(conn, code, name=name, name_ar=name_ar,
                                       activity=activity, status=status,
                                       contribution_rate=contribution_rate,
                                       clear_rate=default_rate)
+        changed = {"nom": name, "nom arabe": name_ar, "activité": activity, "statut": status,
+                   "taux (pb)": contribution_rate}
+        _audit(conn, books, "membre.modif", view.code,
+               "; ".join([f"{k} = {v}" for k, v in changed.items() if v is not None]
+                         + (["taux par défaut"] if default_rate else [])))
+        return view
 
 
 def get_member(books: Books, code: str) -> MemberView:
@@ -56,7 +65,12 @@ def list_members(books: Books, include_ecp: bool = False) -> list[MemberView]:
 def contribution_run(books: Books, month: Month, user: str | None = None
                      ) -> list[member_economy.ContributionLine]:
     with _write(books) as conn:
-        return member_economy.run_contribution(conn, month.key, books.who(user))
+        lines = member_economy.run_contribution(conn, month.key, books.who(user))
+        if any(c.posted_now for c in lines):  # a run that posts nothing changes nothing
+            _audit(conn, books, "contributions", str(month),
+                   ", ".join(f"{c.member} {c.posted_now}" for c in lines if c.posted_now)
+                   + " (centimes passés)", user)
+        return lines
 
 
 def member_treasury(books: Books, member: str, at: dt.date | None = None) -> Treasury:
@@ -81,8 +95,13 @@ def add_payout(books: Books, member: str, amount: int, day: dt.date, method: str
             from ecp.reports.payout_pdf import render_payout
             return store(f"{voucher.day.year}/{voucher.number}.pdf", render_payout(voucher))
 
-        return member_economy.add_payout(conn, member, amount, day, method, books.who(user),
-                                         advance, reason, archive)
+        result = member_economy.add_payout(conn, member, amount, day, method,
+                                           books.who(user), advance, reason, archive)
+        _audit(conn, books, "versement", result.number,
+               f"membre {member}, {amount} centimes le {day.isoformat()} ({method}), "
+               f"écriture {result.entry}"
+               + (f", avance de solidarité : {reason}" if advance else ""), user)
+        return result
 
 
 def payout_pdf(books: Books, number: str, out: Path | None = None) -> Path:

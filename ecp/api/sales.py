@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from ecp.api.archive import _archived, _issuing
 from ecp.api.session import Books, _read, _write
+from ecp.api.trail import _audit
 from ecp.kernel.errors import InputError
 from ecp.kernel.periods import Period
 from ecp.kernel.units import Rate
@@ -112,7 +113,16 @@ def issue_new(books: Books, spec: DocumentSpec, user: str | None = None) -> sale
     with _issuing(books) as (conn, archive):
         draft_id = sales_docs.create_draft(conn, spec.kind, spec.member, spec.customer,
                                            spec.day, spec.lines, who, spec.due)
-        return _with_stock(conn, sales_docs.issue(conn, draft_id, who, None, archive), who)
+        issued = _with_stock(conn, sales_docs.issue(conn, draft_id, who, None, archive), who)
+        return _issued_event(conn, books, issued, "document", user)
+
+
+def _issued_event(conn: Connection, books: Books, issued: sales_docs.Issued, action: str,
+                  user: str | None, detail: str = "") -> sales_docs.Issued:
+    """The audit trail's event of an issued document (last in its unit of work)."""
+    _audit(conn, books, action, issued.number,
+           detail or (f"écriture {issued.entry}" if issued.entry else ""), user)
+    return issued
 
 
 def _with_stock(conn: Connection, issued: sales_docs.Issued, user: str) -> sales_docs.Issued:
@@ -153,29 +163,35 @@ def issue_document(books: Books, draft_id: int, day: dt.date | None = None,
         if spec is not None:
             sales_docs.replace_draft(conn, draft_id, spec.customer, spec.day, spec.lines,
                                      spec.due)
-        return _with_stock(conn, sales_docs.issue(conn, draft_id, who, day, archive), who)
+        issued = _with_stock(conn, sales_docs.issue(conn, draft_id, who, day, archive), who)
+        return _issued_event(conn, books, issued, "document", user)
 
 
 def accept_quote(books: Books, number: str, day: dt.date | None = None,
                  user: str | None = None) -> None:
     with _write(books) as conn:
         sales_docs.accept_quote(conn, number, day or books.today(), books.who(user))
+        _audit(conn, books, "devis.accepte", number, "", user)
 
 
 def invoice_quote(books: Books, number: str, day: dt.date | None = None,
                   user: str | None = None) -> sales_docs.Issued:
     with _issuing(books) as (conn, archive):
         who = books.who(user)
-        return _with_stock(conn, sales_docs.invoice_quote(conn, number, day or books.today(),
-                                                          who, archive), who)
+        issued = _with_stock(conn, sales_docs.invoice_quote(conn, number, day or books.today(),
+                                                            who, archive), who)
+        return _issued_event(conn, books, issued, "document", user,
+                             f"facture du devis {number}, écriture {issued.entry}")
 
 
 def credit_note(books: Books, invoice: str, lines: Sequence[LineInput] = (),
                 day: dt.date | None = None, user: str | None = None) -> sales_docs.Issued:
     """An avoir on an issued invoice: whole (no lines) or the lines given, at its rates."""
     with _issuing(books) as (conn, archive):
-        return sales_docs.credit_note(conn, invoice, books.who(user),
-                                      day or books.today(), list(lines) or None, archive)
+        issued = sales_docs.credit_note(conn, invoice, books.who(user),
+                                        day or books.today(), list(lines) or None, archive)
+        return _issued_event(conn, books, issued, "avoir", user,
+                             f"avoir sur {invoice}, écriture {issued.entry}")
 
 
 def list_documents(books: Books, kind: str = "facture", *, member: str | None = None,
@@ -203,8 +219,12 @@ def add_payment(books: Books, invoices: Sequence[str], amount: int, day: dt.date
                 ) -> sales_payments.PaymentResult:
     """A customer's payment of ``amount`` centimes, settling ``invoices`` in the order given."""
     with _write(books) as conn:
-        return sales_payments.add_payment(conn, list(invoices), amount, day, method,
+        paid = sales_payments.add_payment(conn, list(invoices), amount, day, method,
                                           books.who(user), reference)
+        _audit(conn, books, "paiement", paid.entry,
+               f"{amount} centimes le {day.isoformat()} ({method}) sur "
+               + ", ".join(a[0] for a in paid.allocations), user)
+        return paid
 
 
 def add_expense(books: Books, member: str, supplier: str, day: dt.date, account: str,
@@ -231,6 +251,10 @@ def add_expense(books: Books, member: str, supplier: str, day: dt.date, account:
                                cost=(amount_ht * 1000 * 2 + qty) // (2 * qty))
         if paid_on is not None:
             sales_payments.pay_expense(conn, eid, paid_on, method or "virement", who)
+        _audit(conn, books, "depense", f"dépense {eid}",
+               f"{member} / {supplier}, {amount_ht} centimes HT, compte {account}, "
+               f"le {day.isoformat()}" + (f", réglée le {paid_on.isoformat()}"
+                                          if paid_on is not None else ""), user)
         return eid
 
 
@@ -245,8 +269,11 @@ def pay_expense(books: Books, expense_id: int, day: dt.date, method: str,
                 amount: int | None = None, user: str | None = None) -> str:
     """Pay a supplier bill: ``amount`` centimes, or what remains when None."""
     with _write(books) as conn:
-        return sales_payments.pay_expense(conn, expense_id, day, method,
-                                          books.who(user), amount)
+        entry = sales_payments.pay_expense(conn, expense_id, day, method,
+                                           books.who(user), amount)
+        _audit(conn, books, "depense.reglee", f"dépense {expense_id}",
+               f"écriture {entry} le {day.isoformat()} ({method})", user)
+        return entry
 
 
 def list_expenses(books: Books, member: str | None = None) -> list[sales_payments.ExpenseRow]:

@@ -6,6 +6,7 @@ from sqlalchemy import insert, select, update
 
 from ecp import settings as settings_mod
 from ecp.api.session import Books, _read, _write
+from ecp.api.trail import _audit
 from ecp.db.models import Setting
 from ecp.sales import company as sales_company
 
@@ -21,6 +22,8 @@ def set_setting(books: Books, key: str, value: str) -> None:
             conn.execute(insert(Setting), [{"key": key, "value": value}])
         else:
             conn.execute(update(Setting).where(Setting.key == key).values(value=value))
+        if not key.startswith("verify."):  # the outcome of the last verify is no change
+            _audit(conn, books, "parametre", key, value)
 
 
 def settings_show(books: Books) -> dict[str, str]:

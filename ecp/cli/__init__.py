@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from ecp import __version__
 from ecp.cli import (
     account,
+    audit,
     backup,
     entry,
     export,
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.register(sub)
     imports.register(sub)
     verify.register(sub)
+    audit.register(sub)
 
     cli_sales.register(sub, _Parser, add_format, date_arg)
     cli_members.register(sub, _Parser, add_format, date_arg)

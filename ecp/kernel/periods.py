@@ -8,16 +8,50 @@ from dataclasses import dataclass
 
 from ecp.kernel.errors import InputError
 
+MIN_DATE = dt.date(2000, 1, 1)
+MAX_DATE = dt.date(2099, 12, 31)
+"""The dates ECP accepts (entries, documents, payments, bank lines, due dates, periods). The
+books of an ECP founded this century hold nothing before 2000; a year beyond 2099 is a typing
+error, and keeping every date far from ``date.max`` means « the next month » or « the day
+after » of any accepted date exists (9999-12-31 would crash month arithmetic)."""
+
+
+def date_problem(d: dt.date) -> str | None:
+    """Why ``d`` is outside the dates ECP accepts, or None."""
+    if MIN_DATE <= d <= MAX_DATE:
+        return None
+    return f"{d.isoformat()} hors des dates acceptées ({MIN_DATE.isoformat()} à " \
+        f"{MAX_DATE.isoformat()})"
+
+
+def check_date(d: dt.date, label: str = "date", *, field: str = "day",
+               line: int | None = None) -> dt.date:
+    """``d`` unchanged when between ``MIN_DATE`` and ``MAX_DATE``, else an ``InputError``."""
+    problem = date_problem(d)
+    if problem is None:
+        return d
+    where = f"ligne {line} : " if line is not None else ""
+    raise InputError(f"{where}{label} : {problem}", field=field, line=line,
+                     code=f"{field}.out_of_range")
+
+
+def _check_year(year: int, text: str, label: str, field: str) -> None:
+    if not MIN_DATE.year <= year <= MAX_DATE.year:
+        raise InputError(f"{label} : « {text.strip()} » hors des dates acceptées "
+                         f"({MIN_DATE.isoformat()} à {MAX_DATE.isoformat()})", field=field,
+                         code=f"{field}.out_of_range")
+
 
 def parse_date(text: str, label: str = "date", *, field: str = "day") -> dt.date:
     """ISO ``YYYY-MM-DD`` or French ``JJ/MM/AAAA``; a date that does not exist is refused."""
     s = text.strip()
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
-            return dt.date.fromisoformat(s)
-        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", s)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s, re.ASCII):
+            return check_date(dt.date.fromisoformat(s), label, field=field)
+        m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", s, re.ASCII)
         if m:
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            return check_date(dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))),
+                              label, field=field)
     except ValueError:
         raise InputError(f"{label} : « {text} » n'est pas une date qui existe",
                          field=field) from None
@@ -26,9 +60,10 @@ def parse_date(text: str, label: str = "date", *, field: str = "day") -> dt.date
 
 def parse_month(text: str, label: str = "mois", *, field: str = "month") -> int:
     """``YYYY-MM`` to the integer month key ``YYYYMM``."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip(), re.ASCII)
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise InputError(f"{label} : « {text} » n'est pas un mois (AAAA-MM)", field=field)
+    _check_year(int(m.group(1)), text, label, field)
     return int(m.group(1)) * 100 + int(m.group(2))
 
 
@@ -58,13 +93,14 @@ def parse_month_or_quarter(text: str, label: str = "période", *, field: str = "
     """``YYYY-MM`` or ``YYYY-Qn`` (also ``YYYY-Tn``, trimestre) to the half-open period
     ``[start, end)`` and its normalised label (``2026-03``, ``2026-Q1``)."""
     s = text.strip().upper()
-    q = re.fullmatch(r"(\d{4})-[QT]([1-4])", s)
+    q = re.fullmatch(r"(\d{4})-[QT]([1-4])", s, re.ASCII)
     if q:
         year, n = int(q.group(1)), int(q.group(2))
+        _check_year(year, text, label, field)
         start = dt.date(year, 3 * n - 2, 1)
         end = dt.date(year + 1, 1, 1) if n == 4 else dt.date(year, 3 * n + 1, 1)
         return start, end, f"{year}-Q{n}"
-    if re.fullmatch(r"\d{4}-\d{2}", s):
+    if re.fullmatch(r"\d{4}-\d{2}", s, re.ASCII):
         key = parse_month(s, label, field=field)
         return month_start(key), month_end_exclusive(key), month_label(key)
     raise InputError(f"{label} : « {text} » n'est ni un mois (AAAA-MM) ni un trimestre "

@@ -19,7 +19,9 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from ecp.kernel.errors import InputError, ValidationError
-from ecp.kernel.money import parse_csv_amount
+from ecp.kernel.money import MAX_AMOUNT, fmt_fr, parse_csv_amount
+from ecp.kernel.periods import date_problem
+from ecp.kernel.text import LABEL, REFERENCE, has_control, text_problem
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, entry_ref
 from ecp.ledger.posting import Poster
 
@@ -37,13 +39,32 @@ class ImportResult:
 
 
 def _read(path: Path) -> Iterator[list[str]]:
+    reader = None
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
-            yield from csv.reader(f)
+            reader = csv.reader(f)
+            yield from reader
+    except csv.Error as exc:
+        # a cell over csv.field_size_limit() (128 Kio), a NUL byte in old Pythons…
+        where = f", ligne {reader.line_num}" if reader is not None else ""
+        raise InputError(f"{path.name}{where} : fichier CSV illisible ({_csv_reason(exc)})",
+                         field="path") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{path.name} : le fichier n'est pas en UTF-8 ({exc.reason})") from None
     except OSError as exc:
         raise InputError(f"{path} : lecture impossible ({exc.strerror})") from None
+
+
+def _shown(cell: str) -> str:
+    """A cell quoted in a message: short, on one line (control characters escaped)."""
+    cell = cell if len(cell) <= 40 else cell[:40] + "…"
+    return repr(cell)[1:-1] if has_control(cell) else cell
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"une cellule dépasse {csv.field_size_limit() // 1024} Kio"
+    return str(exc)
 
 
 _Spec = tuple[str, str, int, None, None]  # account, dimension, centimes, third party, due day
@@ -86,19 +107,23 @@ def _import_rows(poster: Poster, rows: Iterator[list[str]]) -> ImportResult:
                     when: tuple[dt.date, int, int, int], specs: list[_Spec]) -> None:
         date, day, year, month = when
         ok = journal in journals and month not in locked and len(specs) >= 2 \
-            and bool(label.strip())
+            and bool(label.strip()) and text_problem(label, LABEL) is None \
+            and text_problem(ref, REFERENCE) is None
         if ok:
-            total = 0
+            total = debits = 0
             dim0 = specs[0][1]
             mixed = False
             for account, dim, amount, _tp, _due in specs:
-                if account not in accounts or dim not in dimensions or not amount:
+                if account not in accounts or dim not in dimensions or not amount \
+                        or not -MAX_AMOUNT <= amount <= MAX_AMOUNT:
                     ok = False
                     break
                 total += amount
+                if amount > 0:
+                    debits += amount
                 if dim != dim0:
                     mixed = True
-            if total:
+            if total or debits > MAX_AMOUNT:
                 ok = False
             elif ok and mixed:
                 per_dim: dict[str, int] = {}
@@ -162,11 +187,17 @@ def _import_rows(poster: Poster, rows: Iterator[list[str]]) -> ImportResult:
                 try:
                     d = dt.date.fromisoformat(date_s)
                 except ValueError:
-                    errors.append(f"ligne {lineno}, date : « {date_s} » n'est pas une date "
+                    errors.append(f"ligne {lineno}, date : « {_shown(date_s)} » n'est pas une date "
                                   "AAAA-MM-JJ qui existe")
                     cur_bad = True
                 else:
-                    cur_when = dates[date_s] = (d, day_int(d), d.year, d.year * 100 + d.month)
+                    problem = date_problem(d)
+                    if problem is not None:
+                        errors.append(f"ligne {lineno}, date : {problem}")
+                        cur_bad = True
+                    else:
+                        cur_when = dates[date_s] = (d, day_int(d), d.year,
+                                                    d.year * 100 + d.month)
         elif not cur_bad and (date_s != cur_date or journal != cur_journal
                               or label != cur_label):
             errors.append(f"ligne {lineno} : date, journal ou libellé différent de la ligne "
@@ -193,9 +224,13 @@ def _import_rows(poster: Poster, rows: Iterator[list[str]]) -> ImportResult:
         for field, cell in (("debit", deb_s), ("credit", cre_s)):
             try:
                 value = parse(cell.strip())
-            except ValueError:
-                errors.append(f"ligne {lineno}, {field} : « {cell.strip()} » n'est pas un "
-                              "montant à deux décimales au plus")
+            except ValueError as exc:
+                if exc.args[1:] == ("too_large",):
+                    errors.append(f"ligne {lineno}, {field} : au-delà de "
+                                  f"{fmt_fr(MAX_AMOUNT)} DH, le maximum accepté")
+                else:
+                    errors.append(f"ligne {lineno}, {field} : « {_shown(cell.strip())} » "
+                                  "n'est pas un montant à deux décimales au plus")
                 bad_cell = True
                 continue
             if field == "debit":

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, case, func, select, text
 from ecp.db.models import Balance, Entry, Line, PeriodEvent
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.periods import month_label
+from ecp.ledger import audit
 from ecp.ledger.chain import GENESIS, digest
 from ecp.ledger.entry import day_iso, entry_ref
 from ecp.ledger.posting import ALL
@@ -394,6 +395,7 @@ def verify(conn: Connection, expect: ChainHead | None = None) -> Report:
         hashes = _chain(conn, rep)
     _numbering(conn, rep)
     _locks_and_heads(conn, rep, hashes)
+    rep.findings.extend(audit.check(conn))  # the audit trail: its chain and its triggers
     if not fast:
         _balances(conn, rep)
     # An empty head (0:000…0, what verify prints for empty books) is a prefix of every chain.

@@ -15,8 +15,9 @@ from sqlalchemy import Connection, func, insert, select, text
 
 from ecp.db.models import Account, Dimension, Entry, Journal, Line, Period
 from ecp.kernel.errors import InputError, NotFoundError, PeriodLockedError, ValidationError
-from ecp.kernel.money import fmt_fr
-from ecp.kernel.periods import month_label
+from ecp.kernel.money import MAX_AMOUNT, fmt_fr
+from ecp.kernel.periods import date_problem, month_label
+from ecp.kernel.text import LABEL, REFERENCE, text_problem
 from ecp.ledger.chain import GENESIS
 from ecp.ledger.entry import (
     JournalEntry,
@@ -30,14 +31,6 @@ from ecp.ledger.entry import (
 )
 
 ALL = "*"
-
-
-def _has_control(s: str) -> bool:
-    """C0 control characters other than tab and line breaks (and DEL) never belong in a text:
-    the hash chain separates fields with two of them, so a text holding one could be re-split
-    between fields without changing the hash."""
-    return not s.isprintable() and any(
-        (c < " " and c not in "\t\n\r") or c == "\x7f" for c in s)
 
 
 _UPSERT = text(
@@ -130,10 +123,14 @@ class Poster:
             bad(f"journal « {e.journal} » inconnu (VT, AC, BQ, CA, OD, AN)", "journal")
         if not e.label.strip():
             bad("libellé : obligatoire", "label", code="label.required")
-        for what, field, value in (("libellé", "label", e.label),
-                                   ("référence", "reference", e.reference)):
-            if _has_control(value):
-                bad(f"{what} : caractère de contrôle interdit", field)
+        for what, field, value, limit in (("libellé", "label", e.label, LABEL),
+                                          ("référence", "reference", e.reference, REFERENCE)):
+            problem = text_problem(value, limit)
+            if problem is not None:
+                bad(f"{what} : {problem}", field)
+        problem = date_problem(e.date)
+        if problem is not None:
+            bad(f"date : {problem}", "date", code="date.out_of_range")
         month = e.date.year * 100 + e.date.month
         if month in self.locked:
             bad(f"date {e.date.isoformat()} : le mois {month_label(month)} est clôturé", "date",
@@ -141,7 +138,7 @@ class Poster:
         if len(e.lines) < 2:
             bad("une écriture a au moins deux lignes", "lines", code="lines.too_few")
         per_dim: dict[str, int] = defaultdict(int)
-        total = 0
+        total = debits = 0
         for n, (i, ln) in enumerate(enumerate(e.lines, first_line), 1):
             if ln.account not in self.accounts:
                 bad(f"ligne {i} : compte « {ln.account} » inconnu du plan comptable",
@@ -149,15 +146,27 @@ class Poster:
             if ln.dimension not in self.dimensions:
                 bad(f"ligne {i} : dimension « {ln.dimension} » inconnue (ECP ou un membre)",
                     "lines.dimension", n)
-            if ln.third_party and _has_control(ln.third_party):
-                bad(f"ligne {i} : tiers : caractère de contrôle interdit", "lines.third_party", n)
+            problem = text_problem(ln.third_party, REFERENCE) if ln.third_party else None
+            if problem is not None:
+                bad(f"ligne {i} : tiers : {problem}", "lines.third_party", n)
+            problem = date_problem(ln.due_date) if ln.due_date else None
+            if problem is not None:
+                bad(f"ligne {i} : échéance : {problem}", "lines.due_date", n)
             if not isinstance(ln.amount, int) or isinstance(ln.amount, bool):
                 bad(f"ligne {i} : montant non entier en centimes", "lines.amount", n)
                 continue
             if ln.amount == 0:
                 bad(f"ligne {i} : montant nul", "lines.amount", n, "lines.amount.zero")
+            elif not -MAX_AMOUNT <= ln.amount <= MAX_AMOUNT:
+                bad(f"ligne {i} : montant au-delà de {fmt_fr(MAX_AMOUNT)} DH, le maximum "
+                    "accepté", "lines.amount", n, "lines.amount.too_large")
+            elif ln.amount > 0:
+                debits += ln.amount
             total += ln.amount
             per_dim[ln.dimension] += ln.amount
+        if debits > MAX_AMOUNT:
+            bad(f"écriture de {fmt_fr(debits)} DH au débit : au-delà de {fmt_fr(MAX_AMOUNT)} DH, "
+                "le maximum accepté par écriture", "lines", code="lines.too_large")
         if total != 0:
             bad(f"écriture déséquilibrée : débit - crédit = {fmt_fr(total)} DH", "lines",
                 code="lines.unbalanced")
@@ -327,5 +336,6 @@ def reverse(conn: Connection, ref: str, on: dt.date, user: str) -> PostedEntry:
                          .order_by(Line.line_no))
     specs = tuple(LineSpec(ln.account, ln.dimension, -ln.amount, ln.third_party,
                            int_day(ln.due_day) if ln.due_day else None) for ln in lines)
-    return post(conn, JournalEntry(journal, on, f"Contre-passation {shown} : {orig.label}",
+    label = f"Contre-passation {shown} : {orig.label}"[:LABEL]
+    return post(conn, JournalEntry(journal, on, label,
                                    specs, reference=shown, reverses=orig.id), user)

@@ -29,6 +29,7 @@ from ecp import __version__
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.errors import InputError
 from ecp.kernel.money import fmt_excel, fmt_plain
+from ecp.ledger.audit import AuditEvent
 from ecp.ledger.queries import ChainEntry, PostingRow, TrialBalance
 
 KINDS = ("journal", "ledger", "trial-balance")
@@ -36,6 +37,8 @@ KINDS = ("journal", "ledger", "trial-balance")
 JOURNAL_COLUMNS = ("journal", "numero_ecriture", "date", "libelle", "reference", "compte",
                    "intitule_compte", "dimension", "tiers", "debit", "credit", "empreinte")
 LEDGER_COLUMNS = (*JOURNAL_COLUMNS, "solde")
+AUDIT_COLUMNS = ("numero", "date_heure", "utilisateur", "action", "libelle_action", "objet",
+                 "detail", "empreinte_precedente", "empreinte")
 TRIAL_BALANCE_COLUMNS = ("compte", "intitule", "ouverture_debit", "ouverture_credit",
                          "mouvements_debit", "mouvements_credit", "cloture_debit",
                          "cloture_credit")
@@ -184,6 +187,37 @@ def write_trial_balance(tb: TrialBalance, out: Path, excel: bool = False) -> tup
     return len(tb.rows), tb.total("debit"), tb.total("credit")
 
 
+def trail_path(out: Path) -> Path:
+    """The audit trail's CSV written beside a journal export: ``journal.csv`` →
+    ``journal.audit.csv``."""
+    return out.with_name(f"{out.stem}.audit{out.suffix}")
+
+
+def write_trail(events: Iterable[AuditEvent], out: Path, excel: bool = False) -> int:
+    """The audit trail (who did what when, with each event's chained hash); returns the
+    number of events written."""
+    v = _EXCEL if excel else _PLAIN
+    n = 0
+    with _atomic(out, v.encoding) as f:
+        w = csv.writer(f, delimiter=v.delimiter, lineterminator="\r\n")
+        w.writerow(AUDIT_COLUMNS)
+        for e in events:
+            w.writerow([e.id, neutralise(e.at), neutralise(e.by), neutralise(e.action),
+                        neutralise(e.what), neutralise(e.subject), neutralise(e.detail),
+                        e.prev_hash, e.hash])
+            n += 1
+    return n
+
+
+@dataclass(frozen=True)
+class TrailFile:
+    """The audit trail exported beside a journal, as its manifest names it."""
+
+    path: Path
+    events: int
+    head: ChainHead  # of the whole trail when exported
+
+
 # --- manifest --------------------------------------------------------------------------------
 
 def _period(date_from: dt.date | None, date_to: dt.date | None) -> str:
@@ -205,7 +239,7 @@ def write_manifest(out: Path, kind: str, fmt: str, date_from: dt.date | None,
                    date_to: dt.date | None, dimension: str | None, rows: int, debit: int,
                    credit: int, head: ChainHead, rows_label: str = "Lignes", *,
                    account: str | None = None, journal: str | None = None,
-                   created: dt.datetime | None = None) -> Path:
+                   created: dt.datetime | None = None, trail: TrailFile | None = None) -> Path:
     """``<out>.manifest.txt``: what the file holds, its SHA-256 and the chain head.
 
     ``Compte`` / ``Journal`` lines appear only when the export kept one account / journal.
@@ -230,6 +264,10 @@ def write_manifest(out: Path, kind: str, fmt: str, date_from: dt.date | None,
         ("SHA-256", digest),
         ("Contrôle du fichier", f"sha256sum {out.name}  (doit redonner le SHA-256 ci-dessus)"),
         ("Contrôle de la base", f"ecp verify --expect {head}"),
+        *([("Piste d'audit", trail.path.name),
+           ("Événements de la piste", str(trail.events)),
+           ("Tête de la piste d'audit", str(trail.head)),
+           ("SHA-256 de la piste", sha256_of(trail.path))] if trail is not None else []),
     ]
     path = manifest_path(out)
     with _atomic(path, "utf-8", newline="\n") as f:
@@ -242,12 +280,20 @@ def export_postings(rows: Iterable[PostingRow], out: Path, kind: str, excel: boo
                     head: ChainHead, date_from: dt.date | None, date_to: dt.date | None,
                     dimension: str | None,
                     openings: Mapping[str, int] | None = None, *, account: str | None = None,
-                    journal: str | None = None, created: dt.datetime | None = None
-                    ) -> ExportResult:
+                    journal: str | None = None, created: dt.datetime | None = None,
+                    trail: Iterable[AuditEvent] | None = None,
+                    trail_head: ChainHead | None = None) -> ExportResult:
+    """``trail``: the audit trail's events, written beside the file (``trail_path``) and
+    named in the manifest with ``trail_head``."""
     n, debit, credit = write_postings(rows, out, excel, openings)
     fmt = (_EXCEL if excel else _PLAIN).description
+    tf = None
+    if trail is not None:
+        tpath = trail_path(out)
+        tf = TrailFile(tpath, write_trail(trail, tpath, excel),
+                       trail_head or ChainHead(0, "0" * 64))
     man = write_manifest(out, kind, fmt, date_from, date_to, dimension, n, debit, credit, head,
-                         account=account, journal=journal, created=created)
+                         account=account, journal=journal, created=created, trail=tf)
     return ExportResult(out, n, debit, credit, head, man)
 
 
