@@ -1,4 +1,8 @@
-"""Where the database is: ``--db`` beats ``ECP_DB`` beats the platformdirs user data dir."""
+"""Where the database is: ``--db`` beats ``ECP_DB`` beats the platformdirs user data dir.
+
+Also how the books are opened: read-only (``ecp --read-only``, ``ECP_READ_ONLY=1``; the
+auditor's mode) and how long a writer waits for another process's lock (``ECP_LOCK_WAIT``,
+seconds)."""
 
 from __future__ import annotations
 
@@ -7,6 +11,42 @@ from pathlib import Path
 
 APP_NAME = "ecp"
 DEFAULT_USER = "comptable"
+DEFAULT_LOCK_WAIT = 60.0  # seconds a writer waits for another process's lock
+
+_TRUE = ("1", "oui", "o", "yes", "y", "true", "vrai", "on")
+_forced_read_only = False  # ``ecp --read-only`` (the CLI sets it for the run)
+
+
+def force_read_only(flag: bool) -> bool:
+    """Open every book read-only from now on (``--read-only``); the previous value."""
+    global _forced_read_only
+    previous, _forced_read_only = _forced_read_only, flag
+    return previous
+
+
+def read_only_wanted() -> bool:
+    """Whether the user asked for read-only books (``--read-only`` or ``ECP_READ_ONLY``)."""
+    return _forced_read_only or os.environ.get("ECP_READ_ONLY", "").strip().lower() in _TRUE
+
+
+def lock_wait() -> float:
+    """Seconds a writer waits for the lock held by another process (``ECP_LOCK_WAIT``)."""
+    raw = os.environ.get("ECP_LOCK_WAIT", "").strip().replace(",", ".")
+    if not raw:
+        return DEFAULT_LOCK_WAIT
+    try:
+        value = float(raw)
+    except ValueError:
+        from ecp.kernel.errors import InputError
+
+        raise InputError(f"ECP_LOCK_WAIT « {raw} » : un nombre de secondes est attendu",
+                         field="ECP_LOCK_WAIT") from None
+    if not 0 <= value <= 86_400 or value != value:
+        from ecp.kernel.errors import InputError
+
+        raise InputError(f"ECP_LOCK_WAIT « {raw} » : entre 0 et 86400 secondes",
+                         field="ECP_LOCK_WAIT")
+    return value
 
 
 def default_db_path() -> Path:

@@ -10,7 +10,7 @@ from ecp.api.archive import _check_archive, statements_dir
 from ecp.api.ledger import trial_balance
 from ecp.api.members import contribution_run, write_statements
 from ecp.api.session import Books, _read, _write
-from ecp.api.settings import get_setting, set_setting
+from ecp.api.settings import get_setting
 from ecp.api.trail import _audit
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.errors import EcpError
@@ -51,7 +51,8 @@ def chain_head(books: Books) -> ChainHead:
 def verify(books: Books, expect: ChainHead | None = None,
            record: bool = True) -> integrity.Report:
     """Check the books; the outcome is recorded (``verify.last``) for the dashboard and the
-    month close."""
+    month close — when that costs no wait: never on read-only books, and skipped when another
+    process holds the write lock (verify itself only reads)."""
     with _read(books) as conn:
         rep = integrity.verify(conn, expect)
         rep.findings.extend(_check_archive(books, conn))
@@ -59,8 +60,29 @@ def verify(books: Books, expect: ChainHead | None = None,
         outcome = {"at": books.now().isoformat(timespec="seconds"), "ok": rep.ok,
                    "findings": len(rep.findings), "head": str(rep.head),
                    "first": rep.findings[0] if rep.findings else ""}
-        set_setting(books, "verify.last", json.dumps(outcome, ensure_ascii=False))
+        _record_verify(books, json.dumps(outcome, ensure_ascii=False))
     return rep
+
+
+def _record_verify(books: Books, value: str) -> bool:
+    """Store ``verify.last`` without waiting for the lock; False when it was skipped."""
+    from sqlalchemy import insert, select, update
+
+    from ecp.db.engine import BusyError
+    from ecp.db.models import Setting
+
+    if books.read_only:
+        return False
+    try:
+        with _write(books, wait=0) as conn:
+            if conn.scalar(select(Setting.key).where(Setting.key == "verify.last")) is None:
+                conn.execute(insert(Setting), [{"key": "verify.last", "value": value}])
+            else:
+                conn.execute(update(Setting).where(Setting.key == "verify.last")
+                             .values(value=value))
+    except BusyError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ecp.config import current_user, resolve_db_url
-from ecp.db.engine import make_engine, reading, sqlite_path, unit_of_work
+from ecp.config import current_user, read_only_wanted, resolve_db_url
+from ecp.db.engine import (
+    ReadOnlyError,
+    make_engine,
+    read_only_reason,
+    reading,
+    sqlite_path,
+    unit_of_work,
+)
 from ecp.db.lite import sqlite_snapshot
 from ecp.db.migrate import at_head, backup_sqlite, current_revision, head_revision, upgrade
 from ecp.kernel.errors import EcpError, InputError
@@ -34,13 +41,20 @@ class Books:
     a test (or a batch run « as of » a date) can freeze both.
 
     The engine is made on first use (``books.engine``): books opened at head by a one-shot
-    read (``ecp report trial-balance``) never import SQLAlchemy (see ``_read_light``)."""
+    read (``ecp report trial-balance``) never import SQLAlchemy (see ``_read_light``).
+
+    ``read_only``: the auditor's books (``--read-only``, ``ECP_READ_ONLY``, a read-only file
+    or folder): opened ``mode=ro`` (PostgreSQL: read-only transactions), every write refused
+    up front; ``read_only_why`` says why, for the TUI's title and the messages."""
 
     def __init__(self, engine: Engine | None, url: str, backup: str | None = None,
                  user: str | None = None, clock: Callable[[], dt.date] = _system_today,
                  now_clock: Callable[[], dt.datetime] = _system_now,
-                 archive: Path | None = None) -> None:
+                 archive: Path | None = None, read_only: bool = False,
+                 read_only_why: str = "") -> None:
         self._engine = engine
+        self.read_only = read_only
+        self.read_only_why = read_only_why
         self.url = url
         self.backup = backup
         self.user = user if user is not None else current_user()
@@ -54,7 +68,7 @@ class Books:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.url)
+            self._engine = make_engine(self.url, read_only=self.read_only)
         return self._engine
 
     @engine.setter
@@ -80,18 +94,40 @@ class Books:
         """The user an operation is done by: the one given, else the books' acting user."""
         return user or self.user
 
+    def refuse_writes(self) -> None:
+        """Raise the read-only refusal when these books are read-only (before any work)."""
+        if self.read_only:
+            raise ReadOnlyError(self.read_only_why)
 
-def open_books(db: str | None = None, create: bool = False) -> Books:
+
+def open_books(db: str | None = None, create: bool = False,
+               read_only: bool | None = None) -> Books:
     """Open (and migrate) the books. Without ``create``, a missing SQLite file is an error.
+
+    ``read_only``: None follows ``--read-only`` / ``ECP_READ_ONLY``; SQLite books in a
+    read-only file or folder are opened read-only whatever is asked (and never migrated).
 
     SQLite books already at head are opened without an engine (one look at
     ``alembic_version`` through ``sqlite3``): the engine, and SQLAlchemy, come on first use."""
     url = resolve_db_url(db)
     path = sqlite_path(url)
-    if path is not None and not path.exists() and not create:
+    wanted = read_only_wanted() if read_only is None else read_only
+    why = "mode auditeur : --read-only ou ECP_READ_ONLY" if wanted else ""
+    if path is not None and not path.exists() and (not create or wanted):
         raise InputError(f"base {path} absente : lancer « ecp init » (ou « ecp init --demo »)")
+    if path is not None:
+        why = read_only_reason(path) or why
+    ro = bool(why)
     if path is not None and at_head(path):
-        return Books(None, url)
+        return Books(None, url, read_only=ro, read_only_why=why)
+    if ro:
+        engine = make_engine(url, read_only=True)
+        current, head = current_revision(engine), head_revision()
+        if current != head:
+            raise InputError(f"base à mettre à jour (révision {current}, attendue {head}) : "
+                             f"impossible en lecture seule ({why}) ; l'ouvrir une fois en "
+                             "écriture, ou en vérifier une copie", code="db.read_only")
+        return Books(engine, url, read_only=True, read_only_why=why)
     engine = make_engine(url)
     backup = upgrade(engine)
     return Books(engine, url, backup)
@@ -114,6 +150,7 @@ def init(books: Books, ecp_name: str = "ECP") -> bool:
     from ecp.db.models import Dimension
     from ecp.ledger import chart
 
+    books.refuse_writes()
     with unit_of_work(books.engine) as s:
         conn = s.connection()
         chart.seed(conn)
@@ -129,8 +166,12 @@ def schema_status(books: Books) -> tuple[str | None, str | None]:
 
 
 @contextmanager
-def _write(books: Books) -> Iterator[Connection]:
-    with unit_of_work(books.engine) as s:
+def _write(books: Books, wait: float | None = None) -> Iterator[Connection]:
+    """One writer transaction. ``wait``: seconds to wait for another process's lock
+    (default ``ECP_LOCK_WAIT``; 0 for what may be skipped, like recording verify's outcome).
+    Read-only books refuse before the engine is even made."""
+    books.refuse_writes()
+    with unit_of_work(books.engine, wait) as s:
         yield s.connection()
 
 
@@ -147,7 +188,7 @@ def _read_light(books: Books) -> Iterator[Any]:
     no SQLAlchemy import), else a SQLAlchemy connection (PostgreSQL, the terminal UI)."""
     path = books.path
     if path is not None and not books.has_engine:
-        with sqlite_snapshot(path) as conn:
+        with sqlite_snapshot(path, books.read_only) as conn:
             yield conn
     else:
         with _read(books) as conn:

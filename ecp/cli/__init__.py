@@ -38,7 +38,16 @@ from ecp.cli import members as cli_members
 from ecp.cli import production as cli_production
 from ecp.cli import reports_sales as cli_reports_sales
 from ecp.cli import sales as cli_sales
-from ecp.cli._common import FORMATS, _Parser, add_format, date_arg, french, report_error
+from ecp.cli._common import (
+    FORMATS,
+    _Parser,
+    add_format,
+    date_arg,
+    french,
+    lock_error,
+    report_error,
+    wait_notice,
+)
 from ecp.kernel.errors import EcpError
 
 __all__ = ["FORMATS", "build_parser", "main"]
@@ -49,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"ecp {__version__}",
                    help="afficher la version et quitter")
     p.add_argument("--db", help="chemin de la base SQLite ou URL SQLAlchemy (sinon ECP_DB)")
+    p.add_argument("--read-only", action="store_true",
+                   help="mode auditeur : lecture seule, toute modification refusée "
+                        "(aussi ECP_READ_ONLY=1)")
     p.set_defaults(func=tui.cmd_tui, _cmd_parser=p)
     sub = p.add_subparsers(dest="command", metavar="COMMANDE")
 
@@ -107,6 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     with french():
         parser = build_parser()
         a = parser.parse_args(argv)
+    from ecp.config import force_read_only
+    from ecp.db.engine import set_wait_notice
+
+    was_read_only = force_read_only(bool(getattr(a, "read_only", False)))
+    was_notice = set_wait_notice(wait_notice)
     try:
         return int(a.func(a))
     except EcpError as exc:
@@ -114,6 +131,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ecp : interrompu, rien n'a été enregistré", file=sys.stderr)
         return 130
+    except Exception as exc:
+        busy = lock_error(exc)
+        if busy is None:
+            raise
+        return report_error(busy, None)
+    finally:
+        set_wait_notice(was_notice)
+        force_read_only(was_read_only)
 
 
 if __name__ == "__main__":

@@ -245,6 +245,27 @@ def _one(exc: InputError, problem: str, parser: argparse.ArgumentParser | None) 
     return error_line(exc, parser) if flag_for(parser, exc.field) else problem
 
 
+def wait_notice(limit: float) -> None:
+    """A writer waits for another process's lock: one line, once (``ecp.db.engine``)."""
+    print(f"ecp : base occupée, attente… (au plus {limit:.0f} s, ECP_LOCK_WAIT)",
+          file=sys.stderr, flush=True)
+
+
+def lock_error(exc: BaseException) -> EcpError | None:
+    """A lock wait that ended outside the writer's own loop (PostgreSQL's ``lock_timeout``, a
+    reader during a checkpoint) as the refusal the user reads; None for anything else."""
+    text = f"{type(exc).__name__} {exc}"
+    if not any(k in text for k in ("database is locked", "lock timeout", "LockNotAvailable")):
+        return None
+    from ecp.config import lock_wait
+    from ecp.db.engine import BusyError
+
+    try:
+        return BusyError(lock_wait())
+    except EcpError as bad:  # ECP_LOCK_WAIT itself is wrong
+        return bad
+
+
 def report_error(exc: EcpError, parser: argparse.ArgumentParser | None) -> int:
     """Print an error as the user reads it, on stderr; the exit code."""
     if isinstance(exc, ValidationError) and exc.problems:

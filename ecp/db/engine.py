@@ -4,17 +4,35 @@ SQLite: foreign keys on, WAL, synchronous FULL, a busy timeout, and SQLAlchemy's
 real transactions (the driver's own transaction handling is switched off and we emit BEGIN
 ourselves, so DDL and reads are transactional and SAVEPOINTs behave). Writers start with
 ``BEGIN IMMEDIATE``: a second writer waits for the lock instead of failing on upgrade.
+
+Waiting, not dying: a writer that meets another process's lock (a long import) retries
+``BEGIN IMMEDIATE`` one second at a time, says so once (``set_wait_notice``: one line on the
+CLI's stderr, a notice in the TUI) and gives up after ``ECP_LOCK_WAIT`` seconds with a
+``BusyError`` (exit 2, nothing written). PostgreSQL: ``lock_timeout`` does the same.
+
+Read-only books (the auditor's mode; a 0400 file, a read-only folder): SQLite is opened with
+``mode=ro``; when SQLite cannot open a WAL database that way because its ``-shm`` cannot be
+made (a read-only folder, no ``-wal`` left), with ``immutable=1`` — safe only then: without a
+``-wal`` the file holds every committed page, and no writer can come while the folder has no
+write permission at all (a WAL writer must create ``-wal``). PostgreSQL: every transaction
+read-only. ``unit_of_work`` refuses up front with a ``ReadOnlyError``.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
+import stat
 import sys
+import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from ecp.kernel.errors import EcpError
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when an engine is made, not with this module
     from sqlalchemy import Engine
@@ -22,6 +40,70 @@ if TYPE_CHECKING:  # SQLAlchemy is imported when an engine is made, not with thi
 
 BUSY_TIMEOUT_MS = 10_000
 WRITER = "ecp_writer"
+READ_ONLY = "ecp_read_only"
+LOCK_WAIT = "ecp_lock_wait"  # execution option: seconds this writer waits (verify: 0)
+NOTICE_AFTER = 1.0  # seconds of waiting before the user is told
+_STEP_MS = 1000
+_SQLITE_BUSY = 5
+
+
+class BusyError(EcpError):
+    """Another process holds the write lock longer than this writer would wait."""
+
+    exit_code = 2
+
+    def __init__(self, waited: float) -> None:
+        super().__init__(
+            f"base occupée par une autre opération depuis {waited:.0f} s (une importation ?) "
+            "; rien n'a été enregistré, réessayer plus tard (ECP_LOCK_WAIT : attente en "
+            "secondes)", code="db.busy")
+        self.waited = waited
+
+
+class ReadOnlyError(EcpError):
+    """A write asked of books opened read-only."""
+
+    exit_code = 2
+
+    def __init__(self, why: str = "") -> None:
+        super().__init__(
+            "base ouverte en lecture seule" + (f" ({why})" if why else "")
+            + " : aucune modification possible, rien n'a été enregistré (vérification, "
+            "rapports et exports restent disponibles)", code="db.read_only")
+
+
+_wait_notice: Callable[[float], None] | None = None
+
+
+def set_wait_notice(notice: Callable[[float], None] | None) -> Callable[[float], None] | None:
+    """Who tells the user a writer is waiting for the lock (called once per wait, with the
+    limit in seconds); the previous one. The CLI prints a line, the TUI shows a notice."""
+    global _wait_notice
+    previous, _wait_notice = _wait_notice, notice
+    return previous
+
+
+def _no_write_bits(path: Path) -> bool:
+    try:
+        return not stat.S_IMODE(path.stat().st_mode) & (stat.S_IWUSR | stat.S_IWGRP |
+                                                        stat.S_IWOTH)
+    except OSError:
+        return False
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why SQLite books at ``path`` can only be read (a read-only file or folder), or None.
+
+    A file or folder without any write permission counts as read-only even for root (who
+    could write it anyway): it was marked so on purpose (a backup handed to an auditor)."""
+    if not path.exists():
+        return None
+    if _no_write_bits(path) or not os.access(path, os.W_OK):
+        return f"fichier {path.name} en lecture seule"
+    folder = path.parent
+    if _no_write_bits(folder) or not os.access(folder, os.W_OK):
+        return f"dossier {folder} en lecture seule"
+    return None
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -32,28 +114,152 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _create_private_file(path: Path) -> None:
-    """Create the database file 0600 before SQLite does (its -wal/-shm inherit the mode)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Create the database file 0600 before SQLite does (its -wal/-shm inherit the mode), in
+    a folder made 0700 if it is missing (the data dir), whatever the umask."""
+    from ecp.kernel.files import make_private, private_dir
+
+    private_dir(path.parent)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
+        make_private(path)
 
 
-def make_engine(url: str, create: bool = True) -> Engine:
+def _ro_uri(path: Path, immutable: bool = False) -> str:
+    return f"file:{quote(str(path))}?" + ("immutable=1" if immutable else "mode=ro")
+
+
+def _immutable_is_safe(path: Path) -> bool:
+    """``immutable=1`` is safe when no writer can exist: no ``-wal`` left (the file holds all
+    that was committed) and a folder nobody may write (a WAL writer must create ``-wal``)."""
+    return not Path(f"{path}-wal").exists() and _no_write_bits(path.parent)
+
+
+def connect_sqlite(path: Path, read_only: bool = False, *,
+                   check_same_thread: bool = True) -> sqlite3.Connection:
+    """A ``sqlite3`` connection on the books at ``path`` in autocommit mode (we emit BEGIN);
+    read-only with ``mode=ro`` (``immutable=1`` where that is safe and ``mode=ro`` fails)."""
+    timeout = BUSY_TIMEOUT_MS / 1000
+    if not read_only:
+        return sqlite3.connect(str(path), timeout=timeout, isolation_level=None,
+                               check_same_thread=check_same_thread)
+    conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=timeout, isolation_level=None,
+                           check_same_thread=check_same_thread)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.Error:
+        conn.close()
+        if not _immutable_is_safe(path):
+            from ecp.kernel.errors import InputError
+
+            raise InputError(
+                f"base {path} illisible en lecture seule : son dossier n'accepte pas le "
+                "fichier -shm de SQLite ; copier la base dans un dossier accessible en "
+                "écriture, ou ôter tout droit d'écriture au dossier", code="db.read_only"
+            ) from None
+    return sqlite3.connect(_ro_uri(path, immutable=True), uri=True, timeout=timeout,
+                           isolation_level=None, check_same_thread=check_same_thread)
+
+
+def make_engine(url: str, create: bool = True, *, read_only: bool = False) -> Engine:
     from sqlalchemy import create_engine
 
     path = sqlite_path(url)
-    if path is not None and create:
+    if path is not None and create and not read_only:
         _create_private_file(path)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        if read_only and path is not None:
+            ro_path = path
+            engine = create_engine(url, creator=lambda: connect_sqlite(
+                ro_path, read_only=True, check_same_thread=False))
+        else:
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine, read_only)
     else:
         engine = create_engine(url, pool_pre_ping=True)
+        _configure_server(engine, read_only)
+    if read_only:
+        engine = engine.execution_options(**{READ_ONLY: True})
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def is_read_only(engine: Engine) -> bool:
+    return bool(engine.get_execution_options().get(READ_ONLY))
+
+
+def _is_busy(exc: BaseException) -> bool:
+    """SQLITE_BUSY, raised by ``sqlite3`` or wrapped by SQLAlchemy (``.orig``)."""
+    exc = getattr(exc, "orig", None) or exc
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return bool(code & 0xFF == _SQLITE_BUSY)
+    return "locked" in str(exc)
+
+
+def begin_immediate(dbapi_conn: sqlite3.Connection, wait: float | None = None,
+                    begin: Callable[[], object] | None = None) -> None:
+    """``BEGIN IMMEDIATE``, waiting for another process's write lock up to ``wait`` seconds
+    (``ECP_LOCK_WAIT``), telling the user after one second; ``BusyError`` past the limit.
+
+    ``begin`` emits the statement (SQLAlchemy's connection, so that it is seen as any other);
+    the wait is cut in one-second ``busy_timeout`` steps on ``dbapi_conn``."""
+    if wait is None:
+        from ecp.config import lock_wait
+
+        wait = lock_wait()
+    start = time.monotonic()
+    told = False
+    try:
+        while True:
+            waited = time.monotonic() - start
+            step = max(0, min(_STEP_MS, int((wait - waited) * 1000)))
+            dbapi_conn.execute(f"PRAGMA busy_timeout={step}")
+            try:
+                if begin is None:
+                    dbapi_conn.execute("BEGIN IMMEDIATE")
+                else:
+                    begin()
+                return
+            except Exception as exc:
+                if not _is_busy(exc):
+                    raise
+            waited = time.monotonic() - start
+            if waited >= wait:
+                raise BusyError(waited)
+            if not told and waited >= NOTICE_AFTER * 0.9 and _wait_notice is not None:
+                told = True
+                _wait_notice(wait)
+    finally:
+        dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _configure_server(engine: Engine, read_only: bool) -> None:
+    """PostgreSQL: a read-only session for the auditor; a writer's lock wait is bounded
+    (``lock_timeout``) like on SQLite."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        if read_only:
+            cur = dbapi_conn.cursor()
+            cur.execute("SET default_transaction_read_only = on")
+            cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        opts = conn.get_execution_options()
+        if opts.get(WRITER):
+            from ecp.config import lock_wait
+
+            wait = opts.get(LOCK_WAIT)
+            ms = max(1, int((lock_wait() if wait is None else wait) * 1000))
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
+
+
+def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
@@ -62,6 +268,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if read_only:  # nothing to set on a file that is only read (WAL is in its header)
+            cur.execute("PRAGMA query_only=ON")
+            cur.close()
+            return
         mode = cur.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if mode.lower() not in ("wal", "memory"):
             # WAL needs shared memory: it is refused on network shares. Keep working, loudly.
@@ -76,18 +286,34 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if conn.get_execution_options().get(WRITER):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        opts = conn.get_execution_options()
+        if opts.get(WRITER):
+            raw = conn.connection.dbapi_connection
+            own = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+            if own < BUSY_TIMEOUT_MS and opts.get(LOCK_WAIT) is None:
+                # a connection whose wait was shortened on purpose keeps it: one attempt
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                begin_immediate(raw, opts.get(LOCK_WAIT),
+                                lambda: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         else:
             conn.exec_driver_sql("BEGIN")
 
 
 @contextmanager
-def unit_of_work(engine: Engine) -> Iterator[Session]:
-    """One user operation: one writer transaction, committed whole or rolled back whole."""
+def unit_of_work(engine: Engine, wait: float | None = None) -> Iterator[Session]:
+    """One user operation: one writer transaction, committed whole or rolled back whole.
+
+    Refused up front on read-only books; ``wait``: seconds to wait for another process's
+    lock (default ``ECP_LOCK_WAIT``; 0: do not wait)."""
     from sqlalchemy.orm import Session
 
-    session = Session(bind=engine.execution_options(**{WRITER: True}), expire_on_commit=False)
+    if is_read_only(engine):
+        raise ReadOnlyError()
+    opts: dict[str, Any] = {WRITER: True}
+    if wait is not None:
+        opts[LOCK_WAIT] = wait
+    session = Session(bind=engine.execution_options(**opts), expire_on_commit=False)
     try:
         with session.begin():
             yield session

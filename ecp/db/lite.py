@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ecp.db.engine import BUSY_TIMEOUT_MS
+from ecp.db.engine import BUSY_TIMEOUT_MS, connect_sqlite, read_only_reason
 
 
 def fetch(conn: Any, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
@@ -31,10 +31,19 @@ def fetch(conn: Any, sql: str, params: Mapping[str, Any] | None = None) -> list[
     return [tuple(r) for r in conn.execute(text(sql), dict(params or {}))]
 
 
+def _read_only(path: Path) -> bool:
+    from ecp.config import read_only_wanted
+
+    return read_only_wanted() or read_only_reason(path) is not None
+
+
 @contextmanager
-def sqlite_snapshot(path: Path) -> Iterator[sqlite3.Connection]:
-    """A read snapshot of SQLite books (``BEGIN`` … ``ROLLBACK``: consistent under WAL)."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+def sqlite_snapshot(path: Path, read_only: bool | None = None) -> Iterator[sqlite3.Connection]:
+    """A read snapshot of SQLite books (``BEGIN`` … ``ROLLBACK``: consistent under WAL).
+
+    ``read_only`` (by default: asked for, or a read-only file or folder): opened ``mode=ro``,
+    so that reading a backup leaves its bytes as they were."""
+    conn = connect_sqlite(path, _read_only(path) if read_only is None else read_only)
     try:
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("BEGIN")

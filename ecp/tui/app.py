@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import gc
 import importlib
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -22,7 +23,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from ecp import api
 from ecp.config import resolve_db_url
-from ecp.db.engine import sqlite_path
+from ecp.db.engine import set_wait_notice, sqlite_path
 from ecp.tui.kit.palette import COMMANDS, FOOTER_FR, SCREENS, SCREENS_FR
 
 if TYPE_CHECKING:
@@ -46,6 +47,52 @@ WARM = ("ventes", "ecritures", "grandlivre", "balance", "membres", "tva", "banqu
         "production", "plan", "journaux", "cloture")
 WARM_DELAY = 0.3
 WARM_PAUSE = 0.02
+
+# The actions that change the books (or write into their archive), by the binding namespace
+# of the screen or dialog they run on (its bindings' id prefix; ``app`` for the app): on
+# read-only books (the auditor's mode) they are refused with a notice before anything opens.
+WRITE_ACTIONS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
+    "app": ("file('import')",),
+    "entries": ("new", "reverse"),
+    "entry-detail": ("reverse",),
+    "entry-form": ("post",),
+    "accounts": ("add",),
+    "bank": ("accept", "rule", "auto", "import_statement", "profile"),
+    "accept": ("answer(True)",),
+    "closing": ("close", "reopen", "month_end", "statements"),
+    "confirm-close": ("answer(True)",),
+    "month-end": ("launch", "statements"),
+    "confirm-month-end": ("answer(True)",),
+    "members": ("add", "edit", "payout", "contribution"),
+    "member-page": ("payout",),
+    "sales": ("new", "pay", "credit", "accept", "invoice_quote", "issue", "edit", "delete",
+              "new_invoice", "payment", "credit_note", "new_quote", "issue_draft",
+              "new_customer", "new_supplier", "new_product", "new_expense"),
+    "document": ("choose('pay')", "choose('credit')"),
+    "invoice-form": ("save", "issue"),
+    "production": ("new_order", "start", "complete", "cancel", "new_material", "receive",
+                   "adjust", "bom", "new_resource", "capacity", "ws('new_material')",
+                   "ws('receive')", "ws('adjust')", "ws('bom')", "ws('new_resource')",
+                   "ws('capacity')"),
+    "order": ("act('start')", "act('complete')", "act('cancel')"),
+}.items()}
+READ_ONLY_TITLE = "lecture seule"
+
+
+def _namespace_key(node: object) -> str:
+    """The binding namespace of a screen or dialog: the prefix of its bindings' ids."""
+    if isinstance(node, App):
+        return "app"
+    for b in getattr(type(node), "BINDINGS", ()):
+        if isinstance(b, Binding) and b.id:
+            return b.id.partition(".")[0]
+    return ""
+
+
+def is_write_action(node: object, action: str, params: tuple[object, ...] = ()) -> bool:
+    """Whether running ``action`` (with ``params``) on ``node`` would change the books."""
+    key = f"{action}({', '.join(repr(p) for p in params)})" if params else action
+    return key in WRITE_ACTIONS.get(_namespace_key(node), frozenset())
 
 
 def _modes() -> dict[str, Callable[[], Screen[Any]]]:
@@ -99,6 +146,7 @@ class EcpApp(App[None]):
         self.warm = warm
         self.warmed: list[str] = []  # the modes built ahead, in order
         self.warm_done = False
+        self._previous_notice: Callable[[float], None] | None = None
         super().__init__()
 
     @property
@@ -111,7 +159,38 @@ class EcpApp(App[None]):
         """The date the screens work as of: the one given (tests, demos), else the books'."""
         return self._today or self.books.today()
 
+    @property
+    def read_only(self) -> bool:
+        """The books are the auditor's: read-only (``--read-only``, a read-only file…)."""
+        return self._books is not None and self._books.read_only
+
+    async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
+        """Every action, from a key or the palette: on read-only books, the ones that would
+        change the books are refused with a notice (Textual's one path to action methods)."""
+        if self.read_only and is_write_action(namespace, action_name, tuple(params)):
+            self.notify("Base en lecture seule (" + self.books.read_only_why + ") : cette "
+                        "opération modifierait les livres, elle est refusée. Vérification, "
+                        "rapports et exports restent disponibles.",
+                        title="Lecture seule", severity="warning")
+            return True
+        return await super()._dispatch_action(namespace, action_name, params)
+
+    def _lock_notice(self, limit: float) -> None:
+        """A writer waits for another process's lock (``ecp.db.engine``): say so."""
+        def show() -> None:
+            self.notify(f"Base occupée par une autre opération (une importation ?) : attente "
+                        f"au plus {limit:.0f} s…", title="Base occupée", severity="warning")
+
+        if self._thread_id == threading.get_ident():
+            show()
+        else:
+            self.call_from_thread(show)
+
+    def on_unmount(self) -> None:
+        set_wait_notice(self._previous_notice)
+
     def on_mount(self) -> None:
+        self._previous_notice = set_wait_notice(self._lock_notice)
         for name, factory in _modes().items():
             self.add_mode(name, factory)
         if self._books is None:
@@ -192,8 +271,9 @@ class EcpApp(App[None]):
 
     def refresh_title(self) -> None:
         d = api.dashboard(self.books, self.today)
-        self.title = d.ecp_name
-        self.sub_title = f"Mois ouvert : {d.month}"
+        self.title = d.ecp_name + (f" — {READ_ONLY_TITLE}" if self.read_only else "")
+        self.sub_title = f"Mois ouvert : {d.month}" + (
+            f" · {READ_ONLY_TITLE} ({self.books.read_only_why})" if self.read_only else "")
 
     def action_go(self, mode: str) -> None:
         if self._books is None:
@@ -312,7 +392,7 @@ def run(db: str | None = None) -> int:
     books = None
     if path is None or Path(path).exists():
         books = api.open_books(url)
-        if not api.is_initialised(books):
+        if not books.read_only and not api.is_initialised(books):
             api.init(books)
     EcpApp(books, url, warm=True).run()
     return 0
