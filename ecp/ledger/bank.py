@@ -14,6 +14,7 @@ import io
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from sqlalchemy import Connection, func, insert, select
 
 from ecp.db.models import Account, BankLine, BankProfile, Entry, Line
 from ecp.kernel.errors import InputError, NotFoundError, ValidationError
+from ecp.kernel.money import amount_problem
+from ecp.kernel.periods import date_problem
+from ecp.kernel.text import LABEL, has_control
 from ecp.ledger.entry import day_int, entry_ref, int_day
 from ecp.ledger.posting import now_iso
 
@@ -123,7 +127,8 @@ def parse_amount(text: str, p: Profile) -> int | None:
     thousands = "." if p.decimal == "," else ","
     whole, _, frac = s.rpartition(p.decimal) if p.decimal in s else (s, "", "")
     whole = whole.replace(" ", "").replace(thousands, "")
-    if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 2)):
+    if not (whole.isascii() and whole.isdigit()) or len(whole) > 40 \
+            or (frac and (not (frac.isascii() and frac.isdigit()) or len(frac) > 2)):
         raise ValueError(text)
     cents = int(whole) * 100 + int(frac.ljust(2, "0") or 0)
     return -cents if neg else cents
@@ -135,6 +140,24 @@ class ParsedLine:
     day: dt.date
     amount: int
     label: str
+
+
+def _rows(reader: Iterator[list[str]], path: Path) -> Iterator[list[str]]:
+    """The rows of ``reader``; a CSV error (a cell over ``csv.field_size_limit()``, 128 Kio)
+    is an ``InputError`` naming the file and the line."""
+    n = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            reason = (f"une cellule dépasse {csv.field_size_limit() // 1024} Kio"
+                      if "field larger than field limit" in str(exc) else str(exc))
+            raise InputError(f"{path.name}, ligne {n + 1} : fichier CSV illisible ({reason})",
+                             field="path", code="path.csv") from None
+        n += 1
+        yield row
 
 
 def read_statement(path: Path, p: Profile) -> list[ParsedLine]:
@@ -152,10 +175,10 @@ def read_statement(path: Path, p: Profile) -> list[ParsedLine]:
         raise InputError(f"{path.name} : le fichier n'est pas en {p.encoding} (octet "
                          f"{exc.start}) — profil {p.name}", field="path",
                          code="path.encoding") from None
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=p.sep)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=p.sep)
     out: list[ParsedLine] = []
     errors: list[str] = []
-    for n, row in enumerate(rows, 1):
+    for n, row in enumerate(_rows(reader, path), 1):
         if n <= p.skip:
             continue
         if not row or all(not c.strip() for c in row):
@@ -171,7 +194,8 @@ def read_statement(path: Path, p: Profile) -> list[ParsedLine]:
             # a calendar date: no time of day, no zone
             day = dt.datetime.strptime(cell, p.date_format).date()  # noqa: DTZ007
         except ValueError:
-            errors.append(f"ligne {n}, date : « {cell} » n'est pas une date {p.date_format} "
+            shown = repr(cell[:40])[1:-1] + ("…" if len(cell) > 40 else "")
+            errors.append(f"ligne {n}, date : « {shown} » n'est pas une date {p.date_format} "
                           "qui existe")
             continue
         try:
@@ -189,13 +213,24 @@ def read_statement(path: Path, p: Profile) -> list[ParsedLine]:
                     continue
                 amount = -abs(deb) if deb is not None else abs(cre or 0)
         except ValueError as exc:
-            errors.append(f"ligne {n}, montant : « {exc.args[0].strip()} » illisible avec la "
+            shown = exc.args[0].strip()
+            shown = repr(shown[:40])[1:-1] + ("…" if len(shown) > 40 else "")
+            errors.append(f"ligne {n}, montant : « {shown} » illisible avec la "
                           f"virgule décimale « {p.decimal} »")
             continue
         if not amount:
             errors.append(f"ligne {n}, montant : vide ou nul")
             continue
-        out.append(ParsedLine(n, day, amount, " ".join(row[p.label_col - 1].split())))
+        problem = date_problem(day) or amount_problem(amount)
+        if problem is not None:
+            errors.append(f"ligne {n} : {problem}")
+            continue
+        label = " ".join(row[p.label_col - 1].split())
+        if has_control(label):
+            errors.append(f"ligne {n}, libellé : caractère de contrôle interdit")
+            continue
+        # A bank's label longer than the column is cut, as the bank's own statements do.
+        out.append(ParsedLine(n, day, amount, label[:LABEL]))
     if errors:
         problems = [f"{path.name}, {e}" for e in errors]  # each names its line of the file
         raise ValidationError(problems, [InputError(msg, field="path") for msg in problems])
