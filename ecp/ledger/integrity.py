@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import re
 import sqlite3
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, case, func, select, text
 
-from ecp.db.models import Balance, Entry, Line, PeriodEvent
+from ecp.db.models import Balance, Entry, Line, Period, PeriodEvent
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.periods import month_label
 from ecp.ledger import audit
@@ -20,11 +22,36 @@ from ecp.ledger.chain import GENESIS, digest
 from ecp.ledger.entry import day_iso, entry_ref
 from ecp.ledger.posting import ALL
 
-SQLITE_TRIGGERS = {
-    f"{t}_no_{ev}" for t in ("entries", "lines", "period_events") for ev in ("update", "delete")
-} | {f"{t}_keep_used_{w}" for t in ("accounts", "dimensions") for w in ("delete", "rename")}
-PG_TRIGGERS = {f"{t}_immutable" for t in ("entries", "lines", "period_events")} | {
-    "accounts_keep_used", "dimensions_keep_used"}
+# Every table the database itself keeps insert-only, as the migrations protect them
+# (``IMMUTABLE`` of 0001, 0003 and 0004, and stock moves in 0005): a missing, disabled or
+# altered trigger on any of them is a finding, named.
+PROTECTED = ("entries", "lines", "period_events",  # 0001
+             "documents", "document_lines", "document_vat", "document_events",  # 0003
+             "payments", "allocations", "allocation_vat", "expenses", "expense_payments",
+             "contributions", "payouts",  # 0004
+             "stock_moves")  # 0005
+KEEP_USED = ("accounts", "dimensions")  # 0001: a used code is neither deleted nor renamed
+# name → (table, the trigger's statement as the migration wrote it, whitespace collapsed)
+_ABORT = r"BEGIN SELECT RAISE\(ABORT, '[^']*'\); END"
+_SQLITE: dict[str, tuple[str, str]] = {
+    **{f"{t}_no_{ev.lower()}": (t, rf"CREATE TRIGGER {t}_no_{ev.lower()} BEFORE {ev} ON {t} "
+                                   + _ABORT)
+       for t in PROTECTED for ev in ("UPDATE", "DELETE")},
+    **{f"{t}_keep_used_delete": (t, rf"CREATE TRIGGER {t}_keep_used_delete BEFORE DELETE ON {t} "
+                                    rf"WHEN EXISTS \(SELECT 1 FROM lines WHERE {c} = OLD\.code\) "
+                                    + _ABORT)
+       for t, c in (("accounts", "account"), ("dimensions", "dimension"))},
+    **{f"{t}_keep_used_rename": (t, rf"CREATE TRIGGER {t}_keep_used_rename BEFORE UPDATE OF code "
+                                    rf"ON {t} WHEN NEW\.code <> OLD\.code AND EXISTS \(SELECT 1 "
+                                    rf"FROM lines WHERE {c} = OLD\.code\) " + _ABORT)
+       for t, c in (("accounts", "account"), ("dimensions", "dimension"))},
+}
+_PG: dict[str, str] = {**{f"{t}_immutable": t for t in PROTECTED},
+                       **{f"{t}_keep_used": t for t in KEEP_USED}}
+SQLITE_TRIGGERS = frozenset(_SQLITE)
+PG_TRIGGERS = frozenset(_PG)
+# pg_trigger.tgtype bits: ROW 1, BEFORE 2, DELETE 8, UPDATE 16 — each of ours has all four.
+_PG_TYPE = 1 | 2 | 8 | 16
 
 
 @dataclass
@@ -40,16 +67,33 @@ class Report:
 
 
 def _triggers(conn: Connection, rep: Report) -> None:
+    """Each protection trigger present, enabled, on its table, and still refusing."""
+    bad: dict[str, str] = {}
     if conn.dialect.name == "postgresql":
-        have = set(conn.scalars(text(
-            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D'")))
-        want = PG_TRIGGERS
+        rows = conn.execute(text(
+            "SELECT t.tgname, c.relname, t.tgenabled, t.tgtype, p.prosrc FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE NOT t.tgisinternal")).all()
+        have = {r[0]: r for r in rows}
+        for name, table in _PG.items():
+            r = have.get(name)
+            if r is None or r[2] == "D":
+                bad[name] = "absent ou désactivé"
+            elif r[1] != table or (r[3] & _PG_TYPE) != _PG_TYPE \
+                    or "RAISE EXCEPTION" not in (r[4] or "").upper():
+                bad[name] = "modifié (il ne refuse plus les modifications)"
     else:
-        have = set(conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
-        want = SQLITE_TRIGGERS
-    for t in sorted(want - have):
+        have_sql = {n: (t, " ".join((sql or "").split())) for n, t, sql in conn.execute(text(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"))}
+        for name, (table, pattern) in _SQLITE.items():
+            got = have_sql.get(name)
+            if got is None:
+                bad[name] = "absent ou désactivé"
+            elif got[0] != table or not re.fullmatch(pattern, got[1], re.IGNORECASE):
+                bad[name] = "modifié (il ne refuse plus les modifications)"
+    for name in sorted(bad):
         rep.findings.append(
-            f"trigger de protection {t} absent ou désactivé : la base a été modifiée hors ECP")
+            f"trigger de protection {name} {bad[name]} : la base a été modifiée hors ECP")
 
 
 def _chain(conn: Connection, rep: Report) -> dict[int, str]:
@@ -306,10 +350,13 @@ def _file_sqlite(conn: Connection) -> bool:
         and not str(db).startswith("file:")
 
 
-def _wanted_heads(conn: Connection, expect: ChainHead | None) -> set[int]:
+def _wanted_heads(conn: Connection, expect: ChainHead | None,
+                  known: Sequence[tuple[str, ChainHead]] = ()) -> set[int]:
     wanted = set(conn.scalars(select(PeriodEvent.head_count)))
+    wanted |= set(conn.scalars(select(Period.head_count)))
     if expect is not None:
         wanted.add(expect.count)
+    wanted |= {h.count for _what, h in known}
     return wanted
 
 
@@ -335,6 +382,7 @@ def _locks_and_heads(conn: Connection, rep: Report, hashes: dict[int, str]) -> N
                 f"tête de chaîne enregistrée le {ev.at[:10]} ({ev.action} {month_label(ev.month)}) "
                 f"{ev.head_count}:{ev.head_hash[:16]}… ne se retrouve pas : écritures supprimées "
                 "ou chaîne recalculée")
+    _periods_follow_events(conn, rep, events)
     if rep.head.count < max((ev.head_count for ev in events), default=0):
         rep.findings.append(
             f"la chaîne compte {rep.head.count} écritures, moins que lors d'une clôture "
@@ -356,6 +404,55 @@ def _locks_and_heads(conn: Connection, rep: Report, hashes: dict[int, str]) -> N
                 rep.findings.append(
                     f"écriture {entry_ref(j, y, n)} du {day_iso(d)} : passée alors que le mois "
                     f"{month_label(month)} était clôturé")
+
+
+def _periods_follow_events(conn: Connection, rep: Report, events: Sequence[Any]) -> None:
+    """The heads recorded at close and reopen are kept twice, in the log (``period_events``)
+    and in each month's state (``periods``); a chain rewritten with its heads must rewrite
+    both alike, and the log must read forward: heads never go back, nor do the times."""
+    last: dict[int, Any] = {}
+    prev = None
+    for ev in events:
+        if prev is not None and (ev.head_count < prev.head_count or ev.at < prev.at):
+            rep.findings.append(
+                f"journal des clôtures : l'événement du {ev.at[:10]} ({ev.action} "
+                f"{month_label(ev.month)}, tête {ev.head_count}) précède le précédent "
+                f"(tête {prev.head_count}, {prev.at[:10]}) : journal réécrit")
+        if ev.action not in ("close", "reopen"):
+            rep.findings.append(
+                f"journal des clôtures : action inconnue « {ev.action} » le {ev.at[:10]}")
+        elif (ev.action == "close") == (last.get(ev.month) is not None
+                                        and last[ev.month].action == "close"):
+            rep.findings.append(
+                f"journal des clôtures : {month_label(ev.month)} "
+                f"{'clôturé' if ev.action == 'close' else 'rouvert'} deux fois de suite "
+                f"le {ev.at[:10]}")
+        last[ev.month] = ev
+        prev = ev
+    state = {p.month: p for p in conn.execute(select(Period.__table__))}
+    for month in sorted(set(state) | set(last)):
+        p, ev = state.get(month), last.get(month)
+        want = None if ev is None else (
+            "closed" if ev.action == "close" else "open", ev.head_count, ev.head_hash)
+        got = None if p is None else (p.status, p.head_count, p.head_hash)
+        if got != want:
+            rep.findings.append(
+                f"mois {month_label(month)} : état enregistré {_state(got)} ≠ dernier "
+                f"événement du journal des clôtures {_state(want)} : état ou journal réécrit")
+
+
+def _state(s: tuple[str, int, str] | None) -> str:
+    return "(aucun)" if s is None else f"({s[0]}, tête {s[1]}:{s[2][:16]}…)"
+
+
+def _known_heads(rep: Report, hashes: dict[int, str],
+                 known: Sequence[tuple[str, ChainHead]]) -> None:
+    """Heads recorded elsewhere (the last verify's): the chain still passes through them."""
+    for what, h in known:
+        if 0 < h.count <= rep.head.count and hashes.get(h.count) != h.hash:
+            rep.findings.append(
+                f"tête de chaîne {h.count}:{h.hash[:16]}… ({what}) ne se retrouve pas : "
+                "écritures modifiées ou chaîne recalculée depuis")
 
 
 def _balances(conn: Connection, rep: Report) -> None:
@@ -383,11 +480,15 @@ def _balances(conn: Connection, rep: Report) -> None:
                 f"≠ lignes {actual.get(key)} (débit, crédit en centimes)")
 
 
-def verify(conn: Connection, expect: ChainHead | None = None) -> Report:
-    """Check everything; ``expect`` is a chain head kept outside the database (an auditor's)."""
+def verify(conn: Connection, expect: ChainHead | None = None,
+           known: Sequence[tuple[str, ChainHead]] = ()) -> Report:
+    """Check everything; ``expect`` is a chain head kept outside the database (an auditor's),
+    ``known`` heads recorded by ECP elsewhere, each with what recorded it (e.g. the last
+    verify that found the books intact)."""
     rep = Report()
     _triggers(conn, rep)
-    hashes = _fast(conn, rep, _wanted_heads(conn, expect)) if _file_sqlite(conn) else None
+    hashes = _fast(conn, rep, _wanted_heads(conn, expect, known)) if _file_sqlite(conn) \
+        else None
     fast = hashes is not None
     if hashes is None:
         rep.entries = rep.lines = 0
@@ -395,6 +496,7 @@ def verify(conn: Connection, expect: ChainHead | None = None) -> Report:
         hashes = _chain(conn, rep)
     _numbering(conn, rep)
     _locks_and_heads(conn, rep, hashes)
+    _known_heads(rep, hashes, known)
     rep.findings.extend(audit.check(conn))  # the audit trail: its chain and its triggers
     if not fast:
         _balances(conn, rep)

@@ -327,14 +327,39 @@ def _build_view(kind: str, num: str, day: int, seller: Company, member: str,
 
 
 Archiver = Callable[[DocumentView], tuple[str, str]]
+Archived = tuple[str | None, str | None]  # the archived PDF's name and SHA-256, if any
+
+# The SHA-256 of a document's PDF is sealed into its entry's reference (« F-2026-000012
+# pdf:<32 hex> »): the reference is part of the chained content, so a PDF replaced together
+# with the SHA-256 recorded on the document no longer matches its entry. 128 bits of the hash
+# keep the reference within its 100 characters; entries posted before this seal keep the bare
+# number and hash as they always did.
+PDF_SEAL = " pdf:"
+PDF_SEAL_HEX = 32
+
+
+def sealed_reference(num: str, pdf_sha: str | None) -> str:
+    """The reference of a document's entry: its number, and its PDF's seal when it has one."""
+    return f"{num}{PDF_SEAL}{pdf_sha[:PDF_SEAL_HEX]}" if pdf_sha else num
+
+
+def reference_seal(reference: str, num: str) -> str | None:
+    """The PDF seal an entry's reference carries for document ``num`` (None: unsealed)."""
+    prefix = num + PDF_SEAL
+    return reference[len(prefix):] if reference.startswith(prefix) else None
+
+
+def _archive(view: DocumentView, archive: Archiver | None) -> Archived:
+    # The PDF is rendered once, at issue, by the caller's archiver, before the posting that
+    # seals its SHA-256 (a failed transaction removes the file).
+    return archive(view) if archive is not None else (None, None)
 
 
 def _store(conn: Connection, kind: str, year: int, seq: int, view: DocumentView,
            member: str, customer_id: int, lines: Sequence[LineInput], due_day: int | None,
            related_id: int | None, entry_id: int | None, user: str,
-           archive: Archiver | None) -> int:
-    # The PDF is rendered once, now, by the caller's archiver; the row records its SHA-256.
-    pdf_name, pdf_sha = archive(view) if archive is not None else (None, None)
+           pdf: Archived) -> int:
+    pdf_name, pdf_sha = pdf
     res = conn.execute(insert(Document).values(
         pdf_name=pdf_name, pdf_sha256=pdf_sha,
         kind=kind, year=year, seq=seq, number=view.number, member=member,
@@ -383,12 +408,13 @@ def issue(conn: Connection, draft_id: int, user: str, on: dt.date | None = None,
                        lines, due_day, related, _terms(days))
     entry_id = None
     entry_ref = None
+    pdf = _archive(view, archive)
     if kind == "facture":
-        posted = post(conn, _invoice_entry(conn, view, lines, d.member), user)
+        posted = post(conn, _invoice_entry(conn, view, lines, d.member, pdf[1]), user)
         entry_id = posted.id
         entry_ref = posted.ref
     doc_id = _store(conn, kind, year, seq, view, d.member, d.customer_id, lines, due_day,
-                    d.quote_id, entry_id, user, archive)
+                    d.quote_id, entry_id, user, pdf)
     if d.quote_id is not None:
         conn.execute(insert(DocumentEvent).values(
             document_id=d.quote_id, action="facturé", day=day, other_id=doc_id,
@@ -399,7 +425,7 @@ def issue(conn: Connection, draft_id: int, user: str, on: dt.date | None = None,
 
 
 def _invoice_entry(conn: Connection, view: DocumentView, lines: Sequence[LineInput],
-                   member: str) -> JournalEntry:
+                   member: str, pdf_sha: str | None = None) -> JournalEntry:
     """Customer debit TTC; revenue credit per account; VAT credit, pending until paid
     (régime de l'encaissement) or due at once (débits)."""
     per_account: dict[str, int] = defaultdict(int)
@@ -412,7 +438,7 @@ def _invoice_entry(conn: Connection, view: DocumentView, lines: Sequence[LineInp
     if view.total_vat:
         specs.append(LineSpec(vat_account, member, -view.total_vat))
     return JournalEntry("VT", view.issue_date, f"Facture {view.number} {view.customer.name}"[:300],
-                        tuple(specs), reference=view.number)
+                        tuple(specs), reference=sealed_reference(view.number, pdf_sha))
 
 
 # --- quotes ----------------------------------------------------------------------------------
@@ -588,10 +614,12 @@ def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
     if view.total_vat - from_pending:
         specs.append(LineSpec(VAT_DUE, m, view.total_vat - from_pending))
     specs.append(LineSpec(RECEIVABLE, m, -view.total_ttc, customer.code))
+    pdf = _archive(view, archive)
     posted = post(conn, JournalEntry("VT", on, f"Avoir {num} sur {inv.number}"[:300],
-                                     tuple(specs), reference=num), user)
+                                     tuple(specs), reference=sealed_reference(num, pdf[1])),
+                  user)
     doc_id = _store(conn, "avoir", year, seq, view, m, inv.customer_id, lines, None, inv.id,
-                    posted.id, user, archive)
+                    posted.id, user, pdf)
     if applied:
         record_allocation(conn, inv.id, applied, day, pending_vat, credit_note_id=doc_id)
     return Issued(doc_id, num, view, posted.ref)
