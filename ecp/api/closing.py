@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import Connection, select
+
 from ecp.api.archive import _check_archive, statements_dir
 from ecp.api.ledger import trial_balance
 from ecp.api.members import contribution_run, write_statements
@@ -19,6 +21,7 @@ from ecp.kernel.periods import Month
 from ecp.ledger import integrity
 from ecp.ledger import periods as ledger_periods
 from ecp.members import economy as member_economy
+from ecp.sales import integrity as sales_integrity
 
 
 def close_period(books: Books, month: Month, user: str | None = None) -> ChainHead:
@@ -54,7 +57,8 @@ def verify(books: Books, expect: ChainHead | None = None,
     month close — when that costs no wait: never on read-only books, and skipped when another
     process holds the write lock (verify itself only reads)."""
     with _read(books) as conn:
-        rep = integrity.verify(conn, expect)
+        rep = integrity.verify(conn, expect, _heads_verified(conn))
+        rep.findings.extend(sales_integrity.check_documents(conn))
         rep.findings.extend(_check_archive(books, conn))
     if record:
         outcome = {"at": books.now().isoformat(timespec="seconds"), "ok": rep.ok,
@@ -83,6 +87,21 @@ def _record_verify(books: Books, value: str) -> bool:
     except BusyError:
         return False
     return True
+
+
+def _heads_verified(conn: Connection) -> list[tuple[str, ChainHead]]:
+    """The head of the last verify that found the books intact: a chain rewritten since
+    (with its month-close heads) no longer passes through it."""
+    from ecp.db.models import Setting
+    raw = conn.scalar(select(Setting.value).where(Setting.key == "verify.last"))
+    try:
+        d = json.loads(raw) if raw else None
+        if isinstance(d, dict) and d.get("ok") is True:
+            return [(f"vérification sans anomalie du {str(d.get('at', ''))[:10]}",
+                     ChainHead.parse(str(d["head"])))]
+    except (ValueError, KeyError, EcpError):
+        pass
+    return []
 
 
 @dataclass(frozen=True)
