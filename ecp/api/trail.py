@@ -11,7 +11,7 @@ from ecp.api.session import Books, _read
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.errors import InputError
 from ecp.ledger import audit
-from ecp.ledger.audit import AuditEvent
+from ecp.ledger.audit import AuditEvent as AuditEvent  # re-exported by ecp.api
 
 
 def _audit(conn: Connection, books: Books, action: str, subject: object = "",

@@ -23,7 +23,10 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, insert, select, text
 
 from ecp.db.models import AuditEvent as AuditRow
+from ecp.db.models import PeriodEvent
 from ecp.kernel.chain import ChainHead
+from ecp.kernel.errors import InputError
+from ecp.kernel.periods import Month
 
 GENESIS = "0" * 64
 
@@ -177,4 +180,38 @@ def check(conn: Connection) -> list[str]:
             findings.append(f"{where} : contenu modifié après coup (empreinte ne correspond "
                             "plus)")
         prev = e.hash
+    return findings + _close_heads(conn)
+
+
+CLOSE_HEAD = "tête de chaîne "
+
+
+def close_detail(head: ChainHead) -> str:
+    """The detail of a month-close event: the entries' chain head at that moment."""
+    return f"{CLOSE_HEAD}{head}"
+
+
+def _close_heads(conn: Connection) -> list[str]:
+    """Every close in the trail must be in the log of closes with the same chain head: heads
+    rewritten there together with the entries' chain (which the chain check alone cannot
+    see) differ from the ones the trail chained at close."""
+    logged = {(r.month, r.head_count, r.head_hash) for r in conn.execute(
+        select(PeriodEvent.month, PeriodEvent.head_count, PeriodEvent.head_hash)
+        .where(PeriodEvent.action == "close"))}
+    findings: list[str] = []
+    for e in iter_events(conn):
+        if e.action != "cloture" or not e.detail.startswith(CLOSE_HEAD):
+            continue
+        try:
+            month = Month.parse(e.subject)
+            head = ChainHead.parse(e.detail[len(CLOSE_HEAD):].split(" ", 1)[0])
+        except InputError:
+            findings.append(f"piste d'audit, événement {e.id} : clôture illisible "
+                            f"« {e.subject} », « {e.detail} »")
+            continue
+        if (month.key, head.count, head.hash) not in logged:
+            findings.append(
+                f"clôture de {month} : la tête de chaîne {head.count}:{head.hash[:16]}… "
+                f"enregistrée dans la piste d'audit (événement {e.id}, {e.at}, {e.by}) "
+                "n'est plus dans le journal des clôtures : têtes réécrites avec la chaîne")
     return findings

@@ -198,6 +198,21 @@ def test_a_tampered_event_is_caught_by_verify(books: api.Books, sql: str, trigge
     assert any(re.search(finding, f) for f in rep.findings), rep.findings
 
 
+def test_a_close_head_rewritten_in_the_log_is_caught(books: api.Books) -> None:
+    """Issue 12, failure 6: chain heads recorded at month close rewritten together with the
+    chain were seen only with ``--expect``. The trail chained the head at close: a log of
+    closes that no longer holds it is named by ``verify``."""
+    _frozen(books)
+    _sale(books, day=D(2026, 2, 2))
+    api.close_period(books, Month(2026, 2))
+    assert books.path is not None and api.verify(books).ok
+    _tamper(books.path, "UPDATE period_events SET head_hash = '" + "ab" * 32 + "'",
+            "period_events_no_update")
+    rep = api.verify(books)
+    assert any(f.startswith("clôture de 2026-02 : la tête de chaîne") and
+               "têtes réécrites" in f for f in rep.findings), rep.findings
+
+
 def test_a_dropped_trail_trigger_is_caught(books: api.Books) -> None:
     assert books.path is not None
     _sql(books.path, "DROP TRIGGER audit_events_no_delete")
