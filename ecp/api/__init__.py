@@ -132,7 +132,17 @@ if TYPE_CHECKING:
         save_draft,
         vat_report,
     )
-    from ecp.api.session import Books, backup, init, is_initialised, open_books, schema_status
+    from ecp.api.session import (
+        BackupResult,
+        Books,
+        RestoreResult,
+        backup,
+        init,
+        is_initialised,
+        open_books,
+        restore,
+        schema_status,
+    )
     from ecp.api.settings import (
         get_setting,
         set_setting,
@@ -146,6 +156,7 @@ __all__ = [
     "MEMBER_STATUSES",
     "AuditEvent",
     "BomItem",
+    "BackupResult",
     "Books",
     "CloseStep",
     "DateSpan",
@@ -154,6 +165,7 @@ __all__ = [
     "MaterialIn",
     "ProductLine",
     "VerifyOutcome",
+    "RestoreResult",
     "accept_quote",
     "add_account",
     "add_customer",
@@ -245,6 +257,7 @@ __all__ = [
     "reverse_entry",
     "save_document",
     "save_draft",
+    "restore",
     "schema_status",
     "search_accounts",
     "set_bom",

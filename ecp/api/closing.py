@@ -10,12 +10,12 @@ from sqlalchemy import Connection, select
 
 from ecp.api.archive import _check_archive, statements_dir
 from ecp.api.ledger import trial_balance
-from ecp.api.members import contribution_run, write_statements
+from ecp.api.members import _contribution_run, write_statements
 from ecp.api.session import Books, _read, _write
 from ecp.api.settings import get_setting
 from ecp.api.trail import _audit
 from ecp.kernel.chain import ChainHead
-from ecp.kernel.errors import EcpError
+from ecp.kernel.errors import EcpError, InputError
 from ecp.kernel.money import fmt_fr
 from ecp.kernel.periods import Month
 from ecp.ledger import integrity
@@ -26,10 +26,15 @@ from ecp.sales import integrity as sales_integrity
 
 def close_period(books: Books, month: Month, user: str | None = None) -> ChainHead:
     with _write(books) as conn:
-        head = ledger_periods.close_month(conn, month.key, books.who(user))
-        # The chain head at close goes into the trail: heads recorded at close are chained.
-        _audit(conn, books, "cloture", str(month), f"tête de chaîne {head}", user)
-        return head
+        return _close(conn, books, month, user)
+
+
+def _close(conn: Connection, books: Books, month: Month, user: str | None) -> ChainHead:
+    """Lock ``month`` in the open unit of work ``conn``."""
+    head = ledger_periods.close_month(conn, month.key, books.who(user))
+    # The chain head at close goes into the trail: heads recorded at close are chained.
+    _audit(conn, books, "cloture", str(month), f"tête de chaîne {head}", user)
+    return head
 
 
 def reopen_period(books: Books, month: Month, reason: str, user: str | None = None
@@ -138,7 +143,12 @@ def month_close(books: Books, month: Month, user: str | None = None,
                 progress: Callable[[int, int, str], None] | None = None,
                 on_step: Callable[[CloseStep], None] | None = None) -> list[CloseStep]:
     """The month-end checklist, in order, stopping at the first failure: contributions,
-    VAT pending, verify, statements, lock."""
+    VAT pending, verify, statements, lock.
+
+    The figures are read in several snapshots (the statements are drawn outside any lock),
+    so the chain head is taken in the contribution run's transaction and the lock's
+    transaction refuses if an entry dated in the month (or before) was posted since: the
+    locked month is always the one the checks and statements were computed from."""
     steps: list[CloseStep] = []
     m = month.key
     label = str(month)
@@ -151,7 +161,9 @@ def month_close(books: Books, month: Month, user: str | None = None,
         return ok
 
     try:
-        lines = contribution_run(books, month, user)
+        with _write(books) as conn:
+            lines = _contribution_run(conn, books, month, user)
+            base = ledger_periods.chain_head(conn)
     except EcpError as exc:
         step("contributions", False, str(exc))
         return steps
@@ -182,9 +194,29 @@ def month_close(books: Books, month: Month, user: str | None = None,
     if not step("relevés", True, f"{len(paths)} relevés dans {folder}"):
         return steps
     try:
-        head = close_period(books, month, user)
+        with _write(books) as conn:  # the write lock: nobody posts between check and lock
+            _nothing_posted_since(conn, month, base)
+            head = _close(conn, books, month, user)
     except EcpError as exc:
         step("clôture", False, str(exc))
         return steps
     step("clôture", True, f"mois {label} verrouillé, tête de chaîne {head}")
     return steps
+
+
+def _nothing_posted_since(conn: Connection, month: Month, base: ChainHead) -> None:
+    """Refuse the lock when entries dated in ``month`` or before were posted after ``base``
+    (another process posting while the statements were drawn)."""
+    from ecp.db.models import Entry
+    from ecp.ledger.entry import day_int, entry_ref
+
+    _start, end = member_economy.month_bounds(month.key)
+    late = conn.execute(select(Entry.journal, Entry.fiscal_year, Entry.number)
+                        .where(Entry.id > base.count, Entry.day <= day_int(end))
+                        .order_by(Entry.id)).all()
+    if late:
+        refs = ", ".join(entry_ref(*r) for r in late[:3]) + (", …" if len(late) > 3 else "")
+        raise InputError(f"mois {month} : {len(late)} écriture(s) du mois ou d'avant passée(s) "
+                         f"pendant la clôture ({refs}), absente(s) des relevés et des contrôles "
+                         "; mois non clôturé, relancer la clôture", field="month",
+                         code="month.moved")

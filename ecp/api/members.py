@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecp.api.archive import _archived, archiving, statements_dir
 from ecp.api.session import Books, _read, _write
 from ecp.api.trail import _audit
+from ecp.kernel.files import private_dir
 from ecp.kernel.periods import Month
 from ecp.kernel.units import Rate
 from ecp.kernel.vocab import MEMBER_STATUSES as MEMBER_STATUSES  # re-exported by ecp.api
 from ecp.members import economy as member_economy
 from ecp.members import registry
 from ecp.members.views import PayoutVoucher, StatementView, Treasury
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 MemberView = registry.MemberView
 
@@ -65,12 +69,19 @@ def list_members(books: Books, include_ecp: bool = False) -> list[MemberView]:
 def contribution_run(books: Books, month: Month, user: str | None = None
                      ) -> list[member_economy.ContributionLine]:
     with _write(books) as conn:
-        lines = member_economy.run_contribution(conn, month.key, books.who(user))
-        if any(c.posted_now for c in lines):  # a run that posts nothing changes nothing
-            _audit(conn, books, "contributions", str(month),
-                   ", ".join(f"{c.member} {c.posted_now}" for c in lines if c.posted_now)
-                   + " (centimes passés)", user)
-        return lines
+        return _contribution_run(conn, books, month, user)
+
+
+def _contribution_run(conn: Connection, books: Books, month: Month, user: str | None
+                      ) -> list[member_economy.ContributionLine]:
+    """The contribution run in the open unit of work ``conn`` (the month close reads the
+    chain head in the same one)."""
+    lines = member_economy.run_contribution(conn, month.key, books.who(user))
+    if any(c.posted_now for c in lines):  # a run that posts nothing changes nothing
+        _audit(conn, books, "contributions", str(month),
+               ", ".join(f"{c.member} {c.posted_now}" for c in lines if c.posted_now)
+               + " (centimes passés)", user)
+    return lines
 
 
 def member_treasury(books: Books, member: str, at: dt.date | None = None) -> Treasury:
@@ -119,7 +130,7 @@ def write_statements(books: Books, month: Month, out_dir: Path | None = None,
                      members: Sequence[str] | None = None,
                      progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
     """The statement PDF of each active member (or of ``members``) for the month, one file
-    each, ``progress(done, total, member)`` after each.
+    each (0600, in a 0700 folder), ``progress(done, total, member)`` after each.
 
     The figures are read here, in one snapshot; drawing the PDFs (most of the time) is shared
     between worker processes, one per core, when there are many members."""
@@ -129,8 +140,7 @@ def write_statements(books: Books, month: Month, out_dir: Path | None = None,
     from ecp.reports.statement_pdf import render_statement
     m = month.key
     label = str(month)
-    folder = out_dir or statements_dir(books, month)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(out_dir or statements_dir(books, month))
     with _read(books) as conn:
         codes = [registry.get(conn, c, "members").code for c in members] if members \
             else member_economy.active_members(conn)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +23,7 @@ from ecp.db.engine import (
 from ecp.db.lite import sqlite_snapshot
 from ecp.db.migrate import at_head, backup_sqlite, current_revision, head_revision, upgrade
 from ecp.kernel.errors import EcpError, InputError
+from ecp.kernel.files import PRIVATE_DIR, make_private, private_dir, replace_private, write_private
 from ecp.ledger.entry import ECP_DIMENSION
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when the books first need their engine
@@ -195,12 +199,179 @@ def _read_light(books: Books) -> Iterator[Any]:
             yield conn
 
 
-def backup(books: Books, dest: Path) -> Path:
-    """A consistent copy of the books, even while another process writes."""
+BACKUP_DB = "books.sqlite3"  # the database's name inside a backup folder
+BACKUP_ARCHIVE = "archives"  # the archive's, beside it: the folder is itself openable books
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    """A backup folder: the database and the archived PDFs it records."""
+
+    folder: Path
+    database: Path
+    pdfs: int
+    problems: tuple[str, ...] = ()  # recorded PDFs absent or altered in the archive
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    database: Path
+    archive: Path
+    pdfs: int
+
+
+def _recorded_pdfs(db: Path) -> list[tuple[str, str, str]]:
+    """(number, archived name, SHA-256) of every archived PDF the SQLite books at ``db``
+    record (issued documents and payout vouchers)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return [(str(n), str(name), str(sha or "")) for n, name, sha in con.execute(
+            "SELECT number, pdf_name, pdf_sha256 FROM documents WHERE pdf_name IS NOT NULL "
+            "UNION ALL SELECT number, pdf_name, pdf_sha256 FROM payouts "
+            "WHERE pdf_name IS NOT NULL")]
+    finally:
+        con.close()
+
+
+def _pending_by_sha(archive: Path) -> dict[str, Path]:
+    """PDFs of committed issues not yet put in place (``.pending``), by SHA-256."""
+    folder = archive / ".pending"
+    if not folder.is_dir():
+        return {}
+    out: dict[str, Path] = {}
+    for f in folder.iterdir():
+        if f.is_file() and not f.is_symlink():
+            out[hashlib.sha256(f.read_bytes()).hexdigest()] = f
+    return out
+
+
+def backup(books: Books, dest: Path) -> BackupResult:
+    """A consistent copy of the books and their archive, even while another process writes:
+    the folder ``dest`` (made 0700) holds ``books.sqlite3`` (SQLite's online backup, 0600) and
+    ``archives/`` with exactly the PDFs that copy records (0600), each checked against its
+    SHA-256 as it is copied. ``dest`` is itself a set of books: ``ecp --db
+    dest/books.sqlite3 verify`` checks it where it is; ``restore`` brings it back."""
+    import shutil
+
+    from ecp.api.archive import archive_dir
+
     path = books.path
     if path is None:
         raise EcpError("sauvegarde : seule une base SQLite se copie ainsi (PostgreSQL : pg_dump)")
-    if dest.exists():
+    if dest.exists() or dest.is_symlink():
         raise InputError(f"sauvegarde : {dest} existe déjà, choisir un autre nom")
-    backup_sqlite(path, dest)
-    return dest
+    private_dir(dest.parent)
+    try:
+        dest.mkdir(mode=PRIVATE_DIR)
+    except FileExistsError:
+        raise InputError(f"sauvegarde : {dest} existe déjà, choisir un autre nom") from None
+    try:
+        make_private(dest)
+        database = dest / BACKUP_DB
+        backup_sqlite(path, database)
+        source = archive_dir(books)
+        target = private_dir(dest / BACKUP_ARCHIVE)
+        problems: list[str] = []
+        pending: dict[str, Path] | None = None
+        copied = 0
+        for number, name, sha in _recorded_pdfs(database):
+            f = source / name
+            data = f.read_bytes() if f.is_file() else None
+            if data is None or hashlib.sha256(data).hexdigest() != sha:
+                if pending is None:
+                    pending = _pending_by_sha(source)
+                if sha in pending:  # committed, not yet in place: its bytes are these
+                    data = pending[sha].read_bytes()
+                elif data is None:
+                    problems.append(f"archive : le PDF de {number} est absent ({f})")
+                    continue
+                else:
+                    problems.append(f"archive : le PDF de {number} a été modifié depuis son "
+                                    f"émission ({f}), copié tel quel")
+            write_private(target / name, data, exclusive=True)
+            copied += 1
+    except BaseException:
+        shutil.rmtree(dest, ignore_errors=True)  # made here: nothing half-written is left
+        raise
+    return BackupResult(dest, database, copied, tuple(problems))
+
+
+def restore(src: Path, to: Path, force: bool = False) -> RestoreResult:
+    """Bring back a backup folder (``books.sqlite3`` and ``archives/``; or a lone SQLite file,
+    as older backups were) as the books at ``to`` with their archive beside them
+    (``archives/``). An existing database is replaced only with ``force``, and so is an
+    archived PDF that differs; the database is checked before it takes the place, which it
+    takes whole (an atomic rename; its stale ``-wal``/``-shm`` are removed first)."""
+    import os
+
+    db = src / BACKUP_DB if src.is_dir() else src
+    if not db.is_file():
+        raise InputError(f"restauration : {src} n'est pas une sauvegarde ECP (ni {BACKUP_DB} "
+                         "ni fichier de base)")
+    to = to.expanduser().absolute()
+    if to.exists() and db.resolve() == to.resolve():
+        raise InputError(f"restauration : {to} est la base de la sauvegarde elle-même",
+                         field="to")
+    if to.is_dir():
+        raise InputError(f"restauration : {to} est un dossier, donner le chemin de la base",
+                         field="to")
+    if (to.exists() or to.is_symlink()) and not force:
+        raise InputError(f"restauration : la base {to} existe déjà ; la remplacer doit être "
+                         "demandé expressément", field="to", code="restore.exists")
+    problem = _check_sqlite(db)
+    if problem:
+        raise InputError(f"restauration : {db} n'est pas une base ECP lisible ({problem})")
+    archive_src = src / BACKUP_ARCHIVE if src.is_dir() else None
+    archive = to.parent / BACKUP_ARCHIVE
+    files: list[tuple[Path, Path]] = []
+    if archive_src is not None and archive_src.is_dir():
+        for f in sorted(archive_src.rglob("*")):
+            rel = f.relative_to(archive_src)
+            if f.is_symlink() or not f.is_file() or rel.parts[0].startswith("."):
+                continue
+            out = archive / rel
+            if out.is_symlink() or out.is_dir():
+                raise InputError(f"restauration : {out} n'est pas un fichier ordinaire",
+                                 field="to")
+            if out.exists() and out.read_bytes() != f.read_bytes() and not force:
+                raise InputError(f"restauration : {out} existe déjà avec un autre contenu ; "
+                                 "le remplacer doit être demandé expressément", field="to",
+                                 code="restore.exists")
+            files.append((f, out))
+    private_dir(to.parent)
+    for f, out in files:  # the archive first: when the database appears, its PDFs are there
+        data = f.read_bytes()
+        if not (out.exists() and out.read_bytes() == data):
+            replace_private(out, data)
+    tmp = to.with_name(f".{to.name}.restauration-{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        backup_sqlite(db, tmp)
+        problem = _check_sqlite(tmp)
+        if problem:
+            raise EcpError(f"restauration : la copie de {db} est illisible ({problem})")
+        for suffix in ("-wal", "-shm", "-journal"):  # the old base's, never the new one's
+            to.with_name(to.name + suffix).unlink(missing_ok=True)
+        os.replace(tmp, to)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return RestoreResult(to, archive, len(files))
+
+
+def _check_sqlite(db: Path) -> str:
+    """Why the file at ``db`` is not readable ECP books ("" when it is)."""
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            ok = con.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                return str(ok)
+            if con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                           "AND name IN ('entries', 'alembic_version')").fetchone()[0] != 2:
+                return "pas de livres ECP"
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return ""

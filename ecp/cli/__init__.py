@@ -30,6 +30,7 @@ from ecp.cli import (
     member,
     period,
     report,
+    restore,
     tui,
     verify,
 )
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_bank.register_reports(rp, add_format, date_arg)
 
     backup.register(sub)
+    restore.register(sub)
     for sp in _all_parsers(p):
         # Each command knows its own parser: an error about a field names the command's flag.
         sp.set_defaults(_cmd_parser=sp)

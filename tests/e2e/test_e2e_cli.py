@@ -217,9 +217,12 @@ def test_period_close_reopen_verify_backup(session_db: Path, tmp_path: Path) -> 
     assert "ERREUR" not in out and "4 écritures, 9 lignes vérifiées" in out
     assert out.splitlines()[-1].startswith("Vérification réussie")
 
-    copy = tmp_path / "sauvegardes" / "copie.sqlite3"
-    out = ok("backup", str(copy), db=db)
-    assert out.strip() == f"Sauvegarde écrite : {copy}"
+    # The backup is a folder: the database (books.sqlite3) and its archive (no PDF here).
+    folder = tmp_path / "sauvegardes" / "copie"
+    out = ok("backup", str(folder), db=db)
+    assert out.strip() == (f"Sauvegarde écrite : {folder} (base books.sqlite3 et 0 PDF "
+                           "archivés dans archives/)")
+    copy = folder / "books.sqlite3"
     # The copy opens and verifies; ECP_DB names it when --db is not given.
     verified = ok("verify", "--expect", head, env=_env(ECP_DB=str(copy)))
     assert "Vérification réussie" in verified and f"Tête de chaîne : {head}" in verified

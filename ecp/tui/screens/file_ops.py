@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError, ValidationError
+from ecp.kernel.files import private_dir
 from ecp.tui.kit.forms import FieldError
 
 
@@ -156,18 +157,26 @@ class ExportHledgerDialog(FileDialog):
         return f"~/ecp-exports/hledger-{self.today.isoformat()}.journal"
 
     def run_op(self, books: api.Books, path: Path) -> str:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         res = api.export_hledger(books, path)
         return f"{res.rows} écritures exportées, écrit : {res.path}"
 
 
 class BackupDialog(FileDialog):
-    TITLE_FR = "Sauvegarde : copie cohérente de la base"
+    """``ecp backup``'s twin: a folder holding the database and the archived PDFs it records
+    (private files); the problems met in the archive, if any, are listed."""
+
+    TITLE_FR = "Sauvegarde : copie cohérente de la base et de ses archives (dossier)"
     OK = "Sauvegarder"
 
     def default_path(self) -> str:
-        return f"~/ecp-sauvegardes/ecp-{self.today.isoformat()}.sqlite3"
+        return f"~/ecp-sauvegardes/ecp-{self.today.isoformat()}"
 
     def run_op(self, books: api.Books, path: Path) -> str:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"Sauvegarde écrite : {api.backup(books, path)}"
+        res = api.backup(books, path)
+        said = f"Sauvegarde écrite : {res.folder} (base {res.database.name} et {res.pdfs} " \
+            "PDF archivés dans archives/)"
+        if res.problems:
+            said += f"\nattention, {len(res.problems)} PDF à examiner :\n" \
+                + "\n".join(res.problems)
+        return said
