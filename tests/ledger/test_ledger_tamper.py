@@ -73,7 +73,9 @@ def three(books: api.Books, sale_of: SaleOf) -> api.Books:
     """Three sales in January 2026: VT-2026-000001..3, clean books."""
     for day, cents in ((5, 100000), (12, 250000), (20, 75000)):
         sale_of(books, D(2026, 1, day), cents)
-    rep = api.verify(books)
+    # Not recorded: the head of a recorded intact verify is one more head a forger must
+    # match (tests/ledger/test_verify_more.py); these tests hold the others alone.
+    rep = api.verify(books, record=False)
     assert rep.ok and rep.entries == 3, rep.findings
     return books
 
