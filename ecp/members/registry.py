@@ -15,6 +15,8 @@ from sqlalchemy import Connection, insert, select, update
 
 from ecp.db.models import Dimension
 from ecp.kernel.errors import InputError, NotFoundError
+from ecp.kernel.periods import check_date
+from ecp.kernel.text import NAME, SHORT, check_optional
 from ecp.kernel.units import Rate
 from ecp.kernel.vocab import MEMBER_STATUSES
 from ecp.ledger.entry import ECP_DIMENSION, day_int, day_iso
@@ -61,12 +63,22 @@ def _check_rate(rate: Rate | None) -> None:
                          code="contribution_rate.range")
 
 
+def _check_texts(name: str | None, name_ar: str | None, activity: str | None) -> None:
+    """Lengths of the columns (dimensions: name, name_ar 200, activity 100), no control
+    character."""
+    check_optional(name, "nom", NAME, field="name")
+    check_optional(name_ar, "nom en arabe", NAME, field="name_ar")
+    check_optional(activity, "activité", SHORT, field="activity")
+
+
 def add(conn: Connection, code: str, name: str, *, name_ar: str | None = None,
         activity: str | None = None, contribution_rate: Rate | None = None,
         joined: dt.date) -> MemberView:
     c = check_code(code)
     if not name.strip():
         raise InputError("nom : obligatoire", field="name", code="name.required")
+    _check_texts(name.strip(), (name_ar or "").strip(), (activity or "").strip())
+    check_date(joined, "date d'entrée", field="joined")
     _check_rate(contribution_rate)
     if conn.scalar(select(Dimension.code).where(Dimension.code == c)):
         raise InputError(f"code membre : {c} existe déjà", field="code", code="code.exists")
@@ -84,6 +96,8 @@ def update_member(conn: Connection, code: str, *, name: str | None = None,
     """Change the non-accounting fields of a member (the code, used in postings, never).
     ``clear_rate`` puts the member back on the ECP's default rate."""
     values: dict[str, object] = {}
+    _check_texts(name and name.strip(), name_ar and name_ar.strip(),
+                 activity and activity.strip())
     if name is not None:
         if not name.strip():
             raise InputError("nom : obligatoire", field="name", code="name.required")

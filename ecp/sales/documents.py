@@ -32,6 +32,9 @@ from ecp.db.models import (
     VatRate,
 )
 from ecp.kernel.errors import InputError, NotFoundError
+from ecp.kernel.money import MAX_AMOUNT, check_amount, fmt_fr
+from ecp.kernel.periods import check_date
+from ecp.kernel.text import LABEL, check_optional, check_text
 from ecp.kernel.units import Quantity, Rate, fmt_rate
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
@@ -129,6 +132,14 @@ def _checked_text(ln: LineInput, i: int) -> LineInput:
     if ln.unit_price < 0:
         raise InputError(f"ligne {i}, prix HT : ne peut être négatif (faire un avoir)",
                          field="lines.price", line=i, code="price.negative")
+    # Column sizes of document and draft lines (description 300, unit 20, product 30).
+    check_text(desc, "désignation", LABEL, field="lines.description", line=i)
+    check_text(ln.unit, "unité", 20, field="lines.unit", line=i)
+    check_optional(ln.product, "produit", 30, field="lines.product", line=i)
+    check_amount(ln.unit_price, "prix HT", field="lines.price", line=i)
+    if ln.quantity_milli > MAX_QUANTITY:
+        raise InputError(f"ligne {i}, quantité : au-delà de 1 000 000 000 (le maximum "
+                         "accepté)", field="lines.qty", line=i, code="lines.qty.too_large")
     account = ln.account.strip() or DEFAULT_ACCOUNT
     if desc == ln.description and account == ln.account:
         return ln
@@ -141,10 +152,24 @@ def valid_rates(conn: Connection, day: int) -> dict[int, str]:
     return dict(rows.all())
 
 
+MAX_QUANTITY = 10**12
+"""The largest quantity of a line, in thousandths (a thousand million units)."""
+
+
 def _check_lines(conn: Connection, lines: Sequence[LineInput], day: int) -> None:
     if not lines:
         raise InputError("lignes : au moins une ligne (désignation ou produit du catalogue)",
                          field="lines", code="lines.empty")
+    check_date(int_day(day), field="day")
+    for i, ln in enumerate(lines, 1):
+        _checked_text(ln, i)
+        if line_total(ln.quantity_milli, ln.unit_price) > MAX_AMOUNT:
+            raise InputError(f"ligne {i} : total HT au-delà de {fmt_fr(MAX_AMOUNT)} DH, le "
+                             "maximum accepté", field="lines.qty", line=i,
+                             code="lines.total.too_large")
+    if totals(lines)[2] > MAX_AMOUNT:
+        raise InputError(f"document : total TTC au-delà de {fmt_fr(MAX_AMOUNT)} DH, le maximum "
+                         "accepté", field="lines", code="lines.total.too_large")
     rates = valid_rates(conn, day)
     accounts = set(conn.scalars(select(Account.code).where(Account.code.like("7%"))))
     for i, ln in enumerate(lines, 1):
@@ -194,6 +219,9 @@ def _write_draft_lines(conn: Connection, draft_id: int, lines: Sequence[LineInpu
 
 
 def _check_due(day: dt.date, due: dt.date | None) -> None:
+    check_date(day, field="day")
+    if due is not None:
+        check_date(due, "échéance", field="due")
     if due is not None and due < day:
         raise InputError("échéance : ne peut précéder la date du document", field="due",
                          code="due.before_day")
@@ -559,6 +587,7 @@ def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
                 archive: Archiver | None = None) -> Issued:
     """An avoir on an issued invoice: whole (no lines) or partial, at the invoice's rates."""
     inv = _doc(conn, invoice_num, "facture", field="invoice")
+    check_date(on, field="day")
     day = day_int(on)
     if day < inv.day:
         raise InputError(f"date : l'avoir ne peut précéder la facture ({int_day(inv.day)})",

@@ -10,6 +10,8 @@ from sqlalchemy import Connection, insert, select, update
 from ecp.db.models import Account, Dimension, Party, Product
 from ecp.kernel.errors import InputError, NotFoundError
 from ecp.kernel.ids import check_ice
+from ecp.kernel.money import check_amount
+from ecp.kernel.text import check_text
 from ecp.kernel.units import fmt_rate
 from ecp.sales.views import PartyView
 
@@ -27,6 +29,19 @@ def _code(code: str, what: str) -> str:
     return c
 
 
+# A party's texts: French word and column size (ecp/db/models.py, Party).
+_PARTY_TEXTS = {"name": ("nom", 200), "name_ar": ("nom en arabe", 200),
+                "address": ("adresse", 300), "city": ("ville", 100),
+                "if_number": ("identifiant fiscal", 20), "rc": ("registre du commerce", 30)}
+
+
+def _check_party_texts(who: str, values: dict[str, object]) -> None:
+    for k, v in values.items():
+        if k in _PARTY_TEXTS and isinstance(v, str):
+            what, limit = _PARTY_TEXTS[k]
+            check_text(v, f"{who}, {what}", limit, field=k)
+
+
 def add_party(conn: Connection, kind: str, code: str, name: str, *, name_ar: str | None = None,
               address: str = "", city: str = "", ice: str | None = None,
               if_number: str | None = None, rc: str | None = None,
@@ -39,6 +54,10 @@ def add_party(conn: Connection, kind: str, code: str, name: str, *, name_ar: str
     if kind == "customer" and not consumer and ice_ok is None:
         raise InputError(f"client {c}, ICE : obligatoire pour un client professionnel "
                          "(ou client particulier)", field="ice", code="ice.required")
+    _check_party_texts(f"{what} {c}", {"name": name.strip(), "name_ar": name_ar or "",
+                                       "address": address.strip(), "city": city.strip(),
+                                       "if_number": (if_number or "").strip(),
+                                       "rc": (rc or "").strip()})
     if conn.scalar(select(Party.id).where(Party.kind == kind, Party.code == c)):
         raise InputError(f"{what} {c} existe déjà", field="code", code="code.exists")
     conn.execute(insert(Party), [{
@@ -65,6 +84,7 @@ def edit_party(conn: Connection, kind: str, code: str, **fields: str | bool | No
         else:
             values[k] = str(v).strip() or None if k in ("name_ar", "if_number", "rc") \
                 else str(v).strip()
+    _check_party_texts(f"{KIND_FR[kind]} {p.code}", values)
     consumer = bool(values.get("consumer", p.consumer))
     ice = values.get("ice", p.ice)
     if kind == "customer" and not consumer and not ice:
@@ -143,9 +163,12 @@ def add_product(conn: Connection, code: str, member: str, name: str, unit: str,
     if not unit.strip():
         raise InputError(f"produit {c}, unité : obligatoire (ex. pièce, kg, heure)",
                          field="unit")
+    check_text(name.strip(), f"produit {c}, nom", 200, field="name")
+    check_text(unit.strip(), f"produit {c}, unité", 20, field="unit")
     if price_ht < 0:
         raise InputError(f"produit {c}, prix HT : ne peut être négatif", field="price",
                          code="price.negative")
+    check_amount(price_ht, f"produit {c}, prix HT", field="price")
     acc = (account or "71243").strip()
     if not acc.startswith("7") or conn.scalar(select(Account.code).where(Account.code == acc)) \
             is None:

@@ -17,7 +17,9 @@ from sqlalchemy import Connection, func, insert, select
 
 from ecp.db.models import Account, Document, Expense, ExpensePayment, Party, Payment
 from ecp.kernel.errors import InputError, NotFoundError
-from ecp.kernel.money import fmt_fr
+from ecp.kernel.money import check_amount, fmt_fr
+from ecp.kernel.periods import check_date
+from ecp.kernel.text import REFERENCE, check_text
 from ecp.kernel.units import Quantity, fmt_rate
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
@@ -73,6 +75,9 @@ def add_payment(conn: Connection, invoices: list[str], amount: int, on: dt.date,
     m = _method(method)
     if amount <= 0:
         raise InputError("montant : doit être positif", field="amount", code="amount.positive")
+    check_amount(amount, field="amount")
+    check_date(on, field="day")
+    check_text(reference, "référence", REFERENCE, field="reference")
     if not invoices:
         raise InputError("factures : au moins une facture", field="invoices",
                          code="invoices.empty")
@@ -178,6 +183,9 @@ def add_expense(conn: Connection, member: str, supplier: str, on: dt.date, accou
     if amount_ht <= 0:
         raise InputError("montant HT : doit être positif", field="amount_ht",
                          code="amount_ht.positive")
+    check_amount(amount_ht, "montant HT", field="amount_ht")
+    check_date(on, field="day")
+    check_text(reference, "référence", REFERENCE, field="reference")
 
     rates = valid_rates(conn, day_int(on))
     if vat_bp not in rates:
@@ -204,6 +212,7 @@ def pay_expense(conn: Connection, expense_id: int, on: dt.date, method: str, use
                 amount: int | None = None) -> str:
     """Pay a supplier bill (whole by default); its paid share of VAT becomes deductible."""
     m = _method(method)
+    check_date(on, field="day")
     e = expense(conn, expense_id)
     pay = e.remaining if amount is None else amount
     if pay <= 0 or pay > e.remaining:
