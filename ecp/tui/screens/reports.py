@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 
 from ecp import api
 from ecp.kernel.errors import EcpError
+from ecp.kernel.files import private_dir
 from ecp.kernel.periods import (
     month_end_exclusive,
     month_label,
@@ -166,7 +167,7 @@ class ExportDialog(ModalScreen[ExportResult | None]):
         path = Path(text).expanduser().absolute()
         try:
             if path.parent == EXPORT_DIR and not EXPORT_DIR.exists():
-                EXPORT_DIR.mkdir(parents=True)
+                private_dir(EXPORT_DIR)
             res = self.write(path, self.query_one("#excel", Checkbox).value)
         except EcpError as exc:
             err.update(str(exc))

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError
+from ecp.kernel.files import write_private
 from ecp.kernel.periods import Period, parse_date
 from ecp.reports.render import render_table
 from ecp.reports.tables import AGED_COLUMNS, VAT_COLUMNS, Table, aged_table, vat_table
@@ -136,10 +137,11 @@ class VatScreen(EcpScreen):
         at = self.at or self.ecp.today
         aged_path = EXPORT_DIR / f"creances-{at.isoformat()}.csv"
         try:
-            vat_path.write_text(render_table(vat_table(self.report), "csv") + "\n",
-                                encoding="utf-8")
-            aged_path.write_text(render_table(aged_table(self.aged, at), "csv") + "\n",
-                                 encoding="utf-8")
+            # private files (0600), never written through a symbolic link
+            write_private(vat_path, (render_table(vat_table(self.report), "csv") + "\n")
+                          .encode("utf-8"))
+            write_private(aged_path, (render_table(aged_table(self.aged, at), "csv") + "\n")
+                          .encode("utf-8"))
         except OSError as exc:
             self._say(f"export impossible : {exc.strerror} ({exc.filename})", error=True)
             return
