@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ecp.api.session import Books, _read, _write
+from ecp.api.trail import _audit
 from ecp.ledger import bank
 from ecp.sales import bank_match
 
@@ -15,6 +16,7 @@ from ecp.sales import bank_match
 def bank_profile_add(books: Books, profile: bank.Profile) -> None:
     with _write(books) as conn:
         bank.save_profile(conn, profile)
+        _audit(conn, books, "banque.profil", profile.name)
 
 
 def bank_profiles(books: Books) -> list[bank.Profile]:
@@ -27,7 +29,11 @@ def bank_profiles(books: Books) -> list[bank.Profile]:
 def bank_import(books: Books, path: Path, account: str = "5141", profile: str = "maroc"
                 ) -> bank.ImportResult:
     with _write(books) as conn:
-        return bank.import_statement(conn, path, account, bank.profile(conn, profile))
+        result = bank.import_statement(conn, path, account, bank.profile(conn, profile))
+        _audit(conn, books, "banque.import", path.name,
+               f"compte {account}, profil {profile} : {result.added} lignes ajoutées, "
+               f"{result.duplicates} déjà là")
+        return result
 
 
 def bank_lines(books: Books, unmatched: bool = False) -> list[bank_match.LineView]:
@@ -45,18 +51,29 @@ def bank_accept(books: Books, line_id: int, kind: bank_match.MatchKind, ref: str
     """Post what the statement line pays (an invoice, an expense, a payout, an entry already
     in the ledger, a rule) and mark it matched; returns the entry's reference."""
     with _write(books) as conn:
-        return bank_match.accept(conn, line_id, kind, ref, books.who(user))
+        entry = bank_match.accept(conn, line_id, kind, ref, books.who(user))
+        _audit(conn, books, "banque.rapprochement", f"ligne {line_id}",
+               f"{kind} {ref}, écriture {entry}", user)
+        return entry
 
 
 def bank_auto(books: Books, user: str | None = None) -> bank_match.AutoResult:
     with _write(books) as conn:
-        return bank_match.auto(conn, books.who(user))
+        result = bank_match.auto(conn, books.who(user))
+        if result.accepted:
+            _audit(conn, books, "banque.rapprochement", "automatique",
+                   ", ".join(f"ligne {line} : {match}, écriture {entry}"
+                             for line, match, entry in result.accepted), user)
+        return result
 
 
 def bank_rule_add(books: Books, pattern: str, account: str, dimension: str | None = None,
                   label: str = "") -> int:
     with _write(books) as conn:
-        return bank_match.add_rule(conn, pattern, account, dimension, label)
+        rule = bank_match.add_rule(conn, pattern, account, dimension, label)
+        _audit(conn, books, "banque.regle", f"règle {rule}",
+               f"« {pattern} » → {account} {dimension or ''}".rstrip())
+        return rule
 
 
 def bank_rules(books: Books) -> list[bank_match.RuleView]:

@@ -10,8 +10,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ecp.api.session import Books, _read, _write
+from ecp.api.trail import _audit
 from ecp.kernel.errors import InputError
-from ecp.kernel.units import Quantity
+from ecp.kernel.units import Quantity, fmt_qty
 from ecp.production import service as production
 from ecp.production.plan import Plan
 
@@ -24,7 +25,9 @@ def add_material(books: Books, code: str, member: str, name: str, unit: str,
                  cost: int | None = None) -> str:
     """A material in a member's stock; ``cost`` is the standard cost of one unit (centimes)."""
     with _write(books) as conn:
-        return production.add_material(conn, code, member, name, unit, cost or 0)
+        made = production.add_material(conn, code, member, name, unit, cost or 0)
+        _audit(conn, books, "matiere", made, f"{member} : {name} ({unit})")
+        return made
 
 
 def stock_receive(books: Books, material: str, qty: Quantity, day: dt.date,
@@ -32,6 +35,8 @@ def stock_receive(books: Books, material: str, qty: Quantity, day: dt.date,
     """Material in, at ``cost`` a unit (centimes; the standard cost when None)."""
     with _write(books) as conn:
         production.receive(conn, material, qty, day, books.who(user), cost)
+        _audit(conn, books, "stock.entree", material,
+               f"{fmt_qty(qty)} le {day.isoformat()}", user)
 
 
 def stock_adjust(books: Books, material: str, qty: int, day: dt.date, reason: str,
@@ -39,6 +44,8 @@ def stock_adjust(books: Books, material: str, qty: int, day: dt.date, reason: st
     """A count that differs: ``qty`` is signed, in thousandths."""
     with _write(books) as conn:
         production.adjust(conn, material, qty, day, reason, books.who(user))
+        _audit(conn, books, "stock.ajustement", material,
+               f"{fmt_qty(qty)} le {day.isoformat()} : {reason}", user)
 
 
 def stock_report(books: Books, member: str | None = None, at: dt.date | None = None
@@ -53,12 +60,15 @@ def set_bom(books: Books, product: str, materials: Sequence[BomItem],
     the shared resources' hours per unit. Replaces what was there."""
     with _write(books) as conn:
         production.set_bom(conn, product, materials, hours, resources)
+        _audit(conn, books, "nomenclature", product)
 
 
 def add_resource(books: Books, code: str, name: str, hours: Quantity) -> str:
     """A shared resource of the workshop and its hours a week."""
     with _write(books) as conn:
-        return production.add_resource(conn, code, name, hours)
+        made = production.add_resource(conn, code, name, hours)
+        _audit(conn, books, "ressource", made, f"{name}, {fmt_qty(hours)} h par semaine")
+        return made
 
 
 def set_capacity(books: Books, member: str, hours: Quantity,
@@ -66,24 +76,30 @@ def set_capacity(books: Books, member: str, hours: Quantity,
     """A member's hours a week and days off (replaces what was there)."""
     with _write(books) as conn:
         production.set_capacity(conn, member, hours, off)
+        _audit(conn, books, "capacite", member, f"{fmt_qty(hours)} h par semaine")
 
 
 def add_order(books: Books, member: str, product: str, qty: Quantity, due: dt.date,
               customer: str | None = None, quote: str | None = None,
               user: str | None = None) -> str:
     with _write(books) as conn:
-        return production.add_order(conn, member, product, qty, due, books.who(user),
-                                    customer, quote)
+        number = production.add_order(conn, member, product, qty, due, books.who(user),
+                                      customer, quote)
+        _audit(conn, books, "ordre.ajout", number,
+               f"{member} : {fmt_qty(qty)} {product} pour le {due.isoformat()}", user)
+        return number
 
 
 def start_order(books: Books, number: str, day: dt.date | None = None) -> None:
     with _write(books) as conn:
         production.start_order(conn, number, day or books.today())
+        _audit(conn, books, "ordre.debut", number)
 
 
 def cancel_order(books: Books, number: str) -> None:
     with _write(books) as conn:
         production.cancel_order(conn, number)
+        _audit(conn, books, "ordre.annule", number)
 
 
 def complete_order(books: Books, number: str, day: dt.date | None = None,
@@ -91,8 +107,11 @@ def complete_order(books: Books, number: str, day: dt.date | None = None,
     """The work done on ``day`` (today by default), ``qty`` made (the ordered quantity by
     default); returns the costing entry's reference."""
     with _write(books) as conn:
-        return production.complete_order(conn, number, day or books.today(),
-                                         books.who(user), qty)
+        entry = production.complete_order(conn, number, day or books.today(),
+                                          books.who(user), qty)
+        _audit(conn, books, "ordre.termine", number,
+               f"écriture {entry}" if entry else "", user)
+        return entry
 
 
 def list_orders(books: Books, member: str | None = None) -> list[production.OrderRow]:

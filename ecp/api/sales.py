@@ -34,18 +34,22 @@ def add_customer(books: Books, code: str, name: str, *, name_ar: str | None = No
                  if_number: str | None = None, rc: str | None = None,
                  consumer: bool = False) -> PartyView:
     with _write(books) as conn:
-        return sales_parties.add_party(conn, "customer", code, name, name_ar=name_ar,
+        view = sales_parties.add_party(conn, "customer", code, name, name_ar=name_ar,
                                        address=address, city=city, ice=ice,
                                        if_number=if_number, rc=rc, consumer=consumer)
+        _audit(conn, books, "tiers.ajout", f"client {code}", name)
+        return view
 
 
 def add_supplier(books: Books, code: str, name: str, *, name_ar: str | None = None,
                  address: str = "", city: str = "", ice: str | None = None,
                  if_number: str | None = None, rc: str | None = None) -> PartyView:
     with _write(books) as conn:
-        return sales_parties.add_party(conn, "supplier", code, name, name_ar=name_ar,
+        view = sales_parties.add_party(conn, "supplier", code, name, name_ar=name_ar,
                                        address=address, city=city, ice=ice,
                                        if_number=if_number, rc=rc)
+        _audit(conn, books, "tiers.ajout", f"fournisseur {code}", name)
+        return view
 
 
 def edit_party(books: Books, kind: PartyKind, code: str, *, name: str | None = None,
@@ -54,9 +58,15 @@ def edit_party(books: Books, kind: PartyKind, code: str, *, name: str | None = N
                rc: str | None = None, consumer: bool | None = None) -> PartyView:
     """Change the details given (``None`` leaves a detail as it is)."""
     with _write(books) as conn:
-        return sales_parties.edit_party(conn, kind, code, name=name, name_ar=name_ar,
+        view = sales_parties.edit_party(conn, kind, code, name=name, name_ar=name_ar,
                                         address=address, city=city, ice=ice,
                                         if_number=if_number, rc=rc, consumer=consumer)
+        changed = {"nom": name, "nom arabe": name_ar, "adresse": address, "ville": city,
+                   "ICE": ice, "IF": if_number, "RC": rc, "particulier": consumer}
+        _audit(conn, books, "tiers.modif",
+               f"{'client' if kind == 'customer' else 'fournisseur'} {code}",
+               "; ".join(f"{k} = {v}" for k, v in changed.items() if v is not None))
+        return view
 
 
 def list_parties(books: Books, kind: PartyKind) -> list[PartyView]:
@@ -69,7 +79,9 @@ def add_product(books: Books, code: str, member: str, name: str, unit: str, pric
     """A product or service in a member's catalogue: ``price`` HT in centimes, ``vat`` in basis
     points."""
     with _write(books) as conn:
-        return sales_parties.add_product(conn, code, member, name, unit, price, vat, account)
+        view = sales_parties.add_product(conn, code, member, name, unit, price, vat, account)
+        _audit(conn, books, "produit", code, f"{member} : {name}, {price} centimes HT")
+        return view
 
 
 def list_products(books: Books, member: str | None = None) -> list[sales_parties.ProductView]:

@@ -53,6 +53,23 @@ ACTIONS = {
     "parametre": "paramètre modifié",
     "membre.ajout": "membre ajouté",
     "membre.modif": "membre modifié",
+    "tiers.ajout": "client ou fournisseur ajouté",
+    "tiers.modif": "client ou fournisseur modifié",
+    "produit": "produit ajouté au catalogue",
+    "banque.profil": "profil de relevé enregistré",
+    "banque.import": "relevé bancaire importé",
+    "banque.rapprochement": "ligne de relevé rapprochée",
+    "banque.regle": "règle de rapprochement ajoutée",
+    "matiere": "matière ajoutée",
+    "stock.entree": "entrée en stock",
+    "stock.ajustement": "stock ajusté",
+    "nomenclature": "nomenclature enregistrée",
+    "ressource": "ressource ajoutée",
+    "capacite": "capacité enregistrée",
+    "ordre.ajout": "ordre de fabrication ajouté",
+    "ordre.debut": "ordre de fabrication commencé",
+    "ordre.annule": "ordre de fabrication annulé",
+    "ordre.termine": "ordre de fabrication terminé",
 }
 
 MAX_TEXT = 2000  # subject and detail are cut there (the change itself holds the full text)

@@ -20,7 +20,7 @@ from ecp.db.migrate import MIGRATIONS, current_revision, upgrade
 from ecp.kernel.errors import EcpError
 from ecp.kernel.money import parse as parse_amount
 from ecp.kernel.periods import Month
-from ecp.kernel.units import Rate, parse_quantity, parse_rate
+from ecp.kernel.units import Quantity, Rate, parse_quantity, parse_rate
 from ecp.ledger.entry import LineSpec
 from ecp.sales.documents import LineInput
 
@@ -117,6 +117,58 @@ def test_sales_and_member_economy_are_recorded(sales: api.Books) -> None:
     assert {(e.by, e.at) for e in events} == {("amina", "2026-03-10T09:30:15.000000")}
     assert inv.entry is not None and inv.entry in events[0].detail
     assert api.audit_check(sales) == []
+
+
+def test_parties_catalogue_and_production_are_recorded(sales: api.Books) -> None:
+    """The other changes of state: customers and suppliers, the catalogue, materials, stock,
+    bills of materials, resources, capacities and production orders."""
+    from ecp.production.specs import BomItem
+
+    _frozen(sales)
+    start = api.audit_head(sales).count
+    api.add_customer(sales, "RIAD", "Riad Tanja", consumer=True)
+    api.edit_party(sales, "customer", "RIAD", city="Tanger")
+    api.add_product(sales, "CAFTAN", "FZ", "Caftan brodé", "pièce", 280000, Rate(2000),
+                    "71211")
+    api.add_material(sales, "TISSU", "FZ", "Tissu brocart", "m", 8000)
+    api.add_resource(sales, "MACHINE", "Machine à coudre", Quantity(35000))
+    api.set_bom(sales, "CAFTAN", [BomItem("TISSU", Quantity(3000))], hours=Quantity(6000),
+                resources=[BomItem("MACHINE", Quantity(1000))])
+    api.set_capacity(sales, "FZ", Quantity(30000))
+    api.stock_receive(sales, "TISSU", Quantity(20000), D(2026, 3, 2))
+    api.stock_adjust(sales, "TISSU", -1000, D(2026, 3, 3), "chute")
+    num = api.add_order(sales, "FZ", "CAFTAN", Quantity(2000), D(2026, 3, 20))
+    api.start_order(sales, num, D(2026, 3, 4))
+    entry = api.complete_order(sales, num, D(2026, 3, 5))
+    events = _new(sales, start)
+    assert [e.action for e in events] == [
+        "tiers.ajout", "tiers.modif", "produit", "matiere", "ressource", "nomenclature",
+        "capacite", "stock.entree", "stock.ajustement", "ordre.ajout", "ordre.debut",
+        "ordre.termine"]
+    assert events[1].subject == "client RIAD" and "ville = Tanger" in events[1].detail
+    assert entry is not None and entry in events[-1].detail
+    assert all(e.what != e.action for e in events)  # every action has its French label
+    assert api.audit_check(sales) == []
+
+
+def test_bank_statement_import_rule_and_match_are_recorded(sales: api.Books,
+                                                           tmp_path: Path) -> None:
+    _frozen(sales)
+    inv = api.create_and_issue(sales, "facture", "FZ", "HOTEL", D(2026, 3, 2),
+                               [L("Caftan", "1", "1000", "20")])  # 1 200,00 TTC
+    start = api.audit_head(sales).count
+    f = tmp_path / "releve.csv"
+    f.write_text("Date opération;Libellé;Débit;Crédit\n"
+                 f"10/03/2026;VIR RECU HOTEL TANJA {inv.number};;1 200,00\n"
+                 "25/03/2026;PRLV CNSS MARS;450,00;\n", encoding="cp1252")
+    api.bank_import(sales, f)
+    api.bank_rule_add(sales, "CNSS", "4441", "ECP", "Cotisations CNSS")
+    auto = api.bank_auto(sales)
+    events = _new(sales, start)
+    assert [e.action for e in events] == ["banque.import", "banque.regle",
+                                          "banque.rapprochement"]
+    assert "2 lignes ajoutées" in events[0].detail
+    assert all(entry in events[2].detail for _line, _match, entry in auto.accepted)
 
 
 def test_a_refused_or_rolled_back_change_leaves_no_event(books: api.Books) -> None:
