@@ -74,6 +74,7 @@ if TYPE_CHECKING:
         update_member,
         write_statements,
     )
+    from ecp.api.outputs import check_output, check_output_dir
     from ecp.api.production import (
         BomItem,
         DateSpan,
@@ -196,6 +197,8 @@ __all__ = [
     "bank_suggestions",
     "cancel_order",
     "chain_head",
+    "check_output",
+    "check_output_dir",
     "close_period",
     "complete_order",
     "contribution_run",

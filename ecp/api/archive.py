@@ -263,7 +263,6 @@ def _issuing(books: Books) -> Iterator[tuple[Connection, Callable[[DocumentView]
 def _archived(books: Books, row: Any, what: str, out: Path | None) -> Path:
     """An archived PDF, checked against the SHA-256 recorded when it was written; or a copy
     of it at ``out``."""
-    import shutil
     if not row.pdf_name:
         raise NotFoundError(f"{row.number} : pas de {what} archivé")
     src: Path = archive_dir(books) / row.pdf_name
@@ -273,8 +272,13 @@ def _archived(books: Books, row: Any, what: str, out: Path | None) -> Path:
         raise EcpError(f"{row.number} : le {what} archivé {src} a été modifié (empreinte)")
     if out is None:
         return src
-    out.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, out)
+    # A copy never destroys: not the books, not the archive, not through a link (the CLI
+    # asks --force before replacing another file); written private, atomically.
+    from ecp.api.outputs import check_output
+    from ecp.kernel.files import private_dir, replace_private
+    check_output(books, out, make_parent=True)
+    private_dir(out.parent)
+    replace_private(out, src.read_bytes())
     return out
 
 

@@ -135,7 +135,8 @@ def export(books: Books, what: str, out: Path, date_from: dt.date | None,
     if date_from and date_to and date_from > date_to:
         raise InputError(f"période : le début {date_from.isoformat()} est après la fin "
                          f"{date_to.isoformat()}", field="date_from")
-    exports.check_target(out, [books.path] if books.path else [])
+    from ecp.api.outputs import check_output  # the books, the archive, links: refused
+    check_output(books, out, manifest=True)
     with _read(books) as conn:
         _check_dimension(conn, dimension)
         head = ledger_periods.chain_head(conn)
@@ -166,7 +167,8 @@ def export(books: Books, what: str, out: Path, date_from: dt.date | None,
 
 def export_hledger(books: Books, out: Path) -> exports.ExportResult:
     """Every posted entry, in chain order, as an hledger / ledger-cli journal."""
-    exports.check_target(out, [books.path] if books.path else [])
+    from ecp.api.outputs import check_output  # the books, the archive, links: refused
+    check_output(books, out, manifest=True)
     with _read(books) as conn:
         head = ledger_periods.chain_head(conn)
         return exports.export_hledger(queries.iter_chain(conn), out, head,

@@ -116,8 +116,52 @@ def _utf8_output() -> None:
             stream.reconfigure(encoding="utf-8")
 
 
+def _not_utf8(argv: Sequence[str]) -> str | None:
+    """The refusal of the first argument that is not valid UTF-8 (POSIX hands such bytes over
+    as lone surrogates), None when every argument is text."""
+    for n, arg in enumerate(argv, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            except UnicodeEncodeError:
+                shown = arg.encode("utf-8", "backslashreplace").decode("ascii")
+            return (f"ecp : argument n°{n} « {shown} » : ce n'est pas du texte UTF-8 valide, "
+                    "rien n'a été fait")
+    return None
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output went away (``ecp … | head``): what is left goes nowhere, and
+    the interpreter's last flush finds nothing to complain about."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its exit code. A closed pipe on stdout ends quietly (141, as a shell
+    reports SIGPIPE), an argument that is not UTF-8 is refused before anything runs (2)."""
+    try:
+        try:
+            return _run(sys.argv[1:] if argv is None else argv)
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 141
+
+
+def _run(argv: Sequence[str]) -> int:
     _utf8_output()
+    bad = _not_utf8(argv)
+    if bad is not None:
+        print(bad, file=sys.stderr)
+        return 2
     with french():
         parser = build_parser()
         a = parser.parse_args(argv)

@@ -12,6 +12,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ecp.kernel.errors import EcpError, InputError, ValidationError
@@ -198,6 +199,56 @@ def dc(cents: int, fmt: str) -> str:
 
 _amt = amt
 _dc = dc
+
+
+def add_out(sp: argparse.ArgumentParser, metavar: str = "FICHIER", *,
+            required: bool = False) -> None:
+    """``--out`` and its ``--force``: an output never replaces an existing file unasked."""
+    sp.add_argument("--out", metavar=metavar, required=required,
+                    help="où écrire (jamais la base ni les archives)")
+    sp.add_argument("--force", action="store_true",
+                    help="remplacer le fichier s'il existe déjà")
+
+
+def _forced(exc: InputError) -> InputError:
+    if exc.code == "out.exists":
+        return InputError(f"{exc.message} (ajouter --force pour le remplacer)",
+                          field=exc.field, code=exc.code)
+    return exc
+
+
+def out_path(books: Books, a: argparse.Namespace, *, manifest: bool = False,
+             make_parent: bool = True) -> Path | None:
+    """The command's ``--out`` once checked (see ``api.check_output``): never the books,
+    their ``-wal``/``-shm``, the archive, the statements or a link; an existing file only
+    with ``--force``. None when no ``--out`` was given."""
+    if a.out is None:
+        return None
+    from ecp import api
+
+    path = Path(a.out)
+    try:
+        api.check_output(books, path, force=a.force, manifest=manifest,
+                         make_parent=make_parent)
+    except InputError as exc:
+        raise _forced(exc) from None
+    return path
+
+
+def out_dir(books: Books, a: argparse.Namespace, names: list[str] | None,
+            pattern: str) -> Path | None:
+    """A ``--out DOSSIER`` several files go into, checked like ``out_path`` for each of them
+    (``names``, or every existing file matching ``pattern`` when not known in advance)."""
+    if a.out is None:
+        return None
+    from ecp import api
+
+    path = Path(a.out)
+    try:
+        api.check_output_dir(books, path, names, pattern, force=a.force)
+    except InputError as exc:
+        raise _forced(exc) from None
+    return path
 
 
 def open_books(a: argparse.Namespace) -> Books:

@@ -6,11 +6,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from ecp import api
-from ecp.cli._common import month_arg
+from ecp.cli._common import add_out, month_arg, out_dir, out_path
 from ecp.kernel.money import fmt_fr, fmt_plain, parse
 from ecp.reports.render import render
 
@@ -48,7 +47,7 @@ def cmd_payout_add(a: argparse.Namespace) -> int:
 
 def cmd_payout_pdf(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    print(f"Bon : {api.payout_pdf(books, a.number, Path(a.out) if a.out else None)}")
+    print(f"Bon : {api.payout_pdf(books, a.number, out_path(books, a))}")
     return 0
 
 
@@ -72,7 +71,10 @@ def _progress(done: int, total: int, member: str) -> None:
 
 def cmd_statement(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    paths = api.write_statements(books, a.month, Path(a.out) if a.out else None,
+    label = str(a.month)
+    names = [f"releve-{label}-{a.member.strip().upper()}.pdf"] if a.member else None
+    folder = out_dir(books, a, names, f"releve-{label}-*.pdf")
+    paths = api.write_statements(books, a.month, folder,
                                  [a.member] if a.member else None,
                                  progress=_progress if sys.stderr.isatty() else None)
     for p in paths:
@@ -118,13 +120,13 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.set_defaults(func=cmd_payout_add)
     s = g.add_parser("pdf")
     s.add_argument("number")
-    s.add_argument("--out")
+    add_out(s)
     s.set_defaults(func=cmd_payout_pdf)
 
     s = sub.add_parser("statement", help="relevés mensuels des membres (PDF)")
     s.add_argument("month", metavar="AAAA-MM", type=month_arg)
     s.add_argument("--member")
-    s.add_argument("--out", metavar="DOSSIER")
+    add_out(s, "DOSSIER")
     s.set_defaults(func=cmd_statement)
 
     g = group("month", "fin de mois")

@@ -6,22 +6,30 @@ machines (stable keys, amounts ``1234.50``).
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ecp.cli._common import FORMATS, date_arg, open_books
+from ecp.cli._common import FORMATS, add_out, date_arg, open_books, out_path
 from ecp.kernel.errors import InputError
 
+if TYPE_CHECKING:
+    from ecp.api import Books
 
-def _emit(text: str, out: str | None) -> None:
-    if out is None:
+
+def _emit(books: Books, text: str, a: argparse.Namespace) -> None:
+    """The report on stdout, or in ``--out`` (checked: never the books nor the archive, an
+    existing file only with ``--force``), written private and whole."""
+    from ecp.kernel.files import private_dir, replace_private
+
+    path = out_path(books, a)
+    if path is None:
         print(text)
         return
-    path = Path(out)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text + "\n", encoding="utf-8", newline="\n")
+        private_dir(path.parent)
+        replace_private(path, (text + "\n").encode("utf-8"))
     except OSError as exc:
-        raise InputError(f"--out : impossible d'écrire {path} ({exc.strerror})") from None
+        raise InputError(f"fichier : impossible d'écrire {path} ({exc.strerror})",
+                         field="out") from None
     print(f"État écrit : {path}")
 
 
@@ -35,8 +43,8 @@ def cmd_vat(a: argparse.Namespace) -> int:
     from ecp.reports.tables import vat_table
 
     books = open_books(a)
-    _emit(render_table(vat_table(api.vat_report(books, Period.parse(a.period))), a.format),
-          a.out)
+    _emit(books, render_table(vat_table(api.vat_report(books, Period.parse(a.period))),
+                              a.format), a)
     return 0
 
 
@@ -49,8 +57,8 @@ def cmd_aged(a: argparse.Namespace) -> int:
 
     books = open_books(a)
     at = a.at or books.today()
-    _emit(render_table(aged_table(api.aged_receivables(books, at, a.member), at), a.format),
-          a.out)
+    _emit(books, render_table(aged_table(api.aged_receivables(books, at, a.member), at),
+                              a.format), a)
     return 0
 
 
@@ -63,7 +71,7 @@ def register(
         "vat", help="déclaration de TVA d'un mois ou d'un trimestre")
     s.add_argument("--period", required=True, metavar="YYYY-MM|YYYY-Qn")
     s.add_argument("--format", choices=FORMATS, default="table")
-    s.add_argument("--out", metavar="FICHIER")
+    add_out(s)
     s.set_defaults(func=cmd_vat)
     s = report_subparsers.add_parser(
         "aged-receivables", help="balance âgée des créances clients par membre")
@@ -71,5 +79,5 @@ def register(
     s.add_argument("--at", type=date_arg, metavar="D",
                    help="date d'arrêté (par défaut aujourd'hui)")
     s.add_argument("--format", choices=FORMATS, default="table")
-    s.add_argument("--out", metavar="FICHIER")
+    add_out(s)
     s.set_defaults(func=cmd_aged)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ecp import api
+from ecp.cli._common import add_out, out_path
 from ecp.cli._parse import code_qty
 from ecp.kernel.errors import InputError
 from ecp.kernel.money import fmt_fr, fmt_plain, parse
@@ -195,7 +195,7 @@ def cmd_invoice_issue(a: argparse.Namespace) -> int:
 
 def cmd_invoice_pdf(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    out = api.document_pdf(books, a.number, Path(a.out) if a.out else None)
+    out = api.document_pdf(books, a.number, out_path(books, a))
     print(f"PDF : {out}")
     return 0
 
@@ -481,7 +481,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.set_defaults(func=cmd_invoice_issue)
     s = g.add_parser("pdf")
     s.add_argument("number")
-    s.add_argument("--out")
+    add_out(s)
     s.set_defaults(func=cmd_invoice_pdf)
     s = g.add_parser("show", help="une facture, un avoir ou un devis émis : lignes, TVA, totaux")
     s.add_argument("number", metavar="NUMERO")

@@ -31,6 +31,7 @@ from ecp.kernel.errors import InputError
 from ecp.kernel.money import fmt_excel, fmt_plain
 from ecp.ledger.audit import AuditEvent
 from ecp.ledger.queries import ChainEntry, PostingRow, TrialBalance
+from ecp.reports.cells import neutralise as neutralise  # the one rule, render.py too
 
 KINDS = ("journal", "ledger", "trial-balance")
 
@@ -45,11 +46,6 @@ TRIAL_BALANCE_COLUMNS = ("compte", "intitule", "ouverture_debit", "ouverture_cre
 
 COMMODITY = "MAD"  # ISO 4217 code of the dirham, understood by hledger and ledger alike
 
-# A spreadsheet reads a cell starting with one of these as a formula (or, for tab and CR, may
-# drop the character and then read one). The apostrophe is listed too, so that neutralising is
-# reversible: remove one leading apostrophe from any text cell that starts with one.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
-
 _TITLES = {"journal": "journal", "ledger": "grand livre", "trial-balance": "balance générale",
            "hledger": "journal hledger"}
 
@@ -62,11 +58,6 @@ class ExportResult:
     credit: int  # centimes
     head: ChainHead
     manifest: Path | None
-
-
-def neutralise(text: str) -> str:
-    """A text cell a spreadsheet will show as text, never evaluate (CSV formula injection)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 @dataclass(frozen=True)
@@ -85,18 +76,39 @@ _EXCEL = _Variant(";", "utf-8-sig", fmt_excel,
                   "fin de ligne CRLF")
 
 
-def check_target(out: Path, protected: Sequence[Path] = ()) -> None:
-    """Refuse an output path that is a directory, lies in no directory, or is the books."""
+def check_target(out: Path, protected: Sequence[Path] = (), *, dirs: Sequence[Path] = (),
+                 force: bool = True, manifest: bool = True, make_parent: bool = False) -> None:
+    """Refuse an output path that would destroy something: a directory, a symbolic link, the
+    books (or their ``-wal``/``-shm``/``-journal``), anything under ``dirs`` (the archive);
+    an existing file unless ``force`` (code ``out.exists``). ``manifest``: ``<out>.manifest.txt``
+    is written too and checked the same way; ``make_parent``: a missing folder will be created
+    (otherwise refused)."""
+    if out.is_symlink():
+        raise InputError(f"fichier : {out} est un lien symbolique, donner le fichier lui-même",
+                         field="out")
     if out.is_dir():
         raise InputError(f"fichier : {out} est un dossier, donner un nom de fichier",
                          field="out")
-    if not out.parent.is_dir():
+    if not make_parent and not out.parent.is_dir():
         raise InputError(f"fichier : le dossier {out.parent} n'existe pas", field="out")
-    targets = {out.resolve(), manifest_path(out).resolve()}
+    outputs = [out, manifest_path(out)] if manifest else [out]
+    targets = {o.resolve() for o in outputs}
     for p in protected:
-        for q in (p, p.with_name(p.name + "-wal"), p.with_name(p.name + "-shm")):
+        for q in (p, *(p.with_name(p.name + s) for s in ("-wal", "-shm", "-journal"))):
             if q.resolve() in targets:
                 raise InputError(f"fichier : {out} écraserait la base elle-même", field="out")
+    for d in dirs:
+        root = d.resolve()
+        if any(t == root or root in t.parents for t in targets):
+            raise InputError(f"fichier : {out} est sous {d}, où ECP garde ses archives",
+                             field="out")
+    for o in outputs:
+        if o.is_symlink():
+            raise InputError(f"fichier : {o} est un lien symbolique, donner le fichier "
+                             "lui-même", field="out")
+        if not force and o.exists():
+            raise InputError(f"fichier : {o} existe déjà",
+                             field="out", code="out.exists")
 
 
 def manifest_path(out: Path) -> Path:

@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 
 from ecp.kernel.money import fmt_fr, fmt_plain
+from ecp.reports.cells import csv_cell
 from ecp.reports.tables import Cell as TableCell
 from ecp.reports.tables import Money, Table, Term
 
@@ -27,7 +28,7 @@ def render(columns: Sequence[str], rows: Sequence[Sequence[Cell]], fmt: str,
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(columns)
-        w.writerows([["" if c is None else c for c in r] for r in rows])
+        w.writerows([[csv_cell(c) for c in r] for r in rows])
         return buf.getvalue().rstrip("\n")
     cells = [[("" if c is None else str(c)) for c in r] for r in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(columns)]
