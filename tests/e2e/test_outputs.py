@@ -60,11 +60,23 @@ def test_out_refuses_the_books_and_their_companions(name: str, run: Run,
     before = demo_path.read_bytes()
     for target in (demo_path, demo_path.with_name(demo_path.name + "-wal"),
                    demo_path.with_name(demo_path.name + "-shm")):
-        code, _out, err = run(*FILE_COMMANDS[name], "--out", str(target), "--force")
+        code, _out, err = run(*FILE_COMMANDS[name], "--out", str(target))
         assert code == 2, (name, target, err)
         assert "--out" in err and "la base elle-même" in err, err
         assert err.count("\n") == 1
     assert demo_path.read_bytes() == before
+
+
+def test_invoice_pdf_into_the_database_is_refused(run: Run, demo_path: Path) -> None:
+    """Failure 1 as found: ``ecp invoice pdf N --out demo.sqlite3`` exited 0 with the database
+    replaced by the PDF; now exit 2, one line, the books intact and still readable."""
+    before = demo_path.read_bytes()
+    code, _out, err = run("invoice", "pdf", "F-2026-000001", "--out", str(demo_path))
+    assert (code, err) == (2, f"ecp : --out : fichier : {demo_path} écraserait la base "
+                              "elle-même\n")
+    assert demo_path.read_bytes() == before
+    code, out, err = run("invoice", "show", "F-2026-000001")
+    assert code == 0 and "F-2026-000001" in out, err
 
 
 @pytest.mark.parametrize("name", sorted(FILE_COMMANDS))
@@ -77,7 +89,7 @@ def test_out_refuses_the_archive_and_the_statements(name: str, run: Run,
     statements = demo_path.parent / "releves" / "2026-11"
     statements.mkdir(parents=True)
     for target in (archived, new_in_archive, statements / "releve.pdf"):
-        code, _out, err = run(*FILE_COMMANDS[name], "--out", str(target), "--force")
+        code, _out, err = run(*FILE_COMMANDS[name], "--out", str(target))
         assert code == 2, (name, target, err)
         assert "où ECP garde ses archives" in err, err
     assert archived.read_bytes() == kept
@@ -94,7 +106,7 @@ def test_out_never_writes_through_a_link(name: str, run: Run, tmp_path: Path) ->
     dangling = tmp_path / "pendant.pdf"
     dangling.symlink_to(tmp_path / "nulle-part.txt")
     for target in (link, dangling):
-        code, _out, err = run(*FILE_COMMANDS[name], "--out", str(target), "--force")
+        code, _out, err = run(*FILE_COMMANDS[name], "--out", str(target))
         assert code == 2 and "lien symbolique" in err, (name, err)
     assert victim.read_text() == "intact" and not (tmp_path / "nulle-part.txt").exists()
 
