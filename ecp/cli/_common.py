@@ -157,6 +157,15 @@ Register = Callable[..., None]
 
 # --- argument types and common options -------------------------------------------------------
 
+def id_arg(text: str) -> int:
+    """``type=`` for a number that names a row (draft, expense, bank line): a positive
+    integer that fits the database's 64 bits."""
+    s = text.strip()
+    if not (s.isascii() and s.isdigit()) or len(s) > 18 or int(s) == 0:
+        raise argparse.ArgumentTypeError(f"« {text[:40]} » n'est pas un numéro")
+    return int(s)
+
+
 def date_arg(text: str) -> dt.date:
     """``type=`` for a date option: ISO or JJ/MM/AAAA, French message when it is not one."""
     try:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ecp.cli._common import id_arg
 from ecp.kernel.money import fmt_fr, fmt_plain
 
 # The kinds of match ``ecp.sales.bank_match.MatchKind`` knows (kept here: building the parser
@@ -184,11 +185,11 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
                    help="n'accepter que les correspondances exactes et sans ambiguïté")
     s.set_defaults(func=cmd_match)
     s = g.add_parser("suggest", help="les correspondances proposées pour une ligne")
-    s.add_argument("line_id", metavar="line", type=int)
+    s.add_argument("line_id", metavar="line", type=id_arg)
     fmt(s)
     s.set_defaults(func=cmd_suggest)
     s = g.add_parser("accept")
-    s.add_argument("line_id", metavar="line", type=int)
+    s.add_argument("line_id", metavar="line", type=id_arg)
     s.add_argument("kind", choices=MATCH_KINDS)
     s.add_argument("ref")
     s.set_defaults(func=cmd_accept)

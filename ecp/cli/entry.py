@@ -34,7 +34,7 @@ def _entry_id(books: api.Books, text: str) -> int:
     from ecp.ledger.browse import EntryFilter
     from ecp.ledger.entry import entry_ref, parse_entry_ref
 
-    if text.strip().isdigit():
+    if text.strip().isdigit() and len(text.strip()) <= 18:  # an id fits 64 bits
         return int(text)
     try:
         ref = entry_ref(*parse_entry_ref(text))

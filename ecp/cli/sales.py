@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ecp import api
-from ecp.cli._common import add_out, out_path
+from ecp.cli._common import add_out, id_arg, out_path
 from ecp.cli._parse import code_qty
 from ecp.kernel.errors import InputError
 from ecp.kernel.money import fmt_fr, fmt_plain, parse
@@ -476,7 +476,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.add_argument("--issue", action="store_true", help="émettre aussitôt (numéro définitif)")
     s.set_defaults(func=_create("facture"))
     s = g.add_parser("issue")
-    s.add_argument("draft_id", type=int, metavar="BROUILLON")
+    s.add_argument("draft_id", type=id_arg, metavar="BROUILLON")
     s.add_argument("--date", dest="day", type=date)
     s.set_defaults(func=cmd_invoice_issue)
     s = g.add_parser("pdf")
@@ -488,10 +488,10 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     fmt(s)
     s.set_defaults(func=cmd_invoice_show)
     s = g.add_parser("delete-draft", help="supprimer un brouillon (facture ou devis)")
-    s.add_argument("draft_id", type=int, metavar="BROUILLON")
+    s.add_argument("draft_id", type=id_arg, metavar="BROUILLON")
     s.set_defaults(func=cmd_invoice_delete_draft)
     s = g.add_parser("edit-draft", help="modifier un brouillon : client, dates, lignes")
-    s.add_argument("draft_id", type=int, metavar="BROUILLON")
+    s.add_argument("draft_id", type=id_arg, metavar="BROUILLON")
     s.add_argument("--customer")
     s.add_argument("--date", dest="day", type=date)
     s.add_argument("--due", type=date, help="échéance (date de validité d'un devis)")
@@ -543,7 +543,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.add_argument("--material", metavar="CODE:QTÉ", help="entrée en stock de la matière achetée")
     s.set_defaults(func=cmd_expense_add)
     s = g.add_parser("pay")
-    s.add_argument("expense_id", type=int, metavar="ID")
+    s.add_argument("expense_id", type=id_arg, metavar="ID")
     s.add_argument("--date", dest="day", required=True, type=date)
     s.add_argument("--method", required=True, choices=["virement", "cheque", "especes", "effet"])
     s.add_argument("--amount")

@@ -25,6 +25,9 @@ def half_up_div(num: int, den: int) -> int:
 
 
 _QTY = re.compile(r"^(\d+)(?:[.,](\d{1,3}))?$")
+MAX_QUANTITY = Quantity(10**12)
+"""The largest quantity ECP accepts, in thousandths (a thousand million units): a quantity
+times a price stays far inside 64-bit integers, as amounts do (``money.MAX_AMOUNT``)."""
 
 
 def parse_quantity(text: str, where: str, field: str = "quantity") -> Quantity:
@@ -37,6 +40,9 @@ def parse_quantity(text: str, where: str, field: str = "quantity") -> Quantity:
                              code="quantity.negative")
         raise InputError(f"{where}, quantité : « {text} » n'est pas une quantité (ex. 2 ou 2,5)",
                          field=field)
+    if len(m.group(1)) > 9 or int(m.group(1)) * 1000 > MAX_QUANTITY:
+        raise InputError(f"{where}, quantité : au-delà de 1 000 000 000, le maximum accepté",
+                         field=field, code="quantity.too_large")
     milli = int(m.group(1)) * 1000 + int((m.group(2) or "0").ljust(3, "0"))
     if milli <= 0:
         raise InputError(f"{where}, quantité : doit être positive", field=field,
@@ -50,7 +56,8 @@ def parse_rate(text: str, where: str, field: str = "vat") -> Rate:
     if s in ("exo", "exonéré", "exonere", "0"):
         return Rate(0)
     whole, _, frac = s.partition(".")
-    if not whole.isdigit() or (frac and (not frac.isdigit() or len(frac) > 2)):
+    if not (whole.isascii() and whole.isdigit()) or len(whole) > 3 \
+            or (frac and (not (frac.isascii() and frac.isdigit()) or len(frac) > 2)):
         raise InputError(f"{where}, taux de TVA : « {text} » (ex. 20, 10 ou exonéré)",
                          field=field)
     return Rate(int(whole) * 100 + int(frac.ljust(2, "0") or 0))
@@ -60,7 +67,8 @@ def parse_percent(text: str, where: str, field: str) -> Rate:
     """A percentage between 0 and 100 with two decimals at most (``12``, ``12,5 %``)."""
     s = text.strip().rstrip("%").strip().replace(",", ".")
     whole, _, frac = s.partition(".")
-    if not whole.isdigit() or (frac and not frac.isdigit()) or len(frac) > 2:
+    if not (whole.isascii() and whole.isdigit()) or len(whole) > 3 \
+            or (frac and not (frac.isascii() and frac.isdigit())) or len(frac) > 2:
         raise InputError(f"{where} : « {text} » n'est pas un pourcentage", field=field)
     bp = int(whole) * 100 + int(frac.ljust(2, "0") or 0)
     if bp > 10000:

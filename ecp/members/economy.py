@@ -28,7 +28,8 @@ from ecp.db.models import (
     Setting,
 )
 from ecp.kernel.errors import InputError, NotFoundError
-from ecp.kernel.money import fmt_fr
+from ecp.kernel.money import check_amount, fmt_fr
+from ecp.kernel.text import LABEL, check_text
 from ecp.kernel.units import half_up_div
 from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
@@ -213,6 +214,8 @@ def add_payout(conn: Connection, member: str, amount: int, on: dt.date, method: 
     if advance and not reason.strip():
         raise InputError("motif : obligatoire pour une avance de solidarité", field="reason",
                          code="reason.required")
+    check_amount(amount, field="amount")
+    check_text(reason.strip(), "motif", LABEL, field="reason")  # one line of the voucher
     avail = treasury(conn, info.code, on).available
     if amount > avail and not advance:
         raise InputError(

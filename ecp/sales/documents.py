@@ -35,7 +35,7 @@ from ecp.kernel.errors import InputError, NotFoundError
 from ecp.kernel.money import MAX_AMOUNT, check_amount, fmt_fr
 from ecp.kernel.periods import check_date
 from ecp.kernel.text import LABEL, check_optional, check_text
-from ecp.kernel.units import Quantity, Rate, fmt_rate
+from ecp.kernel.units import MAX_QUANTITY, Quantity, Rate, fmt_rate
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
 from ecp.sales import company as company_mod
@@ -150,10 +150,6 @@ def valid_rates(conn: Connection, day: int) -> dict[int, str]:
     rows = conn.execute(select(VatRate.rate_bp, VatRate.label).where(
         VatRate.valid_from <= day, (VatRate.valid_to.is_(None)) | (VatRate.valid_to > day)))
     return dict(rows.all())
-
-
-MAX_QUANTITY = 10**12
-"""The largest quantity of a line, in thousandths (a thousand million units)."""
 
 
 def _check_lines(conn: Connection, lines: Sequence[LineInput], day: int) -> None:
