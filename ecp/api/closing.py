@@ -73,6 +73,21 @@ def verify(books: Books, expect: ChainHead | None = None,
     return rep
 
 
+def _heads_verified(conn: Connection) -> list[tuple[str, ChainHead]]:
+    """The head of the last verify that found the books intact: a chain rewritten since
+    (with its month-close heads) no longer passes through it."""
+    from ecp.db.models import Setting
+    raw = conn.scalar(select(Setting.value).where(Setting.key == "verify.last"))
+    try:
+        d = json.loads(raw) if raw else None
+        if isinstance(d, dict) and d.get("ok") is True:
+            return [(f"vérification sans anomalie du {str(d.get('at', ''))[:10]}",
+                     ChainHead.parse(str(d["head"])))]
+    except (ValueError, KeyError, EcpError):
+        pass
+    return []
+
+
 def _record_verify(books: Books, value: str) -> bool:
     """Store ``verify.last`` without waiting for the lock; False when it was skipped."""
     from sqlalchemy import insert, select, update
@@ -92,21 +107,6 @@ def _record_verify(books: Books, value: str) -> bool:
     except BusyError:
         return False
     return True
-
-
-def _heads_verified(conn: Connection) -> list[tuple[str, ChainHead]]:
-    """The head of the last verify that found the books intact: a chain rewritten since
-    (with its month-close heads) no longer passes through it."""
-    from ecp.db.models import Setting
-    raw = conn.scalar(select(Setting.value).where(Setting.key == "verify.last"))
-    try:
-        d = json.loads(raw) if raw else None
-        if isinstance(d, dict) and d.get("ok") is True:
-            return [(f"vérification sans anomalie du {str(d.get('at', ''))[:10]}",
-                     ChainHead.parse(str(d["head"])))]
-    except (ValueError, KeyError, EcpError):
-        pass
-    return []
 
 
 @dataclass(frozen=True)
