@@ -31,7 +31,7 @@ pytestmark = pytest.mark.xdist_group("postgresql")
 
 
 @pytest.fixture
-def books() -> Iterator[api.Books]:
+def books(tmp_path: Path) -> Iterator[api.Books]:
     if not PG_URL:
         if os.environ.get("ECP_REQUIRE_PG") == "1":
             pytest.fail("ECP_REQUIRE_PG=1 mais ECP_TEST_PG_URL n'est pas défini")
@@ -42,6 +42,9 @@ def books() -> Iterator[api.Books]:
         c.execute(text("CREATE SCHEMA public"))
     eng.dispose()
     b = api.open_books(PG_URL, create=True)
+    # The PostgreSQL books' archive defaults to the user's data dir: each test gets its own,
+    # so files left there by anything else are not this database's strays.
+    b.archive = tmp_path / "archives"
     api.init(b)
     api.add_member(b, "M001", "Fatima Zahra", name_ar="فاطمة الزهراء", activity="couture")
     api.add_member(b, "M002", "Youssef")
