@@ -118,3 +118,51 @@ def test_read_only_is_detected_from_the_mode(demo_path: Path) -> None:
         demo_path.chmod(0o600)
     assert not api.open_books(str(demo_path)).read_only
     assert os.access(demo_path, os.W_OK)
+
+
+def _tree(root: Path) -> dict[str, str]:
+    """Every file under ``root`` (database, archive, pending, strays) and its hash — but
+    SQLite's ``-shm`` index and an empty ``-wal``, which a ``mode=ro`` reader of a WAL
+    database creates in a writable folder (no data: the database file holds every page)."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if not p.is_file() or p.name.endswith("-shm"):
+            continue
+        if p.name.endswith("-wal") and p.stat().st_size == 0:
+            continue
+        out[p.relative_to(root).as_posix()] = _sha(p)
+    return out
+
+
+def test_read_only_verify_repairs_nothing(demo_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 12, failure 10 (and failure 2's repair): ``verify`` of read-only books moved a
+    pending PDF into place and deleted old pending files. Now it reports them, with what a
+    writable verify would do, and every byte of the database and the archive stays."""
+    _clean_close(demo_path)
+    root = demo_path.parent
+    archives = root / "archives"
+    pdfs = sorted(p for p in archives.rglob("*.pdf") if p.is_file())
+    assert pdfs
+    committed = pdfs[0]  # an issue killed after its commit: its PDF never left .pending
+    pending = archives / ".pending"
+    pending.mkdir(mode=0o700, exist_ok=True)
+    waiting = pending / "0123456789abcdef0123456789abcdef.pdf"
+    os.rename(committed, waiting)
+    orphan = pending / "fedcba9876543210fedcba9876543210.pdf"  # killed before its commit
+    orphan.write_bytes(b"%PDF-1.4 orphan")
+    os.utime(orphan, (1_000_000_000, 1_000_000_000))  # old: a writable verify removes it
+    before = _tree(root)
+
+    assert main(["--read-only", "--db", str(demo_path), "verify"]) == 1
+    out = capsys.readouterr().out
+    assert _tree(root) == before
+    assert str(waiting) in out and "remettra en place" in out and "lecture seule" in out
+    assert str(orphan) in out and "supprimera" in out
+    assert "est absent" not in out  # said once, as pending, not also as missing
+
+    assert main(["--db", str(demo_path), "verify"]) == 1  # writable: repairs and says it
+    out = capsys.readouterr().out
+    assert "remis en place" in out and "supprimé" in out
+    assert committed.is_file() and not waiting.exists() and not orphan.exists()
+    assert main(["--db", str(demo_path), "verify"]) == 0, capsys.readouterr().out

@@ -31,14 +31,21 @@ def _check_archive(books: Books, conn: Connection) -> list[str]:
     A PDF left pending by an issue interrupted after its commit is put in place first (and
     said); pending files of issues that never committed are removed once they are old enough
     not to belong to an issue in progress; files the books do not know — in the archive or
-    set aside in ``.strays`` — are reported."""
-    out = _settle(books, conn, sweep=False)
+    set aside in ``.strays`` — are reported.
+
+    On read-only books (the auditor's) nothing is moved or removed: the pending and stray
+    files are reported with what a writable ``verify`` would do."""
+    dry = books.read_only
+    out = _settle(books, conn, sweep=False, dry_run=dry)
     base = archive_dir(books)
     rows = _recorded(conn)
+    waiting = _pending_shas(base) if dry else set()
     for num, name, sha in rows:
         if not name:
             continue
         f = base / name
+        if dry and sha in waiting and not f.exists():
+            continue  # said by _settle: pending, would be put in place
         if not f.exists():
             out.append(f"archive : le PDF de {num} est absent ({f})")
         elif sha256_of(f) != sha:
@@ -155,12 +162,28 @@ def _place(books: Books, pending: Path, target: Path, sha: str) -> str | None:
     return said
 
 
-def _settle(books: Books, conn: Connection, *, sweep: bool) -> list[str]:
+def _pending_shas(base: Path) -> set[str]:
+    """The SHA-256 of every file waiting in ``.pending`` (none when it cannot be read)."""
+    out: set[str] = set()
+    try:
+        for p in (base / PENDING).iterdir():
+            if p.is_file() and not p.is_symlink():
+                out.add(sha256_of(p))
+    except OSError:
+        pass
+    return out
+
+
+def _settle(books: Books, conn: Connection, *, sweep: bool,
+            dry_run: bool = False) -> list[str]:
     """Finish what interrupted issues left in ``.pending``: a file whose SHA-256 is recorded
     for a document or voucher missing from its place is renamed into it (the issue had
     committed); a file no document records (the issue never committed) is removed — at once
     with ``sweep`` (the caller holds the SQLite writer lock, so no issue is in progress), else
-    once older than ``ORPHAN_AGE_S``. Returns what was done, in French, one line each."""
+    once older than ``ORPHAN_AGE_S``. Returns what was done, in French, one line each.
+
+    ``dry_run`` (read-only books): nothing is renamed or removed; each line says what is
+    pending and what a writable ``ecp verify`` would do with it."""
     import time
     folder = archive_dir(books) / PENDING
     try:
@@ -177,13 +200,33 @@ def _settle(books: Books, conn: Connection, *, sweep: bool) -> list[str]:
             sha = sha256_of(p)
             hit = by_sha.get(sha)
             if hit is None:
-                if sweep or time.time() - p.stat().st_mtime > ORPHAN_AGE_S:
+                old = sweep or time.time() - p.stat().st_mtime > ORPHAN_AGE_S
+                if dry_run:
+                    said.append(f"archive : fichier en attente {p} d'une émission interrompue "
+                                "avant son enregistrement (aucun document) : laissé tel quel "
+                                "(lecture seule) ; « ecp verify » sans --read-only le "
+                                + ("supprimera" if old else "supprimera après "
+                                   f"{ORPHAN_AGE_S // 60} minutes"))
+                    continue
+                if old:
                     p.unlink(missing_ok=True)
                     said.append(f"archive : fichier en attente {p} d'une émission interrompue "
                                 "avant son enregistrement : supprimé (aucun document)")
                 continue
             num, name = hit
             target = base / name
+            if dry_run:
+                if target.is_file() and not target.is_symlink() and sha256_of(target) == sha:
+                    what = "le supprimera (déjà en place)"
+                elif target.exists() or target.is_symlink():
+                    what = (f"mettra à l'écart le fichier inconnu {target} puis le remettra "
+                            "en place")
+                else:
+                    what = f"le remettra en place ({target})"
+                said.append(f"archive : le PDF de {num} est en attente dans {p} (émission "
+                            "interrompue après son enregistrement) : laissé tel quel (lecture "
+                            f"seule) ; « ecp verify » sans --read-only {what}")
+                continue
             aside = _place(books, p, target, sha)
             if aside:
                 said.append(aside)
