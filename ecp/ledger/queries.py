@@ -132,6 +132,8 @@ class PostingRow:
     due: str | None
     amount: int
     hash: str
+    posted_by: str = ""  # who posted the line's entry
+    posted_at: str = ""  # when (ISO 8601, the books' clock)
 
 
 def iter_postings(conn: Connection, date_from: dt.date | None = None,
@@ -142,7 +144,7 @@ def iter_postings(conn: Connection, date_from: dt.date | None = None,
     names = dict(conn.execute(select(Account.code, Account.name)).all())
     q = (select(Line.entry_id, Entry.journal, Entry.fiscal_year, Entry.number, Line.day,
                 Entry.label, Entry.reference, Line.account, Line.dimension, Line.third_party,
-                Line.due_day, Line.amount, Entry.hash)
+                Line.due_day, Line.amount, Entry.hash, Entry.posted_by, Entry.posted_at)
          .join(Entry, Entry.id == Line.entry_id))
     if date_from:
         q = q.where(Line.day >= day_int(date_from))
@@ -162,7 +164,7 @@ def iter_postings(conn: Connection, date_from: dt.date | None = None,
     for r in conn.execution_options(yield_per=5000).execute(q):
         yield PostingRow(r[0], r[1], entry_ref(r[1], r[2], r[3]), day_iso(r[4]), r[5], r[6],
                          r[7], names.get(r[7], "?"), r[8], r[9],
-                         day_iso(r[10]) if r[10] else None, r[11], r[12])
+                         day_iso(r[10]) if r[10] else None, r[11], r[12], r[13], r[14])
 
 
 @dataclass(frozen=True)

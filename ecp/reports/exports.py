@@ -35,9 +35,11 @@ from ecp.reports.cells import neutralise as neutralise  # the one rule, render.p
 
 KINDS = ("journal", "ledger", "trial-balance")
 
-JOURNAL_COLUMNS = ("journal", "numero_ecriture", "date", "libelle", "reference", "compte",
-                   "intitule_compte", "dimension", "tiers", "debit", "credit", "empreinte")
-LEDGER_COLUMNS = (*JOURNAL_COLUMNS, "solde")
+_POSTING_COLUMNS = ("journal", "numero_ecriture", "date", "libelle", "reference", "compte",
+                    "intitule_compte", "dimension", "tiers", "debit", "credit", "empreinte")
+# The journal ends with who posted each line's entry and when (chained with the entry).
+JOURNAL_COLUMNS = (*_POSTING_COLUMNS, "posted_by", "posted_at")
+LEDGER_COLUMNS = (*_POSTING_COLUMNS, "solde")
 AUDIT_COLUMNS = ("numero", "date_heure", "utilisateur", "action", "libelle_action", "objet",
                  "detail", "empreinte_precedente", "empreinte")
 TRIAL_BALANCE_COLUMNS = ("compte", "intitule", "ouverture_debit", "ouverture_credit",
@@ -177,6 +179,8 @@ def write_postings(rows: Iterable[PostingRow], out: Path, excel: bool = False,
                     running = openings.get(account, 0)
                 running += a
                 cells.append(v.amount(running))
+            else:
+                cells += [neutralise(r.posted_by), neutralise(r.posted_at)]
             w.writerow(cells)
             n += 1
     return n, debit, credit

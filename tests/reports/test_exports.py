@@ -226,6 +226,37 @@ def test_formula_cells_are_neutralised_and_amounts_stay_numbers(
     assert sums[0]["libelle"][1:] == "=SUM(A1)"
 
 
+@pytest.mark.parametrize("excel", [False, True], ids=["csv", "excel"])
+def test_journal_carries_who_posted_each_entry_and_when(posted: api.Books, tmp_path: Path,
+                                                         excel: bool) -> None:
+    """Audit trail (issue 12): each journal line carries its entry's posted_by and posted_at
+    (the two last columns, as stored and chained); the ledger's columns are unchanged."""
+    import sqlite3
+    api.post_entry(posted, "OD", D(2026, 3, 20), "Saisie par Karima", [
+        LineSpec("5141", "ECP", 1000), LineSpec("44881", "ECP", -1000)], user="=karima")
+    out = tmp_path / "journal.csv"
+    api.export(posted, "journal", out, None, None, None, excel)
+    header, rows = read_csv(out, excel)
+    assert header[-2:] == ["posted_by", "posted_at"]
+    assert exports.JOURNAL_COLUMNS[-2:] == ("posted_by", "posted_at")
+    assert posted.path is not None
+    with sqlite3.connect(str(posted.path)) as con:
+        stored = {f"{j}-{y}-{n:06d}": (by, at) for j, y, n, by, at in con.execute(
+            "SELECT journal, fiscal_year, number, posted_by, posted_at FROM entries")}
+    con.close()
+    assert len(stored) == 7
+    for r in rows:
+        by, at = stored[r["numero_ecriture"]]
+        assert r["posted_at"] == at and dt.datetime.fromisoformat(at)
+        assert r["posted_by"] == ("'" + by if by.startswith("=") else by)
+    assert [r["posted_by"] for r in rows if r["numero_ecriture"] == "OD-2026-000002"] == [
+        "'=karima"] * 2  # neutralised like every text cell
+    ledger = tmp_path / "ledger.csv"
+    api.export(posted, "ledger", ledger, None, None, None, excel)
+    assert tuple(read_csv(ledger, excel)[0]) == exports.LEDGER_COLUMNS
+    assert exports.LEDGER_COLUMNS[-1] == "solde" and "posted_by" not in exports.LEDGER_COLUMNS
+
+
 # --- manifest and chain head -----------------------------------------------------------------
 
 @pytest.mark.parametrize("what", ["journal", "ledger", "trial-balance"])
