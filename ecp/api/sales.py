@@ -133,7 +133,8 @@ def _issued_event(conn: Connection, books: Books, issued: sales_docs.Issued, act
                   user: str | None, detail: str = "") -> sales_docs.Issued:
     """The audit trail's event of an issued document (last in its unit of work)."""
     _audit(conn, books, action, issued.number,
-           detail or (f"écriture {issued.entry}" if issued.entry else ""), user)
+           detail or (f"écriture {issued.entry}" if issued.entry
+                      else sales_docs.quote_seal_detail(issued.pdf_sha256)), user)
     return issued
 
 

@@ -7,6 +7,7 @@ every figure below is a sum of posting lines or of the sales tables those lines 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from ecp.db.models import (
     AllocationVat,
     Contribution,
     Document,
+    Entry,
     Expense,
     ExpensePayment,
     Line,
@@ -27,12 +29,19 @@ from ecp.db.models import (
     Payout,
     Setting,
 )
-from ecp.kernel.errors import InputError, NotFoundError
+from ecp.kernel.errors import EcpError, InputError, NotFoundError
 from ecp.kernel.money import check_amount, fmt_fr
 from ecp.kernel.text import LABEL, check_text
 from ecp.kernel.units import half_up_div
-from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec, day_int, int_day
-from ecp.ledger.posting import now_iso, post
+from ecp.ledger.entry import (
+    ECP_DIMENSION,
+    JournalEntry,
+    LineSpec,
+    day_int,
+    entry_ref,
+    int_day,
+)
+from ecp.ledger.posting import Poster, now_iso, post
 from ecp.members import registry
 from ecp.members.views import (
     MemberInfo,
@@ -47,6 +56,7 @@ from ecp.members.views import (
     Treasury,
 )
 from ecp.sales import company as company_mod
+from ecp.sales.documents import sealed_reference
 from ecp.sales.rules import METHODS
 
 CASH_ACCOUNTS = ("5141", "5161")
@@ -228,15 +238,29 @@ def add_payout(conn: Connection, member: str, amount: int, on: dt.date, method: 
         Payout.year == year)) or 0) + 1
     number = f"VR-{year}-{seq:06d}"
     what = "Avance de solidarité" if advance else "Rémunération"
-    posted = post(conn, JournalEntry(
-        "CA" if m == "especes" else "BQ", on, f"{what} {number} - {info.code} {info.name}"[:300],
+    journal = "CA" if m == "especes" else "BQ"
+    entry = JournalEntry(
+        journal, on, f"{what} {number} - {info.code} {info.name}"[:300],
         (LineSpec(REMUNERATION, info.code, amount),
-         LineSpec(PAYOUT_ACCOUNT[m], info.code, -amount)), reference=number), user)
+         LineSpec(PAYOUT_ACCOUNT[m], info.code, -amount)), reference=number)
+    # The voucher shows its entry and the entry's reference seals the voucher's PDF (as an
+    # invoice's does): the entry is checked, its number read under the writer lock the poster
+    # holds, the voucher drawn with it, then the entry posted with the seal.
+    poster = Poster(conn, user)
+    errors = poster.errors(entry)
+    if errors:
+        poster.add(entry)  # raises the poster's own refusal (month closed, account…)
+    ref = entry_ref(journal, on.year, int(conn.scalar(select(func.max(Entry.number)).where(
+        Entry.journal == journal, Entry.fiscal_year == on.year)) or 0) + 1)
     voucher = PayoutVoucher(company, info, number, on, amount, METHODS[m], advance,
-                            reason.strip(), avail, posted.ref)
+                            reason.strip(), avail, ref)
     pdf_name = pdf_sha = None
     if archive is not None:
         pdf_name, pdf_sha = archive(voucher)  # type: ignore[operator]
+    posted = poster.add(dataclasses.replace(entry, reference=sealed_reference(number, pdf_sha)))
+    poster.flush()
+    if posted.ref != ref:  # cannot happen: the writer lock is held since the poster's start
+        raise EcpError(f"versement {number} : écriture {posted.ref} au lieu de {ref}")
     res = conn.execute(insert(Payout).values(
         year=year, seq=seq, number=number, member=info.code, day=day_int(on), amount=amount,
         method=m, advance=int(advance), reason=reason.strip(), available_before=avail,

@@ -305,6 +305,7 @@ class Issued:
     view: DocumentView
     entry: str | None  # the ledger entry posted, e.g. VT-2026-000012
     warnings: tuple[str, ...] = ()  # e.g. a product invoiced beyond its stock
+    pdf_sha256: str | None = None  # the archived PDF's SHA-256 (a quote's is sealed in the trail)
 
 
 def _next_seq(conn: Connection, kind: str, year: int) -> int:
@@ -371,6 +372,24 @@ def reference_seal(reference: str, num: str) -> str | None:
     """The PDF seal an entry's reference carries for document ``num`` (None: unsealed)."""
     prefix = num + PDF_SEAL
     return reference[len(prefix):] if reference.startswith(prefix) else None
+
+
+# A quote has no entry: the SHA-256 of its PDF is sealed in the detail of its issue's audit
+# event (« pdf:<64 hex> »), which the trail chains.
+QUOTE_SEAL = "pdf:"
+
+
+def quote_seal_detail(pdf_sha: str | None) -> str:
+    """The detail of a quote's issue event: its PDF's seal (empty without a PDF)."""
+    return f"{QUOTE_SEAL}{pdf_sha}" if pdf_sha else ""
+
+
+def detail_seal(detail: str) -> str | None:
+    """The PDF seal an issue event's detail carries (None: unsealed)."""
+    for word in detail.split():
+        if word.startswith(QUOTE_SEAL):
+            return word[len(QUOTE_SEAL):]
+    return None
 
 
 def _archive(view: DocumentView, archive: Archiver | None) -> Archived:
@@ -445,7 +464,7 @@ def issue(conn: Connection, draft_id: int, user: str, on: dt.date | None = None,
             at=now_iso(), by=user))
     conn.execute(delete(DraftLine).where(DraftLine.draft_id == draft_id))
     conn.execute(delete(Draft).where(Draft.id == draft_id))
-    return Issued(doc_id, num, view, entry_ref)
+    return Issued(doc_id, num, view, entry_ref, pdf_sha256=pdf[1])
 
 
 def _invoice_entry(conn: Connection, view: DocumentView, lines: Sequence[LineInput],
@@ -647,7 +666,7 @@ def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
                     posted.id, user, pdf)
     if applied:
         record_allocation(conn, inv.id, applied, day, pending_vat, credit_note_id=doc_id)
-    return Issued(doc_id, num, view, posted.ref)
+    return Issued(doc_id, num, view, posted.ref, pdf_sha256=pdf[1])
 
 
 # --- reading ---------------------------------------------------------------------------------

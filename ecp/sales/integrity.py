@@ -1,6 +1,8 @@
 """What ``verify`` checks of the issued documents: each series gap-free, each document's own
 arithmetic, its frozen view, and its posted entry (totals HT/TVA/TTC, VAT by rate, customer,
-member, and the seal of its PDF). The ledger knows no documents: this module reads both."""
+member, and the seal of its PDF — in the entry's reference, or for a quote, which has no entry,
+in its issue's audit event); and each payout voucher's PDF against the seal of its entry. The
+ledger knows no documents: this module reads both."""
 
 from __future__ import annotations
 
@@ -10,9 +12,24 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from ecp.db.models import Document, DocumentLine, DocumentVat, Entry, Line, Party
+from ecp.db.models import (
+    AuditEvent,
+    Document,
+    DocumentLine,
+    DocumentVat,
+    Entry,
+    Line,
+    Party,
+    Payout,
+)
 from ecp.ledger.entry import entry_ref
-from ecp.sales.documents import RECEIVABLE, VAT_DUE, VAT_PENDING, reference_seal
+from ecp.sales.documents import (
+    RECEIVABLE,
+    VAT_DUE,
+    VAT_PENDING,
+    detail_seal,
+    reference_seal,
+)
 from ecp.sales.rules import line_total, number, vat_by_rate
 
 VAT = "TVA"  # both VAT accounts of an invoice's entry, pending (44551) or due (4455)
@@ -49,6 +66,45 @@ def _view(text: str) -> dict[str, Any] | None:
     return d if isinstance(d, dict) else None
 
 
+def _quote_seals(conn: Connection) -> dict[str, str]:
+    """The PDF seal of each quote's issue, as the audit trail chained it (number → SHA-256)."""
+    out: dict[str, str] = {}
+    for subject, detail in conn.execute(
+            select(AuditEvent.subject, AuditEvent.detail).where(
+                AuditEvent.action == "document").order_by(AuditEvent.id)):
+        seal = detail_seal(detail or "")
+        if seal is not None:
+            out.setdefault(subject, seal)
+    return out
+
+
+def check_payouts(conn: Connection) -> list[str]:
+    """Each payout voucher against its entry: the entry exists, and its reference is the
+    voucher's number, sealed with the SHA-256 of the voucher's PDF when it has one (vouchers
+    issued before the seal carry the bare number)."""
+    refs = {e.id: e for e in conn.execute(
+        select(Entry.id, Entry.journal, Entry.fiscal_year, Entry.number, Entry.reference)
+        .where(Entry.id.in_(select(Payout.entry_id))))}
+    out: list[str] = []
+    for p in conn.execute(select(Payout.number, Payout.entry_id, Payout.pdf_sha256)
+                          .order_by(Payout.id)):
+        e = refs.get(p.entry_id)
+        if e is None:
+            out.append(f"versement {p.number} : l'écriture n° {p.entry_id} de la chaîne "
+                       "n'existe pas")
+            continue
+        ref = entry_ref(e.journal, e.fiscal_year, e.number)
+        seal = reference_seal(e.reference, p.number)
+        if seal is None and e.reference != p.number:
+            out.append(f"versement {p.number} : l'écriture {ref} porte la référence "
+                       f"« {e.reference} »")
+        elif seal is not None and not (p.pdf_sha256 or "").startswith(seal):
+            out.append(f"versement {p.number} : l'empreinte du PDF enregistrée ne correspond "
+                       f"pas à celle scellée dans l'écriture {ref} (PDF et empreinte "
+                       "remplacés ?)")
+    return out
+
+
 def check_documents(conn: Connection) -> list[str]:
     """Every finding about the issued documents, in the order of the documents."""
     out = _series(conn)
@@ -74,6 +130,7 @@ def check_documents(conn: Connection) -> list[str]:
                                           Document.entry_id.is_not(None))))):
         moves[mv.entry_id].append(mv)
     used: dict[int, str] = {}
+    quote_seals = _quote_seals(conn)
     for d in conn.execute(select(Document.__table__).order_by(Document.id)):
         where = f"document {d.number}"
         problems: list[str] = []
@@ -121,6 +178,10 @@ def check_documents(conn: Connection) -> list[str]:
         if sign is None:
             if d.entry_id is not None:
                 say("un devis n'est pas comptabilisé, il est pourtant lié à une écriture")
+            seal = quote_seals.get(d.number)
+            if seal is not None and seal != d.pdf_sha256:
+                say("l'empreinte du PDF enregistrée ne correspond pas à celle scellée dans la "
+                    "piste d'audit à son émission (PDF et empreinte remplacés ?)")
         elif d.entry_id is None:
             say("aucune écriture comptable liée")
         elif d.entry_id not in entries:
@@ -163,4 +224,4 @@ def check_documents(conn: Connection) -> list[str]:
                 say(f"écriture {ref} ≠ document (compte : écriture ≠ document, centimes) : "
                     f"{diff}")
         out.extend(f"{where} : {p}" for p in problems)
-    return out
+    return out + check_payouts(conn)

@@ -375,3 +375,110 @@ def test_close_log_read_backwards_is_named(issued: api.Books) -> None:
         restore_triggers(con, keep)
     found = api.verify(issued, record=False).findings
     only(found, "journal des clôtures", "précède le précédent")
+
+
+# --- payout vouchers and quotes sealed (issue 12, failure 6) ---------------------------------
+
+def _forge_pdf(pdf: Path) -> str:
+    """The attacker's PDF in place of the archived one; its SHA-256."""
+    forged = pdf.read_bytes() + b"% un autre PDF\n"
+    pdf.write_bytes(forged)
+    return hashlib.sha256(forged).hexdigest()
+
+
+@pytest.fixture
+def paid(issued: api.Books) -> tuple[api.Books, str]:
+    """The issued books plus a payout (a solidarity advance) VR-2026-000001; its entry ref."""
+    res = api.add_payout(issued, "FZ", 50_000, D(2026, 3, 6), "virement", advance=True,
+                         reason="Avance pour tissus")
+    rep = api.verify(issued, record=False)
+    assert rep.ok, rep.findings
+    return issued, res.entry
+
+
+def test_payout_voucher_is_sealed_in_its_entry(paid: tuple[api.Books, str]) -> None:
+    """The payout's entry reference carries the first 32 hex of its voucher's SHA-256, and
+    the voucher shows the entry it was posted as."""
+    books, entry = paid
+    assert books.path is not None
+    with sqlite3.connect(str(books.path)) as con:
+        sha, ref = con.execute("SELECT p.pdf_sha256, e.reference FROM payouts p "
+                               "JOIN entries e ON e.id = p.entry_id").fetchone()
+    con.close()
+    assert ref == f"VR-2026-000001 pdf:{sha[:32]}"
+    pdf = books.path.parent / "archives" / "2026" / "VR-2026-000001.pdf"
+    assert hashlib.sha256(pdf.read_bytes()).hexdigest() == sha
+    assert entry == "BQ-2026-000001"
+
+
+def test_payout_pdf_replaced_with_its_recorded_hash_is_named(
+        paid: tuple[api.Books, str]) -> None:
+    """Failure 6 (payout vouchers): a voucher's PDF replaced together with the SHA-256
+    recorded for it went unseen; the seal in its entry's reference (chained) names it."""
+    books, entry = paid
+    assert books.path is not None
+    sha = _forge_pdf(books.path.parent / "archives" / "2026" / "VR-2026-000001.pdf")
+    with raw(books.path) as con:
+        con.execute("UPDATE payouts SET pdf_sha256 = ?", (sha,))
+    found = findings(books)
+    assert found == [f for f in found if "VR-2026-000001" in f], found
+    only(found, "versement VR-2026-000001", f"scellée dans l'écriture {entry}")
+    # Changing the seal too breaks the chain at that entry.
+    with raw(books.path) as con:
+        con.execute("UPDATE entries SET reference = ? WHERE reference LIKE 'VR-%'",
+                    ("VR-2026-000001 pdf:" + sha[:32],))
+    found = findings(books)
+    assert not any("scellée" in f for f in found)
+    only(found, entry, "empreinte")
+
+
+def test_unsealed_payout_still_verifies(paid: tuple[api.Books, str]) -> None:
+    """A payout posted before the seal existed (bare number as its entry's reference)
+    verifies, and one whose entry names another voucher is named."""
+    books, _entry = paid
+    assert books.path is not None
+    keep = trigger_sql(books.path)
+    with raw(books.path) as con:
+        con.execute("UPDATE entries SET reference = 'VR-2026-000001' "
+                    "WHERE reference LIKE 'VR-%'")
+        rechain(con)
+        restore_triggers(con, keep)
+    rep = api.verify(books, record=False)
+    assert rep.ok, rep.findings
+    with raw(books.path) as con:
+        con.execute("UPDATE entries SET reference = 'VR-2026-000009' "
+                    "WHERE reference LIKE 'VR-%'")
+        rechain(con)
+    only(findings(books), "versement VR-2026-000001", "porte la référence « VR-2026-000009 »")
+
+
+def test_quote_is_sealed_in_its_issue_event(issued: api.Books) -> None:
+    """A quote has no entry: its PDF's SHA-256 is in the detail of its issue's audit event."""
+    assert issued.path is not None
+    with sqlite3.connect(str(issued.path)) as con:
+        (sha,) = con.execute("SELECT pdf_sha256 FROM documents WHERE number = 'D-2026-000001'"
+                             ).fetchone()
+    con.close()
+    events = [e for e in api.audit_events(issued) if e.subject == "D-2026-000001"]
+    assert [(e.action, e.detail) for e in events] == [("document", f"pdf:{sha}")]
+    assert docs.detail_seal(events[0].detail) == sha
+
+
+def test_quote_pdf_replaced_with_its_recorded_hash_is_named(issued: api.Books) -> None:
+    """Failure 6 (quotes): a quote's PDF replaced together with its recorded SHA-256 went
+    unseen; the seal chained in the audit trail at its issue names it."""
+    assert issued.path is not None
+    sha = _forge_pdf(issued.path.parent / "archives" / "2026" / "D-2026-000001.pdf")
+    with raw(issued.path) as con:
+        con.execute("UPDATE documents SET pdf_sha256 = ? WHERE number = 'D-2026-000001'",
+                    (sha,))
+    found = findings(issued)
+    assert found == [f for f in found if "D-2026-000001" in f], found
+    only(found, "document D-2026-000001", "piste d'audit")
+    # Changing the seal in the trail too breaks the trail's chain at that event.
+    with raw(issued.path) as con:
+        con.execute("UPDATE audit_events SET detail = ? WHERE subject = 'D-2026-000001'",
+                    (f"pdf:{sha}",))
+    found = findings(issued)
+    assert not any("scellée" in f for f in found)
+    only(found, "piste d'audit", "contenu modifié")
