@@ -8,7 +8,8 @@ ourselves, so DDL and reads are transactional and SAVEPOINTs behave). Writers st
 Waiting, not dying: a writer that meets another process's lock (a long import) retries
 ``BEGIN IMMEDIATE`` one second at a time, says so once (``set_wait_notice``: one line on the
 CLI's stderr, a notice in the TUI) and gives up after ``ECP_LOCK_WAIT`` seconds with a
-``BusyError`` (exit 2, nothing written). PostgreSQL: ``lock_timeout`` does the same.
+``BusyError`` (exit 2, nothing written). PostgreSQL: ``lock_timeout`` bounds the writer's
+``LOCK TABLE``, told once after a second the same way, and becomes the same ``BusyError``.
 
 Read-only books (the auditor's mode; a 0400 file, a read-only folder): SQLite is opened with
 ``mode=ro``; when SQLite cannot open a WAL database that way because its ``-shm`` cannot be
@@ -24,6 +25,7 @@ import os
 import sqlite3
 import stat
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -45,6 +47,8 @@ LOCK_WAIT = "ecp_lock_wait"  # execution option: seconds this writer waits (veri
 NOTICE_AFTER = 1.0  # seconds of waiting before the user is told
 _STEP_MS = 1000
 _SQLITE_BUSY = 5
+_PG_LIMIT, _PG_TOLD = "ecp_lock_limit", "ecp_lock_told"  # PostgreSQL writer's wait (conn.info)
+_PG_START, _PG_TIMER = "ecp_lock_start", "ecp_lock_timer"
 
 
 class BusyError(EcpError):
@@ -255,8 +259,52 @@ def _configure_server(engine: Engine, read_only: bool) -> None:
             from ecp.config import lock_wait
 
             wait = opts.get(LOCK_WAIT)
-            ms = max(1, int((lock_wait() if wait is None else wait) * 1000))
+            limit = float(lock_wait() if wait is None else wait)
+            conn.info[_PG_LIMIT] = limit
+            conn.info[_PG_TOLD] = False
+            ms = max(1, int(limit * 1000))
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
+
+    # The writer's lock (``LOCK TABLE … IN EXCLUSIVE MODE``, ecp.ledger.posting and others) is
+    # where it waits for another session: told once after a second, like on SQLite, and the
+    # lock_timeout becomes the same ``BusyError`` (not the driver's error) for every caller.
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any,
+                _many: bool) -> None:
+        if not statement.startswith("LOCK TABLE") or not conn.get_execution_options().get(
+                WRITER):
+            return
+        conn.info[_PG_START] = time.monotonic()
+        notice, limit = _wait_notice, conn.info.get(_PG_LIMIT)
+        if notice is None or limit is None or conn.info.get(_PG_TOLD) or limit < NOTICE_AFTER:
+            return
+
+        def tell() -> None:
+            conn.info[_PG_TOLD] = True
+            notice(limit)
+
+        timer = threading.Timer(NOTICE_AFTER, tell)
+        timer.daemon = True
+        conn.info[_PG_TIMER] = timer
+        timer.start()
+
+    def _stop(conn: Any) -> float | None:
+        timer = conn.info.pop(_PG_TIMER, None)
+        if timer is not None:
+            timer.cancel()
+        start = conn.info.pop(_PG_START, None)
+        return None if start is None else time.monotonic() - start
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn: Any, *_args: Any) -> None:
+        _stop(conn)
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(ctx: Any) -> None:
+        conn = ctx.connection
+        waited = _stop(conn) if conn is not None else None
+        if waited is not None and getattr(ctx.original_exception, "sqlstate", None) == "55P03":
+            raise BusyError(waited) from None  # lock_timeout (LockNotAvailable)
 
 
 def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
