@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Button, Footer, Label, Static
@@ -24,7 +25,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from ecp import api
 from ecp.config import resolve_db_url
 from ecp.db.engine import set_wait_notice, sqlite_path
-from ecp.tui.kit.palette import COMMANDS, FOOTER_FR, SCREENS, SCREENS_FR
+from ecp.tui.kit.palette import COMMANDS, FOOTER_FR, SCREENS, SCREENS_FR, Command
 
 if TYPE_CHECKING:
     from ecp.ledger.browse import EntryFilter
@@ -50,7 +51,8 @@ WARM_PAUSE = 0.02
 
 # The actions that change the books (or write into their archive), by the binding namespace
 # of the screen or dialog they run on (its bindings' id prefix; ``app`` for the app): on
-# read-only books (the auditor's mode) they are refused with a notice before anything opens.
+# read-only books (the auditor's mode) the footer and the palette do not offer them, and a key
+# pressed anyway is refused with a notice before anything opens.
 WRITE_ACTIONS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "app": ("file('import')",),
     "entries": ("new", "reverse"),
@@ -83,10 +85,21 @@ def _namespace_key(node: object) -> str:
     """The binding namespace of a screen or dialog: the prefix of its bindings' ids."""
     if isinstance(node, App):
         return "app"
-    for b in getattr(type(node), "BINDINGS", ()):
+    return _class_namespace(type(node))
+
+
+def _class_namespace(cls: object) -> str:
+    """The binding namespace of a screen or dialog class."""
+    for b in getattr(cls, "BINDINGS", ()):
         if isinstance(b, Binding) and b.id:
             return b.id.partition(".")[0]
     return ""
+
+
+def command_writes(command: Command) -> bool:
+    """Whether a palette command would change the books (hidden on read-only books)."""
+    ns = "app" if command.mode is None else _class_namespace(_modes()[command.mode])
+    return command.action in WRITE_ACTIONS.get(ns, frozenset())
 
 
 def is_write_action(node: object, action: str, params: tuple[object, ...] = ()) -> bool:
@@ -174,6 +187,15 @@ class EcpApp(App[None]):
                         title="Lecture seule", severity="warning")
             return True
         return await super()._dispatch_action(namespace, action_name, params)
+
+    def _check_action_state(self, action: str, default_namespace: DOMNode) -> bool | None:
+        """Whether a binding is shown (Textual asks it for the footer and the keys panel of
+        every screen): on read-only books the bindings that would change the books are not."""
+        if self.read_only:
+            target, name, params = self._parse_action(action, default_namespace)
+            if is_write_action(target, name, tuple(params)):
+                return False
+        return super()._check_action_state(action, default_namespace)
 
     def _lock_notice(self, limit: float) -> None:
         """A writer waits for another process's lock (``ecp.db.engine``): say so."""
@@ -345,7 +367,10 @@ class EcpApp(App[None]):
         if self._books is None:
             yield SystemCommand("Quitter", "Quitter ECP", self.action_quit)
             return
+        hide = self.read_only  # the auditor is not offered what would change the books
         for c in COMMANDS:
+            if hide and command_writes(c):
+                continue
             run: Callable[[], Any] = (partial(self.run_on, c.mode, c.action) if c.mode
                                       else partial(self.run_action, c.action))
             yield SystemCommand(c.title, c.help, run)
