@@ -251,6 +251,7 @@ def _configure_server(engine: Engine, read_only: bool) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("SET default_transaction_read_only = on")
             cur.close()
+            dbapi_conn.commit()  # else the pool's reset (a rollback) undoes the SET
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
