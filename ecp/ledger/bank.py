@@ -24,11 +24,12 @@ from ecp.db.models import Account, BankLine, BankProfile, Entry, Line
 from ecp.kernel.errors import InputError, NotFoundError, ValidationError
 from ecp.kernel.money import amount_problem
 from ecp.kernel.periods import date_problem
-from ecp.kernel.text import LABEL, has_control
+from ecp.kernel.text import LABEL, SHORT, check_text, has_control
 from ecp.ledger.entry import day_int, entry_ref, int_day
 from ecp.ledger.posting import now_iso
 
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
+PROFILE_NAME = 50  # bank_profiles.name
 MAX_ERRORS = 50
 
 
@@ -49,6 +50,10 @@ class Profile:
     skip: int = 1  # header lines
 
     def check(self) -> Profile:
+        # First the texts, which the other messages repeat: within their column (the name is
+        # the key of bank_profiles), without control characters.
+        check_text(self.name, "profil, nom", PROFILE_NAME, field="name")
+        check_text(self.date_format, "profil, format de date", SHORT, field="date_format")
         if (self.amount_col is None) == (self.debit_col is None or self.credit_col is None):
             raise InputError(f"profil {self.name} : une colonne montant (signée), ou une "
                              "colonne débit et une colonne crédit", field="amount_col",
@@ -106,6 +111,7 @@ def save_profile(conn: Connection, p: Profile) -> None:
 def profile(conn: Connection, name: str) -> Profile:
     if name in READY:
         return READY[name]
+    check_text(name, "profil", PROFILE_NAME, field="profile")
     raw = conn.scalar(select(BankProfile.spec_json).where(BankProfile.name == name))
     if raw is None:
         known = ", ".join([*READY, *conn.scalars(select(BankProfile.name))])
@@ -255,6 +261,7 @@ class ImportResult:
 
 
 def import_statement(conn: Connection, path: Path, account: str, p: Profile) -> ImportResult:
+    check_text(account, "compte", 12, field="account")  # accounts.code
     if conn.scalar(select(Account.code).where(Account.code == account)) is None \
             or not account.startswith("51"):
         raise InputError(f"compte : « {account} » n'est pas un compte de banque (514x)",

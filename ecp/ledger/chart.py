@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from ecp.db.models import Account, Balance, Journal, VatRate
 from ecp.kernel.errors import InputError
+from ecp.kernel.text import NAME, check_text
 
 CLASSES = {
     1: "Comptes de financement permanent",
@@ -103,6 +104,7 @@ def add_account(conn: Connection, code: str, name: str) -> AccountView:
                          field="code")
     if not name:
         raise InputError("nom du compte : obligatoire", field="name", code="name.required")
+    check_text(name, "nom du compte", NAME, field="name")
     if conn.scalar(select(Account.code).where(Account.code == code)):
         raise InputError(f"compte : {code} existe déjà", field="code", code="code.exists")
     prefixes = [code[:i] for i in range(len(code) - 1, 0, -1)]

@@ -24,6 +24,7 @@ from ecp.db.models import (
     StockMove,
 )
 from ecp.kernel.errors import InputError, NotFoundError
+from ecp.kernel.text import CODE, LABEL, NAME, check_text
 from ecp.kernel.units import Quantity, fmt_qty, half_up_div
 from ecp.ledger import chart
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
@@ -37,6 +38,11 @@ MATERIALS_VARIATION = "61241"  # Variation des stocks des matières premières
 GOODS_STOCK = "3151"  # Produits finis
 GOODS_VARIATION = "71321"  # Variation des stocks de produits finis
 DEFAULT_WEEKS = 12
+UNIT = 20  # materials.unit
+ITEM = 30  # codes of materials, products, resources; numbers of orders and documents
+# The reason of an adjustment is stored whole (Text) and goes into the entry's label
+# (« Ajustement de stock CODE : reason », 300 characters): within the label, code included.
+REASON = LABEL - len("Ajustement de stock  : ") - 30
 
 
 def _code(text: str, what: str, field: str = "code") -> str:
@@ -56,6 +62,8 @@ def add_material(conn: Connection, code: str, member: str, name: str, unit: str,
         raise InputError(f"matière {c}, nom : obligatoire", field="name")
     if not unit.strip():
         raise InputError(f"matière {c}, unité : obligatoire", field="unit")
+    check_text(name.strip(), f"matière {c}, nom", NAME, field="name")
+    check_text(unit.strip(), f"matière {c}, unité", UNIT, field="unit")
     if cost < 0:
         raise InputError(f"matière {c}, coût : ne peut être négatif", field="cost")
     if conn.scalar(select(Material.code).where(Material.code == c)):
@@ -67,6 +75,7 @@ def add_material(conn: Connection, code: str, member: str, name: str, unit: str,
 
 def material(conn: Connection, code: str, field: str = "material",
              line: int | None = None) -> Any:
+    check_text(code, "matière", ITEM, field=field, line=line)
     r = conn.execute(select(Material.__table__).where(Material.code == code.strip().upper())
                      ).first()
     if r is None:
@@ -110,6 +119,7 @@ def adjust(conn: Connection, code: str, qty: int, on: dt.date, reason: str, user
     mat = material(conn, code)
     if not reason.strip():
         raise InputError("motif : obligatoire pour un ajustement de stock", field="reason")
+    check_text(reason.strip(), "motif", REASON, field="reason")
     if qty == 0:
         raise InputError("quantité : un ajustement nul ne change rien", field="qty")
     if on_hand(conn, "material", mat.code, on) + qty < 0:
@@ -195,7 +205,7 @@ def set_bom(conn: Connection, product: str, materials: Sequence[BomItem],
             hours: int | None, resources: Sequence[BomItem]) -> None:
     """The product's bill of materials, its member's hours and the shared resources' hours
     per unit; an error about one item carries ``field`` (materials, resources) and ``line``."""
-    p = get_product(conn, product)
+    p = get_product(conn, check_text(product, "produit", ITEM, field="product"))
     seen: set[str] = set()
     for n, item in enumerate(materials, 1):
         mat = material(conn, item.code, "materials", n)
@@ -212,7 +222,8 @@ def set_bom(conn: Connection, product: str, materials: Sequence[BomItem],
         seen.add(mat.code)
     seen = set()
     for n, item in enumerate(resources, 1):
-        code = item.code.strip().upper()
+        code = check_text(item.code.strip().upper(), "ressource", ITEM, field="resources",
+                          line=n)
         if conn.scalar(select(Resource.code).where(Resource.code == code)) is None:
             raise NotFoundError(f"ressource « {item.code} » inconnue",
                                 field="resources", line=n)
@@ -277,6 +288,7 @@ def add_resource(conn: Connection, code: str, name: str, hours: int) -> str:
         raise InputError(f"ressource {c} existe déjà", field="code", code="code.exists")
     if hours <= 0:
         raise InputError("heures par semaine : positives", field="hours")
+    check_text(name.strip(), f"ressource {c}, nom", NAME, field="name")
     conn.execute(insert(Resource).values(code=c, name=name.strip() or c, hours_milli=hours))
     return c
 
@@ -310,7 +322,7 @@ def list_capacities(conn: Connection) -> list[CapacityRow]:
 
 
 def set_capacity(conn: Connection, member: str, hours: int, off: Sequence[DateSpan]) -> None:
-    m = member_exists(conn, member)
+    m = member_exists(conn, check_text(member, "membre", CODE, field="member"))
     if hours < 0:
         raise InputError("heures par semaine : ne peuvent être négatives", field="hours")
     for n, span in enumerate(off, 1):
@@ -347,6 +359,12 @@ def member_week_hours(conn: Connection, weeks: list[dt.date], start: dt.date | N
 
 def add_order(conn: Connection, member: str, product: str, qty: int, due: dt.date, user: str,
               customer: str | None = None, quote: str | None = None) -> str:
+    # What the order names is looked up: bounded and without control characters first (a NUL
+    # is a database error on PostgreSQL, a text past the column never matches anyway).
+    check_text(member, "membre", CODE, field="member")
+    check_text(product, "produit", ITEM, field="product")
+    check_text(customer or "", "client", CODE, field="customer")
+    check_text(quote or "", "devis", ITEM, field="quote")
     m = member_exists(conn, member)
     p = get_product(conn, product)
     if p.member != m:
@@ -377,6 +395,7 @@ def add_order(conn: Connection, member: str, product: str, qty: int, due: dt.dat
 
 
 def order(conn: Connection, number: str) -> Any:
+    check_text(number, "ordre de fabrication", ITEM, field="number")
     r = conn.execute(select(ProductionOrder.__table__).where(
         ProductionOrder.number == number.strip().upper())).first()
     if r is None:
@@ -516,8 +535,8 @@ def _only(plan: Plan, member: str) -> Plan:
 
 def earliest_date(conn: Connection, member: str, product: str, qty: int,
                   start: dt.date, weeks: int = 52) -> dt.date | None:
-    m = member_exists(conn, member)
-    p = get_product(conn, product)
+    m = member_exists(conn, check_text(member, "membre", CODE, field="member"))
+    p = get_product(conn, check_text(product, "produit", ITEM, field="product"))
     if qty <= 0:
         raise InputError("quantité : doit être positive", field="qty")
     if p.member != m:

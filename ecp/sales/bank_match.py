@@ -22,6 +22,7 @@ from ecp.db.models import (
 )
 from ecp.kernel.errors import InputError, NotFoundError
 from ecp.kernel.money import fmt_fr
+from ecp.kernel.text import CODE, NAME, SHORT, check_text
 from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec, int_day
 from ecp.ledger.posting import post
 from ecp.sales import payments
@@ -59,6 +60,11 @@ def add_rule(conn: Connection, pattern: str, account: str, dimension: str | None
     p = pattern.strip()
     if len(p) < 2:
         raise InputError("motif : deux caractères au moins (ex. CNSS)", field="pattern")
+    check_text(p, "motif", SHORT, field="pattern")
+    check_text(account, "compte", 12, field="account")  # accounts.code
+    check_text(dimension or "", "dimension", CODE, field="dimension")
+    # The default label repeats the pattern: within the column too.
+    check_text(label.strip() or f"Relevé : {p}", "libellé", NAME, field="label")
     if conn.scalar(select(Account.code).where(Account.code == account)) is None:
         raise InputError(f"compte : « {account} » inconnu du plan comptable", field="account")
     dim = (dimension or ECP_DIMENSION).strip().upper()
