@@ -18,7 +18,7 @@ from ecp.kernel.errors import InputError, NotFoundError
 from ecp.ledger import audit, browse, chart, queries
 from ecp.ledger import periods as ledger_periods
 from ecp.ledger.entry import JournalEntry, LineSpec, PostedEntry, day_int
-from ecp.ledger.importer import ImportResult, import_postings
+from ecp.ledger.importer import ImportResult, check_postings, write_postings
 from ecp.ledger.posting import post, reverse
 from ecp.reports import exports
 
@@ -55,12 +55,21 @@ def reverse_entry(books: Books, ref: str, date: dt.date | None = None,
 
 
 def import_file(books: Books, path: Path, user: str | None = None) -> ImportResult:
-    with _write(books) as conn:
-        result = import_postings(conn, path, books.who(user))
-        _audit(conn, books, "import", path.name,
-               f"{result.entries} écritures, {result.lines} lignes ({result.first} à "
-               f"{result.last})", user)
-        return result
+    """Import a CSV of postings, all or nothing. The file is read and checked whole in a
+    read transaction (other writers go on meanwhile); the writer lock is taken only to
+    re-check what may have changed since (a month closed…) and write."""
+    books.refuse_writes()  # read-only books: refused before the file is even read
+    with _read(books) as conn:
+        checked = check_postings(conn, path)
+    try:
+        with _write(books) as conn:
+            result = write_postings(conn, checked, books.who(user))
+            _audit(conn, books, "import", path.name,
+                   f"{result.entries} écritures, {result.lines} lignes ({result.first} à "
+                   f"{result.last})", user)
+            return result
+    finally:
+        checked.close()
 
 
 def _check_dimension(conn: Connection, dimension: str | None) -> None:

@@ -1,33 +1,46 @@
-"""Bulk import of postings from CSV, all or nothing, streamed.
+"""Bulk import of postings from CSV, all or nothing, streamed, in two phases.
 
 Columns ``entry_ref,date,journal,label,account,dimension,debit,credit``; consecutive lines with
-the same ``entry_ref`` form one entry. Every line is checked; the first error stops writing but
-not checking, so the user gets every error with its line number, and the caller rolls back.
-Memory stays flat: rows are read one at a time and written in batches.
+the same ``entry_ref`` form one entry.
+
+1. ``check_postings``, in a READ transaction (no writer lock: other writers go on): every line
+   is parsed and checked; the first error stops spooling but not checking, so the user gets
+   every error with its line number and nothing is ever written. The valid entries are spooled
+   in compact form (arrays of indexes and centimes) to a private temporary file, chunk by
+   chunk, so memory stays flat.
+2. ``write_postings``, in the WRITE transaction: re-checks what may have changed meanwhile (a
+   month closed, an account, a dimension or a journal gone), then numbers, chains, inserts and
+   moves the balances. All or nothing: the caller commits or rolls back.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import pickle
+import tempfile
+from array import array
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from ecp.kernel.errors import InputError, ValidationError
+from ecp.kernel.errors import InputError, PeriodLockedError, ValidationError
 from ecp.kernel.money import MAX_AMOUNT, fmt_fr, parse_csv_amount
-from ecp.kernel.periods import date_problem
+from ecp.kernel.periods import date_problem, month_label
 from ecp.kernel.text import LABEL, REFERENCE, has_control, text_problem
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, entry_ref
-from ecp.ledger.posting import Poster
+from ecp.ledger.posting import Checker, Poster
 
 COLUMNS = ["entry_ref", "date", "journal", "label", "account", "dimension", "debit", "credit"]
 MAX_ERRORS = 200
 IMPORT_CACHE_KIB = -65536  # negative: KiB, i.e. 64 MiB
+SPOOL_LINES = 65_536  # lines per chunk of the spool (kept in memory, then pickled)
 
 
 @dataclass(frozen=True)
@@ -68,44 +81,183 @@ def _csv_reason(exc: csv.Error) -> str:
 
 
 _Spec = tuple[str, str, int, None, None]  # account, dimension, centimes, third party, due day
+_Head = tuple[str, int, str, str, int]  # journal, day, label, reference, number of lines
+_Chunk = tuple[list[_Head], "array[int]", "array[int]", "array[int]"]
 
 
-def import_postings(conn: Connection, path: Path, user: str) -> ImportResult:
-    """Import ``path`` into the open transaction; raise ValidationError listing every error."""
+@dataclass
+class CheckedImport:
+    """A file checked whole (phase 1): its entries, spooled compactly to a private temporary
+    file (0600, unlinked at once), and what phase 2 must find unchanged."""
+
+    name: str
+    entries: int = 0
+    lines: int = 0
+    accounts: dict[str, int] = dataclasses.field(default_factory=dict)  # code: index in the spool
+    dimensions: dict[str, int] = dataclasses.field(default_factory=dict)
+    journals: set[str] = dataclasses.field(default_factory=set)
+    months: dict[int, int] = dataclasses.field(default_factory=dict)  # YYYYMM: entries
+    _file: IO[bytes] | None = None
+    _heads: list[_Head] = dataclasses.field(default_factory=list)
+    _acc: array[int] = dataclasses.field(default_factory=lambda: array("I"))
+    _dim: array[int] = dataclasses.field(default_factory=lambda: array("I"))
+    _amt: array[int] = dataclasses.field(default_factory=lambda: array("q"))
+
+    def add(self, journal: str, day: int, month: int, label: str, ref: str,
+            specs: list[_Spec]) -> None:
+        accounts, dimensions = self.accounts, self.dimensions
+        acc, dim, amt = self._acc, self._dim, self._amt
+        for account, dimension, amount, _tp, _due in specs:
+            i = accounts.get(account)
+            if i is None:
+                i = accounts[account] = len(accounts)
+            acc.append(i)
+            i = dimensions.get(dimension)
+            if i is None:
+                i = dimensions[dimension] = len(dimensions)
+            dim.append(i)
+            amt.append(amount)
+        self._heads.append((journal, day, label, ref, len(specs)))
+        self.journals.add(journal)
+        self.months[month] = self.months.get(month, 0) + 1
+        self.entries += 1
+        self.lines += len(specs)
+        if len(amt) >= SPOOL_LINES:
+            self._dump()
+
+    def _dump(self) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="ecp-import-")  # noqa: SIM115
+        pickle.dump((self._heads, self._acc, self._dim, self._amt), self._file,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+        self._heads, self._acc, self._dim, self._amt = [], array("I"), array("I"), array("q")
+
+    def chunks(self) -> Iterator[_Chunk]:
+        """The spooled entries in file order, one chunk at a time."""
+        if self._file is not None:
+            f = self._file
+            f.flush()
+            f.seek(0)
+            while True:
+                try:
+                    chunk: _Chunk = pickle.load(f)
+                except EOFError:
+                    break
+                yield chunk
+        if self._heads:
+            yield self._heads, self._acc, self._dim, self._amt
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._heads = []
+
+    def changed(self, now: Checker) -> list[InputError]:
+        """What changed since phase 1 and refuses the import (checked under the lock)."""
+        out: list[InputError] = []
+        after = "pendant la vérification du fichier : rien n'est importé"
+        for m in sorted(set(self.months) & now.locked):
+            n = self.months[m]
+            out.append(InputError(
+                f"{self.name} : le mois {month_label(m)} ({n} écriture{'s' if n > 1 else ''}) "
+                f"a été clôturé {after}", field="path", code="date.closed"))
+        for what, used, known in (("compte", self.accounts, now.accounts),
+                                  ("dimension", self.dimensions, now.dimensions),
+                                  ("journal", self.journals, now.journals)):
+            for code in sorted(c for c in used if c not in known):
+                out.append(InputError(f"{self.name} : {what} « {code} » supprimé {after}",
+                                      field="path"))
+        return out
+
+
+def check_postings(conn: Connection, path: Path) -> CheckedImport:
+    """Phase 1: parse and check the whole of ``path`` against the books as ``conn`` (a read
+    transaction is enough) sees them; raise ValidationError listing every error."""
     rows = _read(path)
     header = next(rows, None)
     if header is None:
         raise InputError(f"{path.name} : fichier vide")
     if [h.strip().lower() for h in header] != COLUMNS:
         raise InputError(f"{path.name}, ligne 1 : en-tête attendu {','.join(COLUMNS)}")
+    checked = CheckedImport(path.name)
+    try:
+        _check_rows(Checker(conn), rows, checked)
+    except BaseException:
+        checked.close()
+        raise
+    return checked
+
+
+def write_postings(conn: Connection, checked: CheckedImport, user: str) -> ImportResult:
+    """Phase 2, in the writer transaction: refuse if a month was closed (or an account, a
+    dimension, a journal removed) since phase 1, else post every spooled entry."""
+    poster = Poster(conn, user)
+    changed = checked.changed(poster)
+    if changed:
+        found = [str(x) for x in changed]
+        if any(x.code == "date.closed" for x in changed):
+            raise PeriodLockedError(found, changed)
+        raise ValidationError(found, changed)
     if conn.dialect.name != "sqlite":
-        return _import_rows(Poster(conn, user), rows)
+        return _write_rows(poster, checked)
     # A bigger page cache for this transaction only: the insertion points of the lines'
     # (dimension, account) index stay in memory instead of spilling to the WAL and back.
     before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
     conn.exec_driver_sql(f"PRAGMA cache_size={IMPORT_CACHE_KIB}")
     try:
-        return _import_rows(Poster(conn, user), rows)
+        return _write_rows(poster, checked)
     finally:
         with suppress(SQLAlchemyError):  # never hide the import's own error behind this one
             conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
-def _import_rows(poster: Poster, rows: Iterator[list[str]]) -> ImportResult:
-    """The hot loop: plain tuples, cached dates, and the checks of ``Poster.problems`` done
+def import_postings(conn: Connection, path: Path, user: str) -> ImportResult:
+    """Both phases in the one open transaction of ``conn`` (the façade runs phase 1 in a read
+    transaction instead, so that the writer lock is held only for phase 2)."""
+    checked = check_postings(conn, path)
+    try:
+        return write_postings(conn, checked, user)
+    finally:
+        checked.close()
+
+
+def _write_rows(poster: Poster, checked: CheckedImport) -> ImportResult:
+    accounts = list(checked.accounts)  # index: code (dicts keep insertion order)
+    dimensions = list(checked.dimensions)
+    append = poster.append
+    first: tuple[str, int, int] | None = None
+    last: tuple[str, int, int] | None = None
+    for heads, acc, dim, amt in checked.chunks():
+        k = 0
+        for journal, day, label, ref, n in heads:
+            e = k + n
+            specs = [(accounts[acc[j]], dimensions[dim[j]], amt[j], None, None)
+                     for j in range(k, e)]
+            k = e
+            year = day // 10000
+            number = append(journal, year, day, label, ref, None, specs)
+            last = (journal, year, number)
+            if first is None:
+                first = last
+    poster.flush()
+    return ImportResult(checked.entries, checked.lines, entry_ref(*first) if first else None,
+                        entry_ref(*last) if last else None)
+
+
+def _check_rows(poster: Checker, rows: Iterator[list[str]], out: CheckedImport) -> None:
+    """The hot loop: plain tuples, cached dates, and the checks of ``Checker.problems`` done
     inline; an entry that fails them goes through ``problems`` for the exact messages."""
     errors: list[str] = []
     journals, accounts, dimensions = poster.journals, poster.accounts, poster.dimensions
     locked = poster.locked
     dates: dict[str, tuple[dt.date, int, int, int]] = {}  # text: (date, day, year, month)
-    counts = [0, 0]
-    first: list[tuple[str, int, int]] = []
-    last: list[tuple[str, int, int]] = []
+    add = out.add
     parse = parse_csv_amount
 
     def flush_entry(ref: str, start: int, journal: str, label: str,
                     when: tuple[dt.date, int, int, int], specs: list[_Spec]) -> None:
-        date, day, year, month = when
+        date, day, _year, month = when
         ok = journal in journals and month not in locked and len(specs) >= 2 \
             and bool(label.strip()) and text_problem(label, LABEL) is None \
             and text_problem(ref, REFERENCE) is None
@@ -142,13 +294,8 @@ def _import_rows(poster: Poster, rows: Iterator[list[str]]) -> ImportResult:
                 f"{where} (écriture « {ref} ») : {p}" for p in found)
             return
         if errors:
-            return  # keep checking, write nothing more: the whole file will be refused
-        number = poster.append(journal, year, day, label, ref, None, specs)
-        counts[0] += 1
-        counts[1] += len(specs)
-        if not first:
-            first.append((journal, year, number))
-        last[:] = [(journal, year, number)]
+            return  # keep checking, spool nothing more: the whole file will be refused
+        add(journal, day, month, label, ref, specs)
 
     cur_ref: str | None = None
     cur_start = 0
@@ -267,6 +414,3 @@ def _import_rows(poster: Poster, rows: Iterator[list[str]]) -> ImportResult:
         flush_entry(cur_ref, cur_start, cur_journal, cur_label, cur_when, cur_specs)
     if errors:
         raise ValidationError(errors)
-    poster.flush()
-    return ImportResult(counts[0], counts[1], entry_ref(*first[0]) if first else None,
-                        entry_ref(*last[0]) if last else None)

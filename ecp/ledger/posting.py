@@ -70,36 +70,16 @@ def now_iso() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-class Poster:
-    """Posts entries into the open transaction of ``conn``, buffering rows for speed.
+class Checker:
+    """What an entry is checked against: the chart, the dimensions, the journals and the
+    closed months, read once from ``conn``. The bulk import checks a whole file with one
+    (in a read transaction, without the writer lock) before it posts anything."""
 
-    One instance serves one transaction: it reads the chain head, the counters and the locks
-    once, then validates and appends. ``flush`` writes buffered rows (called by ``post`` and
-    every few thousand lines by the bulk import); the caller commits or rolls back.
-    """
-
-    def __init__(self, conn: Connection, user: str, batch_lines: int = 20_000) -> None:
-        self.conn = conn
-        self.user = user
-        self.batch_lines = batch_lines
-        if conn.dialect.name == "postgresql":
-            # One writer at a time, as BEGIN IMMEDIATE gives on SQLite: numbers and chain are
-            # read then extended.
-            conn.exec_driver_sql("LOCK TABLE entries IN EXCLUSIVE MODE")
+    def __init__(self, conn: Connection) -> None:
         self.accounts = set(conn.scalars(select(Account.code)))
         self.dimensions = dict(conn.execute(select(Dimension.code, Dimension.status)).all())
         self.journals = set(conn.scalars(select(Journal.code)))
         self.locked = set(conn.scalars(select(Period.month).where(Period.status == "closed")))
-        last = conn.execute(select(Entry.id, Entry.hash).order_by(Entry.id.desc()).limit(1)).first()
-        self.next_id = (last.id + 1) if last else 1
-        self.prev_hash = last.hash if last else GENESIS
-        self.next_line_id = (conn.scalar(select(func.max(Line.id))) or 0) + 1
-        self.counters: dict[tuple[str, int], int] = {}
-        self._entries: list[tuple[Any, ...]] = []
-        self._lines: list[tuple[Any, ...]] = []
-        self._debits: dict[tuple[str, str, int], int] = {}
-        self._credits: dict[tuple[str, str, int], int] = {}
-        self.posted_at = now_iso()
 
     def problems(self, e: JournalEntry, first_line: int = 1) -> list[str]:
         """Everything wrong with ``e``, in French, each naming its line. Empty when valid.
@@ -177,6 +157,35 @@ class Poster:
                         "(passer par le compte de liaison 44881)", "lines",
                         code="lines.unbalanced_dimension")
         return out
+
+
+class Poster(Checker):
+    """Posts entries into the open transaction of ``conn``, buffering rows for speed.
+
+    One instance serves one transaction: it reads the chain head, the counters and the locks
+    once, then validates and appends. ``flush`` writes buffered rows (called by ``post`` and
+    every few thousand lines by the bulk import); the caller commits or rolls back.
+    """
+
+    def __init__(self, conn: Connection, user: str, batch_lines: int = 20_000) -> None:
+        self.conn = conn
+        self.user = user
+        self.batch_lines = batch_lines
+        if conn.dialect.name == "postgresql":
+            # One writer at a time, as BEGIN IMMEDIATE gives on SQLite: numbers and chain are
+            # read then extended.
+            conn.exec_driver_sql("LOCK TABLE entries IN EXCLUSIVE MODE")
+        super().__init__(conn)
+        last = conn.execute(select(Entry.id, Entry.hash).order_by(Entry.id.desc()).limit(1)).first()
+        self.next_id = (last.id + 1) if last else 1
+        self.prev_hash = last.hash if last else GENESIS
+        self.next_line_id = (conn.scalar(select(func.max(Line.id))) or 0) + 1
+        self.counters: dict[tuple[str, int], int] = {}
+        self._entries: list[tuple[Any, ...]] = []
+        self._lines: list[tuple[Any, ...]] = []
+        self._debits: dict[tuple[str, str, int], int] = {}
+        self._credits: dict[tuple[str, str, int], int] = {}
+        self.posted_at = now_iso()
 
     def _next_number(self, journal: str, year: int) -> int:
         key = (journal, year)
