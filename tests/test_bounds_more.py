@@ -8,19 +8,18 @@ PostgreSQL (where, before, the same inputs were database errors with a traceback
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from ecp import api, cli
 from ecp.kernel.errors import InputError
 from ecp.kernel.units import Quantity, Rate
 from ecp.ledger.bank import Profile
+from tests.pgbooks import fresh_pg_books
 
-PG_URL = os.environ.get("ECP_TEST_PG_URL")
 D = dt.date(2026, 1, 5)
 TABLES = ("accounts", "materials", "resources", "bom_lines", "product_work",
           "production_orders", "stock_moves", "bank_rules", "bank_profiles", "bank_lines",
@@ -110,18 +109,7 @@ def test_item5_remaining_paths_refuse_long_text_and_control_characters(
 
 @pytest.fixture
 def pg_books(tmp_path: Path) -> Iterator[api.Books]:
-    if not PG_URL:
-        if os.environ.get("ECP_REQUIRE_PG") == "1":
-            pytest.fail("ECP_REQUIRE_PG=1 mais ECP_TEST_PG_URL n'est pas défini")
-        pytest.skip("pas de serveur PostgreSQL : définir ECP_TEST_PG_URL pour ce test")
-    eng = create_engine(PG_URL)
-    with eng.begin() as c:
-        c.execute(text("DROP SCHEMA public CASCADE"))
-        c.execute(text("CREATE SCHEMA public"))
-    eng.dispose()
-    b = api.open_books(PG_URL, create=True)
-    b.archive = tmp_path / "archives"  # not the shared default place
-    api.init(b)
+    b = fresh_pg_books(tmp_path / "archives")
     api.add_member(b, "M001", "Fatima Zahra", joined=dt.date(2026, 1, 1))
     yield b
     b.engine.dispose()

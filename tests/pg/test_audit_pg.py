@@ -5,36 +5,25 @@ trigger, checked by verify (issue 12, « an audit trail »). Same database and r
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from ecp import api
 from ecp.kernel.errors import EcpError
 from ecp.kernel.periods import Month
 from ecp.ledger import LineSpec
+from tests.pgbooks import fresh_pg_books
 
-PG_URL = os.environ.get("ECP_TEST_PG_URL")
 pytestmark = pytest.mark.xdist_group("postgresql")
 
 
 @pytest.fixture
 def books(tmp_path: Path) -> Iterator[api.Books]:
-    if not PG_URL:
-        if os.environ.get("ECP_REQUIRE_PG") == "1":
-            pytest.fail("ECP_REQUIRE_PG=1 mais ECP_TEST_PG_URL n'est pas défini")
-        pytest.skip("pas de serveur PostgreSQL : définir ECP_TEST_PG_URL pour ce test")
-    eng = create_engine(PG_URL)
-    with eng.begin() as c:
-        c.execute(text("DROP SCHEMA public CASCADE"))
-        c.execute(text("CREATE SCHEMA public"))
-    eng.dispose()
-    b = api.open_books(PG_URL, create=True)
-    api.init(b)
+    b = fresh_pg_books(tmp_path / "archives")
     api.add_member(b, "M001", "Fatima Zahra", joined=dt.date(2026, 1, 1))
     b.now_clock = lambda: dt.datetime(2026, 3, 10, 9, 30)  # noqa: DTZ001 - local wall time
     b.user = "amina"

@@ -6,7 +6,6 @@ rules as ``test_postgresql.py``: runs when ``ECP_TEST_PG_URL`` is set, its schem
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -19,25 +18,14 @@ from ecp import api
 from ecp.cli import main
 from ecp.db.engine import BusyError
 from ecp.ledger import LineSpec
+from tests.pgbooks import PG_URL, fresh_pg_books
 
-PG_URL = os.environ.get("ECP_TEST_PG_URL")
 pytestmark = pytest.mark.xdist_group("postgresql")
 
 
 @pytest.fixture
 def books(tmp_path: Path) -> Iterator[api.Books]:
-    if not PG_URL:
-        if os.environ.get("ECP_REQUIRE_PG") == "1":
-            pytest.fail("ECP_REQUIRE_PG=1 mais ECP_TEST_PG_URL n'est pas défini")
-        pytest.skip("pas de serveur PostgreSQL : définir ECP_TEST_PG_URL pour ce test")
-    eng = create_engine(PG_URL)
-    with eng.begin() as c:
-        c.execute(text("DROP SCHEMA public CASCADE"))
-        c.execute(text("CREATE SCHEMA public"))
-    eng.dispose()
-    b = api.open_books(PG_URL, create=True)
-    b.archive = tmp_path / "archives"  # not the shared default place
-    api.init(b)
+    b = fresh_pg_books(tmp_path / "archives")
     api.add_member(b, "M001", "Fatima Zahra", joined=dt.date(2026, 1, 1))
     yield b
     b.engine.dispose()

@@ -8,12 +8,11 @@ missing server is a failure instead.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from ecp import api
@@ -22,8 +21,7 @@ from ecp.kernel.periods import Month
 from ecp.kernel.units import Quantity, Rate
 from ecp.ledger import LineSpec, PostedEntry
 from ecp.sales.documents import LineInput
-
-PG_URL = os.environ.get("ECP_TEST_PG_URL")
+from tests.pgbooks import fresh_pg_books
 
 # One shared database whose schema each test wipes: under pytest-xdist (--dist loadgroup) these
 # tests run one after the other on a single worker.
@@ -32,20 +30,7 @@ pytestmark = pytest.mark.xdist_group("postgresql")
 
 @pytest.fixture
 def books(tmp_path: Path) -> Iterator[api.Books]:
-    if not PG_URL:
-        if os.environ.get("ECP_REQUIRE_PG") == "1":
-            pytest.fail("ECP_REQUIRE_PG=1 mais ECP_TEST_PG_URL n'est pas défini")
-        pytest.skip("pas de serveur PostgreSQL : définir ECP_TEST_PG_URL pour ce test")
-    eng = create_engine(PG_URL)
-    with eng.begin() as c:
-        c.execute(text("DROP SCHEMA public CASCADE"))
-        c.execute(text("CREATE SCHEMA public"))
-    eng.dispose()
-    b = api.open_books(PG_URL, create=True)
-    # The PostgreSQL books' archive defaults to the user's data dir: each test gets its own,
-    # so files left there by anything else are not this database's strays.
-    b.archive = tmp_path / "archives"
-    api.init(b)
+    b = fresh_pg_books(tmp_path / "archives")
     api.add_member(b, "M001", "Fatima Zahra", name_ar="فاطمة الزهراء", activity="couture")
     api.add_member(b, "M002", "Youssef")
     yield b

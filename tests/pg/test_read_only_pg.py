@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from ecp import api
@@ -20,8 +19,8 @@ from ecp.cli import main
 from ecp.config import default_db_path
 from ecp.kernel.units import Quantity, Rate
 from ecp.sales.documents import LineInput
+from tests.pgbooks import PG_URL, fresh_pg_books, require_pg
 
-PG_URL = os.environ.get("ECP_TEST_PG_URL")
 pytestmark = pytest.mark.xdist_group("postgresql")
 
 COMPANY = {"company.name": "ECP PG", "company.legal_form": "SARL",
@@ -35,21 +34,12 @@ COMPANY = {"company.name": "ECP PG", "company.legal_form": "SARL",
 def books(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[api.Books]:
     """Books with one issued invoice; their archive is the one the CLI finds too (the data
     dir, moved under ``tmp_path``)."""
-    if not PG_URL:
-        if os.environ.get("ECP_REQUIRE_PG") == "1":
-            pytest.fail("ECP_REQUIRE_PG=1 mais ECP_TEST_PG_URL n'est pas défini")
-        pytest.skip("pas de serveur PostgreSQL : définir ECP_TEST_PG_URL pour ce test")
+    require_pg()
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("ECP_READ_ONLY", raising=False)
-    eng = create_engine(PG_URL)
-    with eng.begin() as c:
-        c.execute(text("DROP SCHEMA public CASCADE"))
-        c.execute(text("CREATE SCHEMA public"))
-    eng.dispose()
-    b = api.open_books(PG_URL, create=True)
-    b.archive = default_db_path().parent / "archives"
-    assert tmp_path in b.archive.parents
-    api.init(b)
+    archive = default_db_path().parent / "archives"
+    assert tmp_path in archive.parents
+    b = fresh_pg_books(archive)
     for k, v in COMPANY.items():
         api.settings_set(b, k, v)
     api.add_member(b, "M001", "Fatima Zahra")
