@@ -3,26 +3,11 @@ a payout refused then made as an advance, the statement, the member balances, th
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def ecp(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "ECP_DB"}
-    env["ECP_USER"] = "amina"
-    return subprocess.run([sys.executable, "-m", "ecp", "--db", str(db), *args],
-                          capture_output=True, text=True, encoding="utf-8", timeout=180,
-                          env=env)
-
-
-def ok(db: Path, *args: str) -> str:
-    r = ecp(db, *args)
-    assert r.returncode == 0, (args, r.stdout, r.stderr)
-    return r.stdout
+from tests.e2e.run import ecp, ok
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@ invoice and its archived PDF; bad input exits 2 with the reason and writes nothi
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.run import ecp, ok
 
 COMPANY = [
     ("company.name", "ECP Tanger Coop"), ("company.legal_form", "SARL"),
@@ -20,20 +19,6 @@ COMPANY = [
     ("company.cnss", "1234567"), ("company.bank", "Banque Populaire"),
     ("company.rib", "190 640 0000000000000000 12"),
 ]
-
-
-def ecp(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "ECP_DB"}
-    env["ECP_USER"] = "amina"
-    return subprocess.run([sys.executable, "-m", "ecp", "--db", str(db), *args],
-                          capture_output=True, text=True, encoding="utf-8", timeout=120,
-                          env=env)
-
-
-def ok(db: Path, *args: str) -> str:
-    r = ecp(db, *args)
-    assert r.returncode == 0, r.stderr
-    return r.stdout
 
 
 def counts(db: Path) -> tuple[int, ...]:

@@ -7,9 +7,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,7 @@ import pytest
 from ecp import api
 from ecp.kernel.units import Quantity, Rate
 from ecp.sales.documents import LineInput
+from tests.e2e.run import ecp, ok
 
 D = dt.date
 COMPANY = {
@@ -27,19 +25,6 @@ COMPANY = {
     "company.cnss": "1234567", "company.bank": "Banque Populaire",
     "company.rib": "190 640 0000000000000000 12",
 }
-
-
-def ecp(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "ECP_DB"}
-    env["ECP_USER"] = "amina"
-    return subprocess.run([sys.executable, "-m", "ecp", "--db", str(db), *args],
-                          capture_output=True, text=True, encoding="utf-8", timeout=120, env=env)
-
-
-def ok(db: Path, *args: str) -> str:
-    r = ecp(db, *args)
-    assert r.returncode == 0, (args, r.stdout, r.stderr)
-    return r.stdout
 
 
 @pytest.fixture
