@@ -55,8 +55,13 @@ SETTINGS: dict[str, SettingSpec] = {s.key: s for s in (
     _company("logo", "logo (chemin d'une image)", required=False,
              description="image imprimée en tête des documents (facultatif)"),
     SettingSpec("vat.regime", "régime de TVA",
-                "encaissement (défaut : TVA due au règlement) ou debits (due à la facture)",
+                "encaissement (défaut : TVA due au règlement) ou debits (due à la facture) ; "
+                "s'applique au 1er janvier d'un exercice (vat.regime.AAAA par année)",
                 "choice", "encaissement", choices=("encaissement", "debits")),
+    SettingSpec("vat.filing", "périodicité de la déclaration de TVA",
+                "mensuel (défaut) ou trimestriel (CGI art. 108 : mensuel dès 1 000 000 DH de "
+                "chiffre d'affaires taxable l'année précédente)",
+                "choice", "mensuel", choices=("mensuel", "trimestriel")),
     SettingSpec("sales.due_days", "délai de paiement",
                 "délai de paiement par défaut, en jours (60, loi 69-21)", "days", "60"),
     SettingSpec("contribution.default_rate", "taux de contribution par défaut",
@@ -71,6 +76,13 @@ SETTINGS: dict[str, SettingSpec] = {s.key: s for s in (
 )}
 INTERNAL = ("verify.last",)  # written by the application, not by the user
 RESERVE_PREFIX = "reserve."
+REGIME_PREFIX = "vat.regime."  # vat.regime.AAAA: the regime of fiscal year AAAA
+
+# Dated data (CGI art. 108): the previous year's taxable turnover, in centimes, from which
+# the VAT return is monthly. (valid_from, valid_to exclusive or None, centimes), by year.
+MONTHLY_FILING_THRESHOLDS: tuple[tuple[int, int | None, int], ...] = (
+    (2000, None, 100_000_000),
+)
 
 
 def spec(key: str) -> SettingSpec:
@@ -84,8 +96,15 @@ def spec(key: str) -> SettingSpec:
         if code.replace("-", "").replace("_", "").isalnum():
             return SettingSpec(k, f"réserve de {code}", f"réserve gardée sur la trésorerie de "
                                f"{code} : un montant en DH ou un %", "amount_or_percent")
+    if k.startswith(REGIME_PREFIX):
+        year = k[len(REGIME_PREFIX):]
+        if year.isdigit() and len(year) == 4:
+            base = SETTINGS["vat.regime"]
+            return SettingSpec(k, f"régime de TVA {year}", f"régime de TVA de l'exercice {year}",
+                               "choice", base.default, choices=base.choices)
     known = ", ".join(SETTINGS)
-    raise InputError(f"paramètre « {k} » inconnu (connus : {known}, reserve.CODE)", field="key",
+    raise InputError(f"paramètre « {k} » inconnu (connus : {known}, reserve.CODE, "
+                     "vat.regime.AAAA)", field="key",
                      code="key.unknown")
 
 
@@ -158,7 +177,7 @@ class SettingView:
 def views(stored: Mapping[str, str]) -> list[SettingView]:
     """Every declared key, then each member's ``reserve.CODE`` that is set, with its value."""
     specs = list(SETTINGS.values())
-    specs += [spec(k) for k in sorted(stored) if k.startswith(RESERVE_PREFIX)
+    specs += [spec(k) for k in sorted(stored) if k.startswith((RESERVE_PREFIX, REGIME_PREFIX))
               and k not in SETTINGS]
     return [SettingView(s.key, s.label, s.description, stored.get(s.key, ""), s.default,
                         s.required) for s in specs]
@@ -180,8 +199,57 @@ def contribution_on_invoicing(stored: Mapping[str, str]) -> bool:
     return value(stored, "contribution.basis") == "facturation"
 
 
-def vat_on_payment(stored: Mapping[str, str]) -> bool:
-    return value(stored, "vat.regime") != "debits"
+def vat_regime(stored: Mapping[str, str], year: int) -> str:
+    """The VAT regime of fiscal year ``year``: the latest ``vat.regime.AAAA`` with AAAA ≤ year,
+    else ``vat.regime`` (the regime of the years before any dated choice), else the default."""
+    dated = [(int(k[len(REGIME_PREFIX):]), v.strip()) for k, v in stored.items()
+             if k.startswith(REGIME_PREFIX) and k[len(REGIME_PREFIX):].isdigit() and v.strip()]
+    past = [(y, v) for y, v in dated if y <= year]
+    return max(past)[1] if past else value(stored, "vat.regime")
+
+
+def vat_on_payment(stored: Mapping[str, str], year: int) -> bool:
+    return vat_regime(stored, year) != "debits"
+
+
+def regime_key(key: str, this_year: int, posted_years: set[int]) -> str:
+    """The key that records a choice of regime made in ``this_year``: ``vat.regime`` itself
+    while the books hold no entry, else the current year while nothing is posted in it, else
+    the next one; ``vat.regime.AAAA`` names
+    its year. A year in which anything is posted keeps its regime: InputError about ``value``."""
+    k = key.strip()
+    if k == "vat.regime" and not posted_years:
+        return k  # books without entries: the regime of every year without a dated choice
+    if k == "vat.regime":
+        year = this_year + 1 if this_year in posted_years else this_year
+    else:
+        year = int(k[len(REGIME_PREFIX):])
+    if year in posted_years:
+        raise InputError(f"{k} : des écritures sont déjà passées en {year} ; le régime de TVA "
+                         f"ne change qu'au 1er janvier d'un exercice sans écriture "
+                         f"(vat.regime.{max(posted_years) + 1})", field="value",
+                         code="value.regime_year")
+    return f"{REGIME_PREFIX}{year}"
+
+
+def monthly_filing_threshold(year: int) -> int:
+    """The turnover (centimes) of year ``year - 1`` from which year ``year`` files monthly."""
+    for start, end, cents in MONTHLY_FILING_THRESHOLDS:
+        if start <= year and (end is None or year < end):
+            return cents
+    raise InputError(f"vat.filing : aucun seuil connu pour {year}", field="value")
+
+
+def filing_warning(stored: Mapping[str, str], year: int, previous_turnover: int) -> str | None:
+    """The warning owed when the filing is quarterly although last year's taxable turnover
+    reached the monthly threshold (CGI art. 108), else None."""
+    from ecp.kernel.money import fmt_fr
+    limit = monthly_filing_threshold(year)
+    if value(stored, "vat.filing") == "trimestriel" and previous_turnover >= limit:
+        return (f"attention : chiffre d'affaires taxable {year - 1} de "
+                f"{fmt_fr(previous_turnover)} DH ≥ {fmt_fr(limit)} DH, la déclaration de TVA "
+                f"{year} doit être mensuelle (CGI art. 108)")
+    return None
 
 
 def due_days(stored: Mapping[str, str]) -> int:

@@ -145,11 +145,14 @@ if TYPE_CHECKING:
         schema_status,
     )
     from ecp.api.settings import (
+        SettingSet,
         get_setting,
         set_setting,
+        settings_apply,
         settings_list,
         settings_set,
         settings_show,
+        settings_warnings,
     )
     from ecp.api.trail import AuditEvent, audit_check, audit_events, audit_head
 
@@ -166,6 +169,7 @@ __all__ = [
     "MaterialIn",
     "ProductLine",
     "RestoreResult",
+    "SettingSet",
     "VerifyOutcome",
     "accept_quote",
     "add_account",
@@ -266,9 +270,11 @@ __all__ = [
     "set_bom",
     "set_capacity",
     "set_setting",
+    "settings_apply",
     "settings_list",
     "settings_set",
     "settings_show",
+    "settings_warnings",
     "start_order",
     "statements_dir",
     "stock_adjust",

@@ -100,8 +100,10 @@ def cmd_settings_show(a: argparse.Namespace) -> int:
 
 def cmd_settings_set(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    v = api.settings_set(books, a.key, a.value)
-    print(f"{a.key} = {v}")
+    res = api.settings_apply(books, a.key, a.value)
+    print(f"{res.key} = {res.value}")
+    for w in res.warnings:
+        print(w)
     return 0
 
 

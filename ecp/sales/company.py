@@ -3,10 +3,10 @@ required, whole, before the first invoice."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from ecp import settings as settings_mod
-from ecp.db.models import Setting
+from ecp.db.models import Document, Entry, Setting
 from ecp.kernel.errors import InputError
 from ecp.sales.views import Company
 
@@ -40,8 +40,26 @@ def company(conn: Connection) -> Company:
         bank=s["company.bank"], rib=s["company.rib"], logo=s.get("company.logo") or None)
 
 
-def vat_on_payment(conn: Connection) -> bool:
-    return settings_mod.vat_on_payment(settings(conn))
+def vat_on_payment(conn: Connection, day: int) -> bool:
+    """Whether the VAT of a document dated ``day`` (YYYYMMDD) is due on payment: the regime
+    of its fiscal year (``ecp.settings.vat_regime``)."""
+    return settings_mod.vat_on_payment(settings(conn), day // 10000)
+
+
+def posted_years(conn: Connection) -> set[int]:
+    """The years in which at least one entry is posted."""
+    return {int(y) for y in conn.scalars(select(Entry.fiscal_year).distinct())}
+
+
+def taxable_turnover(conn: Connection, year: int) -> int:
+    """Taxable turnover HT of ``year`` (centimes): invoices issued with VAT less the credit
+    notes on them, every member together (the ECP is one taxable person)."""
+    rows = conn.execute(select(Document.kind, func.sum(Document.total_ht))
+                        .where(Document.day >= year * 10000, Document.day < (year + 1) * 10000,
+                               Document.total_vat != 0, Document.kind.in_(("facture", "avoir")))
+                        .group_by(Document.kind)).all()
+    by_kind = {k: int(v or 0) for k, v in rows}
+    return by_kind.get("facture", 0) - abs(by_kind.get("avoir", 0))
 
 
 def due_days(conn: Connection) -> int:

@@ -474,7 +474,8 @@ def _invoice_entry(conn: Connection, view: DocumentView, lines: Sequence[LineInp
     per_account: dict[str, int] = defaultdict(int)
     for ln in lines:
         per_account[ln.account] += line_total(ln.quantity_milli, ln.unit_price)
-    vat_account = VAT_PENDING if company_mod.vat_on_payment(conn) else VAT_DUE
+    on_payment = company_mod.vat_on_payment(conn, day_int(view.issue_date))
+    vat_account = VAT_PENDING if on_payment else VAT_DUE
     who = view.customer.code
     specs = [LineSpec(RECEIVABLE, member, view.total_ttc, who, view.due_date)]
     specs += [LineSpec(acc, member, -amt) for acc, amt in sorted(per_account.items()) if amt]
@@ -637,7 +638,7 @@ def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
     # pending account; any VAT beyond what is pending (already cashed) is regularised on 4455.
     applied = min(view.total_ttc, s.remaining)
     pending_vat: list[tuple[int, int, int]] = []
-    if applied and company_mod.vat_on_payment(conn):
+    if applied and company_mod.vat_on_payment(conn, inv.day):  # the invoice's year's regime
         # Rate by rate: the credit note's own VAT, as far as that rate's VAT is still pending.
         inv_vat = {r.vat_bp: (r.base_ht, r.vat) for r in conn.execute(
             select(DocumentVat.vat_bp, DocumentVat.base_ht, DocumentVat.vat).where(

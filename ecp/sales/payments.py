@@ -111,14 +111,14 @@ def add_payment(conn: Connection, invoices: list[str], amount: int, on: dt.date,
         raise InputError(f"montant : {fmt_fr(amount)} DH dépasse le reste dû de "
                          f"{fmt_fr(total_owed)} DH sur {', '.join(d.number for d in docs)}",
                          field="amount", code="amount.too_much")
-    on_payment = company_mod.vat_on_payment(conn)
     left = amount
     plan = []
     for d in docs:
         take = min(left, owed[d.id])
         if take <= 0:
             continue
-        shares = vat_share(conn, d.id, take) if on_payment else []
+        # the regime of the invoice's fiscal year decides whether its VAT is still pending
+        shares = vat_share(conn, d.id, take) if company_mod.vat_on_payment(conn, d.day) else []
         plan.append((d, take, shares))
         left -= take
     cash = CASH_ACCOUNT[m]

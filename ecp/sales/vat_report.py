@@ -137,7 +137,7 @@ def vat_report(conn: Connection, start: dt.date, end: dt.date, label: str | None
     if end <= start:
         raise InputError("période : la fin doit suivre le début", field="period")
     s, e = day_int(start), day_int(end)
-    on_payment = company_mod.vat_on_payment(conn)
+    on_payment = company_mod.vat_on_payment(conn, s)
 
     collected: dict[int, tuple[int, int]] = {}
     # Encaissement: the VAT each payment of the period moved from 44551 to 4455.

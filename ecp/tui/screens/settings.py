@@ -23,8 +23,11 @@ def all_keys() -> list[tuple[str, str, bool]]:
 
 
 def store(books: api.Books, key: str, value: str) -> str:
-    """Check and store one setting by the rule of ``ecp.settings`` (the CLI's too)."""
-    return api.settings_set(books, key, value)
+    """Check and store one setting by the rule of ``ecp.settings`` (the CLI's too); what to
+    tell the user: the key stored (``vat.regime.AAAA`` for a regime) = value, then any
+    warning (filing frequency against last year's turnover), one per line."""
+    res = api.settings_apply(books, key, value)
+    return "\n".join((f"{res.key} = {res.value}", *res.warnings))
 
 
 class SettingEditScreen(FormModal[str | None]):
@@ -107,7 +110,9 @@ class SettingsScreen(ModalScreen[None]):
 
         def done(result: str | None) -> None:
             if result is not None:
-                self.notify(f"{key} = {result}", title="Paramètres")
+                warned = "\n" in result
+                self.notify(result, title="Paramètres", severity="warning" if warned
+                            else "information", timeout=12 if warned else 5)
                 self.reload()
 
         self.app.push_screen(SettingEditScreen(key, v.label, v.value, v.description), done)
