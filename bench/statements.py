@@ -56,7 +56,8 @@ def build(path: Path, members: int, seed: int = 42) -> None:
     for c in range(20):
         api.add_customer(books, f"C{c:02d}", f"Client {c:02d}", ice=ICES[c % len(ICES)],
                          city="Tanger")
-    api.add_supplier(books, "TISSUS", "Tissus du Nord")
+    api.add_supplier(books, "TISSUS", "Tissus du Nord", if_number="40100001",
+                     ice="001234567000062")
     with books.engine.begin() as conn:
         user = "bench"
         for i in range(1, members + 1):

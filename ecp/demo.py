@@ -159,8 +159,10 @@ SALES_CUSTOMERS = [
      "Tanger"),
     ("ALAOUI", "Mme Alaoui", "السيدة العلوي", None, "8, rue Al Jazaïr", "Tétouan"),
 ]
-SALES_SUPPLIERS = [("TISSUS", "Tissus du Nord"), ("MARCHE", "Marché central"),
-                   ("LAINES", "Laines de l'Atlas")]
+# code, name, IF, ICE (professional Moroccan suppliers need both)
+SALES_SUPPLIERS = [("TISSUS", "Tissus du Nord", "40100001", "001234567000062"),
+                   ("MARCHE", "Marché central", "40100002", "001555123000069"),
+                   ("LAINES", "Laines de l'Atlas", "40100003", "002000001000067")]
 # code, member, name, unit, price HT, VAT, account
 PRODUCTS = [
     ("CAFTAN", "M001", "Caftan brodé main", "pièce", 280000, 2000, "71211"),
@@ -187,8 +189,8 @@ def _sales(books: Books) -> str:
     for code, name, ar, ice, address, city in SALES_CUSTOMERS:
         api.add_customer(books, code, name, name_ar=ar, ice=ice, city=city, address=address,
                          consumer=ice is None)
-    for code, name in SALES_SUPPLIERS:
-        api.add_supplier(books, code, name, city="Tanger")
+    for code, name, if_number, ice in SALES_SUPPLIERS:
+        api.add_supplier(books, code, name, city="Tanger", if_number=if_number, ice=ice)
     for code, member, name, unit, price, vat, acc in PRODUCTS:
         api.add_product(books, code, member, name, unit, price, Rate(vat), acc)
     f1 = api.create_and_issue(books, "facture", "M001", "RIAD", d(2026, 11, 3),

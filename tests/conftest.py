@@ -201,5 +201,6 @@ def sales(books: api.Books) -> api.Books:
     api.add_customer(books, "HOTEL", "Hôtel Tanja", ice=ICE_OK, address="Av. Mohammed V",
                      city="Tanger")
     api.add_customer(books, "AMINA", "Amina Alaoui", name_ar="أمينة العلوي", consumer=True)
-    api.add_supplier(books, "TISSUS", "Tissus du Nord")
+    api.add_supplier(books, "TISSUS", "Tissus du Nord", if_number="40100001",
+                     ice="001234567000062")
     return books

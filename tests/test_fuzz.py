@@ -113,7 +113,7 @@ def commands() -> Iterator[list[str]]:
         yield ["customer", "add", "C9", "--name", t, "--consumer"]
         yield ["customer", "add", "C9", "--name", "Client", "--consumer", "--address", t]
         yield ["customer", "add", "C9", "--name", "Client", "--ice", t]
-        yield ["supplier", "add", "S9", "--name", "Fournisseur", "--city", t]
+        yield ["supplier", "add", "S9", "--name", "Fournisseur", "--city", t, "--foreign"]
         yield ["customer", "edit", "RIAD", "--name", t]
         yield ["product", "add", "P9", "--member", "FZ", "--name", t, "--unit", "pièce",
                "--price", "10", "--vat", "20"]
@@ -227,7 +227,8 @@ def fuzz_books(db_path: Path) -> Path:
         for k, v in COMPANY.items():
             api.settings_set(books, k, v)
         api.add_customer(books, "RIAD", "Riad Tanja", consumer=True)
-        api.add_supplier(books, "S1", "Fournisseur")
+        api.add_supplier(books, "S1", "Fournisseur", if_number="40100001",
+                         ice="001234567000062")
         api.add_product(books, "P1", "FZ", "Caftan", "pièce", 150000, Rate(2000), None)
         spec = DocumentSpec(kind="facture", member="FZ", customer="RIAD",
                             day=dt.date(2026, 1, 5),

@@ -16,6 +16,7 @@ from ecp.kernel.errors import InputError
 from ecp.kernel.periods import Period
 from ecp.kernel.units import Rate
 from ecp.production import service as production
+from ecp.sales import delays as sales_delays
 from ecp.sales import documents as sales_docs
 from ecp.sales import parties as sales_parties
 from ecp.sales import payments as sales_payments
@@ -43,11 +44,14 @@ def add_customer(books: Books, code: str, name: str, *, name_ar: str | None = No
 
 def add_supplier(books: Books, code: str, name: str, *, name_ar: str | None = None,
                  address: str = "", city: str = "", ice: str | None = None,
-                 if_number: str | None = None, rc: str | None = None) -> PartyView:
+                 if_number: str | None = None, rc: str | None = None,
+                 foreign: bool = False) -> PartyView:
+    """A supplier: IF and ICE required unless ``foreign`` (then neither; see
+    sales.parties.FOREIGN_SUPPLIER_ID)."""
     with _write(books) as conn:
         view = sales_parties.add_party(conn, "supplier", code, name, name_ar=name_ar,
                                        address=address, city=city, ice=ice,
-                                       if_number=if_number, rc=rc)
+                                       if_number=if_number, rc=rc, foreign=foreign)
         _audit(conn, books, "tiers.ajout", f"fournisseur {code}", name)
         return view
 
@@ -243,11 +247,13 @@ def add_payment(books: Books, invoices: Sequence[str], amount: int, day: dt.date
 def add_expense(books: Books, member: str, supplier: str, day: dt.date, account: str,
                 amount_ht: int, vat: Rate, reference: str = "", paid_on: dt.date | None = None,
                 method: str | None = None, user: str | None = None,
-                material: MaterialIn | None = None) -> int:
+                material: MaterialIn | None = None, due: dt.date | None = None) -> int:
     """A supplier bill (``amount_ht`` in centimes, ``vat`` in basis points); with
     ``material`` its line also brings that material into the member's stock, at the bill's HT
-    per unit."""
+    per unit. ``due`` (default: the legal term after ``day``) is checked against loi 69-21's
+    dated limits but not stored yet: expenses have no due-date column (a migration is needed)."""
     who = books.who(user)
+    sales_delays.supplier_due(day, due)
     with _write(books) as conn:
         eid = sales_payments.add_expense(conn, member, supplier, day, account, amount_ht, vat,
                                          who, reference)

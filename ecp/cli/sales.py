@@ -116,7 +116,7 @@ def _party_add(kind: PartyKind) -> Callable[[argparse.Namespace], int]:
             kw["consumer"] = a.consumer
             p = api.add_customer(books, a.code, a.name, **kw)
         else:
-            p = api.add_supplier(books, a.code, a.name, **kw)
+            p = api.add_supplier(books, a.code, a.name, foreign=a.foreign, **kw)
         print(f"{'Client' if kind == 'customer' else 'Fournisseur'} {p.code} ajouté : {p.name}")
         return 0
     return run
@@ -353,7 +353,7 @@ def cmd_expense_add(a: argparse.Namespace) -> int:
         code, qty = code_qty(a.material, None, "matière", "material")
         material = MaterialIn(code, qty)
     eid = api.add_expense(books, a.member, a.supplier, a.day, a.account, amount_ht, vat,
-                          a.ref or "", a.paid_on, a.method, material=material)
+                          a.ref or "", a.paid_on, a.method, material=material, due=a.due)
     e = next(x for x in api.list_expenses(books) if x.id == eid)
     print(f"Dépense {eid} : {fmt_fr(e.amount_ht)} DH HT + TVA {fmt_fr(e.vat)} DH = "
           f"{fmt_fr(e.ttc)} DH" + (", payée" if e.remaining == 0 else ""))
@@ -413,6 +413,9 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
         s.add_argument("--city")
         if kind == "customer":
             s.add_argument("--consumer", action="store_true", help="particulier (ICE facultatif)")
+        else:
+            s.add_argument("--foreign", action="store_true",
+                           help="fournisseur étranger (ni IF ni ICE marocains)")
         s.set_defaults(func=_party_add(kind))
         s = g.add_parser("edit")
         s.add_argument("code")
@@ -543,6 +546,8 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.add_argument("--paid-on", type=date)
     s.add_argument("--method", choices=["virement", "cheque", "especes", "effet"])
     s.add_argument("--material", metavar="CODE:QTÉ", help="entrée en stock de la matière achetée")
+    s.add_argument("--due", type=date,
+                   help="échéance (défaut 60 jours après la facture, 120 au plus : loi 69-21)")
     s.set_defaults(func=cmd_expense_add)
     s = g.add_parser("pay")
     s.add_argument("expense_id", type=id_arg, metavar="ID")

@@ -598,6 +598,36 @@ def record_allocation(conn: Connection, invoice_id: int, amount: int, day: int,
 
 # --- credit notes ----------------------------------------------------------------------------
 
+def _cap_per_rate(conn: Connection, inv: Any, lines: Sequence[LineInput]) -> None:
+    """Refuse a credit note whose base at a rate exceeds that rate's open base on the invoice
+    (its base at that rate less what earlier credit notes took at it): otherwise the VAT of the
+    other rate would stay pending on 44551 with nothing left to cash it.
+
+    Worked example: invoice HT 1 000,00 at 20 % (VAT 200,00) + 1 000,00 at 10 % (VAT 100,00),
+    TTC 2 300,00. A credit note of 1 500,00 HT at 10 % (TTC 1 650,00) stays under the TTC
+    still creditable (2 300,00) but exceeds the 10 % base (1 000,00): refused, « taux 10 % :
+    base de l'avoir 1 500,00 DH, base restant à créditer 1 000,00 DH ». After a first credit
+    note of 400,00 HT at 10 %, the 10 % open base is 600,00: 600,00 passes, 600,01 does not.
+    """
+    inv_base = {r.vat_bp: r.base_ht for r in conn.execute(
+        select(DocumentVat.vat_bp, DocumentVat.base_ht).where(
+            DocumentVat.document_id == inv.id))}
+    credited: dict[int, int] = defaultdict(int)
+    for bp, base in conn.execute(
+            select(DocumentVat.vat_bp, DocumentVat.base_ht)
+            .join(Document, Document.id == DocumentVat.document_id)
+            .where(Document.kind == "avoir", Document.related_id == inv.id)):
+        credited[bp] += base
+    for bp, base, _vat in vat_by_rate(
+            (line_total(ln.quantity_milli, ln.unit_price), ln.vat_bp) for ln in lines):
+        open_base = inv_base.get(bp, 0) - credited[bp]
+        if base > open_base:
+            raise InputError(f"avoir, taux {fmt_rate(bp)} : base de l'avoir {fmt_fr(base)} DH, "
+                             f"base restant à créditer à ce taux sur {inv.number} "
+                             f"{fmt_fr(max(open_base, 0))} DH", field="lines",
+                             code="credit.rate_base")
+
+
 def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
                 lines: Sequence[LineInput] | None = None,
                 archive: Archiver | None = None) -> Issued:
@@ -634,6 +664,7 @@ def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
         raise InputError(f"avoir : {view.total_ttc / 100:.2f} DH dépasse ce qui reste à créditer "
                          f"sur {inv.number} ({(inv.total_ttc - credited_before) / 100:.2f} DH)"
                          .replace(".", ","), field="lines", code="credit.too_much")
+    _cap_per_rate(conn, inv, lines)
     # The part of the credit that reduces what the invoice still owes takes its VAT off the
     # pending account; any VAT beyond what is pending (already cashed) is regularised on 4455.
     applied = min(view.total_ttc, s.remaining)

@@ -19,6 +19,11 @@ PartyKind = Literal["customer", "supplier"]
 PARTY_KINDS: tuple[PartyKind, ...] = ("customer", "supplier")
 KIND_FR = {"customer": "client", "supplier": "fournisseur"}
 REVENUE_ACCOUNTS = ("7111", "71211", "71243")
+# A foreign supplier has neither Moroccan IF nor ICE; the relevé des déductions takes the
+# customs identifier 20727020 in their place (one public implementation, [?] in
+# ../shared/reference/morocco-rules.md). Stored as the supplier's IF, with no ICE, so that a
+# later export writes it unchanged; see docs/suppliers-and-delays.md.
+FOREIGN_SUPPLIER_ID = "20727020"
 
 
 def _code(code: str, what: str) -> str:
@@ -45,7 +50,7 @@ def _check_party_texts(who: str, values: dict[str, object]) -> None:
 def add_party(conn: Connection, kind: str, code: str, name: str, *, name_ar: str | None = None,
               address: str = "", city: str = "", ice: str | None = None,
               if_number: str | None = None, rc: str | None = None,
-              consumer: bool = False) -> PartyView:
+              consumer: bool = False, foreign: bool = False) -> PartyView:
     what = KIND_FR[kind]
     c = _code(code, what)
     if not name.strip():
@@ -58,6 +63,8 @@ def add_party(conn: Connection, kind: str, code: str, name: str, *, name_ar: str
                                        "address": address.strip(), "city": city.strip(),
                                        "if_number": (if_number or "").strip(),
                                        "rc": (rc or "").strip()})
+    if kind == "supplier":
+        if_number = _supplier_ids(c, ice_ok, if_number, foreign)
     if conn.scalar(select(Party.id).where(Party.kind == kind, Party.code == c)):
         raise InputError(f"{what} {c} existe déjà", field="code", code="code.exists")
     conn.execute(insert(Party), [{
@@ -66,6 +73,31 @@ def add_party(conn: Connection, kind: str, code: str, name: str, *, name_ar: str
         "if_number": (if_number or "").strip() or None, "rc": (rc or "").strip() or None,
         "consumer": int(consumer)}])
     return get_party(conn, kind, c)
+
+
+def _supplier_ids(code: str, ice: str | None, if_number: str | None, foreign: bool) -> str:
+    """A professional Moroccan supplier has an IF and an ICE (the relevé des déductions needs
+    both); a foreign one has no ICE and takes FOREIGN_SUPPLIER_ID as IF. Returns the IF."""
+    if foreign:
+        if ice:
+            raise InputError(f"fournisseur {code}, ICE : un fournisseur étranger n'a pas d'ICE",
+                             field="ice", code="ice.foreign")
+        if if_number and if_number.strip() and if_number.strip() != FOREIGN_SUPPLIER_ID:
+            raise InputError(f"fournisseur {code}, identifiant fiscal : un fournisseur étranger "
+                             f"prend l'identifiant {FOREIGN_SUPPLIER_ID}", field="if_number",
+                             code="if.foreign")
+        return FOREIGN_SUPPLIER_ID
+    if ice is None:
+        raise InputError(f"fournisseur {code}, ICE : obligatoire pour un fournisseur marocain "
+                         "(ou fournisseur étranger)", field="ice", code="ice.required")
+    ident = (if_number or "").strip()
+    if not ident:
+        raise InputError(f"fournisseur {code}, identifiant fiscal : obligatoire pour un "
+                         "fournisseur marocain", field="if_number", code="if.required")
+    if not ident.isdigit():
+        raise InputError(f"fournisseur {code}, identifiant fiscal : « {ident} » doit compter "
+                         "des chiffres seulement", field="if_number", code="if.digits")
+    return ident
 
 
 def edit_party(conn: Connection, kind: str, code: str, **fields: str | bool | None) -> PartyView:
@@ -90,6 +122,12 @@ def edit_party(conn: Connection, kind: str, code: str, **fields: str | bool | No
     if kind == "customer" and not consumer and not ice:
         raise InputError(f"client {p.code}, ICE : obligatoire pour un client professionnel",
                          field="ice", code="ice.required")
+    if kind == "supplier" and ("ice" in values or "if_number" in values):
+        foreign = p.if_number == FOREIGN_SUPPLIER_ID and not p.ice
+        new_ice = values.get("ice", p.ice)
+        new_if = values.get("if_number", p.if_number)
+        values["if_number"] = _supplier_ids(p.code, str(new_ice) if new_ice else None,
+                                            str(new_if) if new_if else None, foreign)
     if values:
         conn.execute(update(Party).where(Party.kind == kind, Party.code == p.code)
                      .values(**values))

@@ -18,7 +18,8 @@ def db(tmp_path: Path, company: dict[str, str]) -> Path:
     for k, v in company.items():
         ok(path, "settings", "set", k, v)
     ok(path, "customer", "add", "HOTEL", "--name", "Hôtel Tanja", "--ice", "001561191000066")
-    ok(path, "supplier", "add", "TISSUS", "--name", "Tissus du Nord")
+    ok(path, "supplier", "add", "TISSUS", "--name", "Tissus du Nord", "--if", "40100001",
+       "--ice", "001234567000062")
     ok(path, "invoice", "create", "--member", "FZ", "--customer", "HOTEL", "--date",
        "2026-03-02", "--line", "Caftans|2|1000|20|71211", "--issue")
     ok(path, "invoice", "create", "--member", "FZ", "--customer", "HOTEL", "--date",

@@ -36,7 +36,8 @@ def march(db_path: Path) -> Path:
         for k, v in COMPANY.items():
             api.settings_set(books, k, v)
         api.add_customer(books, "HOTEL", "Hôtel Tanja", ice="001561191000066")
-        api.add_supplier(books, "TISSUS", "Tissus du Nord")
+        api.add_supplier(books, "TISSUS", "Tissus du Nord", if_number="40100001",
+                         ice="001234567000062")
         a = api.issue_document(books, api.create_document(
             books, "facture", "FZ", "HOTEL", D(2026, 3, 2),
             lines=[

@@ -127,7 +127,7 @@ def test_sales_on_postgresql(
                  "company.rib": "190640000000000000000012"}.items():
         api.settings_set(books, k, v)
     api.add_customer(books, "HOTEL", "Hôtel", ice="001561191000066")
-    api.add_supplier(books, "TISSUS", "Tissus")
+    api.add_supplier(books, "TISSUS", "Tissus", if_number="40100001", ice="001234567000062")
     inv = api.create_and_issue(books, "facture", "M001", "HOTEL", dt.date(2026, 3, 2),
                                lines=[
                                    LineInput("Caftan", Quantity(1000), 100000, Rate(2000), "71211"),
