@@ -131,6 +131,7 @@ if TYPE_CHECKING:
         pay_expense,
         save_document,
         save_draft,
+        settle_expense,
         vat_report,
     )
     from ecp.api.session import (
@@ -275,6 +276,7 @@ __all__ = [
     "settings_set",
     "settings_show",
     "settings_warnings",
+    "settle_expense",
     "start_order",
     "statements_dir",
     "stock_adjust",

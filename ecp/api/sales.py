@@ -287,12 +287,20 @@ def _material(conn: Connection, code: str) -> Any:
 def pay_expense(books: Books, expense_id: int, day: dt.date, method: str,
                 amount: int | None = None, user: str | None = None) -> str:
     """Pay a supplier bill: ``amount`` centimes, or what remains when None."""
+    return settle_expense(books, expense_id, day, method, amount, user).entry
+
+
+def settle_expense(books: Books, expense_id: int, day: dt.date, method: str,
+                   amount: int | None = None,
+                   user: str | None = None) -> sales_payments.ExpensePaid:
+    """Pay a supplier bill; the result carries the VAT deducted or charged (cash limits, CGI
+    art. 11 and 106) and the warnings to show."""
     with _write(books) as conn:
-        entry = sales_payments.pay_expense(conn, expense_id, day, method,
-                                           books.who(user), amount)
+        paid = sales_payments.settle_expense(conn, expense_id, day, method,
+                                             books.who(user), amount)
         _audit(conn, books, "depense.reglee", f"dépense {expense_id}",
-               f"écriture {entry} le {day.isoformat()} ({method})", user)
-        return entry
+               f"écriture {paid.entry} le {day.isoformat()} ({method})", user)
+        return paid
 
 
 def list_expenses(books: Books, member: str | None = None) -> list[sales_payments.ExpenseRow]:

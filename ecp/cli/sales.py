@@ -363,8 +363,10 @@ def cmd_expense_add(a: argparse.Namespace) -> int:
 def cmd_expense_pay(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
     amount = parse(a.amount, "montant", field="amount") if a.amount else None
-    ref = api.pay_expense(books, a.expense_id, a.day, a.method, amount)
-    print(f"Dépense {a.expense_id} payée (écriture {ref})")
+    paid = api.settle_expense(books, a.expense_id, a.day, a.method, amount)
+    print(f"Dépense {a.expense_id} payée (écriture {paid.entry})")
+    for w in paid.warnings:
+        print(f"Attention : {w}")
     return 0
 
 

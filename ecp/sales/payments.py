@@ -15,12 +15,21 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
-from ecp.db.models import Account, Document, Expense, ExpensePayment, Party, Payment
+from ecp.db.models import (
+    Account,
+    Allocation,
+    Document,
+    Expense,
+    ExpensePayment,
+    Line,
+    Party,
+    Payment,
+)
 from ecp.kernel.errors import InputError, NotFoundError
 from ecp.kernel.money import check_amount, fmt_fr
 from ecp.kernel.periods import check_date
 from ecp.kernel.text import REFERENCE, check_text
-from ecp.kernel.units import Quantity, fmt_rate
+from ecp.kernel.units import Quantity, fmt_rate, half_up_div
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
 from ecp.sales import company as company_mod
@@ -34,7 +43,7 @@ from ecp.sales.documents import (
     vat_share,
 )
 from ecp.sales.parties import member_exists, party_by_id, party_row
-from ecp.sales.rules import CASH_LIMIT, METHODS, vat_of
+from ecp.sales.rules import METHODS, cash_limit, vat_of
 
 SUPPLIERS = "44111"  # Fournisseurs
 VAT_RECOVERABLE_PENDING = "34554"
@@ -100,11 +109,6 @@ def add_payment(conn: Connection, invoices: list[str], amount: int, on: dt.date,
         if d.day > day:
             raise InputError(f"date : le règlement précède la facture {d.number} "
                              f"({int_day(d.day).isoformat()})", field="day")
-    if m == "especes" and not customer.consumer and amount >= CASH_LIMIT:
-        raise InputError(
-            f"mode de paiement : un règlement en espèces de {fmt_fr(amount)} DH d'un client "
-            f"professionnel ({customer.code}) est refusé à partir de {fmt_fr(CASH_LIMIT)} DH "
-            "(CGI art. 193) : virement, chèque ou effet", field="method", code="cash.limit")
     owed = {d.id: settlement(conn, d.id).remaining for d in docs}
     total_owed = sum(owed.values())
     if amount > total_owed:
@@ -121,6 +125,9 @@ def add_payment(conn: Connection, invoices: list[str], amount: int, on: dt.date,
         shares = vat_share(conn, d.id, take) if company_mod.vat_on_payment(conn, d.day) else []
         plan.append((d, take, shares))
         left -= take
+    if m == "especes" and not customer.consumer:
+        _check_cash_receipt(conn, docs[0].customer_id, customer.code, amount, day,
+                            [(d, t) for d, t, _s in plan])
     cash = CASH_ACCOUNT[m]
     specs: list[LineSpec] = []
     for d, take, shares in plan:
@@ -142,6 +149,34 @@ def add_payment(conn: Connection, invoices: list[str], amount: int, on: dt.date,
         record_allocation(conn, d.id, take, day, shares, payment_id=pay_id)
         out.append((d.number, take, sum(v for _bp, _b, v in shares)))
     return PaymentResult(pay_id, posted.ref, tuple(out))
+
+
+def _check_cash_receipt(conn: Connection, customer_id: int, customer: str, amount: int,
+                        day: int, takes: list[tuple[Any, int]]) -> None:
+    """CGI art. 193: cash from a professional customer is cumulated per invoice (all its cash
+    receipts) and per customer per day (all their cash that day, whatever the invoices); the
+    receipt is refused when either total reaches the limit in force that day."""
+    limit, rule = cash_limit("sale", day)
+    advice = f"à partir de {fmt_fr(limit)} DH ({rule}) : virement, chèque ou effet"
+    today = int(conn.scalar(select(func.coalesce(func.sum(Payment.amount), 0)).where(
+        Payment.customer_id == customer_id, Payment.day == day,
+        Payment.method == "especes")) or 0)
+    if today + amount >= limit:
+        already = f" (dont {fmt_fr(today)} DH déjà reçus ce jour)" if today else ""
+        raise InputError(
+            f"mode de paiement : {fmt_fr(today + amount)} DH en espèces le même jour du client "
+            f"professionnel {customer}{already}, refusé {advice}", field="method",
+            code="cash.limit")
+    for d, take in takes:
+        before = int(conn.scalar(select(func.coalesce(func.sum(Allocation.amount), 0))
+                                 .join(Payment, Payment.id == Allocation.payment_id).where(
+            Allocation.invoice_id == d.id, Payment.method == "especes")) or 0)
+        if before + take >= limit:
+            already = f" (dont {fmt_fr(before)} DH déjà reçus)" if before else ""
+            raise InputError(
+                f"mode de paiement : {fmt_fr(before + take)} DH en espèces sur la facture "
+                f"{d.number} du client professionnel {customer}{already}, refusé "
+                f"{advice}", field="method", code="cash.limit")
 
 
 # --- expenses --------------------------------------------------------------------------------
@@ -208,9 +243,39 @@ def add_expense(conn: Connection, member: str, supplier: str, on: dt.date, accou
     return int(res.inserted_primary_key[0])  # type: ignore[index]
 
 
+@dataclass(frozen=True)
+class ExpensePaid:
+    """A supplier bill's payment: its entry, the VAT made deductible (34552), the VAT left in
+    the charge because of the cash limits, and the warnings to show the user."""
+
+    entry: str
+    deductible_vat: int
+    charged_vat: int
+    warnings: tuple[str, ...] = ()
+
+
 def pay_expense(conn: Connection, expense_id: int, on: dt.date, method: str, user: str,
                 amount: int | None = None) -> str:
     """Pay a supplier bill (whole by default); its paid share of VAT becomes deductible."""
+    return settle_expense(conn, expense_id, on, method, user, amount).entry
+
+
+def settle_expense(conn: Connection, expense_id: int, on: dt.date, method: str, user: str,
+                   amount: int | None = None) -> ExpensePaid:
+    """Pay a supplier bill (whole by default); its paid share of VAT leaves 34554.
+
+    CGI art. 11 and 106 (cash purchases): what is paid in cash to one supplier counts, per day
+    and per calendar month, against the limits in force (5 000 DH and 50 000 DH TTC), all
+    members together (the ECP is one taxable person). Reading: the VAT of the payment is
+    deductible pro rata of the part of the payment within what is left of both limits, the
+    rest of the VAT (the excess's) is not deducted and goes to the bill's charge account
+    instead of 34552, with a warning. Worked example: 10 000,00 HT at 20 % (VAT 2 000,00,
+    TTC 12 000,00) paid 12 000,00 in cash, nothing else to that supplier that day or month:
+    5 000,00 is within the limit, deductible VAT = 2 000,00 × 5 000 / 12 000 = 833,33 (half
+    up), charged VAT = 1 166,67; entry: 44111 D 12 000,00, 5161 C 12 000,00, 34552 D 833,33,
+    6111 D 1 166,67, 34554 C 2 000,00. ``ExpensePayment.vat`` records the deductible VAT only
+    (the VAT report reads it); what left 34554 is read back from the payments' entries.
+    """
     m = _method(method)
     check_date(on, field="day")
     e = expense(conn, expense_id)
@@ -218,23 +283,60 @@ def pay_expense(conn: Connection, expense_id: int, on: dt.date, method: str, use
     if pay <= 0 or pay > e.remaining:
         raise InputError(f"montant : {fmt_fr(pay)} DH, reste à payer {fmt_fr(e.remaining)} DH",
                          field="amount")
-    if day_int(on) < day_int(e.day):
+    day = day_int(on)
+    if day < day_int(e.day):
         raise InputError("date : le paiement précède la facture fournisseur", field="day")
-    vat_paid_before = conn.scalar(select(func.coalesce(func.sum(ExpensePayment.vat), 0)).where(
-        ExpensePayment.expense_id == e.id)) or 0
-    vat = e.vat - vat_paid_before if pay == e.remaining else e.vat * pay // e.ttc
+    entries = select(ExpensePayment.entry_id).where(ExpensePayment.expense_id == e.id)
+    vat_out_before = -int(conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
+        Line.entry_id.in_(entries), Line.account == VAT_RECOVERABLE_PENDING)) or 0)
+    vat = e.vat - vat_out_before if pay == e.remaining else e.vat * pay // e.ttc
+    deductible = vat
+    warnings: tuple[str, ...] = ()
+    if m == "especes" and vat > 0:
+        deductible, warning = _cash_purchase(conn, e, pay, vat, day)
+        warnings = (warning,) if warning else ()
+    charged = vat - deductible
     cash = {"effet": "5141"}.get(m, CASH_ACCOUNT[m])
     specs = [LineSpec(SUPPLIERS, e.member, pay, e.supplier), LineSpec(cash, e.member, -pay)]
+    if deductible:
+        specs.append(LineSpec(VAT_RECOVERABLE, e.member, deductible))
+    if charged:
+        specs.append(LineSpec(e.account, e.member, charged))
     if vat:
-        specs += [LineSpec(VAT_RECOVERABLE, e.member, vat),
-                  LineSpec(VAT_RECOVERABLE_PENDING, e.member, -vat)]
+        specs.append(LineSpec(VAT_RECOVERABLE_PENDING, e.member, -vat))
     posted = post(conn, JournalEntry(JOURNAL[m], on,
                                      f"Paiement {e.supplier_name} {e.reference}".strip()[:300],
                                      tuple(specs), reference=e.reference[:100]), user)
     conn.execute(insert(ExpensePayment).values(
-        expense_id=e.id, day=day_int(on), method=m, amount=pay, vat=vat, entry_id=posted.id,
+        expense_id=e.id, day=day, method=m, amount=pay, vat=deductible, entry_id=posted.id,
         at=now_iso(), by=user))
-    return posted.ref
+    return ExpensePaid(posted.ref, deductible, charged, warnings)
+
+
+def _cash_purchase(conn: Connection, e: ExpenseRow, pay: int, vat: int,
+                   day: int) -> tuple[int, str]:
+    """(deductible VAT, warning or "") of a cash payment ``pay`` carrying ``vat``."""
+    day_limit, rule = cash_limit("purchase.day", day)
+    month_limit, _rule = cash_limit("purchase.month", day)
+    supplier_id = conn.scalar(select(Expense.supplier_id).where(Expense.id == e.id))
+
+    def paid(start: int, end: int) -> int:
+        return int(conn.scalar(select(func.coalesce(func.sum(ExpensePayment.amount), 0))
+                               .join(Expense, Expense.id == ExpensePayment.expense_id).where(
+            Expense.supplier_id == supplier_id, ExpensePayment.method == "especes",
+            ExpensePayment.day >= start, ExpensePayment.day <= end)) or 0)
+
+    month = day // 100 * 100
+    room = max(0, min(day_limit - paid(day, day), month_limit - paid(month + 1, month + 31)))
+    within = min(pay, room)
+    if within == pay:
+        return vat, ""
+    deductible = half_up_div(vat * within, pay)
+    return deductible, (
+        f"paiement en espèces de {fmt_fr(pay)} DH au fournisseur {e.supplier} : au-delà de "
+        f"{fmt_fr(day_limit)} DH par jour et {fmt_fr(month_limit)} DH par mois par fournisseur "
+        f"({rule}), TVA de {fmt_fr(vat - deductible)} DH non déductible, portée en charge "
+        f"({e.account})")
 
 
 def expense(conn: Connection, expense_id: int) -> ExpenseRow:

@@ -14,7 +14,23 @@ from ecp.kernel.units import half_up_div
 KIND_PREFIX = {"facture": "F", "avoir": "AV", "devis": "D"}
 KIND_LABEL = {"facture": "facture", "avoir": "avoir", "devis": "devis"}
 DEFAULT_DUE_DAYS = 60  # law 69-21: 60 days from the invoice date unless agreed otherwise
-CASH_LIMIT = 2_000_000  # CGI art. 193: 20 000 DH, cash from a business customer is refused
+# Cash limits, dated data (valid_from, valid_to exclusive or None, YYYYMMDD; centimes; rule):
+# change a limit by closing its row and adding one, never by editing a figure in code.
+CASH_LIMITS: tuple[tuple[str, int, int | None, int, str], ...] = (
+    # cash from a professional customer, per invoice and per customer per day: refused from
+    ("sale", 20000101, None, 2_000_000, "CGI art. 193"),
+    # cash paid to one supplier: deductible (charge and VAT) up to, per day and per month
+    ("purchase.day", 20000101, None, 500_000, "CGI art. 11 et 106"),
+    ("purchase.month", 20000101, None, 5_000_000, "CGI art. 11 et 106"),
+)
+
+
+def cash_limit(kind: str, day: int) -> tuple[int, str]:
+    """(limit in centimes, rule) of ``kind`` in force on ``day`` (YYYYMMDD)."""
+    for k, start, end, cents, rule in CASH_LIMITS:
+        if k == kind and start <= day and (end is None or day < end):
+            return cents, rule
+    raise KeyError(f"{kind} {day}")
 METHODS = {"virement": "virement bancaire", "cheque": "chèque", "especes": "espèces",
            "effet": "effet de commerce"}
 
