@@ -103,3 +103,30 @@ def field_error(app: EcpApp, field: str) -> str:
 def rendered(app: EcpApp, selector: str) -> str:
     """What a widget of the current screen renders, as plain text (markup applied)."""
     return str(app.screen.query_one(selector).render())
+
+
+def cells_as_textual_draws(table: DataTable[Any]) -> int:
+    """Check every cell the table has drawn (its render cache) against what DataTable itself
+    renders through Rich for the same row, column, style, cursor and hover; return how many
+    cells were compared. The fast tables draw plain cells directly: this holds them to it."""
+    from textual.cache import LRUCache
+
+    checked = 0
+    for key in list(table._cell_render_cache.keys()):
+        row_key, column_key, style, cursor, hover, *_ = key
+        lines = table._cell_render_cache.get(key)
+        if row_key is table._header_row_key:
+            continue
+        row = table._row_locations.get(row_key)
+        column = table._column_locations.get(column_key)
+        assert row is not None and column is not None  # every cached cell is on the table
+        width = table.ordered_columns[column].get_render_width(table)
+        saved = table._cell_render_cache
+        table._cell_render_cache = LRUCache(10)
+        try:
+            slow = DataTable._render_cell(table, row, column, style, width, cursor, hover)
+        finally:
+            table._cell_render_cache = saved
+        assert lines == slow
+        checked += 1
+    return checked
