@@ -251,12 +251,12 @@ def add_expense(books: Books, member: str, supplier: str, day: dt.date, account:
     """A supplier bill (``amount_ht`` in centimes, ``vat`` in basis points); with
     ``material`` its line also brings that material into the member's stock, at the bill's HT
     per unit. ``due`` (default: the legal term after ``day``) is checked against loi 69-21's
-    dated limits but not stored yet: expenses have no due-date column (a migration is needed)."""
+    dated limits and kept as the due date of the supplier's line (44111)."""
     who = books.who(user)
-    sales_delays.supplier_due(day, due)
+    due_on = sales_delays.supplier_due(day, due)
     with _write(books) as conn:
         eid = sales_payments.add_expense(conn, member, supplier, day, account, amount_ht, vat,
-                                         who, reference)
+                                         who, reference, due=due_on)
         if material is not None:
             mat = _material(conn, material.code)
             if mat.member != member.strip().upper():

@@ -537,3 +537,69 @@ class AuditEvent(Base):
     detail: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# --- the VAT cycle (issue 13) -----------------------------------------------------------------
+
+
+class VatDeclaration(Base):
+    """A VAT return as declared: its period (half-open days), the figures by DGI line (JSON),
+    the ECP's VAT due or credit, and the entry that settled 4455/3455x against 4456/3456."""
+
+    __tablename__ = "vat_declarations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)  # exclusive
+    day: Mapped[int] = mapped_column(Integer)
+    due: Mapped[int] = mapped_column(BigInteger)
+    credit: Mapped[int] = mapped_column(BigInteger)
+    figures: Mapped[str] = mapped_column(Text)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class VatReversal(Base):
+    """A declaration cancelled: the reason and the contre-passation of its entry."""
+
+    __tablename__ = "vat_reversals"
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("vat_declarations.id"),
+                                                primary_key=True)
+    day: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(300))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class VatPayment(Base):
+    """The payment of a declared VAT (4456 -> bank), with any penalty charged."""
+
+    __tablename__ = "vat_payments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("vat_declarations.id"), index=True)
+    day: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    penalty: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str] = mapped_column(String(100))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class Refund(Base):
+    """Money paid back to a customer out of their credit balance on a member's books."""
+
+    __tablename__ = "refunds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("parties.id"), index=True)
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"))
+    day: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str] = mapped_column(String(100))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))

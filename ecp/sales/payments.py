@@ -48,6 +48,22 @@ from ecp.sales.rules import METHODS, cash_limit, vat_of
 SUPPLIERS = "44111"  # Fournisseurs
 VAT_RECOVERABLE_PENDING = "34554"
 VAT_RECOVERABLE = "34552"
+# Fixed assets bought (class 2): their VAT waits on 34553 and becomes deductible on 34551,
+# declared apart from the VAT on charges.
+ASSET_VAT_PENDING = "34553"
+ASSET_VAT_RECOVERABLE = "34551"
+
+
+def is_asset_account(account: str) -> bool:
+    """Class 2 immobilisations, not their depreciation (28) or impairment (29)."""
+    return account.startswith("2") and not account.startswith(("28", "29"))
+
+
+def vat_accounts(account: str) -> tuple[str, str]:
+    """(pending, deductible) VAT accounts of a purchase booked on ``account``."""
+    if is_asset_account(account):
+        return ASSET_VAT_PENDING, ASSET_VAT_RECOVERABLE
+    return VAT_RECOVERABLE_PENDING, VAT_RECOVERABLE
 # Where the money lands, by method. An effet (bill of exchange) is a receivable until it is
 # cashed; its VAT is treated as cashed on receipt.
 CASH_ACCOUNT = {"virement": "5141", "cheque": "5141", "especes": "5161", "effet": "3425"}
@@ -206,15 +222,17 @@ class ExpenseRow:
 
 
 def add_expense(conn: Connection, member: str, supplier: str, on: dt.date, account: str,
-                amount_ht: int, vat_bp: int, user: str, reference: str = "") -> int:
-    """A supplier bill: charge HT (6xxx) and recoverable VAT (34554) against the supplier."""
+                amount_ht: int, vat_bp: int, user: str, reference: str = "",
+                due: dt.date | None = None) -> int:
+    """A supplier bill: charge HT (6xxx) and recoverable VAT (34554) against the supplier, or
+    a fixed asset (2xxx) and its VAT (34553); ``due`` is the supplier line's due date."""
     mem = member_exists(conn, member)
     sup = party_row(conn, "supplier", supplier)
     acc = account.strip()
-    if not acc.startswith("6") or conn.scalar(select(Account.code).where(Account.code == acc)) \
-            is None:
-        raise InputError(f"compte : « {account} » n'est pas un compte de charges (6xxx) du plan",
-                         field="account")
+    if not (acc.startswith("6") or is_asset_account(acc)) \
+            or conn.scalar(select(Account.code).where(Account.code == acc)) is None:
+        raise InputError(f"compte : « {account} » n'est ni un compte de charges (6xxx) ni un "
+                         "compte d'immobilisation (2xxx) du plan", field="account")
     if amount_ht <= 0:
         raise InputError("montant HT : doit être positif", field="amount_ht",
                          code="amount_ht.positive")
@@ -231,8 +249,8 @@ def add_expense(conn: Connection, member: str, supplier: str, on: dt.date, accou
     vat = vat_of(amount_ht, vat_bp)
     specs = [LineSpec(acc, mem, amount_ht)]
     if vat:
-        specs.append(LineSpec(VAT_RECOVERABLE_PENDING, mem, vat))
-    specs.append(LineSpec(SUPPLIERS, mem, -(amount_ht + vat), sup.code))
+        specs.append(LineSpec(vat_accounts(acc)[0], mem, vat))
+    specs.append(LineSpec(SUPPLIERS, mem, -(amount_ht + vat), sup.code, due))
     label = f"Facture fournisseur {sup.name}" + (f" {reference}" if reference else "")
     posted = post(conn, JournalEntry("AC", on, label[:300], tuple(specs),
                                      reference=reference[:100]), user)
@@ -286,9 +304,10 @@ def settle_expense(conn: Connection, expense_id: int, on: dt.date, method: str, 
     day = day_int(on)
     if day < day_int(e.day):
         raise InputError("date : le paiement précède la facture fournisseur", field="day")
+    pending_acc, deductible_acc = vat_accounts(e.account)
     entries = select(ExpensePayment.entry_id).where(ExpensePayment.expense_id == e.id)
     vat_out_before = -int(conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
-        Line.entry_id.in_(entries), Line.account == VAT_RECOVERABLE_PENDING)) or 0)
+        Line.entry_id.in_(entries), Line.account == pending_acc)) or 0)
     vat = e.vat - vat_out_before if pay == e.remaining else e.vat * pay // e.ttc
     deductible = vat
     warnings: tuple[str, ...] = ()
@@ -299,11 +318,11 @@ def settle_expense(conn: Connection, expense_id: int, on: dt.date, method: str, 
     cash = {"effet": "5141"}.get(m, CASH_ACCOUNT[m])
     specs = [LineSpec(SUPPLIERS, e.member, pay, e.supplier), LineSpec(cash, e.member, -pay)]
     if deductible:
-        specs.append(LineSpec(VAT_RECOVERABLE, e.member, deductible))
+        specs.append(LineSpec(deductible_acc, e.member, deductible))
     if charged:
         specs.append(LineSpec(e.account, e.member, charged))
     if vat:
-        specs.append(LineSpec(VAT_RECOVERABLE_PENDING, e.member, -vat))
+        specs.append(LineSpec(pending_acc, e.member, -vat))
     posted = post(conn, JournalEntry(JOURNAL[m], on,
                                      f"Paiement {e.supplier_name} {e.reference}".strip()[:300],
                                      tuple(specs), reference=e.reference[:100]), user)

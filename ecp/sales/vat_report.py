@@ -11,10 +11,12 @@ with the ledger:
   credited 4455 at once);
 - regularisations are what credit notes of the period debited on 4455: their VAT minus the part
   still pending that they took off 44551 (``allocation_vat`` of their own allocation);
-- deductible VAT is what expense payments of the period moved from 34554 to 34552.
+- deductible VAT is what expense payments of the period moved from 34554 to 34552 (charges)
+  and from 34553 to 34551 (fixed assets, shown apart).
 
 So ``net_collected`` equals the period's net credit movement on 4455 and ``deductible_vat``
-its debit movement on 34552.
+its debit movement on 34552 and 34551 — leaving out the declarations' own entries (and their
+reversals), which settle those accounts against 4456/3456 and are not operations of the period.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from ecp.db.models import (
     Expense,
     ExpensePayment,
     Line,
+    VatDeclaration,
+    VatReversal,
 )
 from ecp.kernel.errors import InputError
 from ecp.kernel.units import fmt_rate
@@ -70,6 +74,7 @@ class VatReport:
     collected: tuple[VatRateRow, ...]  # credited to 4455, by rate, rates descending
     regularised: tuple[VatRateRow, ...]  # credit notes' VAT debited on 4455, by rate
     deductible: tuple[VatRateRow, ...]  # moved 34554 -> 34552, by rate
+    deductible_assets: tuple[VatRateRow, ...] = ()  # moved 34553 -> 34551, by rate
 
     @property
     def last_day(self) -> dt.date:
@@ -98,12 +103,26 @@ class VatReport:
 
     @property
     def deductible_base(self) -> int:
-        return sum(r.base_ht for r in self.deductible)
+        return sum(r.base_ht for r in self.deductible) + self.deductible_assets_base
+
+    @property
+    def deductible_charges_vat(self) -> int:
+        """Debit movement of 34552 over the period."""
+        return sum(r.vat for r in self.deductible)
+
+    @property
+    def deductible_assets_vat(self) -> int:
+        """Debit movement of 34551 over the period."""
+        return sum(r.vat for r in self.deductible_assets)
+
+    @property
+    def deductible_assets_base(self) -> int:
+        return sum(r.base_ht for r in self.deductible_assets)
 
     @property
     def deductible_vat(self) -> int:
-        """Debit movement of 34552 over the period."""
-        return sum(r.vat for r in self.deductible)
+        """Debit movement of 34552 and 34551 over the period."""
+        return self.deductible_charges_vat + self.deductible_assets_vat
 
     @property
     def balance(self) -> int:
@@ -172,27 +191,48 @@ def vat_report(conn: Connection, start: dt.date, end: dt.date, label: str | None
         .group_by(AllocationVat.vat_bp)), sign=-1)
 
     deductible: dict[int, tuple[int, int]] = {}
-    _add(deductible, conn.execute(
-        select(Expense.vat_bp, func.sum(ExpensePayment.amount - ExpensePayment.vat),
-               func.sum(ExpensePayment.vat))
-        .join(Expense, Expense.id == ExpensePayment.expense_id)
-        .where(ExpensePayment.day >= s, ExpensePayment.day < e)
-        .group_by(Expense.vat_bp)))
+    assets: dict[int, tuple[int, int]] = {}
+    for into, asset in ((deductible, False), (assets, True)):
+        # the HT of the paid share: the payment less the VAT it carried, deductible or, over
+        # the cash limits, charged to the bill's account by the payment's entry
+        charged = (select(func.coalesce(func.sum(Line.amount), 0))
+                   .where(Line.entry_id == ExpensePayment.entry_id,
+                          Line.account == Expense.account).scalar_subquery())
+        _add(into, conn.execute(
+            select(Expense.vat_bp,
+                   func.sum(ExpensePayment.amount - ExpensePayment.vat - charged),
+                   func.sum(ExpensePayment.vat))
+            .join(Expense, Expense.id == ExpensePayment.expense_id)
+            .where(ExpensePayment.day >= s, ExpensePayment.day < e,
+                   _asset_clause(asset))
+            .group_by(Expense.vat_bp)))
+
+    declared = select(VatDeclaration.entry_id).union_all(select(VatReversal.entry_id))
 
     def ledger(account: str) -> tuple[int, int]:
         deb = func.coalesce(func.sum(case((Line.amount > 0, Line.amount), else_=0)), 0)
         cre = func.coalesce(func.sum(case((Line.amount < 0, -Line.amount), else_=0)), 0)
         row = conn.execute(select(deb, cre).where(
-            Line.account == account, Line.day >= s, Line.day < e)).one()
+            Line.account == account, Line.day >= s, Line.day < e,
+            Line.entry_id.not_in(declared))).one()
         return int(row[0]), int(row[1])
 
     d4455, c4455 = ledger(VAT_DUE)
     d34552, _c = ledger("34552")
-    for into, total in ((collected, c4455), (regularised, d4455), (deductible, d34552)):
+    d34551, _c = ledger("34551")
+    for into, total in ((collected, c4455), (regularised, d4455), (deductible, d34552),
+                        (assets, d34551)):
         rest = total - sum(v for _b, v in into.values())
         if rest:
             into[OTHER] = (0, rest)
 
     shown = label or f"{start.isoformat()} – {(end - dt.timedelta(days=1)).isoformat()}"
     return VatReport(start, end, shown, "encaissement" if on_payment else "debits",
-                     _rows(collected), _rows(regularised), _rows(deductible))
+                     _rows(collected), _rows(regularised), _rows(deductible), _rows(assets))
+
+
+def _asset_clause(asset: bool) -> Any:
+    """Expenses booked on a fixed-asset account (class 2 but not 28/29), or the others."""
+    is_asset = Expense.account.like("2%") & ~Expense.account.like("28%") \
+        & ~Expense.account.like("29%")
+    return is_asset if asset else ~is_asset

@@ -226,7 +226,7 @@ def test_expense_and_its_payment(sales: api.Books) -> None:
         ("44111", "FZ", 120000, "TISSUS"), ("5141", "FZ", -120000, None),
         ("34552", "FZ", 20000, None), ("34554", "FZ", -20000, None)]
     assert api.list_expenses(sales)[0].remaining == 0
-    with pytest.raises(InputError, match="n'est pas un compte de charges"):
+    with pytest.raises(InputError, match="n'est ni un compte de charges"):
         api.add_expense(sales, "FZ", "TISSUS", D(2026, 3, 3), "7111", 1000, Rate(2000))
 
 
