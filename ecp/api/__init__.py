@@ -156,9 +156,24 @@ if TYPE_CHECKING:
         settings_warnings,
     )
     from ecp.api.trail import AuditEvent, audit_check, audit_events, audit_head
+    from ecp.api.vat import (
+        vat_declarations,
+        vat_declare,
+        vat_pay,
+        vat_return,
+        vat_return_pdf,
+        vat_reverse,
+        vat_status,
+    )
+    from ecp.api.filings import (
+        delais_paiement,
+        export_delais_paiement,
+        export_releve_deductions,
+        releve_deductions,
+    )
+    from ecp.api.refunds import customer_credits, refund
 
 __all__ = [
-    "MEMBER_STATUSES",
     "AuditEvent",
     "BackupResult",
     "BomItem",
@@ -167,6 +182,7 @@ __all__ = [
     "DateSpan",
     "DocumentSpec",
     "LineInput",
+    "MEMBER_STATUSES",
     "MaterialIn",
     "ProductLine",
     "RestoreResult",
@@ -210,7 +226,9 @@ __all__ = [
     "create_and_issue",
     "create_document",
     "credit_note",
+    "customer_credits",
     "dashboard",
+    "delais_paiement",
     "delete_draft",
     "document_pdf",
     "document_view",
@@ -221,7 +239,9 @@ __all__ = [
     "entry_detail",
     "entry_of_line",
     "export",
+    "export_delais_paiement",
     "export_hledger",
+    "export_releve_deductions",
     "get_bom",
     "get_member",
     "get_order",
@@ -261,6 +281,8 @@ __all__ = [
     "post_entry",
     "postings",
     "production_plan",
+    "refund",
+    "releve_deductions",
     "reopen_period",
     "restore",
     "reverse_entry",
@@ -284,7 +306,14 @@ __all__ = [
     "stock_report",
     "trial_balance",
     "update_member",
+    "vat_declarations",
+    "vat_declare",
+    "vat_pay",
     "vat_report",
+    "vat_return",
+    "vat_return_pdf",
+    "vat_reverse",
+    "vat_status",
     "verify",
     "write_statements",
 ]

@@ -29,6 +29,7 @@ from ecp.cli import (
     init,
     member,
     period,
+    refund,
     report,
     restore,
     tui,
@@ -39,6 +40,7 @@ from ecp.cli import members as cli_members
 from ecp.cli import production as cli_production
 from ecp.cli import reports_sales as cli_reports_sales
 from ecp.cli import sales as cli_sales
+from ecp.cli import vat as cli_vat
 from ecp.cli._common import (
     FORMATS,
     _Parser,
@@ -75,9 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     cli_reports_sales.register(rp)
     report.register_ledger_reports(rp)
     export.register(sub)
+    cli_vat.register(sub)
     imports.register(sub)
     verify.register(sub)
     audit.register(sub)
+    refund.register(sub)
 
     cli_sales.register(sub, _Parser, add_format, date_arg)
     cli_members.register(sub, _Parser, add_format, date_arg)

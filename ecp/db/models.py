@@ -555,7 +555,7 @@ class VatDeclaration(Base):
     due: Mapped[int] = mapped_column(BigInteger)
     credit: Mapped[int] = mapped_column(BigInteger)
     figures: Mapped[str] = mapped_column(Text)
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id"))  # None: néant
     at: Mapped[str] = mapped_column(String(32))
     by: Mapped[str] = mapped_column(String(100))
 
@@ -568,7 +568,7 @@ class VatReversal(Base):
                                                 primary_key=True)
     day: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(300))
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id"))
     at: Mapped[str] = mapped_column(String(32))
     by: Mapped[str] = mapped_column(String(100))
 

@@ -61,6 +61,7 @@ from ecp.sales.rules import METHODS
 
 CASH_ACCOUNTS = ("5141", "5161")
 LIAISON = "44881"
+VAT_POSITION = ("4455", "34552", "34551", "4456", "3456")
 CONTRIBUTION_CHARGE = "61461"  # Cotisations, on the member's dimension
 CONTRIBUTION_INCOME = "71243"  # Prestations de service, on the ECP's dimension
 REMUNERATION = "61711"  # Appointements et salaires: the member's pay, on their dimension
@@ -180,7 +181,10 @@ def reserve_of(conn: Connection, member: str, before_reserve: int) -> int:
 
 def treasury(conn: Connection, member: str, at: dt.date) -> Treasury:
     cash = _balance(conn, member, CASH_ACCOUNTS, at)
-    vat_due = -_balance(conn, member, ("4455",), at) - _balance(conn, member, ("34552",), at)
+    # VAT collected not yet paid to the State, net of what is deductible or in credit: before
+    # the declaration on 4455/34552/34551, after it on 4456 (due) or 3456 (credit); so a
+    # declaration changes nothing here and its payment moves cash and this together.
+    vat_due = -_balance(conn, member, VAT_POSITION, at)
     owed = -_balance(conn, member, (LIAISON,), at)
     before = cash - vat_due - owed
     reserve = reserve_of(conn, member, before)

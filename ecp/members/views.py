@@ -24,7 +24,8 @@ class Treasury:
 
     at: dt.date
     cash: int  # bank and cash lines of the member (5141, 5161, 3425)
-    vat_due: int  # VAT collected and due to the State, net of deductible VAT (4455 − 34552)
+    vat_due: int  # VAT due to the State not yet paid, net of deductible VAT and credit
+    # (4455, 34552, 34551, then after the declaration 4456 and 3456)
     contribution_owed: int  # contributions posted and not yet transferred to the ECP (44881)
     reserve: int  # kept aside by the ECP's rule for this member
     available: int  # cash − vat_due − contribution_owed − reserve

@@ -207,7 +207,8 @@ def vat_report(conn: Connection, start: dt.date, end: dt.date, label: str | None
                    _asset_clause(asset))
             .group_by(Expense.vat_bp)))
 
-    declared = select(VatDeclaration.entry_id).union_all(select(VatReversal.entry_id))
+    declared = select(VatDeclaration.entry_id).where(VatDeclaration.entry_id.is_not(None)) \
+        .union_all(select(VatReversal.entry_id).where(VatReversal.entry_id.is_not(None)))
 
     def ledger(account: str) -> tuple[int, int]:
         deb = func.coalesce(func.sum(case((Line.amount > 0, Line.amount), else_=0)), 0)

@@ -145,7 +145,7 @@ def test_summary_box_every_figure(worked: str) -> None:
     expected = [
         "Trésorerie disponible au 31/10/2026 (ouverture) 500,00 DH",
         "+ Encaissements des clients (TTC) 3 000,00 DH",
-        "− TVA devenue exigible (reversée à l'État) 500,00 DH",
+        "− TVA devenue exigible (due à l'État) 500,00 DH",
         "− Dépenses payées (TTC) 360,00 DH",
         "− Contribution aux services partagés (10 % de 2 500,00 DH) 250,00 DH",
         "− Versements et avances 2 700,00 DH",

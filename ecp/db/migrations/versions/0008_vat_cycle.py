@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("due", sa.BigInteger(), nullable=False),
         sa.Column("credit", sa.BigInteger(), nullable=False),
         sa.Column("figures", sa.Text(), nullable=False),
-        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=True),  # None: a « néant » return
         *_stamp(),
         sa.ForeignKeyConstraint(["entry_id"], ["entries.id"]),
         sa.PrimaryKeyConstraint("id"),
@@ -45,7 +45,7 @@ def upgrade() -> None:
         sa.Column("declaration_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Integer(), nullable=False),
         sa.Column("reason", sa.String(length=300), nullable=False),
-        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=True),
         *_stamp(),
         sa.ForeignKeyConstraint(["declaration_id"], ["vat_declarations.id"]),
         sa.ForeignKeyConstraint(["entry_id"], ["entries.id"]),
