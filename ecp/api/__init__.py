@@ -42,6 +42,12 @@ if TYPE_CHECKING:
         reopen_period,
         verify,
     )
+    from ecp.api.filings import (
+        delais_paiement,
+        export_delais_paiement,
+        export_releve_deductions,
+        releve_deductions,
+    )
     from ecp.api.ledger import (
         add_account,
         dashboard,
@@ -100,6 +106,7 @@ if TYPE_CHECKING:
         stock_receive,
         stock_report,
     )
+    from ecp.api.refunds import customer_credits, refund
     from ecp.api.sales import (
         DocumentSpec,
         LineInput,
@@ -165,15 +172,9 @@ if TYPE_CHECKING:
         vat_reverse,
         vat_status,
     )
-    from ecp.api.filings import (
-        delais_paiement,
-        export_delais_paiement,
-        export_releve_deductions,
-        releve_deductions,
-    )
-    from ecp.api.refunds import customer_credits, refund
 
 __all__ = [
+    "MEMBER_STATUSES",
     "AuditEvent",
     "BackupResult",
     "BomItem",
@@ -182,7 +183,6 @@ __all__ = [
     "DateSpan",
     "DocumentSpec",
     "LineInput",
-    "MEMBER_STATUSES",
     "MaterialIn",
     "ProductLine",
     "RestoreResult",
