@@ -247,11 +247,13 @@ def add_payment(books: Books, invoices: Sequence[str], amount: int, day: dt.date
 def add_expense(books: Books, member: str, supplier: str, day: dt.date, account: str,
                 amount_ht: int, vat: Rate, reference: str = "", paid_on: dt.date | None = None,
                 method: str | None = None, user: str | None = None,
-                material: MaterialIn | None = None, due: dt.date | None = None) -> int:
+                material: MaterialIn | None = None, due: dt.date | None = None,
+                warnings: list[str] | None = None) -> int:
     """A supplier bill (``amount_ht`` in centimes, ``vat`` in basis points); with
     ``material`` its line also brings that material into the member's stock, at the bill's HT
     per unit. ``due`` (default: the legal term after ``day``) is checked against loi 69-21's
-    dated limits and kept as the due date of the supplier's line (44111)."""
+    dated limits and kept as the due date of the supplier's line (44111). Paid at once in cash
+    beyond the limits (CGI art. 11 and 106), the warning is appended to ``warnings``."""
     who = books.who(user)
     due_on = sales_delays.supplier_due(day, due)
     with _write(books) as conn:
@@ -269,7 +271,9 @@ def add_expense(books: Books, member: str, supplier: str, day: dt.date, account:
             production.receive(conn, mat.code, qty, day, who,
                                cost=(amount_ht * 1000 * 2 + qty) // (2 * qty))
         if paid_on is not None:
-            sales_payments.pay_expense(conn, eid, paid_on, method or "virement", who)
+            paid = sales_payments.settle_expense(conn, eid, paid_on, method or "virement", who)
+            if warnings is not None:
+                warnings.extend(paid.warnings)
         _audit(conn, books, "depense", f"dépense {eid}",
                f"{member} / {supplier}, {amount_ht} centimes HT, compte {account}, "
                f"le {day.isoformat()}" + (f", réglée le {paid_on.isoformat()}"

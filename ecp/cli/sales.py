@@ -352,11 +352,15 @@ def cmd_expense_add(a: argparse.Namespace) -> int:
     if a.material:
         code, qty = code_qty(a.material, None, "matière", "material")
         material = MaterialIn(code, qty)
+    warnings: list[str] = []
     eid = api.add_expense(books, a.member, a.supplier, a.day, a.account, amount_ht, vat,
-                          a.ref or "", a.paid_on, a.method, material=material, due=a.due)
+                          a.ref or "", a.paid_on, a.method, material=material, due=a.due,
+                          warnings=warnings)
     e = next(x for x in api.list_expenses(books) if x.id == eid)
     print(f"Dépense {eid} : {fmt_fr(e.amount_ht)} DH HT + TVA {fmt_fr(e.vat)} DH = "
           f"{fmt_fr(e.ttc)} DH" + (", payée" if e.remaining == 0 else ""))
+    for w in warnings:
+        print(f"Attention : {w}")
     return 0
 
 

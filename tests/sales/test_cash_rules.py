@@ -237,3 +237,20 @@ def test_cli_prints_the_cash_purchase_warning(sales: api.Books,
     assert code == 0
     assert f"Dépense {eid} payée" in out
     assert "Attention : " in out and "CGI art. 11 et 106" in out and "1 166,67" in out
+
+
+def test_cli_expense_add_paid_in_cash_prints_the_warning(
+        sales: api.Books, capsys: pytest.CaptureFixture[str]) -> None:
+    """``ecp expense add … --paid-on D --method especes`` pays at once: the same rule and the
+    same figures as ``expense pay`` (10 000,00 HT at 20 %, 12 000,00 in cash: deductible
+    2 000 × 5 000 / 12 000 = 833,33, charged 1 166,67)."""
+    db = str(sales.engine.url.database)
+    sales.engine.dispose()
+    capsys.readouterr()
+    code = cli.main(["--db", db, "expense", "add", "--member", "FZ", "--supplier", "TISSUS",
+                     "--date", "2026-03-03", "--account", "6111", "--amount", "10000",
+                     "--vat", "20", "--paid-on", "2026-03-10", "--method", "especes"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "payée" in out
+    assert "Attention : " in out and "CGI art. 11 et 106" in out and "1 166,67" in out
