@@ -1,4 +1,5 @@
-"""``ecp export journal|ledger|trial-balance|hledger``: exports for the auditor."""
+"""``ecp export journal|ledger|trial-balance|hledger``: exports for the auditor;
+``ecp export releve-deductions|delais-paiement --period``: the DGI's filings (XML + CSV)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,19 @@ from typing import Any
 
 from ecp import api
 from ecp.cli._common import add_out, add_period, out_path
+from ecp.kernel.errors import InputError
 from ecp.kernel.money import fmt_fr
 
-WHAT = ("journal", "ledger", "trial-balance", "hledger")
+WHAT = ("journal", "ledger", "trial-balance", "hledger", "releve-deductions", "delais-paiement")
+FILINGS = ("releve-deductions", "delais-paiement")
 
 
 def cmd_export(a: argparse.Namespace) -> int:
+    if a.what in FILINGS:
+        return cmd_export_filing(a)
+    if a.period is not None:
+        raise InputError(f"ne s'applique qu'à {' et '.join(FILINGS)} (--from/--to pour "
+                         f"{a.what})", field="period")
     if a.what == "hledger":
         return cmd_export_hledger(a)
     books = api.open_books(a.db)
@@ -37,11 +45,61 @@ def cmd_export_hledger(a: argparse.Namespace) -> int:
     return 0
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n > 1 else ''}"
+
+
+def cmd_export_filing(a: argparse.Namespace) -> int:
+    """The relevé des déductions (a month or a quarter) or the délais de paiement (a
+    quarter): the XML at ``--out`` and its CSV twin beside it."""
+    from ecp.kernel.periods import Period
+
+    for dest, flag in (("date_from", "--from"), ("date_to", "--to"),
+                       ("dimension", "--dimension"), ("excel", "--excel")):
+        if getattr(a, dest):
+            raise InputError(f"{flag} : ne s'applique pas à {a.what} (--period)", field=None)
+    if a.period is None:
+        raise InputError(f"obligatoire pour {a.what} (AAAA-MM ou AAAA-Qn)", field="period")
+    period = Period.parse(a.period)
+    books = api.open_books(a.db)
+    out = out_path(books, a, make_parent=False)
+    assert out is not None  # --out is required
+    if a.what == "releve-deductions":
+        rel = api.export_releve_deductions(books, period, out, a.force)
+        r = rel.releve
+        print(f"Relevé des déductions {r.label} écrit : {rel.xml} "
+              f"({_count(len(r.rows), 'ligne')})")
+        print(f"CSV : {rel.csv}")
+        print(f"Total HT {fmt_fr(r.mht)} DH, TVA déductible {fmt_fr(r.tva)} DH, "
+              f"TTC {fmt_fr(r.ttc)} DH")
+        warnings = r.warnings
+    else:
+        dl = api.export_delais_paiement(books, period, out, a.force)
+        d = dl.delais
+        sup, cli = d.side("fournisseur"), d.side("client")
+        print(f"Délais de paiement {d.label} (situation au {d.as_of.isoformat()}) écrits : "
+              f"{dl.xml} ({_count(len(sup), 'facture')} fournisseurs)")
+        print(f"CSV : {dl.csv} (fournisseurs et clients)")
+        for side, rows in (("fournisseur", sup), ("client", cli)):
+            ttc, unpaid, late = d.totals(side)
+            print(f"{'Fournisseurs' if side == 'fournisseur' else 'Clients (CSV seulement)'} "
+                  f": {_count(len(rows), 'facture')}, TTC {fmt_fr(ttc)} DH, non encore payé "
+                  f"{fmt_fr(unpaid)} DH, payé hors délai {fmt_fr(late)} DH")
+        warnings = d.warnings
+    for w in warnings:
+        print(f"Attention : {w}")
+    return 0
+
+
 def register(sub: Any) -> None:
-    ex = sub.add_parser("export", help="exports pour l'auditeur")
+    ex = sub.add_parser("export", help="exports pour l'auditeur, déclarations à la DGI "
+                        "(relevé des déductions, délais de paiement)")
     ex.add_argument("what", choices=WHAT, help="ce qui est exporté")
     add_out(ex, required=True)
     add_period(ex)
+    ex.add_argument("--period", metavar="AAAA-MM|AAAA-Qn",
+                    help="releve-deductions : un mois ou un trimestre ; delais-paiement : "
+                         "un trimestre")
     ex.add_argument("--dimension", help="un membre (ou ECP)")
     ex.add_argument("--excel", action="store_true",
                     help="point-virgule, virgule décimale et BOM pour Excel en français")
