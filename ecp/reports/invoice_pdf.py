@@ -40,6 +40,7 @@ from reportlab.platypus import (
 
 import ecp
 from ecp.kernel.money import fmt_fr
+from ecp.sales.rules import cash_limit
 from ecp.sales.views import Company, DocumentView
 from ecp.sales.words import invoice_sentence
 
@@ -217,6 +218,26 @@ def footer_canvas(lines: list[str], page_label: str, reference: str, fs: float, 
             self.restoreState()
 
     return FooterCanvas
+
+
+NO_CASH = ("Virement bancaire, chèque ou effet (espèces exclues à partir de {limit} DH, "
+           "{rule})")
+
+
+def payment_method(doc: DocumentView, pay: dict[str, Any]) -> str:
+    """The « Mode de paiement » printed on an invoice: the document's own, or the default. To
+    a professional customer, from the CGI art. 193 limit in force on the issue date (TTC at or
+    above it), a method that offers cash is replaced by ``[payment] no_cash`` (``{limit}`` in
+    DH, ``{rule}``): such a sale may not be settled in cash."""
+    method = doc.payment_method or pay["default_method"]
+    if doc.kind != "facture" or doc.customer.consumer:
+        return method
+    limit, rule = cash_limit("sale", int(doc.issue_date.strftime("%Y%m%d")))
+    plain = method.lower().replace("è", "e")
+    if doc.total_ttc < limit or "espece" not in plain:
+        return method
+    return str(pay.get("no_cash", NO_CASH)).format(
+        limit=fmt_fr(limit).removesuffix(",00"), rule=rule)
 
 
 def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bool = False,
@@ -409,7 +430,7 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
         details.append((labels["payment_terms"], terms))
         if doc.due_date:
             details.append((labels["due_date"], date(doc.due_date)))
-        details.append((labels["payment_method"], doc.payment_method or pay["default_method"]))
+        details.append((labels["payment_method"], payment_method(doc, pay)))
         details += [(labels["bank"], seller.bank), (labels["rib"], seller.rib)]
     if details:
         pay_rows = [[Paragraph(_x(k), s.normal), Paragraph(_x(v), s.bold)] for k, v in details]

@@ -149,6 +149,7 @@ AGED_COLUMNS = (
     Column("plus_90", "> 90 j", "right", width=12),
     Column("total", "Total", "right", width=13),
     Column("echu", "Échu", "right", width=12, alert=True),
+    Column("credit_client", "Crédit client", "right", width=13),
 )
 
 _LEVELS = {"customer": "client", "member": "membre", "total": "total"}
@@ -156,7 +157,8 @@ _LEVELS = {"customer": "client", "member": "membre", "total": "total"}
 
 def aged_table(rows: Sequence[AgedRow], at: dt.date) -> Table:
     """One line per member and customer, the member's subtotal, the grand total last. For
-    machines, ``niveau`` tells them apart: client, membre, total."""
+    machines, ``niveau`` tells them apart: client, membre, total. « Crédit client »: what
+    the member owes the customer (a credit note not yet refunded), apart from « Total »."""
     out: list[Row] = []
     for r in rows:
         who: tuple[Cell, ...]
@@ -168,9 +170,11 @@ def aged_table(rows: Sequence[AgedRow], at: dt.date) -> Table:
         else:
             who, style = (Term("TOTAL", ""), "", ""), "total"
         out.append(Row((_LEVELS[r.kind], *who, r.invoices, *(Money(v) for v in (
-            r.days_0_30, r.days_31_60, r.days_61_90, r.over_90, r.total, r.overdue))), style))
+            r.days_0_30, r.days_31_60, r.days_61_90, r.over_90, r.total, r.overdue,
+            r.credit))), style))
     title = (f"Créances clients au {at.strftime('%d/%m/%Y')}, par ancienneté depuis la date "
-             "de facture ; « Échu » : passé l'échéance")
+             "de facture ; « Échu » : passé l'échéance ; « Crédit client » : avoirs à "
+             "rembourser")
     return Table(title, AGED_COLUMNS, tuple(out))
 
 

@@ -5,10 +5,16 @@ the part past its due date as its own column.
 What an invoice owes at ``at`` is its TTC less the payments and credit notes allocated to it
 on or before ``at``; only invoices issued on or before ``at`` count. One SQL aggregate: the
 buckets are ranges of invoice dates, so no date arithmetic runs in the database.
+
+Beside them, ``credit``: what the member owes the customer at ``at`` (a credit note beyond
+what its invoice still owed, not yet refunded), read from the ledger as the customer's credit
+balance on 34211 on the member's dimension (``ecp.sales.refunds``). A customer with only a
+credit has a row of its own (no open invoice); subtotals and the grand total add it up.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -17,6 +23,7 @@ from sqlalchemy import ColumnElement, Connection, case, func, select
 from ecp.db.models import Allocation, Document, Party
 from ecp.ledger.entry import day_int
 from ecp.sales.parties import member_exists
+from ecp.sales.refunds import customer_credits
 
 BUCKETS = ((0, 30), (31, 60), (61, 90))  # then over 90 days
 
@@ -36,6 +43,7 @@ class AgedRow:
     over_90: int
     total: int
     overdue: int  # past its due date at ``at``
+    credit: int = 0  # the customer's credit balance on the member at ``at`` (positive)
 
     @property
     def kind(self) -> str:
@@ -48,7 +56,8 @@ def _sum(rows: list[AgedRow], member: str | None, name: str) -> AgedRow:
     return AgedRow(member, None, name, sum(r.invoices for r in rows),
                    sum(r.days_0_30 for r in rows), sum(r.days_31_60 for r in rows),
                    sum(r.days_61_90 for r in rows), sum(r.over_90 for r in rows),
-                   sum(r.total for r in rows), sum(r.overdue for r in rows))
+                   sum(r.total for r in rows), sum(r.overdue for r in rows),
+                   sum(r.credit for r in rows))
 
 
 def aged_receivables(conn: Connection, at: dt.date, member: str | None = None
@@ -82,12 +91,18 @@ def aged_receivables(conn: Connection, at: dt.date, member: str | None = None
          .where(o.c.rest > 0)
          .group_by(o.c.member, Party.code, Party.name)
          .order_by(o.c.member, Party.code))
+    credits = {(c.member, c.customer): c for c in customer_credits(conn, m, at)}
+    open_rows = {(str(r[0]), str(r[1])): AgedRow(r[0], r[1], r[2], *(int(x) for x in r[3:]))
+                 for r in conn.execute(q)}
+    for key, c in credits.items():
+        row = open_rows.get(key)
+        open_rows[key] = (dataclasses.replace(row, credit=c.credit) if row is not None else
+                          AgedRow(c.member, c.customer, c.name, 0, 0, 0, 0, 0, 0, 0, c.credit))
     out: list[AgedRow] = []
     by_member: list[AgedRow] = []
     current: str | None = None
     all_rows: list[AgedRow] = []
-    for r in conn.execute(q):
-        row = AgedRow(r[0], r[1], r[2], *(int(x) for x in r[3:]))
+    for _key, row in sorted(open_rows.items()):
         if current is not None and row.member != current:
             out.append(_sum(by_member, current, ""))
             by_member = []

@@ -94,9 +94,14 @@ def test_vat_table_json_and_out(march: Path, tmp_path: Path) -> None:
 def test_aged_receivables_csv(march: Path) -> None:
     out = ok(march, "report", "aged-receivables", "--at", "2026-03-31", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [(r["niveau"], r["membre"], r["client"], r["total"], r["j0_30"]) for r in rows] == [
-        ("client", "FZ", "HOTEL", "1050.00", "1050.00"),
-        ("membre", "FZ", "", "1050.00", "1050.00"), ("total", "", "", "1050.00", "1050.00")]
+    # KH's invoice, paid in full, then credited 110,00: HOTEL's credit on KH, no open invoice.
+    assert [(r["niveau"], r["membre"], r["client"], r["total"], r["j0_30"], r["credit_client"])
+            for r in rows] == [
+        ("client", "FZ", "HOTEL", "1050.00", "1050.00", "0.00"),
+        ("membre", "FZ", "", "1050.00", "1050.00", "0.00"),
+        ("client", "KH", "HOTEL", "0.00", "0.00", "110.00"),
+        ("membre", "KH", "", "0.00", "0.00", "110.00"),
+        ("total", "", "", "1050.00", "1050.00", "110.00")]
     table = ok(march, "report", "aged-receivables", "--at", "31/03/2026", "--member", "fz")
     assert "Créances clients au 31/03/2026" in table
     assert "Sous-total" in table and "TOTAL" in table and "1 050,00" in table

@@ -70,6 +70,8 @@ _ON_SCREENS = tuple(Command(title, help_, action, mode) for title, help_, mode, 
     ("facture : enregistrer un règlement", "Règlement de la facture sélectionnée", "ventes",
      "payment"),
     ("facture : avoir", "Avoir sur la facture sélectionnée", "ventes", "credit_note"),
+    ("client : rembourser", "Rembourser à un client son solde créditeur (avoir sur facture "
+     "payée)", "ventes", "refund_customer"),
     ("facture : chemin du PDF", "Où est archivé le PDF de la facture sélectionnée", "ventes",
      "show_pdf"),
     ("devis : nouveau", "Saisir un devis", "ventes", "new_quote"),

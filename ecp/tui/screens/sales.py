@@ -34,6 +34,7 @@ from ecp.tui.screens.sales_dialogs import (
     PayExpenseScreen,
     PaymentScreen,
     ProductFormScreen,
+    RefundScreen,
     next_number,
     totals_text,
 )
@@ -48,6 +49,7 @@ INVOICE_STATUSES = ("émise", "partielle", "en retard", "payée", "annulée par 
 TAB_ACTIONS = {
     "pay": {"factures", "depenses"},
     "credit": {"factures"},
+    "refund": {"factures", "clients"},
     "pdf": {"factures", "devis"},
     "accept": {"devis"},
     "invoice_quote": {"devis"},
@@ -57,10 +59,11 @@ TAB_ACTIONS = {
 }
 HINTS = {
     "factures": "Entrée : détail — n : nouvelle facture — p : règlement — a : avoir — "
-                "d : PDF — filtres membre et statut au-dessus de la liste",
+                "b : rembourser — d : PDF — filtres au-dessus de la liste",
     "devis": "Entrée : détail — n : nouveau devis — c : accepter — f : facturer — d : PDF",
     "brouillons": "Entrée ou e : modifier — i : émettre (avec confirmation) — x : supprimer",
-    "clients": "n : nouveau client — Entrée ou e : modifier",
+    "clients": "n : nouveau client — Entrée ou e : modifier — b : rembourser son solde "
+               "créditeur",
     "fournisseurs": "n : nouveau fournisseur — Entrée ou e : modifier",
     "catalogue": "n : nouveau produit ou service",
     "depenses": "n : nouvelle dépense — p : payer la dépense sélectionnée",
@@ -96,6 +99,7 @@ class SalesScreen(EcpScreen):
         Binding("n", "new", "Nouveau", id="sales.new"),
         Binding("p", "pay", "Règlement", id="sales.pay"),
         Binding("a", "credit", "Avoir", id="sales.credit"),
+        Binding("b", "refund", "Rembourser", show=False, id="sales.refund"),
         Binding("d", "pdf", "PDF", id="sales.pdf"),
         Binding("c", "accept", "Accepter", id="sales.accept"),
         Binding("f", "invoice_quote", "Facturer", id="sales.invoice_quote"),
@@ -411,6 +415,38 @@ class SalesScreen(EcpScreen):
             self.say(f"Règlement de {money(total)} DH enregistré ({res.entry}) : {parts}")
 
         self.app.push_screen(PaymentScreen(numbers), done)
+
+    # -- refunds ------------------------------------------------------------------------------
+
+    def action_refund(self) -> None:
+        """Rembourser un client: the selected invoice's customer and member, or the selected
+        customer, proposed in the form."""
+        customer = member = None
+        if self.tab == "factures":
+            num = self.current("factures")
+            row = self.invoices.get(num) if num else None
+            if row is not None:
+                customer, member = row.customer, row.member
+        elif self.tab == "clients":
+            customer = self.current("clients")
+        self.refund_for(customer, member)
+
+    def action_refund_customer(self) -> None:
+        """Palette: rembourser un client (the selected customer or invoice's, if any)."""
+        if self.tab not in ("factures", "clients"):
+            self.action_tab("clients")
+        self.action_refund()
+
+    def refund_for(self, customer: str | None, member: str | None) -> None:
+        def done(res: Any) -> None:
+            if res is None:
+                return
+            self.load()
+            self.say(f"Remboursement de {money(res.amount)} DH au client {res.customer} chez "
+                     f"{res.member} enregistré ({res.entry}) ; crédit restant "
+                     f"{money(res.credit_left)} DH")
+
+        self.app.push_screen(RefundScreen(customer, member), done)
 
     def action_credit(self) -> None:
         num = self._invoice()

@@ -1,6 +1,6 @@
-"""Ventes: the small dialogs (customer, supplier, product, expense, payment, credit note, the
-issue confirmation, an issued document's detail). Each one calls ``ecp.api`` once; what the
-books refuse is shown in French next to the field it names, and nothing is written."""
+"""Ventes: the small dialogs (customer, supplier, product, expense, payment, refund, credit
+note, the issue confirmation, an issued document's detail). Each one calls ``ecp.api`` once;
+what the books refuse is shown in French next to the field it names, and nothing is written."""
 
 from __future__ import annotations
 
@@ -286,6 +286,81 @@ class PaymentScreen(FormModal[Any]):
         day = self.date("day", "date")
         return api.add_payment(self.books, self.numbers(), amount, day,
                                self.select("method"), self.value("reference"))
+
+
+# --- refunds -----------------------------------------------------------------------------------
+
+REFUND_CHOICES = [(METHODS[code], code) for code in ("virement", "cheque", "especes")]
+
+
+class RefundScreen(FormModal[Any]):
+    """Rembourser un client: pay back the credit balance a credit note left on a member's
+    books (an invoice already paid). The customers' credit balances are listed; once the
+    customer and the member are chosen, their credit is proposed as the amount. The API's
+    refusals (more than the credit, cash to a business from 20 000 DH) appear by the field."""
+
+    FIELDS = {"customer": "customer", "member": "member", "amount": "amount", "day": "day",
+              "method": "method", "reference": "reference"}
+
+    def __init__(self, customer: str | None = None, member: str | None = None) -> None:
+        super().__init__()
+        self.customer = customer
+        self.member = member
+        self.credits: dict[tuple[str, str], int] = {}
+
+    def compose(self) -> ComposeResult:
+        self.credits = {(c.member, c.customer): c.credit
+                        for c in api.customer_credits(self.books)}
+        members = [(f"{m.code}  {m.name}", m.code) for m in api.list_members(self.books)]
+        customers = [(f"{p.code}  {p.name}", p.code)
+                     for p in api.list_parties(self.books, "customer")]
+        codes = {c for _l, c in customers}
+        mcodes = {c for _l, c in members}
+        with Vertical(classes="dialog"):
+            yield Label("Rembourser un client (solde créditeur)", classes="title")
+            yield Static(self._credits_text(), id="credits", classes="muted", markup=False)
+            yield from self.field("Client", Select(
+                customers, id="customer", prompt="choisir le client",
+                value=self.customer if self.customer in codes else Select.NULL))
+            yield from self.field("Membre", Select(
+                members, id="member", prompt="choisir le membre",
+                value=self.member if self.member in mcodes else Select.NULL))
+            yield from self.field("Montant", Input(id="amount", placeholder="1 234,50"))
+            yield from self.field("Date", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Mode", Select(REFUND_CHOICES, value="virement",
+                                                 allow_blank=False, id="method"))
+            yield from self.field("Référence", Input(id="reference",
+                                                     placeholder="n° de virement, chèque…"))
+            yield from self.general_error()
+            yield from self.buttons("Rembourser")
+
+    def _credits_text(self) -> str:
+        if not self.credits:
+            return "Aucun client n'a de solde créditeur."
+        return "Soldes créditeurs : " + " — ".join(
+            f"{c} chez {m} : {money(v)} DH" for (m, c), v in sorted(self.credits.items()))
+
+    def on_mount(self) -> None:
+        self._propose()
+        self.query_one("#amount" if self.select("customer") and self.select("member")
+                       else "#customer").focus()
+
+    def _propose(self) -> None:
+        """The chosen customer's credit on the chosen member, as the amount."""
+        credit = self.credits.get((self.select("member"), self.select("customer")))
+        if credit:
+            self.query_one("#amount", Input).value = money(credit)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id in ("customer", "member"):
+            self._propose()
+
+    def save(self) -> Any:
+        customer = required(self.select("customer"), "client", "customer")
+        member = required(self.select("member"), "membre", "member")
+        amount = parse_amount(self.value("amount"), "montant", field="amount")
+        return api.refund(self.books, customer, member, amount, self.date("day", "date"),
+                          self.select("method"), self.value("reference"))
 
 
 class CreditNoteScreen(FormModal[Any]):
