@@ -48,8 +48,8 @@ def test_missing_sub_command_names_the_command_and_its_choices(
      "ecp : obligatoire(s) : --date, --label, --line (voir « ecp entry post --help »)"),
     (["member", "add"], "ecp : obligatoire(s) : CODE, --name (voir « ecp member add --help »)"),
     (["export", "csv", "--out", "x"],
-     "ecp : choix 'csv' invalide (parmi 'journal', 'ledger', 'trial-balance', 'hledger') "
-     "(voir « ecp export --help »)"),
+     "ecp : choix 'csv' invalide (parmi 'journal', 'ledger', 'trial-balance', 'hledger', "
+     "'releve-deductions', 'delais-paiement') (voir « ecp export --help »)"),
     (["member", "list", "--format", "xml"],
      "ecp : --format : choix 'xml' invalide (parmi 'table', 'csv', 'json') "
      "(voir « ecp member list --help »)"),
