@@ -56,6 +56,8 @@ CSV_COMMANDS: dict[str, list[str]] = {
     "ecp bank lines": ["bank", "lines"],
     "ecp bank suggest": ["bank", "suggest", "1"],
     "ecp bank rule list": ["bank", "rule", "list"],
+    "ecp vat show": ["vat", "show", "2026-11"],
+    "ecp vat list": ["vat", "list"],
 }
 
 
