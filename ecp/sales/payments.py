@@ -308,7 +308,7 @@ def settle_expense(conn: Connection, expense_id: int, on: dt.date, method: str, 
     entries = select(ExpensePayment.entry_id).where(ExpensePayment.expense_id == e.id)
     vat_out_before = -int(conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
         Line.entry_id.in_(entries), Line.account == pending_acc)) or 0)
-    vat = e.vat - vat_out_before if pay == e.remaining else e.vat * pay // e.ttc
+    vat = e.vat - vat_out_before if pay == e.remaining else half_up_div(e.vat * pay, e.ttc)
     deductible = vat
     warnings: tuple[str, ...] = ()
     if m == "especes" and vat > 0:
