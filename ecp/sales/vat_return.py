@@ -25,6 +25,8 @@ the ECP as a whole owes VAT (or the reverse), the smaller side is imputed on the
 through the members' liaison account (44881) with the ECP's dimension: a member in credit is
 paid its credit by the ECP (its liaison debited), the ECP's dimension takes the credit on its
 4456. The sums over dimensions then equal the return: Σ 4456 = VAT due, Σ 3456 = credit.
+When the whole nets to exactly zero, every member's result is imputed that way and the ECP's
+dimension's lines on 4456 cancel out: nothing is left that a payment would have to clear.
 """
 
 from __future__ import annotations
@@ -373,6 +375,8 @@ def return_of(conn: Connection, period: Period) -> VatReturn:
 def postings(ret: VatReturn) -> tuple[LineSpec, ...]:
     """The declaration's lines, per dimension (see the module docstring)."""
     total = ret.balance
+    # the ECP's dimension carries the ECP's side: 4456 when it owes (or nets to zero), else 3456
+    ecp_side = VAT_DECLARED_DUE if total >= 0 else VAT_CREDIT
     specs: list[LineSpec] = []
     imputed: list[tuple[str, int]] = []  # (dimension, amount moved to the ECP's dimension)
     for p in ret.positions:
@@ -386,18 +390,20 @@ def postings(ret: VatReturn) -> tuple[LineSpec, ...]:
         r = p.result
         if r == 0:
             continue
-        against_total = (r < 0 <= total) or (r > 0 > total)
+        # A total of exactly zero leaves nothing to pay: every member is then imputed, so
+        # that no 4456 stays on a member's books that no payment would ever clear.
+        against_total = (r < 0 <= total) or (r > 0 > total) or total == 0
         if against_total and d != ECP_DIMENSION:
             # imputed on the ECP as a whole through the liaison account
             specs.append(LineSpec(LIAISON, d, -r))
             imputed.append((d, r))
-        elif against_total:
-            specs.append(LineSpec(VAT_DECLARED_DUE if r < 0 else VAT_CREDIT, d, -r))
+        elif d == ECP_DIMENSION:
+            specs.append(LineSpec(ecp_side, d, -r))
         else:
             specs.append(LineSpec(VAT_DECLARED_DUE if r > 0 else VAT_CREDIT, d, -r))
     for _d, r in imputed:
         specs.append(LineSpec(LIAISON, ECP_DIMENSION, r))
-        specs.append(LineSpec(VAT_DECLARED_DUE if r < 0 else VAT_CREDIT, ECP_DIMENSION, -r))
+        specs.append(LineSpec(ecp_side, ECP_DIMENSION, -r))
     return tuple(specs)
 
 
@@ -537,7 +543,7 @@ def reverse_declaration(conn: Connection, period: Period, reason: str, on: dt.da
                          code="period.paid")
     if on < d.day:
         raise InputError(f"date : l'annulation ne peut précéder la déclaration "
-                         f"({d.day.isoformat()})", field="day")
+                         f"({d.day.isoformat()})", field="day", code="day.before_declaration")
     rev_id = reverse(conn, d.entry, on, user).id if d.entry else None
     conn.execute(insert(VatReversal).values(
         declaration_id=d.id, day=day_int(on), reason=why, entry_id=rev_id, at=now_iso(),
@@ -566,7 +572,7 @@ def pay(conn: Connection, period: Period, on: dt.date, method: str, penalty: int
                          field="period", code="period.credit")
     if on < d.day:
         raise InputError(f"date : le paiement ne peut précéder la déclaration "
-                         f"({d.day.isoformat()})", field="day")
+                         f"({d.day.isoformat()})", field="day", code="day.before_declaration")
     decl_entry = conn.scalar(select(VatDeclaration.entry_id).where(VatDeclaration.id == d.id))
     per_dim = conn.execute(select(Line.dimension, func.sum(Line.amount))
                            .where(Line.entry_id == decl_entry,
