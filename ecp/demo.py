@@ -138,8 +138,10 @@ def load_demo(books: Books, seed: int = 2026) -> str:
         for year, month in MONTHS[:2]:
             close_month(conn, year * 100 + month, user)
     docs = _sales(books)
+    _declare_vat(books)
     return (f"Démo chargée : ECP Tanger Entreprendre, {len(MEMBERS)} membres, {n} écritures "
-            f"d'août à novembre 2026 (août et septembre clôturés), {docs}")
+            f"d'août à novembre 2026 (août et septembre clôturés), {docs}, la TVA d'août à "
+            "novembre déclarée et payée")
 
 
 # The ECP's identity, complete: invoices can be issued from the demo at once.
@@ -230,6 +232,25 @@ def _sales(books: Books) -> str:
     _production(books)
     return ("5 factures, 2 devis, 1 avoir, 3 règlements, 2 dépenses, la contribution, un "
             "versement, une avance et le plan de production de décembre en novembre 2026")
+
+
+# The VAT of each month, declared and paid on the 15th of the following month; August's on
+# 1 October, the first open day (August and September are closed). Each declaration settles
+# 4455/34552 against 4456 (or 3456) per dimension, each payment 4456 against 5141: what is
+# left on 4455 is what is really still due (docs/vat-cycle.md).
+VAT_FILED = (("2026-08", dt.date(2026, 10, 1)), ("2026-09", dt.date(2026, 10, 15)),
+             ("2026-10", dt.date(2026, 11, 15)), ("2026-11", dt.date(2026, 12, 15)))
+
+
+def _declare_vat(books: Books) -> None:
+    from ecp import api
+    from ecp.kernel.periods import Period
+
+    for label, day in VAT_FILED:
+        period = Period.parse(label)
+        done = api.vat_declare(books, period, day)
+        if done.declaration.due:
+            api.vat_pay(books, period, day, "virement", reference=f"TVA {label}")
 
 
 def _production(books: Books) -> None:
