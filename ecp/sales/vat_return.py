@@ -27,6 +27,9 @@ paid its credit by the ECP (its liaison debited), the ECP's dimension takes the 
 4456. The sums over dimensions then equal the return: Σ 4456 = VAT due, Σ 3456 = credit.
 When the whole nets to exactly zero, every member's result is imputed that way and the ECP's
 dimension's lines on 4456 cancel out: nothing is left that a payment would have to clear.
+A dimension whose only VAT is a credit carried that stays a credit posts nothing (3456 would
+be credited and debited by the same amount); when that is all, the declaration posts no
+entry, like a « néant » one.
 """
 
 from __future__ import annotations
@@ -381,6 +384,9 @@ def postings(ret: VatReturn) -> tuple[LineSpec, ...]:
     imputed: list[tuple[str, int]] = []  # (dimension, amount moved to the ECP's dimension)
     for p in ret.positions:
         d = p.dimension
+        if total < 0 and not (p.collected or p.deductible_charges or p.deductible_assets) \
+                and (p.carried > 0 or d == ECP_DIMENSION):
+            continue  # only a credit carried, which stays where it is: nothing to post
         for account, amount in ((VAT_DUE, p.collected), (DEDUCTIBLE_CHARGES,
                                                           -p.deductible_charges),
                                 (DEDUCTIBLE_ASSETS, -p.deductible_assets),

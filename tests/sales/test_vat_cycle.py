@@ -679,8 +679,9 @@ def test_a_month_without_vat_is_declared_with_no_entry(sales: api.Books) -> None
 def test_a_month_in_credit_carries_it_with_nothing_else(sales: api.Books) -> None:
     """April: a purchase of 1 000,00 + 200,00 paid in April, nothing sold: credit 200,00
     (34552 FZ C 200,00 / 3456 FZ D 200,00). May: nothing at all, the credit carried: lines
-    170 and 201 at 200,00, line 200 at 0; June: 300,00 of VAT cashed less the 200,00
-    carried: 100,00 due (4455 FZ D 300,00 / 3456 FZ C 200,00 / 4456 FZ C 100,00)."""
+    170 and 201 at 200,00, line 200 at 0, and no entry (it would only credit and debit 3456 by
+    200,00; before the fix it did); June: 300,00 of VAT cashed less the 200,00 carried:
+    100,00 due (4455 FZ D 300,00 / 3456 FZ C 200,00 / 4456 FZ C 100,00)."""
     b = sales
     api.add_expense(b, "FZ", "TISSUS", D(2026, 4, 3), "6111", 100000, Rate(2000),
                     paid_on=D(2026, 4, 8), method="virement")
@@ -689,10 +690,13 @@ def test_a_month_in_credit_carries_it_with_nothing_else(sales: api.Books) -> Non
     assert (d.due, d.credit) == (0, 20000)
     assert d.entry is not None
     assert entry_lines(b, d.entry) == [("34552", "FZ", -20000), ("3456", "FZ", 20000)]
+    before = counts(b)
     may = api.vat_declare(b, MAY, D(2026, 6, 1))
     lines = {ln.code: ln.vat for ln in may.vat_return.lines}
     assert (lines["170"], lines["200"], lines["201"]) == (20000, 0, 20000)
-    assert (may.declaration.due, may.declaration.credit) == (0, 20000)
+    assert (may.declaration.due, may.declaration.credit, may.declaration.entry,
+            may.declaration.status) == (0, 20000, None, "crédit reporté")
+    assert counts(b)[:3] == (before[0], before[1], before[2] + 1)
     assert balances(b, ("3456", "4456")) == {("FZ", "3456"): 20000}
     jun = api.vat_declare(b, JUN, D(2026, 7, 10)).declaration
     assert jun.entry is not None and jun.due == 10000
