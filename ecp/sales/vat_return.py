@@ -81,14 +81,18 @@ METHODS = {"virement": "virement", "cheque": "chèque"}
 # and purchase sub-lines as Odoo's l10n_ma tags them, [P]). Data, not logic: a change of form
 # is a change of these rows. Sales at 10 % fall in sub-lines 76–118 according to the nature
 # of the goods, which ECP does not record: they are declared under the section « B10 » and the
-# bookkeeper picks the sub-line on SIMPL-TVA (docs/formats.md).
+# bookkeeper picks the sub-line on SIMPL-TVA (docs/vat-cycle.md). Purchases: « achats à
+# l'intérieur » by rate (146 / 148 / 150 / 152) and « immobilisations » (163 at 20 %, « autres
+# immobilisations » 168 / 160 / 169 at 14 / 10 / 7 %), as Odoo's l10n_ma tax report has them.
 SALES_CODES: dict[tuple[int, str], str] = {
     (2000, "biens"): "80", (2000, "services"): "81",
     (1000, "biens"): "B10", (1000, "services"): "B10",
 }
 PURCHASE_CODES: dict[tuple[int, str], str] = {
-    (2000, "charges"): "146", (1000, "charges"): "150",
-    (2000, "immobilisations"): "163", (1000, "immobilisations"): "D10-IMMO",
+    (2000, "charges"): "146", (1400, "charges"): "148", (1000, "charges"): "150",
+    (700, "charges"): "152",
+    (2000, "immobilisations"): "163", (1400, "immobilisations"): "168",
+    (1000, "immobilisations"): "160", (700, "immobilisations"): "169",
 }
 SERVICE_ACCOUNTS = ("7124", "7125", "7126")  # ventes de services produits; others are goods
 

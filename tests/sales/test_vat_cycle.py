@@ -762,3 +762,21 @@ def test_a_total_of_zero_leaves_nothing_on_4456(sales: api.Books) -> None:
     refused(b, lambda: api.vat_pay(b, APR, day), "period", "period.credit")
     assert api.vat_status(b, D(2026, 5, 31)) == []
     assert api.verify(b).ok
+
+
+def test_purchase_lines_by_rate_and_kind(sales: api.Books) -> None:
+    """April's deductions, each bill paid in full in April by transfer: a charge at 20 %
+    (1 000,00 + 200,00, line 146), a fixed asset at 10 % (23321, 2 000,00 + 200,00, line 160,
+    « autres immobilisations (10 %) »), and a bill of December 2025 at 14 % (500,00 + 70,00,
+    line 148, « achats à l'intérieur (14 %) »: the right to deduct arises with the payment).
+    Line 190: 200,00 + 200,00 + 70,00 = 470,00; line 201: a credit of 470,00."""
+    b = sales
+    for day, account, ht, bp in ((D(2026, 4, 2), "6111", 100000, 2000),
+                                 (D(2026, 4, 3), "23321", 200000, 1000),
+                                 (D(2025, 12, 10), "6111", 50000, 1400)):
+        api.add_expense(b, "FZ", "TISSUS", day, account, ht, Rate(bp),
+                        paid_on=D(2026, 4, 8), method="virement")
+    got = returned(api.vat_return(b, APR))
+    assert got[-8:] == [
+        ("130", None, 0), ("146", 100000, 20000), ("148", 50000, 7000), ("160", 200000, 20000),
+        ("170", None, 0), ("190", None, 47000), ("200", None, 0), ("201", None, 47000)]
