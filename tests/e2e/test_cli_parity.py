@@ -56,6 +56,7 @@ PALETTE_TWINS: dict[str, str | None] = {
     "devis : nouveau": "quote create",
     "brouillon : émettre": "invoice issue",
     "client : nouveau": "customer add",
+    "client : rembourser": "refund add",
     "fournisseur : nouveau": "supplier add",
     "produit : nouveau": "product add",
     "dépense : nouvelle": "expense add",
