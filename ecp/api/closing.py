@@ -14,6 +14,7 @@ from ecp.api.members import _contribution_run, write_statements
 from ecp.api.session import Books, _read, _write
 from ecp.api.settings import get_setting
 from ecp.api.trail import _audit
+from ecp.api.vat import vat_status
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.errors import EcpError, InputError
 from ecp.kernel.money import fmt_fr
@@ -21,6 +22,7 @@ from ecp.kernel.periods import Month
 from ecp.ledger import integrity
 from ecp.ledger import periods as ledger_periods
 from ecp.members import economy as member_economy
+from ecp.reports.vat_pending import pending_text
 from ecp.sales import integrity as sales_integrity
 
 
@@ -143,7 +145,8 @@ def month_close(books: Books, month: Month, user: str | None = None,
                 progress: Callable[[int, int, str], None] | None = None,
                 on_step: Callable[[CloseStep], None] | None = None) -> list[CloseStep]:
     """The month-end checklist, in order, stopping at the first failure: contributions,
-    VAT pending, verify, statements, lock.
+    VAT pending (and, for information, the ended periods not declared or declared and not
+    paid: they do not stop the close), verify, statements, lock.
 
     The figures are read in several snapshots (the statements are drawn outside any lock),
     so the chain head is taken in the contribution run's transaction and the lock's
@@ -178,8 +181,10 @@ def month_close(books: Books, month: Month, user: str | None = None,
     rows = {r.account: r for r in tb.rows}
     pending = rows["44551"].closing_credit - rows["44551"].closing_debit if "44551" in rows else 0
     due = (rows["4455"].credit - rows["4455"].debit) if "4455" in rows else 0
+    cycle = pending_text(vat_status(books))
     if not step("TVA", True, f"TVA exigible du mois {fmt_fr(due)} DH ; TVA en attente "
-                f"d'encaissement {fmt_fr(pending)} DH (passe en exigible au règlement)"):
+                f"d'encaissement {fmt_fr(pending)} DH (passe en exigible au règlement). "
+                f"TVA : {cycle}"):
         return steps
     rep = verify(books)
     if not step("vérification", rep.ok, "chaîne intacte, soldes exacts" if rep.ok else

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ecp import api
 from ecp.cli._common import add_format, add_period, amt, date_arg, dc
 from ecp.reports.render import render
+from ecp.reports.vat_pending import periods_text, to_declare, to_pay
 
 if TYPE_CHECKING:
     from ecp.ledger.queries import TrialBalance
@@ -90,7 +91,22 @@ def cmd_dashboard(a: argparse.Namespace) -> int:
                 amt(d.vat_collected - d.vat_deductible, f)),
                ("ecritures_du_mois", f"Écritures de {d.month}", str(d.entries_this_month)),
                ("ecritures_total", "Écritures au total", str(d.entries_total)))
-    rows += [(key if f != "table" else label, value) for key, label, value in figures]
+    # the VAT cycle, as the Tableau de bord shows it after the net VAT: the periods to
+    # declare, to pay (and how much)
+    pending = api.vat_status(books, a.today)
+    declare, unpaid = to_declare(pending), to_pay(pending)
+    owed = amt(sum(p.amount for p in unpaid), f)
+    if f == "table":
+        cycle = [(f"TVA à déclarer : {periods_text(declare) or 'aucune'}", ""),
+                 (f"TVA à payer : {periods_text([p.period for p in unpaid]) or 'rien'}", owed)]
+    else:
+        cycle = [("tva_a_declarer", " ".join(declare)),
+                 ("tva_a_payer_periodes", " ".join(p.period for p in unpaid)),
+                 ("tva_a_payer", owed)]
+    for key, label, value in figures:
+        rows.append((key if f != "table" else label, value))
+        if key == "tva_nette":
+            rows += cycle
     table = render(["rubrique", "valeur"], rows, f, right=["valeur"])
     if f != "table":
         print(table)

@@ -576,7 +576,7 @@ async def test_balance_screen_shows_the_table_the_cli_prints(posted: api.Books) 
 async def test_vat_screen_shows_and_exports_the_tables_of_the_cli(
         posted: api.Books, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """TVA et créances: the rows of ``vat_table`` / ``aged_table`` (of the VAT due and the
-    credit, the one that is not zero), and ``x`` writes exactly what
+    credit, the one that is not zero), and ``c`` writes exactly what
     ``ecp report vat|aged-receivables --format csv`` print."""
     from ecp.kernel.periods import Period
     from ecp.reports.render import cell_text, render_table
@@ -600,7 +600,7 @@ async def test_vat_screen_shows_and_exports_the_tables_of_the_cli(
         assert cells(screen.query_one("#vat-table", DataTable)) == expected
         assert expected[-1] == ["TVA due", "", "", "20,00"]
         assert str(screen.query_one("#vat-title", Static).render()) == model.title
-        await pilot.press("x")
+        await pilot.press("c")
         await pilot.pause()
         # a period that is none: said in French, marked on its input, the figures unchanged
         await pilot.press("f")

@@ -146,7 +146,7 @@ async def test_customer_with_a_bad_ice(sales: api.Books) -> None:
 
 async def test_vat_screen_shows_the_return_and_exports_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """F10 on the demo: November's VAT, due, and the receivables by age; x writes both CSVs."""
+    """F10 on the demo: November's VAT, due, and the receivables by age; c writes both CSVs."""
     import datetime as dt
 
     from ecp import api as ecp_api
@@ -165,6 +165,13 @@ async def test_vat_screen_shows_the_return_and_exports_it(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, vat_screen.VatScreen)
+        # shown first: the first period to declare; November, typed
+        await pilot.press("f")
+        screen.query_one("#f-period", Input).value = ""
+        for ch in "2026-11":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await pilot.pause()
         rep = ecp_api.vat_report(books, Period.parse("2026-11"))
         table = screen.query_one("#vat-table", DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
@@ -173,7 +180,7 @@ async def test_vat_screen_shows_the_return_and_exports_it(
         assert any(r[1] == "autres écritures" for r in rows)  # the demo's rent, by hand
         aged = screen.query_one("#aged-table", DataTable)
         assert str(aged.get_row_at(aged.row_count - 1)[0]) == "TOTAL"
-        await pilot.press("x")
+        await pilot.press("c")
         await pilot.pause()
         csv_text = (tmp_path / "tva-2026-11.csv").read_text(encoding="utf-8")
         assert csv_text.startswith("rubrique,taux,base_ht,tva")

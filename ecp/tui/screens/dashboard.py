@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Label
 from ecp import api
 from ecp.kernel.periods import parse_month
 from ecp.ledger.browse import EntryFilter
+from ecp.reports.vat_pending import periods_text, to_declare, to_pay
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.format import money
 from ecp.tui.kit.table import FastTable
@@ -75,6 +76,13 @@ class DashboardScreen(EcpScreen):
             ("ledger", "34552"))
         row("vatn", "TVA nette (exigible - récupérable)",
             money(d.vat_collected - d.vat_deductible), ("balance", None))
+        # the VAT cycle: ended periods not declared, declared periods not paid (F10)
+        pending = api.vat_status(self.books, self.ecp.today)
+        unpaid = to_pay(pending)
+        row("vatdecl", "TVA à déclarer : " + (periods_text(to_declare(pending)) or "aucune"),
+            "", ("tva", None))
+        row("vatpay", "TVA à payer : " + (periods_text([p.period for p in unpaid]) or "rien"),
+            money(sum(p.amount for p in unpaid)), ("tva", None))
         row("month", f"Écritures de {d.month}", str(d.entries_this_month).rjust(16),
             ("entries", d.month))
         row("all", "Écritures au total", str(d.entries_total).rjust(16), ("entries", None))
@@ -113,6 +121,8 @@ class DashboardScreen(EcpScreen):
             self.ecp.open_entries(flt)
         elif kind == "balance":
             self.ecp.action_go("balance")
+        elif kind == "tva":
+            self.ecp.action_go("tva")
         else:
             self.ecp.action_go("cloture")
 

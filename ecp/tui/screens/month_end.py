@@ -1,6 +1,7 @@
 """Fin de mois (from Clôture, key f): the month-end checklist of ``api.month_close`` —
 contributions, TVA, vérification, relevés, clôture — each step shown as it completes (✓ or ✗
-with its detail), the statements' progress on a bar, stopping at the first failure.
+with its detail), the statements' progress on a bar, stopping at the first failure. The TVA
+line says from the start which ended periods are still to declare or to pay (informative).
 
 It runs in a worker thread: the screen stays live while the books are verified and the
 statements rendered; the thread touches the widgets only through ``app.call_from_thread``.
@@ -21,11 +22,12 @@ from textual.widgets import Button, Input, Label, ProgressBar, Static
 from ecp import api
 from ecp.kernel.errors import EcpError
 from ecp.kernel.periods import Month, month_label, parse_month
+from ecp.reports.vat_pending import pending_text
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.forms import FieldError
 
 STEPS = (("contributions", "Contributions du mois calculées et passées"),
-         ("TVA", "TVA du mois : exigible et en attente"),
+         ("TVA", "TVA du mois : exigible, en attente ; périodes à déclarer ou à payer"),
          ("vérification", "Vérification des livres (chaîne, soldes)"),
          ("relevés", "Relevés mensuels des membres (PDF)"),
          ("clôture", "Clôture du mois (verrou)"))
@@ -126,6 +128,11 @@ class MonthEndScreen(EcpScreen):
                if api.month_is_closed(self.books, Month.from_key(self.month)) else ""))
         for i, (_, text) in enumerate(STEPS):
             self.step_line(i, "·", text, "", "muted")
+        # what is still to declare or pay, shown before the run (informative: it does not
+        # stop the close)
+        self.step_line(1, "·", STEPS[1][1],
+                       f"TVA : {pending_text(api.vat_status(self.books, self.ecp.today))}",
+                       "muted")
         self.query_one("#progress", ProgressBar).update(total=100, progress=0)
         self.query_one("#progress-label", Static).update("Relevés : pas encore produits")
         self.outcome("")
