@@ -78,6 +78,7 @@ WRITE_ACTIONS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
                    "ws('receive')", "ws('adjust')", "ws('bom')", "ws('new_resource')",
                    "ws('capacity')"),
     "order": ("act('start')", "act('complete')", "act('cancel')"),
+    "vat": ("declare", "pay", "reverse"),
 }.items()}
 READ_ONLY_TITLE = "lecture seule"
 

@@ -50,8 +50,6 @@ TAB_TITLES = ("Déclaration", "Déclarations", "TVA encaissée", "Créances")
 POSITION_LABELS = {"tva_facturee": "Facturée 4455", "deductible_charges": "Charges 34552",
                    "deductible_immobilisations": "Immob. 34551",
                    "credit_reporte": "Reporté 3456", "resultat": "Due / crédit (−)"}
-# the actions that change the books: not offered on read-only books
-WRITES = frozenset({"declare", "pay", "reverse"})
 
 
 # --- the dialogs of the VAT cycle: declare (a confirmation stating what is posted), pay, cancel
@@ -303,11 +301,6 @@ class VatScreen(EcpScreen):
         today = self.ecp.today
         first = to_declare(api.vat_status(self.books, today))
         return first[0] if first else f"{today.year}-{today.month:02d}"
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """On read-only books the footer does not offer, and a key does not run, what would
-        change the books."""
-        return not (action in WRITES and self.books.read_only)
 
     def on_screen_resume(self) -> None:
         self.load()
