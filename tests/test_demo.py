@@ -87,7 +87,7 @@ def test_demo_vat_declared_and_paid_from_august_to_november(demo_path: Path) -> 
         ("2026-08", dt.date(2026, 10, 1), "payée", dt.date(2026, 10, 1)),
         ("2026-09", dt.date(2026, 10, 15), "payée", dt.date(2026, 10, 15)),
         ("2026-10", dt.date(2026, 11, 15), "payée", dt.date(2026, 11, 15)),
-        ("2026-11", dt.date(2026, 12, 15), "payée", dt.date(2026, 12, 15))]
+        ("2026-11", dt.date(2026, 12, 4), "payée", dt.date(2026, 12, 4))]
     assert api.vat_status(books, dt.date(2026, 12, 31)) == []
     with books.engine.connect() as conn:
         declared = select(VatDeclaration.entry_id)
