@@ -236,9 +236,9 @@ def _sales(books: Books) -> str:
 
 # The VAT of each month, declared and paid on the 15th of the following month; August's on
 # 1 October, the first open day (August and September are closed); November's on 4 December,
-# so that the demo, written on 7 December 2026, holds no entry dated after its writing. Each declaration settles
-# 4455/34552 against 4456 (or 3456) per dimension, each payment 4456 against 5141: what is
-# left on 4455 is what is really still due (docs/vat-cycle.md).
+# so that the demo, written on 7 December 2026, holds no entry dated after its writing. Each
+# declaration settles 4455/34552 against 4456 (or 3456) per dimension, each payment 4456
+# against 5141: what is left on 4455 is what is really still due (docs/vat-cycle.md).
 VAT_FILED = (("2026-08", dt.date(2026, 10, 1)), ("2026-09", dt.date(2026, 10, 15)),
              ("2026-10", dt.date(2026, 11, 15)), ("2026-11", dt.date(2026, 12, 4)))
 
