@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from ecp import api
 from ecp.kernel.errors import EcpError, InputError
 from ecp.kernel.periods import parse_date
+from ecp.kernel.units import half_up_div
 from ecp.ledger.bank import Profile
 from ecp.sales.bank_match import LineView, MatchKind, Suggestion
 from ecp.tui.kit.dialogs import PickerScreen
@@ -96,7 +97,8 @@ def describe(books: api.Books, ln: LineView, kind: str, ref: str) -> str:
         if amount == e.remaining and not e.paid:
             vat = f"TVA récupérable {money(e.vat)} DH"
         else:
-            vat = f"TVA récupérable ≈ {money(e.vat * amount // e.ttc if e.ttc else 0)} DH"
+            share = half_up_div(e.vat * amount, e.ttc) if e.ttc else 0  # rounded as the payment
+            vat = f"TVA récupérable ≈ {money(share)} DH"
         left = e.remaining - amount
         after = ("La dépense sera payée." if left == 0 else
                  f"Reste à payer après : {money(left)} DH." if left > 0 else

@@ -346,12 +346,15 @@ class SalesScreen(EcpScreen):
     def action_new_expense(self) -> None:
         self.action_tab("depenses")
 
+        form = ExpenseFormScreen()
+
         def done(eid: int | None) -> None:
             if eid:
                 self.load({"depenses": str(eid)})
-                self.say(f"Dépense n° {eid} enregistrée")
+                self.say("\n".join([f"Dépense n° {eid} enregistrée",
+                                     *(f"Attention : {w}" for w in form.warnings)]))
 
-        self.app.push_screen(ExpenseFormScreen(), done)
+        self.app.push_screen(form, done)
 
     # -- invoices -----------------------------------------------------------------------------
 
@@ -586,9 +589,10 @@ class SalesScreen(EcpScreen):
             self.say(f"Dépense n° {key} déjà payée")
             return
 
-        def done(ref: str | None) -> None:
-            if ref:
+        def done(paid: Any) -> None:
+            if paid:
                 self.load({"depenses": key})
-                self.say(f"Dépense n° {key} payée ({ref})")
+                self.say("\n".join([f"Dépense n° {key} payée ({paid.entry})",
+                                     *(f"Attention : {w}" for w in paid.warnings)]))
 
         self.app.push_screen(PayExpenseScreen(e), done)

@@ -152,6 +152,10 @@ class ExpenseFormScreen(FormModal[int]):
               "amount_ht": "amount", "vat": "vat", "reference": "reference",
               "paid_on": "paid_on", "method": "method"}
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.warnings: list[str] = []  # the cash-purchase warning when paid at once in cash
+
     def compose(self) -> ComposeResult:
         members = [(f"{m.code}  {m.name}", m.code) for m in api.list_members(self.books)
                    if m.status == "actif"]
@@ -187,12 +191,16 @@ class ExpenseFormScreen(FormModal[int]):
         paid_on = self.date("paid_on", "paiement, date") if paid else None
         amount = parse_amount(self.value("amount"), "montant HT", field="amount_ht")
         vat = parse_rate(self.value("vat"), "dépense", field="vat")
+        self.warnings.clear()  # paid at once in cash beyond the limits (CGI art. 11 and 106)
         return api.add_expense(self.books, member, supplier, day, self.value("account"),
                                amount, vat, self.value("reference"), paid_on,
-                               self.select("method") if paid_on else None)
+                               self.select("method") if paid_on else None,
+                               warnings=self.warnings)
 
 
-class PayExpenseScreen(FormModal[str]):
+class PayExpenseScreen(FormModal[Any]):
+    """Pay a supplier bill; the result carries the VAT deducted or charged (cash limits)."""
+
     FIELDS = {"amount": "amount", "day": "day", "method": "method"}
 
     def __init__(self, expense: Any) -> None:
@@ -215,10 +223,10 @@ class PayExpenseScreen(FormModal[str]):
     def on_mount(self) -> None:
         self.query_one("#amount", Input).focus()
 
-    def save(self) -> str:
+    def save(self) -> Any:
         amount = parse_amount(self.value("amount"), "montant", field="amount")
-        return api.pay_expense(self.books, self.expense.id, self.date("day", "date"),
-                               self.select("method"), amount)
+        return api.settle_expense(self.books, self.expense.id, self.date("day", "date"),
+                                  self.select("method"), amount)
 
 
 # --- payments ----------------------------------------------------------------------------------
