@@ -387,7 +387,48 @@ class Payout(Base):
     by: Mapped[str] = mapped_column(String(100))
     pdf_name: Mapped[str | None] = mapped_column(String(200), default=None)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    # salaire | honoraires | avance | remuneration (before the routes, migration 0009)
+    kind: Mapped[str] = mapped_column(String(12), default="remuneration",
+                                      server_default="remuneration")
+    invoice_ref: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    repay_monthly: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     __table_args__ = (UniqueConstraint("year", "seq"),)
+
+
+class MemberRoute(Base):
+    """How a member is paid from ``valid_from`` on: salarié of the ECP (payslip, CNSS, IR) or
+    indépendant (invoices the ECP). Insert-only: a change of route is a new dated row."""
+
+    __tablename__ = "member_routes"
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"), primary_key=True)
+    valid_from: Mapped[int] = mapped_column(Integer, primary_key=True)
+    route: Mapped[str] = mapped_column(String(12))
+    cnss: Mapped[str | None] = mapped_column(String(20), default=None)
+    dependants: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class Payslip(Base):
+    """The payslip of a salaried member's payout: the figures (centimes) and, in ``detail``
+    (JSON), every contribution with its base and rate and the dated rules used."""
+
+    __tablename__ = "payslips"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    payout_id: Mapped[int] = mapped_column(ForeignKey("payouts.id"), unique=True)
+    member: Mapped[str] = mapped_column(ForeignKey("dimensions.code"))
+    month: Mapped[int] = mapped_column(Integer)  # YYYYMM
+    gross: Mapped[int] = mapped_column(BigInteger)
+    employee_total: Mapped[int] = mapped_column(BigInteger)
+    employer_total: Mapped[int] = mapped_column(BigInteger)
+    taxable: Mapped[int] = mapped_column(BigInteger)
+    ir: Mapped[int] = mapped_column(BigInteger)
+    net: Mapped[int] = mapped_column(BigInteger)
+    cost: Mapped[int] = mapped_column(BigInteger)
+    dependants: Mapped[int] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    __table_args__ = (Index("ix_payslips_member_month", "member", "month"),)
 
 
 # --- production (issue 6) -------------------------------------------------------------------

@@ -33,6 +33,13 @@ EXTRA_ACCOUNTS = [
     ("44881", "Liaison interne ECP - membres", 4, True),
     ("8100", "Résultat d'exploitation", 8, False),
     ("8800", "Résultat après impôts", 8, False),
+    # payroll (issue 14): the taxe de formation professionnelle, a tax on salaries
+    ("61678", "Autres impôts, taxes et droits assimilés (taxe de formation professionnelle)",
+     6, False),
+    # the members' contribution to the shared services: internal to the legal entity, so its
+    # CPC and its turnover leave it out (both sides cancel out over the dimensions)
+    ("61468", "Contribution aux services partagés de l'ECP (interne)", 6, True),
+    ("71248", "Contributions des membres aux services partagés (interne)", 7, True),
 ]
 
 JOURNALS = {
