@@ -81,6 +81,7 @@ if TYPE_CHECKING:
         write_statements,
     )
     from ecp.api.outputs import check_output, check_output_dir
+    from ecp.api.payroll import ir_pay, payroll_month, payroll_year, social_pay
     from ecp.api.production import (
         BomItem,
         DateSpan,
@@ -249,6 +250,7 @@ __all__ = [
     "import_file",
     "init",
     "invoice_quote",
+    "ir_pay",
     "is_initialised",
     "issue_document",
     "issue_new",
@@ -277,6 +279,8 @@ __all__ = [
     "order_resources",
     "pay_expense",
     "payout_pdf",
+    "payroll_month",
+    "payroll_year",
     "period_events",
     "post_entry",
     "postings",
@@ -299,6 +303,7 @@ __all__ = [
     "settings_show",
     "settings_warnings",
     "settle_expense",
+    "social_pay",
     "start_order",
     "statements_dir",
     "stock_adjust",

@@ -37,6 +37,7 @@ from ecp.cli import (
 )
 from ecp.cli import bank as cli_bank
 from ecp.cli import members as cli_members
+from ecp.cli import payroll as cli_payroll
 from ecp.cli import production as cli_production
 from ecp.cli import reports_sales as cli_reports_sales
 from ecp.cli import sales as cli_sales
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_production.register_reports(rp, add_format, date_arg)
     cli_bank.register(sub, _Parser, add_format, date_arg)
     cli_bank.register_reports(rp, add_format, date_arg)
+    cli_payroll.register(sub, rp)
 
     backup.register(sub)
     restore.register(sub)

@@ -60,7 +60,9 @@ def cmd_member_show(a: argparse.Namespace) -> int:
     c = st.closing
     treasury = [("tresorerie_encaissee", "Encaissé (banque et caisse)", c.cash),
                 ("tva_due", "TVA due", c.vat_due),
-                ("du_a_l_ecp", "Dû à l'ECP", c.contribution_owed),
+                ("contribution_due", "Contribution restant due à l'ECP", c.contribution_owed),
+                ("autres_dus_a_l_ecp", "Autres sommes dues à l'ECP (fonds de démarrage…)",
+                 c.other_owed),
                 ("reserve", "Réserve", c.reserve),
                 ("disponible", "Disponible", c.available),
                 ("disponible_ouverture", "Disponible à l'ouverture du mois",

@@ -33,6 +33,9 @@ class TrialRow:
     credit: int
     closing_debit: int
     closing_credit: int
+    # An account flagged internal in the chart (44881, 61468, 71248): flows between the
+    # members' and the ECP's dimensions that the legal entity's own view sets apart
+    internal: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,16 @@ class TrialBalance:
     dimension: str | None
     rows: tuple[TrialRow, ...]
 
-    def total(self, field: str) -> int:
-        return sum(getattr(r, field) for r in self.rows)
+    def total(self, field: str, internal: bool | None = None) -> int:
+        """The column's total; ``internal`` True / False: of the internal accounts only / of
+        the others only."""
+        return sum(getattr(r, field) for r in self.rows
+                   if internal is None or r.internal == internal)
+
+    @property
+    def entity(self) -> bool:
+        """The legal entity's view (no dimension): internal accounts are set apart."""
+        return self.dimension is None
 
 
 def _month(d: dt.date) -> int:
@@ -111,12 +122,17 @@ def trial_balance(conn: Any, date_from: dt.date | None = None,
     ``conn``: a ``sqlite3`` or a SQLAlchemy connection, inside one read snapshot.
     ``date_to`` is inclusive, as the bookkeeper types it. Opening is everything before
     ``date_from``; closing is opening plus the period's movements.
+
+    Every account with a movement has its row, internal ones included (``TrialRow.internal``):
+    without a dimension (the legal entity) readers set them apart, the auditor's export keeps
+    them all; with a dimension (a member's or the ECP's books) they are accounts like others.
     """
     start = date_from or FAR_PAST
     end = (date_to + dt.timedelta(days=1)) if date_to and date_to < FAR_FUTURE else FAR_FUTURE
     before = _movements(conn, FAR_PAST, start, dimension) if date_from else {}
     during = _movements(conn, start, end, dimension)
-    names = dict(fetch(conn, "SELECT code, name FROM accounts"))
+    chart = {code: (name, bool(internal))
+             for code, name, internal in fetch(conn, "SELECT code, name, internal FROM accounts")}
     rows = []
     for acc in sorted(set(before) | set(during)):
         od, oc = before.get(acc, [0, 0])
@@ -125,6 +141,7 @@ def trial_balance(conn: Any, date_from: dt.date | None = None,
             continue
         opening = od - oc
         closing = opening + md - mc
-        rows.append(TrialRow(acc, names.get(acc, "?"), max(opening, 0), max(-opening, 0),
-                             md, mc, max(closing, 0), max(-closing, 0)))
+        name, internal = chart.get(acc, ("?", False))
+        rows.append(TrialRow(acc, name, max(opening, 0), max(-opening, 0),
+                             md, mc, max(closing, 0), max(-closing, 0), internal))
     return TrialBalance(date_from, date_to, dimension, tuple(rows))

@@ -62,8 +62,14 @@ from ecp.sales.rules import METHODS
 CASH_ACCOUNTS = ("5141", "5161")
 LIAISON = "44881"
 VAT_POSITION = ("4455", "34552", "34551", "4456", "3456")
-CONTRIBUTION_CHARGE = "61461"  # Cotisations, on the member's dimension
-CONTRIBUTION_INCOME = "71243"  # Prestations de service, on the ECP's dimension
+# The contribution is internal to the legal entity (docs/architecture.md, « Flux internes »):
+# a charge on the member's dimension, an income on the ECP's, both on accounts flagged internal
+# that the entity's trial balance sets apart, so its turnover and charges leave them out.
+CONTRIBUTION_CHARGE = "61468"  # Contribution aux services partagés (interne), the member's
+CONTRIBUTION_INCOME = "71248"  # Contributions des membres (interne), on the ECP's dimension
+# Before issue 14 the contribution posted to 61461 (cotisations) / 71243 (prestations de
+# services): still read as contribution entries (the treasury's split), never posted again.
+LEGACY_CONTRIBUTION_CHARGE = "61461"
 REMUNERATION = "61711"  # Appointements et salaires: the member's pay, on their dimension
 PAYOUT_ACCOUNT = {"virement": "5141", "especes": "5161"}
 
@@ -134,7 +140,13 @@ class ContributionLine:
 def run_contribution(conn: Connection, month: int, user: str,
                      members: list[str] | None = None) -> list[ContributionLine]:
     """Post each active member's contribution for the month, or only the difference with what
-    earlier runs posted: running twice changes nothing."""
+    earlier runs posted: running twice changes nothing.
+
+    OD at the month's last day: 61468 D / 44881 C on the member's dimension, 44881 D / 71248 C
+    on the ECP's. A complement run of a month whose first run posted on the old accounts
+    (61461 / 71243, before issue 14) posts its difference on the new ones: the earlier entry
+    stays as it was (the ledger is insert-only), and the month's contribution is the sum of both;
+    the old entry still inflates the entity's turnover, the difference does not (internal)."""
     _start, end = month_bounds(month)
     out = []
     for code in members or active_members(conn):
@@ -179,14 +191,42 @@ def reserve_of(conn: Connection, member: str, before_reserve: int) -> int:
     return amount
 
 
+def owed_split(conn: Connection, member: str, at: dt.date) -> tuple[int, int]:
+    """What the member owes the ECP at ``at`` (the member's 44881, credit positive), in two
+    parts: (contributions not yet settled, everything else — the start-up fund, VAT imputed
+    through the liaison, other amounts).
+
+    Read from the ledger whichever command posted it: an entry with a contribution charge
+    (61468, or 61461 before issue 14) on the member's dimension is a contribution, its 44881
+    line what it made owed; an entry debiting the member's 44881 against the member's cash (a
+    transfer to the ECP) settles the contributions first, the rest of it the other amounts.
+    The two parts always add up to the 44881 balance."""
+    d = day_int(at)
+    liaison = (Line.dimension == member, Line.account == LIAISON, Line.day <= d)
+    contribution_entries = select(Line.entry_id).where(
+        Line.dimension == member, Line.day <= d,
+        Line.account.in_((CONTRIBUTION_CHARGE, LEGACY_CONTRIBUTION_CHARGE)))
+    transfer_entries = select(Line.entry_id).where(
+        Line.dimension == member, Line.day <= d, Line.account.in_(CASH_ACCOUNTS),
+        Line.amount < 0)
+    posted = -int(conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
+        *liaison, Line.entry_id.in_(contribution_entries))) or 0)
+    transferred = int(conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
+        *liaison, Line.amount > 0, Line.entry_id.in_(transfer_entries),
+        Line.entry_id.not_in(contribution_entries))) or 0)
+    total = -_balance(conn, member, (LIAISON,), at)
+    contribution = max(posted - transferred, 0)
+    return contribution, total - contribution
+
+
 def treasury(conn: Connection, member: str, at: dt.date) -> Treasury:
     cash = _balance(conn, member, CASH_ACCOUNTS, at)
     # VAT collected not yet paid to the State, net of what is deductible or in credit: before
     # the declaration on 4455/34552/34551, after it on 4456 (due) or 3456 (credit); so a
     # declaration changes nothing here and its payment moves cash and this together.
     vat_due = -_balance(conn, member, VAT_POSITION, at)
-    owed = -_balance(conn, member, (LIAISON,), at)
-    before = cash - vat_due - owed
+    contribution_owed, other_owed = owed_split(conn, member, at)
+    before = cash - vat_due - contribution_owed - other_owed
     reserve = reserve_of(conn, member, before)
     d = day_int(at)
     receivable = int(conn.scalar(
@@ -201,7 +241,8 @@ def treasury(conn: Connection, member: str, at: dt.date) -> Treasury:
         - int(conn.scalar(select(func.coalesce(func.sum(ExpensePayment.amount), 0)).join(
             Expense, Expense.id == ExpensePayment.expense_id).where(
             Expense.member == member, ExpensePayment.day <= d)) or 0)
-    return Treasury(at, cash, vat_due, owed, reserve, before - reserve, receivable, payable)
+    return Treasury(at, cash, vat_due, contribution_owed, reserve, before - reserve, receivable,
+                    payable, other_owed)
 
 
 # --- payouts ---------------------------------------------------------------------------------

@@ -28,9 +28,17 @@ class Treasury:
     # (4455, 34552, 34551, then after the declaration 4456 and 3456)
     contribution_owed: int  # contributions posted and not yet transferred to the ECP (44881)
     reserve: int  # kept aside by the ECP's rule for this member
-    available: int  # cash − vat_due − contribution_owed − reserve
+    available: int  # cash − vat_due − contribution_owed − other_owed − reserve
     receivables: int  # customers' invoices still due (TTC)
     payables: int  # suppliers' bills still to pay (TTC)
+    # The rest of what the member owes the ECP on 44881: the start-up fund, VAT imputed through
+    # the liaison, other amounts (negative: the ECP owes the member)
+    other_owed: int = 0
+
+    @property
+    def owed(self) -> int:
+        """All the member owes the ECP (the member's 44881, credit positive)."""
+        return self.contribution_owed + self.other_owed
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,9 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
         [Paragraph(x(st["detail_vat"]), s.normal), amount(c.vat_due, side_amt)],
         [Paragraph(x(st["detail_contribution"]), s.normal),
          amount(c.contribution_owed, side_amt)],
+        # the start-up fund and any other amount on the liaison, apart from the contribution
+        [Paragraph(x(st.get("detail_other_owed", "− Autres sommes dues à l'ECP")), s.normal),
+         amount(c.other_owed, side_amt)],
         [Paragraph(x(st["detail_reserve"]), s.normal), amount(c.reserve, side_amt)],
         [Paragraph(x(st["available"]), s.bold), amount(c.available, side_amt, True)],
     ]

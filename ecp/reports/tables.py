@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from ecp.ledger.queries import TrialBalance
+    from ecp.ledger.queries import TrialBalance, TrialRow
     from ecp.members.economy import MemberBalance
     from ecp.sales.receivables import AgedRow
     from ecp.sales.vat_report import VatRateRow, VatReport
@@ -194,13 +194,42 @@ TRIAL_BALANCE_COLUMNS = (
 )
 
 
+INTERNAL_MARK = "(interne)"
+
+
+def _trial_name(name: str, internal: bool) -> Cell:
+    """An internal account's name marked « (interne) » for readers (machines: the name)."""
+    if not internal or INTERNAL_MARK in name:
+        return name
+    return Term(f"{name} {INTERNAL_MARK}", name)
+
+
 def trial_balance_table(tb: TrialBalance) -> Table:
-    """Six amounts per account (empty when zero), keyed by account; the totals for readers."""
-    rows = tuple(Row((r.account, r.name, *(Money(getattr(r, f), blank_zero=True)
-                                           for f in TRIAL_BALANCE_FIELDS)), key=r.account)
-                 for r in tb.rows)
+    """Six amounts per account (empty when zero), keyed by account; the totals for readers.
+
+    The legal entity's view (no dimension) sets the internal accounts apart (docs/architecture.md,
+    « Flux internes »): the others first, then the internal ones marked « (interne) », and for
+    readers the TOTAL (debit = credit, every row counted) then « dont » each group (the TOTAL
+    stays the first of the totals, as screens read it). With a dimension (a member's or the
+    ECP's books) every account is a line like the others."""
+    def row(r: TrialRow, internal: bool) -> Row:
+        return Row((r.account, _trial_name(r.name, internal),
+                    *(Money(getattr(r, f), blank_zero=True) for f in TRIAL_BALANCE_FIELDS)),
+                   key=r.account)
+
     total = Row(("TOTAL", "", *(Money(tb.total(f)) for f in TRIAL_BALANCE_FIELDS)), "total")
-    return Table("", TRIAL_BALANCE_COLUMNS, rows, (total,), key_headers=True)
+    internal = [r for r in tb.rows if r.internal] if tb.entity else []
+    if not internal:
+        return Table("", TRIAL_BALANCE_COLUMNS, tuple(row(r, False) for r in tb.rows), (total,),
+                     key_headers=True)
+    rows = tuple(row(r, False) for r in tb.rows if not r.internal) \
+        + tuple(row(r, True) for r in internal)
+    subtotals = tuple(
+        Row((Term(label, key), "", *(Money(tb.total(f, flag)) for f in TRIAL_BALANCE_FIELDS)),
+            "subtotal")
+        for label, key, flag in (("dont hors flux internes", "externe", False),
+                                 ("dont flux internes", "interne", True)))
+    return Table("", TRIAL_BALANCE_COLUMNS, rows, (total, *subtotals), key_headers=True)
 
 
 # --- member balances -------------------------------------------------------------------------
@@ -210,7 +239,7 @@ MEMBER_BALANCE_COLUMNS = (
     Column("nom", "Nom", width=24),
     Column("tresorerie", "Trésorerie", "right", width=14),
     Column("tva_due", "TVA due", "right", width=14),
-    Column("du_a_l_ecp", "Dû à l'ECP", "right", width=14),
+    Column("du_a_l_ecp", "Dû à l'ECP", "right", width=14),  # all of it: contribution and other
     Column("reserve", "Réserve", "right", width=14),
     Column("disponible", "Disponible", "right", width=14),
     Column("creances", "Créances", "right", width=14),
@@ -221,7 +250,7 @@ MEMBER_BALANCE_COLUMNS = (
 def member_balances_table(balances: Sequence[MemberBalance]) -> Table:
     """Each member's available treasury and what it is made of, keyed by member."""
     rows = tuple(Row((b.code, b.name, *(Money(v) for v in (
-        b.treasury.cash, b.treasury.vat_due, b.treasury.contribution_owed, b.treasury.reserve,
+        b.treasury.cash, b.treasury.vat_due, b.treasury.owed, b.treasury.reserve,
         b.treasury.available, b.treasury.receivables, b.treasury.payables))), key=b.code)
         for b in balances)
     return Table("", MEMBER_BALANCE_COLUMNS, rows, key_headers=True)

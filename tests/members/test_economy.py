@@ -79,7 +79,7 @@ def test_worked_month_figure_by_figure(sales: api.Books) -> None:
     assert sum(p.amount for p in st.payments) == tb["34211"].credit
     assert sum(p.vat for p in st.payments) == tb["4455"].credit
     assert sum(e.amount_ht for e in st.expenses) == tb["6111"].debit
-    assert st.contribution == tb["61461"].debit
+    assert st.contribution == tb["61468"].debit  # the internal contribution account
     assert sum(p.amount for p in st.payouts) == tb["61711"].debit
     cash = sum(tb[k].closing_debit - tb[k].closing_credit for k in ("5141", "5161") if k in tb)
     assert st.closing.cash == cash
@@ -108,7 +108,7 @@ def test_contribution_is_idempotent_and_posts_only_the_difference(sales: api.Boo
     inv = {c.member: c for c in api.contribution_run(sales, Month(2026, 3))}
     assert (inv["FZ"].due, inv["FZ"].posted_now) == (29000, 1000)
     tb = {r.account: r for r in api.trial_balance(sales, dimension="FZ").rows}
-    assert tb["61461"].debit == 29000
+    assert tb["61468"].debit == 29000
     assert api.verify(sales).ok
 
 

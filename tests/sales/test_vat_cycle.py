@@ -171,7 +171,7 @@ def position(books: api.Books, member: str, day: D) -> tuple[int, int, int, int]
     """A member's treasury: (cash, VAT due, owed to the ECP, available)."""
     t = api.member_treasury(books, member, day)
     assert t.reserve == 0
-    return t.cash, t.vat_due, t.contribution_owed, t.available
+    return t.cash, t.vat_due, t.owed, t.available  # owed: contribution and the rest (44881)
 
 
 # --- the quarter's operations ------------------------------------------------------------------

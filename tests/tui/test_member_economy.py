@@ -53,7 +53,8 @@ async def test_member_page_payout_guard_and_advance(sales: api.Books) -> None:
         treasury = shown(app, "#treasury")
         assert "Trésorerie au 31/03/2026" in treasury
         assert "disponible 1 950,00 DH" in treasury
-        assert "TVA due 440,00" in treasury and "dû à l'ECP 250,00" in treasury
+        assert "TVA due 440,00" in treasury and "contribution due à l'ECP 250,00" in treasury \
+            and "autres sommes dues à l'ECP 0,00" in treasury
         assert "Créances clients encore dues 600,00 DH" in treasury
         assert [r[0] for r in rows(app, "#t-invoices")] == [a, b]
         assert [r[4] for r in rows(app, "#t-payments")] == ["2 400,00", "600,00"]

@@ -168,7 +168,7 @@ class MemberPageScreen(EcpScreen):
          (("N°", 14), ("Client", 11), ("Date", 10), ("Échéance", 10), ("Reste dû", 10),
           ("Âge", 5))),
         ("t-contribution", "Contribution aux services partagés",
-         (("Mois", 7), ("Base HT", 12), ("Taux", 7), ("Montant", 11), ("Dû à l'ECP", 12))),
+         (("Mois", 7), ("Base HT", 12), ("Taux", 7), ("Montant", 11), ("Restant dû", 12))),
     )
 
     def __init__(self, member: str, month: int | None = None) -> None:
@@ -277,7 +277,8 @@ class MemberPageScreen(EcpScreen):
         t.append(f"Trésorerie au {fr_date(c.at)}", style="bold")
         t.append(f"   (ouverture du mois : disponible {money(st.opening.available)} DH)\n")
         t.append(f"Encaissé (banque et caisse) {money(c.cash)}  −  TVA due {money(c.vat_due)}"
-                 f"  −  dû à l'ECP {money(c.contribution_owed)}  −  réserve "
+                 f"  −  contribution due à l'ECP {money(c.contribution_owed)}  −  autres "
+                 f"sommes dues à l'ECP {money(c.other_owed)}  −  réserve "
                  f"{money(c.reserve)}  =  ")
         t.append(f"disponible {money(c.available)} DH",
                  style="bold green" if c.available >= 0 else "bold red")
