@@ -46,6 +46,8 @@ PALETTE_TWINS: dict[str, str | None] = {
     "membre : modifier": "member edit",
     "membre : fiche du mois": "member show",
     "membre : versement": "payout add",
+    "paie : payer la CNSS du mois": "social pay",
+    "paie : payer l'IR retenu du mois": "ir pay",
     "fin de mois : lancer la clôture": "month close",
     "relevés : générer pour le mois": "statement",
     "compte : ajouter": "account add",

@@ -60,6 +60,10 @@ _ON_SCREENS = tuple(Command(title, help_, action, mode) for title, help_, mode, 
      "membres", "page"),
     ("membre : versement", "Verser au membre sélectionné (ou avance de solidarité)",
      "membres", "payout"),
+    ("paie : payer la CNSS du mois", "Cotisations CNSS/AMO/AF et TFP des paies du mois : "
+     "4441 → banque, par dimension", "membres", "social_pay"),
+    ("paie : payer l'IR retenu du mois", "IR retenu à la source sur les paies du mois : "
+     "44525 → banque, par dimension", "membres", "ir_pay"),
     ("fin de mois : lancer la clôture", "Contributions, TVA, vérification, relevés, clôture",
      "cloture", "month_end"),
     ("relevés : générer pour le mois", "Relevés mensuels PDF de tous les membres", "cloture",

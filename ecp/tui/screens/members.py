@@ -6,8 +6,9 @@ are shown as stored (the logical string); terminals draw right-to-left text unev
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,7 +19,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from ecp import api
 from ecp.kernel.errors import EcpError
 from ecp.kernel.money import fmt_fr
-from ecp.kernel.periods import Month, parse_date
+from ecp.kernel.periods import Month, Period, parse_date
 from ecp.kernel.units import Rate, parse_percent
 from ecp.members.registry import MemberView
 from ecp.tui.kit.base import EcpScreen
@@ -115,6 +116,53 @@ class MemberEditScreen(FormModal[str | None]):
                           status=str(status), contribution_rate=rate,
                           default_rate=rate is None)
         return self.member.code
+
+
+PAY_KINDS = {  # kind -> (title, what the entry posts, façade name)
+    "cnss": ("Payer la CNSS du mois (cotisations, AMO, allocations familiales, TFP)",
+             "4441 au débit, 5141 au crédit, par dimension", "social_pay"),
+    "ir": ("Payer l'IR retenu à la source du mois",
+           "44525 au débit, 5141 au crédit, par dimension", "ir_pay"),
+}
+
+
+class PayrollPayScreen(FormModal[Any]):
+    """The month's CNSS (4441) or IR withheld (44525) paid from the bank: the month, the date,
+    the method, a reference, then ``api.social_pay`` / ``api.ir_pay`` (ecp social pay / ecp ir
+    pay)."""
+
+    FIELDS = {"period": "period", "day": "day", "method": "method", "reference": "reference"}
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+
+    def compose(self) -> ComposeResult:
+        title, posts, _ = PAY_KINDS[self.kind]
+        last = Month.of(self.today.replace(day=1) - dt.timedelta(days=1))  # last month
+        with Vertical(classes="dialog"):
+            yield Label(title, classes="title")
+            yield Static(Text(f"Le montant est celui des paies du mois (écritures OD). Écriture "
+                              f"au journal BQ : {posts}.", style="dim"))
+            yield from self.field("Mois des paies", Input(str(last), id="period"))
+            yield from self.field("Date du paiement", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Mode", Select([("virement bancaire", "virement"),
+                                                  ("chèque", "cheque")], value="virement",
+                                                 allow_blank=False, id="method"))
+            yield from self.field("Référence", Input(id="reference",
+                                                     placeholder="reçu, n° de virement…"))
+            yield from self.general_error()
+            yield from self.buttons("Payer")
+
+    def on_mount(self) -> None:
+        self.query_one("#period", Input).focus()
+
+    def save(self) -> Any:
+        period = Period.parse(self.value("period"), "mois des paies", field="period")
+        day = self.date("day", "date")
+        pay = getattr(api, PAY_KINDS[self.kind][2])
+        return pay(self.books, period, day, self.select("method"),
+                   self.value("reference").strip())
 
 
 class MembersScreen(EcpScreen):
@@ -226,6 +274,29 @@ class MembersScreen(EcpScreen):
         self.notify(f"{month} : {fmt_fr(due)} DH dus par {len(lines)} membres ; "
                     + (f"{fmt_fr(posted)} DH passés maintenant" if posted else
                        "déjà à jour, rien de passé"), title="Contribution", markup=False)
+        self.load()
+
+    def action_social_pay(self) -> None:
+        """The month's CNSS paid (ecp social pay)."""
+        self._payroll_pay("cnss")
+
+    def action_ir_pay(self) -> None:
+        """The month's IR withheld paid (ecp ir pay)."""
+        self._payroll_pay("ir")
+
+    def _payroll_pay(self, kind: str) -> None:
+        if self.books.read_only:
+            self.notify("Base en lecture seule : paiement impossible", severity="warning")
+            return
+        self.app.push_screen(PayrollPayScreen(kind), self._payroll_paid)
+
+    def _payroll_paid(self, p: Any) -> None:
+        if p is None:
+            return
+        what = "CNSS" if p.kind == "cnss" else "IR retenu"
+        self.notify(f"{what} {p.month // 100}-{p.month % 100:02d} payé le "
+                    f"{p.day.strftime('%d/%m/%Y')} : {fmt_fr(p.amount)} DH, écriture {p.entry}",
+                    title="Paie", markup=False)
         self.load()
 
     def action_page(self) -> None:
