@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, update
 
 from ecp.api import Books
 from ecp.db.engine import unit_of_work
-from ecp.db.models import Dimension, Setting
+from ecp.db.models import Dimension, MemberRoute, Setting
 from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec
 from ecp.ledger.periods import close_month
 from ecp.ledger.posting import Poster
@@ -31,6 +31,10 @@ MEMBERS = [
     ("M005", "Salma Bennani", "سلمى بناني", "cuisine", 1000, dt.date(2026, 4, 1),
      ("71211", "Pâtisserie marocaine", 30_000, 120_000)),
 ]
+# code -> (remuneration route, CNSS number, dependants)
+ROUTES = {"M001": ("salarie", "112233445", 2), "M002": ("independant", None, 0),
+          "M003": ("salarie", "556677889", 0), "M004": ("salarie", None, 0),
+          "M005": ("salarie", None, 1)}
 CUSTOMERS = ["Riad Tanja", "Hôtel Continental", "Mme Alaoui", "Café Hafa", "Dar Sultan",
              "Association Al Amal", "M. Berrada", "Boutique Kasbah"]
 SUPPLIERS = {"couture": ("Tissus du Nord", "61211"), "cuisine": ("Marché central", "61211"),
@@ -58,6 +62,12 @@ def load_demo(books: Books, seed: int = 2026) -> str:
             "code": c, "kind": "member", "name": n, "name_ar": ar, "activity": act,
             "joined_on": j.year * 10000 + j.month * 100 + j.day, "status": "actif",
             "contribution_bp": bp} for c, n, ar, act, bp, j, _ in MEMBERS])
+        # How each member is paid from joining (issue 14): M002 invoices the ECP, the others
+        # are its salariés (M001 and M003 with their CNSS numbers)
+        conn.execute(insert(MemberRoute), [{
+            "member": c, "valid_from": j.year * 10000 + j.month * 100 + j.day,
+            "route": ROUTES[c][0], "cnss": ROUTES[c][1], "dependants": ROUTES[c][2],
+            "at": books.now().isoformat(), "by": user} for c, *_r, j, _ in MEMBERS])
         conn.execute(insert(Setting), [{"key": k, "value": v} for k, v in COMPANY.items()])
         p = Poster(conn, user)
         n = 0

@@ -72,6 +72,8 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     api.add_member(books, "KH", "Khadija", activity="cuisine", joined=dt.date(2025, 1, 1))
     api.add_member(books, "YS", "Youssef", activity="artisanat", joined=dt.date(2025, 1, 1))
     api.add_account(books, "342111", "Client Hôtel Tanja")
+    # FZ is paid as a salarié of the ECP (payslip, CNSS) — a payout needs a route (issue 14)
+    api.set_route(books, "FZ", "salarie", dt.date(2025, 1, 1), cnss="100200300")
     books.engine.dispose()
     return path
 

@@ -96,29 +96,102 @@ def member_balances(books: Books, at: dt.date | None = None
         return member_economy.member_balances(conn, at or books.today())
 
 
-def add_payout(books: Books, member: str, amount: int, day: dt.date, method: str = "virement",
-               advance: bool = False, reason: str = "", user: str | None = None
+def add_payout(books: Books, member: str, amount: int | None = None,
+               day: dt.date | None = None, method: str = "virement", advance: bool = False,
+               reason: str = "", user: str | None = None, *, gross: int | None = None,
+               invoice_ref: str = "", repay_monthly: int | None = None
                ) -> member_economy.PayoutResult:
-    """A payout of ``amount`` centimes (or a solidarity advance), its voucher PDF archived at
-    once."""
+    """Pay a member by their remuneration route (``member_economy.add_payout``): a salarié's
+    net ``amount`` (or ``gross``) with a payslip, an indépendant's invoice ``invoice_ref`` of
+    ``amount`` TTC, or a solidarity advance (``advance``, with ``reason`` and
+    ``repay_monthly``); amounts in centimes, ``day`` defaults to today. Its document is
+    archived at once: the bulletin de paie of a salary, else the voucher."""
+    on = day or books.today()
     with archiving(books) as (conn, store):
-        def archive(voucher: PayoutVoucher) -> tuple[str, str]:
+        def archive(voucher: PayoutVoucher,
+                    doc: member_economy.PayslipDoc | None) -> tuple[str, str]:
+            if doc is not None:
+                from ecp.reports.payslip_pdf import render_payslip
+                return store(f"{voucher.day.year}/{voucher.number}-bulletin.pdf",
+                             render_payslip(doc))
             from ecp.reports.payout_pdf import render_payout
             return store(f"{voucher.day.year}/{voucher.number}.pdf", render_payout(voucher))
 
-        result = member_economy.add_payout(conn, member, amount, day, method,
-                                           books.who(user), advance, reason, archive)
-        _audit(conn, books, "versement", result.number,
-               f"membre {member}, {amount} centimes le {day.isoformat()} ({method}), "
-               f"écriture {result.entry}"
-               + (f", avance de solidarité : {reason}" if advance else ""), user)
+        result = member_economy.add_payout(conn, member, amount, on, method,
+                                           books.who(user), advance, reason, archive,
+                                           gross=gross, invoice_ref=invoice_ref,
+                                           repay_monthly=repay_monthly)
+        slip = result.payslip
+        detail = (f"membre {member}, {result.kind}, {result.voucher.amount} centimes versés "
+                  f"le {on.isoformat()} ({method}), écriture {result.entry}")
+        if slip is not None:
+            detail += (f", paie {result.other_entry} : brut {slip.gross}, net {slip.net}, "
+                       f"coût {slip.cost}")
+        if invoice_ref:
+            detail += f", facture {invoice_ref} ({result.other_entry})"
+        if result.withheld:
+            detail += f", avance remboursée {result.withheld}"
+        if advance:
+            detail += f", avance de solidarité : {reason}"
+        _audit(conn, books, "versement", result.number, detail, user)
         return result
 
 
+def set_route(books: Books, member: str, route: str, day: dt.date | None = None,
+              cnss: str | None = None, dependants: int | None = None,
+              user: str | None = None) -> registry.Route:
+    """The member's remuneration route (``salarie`` | ``independant``) from ``day`` on
+    (default today): a new dated row; ``cnss``/``dependants`` None keep the current ones."""
+    on = day or books.today()
+    with _write(books) as conn:
+        r = registry.set_route(conn, member, route, on, cnss, dependants,
+                               user=books.who(user), at=books.now().isoformat())
+        code = registry.get(conn, member, "member").code
+        _audit(conn, books, "membre.statut", code,
+               f"{registry.ROUTE_LABELS[r.route]} au {on.isoformat()}, CNSS "
+               f"{r.cnss or '—'}, {r.dependants} personne(s) à charge", user)
+        return r
+
+
+def member_route(books: Books, member: str, day: dt.date | None = None
+                 ) -> registry.Route | None:
+    """The member's route on ``day`` (default today); None when none is chosen yet."""
+    with _read(books) as conn:
+        code = registry.get(conn, member, "member").code
+        return registry.route_on(conn, code, day or books.today())
+
+
+def repay_advance(books: Books, member: str, amount: int, day: dt.date | None = None,
+                  method: str = "virement", user: str | None = None) -> str:
+    """The member repays ``amount`` centimes of their solidarity advances (5141 D / 3431 C);
+    returns the entry's reference."""
+    on = day or books.today()
+    with _write(books) as conn:
+        ref = member_economy.repay_advance(conn, member, amount, on, method, books.who(user))
+        _audit(conn, books, "avance.remboursement", member.strip().upper(),
+               f"{amount} centimes le {on.isoformat()} ({method}), écriture {ref}", user)
+        return ref
+
+
+def advance_outstanding(books: Books, member: str, at: dt.date | None = None) -> int:
+    """What the member still owes back of their advances (3431), in centimes."""
+    with _read(books) as conn:
+        code = registry.get(conn, member, "member").code
+        return member_economy.advance_outstanding(conn, code, at or books.today())
+
+
+def payout_payslip(books: Books, number: str) -> member_economy.PayslipDoc:
+    """The bulletin de paie of a salaried payout (its figures, as recorded)."""
+    with _read(books) as conn:
+        return member_economy.payslip_of(conn, number)
+
+
 def payout_pdf(books: Books, number: str, out: Path | None = None) -> Path:
+    """The payout's archived document: a salary's bulletin de paie, else its voucher."""
     with _read(books) as conn:
         row: Any = member_economy.payout_row(conn, number)
-    return _archived(books, row, "bon de versement", out)
+    return _archived(books, row, "bulletin de paie" if row.kind == "salaire"
+                     else "bon de versement", out)
 
 
 def member_statement(books: Books, member: str, month: Month) -> StatementView:

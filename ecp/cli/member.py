@@ -32,7 +32,33 @@ def cmd_member_edit(a: argparse.Namespace) -> int:
                           if rate and rate.strip() else None,
                           default_rate=rate is not None and not rate.strip())
     print(f"Membre {m.code} modifié : {m.name} ({m.status})")
+    if a.route is not None or a.cnss is not None or a.dependants is not None:
+        route = a.route or m.route
+        if route is None:
+            from ecp.kernel.errors import InputError
+            raise InputError("statut de rémunération : à choisir (salarié ou indépendant) "
+                             "avant le numéro CNSS et les personnes à charge", field="route",
+                             code="route.required")
+        r = api.set_route(books, m.code, route, a.day, a.cnss, a.dependants)
+        print(f"Statut de rémunération de {m.code} : {_route_text(r.route, r.cnss, r.dependants)}"
+              + (f" à partir du {a.day.isoformat()}" if a.day else ""))
     return 0
+
+
+def _route_text(route: str, cnss: str | None, dependants: int | None) -> str:
+    from ecp.members.registry import ROUTE_LABELS
+    text = ROUTE_LABELS.get(route, route)
+    if route == "salarie":
+        text += f" (CNSS {cnss or 'non communiqué'}, {dependants or 0} personne(s) à charge)"
+    return text
+
+
+def _count(text: str) -> int:
+    """``type=`` for a small count (personnes à charge)."""
+    t = text.strip()
+    if not t.isascii() or not t.isdigit() or len(t) > 3:
+        raise argparse.ArgumentTypeError(f"« {text} » : un nombre entier (0, 1, 2…)")
+    return int(t)
 
 
 def cmd_member_list(a: argparse.Namespace) -> int:
@@ -107,7 +133,11 @@ def cmd_member_show(a: argparse.Namespace) -> int:
         return 0
     print(f"Fiche de {m.code} — {m.name}" + (f" ({m.name_ar})" if m.name_ar else "")
           + f" — {st.month}\nActivité : {m.activity or '—'} — contribution "
-          f"{_pct(m.contribution_bp)}\n\nTrésorerie au {c.at.isoformat()}")
+          f"{_pct(m.contribution_bp)}")
+    view = api.get_member(books, m.code)
+    print("Rémunération : " + (f"{_route_text(view.route, view.cnss, view.dependants)} depuis "
+                               f"le {view.route_from}" if view.route else "statut à choisir"))
+    print(f"\nTrésorerie au {c.at.isoformat()}")
     print(render(["rubrique", "montant"], [(label, amt(v, f)) for _, label, v in treasury],
                  f, right=["montant"]))
     for note in st.notes:
@@ -143,6 +173,14 @@ def register(sub: Any) -> Any:
     s.add_argument("--status", choices=MEMBER_STATUSES, help="statut")
     s.add_argument("--contribution-rate", dest="contribution_rate", metavar="PCT",
                    help="taux de contribution aux services partagés")
+    s.add_argument("--route", choices=["salarie", "independant"],
+                   help="statut de rémunération : salarié de l'ECP (bulletin de paie) ou "
+                        "indépendant (facture)")
+    s.add_argument("--cnss", metavar="N", help="numéro d'immatriculation CNSS du salarié")
+    s.add_argument("--dependants", type=_count, metavar="N",
+                   help="personnes à charge (déduction IR)")
+    s.add_argument("--route-from", dest="day", type=date_arg, metavar="D",
+                   help="date d'effet du statut (aujourd'hui)")
     s.set_defaults(func=cmd_member_edit)
     s = m.add_parser("list", help="lister les membres")
     add_format(s)

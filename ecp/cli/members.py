@@ -35,13 +35,49 @@ def cmd_contribution_run(a: argparse.Namespace) -> int:
 
 def cmd_payout_add(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
-    res = api.add_payout(books, a.member, parse(a.amount, "montant", field="amount"), a.date,
-                         a.method, a.advance, a.reason or "")
-    what = "Avance de solidarité" if a.advance else "Versement"
+    res = api.add_payout(
+        books, a.member,
+        parse(a.amount, "montant", field="amount") if a.amount is not None else None,
+        a.date, a.method, a.advance, a.reason or "",
+        gross=parse(a.gross, "brut", field="gross") if a.gross is not None else None,
+        invoice_ref=a.invoice_ref or "",
+        repay_monthly=parse(a.repay_monthly, "remboursement mensuel", field="repay_monthly")
+        if a.repay_monthly is not None else None)
+    what = {"avance": "Avance de solidarité", "salaire": "Salaire",
+            "honoraires": "Honoraires"}.get(res.kind, "Versement")
     print(f"{what} {res.number} : {fmt_fr(res.voucher.amount)} DH à {res.voucher.member.code} "
           f"(écriture {res.entry}) ; disponible avant : "
           f"{fmt_fr(res.voucher.available_before)} DH")
-    print(f"Bon : {api.payout_pdf(books, res.number)}")
+    slip = res.payslip
+    if slip is not None:
+        rows = [("Salaire brut", slip.gross)]
+        rows += [(f"{ln.label} ({ln.rate_bp / 100:.2f} %)".replace(".", ","), -ln.amount)
+                 for ln in slip.employee]
+        rows += [("Frais professionnels", slip.professional_expenses),
+                 ("Revenu net imposable", slip.taxable), ("IR retenu", -slip.ir),
+                 ("Salaire net", slip.net), ("Charges patronales", slip.employer_total),
+                 ("Coût total", slip.cost)]
+        print(f"Bulletin de paie (écriture de paie {res.other_entry})")
+        print(render(["rubrique", "montant"], [(k, fmt_fr(v)) for k, v in rows], "table",
+                     right=["montant"]))
+        for w in slip.warnings:
+            print(f"Attention : {w}")
+    elif res.kind == "honoraires":
+        print(f"Facture n° {a.invoice_ref} enregistrée (écriture {res.other_entry})")
+    if res.withheld:
+        print(f"Remboursement d'avance retenu : {fmt_fr(res.withheld)} DH")
+    doc = "Bulletin" if slip is not None else "Bon"
+    print(f"{doc} : {api.payout_pdf(books, res.number)}")
+    return 0
+
+
+def cmd_advance_repay(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    amount = parse(a.amount, "montant", field="amount")
+    ref = api.repay_advance(books, a.member, amount, a.date, a.method)
+    left = api.advance_outstanding(books, a.member, a.date)
+    print(f"Remboursement d'avance de {a.member.strip().upper()} : {fmt_fr(amount)} DH "
+          f"(écriture {ref}) ; reste dû : {fmt_fr(left)} DH")
     return 0
 
 
@@ -112,16 +148,31 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     g = group("payout", "versements aux membres")
     s = g.add_parser("add")
     s.add_argument("--member", required=True)
-    s.add_argument("--amount", required=True)
+    how = s.add_mutually_exclusive_group(required=True)
+    how.add_argument("--amount", metavar="NET",
+                     help="net à payer (salarié), facture TTC (indépendant) ou avance")
+    how.add_argument("--gross", metavar="BRUT", help="salaire brut (salarié)")
     s.add_argument("--date", required=True, type=date)
     s.add_argument("--method", choices=["virement", "especes"], default="virement")
     s.add_argument("--advance", action="store_true", help="avance de solidarité (motif requis)")
     s.add_argument("--reason")
+    s.add_argument("--repay-monthly", dest="repay_monthly", metavar="MONTANT",
+                   help="remboursement mensuel de l'avance (le quart par défaut)")
+    s.add_argument("--invoice-ref", dest="invoice_ref", metavar="N",
+                   help="numéro de la facture du membre indépendant")
     s.set_defaults(func=cmd_payout_add)
     s = g.add_parser("pdf")
     s.add_argument("number")
     add_out(s)
     s.set_defaults(func=cmd_payout_pdf)
+
+    g = group("advance", "avances de solidarité")
+    s = g.add_parser("repay", help="remboursement d'une avance par le membre")
+    s.add_argument("--member", required=True)
+    s.add_argument("--amount", required=True)
+    s.add_argument("--date", required=True, type=date)
+    s.add_argument("--method", choices=["virement", "especes"], default="virement")
+    s.set_defaults(func=cmd_advance_repay)
 
     s = sub.add_parser("statement", help="relevés mensuels des membres (PDF)")
     s.add_argument("month", metavar="AAAA-MM", type=month_arg)

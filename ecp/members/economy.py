@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Connection, case, func, insert, select
@@ -29,9 +32,10 @@ from ecp.db.models import (
     Payout,
     Setting,
 )
+from ecp.db.models import Payslip as PayslipRow
 from ecp.kernel.errors import EcpError, InputError, NotFoundError
 from ecp.kernel.money import check_amount, fmt_fr
-from ecp.kernel.text import LABEL, check_text
+from ecp.kernel.text import LABEL, REFERENCE, check_text
 from ecp.kernel.units import half_up_div
 from ecp.ledger.entry import (
     ECP_DIMENSION,
@@ -58,6 +62,10 @@ from ecp.members.views import (
 from ecp.sales import company as company_mod
 from ecp.sales.documents import sealed_reference
 from ecp.sales.rules import METHODS
+from ecp.sales.views import Company
+
+if TYPE_CHECKING:
+    from ecp.members.payroll import Payslip
 
 CASH_ACCOUNTS = ("5141", "5161")
 LIAISON = "44881"
@@ -220,13 +228,23 @@ def owed_split(conn: Connection, member: str, at: dt.date) -> tuple[int, int]:
 
 
 def treasury(conn: Connection, member: str, at: dt.date) -> Treasury:
+    """What the member may draw at ``at``: cash − VAT due − owed to the ECP − payroll due −
+    reserve.
+
+    A solidarity advance is a receivable on the member (3431), not money lost: its payment
+    already took the cash down, so the outstanding advance is not subtracted again (it would
+    count twice); its repayments (withheld from later payouts or paid in) bring it back.
+    Payroll due — net pay not yet paid (4432), CNSS/AMO/AF/TFP (4441) and IR withheld (44525)
+    until their returns are paid — stays the State's and the CNSS's, so it is subtracted: a
+    salary's whole cost leaves the available treasury the day it is posted."""
     cash = _balance(conn, member, CASH_ACCOUNTS, at)
     # VAT collected not yet paid to the State, net of what is deductible or in credit: before
     # the declaration on 4455/34552/34551, after it on 4456 (due) or 3456 (credit); so a
     # declaration changes nothing here and its payment moves cash and this together.
     vat_due = -_balance(conn, member, VAT_POSITION, at)
     contribution_owed, other_owed = owed_split(conn, member, at)
-    before = cash - vat_due - contribution_owed - other_owed
+    payroll_due = -_balance(conn, member, PAYROLL_DUE, at)
+    before = cash - vat_due - contribution_owed - other_owed - payroll_due
     reserve = reserve_of(conn, member, before)
     d = day_int(at)
     receivable = int(conn.scalar(
@@ -248,70 +266,342 @@ def treasury(conn: Connection, member: str, at: dt.date) -> Treasury:
 # --- payouts ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class PayslipDoc:
+    """The bulletin de paie of a salaried member's payout, as its PDF prints it."""
+
+    company: Company
+    member: MemberInfo
+    cnss: str | None  # the member's CNSS number (None: not given yet)
+    number: str  # the payout's number, « VR-2026-000001 »
+    day: dt.date  # the day of the payment
+    method: str  # « virement bancaire » | « espèces »
+    payslip: Payslip
+    withheld: int  # advance repaid out of the net
+    paid: int  # net − withheld
+    payroll_entry: str  # the OD entry of the payroll
+    payment_entry: str  # the BQ/CA entry of the payment
+    year_to_date: dict[str, int]  # gross, employee_total, employer_total, taxable, ir, net,
+    # cost, professional_expenses: the year's payslips up to and including this one
+    months: int  # how many payslips that is
+
+
+@dataclass(frozen=True)
 class PayoutResult:
     id: int
     number: str
-    entry: str
+    entry: str  # the payment's entry (BQ or CA)
     voucher: PayoutVoucher
+    kind: str = "remuneration"  # salaire | honoraires | avance
+    payslip: Payslip | None = None
+    withheld: int = 0  # advance repaid out of this payout
+    other_entry: str | None = None  # the payroll's OD entry, or the member's invoice's AC
 
 
-def add_payout(conn: Connection, member: str, amount: int, on: dt.date, method: str,
+# Accounts of the payouts by route (CGNC, on the member's dimension)
+EMPLOYER_CHARGES = "61741"  # Cotisations de sécurité sociale (AF, CNSS, AMO employer)
+TFP = "61678"  # Taxe de formation professionnelle
+WAGES_DUE = "4432"  # Rémunérations dues au personnel
+CNSS = "4441"  # CNSS: employee and employer contributions, TFP (collected by the CNSS)
+IR_WITHHELD = "44525"  # IR withheld at source
+ADVANCES = "3431"  # Avances et acomptes au personnel: the member owes them back
+FEES = "61365"  # Honoraires: an independent member's invoice
+SUPPLIERS = "44111"  # Fournisseurs: the independent member, third party = their code
+PAYROLL_DUE = (WAGES_DUE, CNSS, IR_WITHHELD)  # owed by the member's dimension until paid
+KINDS = {"salaire": "Salaire", "honoraires": "Honoraires", "avance": "Avance de solidarité",
+         "remuneration": "Rémunération"}
+
+
+def advance_outstanding(conn: Connection, member: str, at: dt.date) -> int:
+    """What the member still owes back of their solidarity advances at ``at`` (3431)."""
+    return _balance(conn, member, (ADVANCES,), at)
+
+
+def repay_rate(conn: Connection, member: str, at: dt.date) -> int:
+    """The monthly repayment of the member's latest advance paid on or before ``at``."""
+    return int(conn.scalar(select(Payout.repay_monthly).where(
+        Payout.member == member, Payout.kind == "avance", Payout.day <= day_int(at))
+        .order_by(Payout.day.desc(), Payout.id.desc()).limit(1)) or 0)
+
+
+def _withholding(conn: Connection, member: str, at: dt.date, due: int) -> int:
+    """What a payout of ``due`` withholds to repay the member's advances: the monthly
+    repayment, at most what is outstanding and at most the payout itself."""
+    return max(min(repay_rate(conn, member, at), advance_outstanding(conn, member, at), due), 0)
+
+
+def _month_label(on: dt.date) -> str:
+    return f"{on.month:02d}/{on.year}"
+
+
+def _over(what: str, amount: int, code: str, on: dt.date, avail: int) -> InputError:
+    return InputError(
+        f"montant : {what} {fmt_fr(amount)} DH dépasse la trésorerie disponible de {code} "
+        f"au {on.isoformat()} ({fmt_fr(avail)} DH) ; au-delà, seulement comme avance de "
+        "solidarité, avec un motif", field="amount", code="amount.over_available")
+
+
+def add_payout(conn: Connection, member: str, amount: int | None, on: dt.date, method: str,
                user: str, advance: bool = False, reason: str = "",
-               archive: object = None) -> PayoutResult:
-    """Pay the member (remuneration on their dimension) within the available treasury; beyond
-    it only as a solidarity advance with a reason, which the statement shows."""
+               archive: Callable[[PayoutVoucher, PayslipDoc | None], tuple[str, str]]
+               | None = None, *, gross: int | None = None, invoice_ref: str = "",
+               repay_monthly: int | None = None) -> PayoutResult:
+    """Pay the member by their remuneration route on ``on``, within the available treasury.
+
+    - *salarié*: ``amount`` is the net to pay (or ``gross`` the gross): the payslip of the
+      month (ecp.members.payroll) with the member's dependants; its total cost (gross +
+      employer charges) must fit the available treasury. OD « Paie MM/AAAA – CODE »: 61711 D
+      gross, 61741 D employer AF/CNSS/AMO, 61678 D TFP / 4441 C employee + employer
+      contributions and TFP, 44525 C IR, 4432 C net; then BQ (CA in cash) 4432 D net / 5141
+      (5161) C. The payslip row and its PDF (the bulletin de paie, archived as the payout's
+      document).
+    - *indépendant*: ``amount`` is the member's invoice TTC (no VAT: not liable), its number
+      ``invoice_ref`` mandatory. AC « Facture CODE n° … » 61365 D / 44111 C (third party the
+      member), then BQ 44111 D / 5141 C.
+    - *avance de solidarité* (``advance``, any route, a reason mandatory, beyond the treasury
+      allowed): 3431 D (third party the member) / 5141 C — a receivable, never a charge — with
+      its monthly repayment (``repay_monthly``, default a quarter of it, half-up).
+
+    Each later salary or fee payment withholds min(monthly repayment, 3431 outstanding, the
+    net): 4432 D net (44111 D the invoice) / 3431 C withheld / 5141 C the rest. The payout's
+    amount is what leaves the bank or the till (the payslip keeps the net). A payout other
+    than an advance is refused while the member has no route."""
+    info = member_info(conn, member)
+    code = info.code
+    m = method.strip().lower().replace("è", "e")
+    if m not in PAYOUT_ACCOUNT:
+        raise InputError(f"mode : « {method} » (virement ou especes)", field="method")
+    cash = PAYOUT_ACCOUNT[m]
+    reason = reason.strip()
+    invoice_ref = invoice_ref.strip()
+    if amount is not None and gross is not None:
+        raise InputError("brut : donner le net à payer ou le brut, pas les deux", field="gross",
+                         code="gross.with_amount")
+    for value, name, label in ((amount, "amount", "montant"), (gross, "gross", "brut")):
+        if value is not None:
+            if value <= 0:
+                raise InputError(f"{label} : doit être positif", field=name,
+                                 code=f"{name}.positive")
+            check_amount(value, field=name)
+    if amount is None and gross is None:
+        raise InputError("montant : obligatoire (le net à payer, ou le brut d'un salarié)",
+                         field="amount", code="amount.required")
+    if advance and not reason:
+        raise InputError("motif : obligatoire pour une avance de solidarité", field="reason",
+                         code="reason.required")
+    check_text(reason, "motif", LABEL, field="reason")  # one line of the voucher
+    if repay_monthly is not None and not advance:
+        raise InputError("remboursement mensuel : seulement pour une avance de solidarité",
+                         field="repay_monthly", code="repay_monthly.not_advance")
+    avail = treasury(conn, code, on).available
+    route = None if advance else registry.route_on(conn, code, on)
+    slip: Payslip | None = None
+    withheld = 0
+    repay = 0
+    if advance:
+        if gross is not None:
+            raise InputError("brut : une avance de solidarité n'a pas de brut (montant seul)",
+                             field="gross", code="gross.advance")
+        if invoice_ref:
+            raise InputError("facture : une avance de solidarité n'a pas de facture",
+                             field="invoice_ref", code="invoice_ref.advance")
+        assert amount is not None
+        repay = half_up_div(amount, 4) if repay_monthly is None else repay_monthly
+        if not 0 < repay <= amount:
+            raise InputError(f"remboursement mensuel : {fmt_fr(repay)} DH (positif, au plus "
+                             f"l'avance de {fmt_fr(amount)} DH)", field="repay_monthly",
+                             code="repay_monthly.range")
+        kind, due = "avance", amount
+    elif route is None:
+        raise InputError(
+            f"membre {code} : choisir d'abord son statut de rémunération (salarié ou "
+            f"indépendant), en vigueur au {on.isoformat()}", field="member",
+            code="member.no_route")
+    elif route.route == "salarie":
+        if invoice_ref:
+            raise InputError("facture : un salarié est payé sur bulletin de paie, sans facture",
+                             field="invoice_ref", code="invoice_ref.salaried")
+        from ecp.members import payroll
+        month = on.year * 100 + on.month
+        slip = payroll.payslip(gross, route.dependants, month) if gross is not None \
+            else payroll.payslip_for_net(amount or 0, route.dependants, month)
+        if slip.cost > avail:
+            raise InputError(
+                f"montant : le coût total de la paie, {fmt_fr(slip.cost)} DH (net "
+                f"{fmt_fr(slip.net)}, retenues {fmt_fr(slip.employee_total + slip.ir)}, "
+                f"charges patronales {fmt_fr(slip.employer_total)}), dépasse la trésorerie "
+                f"disponible de {code} au {on.isoformat()} ({fmt_fr(avail)} DH)",
+                field="amount", code="amount.over_available")
+        kind, due = "salaire", slip.net
+    else:
+        if gross is not None:
+            raise InputError("brut : un indépendant est payé sur sa facture (montant TTC)",
+                             field="gross", code="gross.independent")
+        if not invoice_ref:
+            raise InputError(f"facture : le numéro de la facture de {code} est obligatoire "
+                             "(membre indépendant)", field="invoice_ref",
+                             code="invoice_ref.required")
+        check_text(invoice_ref, "facture", REFERENCE, field="invoice_ref")
+        if conn.scalar(select(Payout.id).where(Payout.member == code,
+                                               Payout.invoice_ref == invoice_ref)):
+            raise InputError(f"facture : la facture n° {invoice_ref} de {code} est déjà payée",
+                             field="invoice_ref", code="invoice_ref.exists")
+        assert amount is not None
+        if amount > avail:
+            raise _over("la facture de", amount, code, on, avail)
+        kind, due = "honoraires", amount
+    if kind != "avance":
+        withheld = _withholding(conn, code, on, due)
+    paid = due - withheld
+    company = company_mod.company(conn)
+    year = on.year
+    seq = int(conn.scalar(select(func.coalesce(func.max(Payout.seq), 0)).where(
+        Payout.year == year)) or 0) + 1
+    number = f"VR-{year}-{seq:06d}"
+    journal = "CA" if m == "especes" else "BQ"
+    poster = Poster(conn, user)
+    other = None
+    if slip is not None:
+        tfp = sum(ln.amount for ln in slip.employer if ln.key == "tfp")
+        other = JournalEntry("OD", on, f"Paie {_month_label(on)} – {code}", tuple(
+            ln for ln in (
+                LineSpec(REMUNERATION, code, slip.gross),
+                LineSpec(EMPLOYER_CHARGES, code, slip.employer_total - tfp),
+                LineSpec(TFP, code, tfp),
+                LineSpec(CNSS, code, -(slip.employee_total + slip.employer_total)),
+                LineSpec(IR_WITHHELD, code, -slip.ir),
+                LineSpec(WAGES_DUE, code, -slip.net)) if ln.amount), reference=number)
+        debit = LineSpec(WAGES_DUE, code, slip.net)
+    elif kind == "honoraires":
+        other = JournalEntry("AC", on, f"Facture {code} n° {invoice_ref}"[:300], (
+            LineSpec(FEES, code, due), LineSpec(SUPPLIERS, code, -due, code)),
+            reference=number)
+        debit = LineSpec(SUPPLIERS, code, due, code)
+    else:
+        debit = LineSpec(ADVANCES, code, due, code)
+    entry = JournalEntry(
+        journal, on, f"{KINDS[kind]} {number} - {code} {info.name}"[:300], tuple(
+            ln for ln in (debit, LineSpec(ADVANCES, code, -withheld, code),
+                          LineSpec(cash, code, -paid)) if ln.amount), reference=number)
+    # The voucher (or payslip) shows its entry and the entry's reference seals the PDF (as an
+    # invoice's does): the entries are checked, the payment's number read under the writer
+    # lock the poster holds, the PDF drawn with it, then the payment posted with the seal.
+    other_posted = poster.add(other) if other is not None else None
+    errors = poster.errors(entry)
+    if errors:
+        poster.add(entry)  # raises the poster's own refusal (month closed, account…)
+    ref = entry_ref(journal, on.year, int(conn.scalar(select(func.max(Entry.number)).where(
+        Entry.journal == journal, Entry.fiscal_year == on.year)) or 0) + 1)
+    other_ref = entry_ref(other.journal, on.year, other_posted.number) \
+        if other is not None and other_posted is not None else None
+    text = reason
+    if kind == "honoraires":
+        text = f"Facture n° {invoice_ref} de {fmt_fr(due)} DH"
+    elif slip is not None:
+        text = f"Salaire {_month_label(on)} : net {fmt_fr(slip.net)} DH"
+    if withheld:
+        text += f" ; remboursement d'avance retenu {fmt_fr(withheld)} DH"
+    voucher = PayoutVoucher(company, info, number, on, paid, METHODS[m], advance, text, avail,
+                            ref)
+    doc = None
+    if slip is not None:
+        ytd = _year_to_date(conn, code, slip)
+        doc = PayslipDoc(company, info, route.cnss if route else None, number, on, METHODS[m],
+                         slip, withheld, paid, other_ref or "", ref, ytd, ytd.pop("months"))
+    pdf_name = pdf_sha = None
+    if archive is not None:
+        pdf_name, pdf_sha = archive(voucher, doc)
+    posted = poster.add(dataclasses.replace(entry, reference=sealed_reference(number, pdf_sha)))
+    poster.flush()
+    if posted.ref != ref:  # cannot happen: the writer lock is held since the poster's start
+        raise EcpError(f"versement {number} : écriture {posted.ref} au lieu de {ref}")
+    res = conn.execute(insert(Payout).values(
+        year=year, seq=seq, number=number, member=code, day=day_int(on), amount=paid,
+        method=m, advance=int(advance), reason=reason, available_before=avail,
+        entry_id=posted.id, at=now_iso(), by=user, pdf_name=pdf_name, pdf_sha256=pdf_sha,
+        kind=kind, invoice_ref=invoice_ref, repay_monthly=repay))
+    payout_id = int(res.inserted_primary_key[0])  # type: ignore[index]
+    if slip is not None and other_posted is not None:
+        conn.execute(insert(PayslipRow).values(
+            payout_id=payout_id, member=code, month=slip.month, gross=slip.gross,
+            employee_total=slip.employee_total, employer_total=slip.employer_total,
+            taxable=slip.taxable, ir=slip.ir, net=slip.net, cost=slip.cost,
+            dependants=slip.dependants, detail=json.dumps(slip.to_json(), sort_keys=True),
+            entry_id=other_posted.id))
+    return PayoutResult(payout_id, number, posted.ref, voucher, kind, slip, withheld, other_ref)
+
+
+YTD_FIELDS = ("gross", "employee_total", "employer_total", "professional_expenses", "taxable",
+              "ir", "net", "cost")
+
+
+def _year_to_date(conn: Connection, member: str, slip: Payslip) -> dict[str, int]:
+    """The year's payslips of the member up to ``slip`` (included, not yet recorded): each
+    figure summed, and ``months`` their count."""
+    from ecp.members import payroll
+    out = {k: int(getattr(slip, k)) for k in YTD_FIELDS}
+    out["months"] = 1
+    year = slip.month // 100
+    for (detail,) in conn.execute(select(PayslipRow.detail).where(
+            PayslipRow.member == member, PayslipRow.month >= year * 100,
+            PayslipRow.month <= slip.month)):
+        earlier = payroll.Payslip.from_json(json.loads(detail))
+        for k in YTD_FIELDS:
+            out[k] += int(getattr(earlier, k))
+        out["months"] += 1
+    return out
+
+
+def repay_advance(conn: Connection, member: str, amount: int, on: dt.date, method: str,
+                  user: str) -> str:
+    """The member repays part of their advances in money: BQ (CA) 5141 (5161) D / 3431 C, at
+    most what is outstanding. Returns the entry's reference."""
     info = member_info(conn, member)
     m = method.strip().lower().replace("è", "e")
     if m not in PAYOUT_ACCOUNT:
         raise InputError(f"mode : « {method} » (virement ou especes)", field="method")
     if amount <= 0:
         raise InputError("montant : doit être positif", field="amount", code="amount.positive")
-    if advance and not reason.strip():
-        raise InputError("motif : obligatoire pour une avance de solidarité", field="reason",
-                         code="reason.required")
     check_amount(amount, field="amount")
-    check_text(reason.strip(), "motif", LABEL, field="reason")  # one line of the voucher
-    avail = treasury(conn, info.code, on).available
-    if amount > avail and not advance:
-        raise InputError(
-            f"montant : {fmt_fr(amount)} DH dépasse la trésorerie disponible de {info.code} "
-            f"au {on.isoformat()} ({fmt_fr(avail)} DH) ; au-delà, seulement comme avance de "
-            "solidarité, avec un motif", field="amount", code="amount.over_available")
-    company = company_mod.company(conn)
-    year = on.year
-    seq = int(conn.scalar(select(func.coalesce(func.max(Payout.seq), 0)).where(
-        Payout.year == year)) or 0) + 1
-    number = f"VR-{year}-{seq:06d}"
-    what = "Avance de solidarité" if advance else "Rémunération"
-    journal = "CA" if m == "especes" else "BQ"
-    entry = JournalEntry(
-        journal, on, f"{what} {number} - {info.code} {info.name}"[:300],
-        (LineSpec(REMUNERATION, info.code, amount),
-         LineSpec(PAYOUT_ACCOUNT[m], info.code, -amount)), reference=number)
-    # The voucher shows its entry and the entry's reference seals the voucher's PDF (as an
-    # invoice's does): the entry is checked, its number read under the writer lock the poster
-    # holds, the voucher drawn with it, then the entry posted with the seal.
-    poster = Poster(conn, user)
-    errors = poster.errors(entry)
-    if errors:
-        poster.add(entry)  # raises the poster's own refusal (month closed, account…)
-    ref = entry_ref(journal, on.year, int(conn.scalar(select(func.max(Entry.number)).where(
-        Entry.journal == journal, Entry.fiscal_year == on.year)) or 0) + 1)
-    voucher = PayoutVoucher(company, info, number, on, amount, METHODS[m], advance,
-                            reason.strip(), avail, ref)
-    pdf_name = pdf_sha = None
-    if archive is not None:
-        pdf_name, pdf_sha = archive(voucher)  # type: ignore[operator]
-    posted = poster.add(dataclasses.replace(entry, reference=sealed_reference(number, pdf_sha)))
-    poster.flush()
-    if posted.ref != ref:  # cannot happen: the writer lock is held since the poster's start
-        raise EcpError(f"versement {number} : écriture {posted.ref} au lieu de {ref}")
-    res = conn.execute(insert(Payout).values(
-        year=year, seq=seq, number=number, member=info.code, day=day_int(on), amount=amount,
-        method=m, advance=int(advance), reason=reason.strip(), available_before=avail,
-        entry_id=posted.id, at=now_iso(), by=user, pdf_name=pdf_name, pdf_sha256=pdf_sha))
-    return PayoutResult(int(res.inserted_primary_key[0]), number,  # type: ignore[index]
-                        posted.ref, voucher)
+    left = advance_outstanding(conn, info.code, on)
+    if amount > left:
+        raise InputError(f"montant : {fmt_fr(amount)} DH dépasse l'avance restant due par "
+                         f"{info.code} au {on.isoformat()} ({fmt_fr(left)} DH)",
+                         field="amount", code="amount.over_outstanding")
+    posted = post(conn, JournalEntry(
+        "CA" if m == "especes" else "BQ", on,
+        f"Remboursement d'avance - {info.code} {info.name}"[:300],
+        (LineSpec(PAYOUT_ACCOUNT[m], info.code, amount),
+         LineSpec(ADVANCES, info.code, -amount, info.code)),
+        reference=f"REMB-AVANCE-{info.code}"), user)
+    return posted.ref
+
+
+def payslip_of(conn: Connection, number: str) -> PayslipDoc:
+    """The bulletin de paie of a salaried payout, rebuilt from its payslip row and entries."""
+    from ecp.members import payroll
+    p: Any = payout_row(conn, number)
+    r = conn.execute(select(PayslipRow.__table__).where(PayslipRow.payout_id == p.id)).first()
+    if r is None:
+        raise NotFoundError(f"versement {p.number} : pas de bulletin de paie (pas un salaire)",
+                            field="number", code="number.not_salary")
+    slip = payroll.Payslip.from_json(json.loads(r.detail))
+    refs = {i: entry_ref(j, y, n) for i, j, y, n in conn.execute(
+        select(Entry.id, Entry.journal, Entry.fiscal_year, Entry.number).where(
+            Entry.id.in_((p.entry_id, r.entry_id))))}
+    route = registry.route_on(conn, p.member, int_day(p.day))
+    ytd: dict[str, int] = {k: 0 for k in YTD_FIELDS}
+    months = 0
+    for (detail,) in conn.execute(select(PayslipRow.detail).where(
+            PayslipRow.member == p.member, PayslipRow.month >= slip.month // 100 * 100,
+            PayslipRow.id <= r.id, PayslipRow.month <= slip.month)):
+        earlier = payroll.Payslip.from_json(json.loads(detail))
+        for k in YTD_FIELDS:
+            ytd[k] += int(getattr(earlier, k))
+        months += 1
+    return PayslipDoc(company_mod.company(conn), member_info(conn, p.member),
+                      route.cnss if route else None, p.number, int_day(p.day),
+                      METHODS.get(p.method, p.method), slip, slip.net - p.amount, p.amount,
+                      refs.get(r.entry_id, ""), refs.get(p.entry_id, ""), ytd, months)
 
 
 def payout_row(conn: Connection, number: str) -> object:

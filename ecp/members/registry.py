@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, insert, select, update
 
-from ecp.db.models import Dimension
+from ecp.db.models import Dimension, MemberRoute
 from ecp.kernel.errors import InputError, NotFoundError
 from ecp.kernel.periods import check_date
 from ecp.kernel.text import NAME, SHORT, check_optional
 from ecp.kernel.units import Rate
 from ecp.kernel.vocab import MEMBER_STATUSES
-from ecp.ledger.entry import ECP_DIMENSION, day_int, day_iso
+from ecp.ledger.entry import ECP_DIMENSION, day_int, day_iso, int_day
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,15 @@ class MemberView:
     status: str
     contribution_pct: str | None  # "7,5" (French), None when the ECP's default applies
     contribution_bp: Rate | None = None
+    # the latest remuneration route (salarie | independant), from ``route_from`` (ISO date);
+    # None: no route chosen yet (payouts other than advances are refused)
+    route: str | None = None
+    route_from: str | None = None
+    cnss: str | None = None
+    dependants: int | None = None
 
 
-def _view(r: Any) -> MemberView:
+def _view(r: Any, route: Any = None) -> MemberView:
     bp = r.contribution_bp
     pct = None
     if bp is not None:
@@ -43,7 +49,19 @@ def _view(r: Any) -> MemberView:
         pct = f"{whole},{frac:02d}".rstrip("0").rstrip(",")
     return MemberView(r.code, r.kind, r.name, r.name_ar, r.activity,
                       day_iso(r.joined_on) if r.joined_on else None, r.status, pct,
-                      Rate(bp) if bp is not None else None)
+                      Rate(bp) if bp is not None else None,
+                      route.route if route is not None else None,
+                      day_iso(route.valid_from) if route is not None else None,
+                      route.cnss if route is not None else None,
+                      route.dependants if route is not None else None)
+
+
+def _latest_routes(conn: Connection, code: str | None = None) -> dict[str, Any]:
+    """The latest-dated route row of each member (or of ``code``)."""
+    q = select(MemberRoute.__table__).order_by(MemberRoute.member, MemberRoute.valid_from)
+    if code is not None:
+        q = q.where(MemberRoute.member == code)
+    return {r.member: r for r in conn.execute(q)}
 
 
 def check_code(code: str) -> str:
@@ -126,7 +144,7 @@ def find(conn: Connection, code: str) -> MemberView | None:
     """The member (or the ECP's own dimension) of that code, None when there is none."""
     r = conn.execute(select(Dimension.__table__).where(
         Dimension.code == code.strip().upper())).first()
-    return _view(r) if r is not None else None
+    return _view(r, _latest_routes(conn, r.code).get(r.code)) if r is not None else None
 
 
 def get(conn: Connection, code: str, field: str = "code") -> MemberView:
@@ -146,9 +164,86 @@ def list_members(conn: Connection, include_ecp: bool = False) -> list[MemberView
     q = select(Dimension.__table__).order_by(Dimension.kind != "ecp", Dimension.code)
     if not include_ecp:
         q = q.where(Dimension.kind == "member")
-    return [_view(d) for d in conn.execute(q)]
+    routes = _latest_routes(conn)
+    return [_view(d, routes.get(d.code)) for d in conn.execute(q)]
 
 
 def active_codes(conn: Connection) -> list[str]:
     return list(conn.scalars(select(Dimension.code).where(
         Dimension.kind == "member", Dimension.status == "actif").order_by(Dimension.code)))
+
+
+# --- remuneration routes (issue 14) ----------------------------------------------------------
+
+ROUTES = ("salarie", "independant")
+ROUTE_LABELS = {"salarie": "salarié", "independant": "indépendant"}
+MAX_DEPENDANTS = 30  # a sanity bound; the IR family deduction counts at most 6 (payroll rules)
+
+
+class Route(NamedTuple):
+    """How a member is paid on a day: (route, CNSS number, dependants)."""
+
+    route: str  # salarie | independant
+    cnss: str | None
+    dependants: int
+
+
+def check_route(route: str) -> str:
+    r = route.strip().lower().replace("é", "e")
+    if r not in ROUTES:
+        raise InputError(f"statut de rémunération : « {route} » (salarié ou indépendant)",
+                         field="route", code="route.unknown")
+    return r
+
+
+def _check_cnss(cnss: str) -> str | None:
+    c = cnss.strip().replace(" ", "")
+    if not c:
+        return None
+    if not c.isdigit() or len(c) > 20:
+        raise InputError(f"numéro CNSS : « {cnss} » (chiffres seulement, 20 au plus)",
+                         field="cnss", code="cnss.format")
+    return c
+
+
+def set_route(conn: Connection, member: str, route: str, day: dt.date,
+              cnss: str | None = None, dependants: int | None = None, *,
+              user: str = "", at: str = "") -> Route:
+    """The member is paid by ``route`` from ``day`` on (a new dated row, insert-only: an
+    earlier route stays for the payouts made under it). ``cnss`` and ``dependants`` left None
+    keep the member's current ones (none and 0 for a first route); an empty ``cnss`` clears
+    the number."""
+    code = get(conn, member, "member").code
+    r = check_route(route)
+    check_date(day, "date d'effet du statut", field="day")
+    current = route_on(conn, code, day)
+    number = _check_cnss(cnss) if cnss is not None else (current.cnss if current else None)
+    n = dependants if dependants is not None else (current.dependants if current else 0)
+    if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_DEPENDANTS:
+        raise InputError(f"personnes à charge : {n} (entier de 0 à {MAX_DEPENDANTS})",
+                         field="dependants", code="dependants.range")
+    d = day_int(day)
+    if conn.scalar(select(MemberRoute.member).where(MemberRoute.member == code,
+                                                    MemberRoute.valid_from == d)):
+        raise InputError(f"statut de rémunération de {code} : déjà fixé au {day.isoformat()} "
+                         "(un changement prend une autre date d'effet)", field="day",
+                         code="day.route_exists")
+    conn.execute(insert(MemberRoute).values(member=code, valid_from=d, route=r, cnss=number,
+                                            dependants=n, at=at, by=user))
+    return Route(r, number, n)
+
+
+def route_on(conn: Connection, member: str, day: dt.date) -> Route | None:
+    """The member's route on ``day`` (the latest row dated on or before it), None before any."""
+    r = conn.execute(select(MemberRoute.route, MemberRoute.cnss, MemberRoute.dependants)
+                     .where(MemberRoute.member == member.strip().upper(),
+                            MemberRoute.valid_from <= day_int(day))
+                     .order_by(MemberRoute.valid_from.desc()).limit(1)).first()
+    return Route(r.route, r.cnss, int(r.dependants)) if r is not None else None
+
+
+def route_history(conn: Connection, member: str) -> list[tuple[dt.date, Route]]:
+    """Every route of the member with its date of effect, oldest first."""
+    return [(int_day(r.valid_from), Route(r.route, r.cnss, int(r.dependants)))
+            for r in conn.execute(select(MemberRoute.__table__).where(
+                MemberRoute.member == member.strip().upper()).order_by(MemberRoute.valid_from))]

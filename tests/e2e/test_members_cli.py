@@ -15,6 +15,8 @@ def db(tmp_path: Path, company: dict[str, str]) -> Path:
     path = tmp_path / "ecp.sqlite3"
     ok(path, "init")
     ok(path, "member", "add", "FZ", "--name", "Fatima Zahra", "--name-ar", "فاطمة الزهراء")
+    ok(path, "member", "edit", "FZ", "--route", "salarie", "--cnss", "100200300",
+       "--route-from", "2026-01-01")
     for k, v in company.items():
         ok(path, "settings", "set", k, v)
     ok(path, "customer", "add", "HOTEL", "--name", "Hôtel Tanja", "--ice", "001561191000066")
@@ -44,6 +46,7 @@ def test_month_end_of_a_member(db: Path, tmp_path: Path) -> None:
                                       "0.00", "1950.00"]
     r = ecp(db, "payout", "add", "--member", "FZ", "--amount", "2000", "--date", "2026-03-31")
     assert r.returncode == 2 and "dépasse la trésorerie disponible" in r.stderr
+    assert "coût total de la paie" in r.stderr  # FZ is salaried: net + withholdings + charges
     out = ok(db, "payout", "add", "--member", "FZ", "--amount", "2000", "--date", "2026-03-31",
              "--advance", "--reason", "Avance pour matières")
     assert "Avance de solidarité VR-2026-000001" in out

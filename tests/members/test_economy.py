@@ -52,7 +52,13 @@ def test_worked_month_figure_by_figure(sales: api.Books) -> None:
     # A payout within the treasury, then one beyond it refused, then as an advance.
     p1 = api.add_payout(sales, "FZ", 150000, D(2026, 3, 31), "virement")
     assert p1.number == "VR-2026-000001" and p1.voucher.available_before == 195000
-    with pytest.raises(InputError, match=r"dépasse la trésorerie disponible de FZ .*450,00 DH"):
+    # FZ is salaried (fixture): the net 1 500,00 is paid on a gross of 1 608,40 (employee
+    # CNSS 0,52 % 8,36 + 3,96 % 63,69 + AMO 2,26 % 36,35 = 108,40, no IR; 1 608,39 would pay
+    # 1 499,99); employer AF 102,94 + CT 16,89 + LT 127,55 + AMO 66,11 + TFP 25,73 = 339,22;
+    # cost 1 947,62, so 1 950,00 − 1 947,62 = 2,38 stays available.
+    assert p1.payslip is not None and (p1.payslip.gross, p1.payslip.cost) == (160840, 194762)
+    with pytest.raises(InputError, match=r"coût total de la paie, 649,22 DH .*trésorerie "
+                       r"disponible de FZ au 2026-03-31 \(2,38 DH\)"):
         api.add_payout(sales, "FZ", 50000, D(2026, 3, 31))
     with pytest.raises(InputError, match="motif : obligatoire"):
         api.add_payout(sales, "FZ", 50000, D(2026, 3, 31), advance=True)
@@ -60,7 +66,7 @@ def test_worked_month_figure_by_figure(sales: api.Books) -> None:
                         reason="Machine à coudre en panne")
     assert api.payout_pdf(sales, p2.number).exists()
     st = api.member_statement(sales, "FZ", Month(2026, 3))
-    assert st.opening.available == 0 and st.closing.available == 195000 - 150000 - 50000
+    assert st.opening.available == 0 and st.closing.available == 195000 - 194762 - 50000
     assert [(i.number, i.total_ht, i.total_ttc) for i in st.invoices] == [
         (a, 200000, 240000), (b, 100000, 120000)]
     assert [(p.invoice, p.amount, p.vat) for p in st.payments] == [
@@ -80,12 +86,15 @@ def test_worked_month_figure_by_figure(sales: api.Books) -> None:
     assert sum(p.vat for p in st.payments) == tb["4455"].credit
     assert sum(e.amount_ht for e in st.expenses) == tb["6111"].debit
     assert st.contribution == tb["61468"].debit  # the internal contribution account
-    assert sum(p.amount for p in st.payouts) == tb["61711"].debit
+    # the salary's gross on 61711 (its payslip), the advance a receivable on 3431
+    assert (tb["61711"].debit, tb["3431"].debit) == (160840, 50000)
     cash = sum(tb[k].closing_debit - tb[k].closing_credit for k in ("5141", "5161") if k in tb)
     assert st.closing.cash == cash
     assert st.closing.available == st.closing.cash - (
         tb["4455"].closing_credit - tb["34552"].closing_debit) - (
-        tb["44881"].closing_credit - tb["44881"].closing_debit) - st.closing.reserve
+        tb["44881"].closing_credit - tb["44881"].closing_debit) - st.closing.reserve \
+        - tb["4441"].closing_credit  # CNSS due: 108,40 + 339,22 = 447,62
+    assert tb["4441"].closing_credit == 44762
     assert api.verify(sales).ok
 
 
