@@ -65,7 +65,7 @@ WRITE_ACTIONS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "confirm-close": ("answer(True)",),
     "month-end": ("launch", "statements"),
     "confirm-month-end": ("answer(True)",),
-    "members": ("add", "edit", "payout", "contribution"),
+    "members": ("add", "edit", "payout", "contribution", "social_pay", "ir_pay"),
     "member-page": ("payout",),
     "sales": ("new", "pay", "credit", "accept", "invoice_quote", "issue", "edit", "delete",
               "new_invoice", "payment", "credit_note", "new_quote", "issue_draft",
