@@ -429,7 +429,8 @@ def add_payout(conn: Connection, member: str, amount: int | None, on: dt.date, m
                 f"montant : le coût total de la paie, {fmt_fr(slip.cost)} DH (net "
                 f"{fmt_fr(slip.net)}, retenues {fmt_fr(slip.employee_total + slip.ir)}, "
                 f"charges patronales {fmt_fr(slip.employer_total)}), dépasse la trésorerie "
-                f"disponible de {code} au {on.isoformat()} ({fmt_fr(avail)} DH)",
+                f"disponible de {code} au {on.isoformat()} ({fmt_fr(avail)} DH) ; au-delà, "
+                "seulement comme avance de solidarité, avec un motif",
                 field="amount", code="amount.over_available")
         kind, due = "salaire", slip.net
     else:

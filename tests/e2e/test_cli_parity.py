@@ -252,7 +252,7 @@ def test_dashboard(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert rows["dettes_fournisseurs"] == "2760.00"
     assert (rows["tva_exigible"], rows["tva_recuperable"], rows["tva_nette"]) == (
         "0.00", "460.00", "-460.00")  # the demo's VAT declared and paid to November
-    assert rows["ecritures_du_mois"] == "28"
+    assert rows["ecritures_du_mois"] == "29"  # M001's salary: its payroll OD and payment
     out = ecp(capsys, demo_path, "report", "dashboard", "--today", "2026-11-15")
     assert out.startswith("Tableau de bord — ECP Tanger Entreprendre — 2026-11\n")
     assert re.search(r"Trésorerie \(banques et caisses\) +161 123,11\n", out)
@@ -263,7 +263,11 @@ def test_member_page(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     out = ecp(capsys, demo_path, "member", "show", "m001", "--month", "2026-11")
     assert out.startswith("Fiche de M001 — Fatima Zahra El Idrissi")
     assert "— 2026-11\nActivité : couture — contribution 10 %\n" in out
-    assert re.search(r"\nDisponible +4 102,50\n", out)
+    # M001 is salaried: the net 3 000,00 (gross 3 216,82, employer 678,43) costs 3 895,25,
+    # 7 102,50 − 3 895,25 = 3 207,25
+    assert re.search(r"\nDisponible +3 207,25\n", out)
+    assert "\nRémunération : salarié (CNSS 112233445, 2 personne(s) à charge) depuis le " \
+        "2025-03-01\n" in out
     assert re.search(r"\nContribution du mois \(10 %\) +605,00\n", out)
     assert re.search(r"F-2026-000001 +2026-11-03 +Riad Tanja +6 050,00 +7 260,00", out)
     assert re.search(r"VR-2026-000001 +2026-11-27 +3 000,00 +versement", out)

@@ -71,17 +71,25 @@ async def test_member_page_payout_guard_and_advance(sales: api.Books) -> None:
         assert "Trésorerie disponible au 31/03/2026 : 1 950,00 DH" in shown(app, "#available")
         await type_text(pilot, "2 500,00")
         await pilot.pause()
-        assert "après ce versement : -550,00 DH" in shown(app, "#available")
+        # FZ is salaried: the net 2 500,00 needs a gross of 2 680,67 (employee CNSS 13,94 +
+        # 106,15 + AMO 60,58 = 180,67, no IR), employer 171,56 + 28,15 + 212,58 + 110,18 +
+        # 42,89 = 565,36: a cost of 3 246,03 against 1 950,00
+        assert "après ce versement : -1 296,03 DH" in shown(app, "#available")
+        assert "net 2 500,00" in shown(app, "#payslip") \
+            and "coût total 3 246,03 DH" in shown(app, "#payslip")
+        assert "Salarié (CNSS 100200300" in shown(app, "#route")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PayoutFormScreen)
         err = field_error(app, "amount")
-        assert "2 500,00 DH dépasse la trésorerie disponible de FZ" in err
+        assert "coût total de la paie, 3 246,03 DH" in err
+        assert "dépasse la trésorerie disponible de FZ" in err
         assert "1 950,00 DH" in err and "avance de solidarité" in err
         assert api.member_statement(sales, "FZ", Month(2026, 3)).payouts == ()
 
         # As a solidarity advance: the reason is required, then it goes through.
-        await pilot.press("tab", "tab", "tab", "space")  # date, mode, the advance box
+        # gross, invoice, date, mode, the advance box
+        await pilot.press("tab", "tab", "tab", "tab", "tab", "space")
         await pilot.pause()
         await pilot.press("enter")  # in the reason field, still empty
         await pilot.pause()
@@ -124,7 +132,9 @@ async def test_payout_from_the_palette_within_the_treasury(sales: api.Books) -> 
         await until(pilot, lambda: isinstance(app.screen, MemberPageScreen))
         await pilot.pause()
         assert rows(app, "#t-payouts")[0][2:4] == ["1 234,50", "versement vir."]
-        assert "disponible 715,50 DH" in shown(app, "#treasury")
+        # FZ is salaried: the net 1 234,50 on a gross of 1 323,72, employer charges 279,17,
+        # a cost of 1 602,89: 1 950,00 − 1 602,89 = 347,11 left
+        assert "disponible 347,11 DH" in shown(app, "#treasury")
 
 
 async def test_month_end_checklist_runs_to_the_lock(sales: api.Books) -> None:

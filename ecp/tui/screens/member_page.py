@@ -50,7 +50,8 @@ class PayoutFormScreen(FormModal[Any]):
 
     # add_payout's parameters (and the posting's ``date``: a closed month) -> widget ids
     FIELDS = {"amount": "amount", "day": "day", "date": "day", "method": "method",
-              "reason": "reason"}
+              "reason": "reason", "gross": "gross", "invoice_ref": "invoice_ref",
+              "repay_monthly": "repay_monthly"}
     DEFAULT_CSS = """
     PayoutFormScreen #payout-dialog { width: 96; }
     PayoutFormScreen #available { padding: 1 0 0 24; height: auto; }
@@ -66,7 +67,12 @@ class PayoutFormScreen(FormModal[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="payout-dialog"):
             yield Label(f"Versement à {self.member} — {self.member_name}", classes="title")
-            yield from self.field("Montant (DH)", Input(id="amount", placeholder="1 234,50"))
+            yield Static("", id="route")
+            yield from self.field("Net à payer / facture TTC / avance (DH)",
+                                  Input(id="amount", placeholder="1 234,50"))
+            yield from self.field("ou brut (salarié, DH)", Input(id="gross",
+                                                                  placeholder="6 500,00"))
+            yield from self.field("Facture n° (indépendant)", Input(id="invoice_ref"))
             yield from self.field("Date", Input(self.day.isoformat(), id="day"))
             yield from self.field("Mode", Select(PAYOUT_METHODS, value="virement",
                                                  allow_blank=False, id="method"))
@@ -75,6 +81,10 @@ class PayoutFormScreen(FormModal[Any]):
             yield from self.field("Motif de l'avance", Input(id="reason", disabled=True,
                                                               placeholder="ex. machine en "
                                                                           "panne"))
+            yield from self.field("Remboursement mensuel (DH)",
+                                  Input(id="repay_monthly", disabled=True,
+                                        placeholder="le quart de l'avance"))
+            yield Static("", id="payslip")
             yield Static("", id="available")
             yield from self.general_error()
             yield from self.buttons("Verser", "Tab : champ suivant — Espace : cocher l'avance — "
@@ -85,12 +95,14 @@ class PayoutFormScreen(FormModal[Any]):
         self.show_available()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id in ("amount", "day"):
+        if event.input.id in ("amount", "day", "gross"):
             self.show_available()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         reason = self.query_one("#reason", Input)
         reason.disabled = not event.value
+        self.query_one("#repay_monthly", Input).disabled = not event.value
+        self.show_available()
         if event.value:  # once enabled (the next refresh), the reason is the next thing to type
             self.call_after_refresh(reason.focus)
         else:
@@ -108,11 +120,12 @@ class PayoutFormScreen(FormModal[Any]):
         t = api.member_treasury(self.books, self.member, day)
         text = f"Trésorerie disponible au {fr_date(day)} : {money(t.available)} DH"
         ok = True
-        try:
-            amount = parse(self.value("amount"), "montant", field="amount") \
-                if self.value("amount").strip() else None
-        except EcpError:
-            amount = None
+        amount = self._cents("amount")
+        gross = self._cents("gross")
+        advance = self.query_one("#advance", Checkbox).value
+        cost = self.show_route(day, amount, gross, advance)
+        if cost is not None:
+            amount = cost
         if amount is not None:
             left = t.available - amount
             text += f" — après ce versement : {money(left)} DH"
@@ -122,12 +135,65 @@ class PayoutFormScreen(FormModal[Any]):
         out.update(Text(text))
         out.set_classes("ok" if ok else "error")
 
+    def _cents(self, wid: str) -> int | None:
+        try:
+            return parse(self.value(wid), "montant", field=wid) if self.value(wid).strip() \
+                else None
+        except EcpError:
+            return None
+
+    def show_route(self, day: dt.date, amount: int | None, gross: int | None,
+                   advance: bool) -> int | None:
+        """The member's route on ``day`` and, for a salarié, the payslip the amount (net) or
+        the gross gives — before confirming; returns its total cost (what the guard checks)."""
+        route = api.member_route(self.books, self.member, day)
+        label = self.query_one("#route", Static)
+        slip_view = self.query_one("#payslip", Static)
+        slip_view.update("")
+        if route is None:
+            label.update(Text("Statut de rémunération à choisir (salarié ou indépendant) : "
+                              "seule une avance de solidarité est possible"))
+            label.set_classes("error")
+            return None
+        label.set_classes("muted")
+        if route.route == "independant":
+            label.update(Text("Indépendant : versement sur sa facture (numéro obligatoire, "
+                              "montant TTC sans TVA)"))
+            return None
+        label.update(Text(f"Salarié (CNSS {route.cnss or 'non communiqué'}, "
+                          f"{route.dependants} personne(s) à charge) : bulletin de paie, "
+                          "net à payer ou brut"))
+        if advance or (amount is None and gross is None):
+            return None
+        from ecp.members import payroll
+        month = day.year * 100 + day.month
+        try:
+            slip = payroll.payslip(gross, route.dependants, month) if gross is not None \
+                else payroll.payslip_for_net(amount or 0, route.dependants, month)
+        except EcpError:
+            return None
+        slip_view.update(Text(
+            f"Bulletin : brut {money(slip.gross)} — retenues sociales "
+            f"{money(slip.employee_total)} — IR {money(slip.ir)} — net {money(slip.net)}\n"
+            f"Charges patronales {money(slip.employer_total)} — coût total "
+            f"{money(slip.cost)} DH" + "".join(f"\n{w}" for w in slip.warnings)))
+        return slip.cost
+
     def save(self) -> PayoutResult:
-        amount = parse(self.value("amount"), "montant", field="amount")
+        amount = self.value("amount").strip()
+        gross = self.value("gross").strip()
         day = self.date("day", "date")
         advance = self.query_one("#advance", Checkbox).value
-        return api.add_payout(self.books, self.member, amount, day, self.select("method"),
-                              advance=advance, reason=self.value("reason") if advance else "")
+        repay = self.value("repay_monthly").strip() if advance else ""
+        return api.add_payout(
+            self.books, self.member,
+            parse(amount, "montant", field="amount") if amount or not gross else None,
+            day, self.select("method"), advance=advance,
+            reason=self.value("reason") if advance else "",
+            gross=parse(gross, "brut", field="gross") if gross else None,
+            invoice_ref=self.value("invoice_ref"),
+            repay_monthly=parse(repay, "remboursement mensuel", field="repay_monthly")
+            if repay else None)
 
 
 class MemberPageScreen(EcpScreen):

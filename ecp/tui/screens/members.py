@@ -33,7 +33,42 @@ T = TypeVar("T")
 
 # façade parameter of add_member / update_member -> widget id
 MEMBER_FIELDS = {"code": "code", "name": "name", "name_ar": "name_ar", "activity": "activity",
-                 "contribution_rate": "rate", "status": "status", "joined": "joined"}
+                 "contribution_rate": "rate", "status": "status", "joined": "joined",
+                 "route": "route", "cnss": "cnss", "dependants": "dependants",
+                 "day": "route_from"}
+ROUTE_CHOICES = [("salarié de l'ECP (bulletin de paie)", "salarie"),
+                 ("indépendant (facture)", "independant")]
+
+
+def route_fields(form: FormModal[Any], m: MemberView | None, day: dt.date) -> ComposeResult:
+    """Remuneration route, CNSS number, dependants and the date they apply from."""
+    yield from form.field("Rémunération", Select(ROUTE_CHOICES, value=m.route if m and m.route
+                                                 else Select.NULL, prompt="à choisir",
+                                                 id="route"))
+    yield from form.field("N° CNSS (salarié)", Input((m.cnss or "") if m else "", id="cnss"))
+    yield from form.field("Personnes à charge",
+                          Input(str(m.dependants or 0) if m else "0", id="dependants"))
+    yield from form.field("Statut à partir du", Input(day.isoformat(), id="route_from"))
+
+
+def route_values(form: FormModal[Any]) -> tuple[str, str, int, dt.date] | None:
+    """The route typed (None when none is chosen), checked before anything is written."""
+    from ecp.kernel.errors import InputError
+    from ecp.members.registry import MAX_DEPENDANTS, check_route
+    route = form.query_one("#route", Select).value
+    if route is Select.NULL or route is None:
+        return None
+    n = form.value("dependants").strip() or "0"
+    if not n.isascii() or not n.isdigit() or int(n) > MAX_DEPENDANTS:
+        raise InputError(f"personnes à charge : « {n} » (entier de 0 à {MAX_DEPENDANTS})",
+                         field="dependants", code="dependants.range")
+    day = parse_date(form.value("route_from"), "date d'effet du statut", field="day")
+    return check_route(str(route)), form.value("cnss"), int(n), day
+
+
+def route_changed(m: MemberView, r: tuple[str, str, int, dt.date]) -> bool:
+    return (m.route, (m.cnss or ""), m.dependants or 0) != (
+        r[0], r[1].strip().replace(" ", ""), r[2])
 
 
 def parse_rate(text: str) -> Rate | None:
@@ -59,6 +94,7 @@ class MemberAddScreen(FormModal[str | None]):
             yield from self.field("Taux de contribution %",
                                   Input(id="rate", placeholder="10 ou 8,5"))
             yield from self.field("Date d'entrée", Input(app.today.isoformat(), id="joined"))
+            yield from route_fields(self, None, app.today)
             yield from self.general_error()
             yield from self.buttons("Inscrire")
 
@@ -69,10 +105,13 @@ class MemberAddScreen(FormModal[str | None]):
         app = self.ecp
         rate = parse_rate(self.value("rate"))
         joined = parse_date(self.value("joined"), "date d'entrée", field="joined")
+        route = route_values(self)
         m = api.add_member(app.books, self.value("code"), self.value("name"),
                            name_ar=self.value("name_ar"),
                            activity=self.value("activity").strip() or None,
                            contribution_rate=rate, joined=joined)
+        if route is not None:
+            api.set_route(app.books, m.code, route[0], route[3], route[1], route[2])
         return m.code
 
 
@@ -101,6 +140,10 @@ class MemberEditScreen(FormModal[str | None]):
                                   Input(m.contribution_pct or "", id="rate",
                                         placeholder="10 ou 8,5"))
             yield Static(f"Entré le {m.joined_on or '—'}", classes="muted hint")
+            yield from route_fields(self, m, self.ecp.today)
+            yield Static(f"Rémunération actuelle : {m.route or 'à choisir'}"
+                         + (f" depuis le {m.route_from}" if m.route_from else ""),
+                         classes="muted hint")
             yield from self.general_error()
             yield from self.buttons("Enregistrer")
 
@@ -111,6 +154,9 @@ class MemberEditScreen(FormModal[str | None]):
         app = self.ecp
         status = self.query_one("#status", Select).value
         rate = parse_rate(self.value("rate"))
+        route = route_values(self)
+        if route is not None and route_changed(self.member, route):
+            api.set_route(app.books, self.member.code, route[0], route[3], route[1], route[2])
         api.update_member(app.books, self.member.code, name=self.value("name"),
                           name_ar=self.value("name_ar"), activity=self.value("activity"),
                           status=str(status), contribution_rate=rate,
