@@ -23,6 +23,7 @@ FILE_COMMANDS: dict[str, list[str]] = {
     "ecp payout pdf": ["payout", "pdf", "VR-2026-000001"],
     "ecp report vat": ["report", "vat", "--period", "2026-11"],
     "ecp vat show": ["vat", "show", "2026-11"],
+    "ecp report payroll": ["report", "payroll", "--period", "2026-11"],
     "ecp report aged-receivables": ["report", "aged-receivables", "--at", "2026-11-30"],
 }
 DIR_COMMANDS: dict[str, list[str]] = {"ecp statement": ["statement", "2026-11"]}
@@ -51,7 +52,8 @@ def test_every_out_option_is_covered() -> None:
             found.add(sp.prog)
             assert "--force" in opts, sp.prog
     assert found == {"ecp export", "ecp invoice pdf", "ecp payout pdf", "ecp report vat",
-                     "ecp report aged-receivables", "ecp statement", "ecp vat show"}
+                     "ecp report aged-receivables", "ecp statement", "ecp vat show",
+                     "ecp report payroll"}
 
 
 @pytest.mark.parametrize("name", sorted(FILE_COMMANDS))
