@@ -58,6 +58,7 @@ CSV_COMMANDS: dict[str, list[str]] = {
     "ecp bank rule list": ["bank", "rule", "list"],
     "ecp vat show": ["vat", "show", "2026-11"],
     "ecp vat list": ["vat", "list"],
+    "ecp report payroll": ["report", "payroll", "--period", "2026-11"],
 }
 
 
