@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from ecp.api import Books
 from ecp.db.engine import unit_of_work
-from ecp.db.models import Dimension, MemberRoute, Setting
+from ecp.db.models import Dimension, Entry, MemberRoute, Setting
 from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec
 from ecp.ledger.periods import close_month
 from ecp.ledger.posting import Poster
@@ -70,88 +70,215 @@ def load_demo(books: Books, seed: int = 2026) -> str:
             "at": books.now().isoformat(), "by": user} for c, *_r, j, _ in MEMBERS])
         conn.execute(insert(Setting), [{"key": k, "value": v} for k, v in COMPANY.items()])
         p = Poster(conn, user)
-        n = 0
+        E = ECP_DIMENSION
+        p.add(JournalEntry("AN", START, "Apport initial des fondateurs",
+                           (LineSpec("5141", E, 15_000_000), LineSpec("1111", E, -15_000_000))))
+        for c, *_ in MEMBERS:
+            p.add(JournalEntry("OD", START, f"Fonds de démarrage avancé par l'ECP à {c}", (
+                LineSpec("44881", E, 500_000), LineSpec("5141", E, -500_000),
+                LineSpec("5141", c, 500_000), LineSpec("44881", c, -500_000))))
+        p.flush()
+    _catalogue(books)
+    inv = 0
+    for year, month in MONTHS:
+        inv, typed = _month(books, rnd, year, month, inv)
+        _pay_payroll(books, year, month)
+        if (year, month) != MONTHS[-1]:  # November's in _sales, after its invoices
+            _documents(books, typed)
+            _payouts(books, year, month)
+    with unit_of_work(books.engine) as s:
+        for year, month in MONTHS[:2]:
+            close_month(s.connection(), year * 100 + month, user)
+    docs = _sales(books)
+    _declare_vat(books)
+    with books.engine.connect() as conn:
+        n = int(conn.scalar(select(func.count(Entry.id))) or 0)
+    return (f"Démo chargée : ECP Tanger Entreprendre, {len(MEMBERS)} membres, {n} écritures "
+            f"d'août à novembre 2026 (août et septembre clôturés), {docs}, la paie d'août à "
+            "novembre (CNSS et IR payés jusqu'à octobre), la TVA d'août à novembre déclarée "
+            "et payée")
+
+
+# A sale typed in a month of the demo: member, day, HT, customer, payment day or None.
+Sale = tuple[str, dt.date, int, str, dt.date | None]
+
+
+def _month(books: Books, rnd: random.Random, year: int, month: int, inv: int
+           ) -> tuple[int, list[Sale]]:
+    """One month of August–November typed as journal entries (rent, sales, purchases, the
+    contribution, bank fees); the sales of the members in ``AS_DOCUMENTS`` that month are
+    returned instead, to go through the sales module (``_documents``). November's sales and
+    expenses are the sales module's (``_sales``). Returns the last FA number and those sales."""
+    typed: list[Sale] = []
+    E = ECP_DIMENSION
+    last_day = 28
+    with unit_of_work(books.engine) as s:
+        conn = s.connection()
+        p = Poster(conn, books.user)
 
         def post(journal: str, day: dt.date, label: str, lines: list[LineSpec],
                  ref: str = "") -> None:
-            nonlocal n
             p.add(JournalEntry(journal, day, label, tuple(lines), reference=ref))
-            n += 1
 
-        E = ECP_DIMENSION
-        post("AN", START, "Apport initial des fondateurs",
-             [LineSpec("5141", E, 15_000_000), LineSpec("1111", E, -15_000_000)])
-        for c, *_ in MEMBERS:
-            post("OD", START, f"Fonds de démarrage avancé par l'ECP à {c}",
-                 [LineSpec("44881", E, 500_000), LineSpec("5141", E, -500_000),
-                  LineSpec("5141", c, 500_000), LineSpec("44881", c, -500_000)])
-        inv = 0
-        for year, month in MONTHS:
-            last_day = 28
-            rent = 450_000
-            post("AC", dt.date(year, month, 2), f"Loyer atelier partagé {month:02d}/{year}",
-                 [LineSpec("61312", E, rent), LineSpec("34554", E, _vat(rent)),
-                  LineSpec("44111", E, -(rent + _vat(rent)), "Immobilière du Détroit")])
-            post("BQ", dt.date(year, month, 5), f"Règlement loyer {month:02d}/{year}",
-                 [LineSpec("44111", E, rent + _vat(rent), "Immobilière du Détroit"),
-                  LineSpec("5141", E, -(rent + _vat(rent))),
-                  LineSpec("34552", E, _vat(rent)), LineSpec("34554", E, -_vat(rent))])
-            for code, _name, _ar, act, bp, _j, (acc, what, lo, hi) in MEMBERS:
-                cashed = 0
-                # November's sales go through the sales module (``_sales``): invoices,
-                # payments and the VAT report all agree with the ledger there.
-                for k in range(rnd.randint(2, 3) if (year, month) != MONTHS[-1] else 0):
-                    inv += 1
-                    ht = rnd.randrange(lo, hi, 500)
-                    tva = _vat(ht)
-                    cust = rnd.choice(CUSTOMERS)
-                    day = dt.date(year, month, 3 + 7 * k + rnd.randint(0, 4))
-                    ref = f"FA-{year}-{inv:05d}"
-                    due = day + dt.timedelta(days=60)
-                    post("VT", day, f"{what} - {cust}",
-                         [LineSpec("34211", code, ht + tva, cust, due),
-                          LineSpec(acc, code, -ht), LineSpec("44551", code, -tva)], ref)
-                    if (year, month) != MONTHS[-1] or k == 0:
-                        pay = day + dt.timedelta(days=rnd.randint(3, 12))
-                        pay = min(pay, dt.date(year, month, last_day))
-                        post("BQ", pay, f"Encaissement {ref} - {cust}",
-                             [LineSpec("5141", code, ht + tva),
-                              LineSpec("34211", code, -(ht + tva), cust),
-                              LineSpec("44551", code, tva), LineSpec("4455", code, -tva)], ref)
-                        cashed += ht
-                supplier, charge = SUPPLIERS[act]
-                buy = rnd.randrange(lo // 4, lo, 100)
-                bday = dt.date(year, month, rnd.randint(6, 14))
-                if (year, month) != MONTHS[-1]:  # November's: expenses of the sales module
-                    post("AC", bday, f"Achat matières - {supplier}",
-                         [LineSpec(charge, code, buy), LineSpec("34554", code, _vat(buy)),
-                          LineSpec("44111", code, -(buy + _vat(buy)), supplier)])
-                    post("BQ", bday + dt.timedelta(days=5), f"Règlement {supplier}",
-                         [LineSpec("44111", code, buy + _vat(buy), supplier),
-                          LineSpec("5141", code, -(buy + _vat(buy))),
-                          LineSpec("34552", code, _vat(buy)),
-                          LineSpec("34554", code, -_vat(buy))])
-                contrib = (cashed * bp + 5000) // 10000
-                if contrib:
-                    post("OD", dt.date(year, month, last_day),
-                         f"Contribution services partagés {month:02d}/{year} - {code}",
-                         [LineSpec("61461", code, contrib), LineSpec("44881", code, -contrib),
-                          LineSpec("44881", E, contrib), LineSpec("71243", E, -contrib)])
-                payout = (cashed // 2) // 10000 * 10000
-                if payout and (year, month) != MONTHS[-1]:
-                    post("BQ", dt.date(year, month, last_day),
-                         f"Rémunération {month:02d}/{year} - {code}",
-                         [LineSpec("61711", code, payout), LineSpec("5141", code, -payout)])
-            post("BQ", dt.date(year, month, last_day), f"Frais bancaires {month:02d}/{year}",
-                 [LineSpec("61473", E, 12_000), LineSpec("5141", E, -12_000)])
+        rent = 450_000
+        post("AC", dt.date(year, month, 2), f"Loyer atelier partagé {month:02d}/{year}",
+             [LineSpec("61312", E, rent), LineSpec("34554", E, _vat(rent)),
+              LineSpec("44111", E, -(rent + _vat(rent)), "Immobilière du Détroit")])
+        post("BQ", dt.date(year, month, 5), f"Règlement loyer {month:02d}/{year}",
+             [LineSpec("44111", E, rent + _vat(rent), "Immobilière du Détroit"),
+              LineSpec("5141", E, -(rent + _vat(rent))),
+              LineSpec("34552", E, _vat(rent)), LineSpec("34554", E, -_vat(rent))])
+        for code, _name, _ar, act, bp, _j, (acc, what, lo, hi) in MEMBERS:
+            cashed = 0
+            as_documents = (year, month) in AS_DOCUMENTS.get(code, ())
+            for k in range(rnd.randint(2, 3) if (year, month) != MONTHS[-1] else 0):
+                inv += 1
+                ht = rnd.randrange(lo, hi, 500)
+                tva = _vat(ht)
+                cust = rnd.choice(CUSTOMERS)
+                day = dt.date(year, month, 3 + 7 * k + rnd.randint(0, 4))
+                ref = f"FA-{year}-{inv:05d}"
+                due = day + dt.timedelta(days=60)
+                pay = day + dt.timedelta(days=rnd.randint(3, 12))
+                pay = min(pay, dt.date(year, month, last_day))
+                if as_documents:
+                    typed.append((code, day, ht, cust, pay))
+                    continue
+                post("VT", day, f"{what} - {cust}",
+                     [LineSpec("34211", code, ht + tva, cust, due),
+                      LineSpec(acc, code, -ht), LineSpec("44551", code, -tva)], ref)
+                post("BQ", pay, f"Encaissement {ref} - {cust}",
+                     [LineSpec("5141", code, ht + tva),
+                      LineSpec("34211", code, -(ht + tva), cust),
+                      LineSpec("44551", code, tva), LineSpec("4455", code, -tva)], ref)
+                cashed += ht
+            supplier, charge = SUPPLIERS[act]
+            buy = rnd.randrange(lo // 4, lo, 100)
+            bday = dt.date(year, month, rnd.randint(6, 14))
+            if (year, month) != MONTHS[-1]:  # November's: expenses of the sales module
+                post("AC", bday, f"Achat matières - {supplier}",
+                     [LineSpec(charge, code, buy), LineSpec("34554", code, _vat(buy)),
+                      LineSpec("44111", code, -(buy + _vat(buy)), supplier)])
+                post("BQ", bday + dt.timedelta(days=5), f"Règlement {supplier}",
+                     [LineSpec("44111", code, buy + _vat(buy), supplier),
+                      LineSpec("5141", code, -(buy + _vat(buy))),
+                      LineSpec("34552", code, _vat(buy)),
+                      LineSpec("34554", code, -_vat(buy))])
+            contrib = (cashed * bp + 5000) // 10000
+            if contrib:  # internal: 61468 / 71248, as the contribution run posts it
+                post("OD", dt.date(year, month, last_day),
+                     f"Contribution services partagés {month:02d}/{year} - {code}",
+                     [LineSpec("61468", code, contrib), LineSpec("44881", code, -contrib),
+                      LineSpec("44881", E, contrib), LineSpec("71248", E, -contrib)],
+                     f"CONTRIB-{year}-{month:02d}-{code}")
+        post("BQ", dt.date(year, month, last_day), f"Frais bancaires {month:02d}/{year}",
+             [LineSpec("61473", E, 12_000), LineSpec("5141", E, -12_000)])
         p.flush()
-        for year, month in MONTHS[:2]:
-            close_month(conn, year * 100 + month, user)
-    docs = _sales(books)
-    _declare_vat(books)
-    return (f"Démo chargée : ECP Tanger Entreprendre, {len(MEMBERS)} membres, {n} écritures "
-            f"d'août à novembre 2026 (août et septembre clôturés), {docs}, la TVA d'août à "
-            "novembre déclarée et payée")
+    return inv, typed
+
+
+# (member, months) whose sales are issued as invoices and paid through the sales module
+# before November: M001's October, so that its statement shows its receipts (issue 14).
+AS_DOCUMENTS = {"M001": ((2026, 10),)}
+# The rnd customers without a customer record: their sales go to the nearest record.
+CUSTOMER_CODES = {"Riad Tanja": "RIAD", "Hôtel Continental": "HOTEL", "Café Hafa": "HAFA",
+                  "Mme Alaoui": "ALAOUI", "Dar Sultan": "RIAD", "Association Al Amal": "ALAOUI",
+                  "M. Berrada": "ALAOUI", "Boutique Kasbah": "HOTEL"}
+
+
+def _catalogue(books: Books) -> None:
+    """The sales module's customers, suppliers and catalogue, there from the start."""
+    from ecp import api
+    from ecp.kernel.units import Rate
+
+    for code, name, ar, ice, address, city in SALES_CUSTOMERS:
+        api.add_customer(books, code, name, name_ar=ar, ice=ice, city=city, address=address,
+                         consumer=ice is None)
+    for code, name, if_number, ice in SALES_SUPPLIERS:
+        api.add_supplier(books, code, name, city="Tanger", if_number=if_number, ice=ice)
+    for code, member, name, unit, price, vat, acc in PRODUCTS:
+        api.add_product(books, code, member, name, unit, price, Rate(vat), acc)
+
+
+def _documents(books: Books, sales: list[Sale]) -> None:
+    """The sales of ``_month`` kept for the sales module: each an invoice (one line, the
+    member's product's wording and account, VAT 20 %) paid by transfer in full, then the
+    month's contribution run on them (HT cashed)."""
+    from ecp import api
+    from ecp.kernel.periods import Month
+    from ecp.kernel.units import Quantity, Rate
+    from ecp.sales.documents import LineInput
+
+    what = {code: (acc, label) for code, *_r, (acc, label, _lo, _hi) in MEMBERS}
+    for code, day, ht, cust, pay in sales:
+        acc, label = what[code]
+        doc = api.create_and_issue(books, "facture", code, CUSTOMER_CODES[cust], day,
+                                   [LineInput(label, Quantity(1000), ht, Rate(VAT_BP), acc)])
+        if pay is not None:
+            api.add_payment(books, [doc.number], ht + _vat(ht), pay, "virement",
+                            f"VIR {doc.number[-4:]}")
+    for month in sorted({Month(d.year, d.month) for _c, d, *_r in sales}):
+        api.contribution_run(books, month)
+
+
+# The members' pay, month by month (issue 14), within each one's treasury: M001 (salariée, two
+# dependants) is paid her net from September — in August her treasury (4 000,00 DH) could not
+# bear the cost of a salary at the SMIG; M003 (salariée) her gross, 4 000,00 in August after
+# the advance, 6 500,00 from September (above the CNSS ceiling, IR withheld); M002
+# (indépendant, auto-entrepreneur) his own invoice, no VAT. M003's solidarity advance of
+# 8 000,00 DH on 3 August is repaid 2 000,00 a month out of her four salaries: the last one, in
+# November, repays it.
+# (year, month) -> (member, "net" | "brut" | invoice number, amount in centimes)
+PAYOUTS: dict[tuple[int, int], tuple[tuple[str, str, int], ...]] = {
+    (2026, 8): (("M002", "YB-2026-08", 150_000), ("M003", "brut", 400_000)),
+    (2026, 9): (("M001", "net", 350_000), ("M002", "YB-2026-09", 400_000),
+                ("M003", "brut", 650_000)),
+    (2026, 10): (("M001", "net", 350_000), ("M002", "YB-2026-10", 350_000),
+                 ("M003", "brut", 650_000)),
+    (2026, 11): (("M001", "net", 350_000), ("M002", "YB-2026-11", 300_000),
+                 ("M003", "brut", 650_000)),
+}
+PAY_DAY = {(2026, 8): 28, (2026, 9): 28, (2026, 10): 28, (2026, 11): 27}
+ADVANCE = ("M003", dt.date(2026, 8, 3), 800_000, 200_000, "Réparation du métier à tisser")
+# Each month's CNSS and IR withheld, paid on the 10th of the next (or the working day
+# before); November's are left due at the demo's writing (CNSS by 10 December).
+PAYROLL_PAID = ((dt.date(2026, 9, 1), dt.date(2026, 9, 10)),
+                (dt.date(2026, 10, 1), dt.date(2026, 10, 9)),
+                (dt.date(2026, 11, 1), dt.date(2026, 11, 10)))
+
+
+def _payouts(books: Books, year: int, month: int) -> None:
+    """The month's payouts of ``PAYOUTS``, the advance first (in August)."""
+    from ecp import api
+
+    code, on, amount, monthly, reason = ADVANCE
+    if (on.year, on.month) == (year, month):
+        api.add_payout(books, code, amount, on, "virement", advance=True, reason=reason,
+                       repay_monthly=monthly)
+    day = dt.date(year, month, PAY_DAY[(year, month)])
+    for member, how, value in PAYOUTS[(year, month)]:
+        if how == "net":
+            api.add_payout(books, member, value, day, "virement")
+        elif how == "brut":
+            api.add_payout(books, member, None, day, "virement", gross=value)
+        else:
+            api.add_payout(books, member, value, day, "virement", invoice_ref=how)
+
+
+def _pay_payroll(books: Books, year: int, month: int) -> None:
+    """The previous month's CNSS (and IR, when some was withheld) paid on ``PAYROLL_PAID``."""
+    from ecp import api
+    from ecp.kernel.periods import Period
+
+    for first, paid_on in PAYROLL_PAID:
+        if (first.year, first.month) != (year, month):
+            continue
+        before = first - dt.timedelta(days=1)
+        period = Period.parse(f"{before.year}-{before.month:02d}")
+        returns = api.payroll_month(books, period)
+        api.social_pay(books, period, paid_on, "virement", reference=f"Damancom {period.label}")
+        if returns.ir_due:
+            api.ir_pay(books, period, paid_on, "virement", reference=f"IR {period.label}")
 
 
 # The ECP's identity, complete: invoices can be issued from the demo at once.
@@ -198,13 +325,6 @@ def _sales(books: Books) -> str:
         return ProductLine(code, Quantity(qty_milli))
 
     d = dt.date
-    for code, name, ar, ice, address, city in SALES_CUSTOMERS:
-        api.add_customer(books, code, name, name_ar=ar, ice=ice, city=city, address=address,
-                         consumer=ice is None)
-    for code, name, if_number, ice in SALES_SUPPLIERS:
-        api.add_supplier(books, code, name, city="Tanger", if_number=if_number, ice=ice)
-    for code, member, name, unit, price, vat, acc in PRODUCTS:
-        api.add_product(books, code, member, name, unit, price, Rate(vat), acc)
     f1 = api.create_and_issue(books, "facture", "M001", "RIAD", d(2026, 11, 3),
                               [p("CAFTAN", 2000), p("RETOUCHE", 3000)])
     f2 = api.create_and_issue(books, "facture", "M002", "HOTEL", d(2026, 11, 6),
@@ -234,14 +354,12 @@ def _sales(books: Books) -> str:
     api.add_expense(books, "M002", "MARCHE", d(2026, 11, 5), "61211", 230000, Rate(2000),
                     "MC-0934")
     del f5
-    # The member's economy: November's contribution, a payout, a solidarity advance.
+    # The member's economy: November's contribution, then the month's pay (``PAYOUTS``).
     api.contribution_run(books, Month(2026, 11))
-    api.add_payout(books, "M001", 300000, d(2026, 11, 27), "virement")
-    api.add_payout(books, "M004", 800000, d(2026, 11, 27), "virement", advance=True,
-                   reason="Achat d'un ordinateur portable pour les interventions")
+    _payouts(books, 2026, 11)
     _production(books)
-    return ("5 factures, 2 devis, 1 avoir, 3 règlements, 2 dépenses, la contribution, un "
-            "versement, une avance et le plan de production de décembre en novembre 2026")
+    return ("5 factures, 2 devis, 1 avoir, 3 règlements, 2 dépenses, la contribution "
+            "et le plan de production de décembre en novembre 2026")
 
 
 # The VAT of each month, declared and paid on the 15th of the following month; August's on

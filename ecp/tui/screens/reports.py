@@ -458,9 +458,12 @@ class BalanceScreen(ReportScreen):
         t = self.table()
         row = t.cursor_row
         table = trial_balance_table(tb)
-        total = table.totals[0]
+        # The TOTAL then, on the entity's books, « dont hors flux internes » / « dont flux
+        # internes » (TrialBalance.total(field, internal=…)): each label under the name.
         fill(t, table, keyed=True, pad=True, totals=[replace(
-            total, cells=("", total.cells[0], *total.cells[2:]), key=TOTAL_KEY)])
+            total, cells=("", total.cells[0], *total.cells[2:]),
+            key=TOTAL_KEY if k == 0 else f"{TOTAL_KEY}{k}")
+            for k, total in enumerate(table.totals)])
         totals = [tb.total(f) for f in TRIAL_BALANCE_FIELDS]
         t.move_cursor(row=max(0, min(row, len(tb.rows) - 1)))
         pairs = [totals[i] - totals[i + 1] for i in (0, 2, 4)]
@@ -476,7 +479,7 @@ class BalanceScreen(ReportScreen):
         if t.row_count == 0:
             return
         key = t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value
-        if key is None or key == TOTAL_KEY:
+        if key is None or key.startswith(TOTAL_KEY):
             return
         account, dimension = str(key), self.dimension
         period = (self.date_from, self.date_to)
