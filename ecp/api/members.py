@@ -199,42 +199,120 @@ def member_statement(books: Books, member: str, month: Month) -> StatementView:
         return member_economy.statement(conn, member, month.key)
 
 
+STATEMENT_ARCHIVED = "releve.archive"  # the audit event recording an archived statement
+
+
+def _statement_name(folder: Path, label: str, code: str, taken: set[str]) -> Path:
+    """``releve-AAAA-MM-CODE.pdf``, then ``-v2``, ``-v3``… : a re-run never replaces an
+    archived statement (nor reuses the name of one recorded and since removed)."""
+    n = 1
+    while True:
+        name = f"releve-{label}-{code}" + (f"-v{n}" if n > 1 else "") + ".pdf"
+        path = folder / name
+        if not path.exists() and not path.is_symlink() and name not in taken:
+            return path
+        n += 1
+
+
+def archived_statements(conn: Connection) -> list[tuple[str, str, str]]:
+    """(member and month, archived name under the statements' folder, SHA-256) of every
+    statement written, from the audit trail (insert-only, chained), in order."""
+    from sqlalchemy import select
+
+    from ecp.db.models import AuditEvent
+    out = []
+    for subject, detail in conn.execute(select(AuditEvent.subject, AuditEvent.detail).where(
+            AuditEvent.action == STATEMENT_ARCHIVED).order_by(AuditEvent.id)):
+        name, _, sha = str(detail).rpartition(" sha256 ")
+        out.append((str(subject), name, sha))
+    return out
+
+
+def check_statements(books: Books, conn: Connection) -> list[str]:
+    """Every archived statement is where it was written, unchanged since (its SHA-256 as
+    recorded in the audit trail): what ``verify`` reports, in French, one line each."""
+    from ecp.api.archive import sha256_of
+    root = statements_dir(books, Month(2000, 1)).parent
+    out = []
+    for subject, name, sha in archived_statements(conn):
+        f = root / name
+        if not f.is_file():
+            out.append(f"archive : le relevé {subject} est absent ({f})")
+        elif sha256_of(f) != sha:
+            out.append(f"archive : le relevé {subject} a été modifié depuis son émission ({f})")
+    return out
+
+
 def write_statements(books: Books, month: Month, out_dir: Path | None = None,
                      members: Sequence[str] | None = None,
                      progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
     """The statement PDF of each active member (or of ``members``) for the month, one file
     each (0600, in a 0700 folder), ``progress(done, total, member)`` after each.
 
+    Each statement is archived like an invoice: in the month's statements folder
+    (``releves/AAAA-MM``), its SHA-256 recorded in the audit trail (``releve.archive``) and
+    checked by ``verify``; a re-run writes a new version (``-v2``, ``-v3``…) and the archive
+    keeps both. With ``out_dir`` elsewhere, a copy of each goes there too (its plain name,
+    ``releve-AAAA-MM-CODE.pdf``), and those copies are returned; else the archived files.
+    Read-only books archive nothing: the PDFs go to ``out_dir`` (or the folder) only.
+
     The figures are read here, in one snapshot; drawing the PDFs (most of the time) is shared
     between worker processes, one per core, when there are many members."""
     import os
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    from ecp.api.archive import sha256_of
+    from ecp.kernel.files import replace_private
     from ecp.reports.statement_pdf import render_statement
     m = month.key
     label = str(month)
-    folder = private_dir(out_dir or statements_dir(books, month))
+    archive = statements_dir(books, month)
+    archiving_now = not books.read_only
+    folder = private_dir(archive if archiving_now else (out_dir or archive))
+    root = archive.parent
     with _read(books) as conn:
         codes = [registry.get(conn, c, "members").code for c in members] if members \
             else member_economy.active_members(conn)
-        jobs = [(member_economy.statement(conn, code, m),
-                 folder / f"releve-{label}-{code}.pdf") for code in codes]
+        taken = {Path(name).name for _s, name, _h in archived_statements(conn)} \
+            if archiving_now else set()
+        views = [member_economy.statement(conn, code, m) for code in codes]
+    jobs: list[tuple[StatementView, Path]] = []
+    for view in views:
+        path = _statement_name(folder, label, view.member.code, taken) if archiving_now \
+            else folder / f"releve-{label}-{view.member.code}.pdf"
+        taken.add(path.name)
+        jobs.append((view, path))
     workers = min(os.cpu_count() or 1, 4)
     if len(jobs) < 8 or workers < 2:
         for i, (view, path) in enumerate(jobs, 1):
             render_statement(view, path)
             if progress is not None:
                 progress(i, len(jobs), view.member.code)
-        return [p for _v, p in jobs]
-    import multiprocessing
-    import threading
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() \
-        and threading.active_count() == 1 else "spawn"
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        futures = {pool.submit(render_statement, view, path): view.member.code
-                   for view, path in jobs}
-        for i, fut in enumerate(as_completed(futures), 1):
-            fut.result()
-            if progress is not None:
-                progress(i, len(jobs), futures[fut])
-    return [p for _v, p in jobs]
+    else:
+        import multiprocessing
+        import threading
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() \
+            and threading.active_count() == 1 else "spawn"
+        with ProcessPoolExecutor(workers,
+                                 mp_context=multiprocessing.get_context(method)) as pool:
+            futures = {pool.submit(render_statement, view, path): view.member.code
+                       for view, path in jobs}
+            for i, fut in enumerate(as_completed(futures), 1):
+                fut.result()
+                if progress is not None:
+                    progress(i, len(jobs), futures[fut])
+    paths = [p for _v, p in jobs]
+    if not archiving_now:
+        return paths
+    with _write(books) as conn:
+        for view, path in jobs:
+            _audit(conn, books, STATEMENT_ARCHIVED, f"{view.member.code} {label}",
+                   f"{path.relative_to(root).as_posix()} sha256 {sha256_of(path)}")
+    if out_dir is None or private_dir(out_dir).resolve() == archive.resolve():
+        return paths
+    copies = []
+    for view, path in jobs:
+        copy = Path(out_dir) / f"releve-{label}-{view.member.code}.pdf"
+        replace_private(copy, path.read_bytes())
+        copies.append(copy)
+    return copies

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, case, func, insert, select
 
 from ecp import settings as settings_mod
 from ecp.db.models import (
+    Account,
     Allocation,
     AllocationVat,
     Contribution,
@@ -48,14 +49,17 @@ from ecp.ledger.entry import (
 from ecp.ledger.posting import Poster, now_iso, post
 from ecp.members import registry
 from ecp.members.views import (
+    MOVEMENT_CATEGORIES,
     MemberInfo,
     PayoutVoucher,
     Receivable,
     StatementExpense,
     StatementInvoice,
+    StatementMovement,
     StatementPayment,
     StatementPayout,
     StatementProduction,
+    StatementResult,
     StatementView,
     Treasury,
 )
@@ -260,7 +264,7 @@ def treasury(conn: Connection, member: str, at: dt.date) -> Treasury:
             Expense, Expense.id == ExpensePayment.expense_id).where(
             Expense.member == member, ExpensePayment.day <= d)) or 0)
     return Treasury(at, cash, vat_due, contribution_owed, reserve, before - reserve, receivable,
-                    payable, other_owed)
+                    payable, other_owed, payroll_due)
 
 
 # --- payouts ---------------------------------------------------------------------------------
@@ -668,7 +672,13 @@ def statement(conn: Connection, member: str, month: int) -> StatementView:
     base = last_run.base if last_run else contribution_base(conn, code, month)
     if last_run is None and base:
         notes.append("Contribution du mois non encore calculée (fin de mois).")
+    year_start = day_int(dt.date(start.year, 1, 1))
     return StatementView(
+        movements=tuple(movements(conn, code, s, e)),
+        month_result=result_of(conn, code, s, e), year_result=result_of(conn, code, year_start, e),
+        vat_paid_on=_vat_paid_on(conn, s, e),
+        advance_outstanding=advance_outstanding(conn, code, end),
+        advance_opening=advance_outstanding(conn, code, start - dt.timedelta(days=1)),
         production=tuple(_production(conn, code, s, e)),
         company=company_mod.company(conn), member=info, month=f"{month // 100}-{month % 100:02d}",
         start=start, end=end, opening=treasury(conn, code, start - dt.timedelta(days=1)),
@@ -678,6 +688,152 @@ def statement(conn: Connection, member: str, month: int) -> StatementView:
         contribution_bp=last_run.rate_bp if last_run else info.contribution_bp,
         contribution=int(contrib[0]), payouts=payouts, receivables=receivables,
         notes=tuple(notes))
+
+
+# The statement's categories, read from the accounts of each line and of its entry
+VAT_COLLECTED = ("4455", "44551")  # due (cashed) and pending (invoiced, not yet cashed)
+VAT_DEDUCTIBLE = ("34551", "34552", "34553", "34554")  # deductible and pending (bills unpaid)
+VAT_SETTLED = ("4456", "3456")  # after the declaration: due to the State, or credit
+VAT_ACCOUNTS = VAT_COLLECTED + VAT_DEDUCTIBLE + VAT_SETTLED
+CUSTOMERS = "34211"
+EFFECTS = "3425"  # effets reçus: cash to come, outside the treasury
+CONTRIBUTION_CHARGES = (CONTRIBUTION_CHARGE, LEGACY_CONTRIBUTION_CHARGE)
+PAYROLL_ACCOUNTS = (REMUNERATION, EMPLOYER_CHARGES, TFP, *PAYROLL_DUE)
+# The accounts the available treasury sums (before the reserve): see ``treasury``
+TREASURY_ACCOUNTS = frozenset(CASH_ACCOUNTS + VAT_POSITION + (LIAISON,) + PAYROLL_DUE)
+
+
+def _category(account: str, member_fees: bool, accounts: set[str]) -> str:
+    """The statement's category of a line on ``account`` of an entry whose lines on the
+    member's dimension are on ``accounts``; ``member_fees``: the entry is the member's own
+    invoice to the ECP (44111 with the member as third party)."""
+    cash = account in CASH_ACCOUNTS or account == EFFECTS
+    if account in VAT_ACCOUNTS or (cash and "4456" in accounts):
+        if "4456" in accounts and accounts & {*CASH_ACCOUNTS, EFFECTS}:
+            return "vat_paid"
+        if accounts & set(VAT_SETTLED):
+            return "vat_declared"
+        return "vat_collected" if account in VAT_COLLECTED else "vat_deductible"
+    if account in CONTRIBUTION_CHARGES:
+        return "contribution"
+    if account == LIAISON:
+        if accounts & set(CONTRIBUTION_CHARGES):
+            return "contribution"
+        return "vat_declared" if accounts & set(VAT_SETTLED) else "other"
+    if account in PAYROLL_ACCOUNTS or (member_fees and account in (FEES, SUPPLIERS)):
+        return "remuneration"
+    if account == ADVANCES:
+        return "advances"
+    if account.startswith("7"):
+        return "sales"
+    if account == CUSTOMERS:
+        return "sales" if any(a.startswith("7") for a in accounts) else "receipts"
+    if account.startswith(("6", "2", "441")):
+        return "expenses"
+    if cash:
+        if CUSTOMERS in accounts:
+            return "receipts"
+        if member_fees or accounts & set(PAYROLL_ACCOUNTS):
+            return "remuneration"
+        if ADVANCES in accounts:
+            return "advances"
+        if LIAISON in accounts:
+            return "contribution" if accounts & set(CONTRIBUTION_CHARGES) else "other"
+        if any(a.startswith(("6", "2", "441")) for a in accounts):
+            return "expenses"
+    return "other"
+
+
+@dataclass
+class _Move:
+    debit: int = 0
+    credit: int = 0
+    effect: int = 0
+
+
+def _classified(conn: Connection, member: str, s: int, e: int
+                ) -> list[tuple[str, str, str, int, int]]:
+    """Every line of days [s, e] on the member's dimension as (category, account, label,
+    amount, effect on the available treasury), in the ledger's order. ``label`` is the
+    entry's label for the « other » category, else empty.
+
+    The effect is the line's amount on the treasury's accounts (cash, VAT position, 44881,
+    payroll due), 0 elsewhere — except a repayment withheld from a payout (3431 credited in an
+    entry whose treasury lines are the payout's): it counts for the advances and the payout's
+    category gives it back, so the payout shows what it cost and the advance what came back."""
+    rows = conn.execute(
+        select(Line.entry_id, Line.account, Line.amount, Line.third_party, Entry.label)
+        .join(Entry, Entry.id == Line.entry_id)
+        .where(Line.dimension == member, Line.day >= s, Line.day <= e)
+        .order_by(Line.entry_id, Line.line_no)).all()
+    by_entry: dict[int, list[Any]] = {}
+    for r in rows:
+        by_entry.setdefault(r.entry_id, []).append(r)
+    out: list[tuple[str, str, str, int, int]] = []
+    for lines in by_entry.values():
+        accounts = {r.account for r in lines}
+        fees = any(r.account == SUPPLIERS and r.third_party == member for r in lines)
+        cats = [_category(r.account, fees, accounts) for r in lines]
+        effects = [r.amount if r.account in TREASURY_ACCOUNTS else 0 for r in lines]
+        if "advances" in cats and not any(
+                eff for c, eff in zip(cats, effects, strict=True) if c == "advances"):
+            donor = next((i for i, eff in enumerate(effects) if eff), None)
+            if donor is not None:
+                for i, (r, c) in enumerate(zip(lines, cats, strict=True)):
+                    if c == "advances":
+                        effects[i] -= r.amount
+                        effects[donor] += r.amount
+        for r, c, eff in zip(lines, cats, effects, strict=True):
+            out.append((c, r.account, r.label if c == "other" else "", int(r.amount), eff))
+    return out
+
+
+def movements(conn: Connection, member: str, s: int, e: int) -> list[StatementMovement]:
+    """The lines of days [s, e] on the member's dimension, summed by category and account
+    (and entry label for « other »), in the order of ``MOVEMENT_CATEGORIES`` then account:
+    for each account, the movements add up to the trial balance's on the dimension."""
+    names = dict(conn.execute(select(Account.code, Account.name)).all())
+    acc: dict[tuple[str, str, str], _Move] = {}
+    for cat, account, label, amount, effect in _classified(conn, member, s, e):
+        m = acc.setdefault((cat, account, label), _Move())
+        if amount >= 0:
+            m.debit += amount
+        else:
+            m.credit -= amount
+        m.effect += effect
+    order = {c: i for i, c in enumerate(MOVEMENT_CATEGORIES)}
+    return [StatementMovement(c, a, names.get(a, ""), m.debit, m.credit, lab, m.effect)
+            for (c, a, lab), m in sorted(acc.items(),
+                                         key=lambda kv: (order[kv[0][0]], kv[0][2], kv[0][1]))]
+
+
+def result_of(conn: Connection, member: str, s: int, e: int) -> StatementResult:
+    """The member's result over days [s, e], from the classified lines: turnover HT (class 7)
+    − charges (class 6 other than below) − contribution − remuneration cost."""
+    turnover = charges = contribution = remuneration = 0
+    for cat, account, _label, amount, _effect in _classified(conn, member, s, e):
+        if account.startswith("7"):
+            turnover -= amount
+        elif account.startswith("6"):
+            if cat == "contribution":
+                contribution += amount
+            elif cat == "remuneration":
+                remuneration += amount
+            else:
+                charges += amount
+    return StatementResult(turnover, charges, contribution, remuneration)
+
+
+def _vat_paid_on(conn: Connection, s: int, e: int) -> dt.date | None:
+    """The day the VAT of days [s, e] was paid to the State: the payment of the declaration
+    whose period covers them (not cancelled); None while it is not paid."""
+    from ecp.db.models import VatDeclaration, VatPayment, VatReversal
+    paid = conn.scalar(
+        select(func.min(VatPayment.day)).join(
+            VatDeclaration, VatDeclaration.id == VatPayment.declaration_id)
+        .where(VatDeclaration.start <= s, VatDeclaration.end > e,
+               VatDeclaration.id.not_in(select(VatReversal.declaration_id))))
+    return int_day(int(paid)) if paid is not None else None
 
 
 def _production(conn: Connection, member: str, s: int, e: int) -> list[StatementProduction]:
@@ -717,9 +873,11 @@ def _receivables(conn: Connection, member: str, at: dt.date,
             .order_by(Document.day, Document.id)):
         left = r.total_ttc - int(paid.get(r.id, 0))
         if left > 0:
+            due = int_day(r.due_day) if r.due_day else None
+            # its age runs from the due date (the invoice's date when it has none): before
+            # it, « à échoir » (0 or less)
             out.append(Receivable(r.number, names.get(r.customer_id, ""), int_day(r.day),
-                                  int_day(r.due_day) if r.due_day else None, left,
-                                  (at - int_day(r.day)).days))
+                                  due, left, (at - (due or int_day(r.day))).days))
     return out
 
 

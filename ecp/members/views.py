@@ -28,12 +28,15 @@ class Treasury:
     # (4455, 34552, 34551, then after the declaration 4456 and 3456)
     contribution_owed: int  # contributions posted and not yet transferred to the ECP (44881)
     reserve: int  # kept aside by the ECP's rule for this member
-    available: int  # cash − vat_due − contribution_owed − other_owed − reserve
+    available: int  # cash − vat_due − contribution_owed − other_owed − payroll_due − reserve
     receivables: int  # customers' invoices still due (TTC)
     payables: int  # suppliers' bills still to pay (TTC)
     # The rest of what the member owes the ECP on 44881: the start-up fund, VAT imputed through
     # the liaison, other amounts (negative: the ECP owes the member)
     other_owed: int = 0
+    # Payroll posted and not yet paid: net salaries (4432), CNSS/AMO/TFP (4441), IR withheld
+    # (44525) — money already spent, so not available
+    payroll_due: int = 0
 
     @property
     def owed(self) -> int:
@@ -88,7 +91,11 @@ class Receivable:
     day: dt.date
     due: dt.date | None
     remaining: int
-    age_days: int  # since the invoice date
+    age_days: int  # days past the due date (the invoice date when none); <= 0: « à échoir »
+
+    @property
+    def overdue(self) -> bool:
+        return self.age_days > 0
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,47 @@ class StatementProduction:
     status: str  # terminé, planifié, en cours
     done: dt.date | None = None
     material_cost: int = 0  # materials consumed (done orders)
+
+
+# The categories of the statement's movements, in the order the statement prints them
+MOVEMENT_CATEGORIES = ("receipts", "sales", "vat_collected", "vat_deductible", "vat_declared",
+                       "vat_paid", "expenses", "contribution", "remuneration", "advances",
+                       "other")
+
+
+@dataclass(frozen=True)
+class StatementMovement:
+    """The month's lines on the member's dimension of one category and one account (and, for
+    « other », one entry label), read from the ledger whichever command posted them."""
+
+    category: str  # one of MOVEMENT_CATEGORIES
+    account: str
+    account_name: str
+    debit: int
+    credit: int
+    label: str = ""  # the entries' label (category « other » only)
+    # what these lines did to the available treasury (before the reserve): + in, − out
+    effect: int = 0
+
+    @property
+    def amount(self) -> int:
+        """Signed, debit positive (the ledger's sign)."""
+        return self.debit - self.credit
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    """The member's result over a span: turnover HT − charges − contribution − remuneration
+    cost (salaries, employer charges, TFP, an independent member's fees)."""
+
+    turnover: int  # class 7 credits less debits (sales HT, net of credit notes)
+    charges: int  # class 6 other than the contribution and the remuneration
+    contribution: int  # 61468 (61461 before issue 14)
+    remuneration: int  # 61711, 61741, 61678, 61365 invoiced by the member
+
+    @property
+    def result(self) -> int:
+        return self.turnover - self.charges - self.contribution - self.remuneration
 
 
 @dataclass(frozen=True)
@@ -125,6 +173,19 @@ class StatementView:
     receivables: tuple[Receivable, ...]  # still due at ``end``
     notes: tuple[str, ...] = field(default_factory=tuple)
     production: tuple[StatementProduction, ...] = field(default_factory=tuple)
+    # Every line of the month on the member's dimension, by category and account (ledger)
+    movements: tuple[StatementMovement, ...] = field(default_factory=tuple)
+    month_result: StatementResult | None = None  # the month
+    year_result: StatementResult | None = None  # from 1 January to ``end``
+    # The month's VAT: paid to the State (its declaration's payment day), None: still due
+    vat_paid_on: dt.date | None = None
+    advance_outstanding: int = 0  # solidarity advances still to repay at ``end`` (3431)
+    advance_opening: int = 0  # the same the day before ``start``
+
+    def effect(self, category: str, label: str | None = None) -> int:
+        """What the category's movements (of ``label``, for « other ») did to the treasury."""
+        return sum(m.effect for m in self.movements
+                   if m.category == category and (label is None or m.label == label))
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 The figures come from :class:`ecp.members.views.StatementView`, i.e. from the ledger filtered on
 the member's dimension; this module only lays them out. Its only arithmetic is the total of a
-table and the summary box, which starts from the opening treasury, lists the month's section
-totals and ends on the closing treasury of the view (see :func:`summary_lines`).
+table and the summary box, which starts from the opening treasury, adds each kind of the
+month's movements (their effect on the treasury, read from the ledger) and ends on the closing
+treasury of the view (see :func:`summary_lines`).
 
 Fonts, Arabic shaping, formatting, the « page X / Y » footer and the wording
 (``[statement]`` of ``documents.toml``) are those of :mod:`ecp.reports.invoice_pdf`.
@@ -36,7 +37,7 @@ from reportlab.platypus import (
 from ecp.kernel.files import replace_private
 from ecp.kernel.money import fmt_fr
 from ecp.kernel.units import fmt_qty
-from ecp.members.views import MemberInfo, StatementView
+from ecp.members.views import MOVEMENT_CATEGORIES, MemberInfo, StatementView
 from ecp.reports.invoice_pdf import (
     FONT,
     MONTHS,
@@ -177,31 +178,68 @@ def build_pdf(story: list[Flowable], t: dict[str, Any], p: Page, company: Compan
     return data
 
 
+# The summary box's rows, in order; the first five always, the others when not zero
+ALWAYS = ("receipts", "vat_collected", "expenses", "contribution", "remuneration")
+PLUS = ("receipts", "vat_deductible")  # the sign printed when the row is zero
+
+
+def kind_label(v: StatementView, st: dict[str, Any], kind: str, label: str = "") -> str:
+    """The wording of a kind of movement (``[statement.kinds]``): the contribution with its
+    rate and base, the VAT « à reverser » until it is paid, « reversée » after."""
+    kinds = st["kinds"]
+    nb = "\u00a0"
+    if kind == "contribution":
+        return str(kinds["contribution"]).format(
+            rate=fmt_rate(v.contribution_bp, "0 %").replace(" ", nb),
+            base=money(v.contribution_base).replace(" ", nb))
+    if kind == "vat_collected" and v.vat_paid_on is not None:
+        return str(kinds["vat_collected_paid"]).format(date=day(v.vat_paid_on))
+    if kind == "other":
+        return str(kinds["other"]).format(label=label)
+    return str(kinds[kind])
+
+
 def summary_lines(v: StatementView, st: dict[str, Any]) -> list[tuple[str, int, bool]]:
     """The summary box as (label, amount, emphasised) rows, from the opening treasury to the
-    closing one. Each movement is the total of a section of the statement; the reserve line
-    and the last line (VAT on paid bills that becomes recoverable, hand-typed entries) appear
-    only when not zero, so the box always adds up to the closing treasury of the books."""
-    nb = "\u00a0"
-    contribution = st["contribution"].format(
-        rate=fmt_rate(v.contribution_bp, "0 %").replace(" ", nb),
-        base=money(v.contribution_base).replace(" ", nb))
+    closing one: one row per kind of movement of the ledger (``v.movements``), its effect on
+    the treasury signed « + » or « − » in the label; other entries each under their own
+    label; the reserve's change when not zero. The rows add up to the closing treasury of
+    the books, with nothing left to explain."""
     rows: list[tuple[str, int, bool]] = [
-        (st["opening"].format(date=day(v.opening.at)), v.opening.available, True),
-        (st["receipts"], sum(pay.amount for pay in v.payments), False),
-        (st["vat_due"], sum(pay.vat for pay in v.payments), False),
-        (st["expenses"], sum(e.paid for e in v.expenses), False),
-        (contribution, v.contribution, False),
-        (st["payouts"], sum(po.amount for po in v.payouts), False),
-    ]
+        (st["opening"].format(date=day(v.opening.at)), v.opening.available, True)]
+
+    def row(text: str, effect: int, plus: bool) -> None:
+        sign = "+" if effect > 0 or (effect == 0 and plus) else "−"
+        rows.append((f"{sign} {text}", abs(effect), False))
+
+    for kind in MOVEMENT_CATEGORIES:
+        if kind == "other":
+            labels = dict.fromkeys(m.label for m in v.movements if m.category == "other")
+            for label in labels:
+                effect = v.effect("other", label)
+                if effect:
+                    row(kind_label(v, st, "other", label), effect, False)
+            continue
+        effect = v.effect(kind)
+        if effect or kind in ALWAYS:
+            row(kind_label(v, st, kind), effect, kind in PLUS)
     reserve = v.closing.reserve - v.opening.reserve
     if reserve:
-        rows.append((st["reserve"], reserve, False))
-    explained = rows[0][1] + rows[1][1] - sum(r[1] for r in rows[2:])
-    if v.closing.available != explained:
-        rows.append((st["other"], v.closing.available - explained, False))
+        row(st["reserve"], -reserve, False)
     rows.append((st["closing"].format(date=day(v.closing.at)), v.closing.available, True))
     return rows
+
+
+def result_rows(v: StatementView, st: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """The result box: (label, the month, the year to date)."""
+    m, y = v.month_result, v.year_result
+    if m is None or y is None:
+        return []
+    return [(st["result_turnover"], m.turnover, y.turnover),
+            (st["result_charges"], m.charges, y.charges),
+            (st["result_contribution"], m.contribution, y.contribution),
+            (st["result_remuneration"], m.remuneration, y.remuneration),
+            (st["result_total"], m.result, y.result)]
 
 
 def render_statement(view: StatementView, out: Path | None = None, *, invariant: bool = False,
@@ -280,8 +318,11 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
         [Paragraph(x(st["detail_contribution"]), s.normal),
          amount(c.contribution_owed, side_amt)],
         # the start-up fund and any other amount on the liaison, apart from the contribution
-        [Paragraph(x(st.get("detail_other_owed", "− Autres sommes dues à l'ECP")), s.normal),
+        [Paragraph(x(st["detail_other_owed"]), s.normal),
          amount(c.other_owed, side_amt)],
+        # salaries, CNSS and IR posted and not yet paid: already spent
+        [Paragraph(x(st.get("detail_payroll_due", "− Paie à payer (salaires, CNSS, IR)")),
+                   s.normal), amount(c.payroll_due, side_amt)],
         [Paragraph(x(st["detail_reserve"]), s.normal), amount(c.reserve, side_amt)],
         [Paragraph(x(st["available"]), s.bold), amount(c.available, side_amt, True)],
     ]
@@ -290,6 +331,9 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
         [Paragraph(x(st["receivables"]), s.normal), amount(c.receivables, side_amt)],
         [Paragraph(x(st["payables"]), s.normal), amount(c.payables, side_amt)],
     ]
+    if v.advance_outstanding:  # shown until repaid
+        pending_rows.append([Paragraph(x(st["advance_outstanding"]), s.normal),
+                             amount(v.advance_outstanding, side_amt)])
     side: list[Table] = []
     for box_rows, last_band in ((detail_rows, True), (pending_rows, False)):
         box = Table(box_rows, colWidths=[half - side_amt, side_amt])
@@ -315,7 +359,29 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
-    story += [KeepTogether([summary, Spacer(1, 3 * mm), boxes])]
+    top: list[Flowable] = [summary, Spacer(1, 3 * mm), boxes]
+    results = result_rows(v, st)
+    if results:  # the month's and the year's result, next to the treasury
+        res_rows: list[list[Any]] = [[Paragraph(x(st["result_title"]), s.head),
+                                      head(st["result_month"], True),
+                                      head(st["result_year"], True)]]
+        for label, month_cents, year_cents in results:
+            strong = label == results[-1][0]
+            res_rows.append([Paragraph(x(label), s.bold if strong else s.normal),
+                             amount(month_cents, amt_w, strong),
+                             amount(year_cents, amt_w, strong)])
+        res = Table(res_rows, colWidths=[p.width - 2 * amt_w, amt_w, amt_w])
+        res.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, 0), p.accent),
+            ("BOX", (0, 0), (-1, -1), 0.6, p.accent),
+            ("BACKGROUND", (0, -1), (-1, -1), BAND),
+            ("LINEABOVE", (0, -1), (-1, -1), 0.8, p.accent),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ]))
+        top += [Spacer(1, 3 * mm), res]
+    story += [KeepTogether(top)]
 
     def section(key: str, table: Table | None) -> None:
         # a title never ends a page: it starts a new one unless a few rows fit under it
@@ -418,10 +484,11 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
                   w_amt, w_age]
         rows = [[head(cols["number"]), head(cols["customer"]), head(cols["date"]),
                  head(cols["due"]), head(cols["remaining"], True), head(cols["age"], True)]]
-        for r in v.receivables:
+        for r in v.receivables:  # late from the due date; before it, « à échoir »
             rows.append([cell(r.number), cell(r.customer), cell(day(r.day)),
                          cell(day(r.due) if r.due else "—"), amount(r.remaining, w_amt),
-                         fit(str(r.age_days), s.cell_right, w_age)])
+                         fit(str(r.age_days) if r.overdue else cols["not_due"],
+                             s.cell_right, w_age)])
         rows.append([bold(st["total"]), "", "", "",
                      amount(sum(r.remaining for r in v.receivables), w_amt, True), ""])
         rec_table = grid(rows, widths, p, total=True)
@@ -444,6 +511,36 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
                          amount(o.material_cost, w_amt) if o.done else cell("")])
         prod_table = grid(rows, widths, p)
         section("production", prod_table)  # members who make nothing see no such section
+
+    # Every line of the month on the member's dimension, by kind then account: the trial
+    # balance of the dimension for the month, explained
+    mov_table = None
+    if v.movements:
+        w_acc = 18 * mm
+        widths = [w_acc, p.width - (w_acc + 2 * w_amt), w_amt, w_amt]
+        rows = [[head(cols["account"]), head(cols["label"]), head(cols["debit"], True),
+                 head(cols["credit"], True)]]
+        kind_rows: list[int] = []
+        seen: tuple[str, str] | None = None
+        for mv in v.movements:
+            if (mv.category, mv.label) != seen:
+                seen = (mv.category, mv.label)
+                kind_rows.append(len(rows))
+                rows.append([Paragraph(x(kind_label(v, st, mv.category, mv.label)), s.bold),
+                             "", "", ""])
+            rows.append([cell(mv.account), cell(mv.account_name),
+                         amount(mv.debit, w_amt) if mv.debit else cell(""),
+                         amount(mv.credit, w_amt) if mv.credit else cell("")])
+        rows.append([bold(st["total"]), "", amount(sum(m.debit for m in v.movements), w_amt,
+                                                   True),
+                     amount(sum(m.credit for m in v.movements), w_amt, True)])
+        mov_table = grid(rows, widths, p, total=True)
+        mov_table.setStyle(TableStyle([("SPAN", (0, r), (-1, r)) for r in kind_rows]
+                                      + [("BACKGROUND", (0, r), (-1, r), BAND)
+                                         for r in kind_rows]))
+    section("movements", mov_table)
+    if mov_table is not None and st.get("movements_note"):
+        story.append(Paragraph(x(st["movements_note"]), s.small))
 
     if v.notes:
         story.append(CondPageBreak(20 * mm))

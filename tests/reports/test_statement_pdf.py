@@ -17,8 +17,10 @@ from ecp.members.views import (
     Receivable,
     StatementExpense,
     StatementInvoice,
+    StatementMovement,
     StatementPayment,
     StatementPayout,
+    StatementResult,
     StatementView,
     Treasury,
 )
@@ -49,7 +51,20 @@ def worked_month() -> StatementView:
     2 500,00 = 250,00; a payout of 1 500,00 and an advance of 1 200,00.
 
     Opening: cash 600,00, reserve 100,00, available 500,00. Closing: cash 540,00, VAT due
-    440,00, contribution owed 250,00, reserve 100,00, available −250,00."""
+    440,00, contribution owed 250,00, reserve 100,00, available −250,00.
+
+    The ledger's lines of the month (the movements), with their effect on the treasury:
+    receipts 5141 D 3 000,00 (+3 000,00) / 34211 C; sales 34211 D 3 600,00 / 71211 C 3 000,00
+    (HT 2 000,00 + 1 000,00) ; VAT collected 44551 C 600,00 and D 500,00, 4455 C 500,00
+    (−500,00); VAT deductible 34554 D/C 60,00, 34552 D 60,00 (+60,00); expenses 6111 D
+    300,00, 44111 C and D 360,00, 5141 C 360,00 (−360,00); contribution 61468 D / 44881 C
+    250,00 (−250,00); the payout is an independent member's invoice 61365 D / 44111 C
+    1 500,00 paid 44111 D / 5141 C (−1 500,00); the advance 3431 D / 5161 C 1 200,00
+    (−1 200,00). 500,00 + 3 000,00 − 500,00 + 60,00 − 360,00 − 250,00 − 1 500,00
+    − 1 200,00 = −250,00, the closing treasury.
+
+    Result of the month: 3 000,00 − 300,00 − 250,00 − 1 500,00 = 950,00; of the year (given):
+    12 000,00 − 1 500,00 − 1 000,00 − 6 000,00 = 3 500,00."""
     opening = Treasury(at=D(2026, 10, 31), cash=60000, vat_due=0, contribution_owed=0,
                        reserve=10000, available=50000, receivables=180000, payables=0)
     closing = Treasury(at=D(2026, 11, 30), cash=54000, vat_due=44000, contribution_owed=25000,
@@ -79,12 +94,44 @@ def worked_month() -> StatementView:
         ),
         receivables=(
             Receivable("FA-2026-00030", "Café Hafa", D(2026, 9, 16), D(2026, 11, 15), 180000,
-                       75),
+                       15),
             Receivable("FA-2026-00042", "Riad Zitoun SARL", D(2026, 11, 10), D(2027, 1, 9),
-                       60000, 20),
+                       60000, -40),
         ),
         notes=("Chaîne des écritures : 1 204 écritures, dernière empreinte 3f9a…c21e.",),
+        movements=WORKED_MOVES,
+        month_result=StatementResult(300000, 30000, 25000, 150000),
+        year_result=StatementResult(1200000, 150000, 100000, 600000),
+        advance_outstanding=120000,
     )
+
+
+def mv(category: str, account: str, name: str, debit: int, credit: int, effect: int = 0,
+       label: str = "") -> StatementMovement:
+    return StatementMovement(category, account, name, debit, credit, label, effect)
+
+
+BANK = "Banques (solde débiteurs)"
+WORKED_MOVES = (
+    mv("receipts", "34211", "Clients", 0, 300000),
+    mv("receipts", "5141", BANK, 300000, 0, 300000),
+    mv("sales", "34211", "Clients", 360000, 0),
+    mv("sales", "71211", "Ventes de produits finis", 0, 300000),
+    mv("vat_collected", "4455", "État - TVA facturée", 0, 50000, -50000),
+    mv("vat_collected", "44551", "État - TVA facturée (transitoire)", 50000, 60000),
+    mv("vat_deductible", "34552", "État - TVA récupérable sur les charges", 6000, 0, 6000),
+    mv("vat_deductible", "34554", "État - TVA récupérable (transitoire)", 6000, 6000),
+    mv("expenses", "44111", "Fournisseurs", 36000, 36000),
+    mv("expenses", "5141", BANK, 0, 36000, -36000),
+    mv("expenses", "6111", "Achats de marchandises", 30000, 0),
+    mv("contribution", "44881", "Liaison interne ECP - membres", 0, 25000, -25000),
+    mv("contribution", "61468", "Contribution aux services partagés", 25000, 0),
+    mv("remuneration", "44111", "Fournisseurs", 150000, 150000),
+    mv("remuneration", "5141", BANK, 0, 150000, -150000),
+    mv("remuneration", "61365", "Honoraires", 150000, 0),
+    mv("advances", "3431", "Avances et acomptes au personnel", 120000, 0),
+    mv("advances", "5161", "Caisse", 0, 120000, -120000),
+)
 
 
 def quiet_month() -> StatementView:
@@ -112,8 +159,14 @@ def busy_month() -> StatementView:
                          2000) for i, inv in enumerate(extra[:4]))
     credit = StatementInvoice("AV-2026-00003", D(2026, 11, 29), "Hôtel Tanja", -5000, -6000,
                               "avoir")
+    # 4 × 120,00 cashed (+480,00), their VAT 4 × 20,00 (−80,00), the contribution +40,00:
+    # the treasury +360,00
+    moves = (mv("receipts", "5141", BANK, 48000, 0, 48000),
+             mv("vat_collected", "4455", "État - TVA facturée", 0, 8000, -8000),
+             mv("contribution", "44881", "Liaison interne ECP - membres", 0, 4000, -4000))
     return replace(
-        v, invoices=v.invoices + extra + (credit,), payments=v.payments + paid,
+        v, movements=v.movements + moves,
+        invoices=v.invoices + extra + (credit,), payments=v.payments + paid,
         contribution_base=v.contribution_base + 40000, contribution=v.contribution + 4000,
         closing=replace(v.closing, cash=v.closing.cash + 48000,
                         vat_due=v.closing.vat_due + 8000,
@@ -145,29 +198,60 @@ def test_summary_box_every_figure(worked: str) -> None:
     expected = [
         "Trésorerie disponible au 31/10/2026 (ouverture) 500,00 DH",
         "+ Encaissements des clients (TTC) 3 000,00 DH",
-        "− TVA devenue exigible (due à l'État) 500,00 DH",
-        "− Dépenses payées (TTC) 360,00 DH",
+        "− TVA collectée, à reverser à l'État 500,00 DH",
+        "+ TVA récupérable sur les dépenses 60,00 DH",
+        "− Dépenses (TTC) 360,00 DH",
         "− Contribution aux services partagés (10 % de 2 500,00 DH) 250,00 DH",
-        "− Versements et avances 2 700,00 DH",
-        "+ TVA récupérable sur dépenses et autres mouvements 60,00 DH",
+        "− Votre rémunération : net, retenues et charges sociales 1 500,00 DH",
+        "− Avances de solidarité et remboursements 1 200,00 DH",
         "= Trésorerie disponible au 30/11/2026 (clôture) -250,00 DH",
         # closing treasury's detail, and what is outside it
-        "Banque et caisse 540,00 DH", "− TVA due à l'État 440,00 DH",
+        "Banque et caisse 540,00 DH", "− TVA à reverser à l'État 440,00 DH",
         "− Contribution restant due 250,00 DH", "− Réserve 100,00 DH",
         "= Disponible -250,00 DH",
         "Créances à recevoir (TTC) 2 400,00 DH", "Fournisseurs à payer (TTC) 0,00 DH",
+        "Avance de solidarité restant à rembourser 1 200,00 DH",
+        # the result, next to the treasury
+        "Chiffre d'affaires (HT) 3 000,00 DH 12 000,00 DH", "− Charges 300,00 DH 1 500,00 DH",
+        "− Contribution aux services partagés 250,00 DH 1 000,00 DH",
+        "− Votre rémunération (coût total) 1 500,00 DH 6 000,00 DH",
+        "= Résultat 950,00 DH 3 500,00 DH",
     ]
     for part in expected:
         assert part in worked, part
+    # no command line, no VAT « reversée » while it is not paid
+    assert "ecp " not in worked and "reversée" not in worked
 
 
 def test_summary_adds_up_to_the_closing_treasury() -> None:
+    """500,00 + 3 000,00 − 500,00 + 60,00 − 360,00 − 250,00 − 1 500,00 − 1 200,00
+    = −250,00: every row a kind of the ledger's movements, nothing left over."""
     v = worked_month()
     rows = summary_lines(v, load_templates()["statement"])
-    opening, receipts, *minus, closing = (r[1] for r in rows)
-    other = minus.pop()  # VAT recoverable on the paid bill: 60,00
-    assert other == 6000
-    assert opening + receipts - sum(minus) + other == closing == v.closing.available
+    assert [(label.split(" ")[0], cents) for label, cents, _ in rows] == [
+        ("Trésorerie", 50000), ("+", 300000), ("−", 50000), ("+", 6000), ("−", 36000),
+        ("−", 25000), ("−", 150000), ("−", 120000), ("=", -25000)]
+    signed = sum(c if label.startswith("+") else -c for label, c, _ in rows[1:-1])
+    assert rows[0][1] + signed == rows[-1][1] == v.closing.available
+
+
+def test_vat_reversee_once_paid_and_other_entries_by_label() -> None:
+    """The month's VAT paid on 04/12/2026: « reversée ». A hand-typed entry « Frais de
+    tenue de compte » (6147 D 10,00 / 5141 C 10,00) shows under its own label, and the
+    closing treasury moves by −10,00: −250,00 − 10,00 = −260,00."""
+    v = worked_month()
+    other = (mv("other", "5141", BANK, 0, 1000, -1000, "Frais de tenue de compte"),
+             mv("other", "6147", "Services bancaires", 1000, 0, 0,
+                "Frais de tenue de compte"))
+    v = replace(v, vat_paid_on=D(2026, 12, 4), movements=v.movements + other,
+                closing=replace(v.closing, cash=53000, available=-26000))
+    rows = summary_lines(v, load_templates()["statement"])
+    assert ("− TVA collectée, reversée à l'État le 04/12/2026", 50000, False) in rows
+    assert ("− Frais de tenue de compte", 1000, False) in rows
+    assert rows[-1][1] == -26000
+    text = text_of(render_statement(v, invariant=True))[0]
+    assert "TVA collectée, reversée à l'État le 04/12/2026 500,00 DH" in text
+    assert "Frais de tenue de compte 5141 Banques (solde débiteurs) 10,00 DH" in text
 
 
 def test_sections(worked: str) -> None:
@@ -180,7 +264,15 @@ def test_sections(worked: str) -> None:
         "Contribution aux services partagés", "10 % 2 500,00 DH 250,00 DH",
         "Versements et avances", "VR-2026-000012 25/11/2026 virement Versement 1 500,00 DH",
         f"Avance de solidarité : {REASON} 1 200,00 DH",
-        "Créances à recevoir", "FA-2026-00030 Café Hafa 16/09/2026 15/11/2026 1 800,00 DH 75",
+        # late from the due date: 15/11 -> 30/11 = 15 days; the other one not yet due
+        "Créances à recevoir", "FA-2026-00030 Café Hafa 16/09/2026 15/11/2026 1 800,00 DH 15",
+        "FA-2026-00042 Riad Zitoun SARL 10/11/2026 09/01/2027 600,00 DH à échoir",
+        "Mouvements du mois, par nature", "Encaissements des clients (TTC) 34211 Clients "
+        "3 000,00 DH 5141 Banques (solde débiteurs) 3 000,00 DH",
+        "Votre rémunération : net, retenues et charges sociales 44111 Fournisseurs "
+        "1 500,00 DH 1 500,00 DH",
+        # debits 3 000 + 3 600 + 500 + 120 + 660 + 250 + 3 000 + 1 200 = 12 330,00 = credits
+        "Total 12 330,00 DH 12 330,00 DH",
         "Remarques", "dernière empreinte 3f9a…c21e",
     ):
         assert part in worked, part
@@ -189,12 +281,12 @@ def test_sections(worked: str) -> None:
 def test_legal_mentions_and_page_numbers(worked: str) -> None:
     assert "IF : 40123456 – TP : 50212345" in worked
     assert "Relevé mensuel M007 – Novembre 2026" in worked
-    assert "page 1 / 2" in worked and "page 2 / 2" in worked
+    assert "page 1 / 3" in worked and "page 3 / 3" in worked
 
 
 def test_member_without_activity() -> None:
     text, pages = text_of(render_statement(quiet_month(), invariant=True))
-    assert pages == 1
+    assert pages == 2  # the result box and the movements' section take the second
     assert "M012 — Youssef El Idrissi" in text and "Activité" not in text
     for empty in ("Aucune facture émise ce mois-ci.", "Aucun règlement reçu ce mois-ci.",
                   "Aucune dépense ce mois-ci.", "Aucune contribution ce mois-ci.",
@@ -202,13 +294,13 @@ def test_member_without_activity() -> None:
                   "Aucune créance à recevoir à la fin du mois."):
         assert empty in text
     assert "= Trésorerie disponible au 30/11/2026 (clôture) 0,00 DH" in text
-    assert "autres mouvements" not in text  # nothing to reconcile
+    assert "Aucun mouvement ce mois-ci." in text
 
 
 def test_two_pages_with_credit_note() -> None:
     text, pages = text_of(render_statement(busy_month(), invariant=True))
-    assert pages == 2
-    assert "page 1 / 2" in text and "page 2 / 2" in text
+    assert pages == 4
+    assert "page 1 / 4" in text and "page 4 / 4" in text
     assert "AV-2026-00003 (avoir) 29/11/2026 Hôtel Tanja -50,00 DH -60,00 DH" in text
     assert "+ Encaissements des clients (TTC) 3 480,00 DH" in text
     assert "= Trésorerie disponible au 30/11/2026 (clôture) 110,00 DH" in text
