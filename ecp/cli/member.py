@@ -75,6 +75,13 @@ def _pct(bp: int) -> str:
     return f"{whole} %" if not frac else f"{whole},{frac:02d}".rstrip("0") + " %"
 
 
+# The statement's kinds of movements, as ``member show`` names them
+KINDS_FR = {"receipts": "encaissements", "sales": "ventes", "vat_collected": "TVA collectée",
+            "vat_deductible": "TVA récupérable", "vat_declared": "TVA déclarée",
+            "vat_paid": "TVA payée", "expenses": "dépenses", "contribution": "contribution",
+            "remuneration": "rémunération", "advances": "avances", "other": "autre écriture"}
+
+
 def cmd_member_show(a: argparse.Namespace) -> int:
     """The member's page for a month: the treasury at its end and the month on the member's
     dimension, from ``member_statement`` (the view of the statement PDF and the TUI page)."""
@@ -89,6 +96,7 @@ def cmd_member_show(a: argparse.Namespace) -> int:
                 ("contribution_due", "Contribution restant due à l'ECP", c.contribution_owed),
                 ("autres_dus_a_l_ecp", "Autres sommes dues à l'ECP (fonds de démarrage…)",
                  c.other_owed),
+                ("paie_a_payer", "Paie à payer (salaires nets, CNSS, IR)", c.payroll_due),
                 ("reserve", "Réserve", c.reserve),
                 ("disponible", "Disponible", c.available),
                 ("disponible_ouverture", "Disponible à l'ouverture du mois",
@@ -97,7 +105,18 @@ def cmd_member_show(a: argparse.Namespace) -> int:
                 ("factures_fournisseurs", "Factures fournisseurs à payer", c.payables),
                 ("base_contribution", "Base de la contribution (HT)", st.contribution_base),
                 ("contribution", f"Contribution du mois ({_pct(st.contribution_bp)})",
-                 st.contribution)]
+                 st.contribution),
+                ("avance_a_rembourser", "Avance de solidarité restant à rembourser",
+                 st.advance_outstanding)]
+    # the month's and the year's result, next to the treasury
+    mr, yr = st.month_result, st.year_result
+    if mr is not None and yr is not None:
+        treasury += [("ca_ht_mois", "Chiffre d'affaires HT du mois", mr.turnover),
+                     ("charges_mois", "Charges du mois", mr.charges),
+                     ("remuneration_mois", "Rémunération du mois (coût total)",
+                      mr.remuneration),
+                     ("resultat_mois", "Résultat du mois", mr.result),
+                     ("resultat_annee", "Résultat depuis le 1er janvier", yr.result)]
     if f == "csv":
         print(render(["rubrique", "montant"], [(k, amt(v, f)) for k, _, v in treasury], f))
         return 0
@@ -116,9 +135,16 @@ def cmd_member_show(a: argparse.Namespace) -> int:
          [(p.number, p.day.isoformat(), amt(p.amount, f),
            "avance" if p.advance else "versement", p.reason) for p in st.payouts],
          ["montant"]),
-        ("creances", ["numero", "client", "date", "echeance", "reste", "age_jours"],
+        ("creances", ["numero", "client", "date", "echeance", "reste", "retard_jours"],
          [(r.number, r.customer, r.day.isoformat(), r.due.isoformat() if r.due else "",
-           amt(r.remaining, f), r.age_days) for r in st.receivables], ["reste"]),
+           amt(r.remaining, f), r.age_days if f != "table" or r.overdue else "à échoir")
+          for r in st.receivables], ["reste"]),
+        # every line of the month on the member's dimension, by kind: the trial balance of
+        # the dimension for the month, explained
+        ("mouvements", ["nature", "compte", "libelle", "debit", "credit", "effet_tresorerie"],
+         [(KINDS_FR[m.category], m.account, m.label or m.account_name, amt(m.debit, f),
+           amt(m.credit, f), amt(m.effect, f)) for m in st.movements],
+         ["debit", "credit", "effet_tresorerie"]),
     ]
     m = st.member
     if f == "json":
@@ -144,7 +170,8 @@ def cmd_member_show(a: argparse.Namespace) -> int:
         print(note)
     titles = {"factures": "Factures et avoirs du mois", "encaissements": "Encaissements",
               "depenses": "Dépenses", "versements": "Versements et avances",
-              "creances": "Créances encore dues"}
+              "creances": "Créances encore dues (retard en jours depuis l'échéance)",
+              "mouvements": "Mouvements du mois au grand livre, par nature"}
     for name, cols, rows, right in sections:
         print(f"\n{titles[name]} ({len(rows)})")
         if rows:

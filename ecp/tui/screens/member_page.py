@@ -344,12 +344,23 @@ class MemberPageScreen(EcpScreen):
         t.append(f"   (ouverture du mois : disponible {money(st.opening.available)} DH)\n")
         t.append(f"Encaissé (banque et caisse) {money(c.cash)}  −  TVA due {money(c.vat_due)}"
                  f"  −  contribution due à l'ECP {money(c.contribution_owed)}  −  autres "
-                 f"sommes dues à l'ECP {money(c.other_owed)}  −  réserve "
+                 f"sommes dues à l'ECP {money(c.other_owed)}  −  paie à payer "
+                 f"{money(c.payroll_due)}  −  réserve "
                  f"{money(c.reserve)}  =  ")
         t.append(f"disponible {money(c.available)} DH",
                  style="bold green" if c.available >= 0 else "bold red")
         t.append(f"\nCréances clients encore dues {money(c.receivables)} DH  —  factures "
                  f"fournisseurs à payer {money(c.payables)} DH")
+        if st.advance_outstanding:  # shown until repaid
+            t.append(f"\nAvance de solidarité restant à rembourser "
+                     f"{money(st.advance_outstanding)} DH")
+        mr, yr = st.month_result, st.year_result
+        if mr is not None and yr is not None:  # the result, next to the treasury
+            t.append(f"\nRésultat du mois : chiffre d'affaires HT {money(mr.turnover)}  −  "
+                     f"charges {money(mr.charges)}  −  contribution {money(mr.contribution)}"
+                     f"  −  rémunération {money(mr.remuneration)}  =  ")
+            t.append(f"{money(mr.result)} DH", style="bold")
+            t.append(f"   (depuis le 1er janvier : {money(yr.result)} DH)")
         for note in st.notes:
             t.append(f"\n{note}", style="italic")
         return t
@@ -383,7 +394,8 @@ class MemberPageScreen(EcpScreen):
             titles["t-payouts"])
         table("t-receivables", [
             (r.number, r.customer, fr_date(r.day), fr_date(r.due), Amount(r.remaining),
-             f"{r.age_days} j") for r in st.receivables], titles["t-receivables"])
+             f"{r.age_days} j" if r.overdue else "à échoir") for r in st.receivables],
+            titles["t-receivables"])
         table("t-contribution", [
             (st.month, Amount(st.contribution_base), pct(st.contribution_bp),
              Amount(st.contribution), Amount(st.closing.contribution_owed))],
