@@ -233,7 +233,7 @@ def test_entry_show_and_list(demo_path: Path, capsys: pytest.CaptureFixture[str]
     found = ecp(capsys, demo_path, "entry", "list", "--text", "CONTRIB-2026-11-M001",
                 "--format", "json")
     assert [(r["numero"], r["montant"]) for r in json.loads(found)] == [
-        ("OD-2026-000021", "1210.00")]
+        ("OD-2026-000026", "1210.00")]  # after the payroll ODs of August to October
 
     assert ecp(capsys, demo_path, "entry", "show", "OD-2030-000001", code=2) \
         == "ecp : ECRITURE : écriture OD-2030-000001 introuvable"
@@ -245,17 +245,20 @@ def test_dashboard(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = dict(r.split(",") for r in ecp(
         capsys, demo_path, "report", "dashboard", "--today", "2026-11-15",
         "--format", "csv").splitlines()[1:])
-    assert rows["tresorerie_M001"] == "11290.00"
+    # the demo's pay (issue 14): M001's salaries of September and October, net 3 500,00
+    assert rows["tresorerie_M001"] == "9501.06"
     assert rows["tresorerie_ECP"] == "106520.00"
-    assert rows["tresorerie"] == "161123.11"
+    assert rows["tresorerie"] == "161901.97"
     assert rows["creances_clients"] == "14360.00"
     assert rows["dettes_fournisseurs"] == "2760.00"
     assert (rows["tva_exigible"], rows["tva_recuperable"], rows["tva_nette"]) == (
         "0.00", "460.00", "-460.00")  # the demo's VAT declared and paid to November
-    assert rows["ecritures_du_mois"] == "29"  # M001's salary: its payroll OD and payment
+    # November's pay: M001's and M003's payroll OD and payment, M002's invoice and payment;
+    # October's CNSS and IR paid on 10 November
+    assert rows["ecritures_du_mois"] == "34"
     out = ecp(capsys, demo_path, "report", "dashboard", "--today", "2026-11-15")
     assert out.startswith("Tableau de bord — ECP Tanger Entreprendre — 2026-11\n")
-    assert re.search(r"Trésorerie \(banques et caisses\) +161 123,11\n", out)
+    assert re.search(r"Trésorerie \(banques et caisses\) +161 901,97\n", out)
     assert out.rstrip().endswith("Dernière vérification : jamais lancée")
 
 
@@ -263,23 +266,23 @@ def test_member_page(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     out = ecp(capsys, demo_path, "member", "show", "m001", "--month", "2026-11")
     assert out.startswith("Fiche de M001 — Fatima Zahra El Idrissi")
     assert "— 2026-11\nActivité : couture — contribution 10 %\n" in out
-    # M001 is salaried: the net 3 000,00 (gross 3 216,82, employer 678,43) costs 3 895,25,
-    # 7 102,50 − 3 895,25 = 3 207,25
-    assert re.search(r"\nDisponible +3 207,25\n", out)
+    # M001 is salaried: her net 3 500,00 (gross 3 752,96, employer 791,51) costs 4 544,47
+    # each month from September (tests/test_demo.py)
+    assert re.search(r"\nDisponible +1 269,09\n", out)
     assert "\nRémunération : salarié (CNSS 112233445, 2 personne(s) à charge) depuis le " \
         "2025-03-01\n" in out
     assert re.search(r"\nContribution du mois \(10 %\) +605,00\n", out)
-    assert re.search(r"F-2026-000001 +2026-11-03 +Riad Tanja +6 050,00 +7 260,00", out)
-    assert re.search(r"VR-2026-000001 +2026-11-27 +3 000,00 +versement", out)
+    assert re.search(r"F-2026-000003 +2026-11-03 +Riad Tanja +6 050,00 +7 260,00", out)
+    assert re.search(r"VR-2026-000010 +2026-11-27 +3 500,00 +versement", out)
     rows = dict(r.split(",") for r in ecp(capsys, demo_path, "member", "show", "M004",
                                           "--month", "2026-11", "--format", "csv"
                                           ).splitlines()[1:])
     assert (rows["tresorerie_encaissee"], rows["disponible"], rows["creances_clients"]) == (
-        "570.00", "-5462.00", "2520.00")  # cash less the VAT paid for August to October
+        "12770.00", "6738.00", "2520.00")  # M004 is not paid in the demo
     page = json.loads(ecp(capsys, demo_path, "member", "show", "M001", "--month", "2026-11",
                           "--format", "json"))
     assert [(p["facture"], p["montant"], p["tva"]) for p in page["encaissements"]] == [
-        ("F-2026-000001", "7260.00", "1210.00")]
+        ("F-2026-000003", "7260.00", "1210.00")]
     assert [(e["fournisseur"], e["paye"]) for e in page["depenses"]] == [
         ("Tissus du Nord", "1740.00")]
     assert ecp(capsys, demo_path, "member", "show", "ZZ", code=2) \
@@ -287,8 +290,8 @@ def test_member_page(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_document_shown(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = ecp(capsys, demo_path, "invoice", "show", "F-2026-000001")
-    assert out.startswith("Facture F-2026-000001 du 2026-11-03 — échéance 2027-01-02\n"
+    out = ecp(capsys, demo_path, "invoice", "show", "F-2026-000003")
+    assert out.startswith("Facture F-2026-000003 du 2026-11-03 — échéance 2027-01-02\n"
                           "Membre : M001 Fatima Zahra El Idrissi\nClient : RIAD Riad Tanja\n")
     assert re.search(r"1 +Caftan brodé main +2 +pièce +2 800,00 +20 % +5 600,00", out)
     assert re.search(r"2 +Retouche +3 +heure +150,00 +20 % +450,00", out)
@@ -302,7 +305,7 @@ def test_document_shown(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         ("5", "2800.00", "20")]
     credit = json.loads(ecp(capsys, demo_path, "invoice", "show", "AV-2026-000001",
                             "--format", "json"))
-    assert (credit["lie_a"], credit["total_ttc"]) == ("F-2026-000003", "600.00")
+    assert (credit["lie_a"], credit["total_ttc"]) == ("F-2026-000005", "600.00")
     assert ecp(capsys, demo_path, "invoice", "show", "F-2026-000099", code=2) \
         == "ecp : NUMERO : document « F-2026-000099 » introuvable"
 
