@@ -10,7 +10,7 @@ from sqlalchemy import Connection, select
 
 from ecp.api.archive import _check_archive, statements_dir
 from ecp.api.ledger import trial_balance
-from ecp.api.members import _contribution_run, write_statements
+from ecp.api.members import _contribution_run, check_statements, write_statements
 from ecp.api.session import Books, _read, _write
 from ecp.api.settings import get_setting
 from ecp.api.trail import _audit
@@ -67,6 +67,7 @@ def verify(books: Books, expect: ChainHead | None = None,
         rep = integrity.verify(conn, expect, _heads_verified(conn))
         rep.findings.extend(sales_integrity.check_documents(conn))
         rep.findings.extend(_check_archive(books, conn))
+        rep.findings.extend(check_statements(books, conn))
     if record:
         outcome = {"at": books.now().isoformat(timespec="seconds"), "ok": rep.ok,
                    "findings": len(rep.findings), "head": str(rep.head),

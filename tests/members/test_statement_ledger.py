@@ -197,6 +197,8 @@ def test_statements_archived_versioned_and_verified(sales: api.Books) -> None:
         found = check_statements(sales, conn)
     assert len(found) == 2 and "FZ 2026-03 est absent" in found[0]
     assert "FZ 2026-03 a été modifié" in found[1]
+    rep = api.verify(sales, record=False)  # verify reports them too
+    assert not rep.ok and any("FZ 2026-03 a été modifié" in f for f in rep.findings)
     (third,) = api.write_statements(sales, Month(2026, 3), members=["FZ"])
     assert third.name == "releve-2026-03-FZ-v3.pdf"  # a removed version's name is not reused
 

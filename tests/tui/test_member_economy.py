@@ -62,7 +62,8 @@ async def test_member_page_payout_guard_and_advance(sales: api.Books) -> None:
         assert rows(app, "#t-contribution") == [["2026-03", "2 500,00", "10 %", "250,00",
                                                  "250,00"]]
         (rec,) = rows(app, "#t-receivables")
-        assert rec[0] == b and rec[4] == "600,00" and rec[5] == "22 j"  # invoiced on 9 March
+        # invoiced on 9 March, due 60 days later: not yet due on 31 March
+        assert rec[0] == b and rec[4] == "600,00" and rec[5] == "à échoir"
         assert rows(app, "#t-payouts") == []
 
         # Beyond the treasury: refused next to the amount, with the guard's reason.
