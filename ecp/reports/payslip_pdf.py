@@ -74,7 +74,8 @@ def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = 
         return [Paragraph(f"<font color='white'><b>{x(c)}</b></font>", s.normal)
                 for c in cols]
 
-    w = [p.width - 105 * mm, 40 * mm, 25 * mm, 40 * mm]
+    # the wording column takes what the figures leave, and wraps (never runs into the base)
+    w = [p.width - 82 * mm, 32 * mm, 18 * mm, 32 * mm]
     rows: list[list[Any]] = [head("Rubrique", "Base", "Taux", "Montant"),
                              ["Salaire brut", "", "", money(slip.gross)]]
     rows += [[f"{ln.label} (part salariale)", money(ln.base), rate(ln.rate_bp),
@@ -90,6 +91,8 @@ def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = 
     if d.withheld:
         rows.append(["Remboursement d'avance retenu", "", "", money(-d.withheld)])
     rows.append([f"Net payé ({d.method})", "", "", money(d.paid)])
+    rows = [[Paragraph(x(r[0]), s.normal) if isinstance(r[0], str) else r[0], *r[1:]]
+            for r in rows]
     story += [Paragraph(x("Salaire et retenues"), p.section), grid(rows, w, p, total=True)]
 
     rows = [head("Charge patronale", "Base", "Taux", "Montant")]
@@ -100,14 +103,17 @@ def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = 
     story += [Paragraph(x("Charges patronales"), p.section), grid(rows, w, p, total=True)]
 
     y = d.year_to_date
-    rows = [head("Cumul de l'année", f"{d.months} mois")]
-    rows += [[label, money(y[k])] for k, label in (
+    pairs = [(label, money(y[k])) for k, label in (
         ("gross", "Salaire brut"), ("employee_total", "Retenues sociales"),
         ("professional_expenses", "Frais professionnels"), ("taxable", "Revenu net imposable"),
         ("ir", "IR retenu"), ("net", "Salaire net"),
         ("employer_total", "Charges patronales"), ("cost", "Coût total"))]
+    # two figures a row, so that the bulletin stays on one page
+    rows = [head(f"Cumul de l'année ({d.months} mois)", "", "", "")]
+    rows += [[*pairs[i], *pairs[i + 1]] for i in range(0, len(pairs), 2)]
+    half = p.width / 2
     story += [Paragraph(x(f"Cumul {period.year}"), p.section),
-              grid(rows, [p.width - 60 * mm, 60 * mm], p)]
+              grid(rows, [half - 32 * mm, 32 * mm, half - 32 * mm, 32 * mm], p)]
 
     notes = [f"Écritures : paie {d.payroll_entry}, paiement {d.payment_entry}.",
              f"Barèmes appliqués : {slip.rules}.", *slip.warnings]
