@@ -207,6 +207,9 @@ def test_demo_pays_its_members_by_their_routes(demo_path: Path) -> None:
     assert [api.advance_outstanding(books, "M003", d) for d in (
         dt.date(2026, 8, 31), dt.date(2026, 9, 30), dt.date(2026, 10, 31),
         dt.date(2026, 11, 30))] == [600000, 400000, 200000, 0]
+    # the advance on each of the four statements until repaid, gone after
+    assert [(st[m].advance_opening, st[m].advance_outstanding) for m in (8, 9, 10, 11)] == [
+        (0, 600000), (600000, 400000), (400000, 200000), (200000, 0)]
     fees = [p.amount for m in (8, 9, 10, 11)
             for p in api.member_statement(books, "M002", Month(2026, m)).payouts]
     assert fees == [150000, 400000, 350000, 300000]
