@@ -264,3 +264,21 @@ def _payslips(books: api.Books) -> dict[tuple[str, int], Payslip]:
         numbers = list(conn.scalars(select(Payout.number).where(Payout.kind == "salaire")))
     docs = [api.payout_payslip(books, n) for n in numbers]
     return {(d.member.code, d.payslip.month): d.payslip for d in docs}
+
+
+def test_demo_statement_names_each_payout_and_a_typed_contribution(demo_path: Path) -> None:
+    """M003's October statement: her salary is « Salaire (bulletin de paie) »; her October
+    contribution, typed as an entry (712,40 on 61468) without a monthly run, is stated as such —
+    never « 8 % de 0,00 DH ». M002's fee payment names his invoice."""
+    from ecp.reports.statement_pdf import render_statement
+    from tests.reports.test_statement_pdf import text_of
+
+    books = api.open_books(str(demo_path))
+    m003, _pages = text_of(render_statement(api.member_statement(books, "M003",
+                                                                 Month(2026, 10))))
+    assert "Salaire (bulletin de paie)" in m003
+    assert "Contribution passée en écriture, sans calcul mensuel : 712,40 DH." in m003
+    assert "de 0,00" not in m003
+    m002, _pages = text_of(render_statement(api.member_statement(books, "M002",
+                                                                 Month(2026, 10))))
+    assert "Honoraires, facture YB-2026-10" in m002

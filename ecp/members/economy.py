@@ -663,7 +663,7 @@ def statement(conn: Connection, member: str, month: int) -> StatementView:
         Contribution.id == contrib[1])).first() if contrib[1] else None
     payouts = tuple(
         StatementPayout(r.number, int_day(r.day), METHODS.get(r.method, r.method), r.amount,
-                        bool(r.advance), r.reason)
+                        bool(r.advance), r.reason, r.kind, r.invoice_ref)
         for r in conn.execute(select(Payout.__table__).where(
             Payout.member == code, Payout.day >= s, Payout.day <= e).order_by(Payout.day,
                                                                               Payout.id)))

@@ -82,6 +82,8 @@ class StatementPayout:
     amount: int
     advance: bool
     reason: str = ""
+    kind: str = "remuneration"  # salaire | honoraires | avance | remuneration (before routes)
+    invoice_ref: str = ""  # an independent member's own invoice
 
 
 @dataclass(frozen=True)

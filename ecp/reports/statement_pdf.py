@@ -188,6 +188,9 @@ def kind_label(v: StatementView, st: dict[str, Any], kind: str, label: str = "")
     rate and base, the VAT « à reverser » until it is paid, « reversée » after."""
     kinds = st["kinds"]
     nb = "\u00a0"
+    if kind == "contribution" and not v.contribution_base:
+        # posted without a monthly run (typed by hand): no rate or base to state
+        return str(kinds.get("contribution_plain", "Contribution aux services partagés"))
     if kind == "contribution":
         return str(kinds["contribution"]).format(
             rate=fmt_rate(v.contribution_bp, "0 %").replace(" ", nb),
@@ -383,7 +386,7 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
         top += [Spacer(1, 3 * mm), res]
     story += [KeepTogether(top)]
 
-    def section(key: str, table: Table | None) -> None:
+    def section(key: str, table: Flowable | None) -> None:
         # a title never ends a page: it starts a new one unless a few rows fit under it
         story.append(CondPageBreak(30 * mm))
         story.append(Paragraph(x(st["sections"][key]), p.section))
@@ -450,8 +453,14 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
     section("expenses", exp_table)
 
     # Contribution to the shared services
-    con_table = None
-    if v.contribution or v.contribution_base:
+    con_table: Flowable | None = None
+    typed = v.effect("contribution")  # on the ledger, whoever posted it
+    if typed and not (v.contribution or v.contribution_base):
+        con_table = Paragraph(x(st.get("empty_typed_contribution",
+                                       "Contribution passée en écriture, sans calcul "
+                                       "mensuel : {amount}.").format(
+            amount=money(-typed))), s.normal)
+    elif v.contribution or v.contribution_base:
         widths = [30 * mm, p.width - 30 * mm - 45 * mm - w_amt, 45 * mm, w_amt]
         rows = [[head(cols["rate"]), "", head(cols["base"], True), head(cols["amount"], True)],
                 [cell(fmt_rate(v.contribution_bp, "0 %")), "",
@@ -468,7 +477,14 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
         rows = [[head(cols["number"]), head(cols["date"]), head(cols["method"]),
                  head(cols["nature"]), head(cols["amount"], True)]]
         for po in v.payouts:
-            nature = cols["advance"].format(reason=po.reason) if po.advance else cols["payout"]
+            if po.advance:
+                nature = cols["advance"].format(reason=po.reason)
+            elif po.kind == "salaire":
+                nature = cols.get("salary", "Salaire (bulletin de paie)")
+            elif po.kind == "honoraires":
+                nature = cols.get("fees", "Honoraires, facture {ref}").format(ref=po.invoice_ref)
+            else:
+                nature = cols["payout"]
             rows.append([cell(po.number), cell(day(po.day)), cell(method_label(t, po.method)),
                          Paragraph(x(nature), s.cell), amount(po.amount, w_amt)])
         rows.append([bold(st["total"]), "", "", "",
