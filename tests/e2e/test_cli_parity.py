@@ -48,6 +48,8 @@ PALETTE_TWINS: dict[str, str | None] = {
     "membre : versement": "payout add",
     "paie : payer la CNSS du mois": "social pay",
     "paie : payer l'IR retenu du mois": "ir pay",
+    "paie : état du mois": "report payroll",
+    "avance : remboursement par le membre": "advance repay",
     "fin de mois : lancer la clôture": "month close",
     "relevés : générer pour le mois": "statement",
     "compte : ajouter": "account add",

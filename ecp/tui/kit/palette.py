@@ -64,6 +64,10 @@ _ON_SCREENS = tuple(Command(title, help_, action, mode) for title, help_, mode, 
      "4441 → banque, par dimension", "membres", "social_pay"),
     ("paie : payer l'IR retenu du mois", "IR retenu à la source sur les paies du mois : "
      "44525 → banque, par dimension", "membres", "ir_pay"),
+    ("paie : état du mois", "Paie du mois par salarié (CNSS, IR, net), export CSV",
+     "membres", "payroll_report"),
+    ("avance : remboursement par le membre", "Le membre sélectionné rembourse son avance de "
+     "solidarité : banque ou caisse → 3431", "membres", "repay_advance"),
     ("fin de mois : lancer la clôture", "Contributions, TVA, vérification, relevés, clôture",
      "cloture", "month_end"),
     ("relevés : générer pour le mois", "Relevés mensuels PDF de tous les membres", "cloture",

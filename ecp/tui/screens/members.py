@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from rich.text import Text
@@ -18,15 +19,22 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError
+from ecp.kernel.files import write_private
 from ecp.kernel.money import fmt_fr
+from ecp.kernel.money import parse as parse_amount
 from ecp.kernel.periods import Month, Period, parse_date
 from ecp.kernel.units import Rate, parse_percent
 from ecp.members.registry import MemberView
-from ecp.tui.kit.base import EcpScreen
-from ecp.tui.kit.forms import FormModal
+from ecp.reports.payroll_tables import month_table
+from ecp.reports.render import render_table
+from ecp.tui.kit.base import Dialog, EcpScreen
+from ecp.tui.kit.forms import FieldError, FormModal
+from ecp.tui.kit.report_table import add_columns, fill
 from ecp.tui.kit.table import FastTable
 
 T = TypeVar("T")
+
+EXPORT_DIR = Path.cwd()  # where « c » writes the payroll CSV (like the VAT screen's export)
 
 
 
@@ -211,6 +219,156 @@ class PayrollPayScreen(FormModal[Any]):
                    self.value("reference").strip())
 
 
+def previous_month(today: dt.date) -> Month:
+    return Month.of(today.replace(day=1) - dt.timedelta(days=1))
+
+
+class AdvanceRepayScreen(FormModal[tuple[str, int, str] | None]):
+    """The member repays part of their solidarity advances (``api.repay_advance``, the twin of
+    ``ecp advance repay``): member, amount (proposed: what is still owed back today), date,
+    method. Returns (member, amount, entry reference)."""
+
+    FIELDS = {"member": "member", "amount": "amount", "day": "day", "method": "method"}
+
+    def __init__(self, members: Iterable[MemberView], code: str | None) -> None:
+        super().__init__()
+        self.codes = [(f"{m.code} — {m.name}", m.code) for m in members]
+        self.code = code
+
+    def outstanding(self, code: str) -> int:
+        return api.advance_outstanding(self.books, code, self.today)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Remboursement d'avance par le membre", classes="title")
+            yield Static(Text("Écriture au journal BQ (virement) ou CA (espèces) : 5141 ou 5161 "
+                              "au débit, 3431 au crédit, à la dimension du membre.",
+                              style="dim"))
+            yield from self.field("Membre", Select(self.codes, value=self.code or Select.NULL,
+                                                   prompt="à choisir", id="member"))
+            yield Static("", id="owed", classes="muted hint")
+            yield from self.field("Montant (DH)", Input(id="amount", placeholder="1 234,50"))
+            yield from self.field("Date", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Mode", Select([("virement bancaire", "virement"),
+                                                  ("espèces", "especes")], value="virement",
+                                                 allow_blank=False, id="method"))
+            yield from self.general_error()
+            yield from self.buttons("Rembourser")
+
+    def on_mount(self) -> None:
+        self.propose()
+        self.query_one("#amount", Input).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "member":
+            self.propose()
+
+    def propose(self) -> None:
+        """The amount proposed: the advance still owed back by the member chosen, today."""
+        code = self.select("member")
+        owed = self.outstanding(code) if code else 0
+        self.query_one("#owed", Static).update(
+            f"Avance restant due au {self.today.strftime('%d/%m/%Y')} : {fmt_fr(owed)} DH"
+            if code else "")
+        self.query_one("#amount", Input).value = fmt_fr(owed) if owed else ""
+
+    def save(self) -> tuple[str, int, str]:
+        from ecp.kernel.errors import InputError
+        code = self.select("member")
+        if not code:
+            raise InputError("membre : à choisir", field="member", code="member.required")
+        amount = parse_amount(self.value("amount"), "montant", field="amount")
+        day = self.date("day", "date")
+        ref = api.repay_advance(self.books, code, amount, day, self.select("method"))
+        return code, amount, ref
+
+
+class PayrollMonthScreen(Dialog[None]):
+    """État de la paie du mois (the twin of ``ecp report payroll --period``): one row per
+    salaried member paid, the total. Enter in the month shows it; ``c`` writes the same CSV as
+    ``--format csv`` into the current folder; Escape closes."""
+
+    BINDINGS = [Binding("escape", "close", "Fermer", id="payroll-month.close"),
+                Binding("c", "export", "Export CSV", id="payroll-month.export")]
+    DEFAULT_CSS = """
+    PayrollMonthScreen .field { height: auto; }
+    PayrollMonthScreen .field > Label { width: 16; padding: 0 1 0 0; }
+    PayrollMonthScreen .field > Input { width: 12; }
+    PayrollMonthScreen #payroll-title { margin-top: 1; height: auto; text-style: bold; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table: Any = None  # the ecp.reports.tables.Table shown
+        self.label = ""
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Horizontal
+        with Vertical(classes="dialog"):
+            yield Label("Paie : état du mois", classes="title")
+            with Horizontal(classes="field"):
+                yield Label("Mois (AAAA-MM)")
+                yield Input(str(previous_month(self.today)), id="period", compact=True)
+            err = FieldError("", id="err-period")
+            err.display = False
+            yield err
+            yield Static("", id="payroll-title", markup=False)
+            yield DataTable(id="payroll", cursor_type="row", zebra_stripes=True)
+            yield Static("Entrée : afficher le mois — c : export CSV (dossier courant) — "
+                         "Échap : fermer", classes="muted", id="payroll-status")
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog").styles.width = "95%"  # the app's .dialog is 80 wide
+        t = self.query_one("#payroll", DataTable)
+        t.styles.height = "auto"
+        t.styles.max_height = 20
+        t.styles.margin = (1, 0, 0, 0)
+        self.compute()
+        t.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.compute():
+            self.query_one("#payroll", DataTable).focus()
+
+    def compute(self) -> bool:
+        err = self.query_one("#err-period", FieldError)
+        t = self.query_one("#payroll", DataTable)
+        try:
+            period = Period.parse(self.query_one("#period", Input).value, "mois",
+                                  field="period")
+            table = month_table(api.payroll_month(self.books, period))
+        except EcpError as exc:
+            err.update(Text(str(exc)))
+            err.display = True
+            return False
+        err.display = False
+        self.table, self.label = table, period.label
+        if not t.columns:
+            add_columns(t, table)
+        fill(t, table)
+        self.query_one("#payroll-title", Static).update(
+            table.title if table.rows else f"{table.title} — aucun salarié payé ce mois")
+        return True
+
+    def action_export(self) -> None:
+        if self.table is None:
+            return
+        path = EXPORT_DIR / f"paie-{self.label}.csv"
+        status = self.query_one("#payroll-status", Static)
+        try:
+            write_private(path, (render_table(self.table, "csv") + "\n").encode("utf-8"))
+        except OSError as exc:
+            status.update(Text(f"export impossible : {exc.strerror} ({exc.filename})",
+                               style="red"))
+            return
+        status.update(f"Export écrit : {path}")
+        self.notify(str(path), title="Export CSV écrit", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
 class MembersScreen(EcpScreen):
     BINDINGS = [
         Binding("a", "add", "Ajouter", id="members.add"),
@@ -344,6 +502,27 @@ class MembersScreen(EcpScreen):
                     f"{p.day.strftime('%d/%m/%Y')} : {fmt_fr(p.amount)} DH, écriture {p.entry}",
                     title="Paie", markup=False)
         self.load()
+
+    def action_repay_advance(self) -> None:
+        """The selected member repays part of their advances (ecp advance repay)."""
+        if self.books.read_only:
+            self.notify("Base en lecture seule : remboursement impossible", severity="warning")
+            return
+        self.app.push_screen(AdvanceRepayScreen(self.members.values(), self.current_code()),
+                             self._advance_repaid)
+
+    def _advance_repaid(self, r: tuple[str, int, str] | None) -> None:
+        if r is None:
+            return
+        code, amount, ref = r
+        left = api.advance_outstanding(self.books, code, self.ecp.today)
+        self.notify(f"Remboursement d'avance de {code} : {fmt_fr(amount)} DH (écriture {ref}) ;"
+                    f" reste dû : {fmt_fr(left)} DH", title="Avance", markup=False)
+        self.load(select=code)
+
+    def action_payroll_report(self) -> None:
+        """The month's payroll table (ecp report payroll --period)."""
+        self.app.push_screen(PayrollMonthScreen())
 
     def action_page(self) -> None:
         """The member's page for the month (the open month, from today)."""
