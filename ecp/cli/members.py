@@ -11,6 +11,7 @@ from typing import Any
 from ecp import api
 from ecp.cli._common import add_out, month_arg, out_dir, out_path
 from ecp.kernel.money import fmt_fr, fmt_plain, parse
+from ecp.kernel.units import fmt_rate
 from ecp.reports.render import render
 
 Fmt = Callable[[argparse.ArgumentParser], None]
@@ -51,7 +52,7 @@ def cmd_payout_add(a: argparse.Namespace) -> int:
     slip = res.payslip
     if slip is not None:
         rows = [("Salaire brut", slip.gross)]
-        rows += [(f"{ln.label} ({ln.rate_bp / 100:.2f} %)".replace(".", ","), -ln.amount)
+        rows += [(f"{ln.label} ({fmt_rate(ln.rate_bp)})", -ln.amount)
                  for ln in slip.employee]
         rows += [("Frais professionnels", slip.professional_expenses),
                  ("Revenu net imposable", slip.taxable), ("IR retenu", -slip.ir),
