@@ -644,3 +644,90 @@ class Refund(Base):
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
     at: Mapped[str] = mapped_column(String(32))
     by: Mapped[str] = mapped_column(String(100))
+
+
+# --- year end (issue 15) ---------------------------------------------------------------------
+
+
+class FiscalYear(Base):
+    """A fiscal year: its first and last day (inclusive, YYYYMMDD) and its state."""
+
+    __tablename__ = "fiscal_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12))  # open | provisional | final
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class Asset(Base):
+    """A fixed asset of a dimension: its account (23xx…), cost HT, depreciation plan."""
+
+    __tablename__ = "assets"
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    account: Mapped[str] = mapped_column(ForeignKey("accounts.code"))
+    dimension: Mapped[str] = mapped_column(ForeignKey("dimensions.code"))
+    day: Mapped[int] = mapped_column(Integer)
+    cost: Mapped[int] = mapped_column(BigInteger)
+    method: Mapped[str] = mapped_column(String(12))  # lineaire | degressif
+    years: Mapped[int | None] = mapped_column(Integer, default=None)
+    rate_bp: Mapped[int | None] = mapped_column(Integer, default=None)
+    expense_id: Mapped[int | None] = mapped_column(ForeignKey("expenses.id"), default=None)
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class AssetDisposal(Base):
+    __tablename__ = "asset_disposals"
+    asset: Mapped[str] = mapped_column(ForeignKey("assets.code"), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer)
+    price: Mapped[int] = mapped_column(BigInteger)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id"))
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class DepreciationRun(Base):
+    """What a depreciation run posted for an asset and a year (runs add up, like the
+    contribution's: a later run posts only the difference)."""
+
+    __tablename__ = "depreciation_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    asset: Mapped[str] = mapped_column(ForeignKey("assets.code"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id"), default=None)
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class InventoryValue(Base):
+    """A stock value set by hand at year end for a dimension (members without production
+    data); the latest row of (year, dimension, kind) wins."""
+
+    __tablename__ = "inventory_values"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    dimension: Mapped[str] = mapped_column(ForeignKey("dimensions.code"))
+    kind: Mapped[str] = mapped_column(String(12))  # matieres | produits
+    value: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(String(300))
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class InventoryRun(Base):
+    """The year-end stock of a dimension as posted (variation entry), per kind."""
+
+    __tablename__ = "inventory_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    dimension: Mapped[str] = mapped_column(ForeignKey("dimensions.code"))
+    kind: Mapped[str] = mapped_column(String(12))
+    value: Mapped[int] = mapped_column(BigInteger)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id"), default=None)
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
