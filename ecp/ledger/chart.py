@@ -40,6 +40,11 @@ EXTRA_ACCOUNTS = [
     # CPC and its turnover leave it out (both sides cancel out over the dimensions)
     ("61468", "Contribution aux services partagés de l'ECP (interne)", 6, True),
     ("71248", "Contributions des membres aux services partagés (interne)", 7, True),
+    # year end (issue 15): disposals of fixed assets, depreciation of vehicles
+    ("3481", "Créances sur cessions d'immobilisations", 3, False),
+    ("6513", "Valeurs nettes d'amortissements des immobilisations corporelles cédées", 6, False),
+    ("7513", "Produits des cessions des immobilisations corporelles", 7, False),
+    ("61934", "Dotations d'exploitation aux amortissements du matériel de transport", 6, False),
 ]
 
 JOURNALS = {
