@@ -35,12 +35,15 @@ from ecp.cli import (
     tui,
     verify,
 )
+from ecp.cli import assets as cli_assets
 from ecp.cli import bank as cli_bank
+from ecp.cli import inventory as cli_inventory
 from ecp.cli import members as cli_members
 from ecp.cli import payroll as cli_payroll
 from ecp.cli import production as cli_production
 from ecp.cli import reports_sales as cli_reports_sales
 from ecp.cli import sales as cli_sales
+from ecp.cli import statutory as cli_statutory
 from ecp.cli import vat as cli_vat
 from ecp.cli._common import (
     FORMATS,
@@ -76,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     period.register(sub)
     rp = report.register(sub)
     cli_reports_sales.register(rp)
+    cli_statutory.register(rp)
     report.register_ledger_reports(rp)
     export.register(sub)
     cli_vat.register(sub)
@@ -83,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.register(sub)
     audit.register(sub)
     refund.register(sub)
+    cli_assets.register(sub)
 
     cli_sales.register(sub, _Parser, add_format, date_arg)
     cli_members.register(sub, _Parser, add_format, date_arg)
@@ -93,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_bank.register(sub, _Parser, add_format, date_arg)
     cli_bank.register_reports(rp, add_format, date_arg)
     cli_payroll.register(sub, rp)
+    cli_inventory.register(sub)
 
     backup.register(sub)
     restore.register(sub)
