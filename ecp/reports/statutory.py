@@ -1,0 +1,314 @@
+"""The statutory statements (états de synthèse): Bilan (actif, passif) and CPC, from the
+trial balance of a fiscal year and of the year before.
+
+Pure: no database. The lines and the CGNC account prefixes they gather are data shipped with the
+package (``ecp/reports/data/statements.csv``, its source cited in its header), not code. Rule:
+the balance of an account is debit − credit; assets and charges take it as is, liabilities,
+equity and products its opposite. An account goes to the line of its longest matching prefix.
+
+The legal entity's statements leave the internal accounts out (44881, 61468, 71248: the flows
+between the members' and the ECP's dimensions, which cancel out over the entity).
+
+While a year is not closed, its result is computed from its classes 6 and 7 and shown on the
+passif's « Résultat net de l'exercice » (with whatever 119x holds); the classes 6 and 7 left
+over from earlier years not closed yet go to « Résultats nets en instance d'affectation », where
+their closing and à-nouveaux will carry them. So actif = passif holds on any books.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from ecp.kernel.errors import IntegrityFailure
+from ecp.reports.tables import Column, Money, Row, Table, Term
+
+if TYPE_CHECKING:
+    from ecp.ledger.trial import TrialBalance
+
+
+@dataclass(frozen=True)
+class MapLine:
+    statement: str  # actif | passif | cpc
+    section: str
+    line: str
+    label: str
+    prefixes: tuple[str, ...]
+    column: str  # actif: brut | amort; else ""
+
+
+@cache
+def mapping() -> tuple[MapLine, ...]:
+    """The shipped mapping, in the order of the statements."""
+    text = resources.files("ecp.reports").joinpath("data/statements.csv").read_text("utf-8")
+    body = "\n".join(ln for ln in text.splitlines() if not ln.startswith("#"))
+    return tuple(MapLine(r["statement"], r["section"], r["line"], r["label"],
+                         tuple(r["prefixes"].split()), r["column"])
+                 for r in csv.DictReader(io.StringIO(body)))
+
+
+def line_of(account: str) -> MapLine | None:
+    """The mapping line of an account (longest matching prefix), None when none matches."""
+    best: MapLine | None = None
+    size = 0
+    for m in mapping():
+        for p in m.prefixes:
+            if account.startswith(p) and len(p) > size:
+                best, size = m, len(p)
+    return best
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """One fiscal year's figures of the legal entity, internal accounts left out.
+
+    ``actif``: line → (brut, amortissements); ``passif`` and ``cpc``: line → amount, in the
+    statements' sign (an asset, a charge, a liability, a product: positive)."""
+
+    year: int
+    start: dt.date
+    end: dt.date
+    actif: Mapping[str, tuple[int, int]]
+    passif: Mapping[str, int]
+    cpc: Mapping[str, int]
+    result: int  # the year's net result (products − charges), profit positive
+
+    def actif_total(self) -> tuple[int, int]:
+        return (sum(b for b, _ in self.actif.values()), sum(a for _, a in self.actif.values()))
+
+    def passif_total(self) -> int:
+        return sum(self.passif.values())
+
+
+def year_figures(tb: TrialBalance, year: int) -> YearFigures:
+    """The figures of ``year`` from its trial balance (``date_from`` = its first day,
+    ``date_to`` = its last, every dimension): classes 1–5 at their closing balance, classes
+    6–7 by the year's movements (those before: earlier years' results not closed yet).
+
+    Raises IntegrityFailure naming an account of classes 1–7 with a balance and no line, or
+    when actif ≠ passif."""
+    if tb.date_from is None or tb.date_to is None or tb.dimension is not None:
+        raise ValueError("the trial balance of a whole fiscal year of the entity is expected")
+    actif: dict[str, list[int]] = {}
+    passif: dict[str, int] = {}
+    cpc: dict[str, int] = {}
+    earlier = 0  # classes 6–7 balance before the year (debit − credit)
+    for r in tb.rows:
+        if r.internal or not r.account[:1].isdigit() or r.account[0] in "089":
+            continue
+        closing = r.closing_debit - r.closing_credit
+        moved = r.debit - r.credit
+        if r.account[0] in "67":
+            earlier += r.opening_debit - r.opening_credit
+            balance = moved
+        else:
+            balance = closing
+        if balance == 0:
+            continue
+        m = line_of(r.account)
+        if m is None:
+            raise IntegrityFailure(
+                f"compte {r.account} : aucun poste des états de synthèse ne le reprend",
+                field="account", code="unmapped")
+        if m.statement == "actif":
+            cur = actif.setdefault(m.line, [0, 0])
+            if m.column == "amort":
+                cur[1] -= balance
+            else:
+                cur[0] += balance
+        elif m.statement == "passif":
+            passif[m.line] = passif.get(m.line, 0) - balance
+        elif r.account[0] == "6":
+            cpc[m.line] = cpc.get(m.line, 0) + balance
+        else:
+            cpc[m.line] = cpc.get(m.line, 0) - balance
+    result = (sum(v for k, v in cpc.items() if _cpc_side(k) == "7")
+              - sum(v for k, v in cpc.items() if _cpc_side(k) == "6"))
+    if result:
+        passif["resultat_net"] = passif.get("resultat_net", 0) + result
+    if earlier:
+        passif["resultats_instance"] = passif.get("resultats_instance", 0) - earlier
+    fig = YearFigures(year, tb.date_from, tb.date_to,
+                      {k: (v[0], v[1]) for k, v in actif.items()}, passif, cpc, result)
+    brut, amort = fig.actif_total()
+    if brut - amort != fig.passif_total():
+        raise IntegrityFailure(
+            f"bilan {year} : total actif {brut - amort} ≠ total passif {fig.passif_total()} "
+            "(centimes)", field="year", code="unbalanced")
+    return fig
+
+
+def _cpc_side(line: str) -> str:
+    """« 6 » for a charge line, « 7 » for a product line."""
+    for m in mapping():
+        if m.statement == "cpc" and m.line == line:
+            return m.prefixes[0][0]
+    raise KeyError(line)
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+BILAN_COLUMNS = (
+    Column("poste", "Poste", width=44),
+    Column("brut", "Brut N", "right", width=14),
+    Column("amortissements", "Amort. et prov. N", "right", width=14),
+    Column("net", "Net N", "right", width=14),
+    Column("net_n1", "Net N-1", "right", width=14),
+)
+
+ACTIF_SECTIONS = (
+    ("actif_immobilise", "Total I - Actif immobilisé"),
+    ("actif_circulant", "Total II - Actif circulant (hors trésorerie)"),
+    ("tresorerie_actif", "Total III - Trésorerie - actif"),
+)
+PASSIF_GROUPS = (
+    (("capitaux_propres",), "Total des capitaux propres", "total_capitaux_propres"),
+    (("capitaux_propres", "capitaux_propres_assimiles", "dettes_financement",
+      "provisions_durables", "ecarts_conversion_passif"),
+     "Total I - Financement permanent", "total_financement_permanent"),
+    (("passif_circulant",), "Total II - Passif circulant (hors trésorerie)",
+     "total_passif_circulant"),
+    (("tresorerie_passif",), "Total III - Trésorerie - passif", "total_tresorerie_passif"),
+)
+
+
+def _lines(statement: str) -> list[MapLine]:
+    """The lines of a statement, once each, in order."""
+    seen: dict[str, MapLine] = {}
+    for m in mapping():
+        if m.statement == statement and m.line not in seen:
+            seen[m.line] = m
+    return list(seen.values())
+
+
+def _m(cents: int) -> Money:
+    return Money(cents, blank_zero=True)
+
+
+def bilan_table(n: YearFigures, n1: YearFigures | None) -> Table:
+    """The Bilan: actif (brut, amortissements et provisions, net; net N-1), then passif (N in
+    the net column, N-1); each part's totals and its general total as rows."""
+    rows: list[Row] = []
+
+    def actif(line: str, fig: YearFigures | None) -> tuple[int, int]:
+        return fig.actif.get(line, (0, 0)) if fig else (0, 0)
+
+    total = [0, 0, 0]
+    for section, label in ACTIF_SECTIONS:
+        sub = [0, 0, 0]
+        for m in _lines("actif"):
+            if m.section != section:
+                continue
+            b, a = actif(m.line, n)
+            b1, a1 = actif(m.line, n1)
+            rows.append(Row((Term(m.label, m.line), _m(b), _m(a), _m(b - a), _m(b1 - a1)),
+                            key=f"actif.{m.line}"))
+            sub = [sub[0] + b, sub[1] + a, sub[2] + b1 - a1]
+        rows.append(Row((Term(label, f"total_{section}"), Money(sub[0]), Money(sub[1]),
+                         Money(sub[0] - sub[1]), Money(sub[2])), "subtotal",
+                        key=f"actif.total_{section}"))
+        total = [total[0] + sub[0], total[1] + sub[1], total[2] + sub[2]]
+    rows.append(Row((Term("Total général - actif", "total_actif"), Money(total[0]),
+                     Money(total[1]), Money(total[0] - total[1]), Money(total[2])), "total",
+                    key="actif.total"))
+
+    def passif(line: str, fig: YearFigures | None) -> int:
+        return fig.passif.get(line, 0) if fig else 0
+
+    plines = _lines("passif")
+    done: set[str] = set()
+    for sections, label, key in PASSIF_GROUPS:
+        for m in plines:
+            if m.section in sections and m.line not in done:
+                done.add(m.line)
+                rows.append(Row((Term(m.label, m.line), None, None, _m(passif(m.line, n)),
+                                 _m(passif(m.line, n1))), key=f"passif.{m.line}"))
+        sel = [m.line for m in plines if m.section in sections]
+        rows.append(Row((Term(label, key), None, None,
+                         Money(sum(passif(x, n) for x in sel)),
+                         Money(sum(passif(x, n1) for x in sel))), "subtotal",
+                        key=f"passif.{key}"))
+    rows.append(Row((Term("Total général - passif", "total_passif"), None, None,
+                     Money(n.passif_total()), Money(n1.passif_total() if n1 else 0)), "total",
+                    key="passif.total"))
+    return Table(f"Bilan de l'exercice {_span(n)} (N-1 : {n.year - 1})", BILAN_COLUMNS,
+                 tuple(rows))
+
+
+CPC_COLUMNS = (
+    Column("poste", "Poste", width=52),
+    Column("n", "Exercice N", "right", width=14),
+    Column("n1", "Exercice N-1", "right", width=14),
+)
+
+CPC_TOTALS = {
+    "produits_exploitation": ("I", "Produits d'exploitation"),
+    "charges_exploitation": ("II", "Charges d'exploitation"),
+    "produits_financiers": ("IV", "Produits financiers"),
+    "charges_financieres": ("V", "Charges financières"),
+    "produits_non_courants": ("VIII", "Produits non courants"),
+    "charges_non_courantes": ("IX", "Charges non courantes"),
+    "impots_resultats": ("XII", "Impôts sur les résultats"),
+}
+_Result = tuple[str, str, str, tuple[str, ...], tuple[str, ...]]
+CPC_RESULTS: dict[str, list[_Result]] = {
+    # after this section: (numeral, label, key, sections +, sections −)
+    "charges_exploitation": [("III", "Résultat d'exploitation (I - II)", "resultat_exploitation",
+                              ("produits_exploitation",), ("charges_exploitation",))],
+    "charges_financieres": [
+        ("VI", "Résultat financier (IV - V)", "resultat_financier",
+         ("produits_financiers",), ("charges_financieres",)),
+        ("VII", "Résultat courant (III + VI)", "resultat_courant",
+         ("produits_exploitation", "produits_financiers"),
+         ("charges_exploitation", "charges_financieres"))],
+    "charges_non_courantes": [
+        ("X", "Résultat non courant (VIII - IX)", "resultat_non_courant",
+         ("produits_non_courants",), ("charges_non_courantes",)),
+        ("XI", "Résultat avant impôts (VII + X)", "resultat_avant_impots",
+         ("produits_exploitation", "produits_financiers", "produits_non_courants"),
+         ("charges_exploitation", "charges_financieres", "charges_non_courantes"))],
+    "impots_resultats": [
+        ("XIII", "Résultat net (XI - XII)", "resultat_net",
+         ("produits_exploitation", "produits_financiers", "produits_non_courants"),
+         ("charges_exploitation", "charges_financieres", "charges_non_courantes",
+          "impots_resultats"))],
+}
+
+
+def section_total(fig: YearFigures | None, section: str) -> int:
+    if fig is None:
+        return 0
+    return sum(fig.cpc.get(m.line, 0) for m in _lines("cpc") if m.section == section)
+
+
+def cpc_table(n: YearFigures, n1: YearFigures | None) -> Table:
+    """The CPC: each section's lines and total, the intermediate results, the net result."""
+    rows: list[Row] = []
+    lines = _lines("cpc")
+    for section, (num, label) in CPC_TOTALS.items():
+        mine = [m for m in lines if m.section == section]
+        if len(mine) > 1:
+            for m in mine:
+                rows.append(Row((Term(m.label, m.line), _m(n.cpc.get(m.line, 0)),
+                                 _m(n1.cpc.get(m.line, 0) if n1 else 0)), key=m.line))
+        rows.append(Row((Term(f"{num}. {label}", section), Money(section_total(n, section)),
+                         Money(section_total(n1, section))), "subtotal", key=section))
+        for rnum, rlabel, key, plus, minus in CPC_RESULTS.get(section, []):
+            def res(fig: YearFigures | None, plus: tuple[str, ...] = plus,
+                    minus: tuple[str, ...] = minus) -> int:
+                return (sum(section_total(fig, s) for s in plus)
+                        - sum(section_total(fig, s) for s in minus))
+            rows.append(Row((Term(f"{rnum}. {rlabel}", key), Money(res(n)), Money(res(n1))),
+                            "total" if key == "resultat_net" else "subtotal", key=key))
+    return Table(f"Compte de produits et charges de l'exercice {_span(n)} (N-1 : {n.year - 1})",
+                 CPC_COLUMNS, tuple(rows))
+
+
+def _span(fig: YearFigures) -> str:
+    return f"{fig.year} (du {fig.start:%d/%m/%Y} au {fig.end:%d/%m/%Y})"
