@@ -17,6 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ecp.api.archive import archive_dir, statements_dir
+    from ecp.api.assets import (
+        AssetRow,
+        AssetView,
+        DepreciationLine,
+        DisposalResult,
+        YearView,
+        add_asset,
+        depreciation_run,
+        dispose_asset,
+        get_asset,
+        list_assets,
+        list_years,
+    )
     from ecp.api.balance import trial_balance  # light: no SQLAlchemy on SQLite books
     from ecp.api.bank import (
         bank_accept,
@@ -47,6 +60,12 @@ if TYPE_CHECKING:
         export_delais_paiement,
         export_releve_deductions,
         releve_deductions,
+    )
+    from ecp.api.inventory import (
+        InventoryLine,
+        inventory_preview,
+        inventory_run,
+        inventory_set,
     )
     from ecp.api.ledger import (
         add_account,
@@ -182,21 +201,28 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MEMBER_STATUSES",
+    "AssetRow",
+    "AssetView",
     "AuditEvent",
     "BackupResult",
     "BomItem",
     "Books",
     "CloseStep",
     "DateSpan",
+    "DepreciationLine",
+    "DisposalResult",
     "DocumentSpec",
+    "InventoryLine",
     "LineInput",
     "MaterialIn",
     "ProductLine",
     "RestoreResult",
     "SettingSet",
     "VerifyOutcome",
+    "YearView",
     "accept_quote",
     "add_account",
+    "add_asset",
     "add_customer",
     "add_expense",
     "add_material",
@@ -238,6 +264,8 @@ __all__ = [
     "dashboard",
     "delais_paiement",
     "delete_draft",
+    "depreciation_run",
+    "dispose_asset",
     "document_pdf",
     "document_view",
     "draft",
@@ -251,12 +279,16 @@ __all__ = [
     "export_hledger",
     "export_releve_deductions",
     "fiscal_year_bounds",
+    "get_asset",
     "get_bom",
     "get_member",
     "get_order",
     "get_setting",
     "import_file",
     "init",
+    "inventory_preview",
+    "inventory_run",
+    "inventory_set",
     "invoice_quote",
     "ir_pay",
     "is_initialised",
@@ -267,6 +299,7 @@ __all__ = [
     "last_verify",
     "ledger_page",
     "list_accounts",
+    "list_assets",
     "list_capacities",
     "list_documents",
     "list_drafts",
@@ -277,6 +310,7 @@ __all__ = [
     "list_parties",
     "list_products",
     "list_resources",
+    "list_years",
     "material_needs",
     "member_balances",
     "member_route",

@@ -35,7 +35,9 @@ from ecp.cli import (
     tui,
     verify,
 )
+from ecp.cli import assets as cli_assets
 from ecp.cli import bank as cli_bank
+from ecp.cli import inventory as cli_inventory
 from ecp.cli import members as cli_members
 from ecp.cli import payroll as cli_payroll
 from ecp.cli import production as cli_production
@@ -85,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.register(sub)
     audit.register(sub)
     refund.register(sub)
+    cli_assets.register(sub)
 
     cli_sales.register(sub, _Parser, add_format, date_arg)
     cli_members.register(sub, _Parser, add_format, date_arg)
@@ -95,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_bank.register(sub, _Parser, add_format, date_arg)
     cli_bank.register_reports(rp, add_format, date_arg)
     cli_payroll.register(sub, rp)
+    cli_inventory.register(sub)
 
     backup.register(sub)
     restore.register(sub)
