@@ -59,6 +59,8 @@ CSV_COMMANDS: dict[str, list[str]] = {
     "ecp vat show": ["vat", "show", "2026-11"],
     "ecp vat list": ["vat", "list"],
     "ecp report payroll": ["report", "payroll", "--period", "2026-11"],
+    "ecp report bilan": ["report", "bilan", "--year", "2026"],
+    "ecp report cpc": ["report", "cpc", "--year", "2026"],
 }
 
 

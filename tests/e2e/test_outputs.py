@@ -24,6 +24,8 @@ FILE_COMMANDS: dict[str, list[str]] = {
     "ecp report vat": ["report", "vat", "--period", "2026-11"],
     "ecp vat show": ["vat", "show", "2026-11"],
     "ecp report payroll": ["report", "payroll", "--period", "2026-11"],
+    "ecp report bilan": ["report", "bilan", "--year", "2026"],
+    "ecp report cpc": ["report", "cpc", "--year", "2026"],
     "ecp report aged-receivables": ["report", "aged-receivables", "--at", "2026-11-30"],
 }
 DIR_COMMANDS: dict[str, list[str]] = {"ecp statement": ["statement", "2026-11"]}
@@ -53,7 +55,7 @@ def test_every_out_option_is_covered() -> None:
             assert "--force" in opts, sp.prog
     assert found == {"ecp export", "ecp invoice pdf", "ecp payout pdf", "ecp report vat",
                      "ecp report aged-receivables", "ecp statement", "ecp vat show",
-                     "ecp report payroll"}
+                     "ecp report payroll", "ecp report bilan", "ecp report cpc"}
 
 
 @pytest.mark.parametrize("name", sorted(FILE_COMMANDS))
