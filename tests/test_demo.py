@@ -282,3 +282,13 @@ def test_demo_statement_names_each_payout_and_a_typed_contribution(demo_path: Pa
     m002, _pages = text_of(render_statement(api.member_statement(books, "M002",
                                                                  Month(2026, 10))))
     assert "Honoraires, facture YB-2026-10" in m002
+
+
+def test_demo_fee_voucher_names_the_members_invoice(demo_path: Path) -> None:
+    """M002 (indépendant) is paid on his invoice YB-2026-09 of 4 000,00 DH: the archived bon
+    de versement says what it pays."""
+    from tests.reports.test_statement_pdf import text_of
+
+    books = api.open_books(str(demo_path))
+    text, _pages = text_of(api.payout_pdf(books, "VR-2026-000005").read_bytes())
+    assert "Objet Facture n° YB-2026-09 de 4 000,00 DH" in text

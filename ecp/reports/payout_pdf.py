@@ -92,6 +92,8 @@ def render_payout(v: PayoutVoucher, out: Path | None = None, *, invariant: bool 
     ]
     if v.advance:
         details.append((po["reason"], v.reason))
+    elif v.reason:  # what is paid: an independent's invoice, a salary's month
+        details.append((po.get("object", "Objet"), v.reason))
     rows: list[list[Any]] = [[Paragraph(x(k), s.normal), Paragraph(x(val), s.bold)]
                              for k, val in details]
     info = Table(rows, colWidths=[70 * mm, p.width - 70 * mm])
