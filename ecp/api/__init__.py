@@ -16,6 +16,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ecp.api.annual import (
+        AnnualStatement,
+        annual_dir,
+        annual_statement,
+        annual_statements,
+        write_annual_statements,
+        year_members,
+    )
     from ecp.api.archive import archive_dir, statements_dir
     from ecp.api.assets import (
         AssetRow,
@@ -198,15 +206,28 @@ if TYPE_CHECKING:
         vat_reverse,
         vat_status,
     )
+    from ecp.api.year import (
+        Allocation,
+        CloseOutcome,
+        YearEventView,
+        allocate_result,
+        close_year,
+        reopen_year,
+        year_checklist,
+        year_events,
+    )
 
 __all__ = [
     "MEMBER_STATUSES",
+    "Allocation",
+    "AnnualStatement",
     "AssetRow",
     "AssetView",
     "AuditEvent",
     "BackupResult",
     "BomItem",
     "Books",
+    "CloseOutcome",
     "CloseStep",
     "DateSpan",
     "DepreciationLine",
@@ -219,6 +240,7 @@ __all__ = [
     "RestoreResult",
     "SettingSet",
     "VerifyOutcome",
+    "YearEventView",
     "YearView",
     "accept_quote",
     "add_account",
@@ -235,6 +257,10 @@ __all__ = [
     "add_supplier",
     "advance_outstanding",
     "aged_receivables",
+    "allocate_result",
+    "annual_dir",
+    "annual_statement",
+    "annual_statements",
     "archive_dir",
     "audit_check",
     "audit_events",
@@ -255,6 +281,7 @@ __all__ = [
     "check_output",
     "check_output_dir",
     "close_period",
+    "close_year",
     "complete_order",
     "contribution_run",
     "create_and_issue",
@@ -332,6 +359,7 @@ __all__ = [
     "refund",
     "releve_deductions",
     "reopen_period",
+    "reopen_year",
     "repay_advance",
     "restore",
     "reverse_entry",
@@ -367,7 +395,11 @@ __all__ = [
     "vat_reverse",
     "vat_status",
     "verify",
+    "write_annual_statements",
     "write_statements",
+    "year_checklist",
+    "year_events",
+    "year_members",
 ]
 
 

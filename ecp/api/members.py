@@ -202,12 +202,12 @@ def member_statement(books: Books, member: str, month: Month) -> StatementView:
 STATEMENT_ARCHIVED = "releve.archive"  # the audit event recording an archived statement
 
 
-def _statement_name(folder: Path, label: str, code: str, taken: set[str]) -> Path:
-    """``releve-AAAA-MM-CODE.pdf``, then ``-v2``, ``-v3``… : a re-run never replaces an
-    archived statement (nor reuses the name of one recorded and since removed)."""
+def _statement_name(folder: Path, stem: str, taken: set[str]) -> Path:
+    """``STEM.pdf`` (``releve-AAAA-MM-CODE``), then ``-v2``, ``-v3``… : a re-run never replaces
+    an archived statement (nor reuses the name of one recorded and since removed)."""
     n = 1
     while True:
-        name = f"releve-{label}-{code}" + (f"-v{n}" if n > 1 else "") + ".pdf"
+        name = stem + (f"-v{n}" if n > 1 else "") + ".pdf"
         path = folder / name
         if not path.exists() and not path.is_symlink() and name not in taken:
             return path
@@ -258,36 +258,49 @@ def write_statements(books: Books, month: Month, out_dir: Path | None = None,
 
     The figures are read here, in one snapshot; drawing the PDFs (most of the time) is shared
     between worker processes, one per core, when there are many members."""
+    from ecp.reports.statement_pdf import render_statement
+    m = month.key
+    with _read(books) as conn:
+        codes = [registry.get(conn, c, "members").code for c in members] if members \
+            else member_economy.active_members(conn)
+        views = [(code, member_economy.statement(conn, code, m)) for code in codes]
+    return archive_statements(books, statements_dir(books, month), f"releve-{month}",
+                              str(month), views, render_statement, out_dir, progress)
+
+
+def archive_statements(books: Books, archive: Path, stem: str, label: str,
+                       views: Sequence[tuple[str, Any]], render: Callable[[Any, Path], object],
+                       out_dir: Path | None = None,
+                       progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
+    """Draw ``render(view, path)`` for each ``(member code, view)`` into ``archive`` as
+    ``STEM-CODE.pdf`` (versions ``-v2``… on a re-run), record each file's SHA-256 in the audit
+    trail (``releve.archive``, subject « CODE LABEL »: ``verify`` checks it), and copy them to
+    ``out_dir`` when it is elsewhere (those copies returned); see ``write_statements``. Shared
+    by the monthly statements and the annual attestations (``ecp.api.annual``)."""
     import os
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     from ecp.api.archive import sha256_of
     from ecp.kernel.files import replace_private
-    from ecp.reports.statement_pdf import render_statement
-    m = month.key
-    label = str(month)
-    archive = statements_dir(books, month)
     archiving_now = not books.read_only
     folder = private_dir(archive if archiving_now else (out_dir or archive))
-    root = archive.parent
-    with _read(books) as conn:
-        codes = [registry.get(conn, c, "members").code for c in members] if members \
-            else member_economy.active_members(conn)
-        taken = {Path(name).name for _s, name, _h in archived_statements(conn)} \
-            if archiving_now else set()
-        views = [member_economy.statement(conn, code, m) for code in codes]
-    jobs: list[tuple[StatementView, Path]] = []
-    for view in views:
-        path = _statement_name(folder, label, view.member.code, taken) if archiving_now \
-            else folder / f"releve-{label}-{view.member.code}.pdf"
+    root = statements_dir(books, Month(2000, 1)).parent
+    taken: set[str] = set()
+    if archiving_now:
+        with _read(books) as conn:
+            taken = {Path(name).name for _s, name, _h in archived_statements(conn)}
+    jobs: list[tuple[str, Any, Path]] = []
+    for code, view in views:
+        path = _statement_name(folder, f"{stem}-{code}", taken) if archiving_now \
+            else folder / f"{stem}-{code}.pdf"
         taken.add(path.name)
-        jobs.append((view, path))
+        jobs.append((code, view, path))
     workers = min(os.cpu_count() or 1, 4)
     if len(jobs) < 8 or workers < 2:
-        for i, (view, path) in enumerate(jobs, 1):
-            render_statement(view, path)
+        for i, (code, view, path) in enumerate(jobs, 1):
+            render(view, path)
             if progress is not None:
-                progress(i, len(jobs), view.member.code)
+                progress(i, len(jobs), code)
     else:
         import multiprocessing
         import threading
@@ -295,24 +308,23 @@ def write_statements(books: Books, month: Month, out_dir: Path | None = None,
             and threading.active_count() == 1 else "spawn"
         with ProcessPoolExecutor(workers,
                                  mp_context=multiprocessing.get_context(method)) as pool:
-            futures = {pool.submit(render_statement, view, path): view.member.code
-                       for view, path in jobs}
+            futures = {pool.submit(render, view, path): code for code, view, path in jobs}
             for i, fut in enumerate(as_completed(futures), 1):
                 fut.result()
                 if progress is not None:
                     progress(i, len(jobs), futures[fut])
-    paths = [p for _v, p in jobs]
+    paths = [p for _c, _v, p in jobs]
     if not archiving_now:
         return paths
     with _write(books) as conn:
-        for view, path in jobs:
-            _audit(conn, books, STATEMENT_ARCHIVED, f"{view.member.code} {label}",
+        for code, _view, path in jobs:
+            _audit(conn, books, STATEMENT_ARCHIVED, f"{code} {label}",
                    f"{path.relative_to(root).as_posix()} sha256 {sha256_of(path)}")
     if out_dir is None or private_dir(out_dir).resolve() == archive.resolve():
         return paths
     copies = []
-    for view, path in jobs:
-        copy = Path(out_dir) / f"releve-{label}-{view.member.code}.pdf"
+    for code, _view, path in jobs:
+        copy = Path(out_dir) / f"{stem}-{code}.pdf"
         replace_private(copy, path.read_bytes())
         copies.append(copy)
     return copies

@@ -9,8 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ecp import api
-from ecp.cli._common import add_out, month_arg, out_dir, out_path
+from ecp.cli._common import FORMATS, add_out, month_arg, out_dir, out_path
+from ecp.cli.statutory import _year
+from ecp.kernel.errors import InputError
 from ecp.kernel.money import fmt_fr, fmt_plain, parse
+from ecp.kernel.periods import Month
 from ecp.kernel.units import fmt_rate
 from ecp.reports.render import render
 
@@ -106,7 +109,29 @@ def _progress(done: int, total: int, member: str) -> None:
     sys.stderr.flush()
 
 
+ANNUAL = "annual"
+
+
+def _month_or_annual(text: str) -> Any:
+    """``statement``'s first argument: a month ``AAAA-MM``, or ``annual`` (then a year)."""
+    if text.strip().lower() == ANNUAL:
+        return ANNUAL
+    try:
+        return Month.parse(text)
+    except InputError:
+        raise argparse.ArgumentTypeError(
+            f"« {text[:40]} » : un mois AAAA-MM, ou « annual » suivi de l'exercice") from None
+
+
 def cmd_statement(a: argparse.Namespace) -> int:
+    if a.month == ANNUAL:
+        return cmd_annual_statement(a)
+    if a.year is not None:
+        raise InputError(f"{a.year} inattendu après un mois (relevé annuel : statement "
+                         "annual AAAA)", field="year", code="year.unexpected")
+    if a.format is not None:
+        raise InputError("seulement pour le relevé annuel (statement annual AAAA)",
+                         field="format", code="format.annual_only")
     books = api.open_books(a.db)
     label = str(a.month)
     names = [f"releve-{label}-{a.member.strip().upper()}.pdf"] if a.member else None
@@ -117,6 +142,35 @@ def cmd_statement(a: argparse.Namespace) -> int:
     for p in paths:
         print(p)
     print(f"{len(paths)} relevé(s) {a.month}")
+    return 0
+
+
+def cmd_annual_statement(a: argparse.Namespace) -> int:
+    """``ecp statement annual AAAA [--member M] [--out DOSSIER] [--format F]``: the members'
+    attestations of the fiscal year, archived (progress on stderr); with ``--format``, their
+    figures printed instead, no PDF."""
+    if a.year is None:
+        raise InputError("obligatoire après « annual » (statement annual AAAA)", field="year",
+                         code="year.required")
+    books = api.open_books(a.db)
+    members = [a.member] if a.member else None
+    if a.format is not None:
+        if a.out is not None:
+            raise InputError("un dossier pour les PDF : sans --format (avec --format, les "
+                             "montants s'impriment ici)", field="out", code="out.with_format")
+        from ecp.reports.annual import annual_table
+        from ecp.reports.render import render_table
+        print(render_table(annual_table(api.annual_statements(books, a.year, members)),
+                           a.format))
+        return 0
+    stem = f"attestation-{a.year}"
+    names = [f"{stem}-{a.member.strip().upper()}.pdf"] if a.member else None
+    folder = out_dir(books, a, names, f"{stem}-*.pdf")
+    paths = api.write_annual_statements(books, a.year, folder, members,
+                                        progress=_progress if sys.stderr.isatty() else None)
+    for p in paths:
+        print(p)
+    print(f"{len(paths)} relevé(s) annuel(s), exercice {a.year}")
     return 0
 
 
@@ -175,9 +229,15 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.add_argument("--method", choices=["virement", "especes"], default="virement")
     s.set_defaults(func=cmd_advance_repay)
 
-    s = sub.add_parser("statement", help="relevés mensuels des membres (PDF)")
-    s.add_argument("month", metavar="AAAA-MM", type=month_arg)
+    s = sub.add_parser("statement", help="relevés mensuels des membres (PDF) ; "
+                       "« statement annual AAAA » : relevés annuels (attestations)")
+    s.add_argument("month", metavar="AAAA-MM|annual", type=_month_or_annual,
+                   help="le mois, ou « annual » suivi de l'exercice")
+    s.add_argument("year", metavar="AAAA", type=_year, nargs="?",
+                   help="l'exercice du relevé annuel")
     s.add_argument("--member")
+    s.add_argument("--format", choices=FORMATS,
+                   help="relevé annuel : les montants en table, csv ou json, sans PDF")
     add_out(s, "DOSSIER")
     s.set_defaults(func=cmd_statement)
 
