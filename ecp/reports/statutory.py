@@ -21,7 +21,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from ecp.ledger.trial import TrialBalance
 
 
+MODEL_LABELS = {"normal": "modèle normal", "simplifie": "modèle simplifié"}
+
+
 @dataclass(frozen=True)
 class MapLine:
     statement: str  # actif | passif | cpc
@@ -41,6 +44,7 @@ class MapLine:
     label: str
     prefixes: tuple[str, ...]
     column: str  # actif: brut | amort; else ""
+    prior: tuple[str, ...] = ()  # cpc: prefixes of the operations of earlier years
 
 
 @cache
@@ -49,8 +53,15 @@ def mapping() -> tuple[MapLine, ...]:
     text = resources.files("ecp.reports").joinpath("data/statements.csv").read_text("utf-8")
     body = "\n".join(ln for ln in text.splitlines() if not ln.startswith("#"))
     return tuple(MapLine(r["statement"], r["section"], r["line"], r["label"],
-                         tuple(r["prefixes"].split()), r["column"])
+                         tuple(r["prefixes"].split()), r["column"],
+                         tuple((r.get("prior") or "").split()))
                  for r in csv.DictReader(io.StringIO(body)))
+
+
+def is_prior(m: MapLine, account: str) -> bool:
+    """Whether ``account`` holds operations of earlier years on its CPC line ``m`` (the CPC's
+    column « concernant les exercices précédents »)."""
+    return any(account.startswith(p) for p in m.prior)
 
 
 def line_of(account: str) -> MapLine | None:
@@ -69,7 +80,11 @@ class YearFigures:
     """One fiscal year's figures of the legal entity, internal accounts left out.
 
     ``actif``: line → (brut, amortissements); ``passif`` and ``cpc``: line → amount, in the
-    statements' sign (an asset, a charge, a liability, a product: positive)."""
+    statements' sign (an asset, a charge, a liability, a product: positive); ``cpc_prior``:
+    the part of a CPC line that concerns earlier years (its accounts ending in 8, see
+    :func:`is_prior`); ``accounts``: each account of the entity (internal ones left out) →
+    (opening balance debit − credit, debit and credit movements of the year), which the ESG,
+    the tableau de financement and the ETIC read."""
 
     year: int
     start: dt.date
@@ -78,6 +93,8 @@ class YearFigures:
     passif: Mapping[str, int]
     cpc: Mapping[str, int]
     result: int  # the year's net result (products − charges), profit positive
+    cpc_prior: Mapping[str, int] = field(default_factory=dict)
+    accounts: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
 
     def actif_total(self) -> tuple[int, int]:
         return (sum(b for b, _ in self.actif.values()), sum(a for _, a in self.actif.values()))
@@ -98,12 +115,15 @@ def year_figures(tb: TrialBalance, year: int) -> YearFigures:
     actif: dict[str, list[int]] = {}
     passif: dict[str, int] = {}
     cpc: dict[str, int] = {}
+    prior: dict[str, int] = {}
+    accounts: dict[str, tuple[int, int, int]] = {}
     earlier = 0  # classes 6–7 balance before the year (debit − credit)
     for r in tb.rows:
         if r.internal or not r.account[:1].isdigit() or r.account[0] in "089":
             continue
         closing = r.closing_debit - r.closing_credit
         moved = r.debit - r.credit
+        accounts[r.account] = (r.opening_debit - r.opening_credit, r.debit, r.credit)
         if r.account[0] in "67":
             earlier += r.opening_debit - r.opening_credit
             balance = moved
@@ -124,10 +144,11 @@ def year_figures(tb: TrialBalance, year: int) -> YearFigures:
                 cur[0] += balance
         elif m.statement == "passif":
             passif[m.line] = passif.get(m.line, 0) - balance
-        elif r.account[0] == "6":
-            cpc[m.line] = cpc.get(m.line, 0) + balance
         else:
-            cpc[m.line] = cpc.get(m.line, 0) - balance
+            amount = balance if r.account[0] == "6" else -balance
+            cpc[m.line] = cpc.get(m.line, 0) + amount
+            if is_prior(m, r.account):
+                prior[m.line] = prior.get(m.line, 0) + amount
     result = (sum(v for k, v in cpc.items() if _cpc_side(k) == "7")
               - sum(v for k, v in cpc.items() if _cpc_side(k) == "6"))
     if result:
@@ -135,7 +156,8 @@ def year_figures(tb: TrialBalance, year: int) -> YearFigures:
     if earlier:
         passif["resultats_instance"] = passif.get("resultats_instance", 0) - earlier
     fig = YearFigures(year, tb.date_from, tb.date_to,
-                      {k: (v[0], v[1]) for k, v in actif.items()}, passif, cpc, result)
+                      {k: (v[0], v[1]) for k, v in actif.items()}, passif, cpc, result,
+                      prior, accounts)
     brut, amort = fig.actif_total()
     if brut - amort != fig.passif_total():
         raise IntegrityFailure(
@@ -191,7 +213,7 @@ def _m(cents: int) -> Money:
     return Money(cents, blank_zero=True)
 
 
-def bilan_table(n: YearFigures, n1: YearFigures | None) -> Table:
+def bilan_table(n: YearFigures, n1: YearFigures | None, model: str = "") -> Table:
     """The Bilan: actif (brut, amortissements et provisions, net; net N-1), then passif (N in
     the net column, N-1); each part's totals and its general total as rows."""
     rows: list[Row] = []
@@ -237,14 +259,16 @@ def bilan_table(n: YearFigures, n1: YearFigures | None) -> Table:
     rows.append(Row((Term("Total général - passif", "total_passif"), None, None,
                      Money(n.passif_total()), Money(n1.passif_total() if n1 else 0)), "total",
                     key="passif.total"))
-    return Table(f"Bilan de l'exercice {_span(n)} (N-1 : {n.year - 1})", BILAN_COLUMNS,
-                 tuple(rows))
+    return Table(f"Bilan de l'exercice {_span(n)} (N-1 : {n.year - 1})"
+                 f"{_model_suffix(model)}", BILAN_COLUMNS, tuple(rows))
 
 
 CPC_COLUMNS = (
     Column("poste", "Poste", width=52),
-    Column("n", "Exercice N", "right", width=14),
-    Column("n1", "Exercice N-1", "right", width=14),
+    Column("propres", "Propres à l'exercice (1)", "right", width=14),
+    Column("anterieurs", "Exercices précédents (2)", "right", width=14),
+    Column("n", "Total N (3 = 1 + 2)", "right", width=14),
+    Column("n1", "Total N-1 (4)", "right", width=14),
 )
 
 CPC_TOTALS = {
@@ -281,33 +305,52 @@ CPC_RESULTS: dict[str, list[_Result]] = {
 }
 
 
-def section_total(fig: YearFigures | None, section: str) -> int:
+def section_total(fig: YearFigures | None, section: str, prior: bool = False) -> int:
+    """A CPC section's total; ``prior``: only its operations of earlier years."""
     if fig is None:
         return 0
-    return sum(fig.cpc.get(m.line, 0) for m in _lines("cpc") if m.section == section)
+    values = fig.cpc_prior if prior else fig.cpc
+    return sum(values.get(m.line, 0) for m in _lines("cpc") if m.section == section)
 
 
-def cpc_table(n: YearFigures, n1: YearFigures | None) -> Table:
-    """The CPC: each section's lines and total, the intermediate results, the net result."""
+def _cpc_cells(n: YearFigures, n1: YearFigures | None, total: int, prior: int, n1_total: int,
+               blank: bool) -> tuple[Money, Money, Money, Money]:
+    def cell(c: int) -> Money:
+        return Money(c, blank_zero=blank)
+    return cell(total - prior), cell(prior), cell(total), cell(n1_total)
+
+
+def cpc_table(n: YearFigures, n1: YearFigures | None, model: str = "") -> Table:
+    """The CPC in the model's four columns: opérations propres à l'exercice (1), concernant
+    les exercices précédents (2, the accounts ending in 8), totaux de l'exercice (3 = 1 + 2),
+    totaux de l'exercice précédent (4); each section's lines and total, the intermediate
+    results, the net result."""
     rows: list[Row] = []
     lines = _lines("cpc")
     for section, (num, label) in CPC_TOTALS.items():
         mine = [m for m in lines if m.section == section]
         if len(mine) > 1:
             for m in mine:
-                rows.append(Row((Term(m.label, m.line), _m(n.cpc.get(m.line, 0)),
-                                 _m(n1.cpc.get(m.line, 0) if n1 else 0)), key=m.line))
-        rows.append(Row((Term(f"{num}. {label}", section), Money(section_total(n, section)),
-                         Money(section_total(n1, section))), "subtotal", key=section))
+                rows.append(Row((Term(m.label, m.line), *_cpc_cells(
+                    n, n1, n.cpc.get(m.line, 0), n.cpc_prior.get(m.line, 0),
+                    n1.cpc.get(m.line, 0) if n1 else 0, True)), key=m.line))
+        rows.append(Row((Term(f"{num}. {label}", section), *_cpc_cells(
+            n, n1, section_total(n, section), section_total(n, section, True),
+            section_total(n1, section), False)), "subtotal", key=section))
         for rnum, rlabel, key, plus, minus in CPC_RESULTS.get(section, []):
-            def res(fig: YearFigures | None, plus: tuple[str, ...] = plus,
-                    minus: tuple[str, ...] = minus) -> int:
-                return (sum(section_total(fig, s) for s in plus)
-                        - sum(section_total(fig, s) for s in minus))
-            rows.append(Row((Term(f"{rnum}. {rlabel}", key), Money(res(n)), Money(res(n1))),
-                            "total" if key == "resultat_net" else "subtotal", key=key))
-    return Table(f"Compte de produits et charges de l'exercice {_span(n)} (N-1 : {n.year - 1})",
-                 CPC_COLUMNS, tuple(rows))
+            def res(fig: YearFigures | None, prior: bool = False,
+                    plus: tuple[str, ...] = plus, minus: tuple[str, ...] = minus) -> int:
+                return (sum(section_total(fig, s, prior) for s in plus)
+                        - sum(section_total(fig, s, prior) for s in minus))
+            rows.append(Row((Term(f"{rnum}. {rlabel}", key), *_cpc_cells(
+                n, n1, res(n), res(n, True), res(n1), False)),
+                "total" if key == "resultat_net" else "subtotal", key=key))
+    return Table(f"Compte de produits et charges de l'exercice {_span(n)} (N-1 : {n.year - 1})"
+                 f"{_model_suffix(model)}", CPC_COLUMNS, tuple(rows))
+
+
+def _model_suffix(model: str) -> str:
+    return f", {MODEL_LABELS[model]}" if model else ""
 
 
 def _span(fig: YearFigures) -> str:

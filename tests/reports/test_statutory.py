@@ -98,7 +98,7 @@ def test_worked_year_bilan_and_cpc_to_the_centime(books: api.Books) -> None:
     assert net1["actif.total"] == Money(0) == net1["passif.total"]
 
     c = cpc_table(n, n1)
-    cn, cn1 = _by_key(c, 1), _by_key(c, 2)
+    cn, cn1 = _by_key(c, c.column("n")), _by_key(c, c.column("n1"))
     expected = {"ventes_biens_services": 10_000, "produits_exploitation": 10_000,
                 "achats_consommes": 4_000, "autres_charges_externes": 1_000,
                 "charges_exploitation": 5_000, "resultat_exploitation": 5_000,
@@ -125,7 +125,7 @@ def test_next_year_not_closed_carries_the_result_awaiting_allocation(
     assert _by_key(b, 4)["actif.total"] == Money(111_800 * K)
     assert _by_key(b, 4)["passif.resultat_net"] == Money(5_000 * K, True)
     assert _by_key(b, 3)["passif.resultats_instance"] == Money(5_000 * K, True)
-    assert _by_key(cpc_table(n, n1), 2)["resultat_net"] == Money(5_000 * K)
+    assert _by_key(cpc_table(n, n1), 4)["resultat_net"] == Money(5_000 * K)
 
 
 def test_cli_bilan_and_cpc_json_and_out(books: api.Books, db_path: Path, tmp_path: Path,
@@ -141,7 +141,7 @@ def test_cli_bilan_and_cpc_json_and_out(books: api.Books, db_path: Path, tmp_pat
     assert main(["--db", str(db_path), "report", "cpc", "--year", "2026", "--format", "csv",
                  "--out", str(out)]) == 0
     text = out.read_text("utf-8")
-    assert "resultat_net,5000.00,0.00" in text.replace("\r", "")
+    assert "resultat_net,5000.00,0.00,5000.00,0.00" in text.replace("\r", "")
     assert main(["--db", str(db_path), "report", "cpc", "--year", "2026"]) == 0
     shown = capsys.readouterr().out
     assert "XIII. Résultat net (XI - XII)" in shown and "5 000,00" in shown

@@ -1,0 +1,180 @@
+"""The statutory statements beyond Bilan and CPC (issue 15): the CPC's four columns, the ESG
+(formation des résultats, CAF, autofinancement), the tableau de financement, the ETIC tables
+(immobilisations, amortissements, stocks, TVA), the model by turnover, PDFs and the liasse.
+
+The worked books, DH, computed by hand (dimension in brackets; internal accounts 44881, 61468,
+71248 cancel out over the entity and are left out):
+
+2025
+- E1 capital (ECP): 5141 D 150 000 / 1111 C 150 000;
+- E2 equipment (ECP): 23321 D 60 000, 2340 D 30 000, 34551 D 18 000 / 5141 C 108 000;
+- E3 sale (FZ): 34211 D 24 000 / 71241 C 20 000 / 4455 C 4 000;
+- E4 purchase (FZ): 61211 D 5 000, 34552 D 1 000 / 44111 C 6 000;
+- E5 stock (FZ): 31211 D 2 000 / 61241 C 2 000;
+- E6 depreciation (ECP): 61933 D 6 000, 61934 D 3 000 / 28332 C 6 000, 2834 C 3 000.
+CPC 2025: ventes de biens et services 20 000; achats consommés 5 000 − 2 000 = 3 000,
+dotations 9 000; result 8 000. Bilan 2025: corporelles 90 000 − 9 000 = 81 000, stocks 2 000,
+créances 24 000 + 18 000 + 1 000 = 43 000, trésorerie 150 000 − 108 000 = 42 000: 168 000 =
+capital 150 000 + résultat 8 000 + dettes 4 000 + 6 000.
+
+2026 (neither year closed)
+- F1 collection (FZ): 5141 D 24 000 / 34211 C 24 000;
+- F2 capital increase (ECP): 5141 D 20 000 / 1111 C 20 000;
+- F3 sale (FZ): 34211 D 36 000 / 71241 C 30 000 / 4455 C 6 000;
+- F4 a 2025 sale forgotten (FZ): 34211 D 1 800 / 7128 C 1 500 / 4455 C 300;
+- F5 purchase (FZ): 61211 D 8 000, 34552 D 1 600 / 44111 C 9 600;
+- F6 a 2025 purchase forgotten (FZ): 6128 D 400 / 5141 C 400;
+- F7 rent (ECP) 61312 D 2 000; F8 salary (ECP) 61711 D 5 000; F9 tax (ECP) 61671 D 100;
+  F11 interest (ECP) 63115 D 300, each / 5141 C; F10 subsidy (ECP): 5141 D 1 000 / 7161 C;
+- F12 dividends (ECP): 1181 D 4 000 / 4465 C 4 000; F13 paid: 4465 D 4 000 / 5141 C 4 000;
+- F14 vehicle depreciation to its disposal (ECP): 61934 D 3 000 / 2834 C 3 000;
+- F15 disposal (ECP): 2834 D 6 000, 6513 D 24 000, 3481 D 26 000 / 2340 C 30 000,
+  7513 C 26 000; F16 price collected: 5141 D 26 000 / 3481 C 26 000;
+- F17 computer (ECP): 2355 D 8 000, 34551 D 1 600 / 5141 C 9 600;
+- F18 depreciation (ECP): 61933 D 12 000, 61935 D 1 000 / 28332 C 12 000, 28355 C 1 000;
+- F19 stock (FZ): 31211 D 1 000 / 61241 C 1 000;
+- F20 provision on a customer (FZ): 6196 D 500 / 3942 C 500;
+- F21 contribution, internal: FZ 61468 D 500 / 44881 C 500, ECP 44881 D 500 / 71248 C 500;
+- F22 VAT declared in February for 2025 (FZ 4455 D 4 000 / 34552 C 1 000 / 4456 C 3 000;
+  ECP 3456 D 18 000 / 34551 C 18 000).
+
+CPC 2026: I produits d'exploitation = 712 (30 000 + 1 500 = 31 500, of which 1 500 on 7128,
+earlier years) + 716 1 000 = 32 500; II charges d'exploitation = achats consommés (8 000 + 400
+− 1 000 = 7 400, of which 400 on 6128) + 2 000 + 100 + 5 000 + dotations (3 000 + 12 000 +
+1 000 + 500 = 16 500) = 31 000; III = 1 500; VI = −300; VII = 1 200; X = 26 000 − 24 000 =
+2 000; XIII = 3 200. Column 2 (exercices précédents): I 1 500, II 400, III 1 100 … XIII 1 100;
+column 1: I 31 000, II 30 600, III 400, XIII 2 100.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+from ecp import api
+from ecp.ledger.entry import LineSpec
+from ecp.reports.statutory import cpc_table
+from ecp.reports.tables import Money, Table
+
+D = dt.date
+K = 100  # centimes per dirham
+Line = tuple[str, str, int]
+
+
+def _post(books: api.Books, day: dt.date, label: str, *lines: Line) -> None:
+    api.post_entry(books, "OD", day, label, [LineSpec(a, d, amt * K) for a, d, amt in lines])
+
+
+def worked_books(books: api.Books) -> None:
+    """The two years of the module's docstring."""
+    # prior-year sub-accounts and the circulating provision: CGNC accounts the shipped chart
+    # does not list, opened as the plan has them
+    with books.engine.begin() as c:
+        for code, name, cls in (("7128", "Ventes de B et S produits des exercices antérieurs", 7),
+                                ("6128", "Achats de matières des exercices antérieurs", 6),
+                                ("6196", "D.E. aux provisions pour dépréciation de l'actif "
+                                 "circulant", 6)):
+            c.execute(text("INSERT INTO accounts (code, name, cls, parent, internal) "
+                           "VALUES (:c, :n, :k, NULL, 0)"), {"c": code, "n": name, "k": cls})
+    p = _post
+    p(books, D(2025, 1, 5), "Capital", ("5141", "ECP", 150_000), ("1111", "ECP", -150_000))
+    p(books, D(2025, 2, 1), "Matériel", ("23321", "ECP", 60_000), ("2340", "ECP", 30_000),
+      ("34551", "ECP", 18_000), ("5141", "ECP", -108_000))
+    p(books, D(2025, 3, 1), "Vente", ("34211", "FZ", 24_000), ("71241", "FZ", -20_000),
+      ("4455", "FZ", -4_000))
+    p(books, D(2025, 4, 1), "Achat", ("61211", "FZ", 5_000), ("34552", "FZ", 1_000),
+      ("44111", "FZ", -6_000))
+    p(books, D(2025, 12, 31), "Stock", ("31211", "FZ", 2_000), ("61241", "FZ", -2_000))
+    p(books, D(2025, 12, 31), "Amortissements", ("61933", "ECP", 6_000),
+      ("61934", "ECP", 3_000), ("28332", "ECP", -6_000), ("2834", "ECP", -3_000))
+
+    p(books, D(2026, 1, 15), "Encaissement", ("5141", "FZ", 24_000), ("34211", "FZ", -24_000))
+    p(books, D(2026, 2, 1), "Augmentation de capital", ("5141", "ECP", 20_000),
+      ("1111", "ECP", -20_000))
+    p(books, D(2026, 2, 20), "Déclaration de TVA", ("4455", "FZ", 4_000),
+      ("34552", "FZ", -1_000), ("4456", "FZ", -3_000), ("3456", "ECP", 18_000),
+      ("34551", "ECP", -18_000))
+    p(books, D(2026, 3, 1), "Vente", ("34211", "FZ", 36_000), ("71241", "FZ", -30_000),
+      ("4455", "FZ", -6_000))
+    p(books, D(2026, 3, 15), "Vente 2025 oubliée", ("34211", "FZ", 1_800),
+      ("7128", "FZ", -1_500), ("4455", "FZ", -300))
+    p(books, D(2026, 4, 1), "Achat", ("61211", "FZ", 8_000), ("34552", "FZ", 1_600),
+      ("44111", "FZ", -9_600))
+    p(books, D(2026, 4, 15), "Achat 2025 oublié", ("6128", "FZ", 400), ("5141", "FZ", -400))
+    p(books, D(2026, 5, 1), "Loyer", ("61312", "ECP", 2_000), ("5141", "ECP", -2_000))
+    p(books, D(2026, 5, 1), "Contribution", ("61468", "FZ", 500), ("44881", "FZ", -500),
+      ("44881", "ECP", 500), ("71248", "ECP", -500))
+    p(books, D(2026, 5, 31), "Salaire", ("61711", "ECP", 5_000), ("5141", "ECP", -5_000))
+    p(books, D(2026, 6, 1), "Taxe", ("61671", "ECP", 100), ("5141", "ECP", -100))
+    p(books, D(2026, 6, 1), "Subvention", ("5141", "ECP", 1_000), ("7161", "ECP", -1_000))
+    p(books, D(2026, 6, 10), "Intérêts", ("63115", "ECP", 300), ("5141", "ECP", -300))
+    p(books, D(2026, 6, 15), "Dividendes", ("1181", "ECP", 4_000), ("4465", "ECP", -4_000))
+    p(books, D(2026, 6, 20), "Dividendes payés", ("4465", "ECP", 4_000),
+      ("5141", "ECP", -4_000))
+    p(books, D(2026, 6, 30), "Dotation jusqu'à la cession", ("61934", "ECP", 3_000),
+      ("2834", "ECP", -3_000))
+    p(books, D(2026, 6, 30), "Cession du véhicule", ("2834", "ECP", 6_000),
+      ("6513", "ECP", 24_000), ("3481", "ECP", 26_000), ("2340", "ECP", -30_000),
+      ("7513", "ECP", -26_000))
+    p(books, D(2026, 7, 10), "Prix encaissé", ("5141", "ECP", 26_000), ("3481", "ECP", -26_000))
+    p(books, D(2026, 9, 1), "Ordinateur", ("2355", "ECP", 8_000), ("34551", "ECP", 1_600),
+      ("5141", "ECP", -9_600))
+    p(books, D(2026, 12, 31), "Amortissements", ("61933", "ECP", 12_000),
+      ("61935", "ECP", 1_000), ("28332", "ECP", -12_000), ("28355", "ECP", -1_000))
+    p(books, D(2026, 12, 31), "Stock", ("31211", "FZ", 1_000), ("61241", "FZ", -1_000))
+    p(books, D(2026, 12, 31), "Provision client", ("6196", "FZ", 500), ("3942", "FZ", -500))
+
+
+def cells(t: Table, column: str) -> dict[str, object]:
+    """Row key → the cell of ``column``."""
+    i = t.column(column)
+    return {r.key: r.cells[i] for r in t.rows if r.key}
+
+
+def dh(t: Table, column: str) -> dict[str, int]:
+    """Row key → the amount of ``column``, in whole DH (centimes checked to be zero)."""
+    out = {}
+    for key, cell in cells(t, column).items():
+        if isinstance(cell, Money):
+            assert cell.cents % K == 0, (key, cell)
+            out[key] = cell.cents // K
+    return out
+
+
+@pytest.fixture
+def worked(books: api.Books) -> api.Books:
+    worked_books(books)
+    return books
+
+
+def test_cpc_four_columns_put_the_accounts_ending_in_8_in_the_second(
+        worked: api.Books) -> None:
+    n, n1 = api.statutory_figures(worked, 2026)
+    assert dict(n.cpc_prior) == {"ventes_biens_services": 1_500 * K,
+                                 "achats_consommes": 400 * K}
+    assert n.result == 3_200 * K and n1.result == 8_000 * K
+    c = cpc_table(n, n1)
+    own, prior, total, before = (dh(c, k) for k in ("propres", "anterieurs", "n", "n1"))
+    assert (own["ventes_biens_services"], prior["ventes_biens_services"],
+            total["ventes_biens_services"], before["ventes_biens_services"]) == (
+        30_000, 1_500, 31_500, 20_000)
+    assert (own["achats_consommes"], prior["achats_consommes"],
+            total["achats_consommes"], before["achats_consommes"]) == (7_000, 400, 7_400, 3_000)
+    assert (own["produits_exploitation"], prior["produits_exploitation"],
+            total["produits_exploitation"]) == (31_000, 1_500, 32_500)
+    assert (own["charges_exploitation"], prior["charges_exploitation"],
+            total["charges_exploitation"], before["charges_exploitation"]) == (
+        30_600, 400, 31_000, 12_000)
+    assert (own["resultat_exploitation"], prior["resultat_exploitation"]) == (400, 1_100)
+    assert (total["resultat_financier"], total["resultat_courant"]) == (-300, 1_200)
+    assert (total["resultat_non_courant"], prior["resultat_non_courant"]) == (2_000, 0)
+    assert (own["resultat_net"], prior["resultat_net"], total["resultat_net"],
+            before["resultat_net"]) == (2_100, 1_100, 3_200, 8_000)
+    # 71278 (autres ventes) and the internal 71248 / 61468 end in 8 at the fifth digit only
+    from ecp.reports.statutory import is_prior, line_of
+    for account, prior_year in (("7128", True), ("71281", True), ("71278", False),
+                                ("61468", False), ("6588", False), ("7118", True)):
+        m = line_of(account)
+        assert m is not None and is_prior(m, account) is prior_year, account
