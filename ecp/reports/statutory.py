@@ -27,7 +27,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from ecp.kernel.errors import IntegrityFailure
-from ecp.reports.tables import Column, Money, Row, Table, Term
+from ecp.reports.tables import Column, Money, Row, RowStyle, Table, Term
 
 if TYPE_CHECKING:
     from ecp.ledger.trial import TrialBalance
@@ -355,3 +355,123 @@ def _model_suffix(model: str) -> str:
 
 def _span(fig: YearFigures) -> str:
     return f"{fig.year} (du {fig.start:%d/%m/%Y} au {fig.end:%d/%m/%Y})"
+
+
+# --- formulas over the year's figures (ESG, tableau de financement) ---------------------------
+
+def _data(name: str) -> list[dict[str, str]]:
+    """The rows of a shipped CSV of ``ecp/reports/data`` (``#`` lines are its header)."""
+    raw = resources.files("ecp.reports").joinpath(f"data/{name}").read_text("utf-8")
+    body = "\n".join(ln for ln in raw.splitlines() if not ln.startswith("#"))
+    return [dict(r) for r in csv.DictReader(io.StringIO(body))]
+
+
+def _prefix_amount(fig: YearFigures, prefix: str, kind: str = "") -> int:
+    """The year's amount of the accounts starting with ``prefix``: ``D`` / ``C`` their debit /
+    credit movements; else in the CPC's sign (charges debit − credit, products credit −
+    debit)."""
+    total = 0
+    for account, (_opening, debit, credit) in fig.accounts.items():
+        if not account.startswith(prefix):
+            continue
+        if kind == "D":
+            total += debit
+        elif kind == "C":
+            total += credit
+        elif account[0] == "6":
+            total += debit - credit
+        elif account[0] == "7":
+            total += credit - debit
+        else:
+            raise ValueError(f"{prefix}: a bare prefix is for classes 6 and 7 (D:/C: else)")
+    return total
+
+
+def _cpc_names() -> dict[str, list[str]]:
+    """CPC line and section keys → the lines they add up."""
+    names: dict[str, list[str]] = {}
+    for m in _lines("cpc"):
+        names.setdefault(m.line, []).append(m.line)
+        if m.section != m.line:
+            names.setdefault(m.section, []).append(m.line)
+    return names
+
+
+def evaluate(formula: str, fig: YearFigures, known: Mapping[str, int]) -> int:
+    """A formula of the shipped data (see the header of ``esg.csv``): terms added, or
+    subtracted when they start with « - »: a key already computed (``known``), a CPC line or
+    section, an account prefix (CPC sign), ``D:prefix`` / ``C:prefix`` (movements)."""
+    total = 0
+    cpc = _cpc_names()
+    for term in formula.split():
+        sign = -1 if term.startswith("-") else 1
+        name = term.lstrip("+-")
+        if name in known:
+            value = known[name]
+        elif name in cpc:
+            value = sum(fig.cpc.get(line, 0) for line in cpc[name])
+        elif name[:2] in ("D:", "C:"):
+            value = _prefix_amount(fig, name[2:], name[0])
+        elif name.isdigit():
+            value = _prefix_amount(fig, name)
+        else:
+            raise KeyError(f"unknown term {name!r} in {formula!r}")
+        total += sign * value
+    return total
+
+
+# --- ESG -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EsgLine:
+    part: str  # tfr | caf
+    key: str
+    num: str
+    sign: str
+    label: str
+    formula: str
+    style: str
+
+
+@cache
+def esg_lines() -> tuple[EsgLine, ...]:
+    return tuple(EsgLine(r["part"], r["key"], r["num"], r["sign"], r["label"], r["formula"],
+                         r["style"]) for r in _data("esg.csv"))
+
+
+def esg_values(fig: YearFigures | None) -> dict[str, int]:
+    """Every ESG line of ``fig`` (all zero for no figures), by key."""
+    out: dict[str, int] = {}
+    for ln in esg_lines():
+        out[ln.key] = evaluate(ln.formula, fig, out) if fig is not None else 0
+    return out
+
+
+ESG_COLUMNS = (
+    Column("num", "N°", width=4),
+    Column("poste", "Poste", width=60),
+    Column("n", "Exercice N", "right", width=14),
+    Column("n1", "Exercice N-1", "right", width=14),
+)
+ESG_PARTS = {"tfr": "I. Tableau de formation des résultats (TFR)",
+             "caf": "II. Capacité d'autofinancement (CAF) - Autofinancement"}
+
+
+def esg_table(n: YearFigures, n1: YearFigures | None, model: str = "") -> Table:
+    """The ESG: the tableau de formation des résultats, then the CAF and the autofinancement,
+    N and N-1, each line with the model's numbering and sign."""
+    vn, v1 = esg_values(n), esg_values(n1)
+    rows: list[Row] = []
+    part = ""
+    for ln in esg_lines():
+        if ln.part != part:
+            part = ln.part
+            rows.append(Row((None, Term(ESG_PARTS[part], part), None, None), "subtotal"))
+        label = f"{ln.sign} {ln.label}" if ln.sign else ln.label
+        blank = not ln.style
+        style: RowStyle = "total" if ln.style == "total" else (
+            "subtotal" if ln.style == "subtotal" else "")
+        rows.append(Row((ln.num, Term(label, ln.key), Money(vn[ln.key], blank),
+                         Money(v1[ln.key], blank)), style, key=ln.key))
+    return Table(f"État des soldes de gestion de l'exercice {_span(n)} (N-1 : {n.year - 1})"
+                 f"{_model_suffix(model)}", ESG_COLUMNS, tuple(rows))

@@ -178,3 +178,41 @@ def test_cpc_four_columns_put_the_accounts_ending_in_8_in_the_second(
                                 ("61468", False), ("6588", False), ("7118", True)):
         m = line_of(account)
         assert m is not None and is_prior(m, account) is prior_year, account
+
+
+def test_esg_formation_des_resultats_and_caf_to_the_centime(worked: api.Books) -> None:
+    """ESG 2026 (DH): production 31 500 (3: 31 500); consommation 7 400 + 2 000 = 9 400;
+    valeur ajoutée 0 + 31 500 − 9 400 = 22 100; EBE 22 100 + 1 000 − 100 − 5 000 = 18 000;
+    résultat d'exploitation 18 000 − 16 500 = 1 500 (the CPC's III); financier −300; courant
+    1 200; non courant 26 000 − 24 000 = 2 000; net 3 200.
+    CAF = 3 200 + dotations d'exploitation without 6196 (16 500 − 500 = 16 000) − produits des
+    cessions 26 000 + VNC des immobilisations cédées 24 000 = 17 200; distributions (credit of
+    4465) 4 000; autofinancement 13 200.
+    2025: production 20 000, consommation 3 000, VA = EBE = 17 000, dotations 9 000,
+    résultat 8 000, CAF 8 000 + 9 000 = 17 000 = autofinancement."""
+    from ecp.reports.statutory import esg_table
+
+    n, n1 = api.statutory_figures(worked, 2026)
+    t = esg_table(n, n1, "normal")
+    assert "modèle normal" in t.title
+    got, before = dh(t, "n"), dh(t, "n1")
+    expected = {"ventes_marchandises": 0, "achats_revendus": 0, "marge_brute": 0,
+                "production": 31_500, "ventes_biens_services": 31_500,
+                "consommation": 9_400, "achats_consommes": 7_400,
+                "autres_charges_externes": 2_000, "valeur_ajoutee": 22_100,
+                "subventions_exploitation": 1_000, "impots_taxes": 100,
+                "charges_personnel": 5_000, "ebe": 18_000, "dotations_exploitation": 16_500,
+                "resultat_exploitation": 1_500, "resultat_financier": -300,
+                "resultat_courant": 1_200, "resultat_non_courant": 2_000,
+                "resultat_net": 3_200, "caf_resultat_net": 3_200,
+                "caf_dotations_exploitation": 16_000, "caf_reprises_exploitation": 0,
+                "caf_produits_cessions": 26_000, "caf_vnc_cessions": 24_000, "caf": 17_200,
+                "distributions": 4_000, "autofinancement": 13_200}
+    assert {k: got[k] for k in expected} == expected
+    assert {k: before[k] for k in ("production", "consommation", "valeur_ajoutee", "ebe",
+                                   "resultat_exploitation", "resultat_net", "caf",
+                                   "autofinancement")} == {
+        "production": 20_000, "consommation": 3_000, "valeur_ajoutee": 17_000,
+        "ebe": 17_000, "resultat_exploitation": 8_000, "resultat_net": 8_000,
+        "caf": 17_000, "autofinancement": 17_000}
+    assert got["resultat_net"] * K == n.result
