@@ -1,5 +1,6 @@
-"""``ecp year list``, ``ecp asset add|list|dispose``, ``ecp depreciation run``: fiscal years,
-the fixed-asset register and its depreciation (issue 15). Same conventions as ``ecp.cli``:
+"""``ecp year list|check|close|reopen|allocate|events``, ``ecp asset add|list|dispose``,
+``ecp depreciation run``: fiscal years and their close, the fixed-asset register and its
+depreciation (issue 15). Same conventions as ``ecp.cli``:
 exit 2 with one French line naming the flag on bad input, nothing written."""
 
 from __future__ import annotations
@@ -32,6 +33,81 @@ def cmd_year_list(a: argparse.Namespace) -> int:
         print("Aucun exercice : le grand livre est vide.")
         return 0
     print(render(["exercice", "debut", "fin", "statut", "ecritures"], rows, a.format,
+                 right=["ecritures"]))
+    return 0
+
+
+def _show(step: Any) -> None:
+    print(f"{'✓' if step.ok else '✗'} {step.name} : {step.detail}", flush=True)
+
+
+def cmd_year_check(a: argparse.Namespace) -> int:
+    from ecp import api
+
+    steps = api.year_checklist(open_books(a), a.year, on_step=_show)
+    ok = bool(steps) and all(s.ok for s in steps)
+    print(f"Exercice {a.year} : prêt à clôturer" if ok else
+          f"Exercice {a.year} : à compléter (étape « {steps[-1].name} »)")
+    return 0 if ok else 1
+
+
+def cmd_year_close(a: argparse.Namespace) -> int:
+    import sys
+
+    from ecp import api
+
+    steps, out = api.close_year(open_books(a), a.year, final=a.final, on_step=_show)
+    if out is None:
+        print(f"Clôture de l'exercice {a.year} arrêtée à l'étape « {steps[-1].name} »",
+              file=sys.stderr)
+        return 1
+    for ref in out.entries:
+        print(ref)
+    print(f"Exercice {a.year} : {STATUS_FR.get(out.status, out.status)}")
+    return 0
+
+
+def cmd_year_reopen(a: argparse.Namespace) -> int:
+    from ecp import api
+
+    out = api.reopen_year(open_books(a), a.year, a.reason)
+    print(f"Exercice {a.year} rouvert : {len(out.entries)} écritures de clôture "
+          "contre-passées")
+    return 0
+
+
+def cmd_year_allocate(a: argparse.Namespace) -> int:
+    from ecp import api
+    from ecp.kernel.money import fmt_fr, parse
+
+    def signed(text: str, label: str, field: str) -> int:
+        t = text.strip()
+        neg = t.startswith("-")
+        v = parse(t[1:] if neg else t, label, field=field)
+        return -v if neg else v
+
+    r = api.allocate_result(
+        open_books(a), a.year, parse(a.legal_reserve, "réserve légale", field="legal_reserve"),
+        signed(a.retained, "report à nouveau", "retained"),
+        parse(a.dividends, "dividendes", field="dividends") if a.dividends else 0, a.day)
+    print(f"Affectation du résultat {a.year} ({fmt_fr(r.result)} DH) : réserve légale "
+          f"{fmt_fr(r.legal_reserve)} (minimum {fmt_fr(r.reserve_minimum)}), report à nouveau "
+          f"{fmt_fr(r.retained)}, dividendes {fmt_fr(r.dividends)} DH")
+    for ref in r.entries:
+        print(ref)
+    return 0
+
+
+def cmd_year_events(a: argparse.Namespace) -> int:
+    from ecp import api
+    from ecp.reports.render import render
+
+    rows = [(str(e.year), e.action, e.reason, str(e.entries), e.actor, e.at)
+            for e in api.year_events(open_books(a), a.year)]
+    if not rows and a.format == "table":
+        print("Aucune clôture d'exercice.")
+        return 0
+    print(render(["exercice", "action", "motif", "ecritures", "par", "le"], rows, a.format,
                  right=["ecritures"]))
     return 0
 
@@ -106,6 +182,32 @@ def register(sub: Any) -> None:
     s = g.add_parser("list", help="les exercices : dates, statut, nombre d'écritures")
     add_format(s)
     s.set_defaults(func=cmd_year_list)
+    s = g.add_parser("check", help="la liste de contrôle de la clôture, sans rien écrire")
+    s.add_argument("year", type=_year, metavar="AAAA")
+    s.set_defaults(func=cmd_year_check)
+    s = g.add_parser("close", help="clôturer l'exercice : contrôles, écritures CL et AN")
+    s.add_argument("year", type=_year, metavar="AAAA")
+    s.add_argument("--final", action="store_true",
+                   help="clôture définitive : plus aucune écriture ni réouverture")
+    s.set_defaults(func=cmd_year_close)
+    s = g.add_parser("reopen", help="rouvrir une clôture provisoire (contre-passations)")
+    s.add_argument("year", type=_year, metavar="AAAA")
+    s.add_argument("--reason", required=True, metavar="MOTIF")
+    s.set_defaults(func=cmd_year_reopen)
+    s = g.add_parser("allocate", help="affecter le résultat (décision de l'assemblée)")
+    s.add_argument("year", type=_year, metavar="AAAA")
+    s.add_argument("--legal-reserve", required=True, metavar="MONTANT",
+                   help="dotation à la réserve légale (1140)")
+    s.add_argument("--retained", required=True, metavar="MONTANT",
+                   help="report à nouveau (1161 ; négatif pour une perte : 1169)")
+    s.add_argument("--dividends", metavar="MONTANT", help="dividendes à payer (4465)")
+    s.add_argument("--date", dest="day", type=date_arg, metavar="D",
+                   help="date de l'assemblée (défaut : le lendemain de la clôture)")
+    s.set_defaults(func=cmd_year_allocate)
+    s = g.add_parser("events", help="le journal des clôtures d'exercice")
+    s.add_argument("--year", type=_year, metavar="AAAA")
+    add_format(s)
+    s.set_defaults(func=cmd_year_events)
 
     g = sub.add_parser("asset", help="immobilisations") \
         .add_subparsers(dest="sub", required=True)

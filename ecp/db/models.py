@@ -731,3 +731,20 @@ class InventoryRun(Base):
     at: Mapped[str] = mapped_column(String(32))
     by: Mapped[str] = mapped_column(String(100))
 
+
+
+class YearEvent(Base):
+    """A year close, reopening, final lock or allocation: who, when, why, the entries it
+    posted and the chain head just after (insert-only: the log of the year's state)."""
+
+    __tablename__ = "year_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(12))  # close | reopen | final | allocate
+    reason: Mapped[str] = mapped_column(String(500))
+    entries: Mapped[str] = mapped_column(Text)  # entry ids, space-separated
+    detail: Mapped[str] = mapped_column(Text)  # JSON
+    head_count: Mapped[int] = mapped_column(Integer)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))

@@ -27,6 +27,7 @@ from ecp.kernel.periods import date_problem
 from ecp.kernel.text import LABEL, SHORT, check_text, has_control
 from ecp.ledger.entry import day_int, entry_ref, int_day
 from ecp.ledger.posting import now_iso
+from ecp.ledger.year_close import year_end_entries
 
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
 PROFILE_NAME = 50  # bank_profiles.name
@@ -325,13 +326,16 @@ def reconcile(conn: Connection, account: str, at: dt.date) -> Reconciliation:
     if first is None:
         raise InputError(f"compte {account} : aucun relevé importé", field="account",
                          code="bank.no_statement")
-    matched = select(BankLine.entry_id).where(BankLine.entry_id.is_not(None))
+    # entries a statement line points to, and the year closes' (they only carry balances)
+    matched = select(BankLine.entry_id).where(BankLine.entry_id.is_not(None)) \
+        .union_all(year_end_entries())
     opening = int(conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
         Line.account == account, Line.day < first, Line.entry_id.not_in(matched))) or 0)
     stmt = opening + int(conn.scalar(select(func.coalesce(func.sum(BankLine.amount), 0)).where(
         BankLine.account == account, BankLine.day <= d)) or 0)
     ledger = int(conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
-        Line.account == account, Line.day <= d)) or 0)
+        Line.account == account, Line.day <= d,
+        Line.entry_id.not_in(year_end_entries()))) or 0)
     diffs = [Difference("relevé", int_day(r.day), r.label, r.amount, r.source)
              for r in conn.execute(select(BankLine.__table__).where(
                  BankLine.account == account, BankLine.day <= d,

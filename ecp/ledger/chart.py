@@ -54,7 +54,10 @@ JOURNALS = {
     "CA": "Caisse",
     "OD": "Opérations diverses",
     "AN": "À-nouveaux",
+    "CL": "Clôture",
 }
+# What a bookkeeper posts into: CL is written by the year close only (ecp year close)
+POSTABLE_JOURNALS = {c: n for c, n in JOURNALS.items() if c != "CL"}
 
 # (code, basis points, valid from YYYYMMDD, valid to exclusive or None, label). The reduced rates
 # of 7 % and 14 % stop at the end of 2025 (loi de finances 2024); documents dated before keep them.

@@ -21,6 +21,7 @@ from ecp.ledger import audit
 from ecp.ledger.chain import GENESIS, digest
 from ecp.ledger.entry import day_iso, entry_ref
 from ecp.ledger.posting import ALL
+from ecp.ledger.year_ops import check_closes, year_event_entries
 
 # Every table the database itself keeps insert-only, as the migrations protect them
 # (``IMMUTABLE`` of 0001, 0003 and 0004, and stock moves in 0005): a missing, disabled or
@@ -32,7 +33,8 @@ PROTECTED = ("entries", "lines", "period_events",  # 0001
              "stock_moves",  # 0005
              "vat_declarations", "vat_reversals", "vat_payments", "refunds",  # 0008
              "member_routes", "payslips",  # 0009
-             "asset_disposals", "depreciation_runs", "inventory_values", "inventory_runs")  # 0010
+             "asset_disposals", "depreciation_runs", "inventory_values", "inventory_runs",  # 0010
+             "year_events")  # 0012
 KEEP_USED = ("accounts", "dimensions")  # 0001: a used code is neither deleted nor renamed
 # name → (table, the trigger's statement as the migration wrote it, whitespace collapsed)
 _ABORT = r"BEGIN SELECT RAISE\(ABORT, '[^']*'\); END"
@@ -397,13 +399,16 @@ def _locks_and_heads(conn: Connection, rep: Report, hashes: dict[int, str]) -> N
             windows[ev.month].append((ev.head_count, None))
         elif windows[ev.month] and windows[ev.month][-1][1] is None:
             windows[ev.month][-1] = (windows[ev.month][-1][0], ev.head_count)
+    closes = year_event_entries(conn)  # the year's close writes into its closed months
     for month, spans in windows.items():
         for lo, hi in spans:
-            q = select(Entry.journal, Entry.fiscal_year, Entry.number, Entry.day).where(
+            q = select(Entry.id, Entry.journal, Entry.fiscal_year, Entry.number, Entry.day).where(
                 Entry.day >= month * 100, Entry.day < month * 100 + 100, Entry.id > lo)
             if hi is not None:
                 q = q.where(Entry.id <= hi)
-            for j, y, n, d in conn.execute(q):
+            for eid, j, y, n, d in conn.execute(q):
+                if eid in closes:
+                    continue
                 rep.findings.append(
                     f"écriture {entry_ref(j, y, n)} du {day_iso(d)} : passée alors que le mois "
                     f"{month_label(month)} était clôturé")
@@ -501,6 +506,7 @@ def verify(conn: Connection, expect: ChainHead | None = None,
     _locks_and_heads(conn, rep, hashes)
     _known_heads(rep, hashes, known)
     rep.findings.extend(audit.check(conn))  # the audit trail: its chain and its triggers
+    rep.findings.extend(check_closes(conn))  # year closes carry what the books held
     if not fast:
         _balances(conn, rep)
     # An empty head (0:000…0, what verify prints for empty books) is a prefix of every chain.

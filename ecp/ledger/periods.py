@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select, update
 
-from ecp.db.models import Entry, Period, PeriodEvent
+from ecp.db.models import Entry, FiscalYear, Period, PeriodEvent
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.errors import InputError
 from ecp.kernel.periods import month_label
@@ -44,6 +44,13 @@ def reopen_month(conn: Connection, month: int, reason: str, user: str) -> ChainH
     if not is_closed(conn, month):
         raise InputError(f"mois {month_label(month)} : n'est pas clôturé", field="month",
                          code="month.open")
+    year = conn.execute(select(FiscalYear.year, FiscalYear.status).where(
+        FiscalYear.start <= month * 100 + 31, FiscalYear.end >= month * 100 + 1,
+        FiscalYear.status != "open")).first()
+    if year is not None:
+        raise InputError(f"mois {month_label(month)} : l'exercice {year.year} est clôturé"
+                         + (" définitivement" if year.status == "final" else
+                            " (ecp year reopen d'abord)"), field="month", code="month.year_closed")
     head = chain_head(conn)
     _set(conn, month, "open", head)
     conn.execute(insert(PeriodEvent), [{

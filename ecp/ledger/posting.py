@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, text
 
-from ecp.db.models import Account, Dimension, Entry, Journal, Line, Period
+from ecp.db.models import Account, Dimension, Entry, FiscalYear, Journal, Line, Period
 from ecp.kernel.errors import InputError, NotFoundError, PeriodLockedError, ValidationError
 from ecp.kernel.money import MAX_AMOUNT, fmt_fr
 from ecp.kernel.periods import date_problem, month_label
@@ -80,6 +80,19 @@ class Checker:
         self.dimensions = dict(conn.execute(select(Dimension.code, Dimension.status)).all())
         self.journals = set(conn.scalars(select(Journal.code)))
         self.locked = set(conn.scalars(select(Period.month).where(Period.status == "closed")))
+        self.closing = False  # True only for the year close's own entries (journal CL)
+        # Fiscal years closed (provisionally or for good): (start, end, year, status)
+        self.closed_years: list[tuple[int, int, int, str]] = [
+            (int(r[0]), int(r[1]), int(r[2]), str(r[3])) for r in conn.execute(
+            select(FiscalYear.start, FiscalYear.end, FiscalYear.year, FiscalYear.status)
+            .where(FiscalYear.status != "open"))]
+
+    def year_closed(self, day: int) -> tuple[int, str] | None:
+        """(year, status) of the closed fiscal year holding ``day``, None when none does."""
+        for start, end, year, status in self.closed_years:
+            if start <= day <= end:
+                return year, status
+        return None
 
     def problems(self, e: JournalEntry, first_line: int = 1) -> list[str]:
         """Everything wrong with ``e``, in French, each naming its line. Empty when valid.
@@ -101,6 +114,9 @@ class Checker:
 
         if e.journal not in self.journals:
             bad(f"journal « {e.journal} » inconnu (VT, AC, BQ, CA, OD, AN)", "journal")
+        elif e.journal == "CL" and not self.closing:
+            bad("journal CL : réservé aux écritures de clôture d'exercice (ecp year close)",
+                "journal", code="journal.reserved")
         if not e.label.strip():
             bad("libellé : obligatoire", "label", code="label.required")
         for what, field, value, limit in (("libellé", "label", e.label, LABEL),
@@ -115,6 +131,12 @@ class Checker:
         if month in self.locked:
             bad(f"date {e.date.isoformat()} : le mois {month_label(month)} est clôturé", "date",
                 code="date.closed")
+        closed = self.year_closed(day_int(e.date)) if problem is None else None
+        if closed is not None:
+            how = ("clôturé définitivement" if closed[1] == "final" else
+                   "en clôture provisoire (ecp year reopen pour le rouvrir)")
+            bad(f"date {e.date.isoformat()} : l'exercice {closed[0]} est {how}", "date",
+                code="date.year_closed")
         if len(e.lines) < 2:
             bad("une écriture a au moins deux lignes", "lines", code="lines.too_few")
         per_dim: dict[str, int] = defaultdict(int)
@@ -202,7 +224,7 @@ class Poster(Checker):
             errors = self.errors(e)
             if errors:
                 found = [str(x) for x in errors]
-                if e.date.year * 100 + e.date.month in self.locked:
+                if any(x.code in ("date.closed", "date.year_closed") for x in errors):
                     raise PeriodLockedError(found, errors)
                 raise ValidationError(found, errors)
         lines = [(ln.account, ln.dimension, ln.amount, ln.third_party,

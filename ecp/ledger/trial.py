@@ -115,13 +115,38 @@ def _movements(conn: Any, start: dt.date, end: dt.date,
     return out
 
 
+def _journal_day(conn: Any, journal: str, day: dt.date,
+                 dimension: str | None) -> dict[str, tuple[int, int]]:
+    """{account: (debit, credit)} of the lines of ``journal``'s entries dated ``day``."""
+    sql = ("SELECT l.account,"
+           " SUM(CASE WHEN l.amount > 0 THEN l.amount ELSE 0 END),"
+           " SUM(CASE WHEN l.amount < 0 THEN -l.amount ELSE 0 END)"
+           " FROM lines l JOIN entries e ON e.id = l.entry_id"
+           " WHERE e.journal = :j AND e.day = :d")
+    params: dict[str, Any] = {"j": journal, "d": day_int(day)}
+    if dimension:
+        sql += " AND l.dimension = :dim"
+        params["dim"] = dimension
+    return {acc: (int(d), int(c)) for acc, d, c in fetch(conn, sql + " GROUP BY l.account",
+                                                         params)}
+
+
+def _shift(into: dict[str, list[int]], account: str, debit: int, credit: int) -> None:
+    cur = into.setdefault(account, [0, 0])
+    cur[0] += debit
+    cur[1] += credit
+
+
 def trial_balance(conn: Any, date_from: dt.date | None = None,
                   date_to: dt.date | None = None, dimension: str | None = None) -> TrialBalance:
     """Six columns per account: opening, movements and closing, each debit and credit.
 
     ``conn``: a ``sqlite3`` or a SQLAlchemy connection, inside one read snapshot.
     ``date_to`` is inclusive, as the bookkeeper types it. Opening is everything before
-    ``date_from``; closing is opening plus the period's movements.
+    ``date_from`` and the à-nouveaux (journal AN) dated ``date_from``; closing is opening plus
+    the period's movements, leaving out the closing entries (journal CL) dated ``date_to``:
+    a fiscal year read on its bounds gives its balance before closing, whose classes 6-7 make
+    its result, and the next year opens on its à-nouveaux, classes 6-7 at zero.
 
     Every account with a movement has its row, internal ones included (``TrialRow.internal``):
     without a dimension (the legal entity) readers set them apart, the auditor's export keeps
@@ -131,13 +156,22 @@ def trial_balance(conn: Any, date_from: dt.date | None = None,
     end = (date_to + dt.timedelta(days=1)) if date_to and date_to < FAR_FUTURE else FAR_FUTURE
     before = _movements(conn, FAR_PAST, start, dimension) if date_from else {}
     during = _movements(conn, start, end, dimension)
+    # A fiscal year read on its bounds: its à-nouveaux open it, its closing entries (which
+    # bring every account to zero on the last day) are left out — the balance before closing.
+    if date_from:
+        for acc, (d, c) in _journal_day(conn, "AN", date_from, dimension).items():
+            _shift(during, acc, -d, -c)
+            _shift(before, acc, d, c)
+    if date_to and date_to < FAR_FUTURE:
+        for acc, (d, c) in _journal_day(conn, "CL", date_to, dimension).items():
+            _shift(during, acc, -d, -c)
     chart = {code: (name, bool(internal))
              for code, name, internal in fetch(conn, "SELECT code, name, internal FROM accounts")}
     rows = []
     for acc in sorted(set(before) | set(during)):
         od, oc = before.get(acc, [0, 0])
         md, mc = during.get(acc, [0, 0])
-        if od == oc == md == mc == 0:
+        if od == oc and md == mc == 0:
             continue
         opening = od - oc
         closing = opening + md - mc

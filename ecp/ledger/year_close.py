@@ -8,15 +8,17 @@ allocation. Every dimension (the ECP and each member) closes and reopens on its 
 each set of lines is balanced per dimension. Internal accounts (44881, 61468, 71248) are closed
 and carried like the others: each member's books have their own result.
 
-Balance window of ``opening_lines``: from the day of the latest AN entry on or before ``end``
-(the previous year's à-nouveaux, which carried everything before it) to ``end``; from the
-first entry when no AN was ever posted. A reopened close is expected to reverse its AN entry on
-the same day, so the window still starts there.
+Every account is closed at year end (journal CL): classes 6-7 into 1191/1199, then classes 1-5
+(per open item) to zero; the à-nouveaux reopen classes 1-5. So a balance read from the first
+entry to any day is right on either side of a close, and a reopened close (every CL and AN
+entry reversed) gives back every balance; ``balance_closing_lines`` and ``opening_lines`` read
+cumulative balances from the first entry for that reason.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
@@ -26,8 +28,22 @@ from ecp.ledger.entry import LineSpec, int_day
 
 PROFIT, LOSS = "1191", "1199"
 OPENING_JOURNAL = "AN"
+CLOSING_JOURNAL = "CL"
 
 _Key = tuple[str, str, str | None, int | None]  # account, dimension, third party, due day
+
+
+CLOSE_REFERENCE = "CLOTURE-"  # + the year: the reference of every entry a close posts
+
+
+def year_end_entries() -> Any:
+    """Ids of the entries a year close posted (CL, and the AN it opened the next year with)
+    and of their reversals: what operational readers (treasury, statements' movements, VAT,
+    bank matching) leave out. They net to zero per open item once both are posted, and
+    leaving them out also keeps the year's last day (after CL, before AN) as it was."""
+    closing = select(Entry.id).where(Entry.journal.in_((CLOSING_JOURNAL, OPENING_JOURNAL)),
+                                     Entry.reference.like(CLOSE_REFERENCE + "%"))
+    return closing.union_all(select(Entry.id).where(Entry.reverses.in_(closing)))
 
 
 def _check_day(value: int, field: str) -> None:
@@ -82,13 +98,6 @@ def closing_lines(conn: Connection, start: int, end: int) -> tuple[LineSpec, ...
     return tuple(out)
 
 
-def _window_start(conn: Connection, end: int) -> int | None:
-    """Day of the latest AN entry on or before ``end`` (None: no AN yet)."""
-    day = conn.scalar(select(func.max(Entry.day))
-                      .where(Entry.journal == OPENING_JOURNAL, Entry.day <= end))
-    return int(day) if day is not None else None
-
-
 def _debit_twin(result_to: str) -> str:
     """1181 → 1189: the CGNC debit-balance twin of a class 1 result account."""
     return result_to[:-1] + "9"
@@ -110,16 +119,9 @@ def opening_lines(conn: Connection, end: int, result_to: str = "1181"
         raise InputError(f"compte de résultat en instance : « {result_to} » n'est pas un compte "
                          "de classe 1 en …1 avec son jumeau débiteur en …9 (1181/1189)",
                          field="result_to", code="account.result")
-    since = _window_start(conn, end)
-    q = (select(Line.dimension, Line.account, Line.third_party, Line.due_day,
-                func.sum(Line.amount))
-         .where(Line.day <= end)
-         .group_by(Line.dimension, Line.account, Line.third_party, Line.due_day))
-    if since is not None:
-        q = q.where(Line.day >= since)
     carried: dict[_Key, int] = defaultdict(int)
     result: dict[str, int] = defaultdict(int)
-    for dim, account, third, due, total in conn.execute(q).all():
+    for dim, account, third, due, total in _open_items(conn, end):
         cls = classes.get(account)
         if account in (PROFIT, LOSS) or cls in (6, 7):
             result[dim] += int(total)
@@ -131,4 +133,35 @@ def opening_lines(conn: Connection, end: int, result_to: str = "1181"
     keys = sorted((k for k, v in carried.items() if v != 0),
                   key=lambda k: (k[1], k[0], k[2] or "", k[3] or 0))
     return tuple(LineSpec(a, d, carried[(a, d, t, due)], t, int_day(due) if due else None)
+                 for a, d, t, due in keys)
+
+
+def _open_items(conn: Connection, end: int) -> list[tuple[str, str, str | None, int | None, int]]:
+    """Cumulative balances up to ``end`` per (dimension, account, third party, due day)."""
+    q = (select(Line.dimension, Line.account, Line.third_party, Line.due_day,
+                func.sum(Line.amount))
+         .where(Line.day <= end)
+         .group_by(Line.dimension, Line.account, Line.third_party, Line.due_day))
+    return [(d, a, t or None, int(due) if due else None, int(total))
+            for d, a, t, due, total in conn.execute(q).all()]
+
+
+def balance_closing_lines(conn: Connection, end: int) -> tuple[LineSpec, ...]:
+    """Lines bringing classes 1 to 5 to zero at ``end``, per open item and dimension — to be
+    computed once the result entry (``closing_lines``) is posted, so that 1191/1199 close too.
+
+    Refused while a class 6 or 7 balance is left: the dimension would not balance."""
+    _check_day(end, "end")
+    classes = _classes(conn)
+    out: dict[_Key, int] = defaultdict(int)
+    for dim, account, third, due, total in _open_items(conn, end):
+        cls = classes.get(account)
+        if cls in (6, 7) and total != 0:
+            raise InputError(f"clôture : le compte {account} ({dim}) n'est pas soldé au {end}",
+                             field="year", code="year.unclosed_result")
+        if cls is not None and 1 <= cls <= 5:
+            out[(account, dim, third, due)] -= total
+    keys = sorted((k for k, v in out.items() if v != 0),
+                  key=lambda k: (k[1], k[0], k[2] or "", k[3] or 0))
+    return tuple(LineSpec(a, d, out[(a, d, t, due)], t, int_day(due) if due else None)
                  for a, d, t, due in keys)

@@ -47,6 +47,7 @@ from ecp.ledger.entry import (
     int_day,
 )
 from ecp.ledger.posting import Poster, now_iso, post
+from ecp.ledger.year_close import year_end_entries
 from ecp.members import registry
 from ecp.members.views import (
     MOVEMENT_CATEGORIES,
@@ -189,7 +190,8 @@ def run_contribution(conn: Connection, month: int, user: str,
 
 def _balance(conn: Connection, member: str, accounts: tuple[str, ...], at: dt.date) -> int:
     return int(conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
-        Line.dimension == member, Line.account.in_(accounts), Line.day <= day_int(at))) or 0)
+        Line.dimension == member, Line.account.in_(accounts), Line.day <= day_int(at),
+        Line.entry_id.not_in(year_end_entries()))) or 0)
 
 
 def reserve_of(conn: Connection, member: str, before_reserve: int) -> int:
@@ -214,7 +216,8 @@ def owed_split(conn: Connection, member: str, at: dt.date) -> tuple[int, int]:
     transfer to the ECP) settles the contributions first, the rest of it the other amounts.
     The two parts always add up to the 44881 balance."""
     d = day_int(at)
-    liaison = (Line.dimension == member, Line.account == LIAISON, Line.day <= d)
+    liaison = (Line.dimension == member, Line.account == LIAISON, Line.day <= d,
+               Line.entry_id.not_in(year_end_entries()))
     contribution_entries = select(Line.entry_id).where(
         Line.dimension == member, Line.day <= d,
         Line.account.in_((CONTRIBUTION_CHARGE, LEGACY_CONTRIBUTION_CHARGE)))
@@ -764,7 +767,8 @@ def _classified(conn: Connection, member: str, s: int, e: int
     rows = conn.execute(
         select(Line.entry_id, Line.account, Line.amount, Line.third_party, Entry.label)
         .join(Entry, Entry.id == Line.entry_id)
-        .where(Line.dimension == member, Line.day >= s, Line.day <= e)
+        .where(Line.dimension == member, Line.day >= s, Line.day <= e,
+               Line.entry_id.not_in(year_end_entries()))
         .order_by(Line.entry_id, Line.line_no)).all()
     by_entry: dict[int, list[Any]] = {}
     for r in rows:

@@ -168,6 +168,7 @@ def _entries(conn: Connection, ln: Any) -> list[Suggestion]:
 
     from ecp.db.models import Entry, Line
     from ecp.ledger.entry import day_int, entry_ref
+    from ecp.ledger.year_close import year_end_entries
     d = int_day(ln.day)
     lo = day_int(d - dt.timedelta(days=ENTRY_WINDOW_DAYS))
     hi = day_int(d + dt.timedelta(days=ENTRY_WINDOW_DAYS))
@@ -177,7 +178,8 @@ def _entries(conn: Connection, ln: Any) -> list[Suggestion]:
                 func.sum(Line.amount))
          .join(Line, Line.entry_id == Entry.id)
          .where(Line.account == ln.account, Line.day >= lo, Line.day <= hi,
-                Entry.id.not_in(taken), Entry.id.not_in(payouts))
+                Entry.id.not_in(taken), Entry.id.not_in(payouts),
+                Entry.id.not_in(year_end_entries()))
          .group_by(Entry.id).having(func.sum(Line.amount) == ln.amount))
     return [Suggestion("écriture", entry_ref(j, y, n), f"{entry_ref(j, y, n)} {lab}",
                        ln.amount, 3, True) for _i, j, y, n, lab, _a in conn.execute(q)]

@@ -27,6 +27,7 @@ from ecp.kernel.periods import check_date
 from ecp.kernel.text import REFERENCE, check_text
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int
 from ecp.ledger.posting import now_iso, post
+from ecp.ledger.year_close import year_end_entries
 from ecp.sales.documents import RECEIVABLE
 from ecp.sales.parties import member_exists, party_row
 from ecp.sales.rules import cash_limit
@@ -74,7 +75,7 @@ def _balances(conn: Connection, member: str | None = None, customer: str | None 
     if customer is not None:
         q = q.where(Line.third_party == customer)
     if at is not None:
-        q = q.where(Line.day <= at)
+        q = q.where(Line.day <= at, Line.entry_id.not_in(year_end_entries()))
     return {(str(m), str(c)): int(s or 0) for m, c, s in conn.execute(q)}
 
 

@@ -42,6 +42,7 @@ from ecp.db.models import (
 from ecp.kernel.errors import InputError
 from ecp.kernel.units import fmt_rate
 from ecp.ledger.entry import day_int
+from ecp.ledger.year_close import year_end_entries
 from ecp.sales import company as company_mod
 from ecp.sales.documents import VAT_DUE
 
@@ -215,7 +216,7 @@ def vat_report(conn: Connection, start: dt.date, end: dt.date, label: str | None
         cre = func.coalesce(func.sum(case((Line.amount < 0, -Line.amount), else_=0)), 0)
         row = conn.execute(select(deb, cre).where(
             Line.account == account, Line.day >= s, Line.day < e,
-            Line.entry_id.not_in(declared))).one()
+            Line.entry_id.not_in(declared), Line.entry_id.not_in(year_end_entries()))).one()
         return int(row[0]), int(row[1])
 
     d4455, c4455 = ledger(VAT_DUE)

@@ -61,7 +61,7 @@ def _schema(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, ...]], s
 
 
 def test_shipped_migrations_reach_head(books: api.Books) -> None:
-    assert HEAD == "0011"
+    assert HEAD == "0012"
     assert current_revision(books.engine) == HEAD
     tables = set(inspect(books.engine).get_table_names())
     assert {"accounts", "dimensions", "journals", "entries", "lines", "balances", "periods",
@@ -143,7 +143,8 @@ def test_a_database_at_0001_is_upgraded_with_a_backup(tmp_path: Path) -> None:
     shutil.copytree(MIGRATIONS, old, ignore=shutil.ignore_patterns("__pycache__", "0002_*",
                                                                  "0003_*", "0004_*", "0005_*",
                                                                  "0006_*", "0007_*", "0008_*",
-                                                                 "0009_*", "0010_*", "0011_*"))
+                                                                 "0009_*", "0010_*", "0011_*",
+                                                                 "0012_*"))
     path = tmp_path / "ancienne.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine, script_location=old)

@@ -21,7 +21,7 @@ from ecp.ledger import chart
 from ecp.ledger.entry import ECP_DIMENSION, LineSpec
 
 DIMENSIONS = (ECP_DIMENSION, "FZ", "KH", "YS")
-JOURNALS = tuple(chart.JOURNALS)
+JOURNALS = tuple(chart.POSTABLE_JOURNALS)
 ACCOUNTS = sorted(
     {str(c) for c in chart.CLASSES} | {c for c, _, _ in chart.reference_accounts()}
     | {c for c, _, _, _ in chart.EXTRA_ACCOUNTS} | {"342111"})

@@ -43,7 +43,7 @@ from ecp.db.engine import reading, unit_of_work
 from ecp.kernel.errors import InputError
 from ecp.ledger import post
 from ecp.ledger.entry import JournalEntry, LineSpec
-from ecp.ledger.year_close import closing_lines, opening_lines
+from ecp.ledger.year_close import balance_closing_lines, closing_lines, opening_lines
 
 D = dt.date
 Y0, Y1 = 20260101, 20261231
@@ -180,7 +180,8 @@ def test_opening_lines_equal_the_balance_sheet(year: api.Books) -> None:
 
 
 def test_next_year_starts_from_the_a_nouveaux(year: api.Books) -> None:
-    """After the AN of 01/01/2027, the 2027 figures start from it, without counting 2026 twice.
+    """After the close of 31/12/2026 (result, then every balance-sheet account to zero) and the
+    AN of 01/01/2027, the 2027 figures start from it, without counting 2026 twice.
 
     2027: 10/01 FZ cash sale 100,00 (posted above); 20/01 HOTEL pays the 01/06 item 600,00 —
     5141 FZ +60 000 / 34211 FZ HOTEL (01/06) -60 000. At 31/12/2027, 2027 not closed:
@@ -189,7 +190,16 @@ def test_next_year_starts_from_the_a_nouveaux(year: api.Books) -> None:
     - ECP and KH unchanged from the 2026 à-nouveaux (1189 KH +15 000 stays: not allocated).
     """
     _post(year, "OD", D(2026, 12, 31), "Clôture 2026", _closing(year))
-    _post(year, "AN", D(2027, 1, 1), "À-nouveaux 2027", _opening(year))
+    opening = _opening(year)
+    with reading(year.engine) as s:
+        closing_sheet = balance_closing_lines(s.connection(), Y1)
+    # the balance-sheet closing is the à-nouveaux negated, 1181/1189 being 1191/1199 there
+    assert sorted((ln.account.replace("118", "119"), ln.dimension, -ln.amount, ln.third_party)
+                  for ln in closing_sheet) == sorted(
+        (ln.account.replace("118", "119"), ln.dimension, ln.amount, ln.third_party)
+        for ln in opening)
+    _post(year, "OD", D(2026, 12, 31), "Clôture 2026 : bilan", closing_sheet)
+    _post(year, "AN", D(2027, 1, 1), "À-nouveaux 2027", opening)
     _post(year, "BQ", D(2027, 1, 20), "Règlement HOTEL 2",
           (_L("5141", "FZ", 60_000), _L("34211", "FZ", -60_000, "HOTEL", D(2026, 6, 1))))
     assert _opening(year, 20271231) == (
@@ -199,8 +209,8 @@ def test_next_year_starts_from_the_a_nouveaux(year: api.Books) -> None:
         _L("1189", "KH", 15_000), _L("44111", "KH", -40_000, "TISSUS", D(2026, 8, 14)),
         _L("44881", "KH", -5_000), _L("5141", "KH", 30_000),
     )
-    # the day before the AN, 2026's balance sheet still reads as before
-    assert _opening(year, Y1) == OPENING_2027
+    # the day before the AN every account is at zero: nothing to carry twice
+    assert _opening(year, Y1) == ()
 
 
 def test_result_to_another_pair(year: api.Books) -> None:

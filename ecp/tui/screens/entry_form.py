@@ -28,7 +28,7 @@ from ecp import api
 from ecp.kernel.errors import EcpError, ValidationError
 from ecp.kernel.money import parse as parse_amount
 from ecp.kernel.periods import Month, month_key, month_label, parse_date
-from ecp.ledger.chart import JOURNALS
+from ecp.ledger.chart import POSTABLE_JOURNALS
 from ecp.ledger.entry import ECP_DIMENSION, LineSpec
 from ecp.tui.kit.dialogs import ConfirmScreen, PickerScreen
 from ecp.tui.kit.format import long_date, money
@@ -330,7 +330,7 @@ class EntryFormScreen(Screen[str | None]):
         with Vertical(id="form"):
             with Horizontal(classes="head"):
                 yield Label("Journal", classes="lbl")
-                yield Select([(f"{c}  {n}", c) for c, n in JOURNALS.items()],
+                yield Select([(f"{c}  {n}", c) for c, n in POSTABLE_JOURNALS.items()],
                              value=self._journal, allow_blank=False, compact=True,
                              id="journal")
                 yield Label("Date", classes="lbl2")
