@@ -195,7 +195,7 @@ if TYPE_CHECKING:
         settings_show,
         settings_warnings,
     )
-    from ecp.api.statutory import fiscal_year_bounds, statutory_figures
+    from ecp.api.statutory import fiscal_year_bounds, statutory_figures, statutory_year
     from ecp.api.trail import AuditEvent, audit_check, audit_events, audit_head
     from ecp.api.vat import (
         vat_declarations,
@@ -381,6 +381,7 @@ __all__ = [
     "start_order",
     "statements_dir",
     "statutory_figures",
+    "statutory_year",
     "stock_adjust",
     "stock_receive",
     "stock_report",

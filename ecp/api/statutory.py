@@ -33,13 +33,15 @@ def fiscal_year_bounds(books: Books, year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def statutory_year(books: Books, year: int) -> YearFigures:
+    """The legal entity's figures of fiscal year ``year``."""
+    start, end = fiscal_year_bounds(books, year)
+    return year_figures(trial_balance(books, start, end), year)
+
+
 def statutory_figures(books: Books, year: int) -> tuple[YearFigures, YearFigures]:
     """The legal entity's figures of ``year`` (N) and of the year before (N-1)."""
-    out = []
-    for y in (year, year - 1):
-        start, end = fiscal_year_bounds(books, y)
-        out.append(year_figures(trial_balance(books, start, end), y))
-    return out[0], out[1]
+    return statutory_year(books, year), statutory_year(books, year - 1)
 
 
-__all__ = ["fiscal_year_bounds", "statutory_figures"]
+__all__ = ["fiscal_year_bounds", "statutory_figures", "statutory_year"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -397,16 +397,44 @@ def _cpc_names() -> dict[str, list[str]]:
     return names
 
 
-def evaluate(formula: str, fig: YearFigures, known: Mapping[str, int]) -> int:
+def evaluate_lines(formulas: Mapping[str, str], fig: YearFigures | None,
+                   known: Mapping[str, int]) -> dict[str, int]:
+    """Each line (key → formula) of a statement, a line computed before the lines that refer
+    to it (a subtotal printed before its details, as the models do); all zero for no
+    figures."""
+    out: dict[str, int] = {}
+    if fig is None:
+        return {k: 0 for k in formulas}
+
+    def value(key: str, path: tuple[str, ...]) -> int:
+        if key not in out:
+            if key in path:
+                raise ValueError(f"circular formula: {' → '.join((*path, key))}")
+            out[key] = evaluate(formulas[key], fig, known,
+                                lambda name: value(name, (*path, key))
+                                if name in formulas and name != key else None)
+        return out[key]
+
+    for key in formulas:
+        value(key, ())
+    return out
+
+
+def evaluate(formula: str, fig: YearFigures, known: Mapping[str, int],
+             line: Callable[[str], int | None] = lambda name: None) -> int:
     """A formula of the shipped data (see the header of ``esg.csv``): terms added, or
-    subtracted when they start with « - »: a key already computed (``known``), a CPC line or
-    section, an account prefix (CPC sign), ``D:prefix`` / ``C:prefix`` (movements)."""
+    subtracted when they start with « - »: another line of the statement (``line``), a key
+    already computed (``known``), a CPC line or section, an account prefix (CPC sign),
+    ``D:prefix`` / ``C:prefix`` (movements)."""
     total = 0
     cpc = _cpc_names()
     for term in formula.split():
         sign = -1 if term.startswith("-") else 1
         name = term.lstrip("+-")
-        if name in known:
+        other = line(name)
+        if other is not None:
+            value = other
+        elif name in known:
             value = known[name]
         elif name in cpc:
             value = sum(fig.cpc.get(line, 0) for line in cpc[name])
@@ -441,10 +469,7 @@ def esg_lines() -> tuple[EsgLine, ...]:
 
 def esg_values(fig: YearFigures | None) -> dict[str, int]:
     """Every ESG line of ``fig`` (all zero for no figures), by key."""
-    out: dict[str, int] = {}
-    for ln in esg_lines():
-        out[ln.key] = evaluate(ln.formula, fig, out) if fig is not None else 0
-    return out
+    return evaluate_lines({ln.key: ln.formula for ln in esg_lines()}, fig, {})
 
 
 ESG_COLUMNS = (
@@ -475,3 +500,161 @@ def esg_table(n: YearFigures, n1: YearFigures | None, model: str = "") -> Table:
                          Money(v1[ln.key], blank)), style, key=ln.key))
     return Table(f"État des soldes de gestion de l'exercice {_span(n)} (N-1 : {n.year - 1})"
                  f"{_model_suffix(model)}", ESG_COLUMNS, tuple(rows))
+
+
+# --- tableau de financement ------------------------------------------------------------------
+
+FP_SECTIONS = ("capitaux_propres", "capitaux_propres_assimiles", "dettes_financement",
+               "provisions_durables", "ecarts_conversion_passif")
+# (key, number, label, +1 when an increase is a resource, -1 when it is a use)
+MASSES = (
+    ("financement_permanent", "1", "Financement permanent", 1),
+    ("actif_immobilise", "2", "Moins actif immobilisé", -1),
+    ("fonds_roulement", "3", "= Fonds de roulement fonctionnel (1 - 2) (A)", 1),
+    ("actif_circulant", "4", "Actif circulant", -1),
+    ("passif_circulant", "5", "Moins passif circulant", 1),
+    ("bfg", "6", "= Besoin de financement global (4 - 5) (B)", -1),
+    ("tresorerie_nette", "7", "Trésorerie nette (actif - passif) = A - B", -1),
+)
+
+
+def masses(fig: YearFigures | None) -> dict[str, int]:
+    """The Bilan's masses (net) the tableau de financement compares: financement permanent,
+    actif immobilisé, fonds de roulement, actif circulant and passif circulant (hors
+    trésorerie), besoin de financement global, trésorerie nette."""
+    if fig is None:
+        return {k: 0 for k, *_ in MASSES}
+    sections = {m.line: m.section for m in mapping()}
+
+    def actif(section: str) -> int:
+        return sum(b - a for line, (b, a) in fig.actif.items() if sections[line] == section)
+
+    def passif(*wanted: str) -> int:
+        return sum(v for line, v in fig.passif.items() if sections[line] in wanted)
+
+    fp = passif(*FP_SECTIONS)
+    ai = actif("actif_immobilise")
+    ac = actif("actif_circulant")
+    pc = passif("passif_circulant")
+    tn = actif("tresorerie_actif") - passif("tresorerie_passif")
+    return {"financement_permanent": fp, "actif_immobilise": ai, "fonds_roulement": fp - ai,
+            "actif_circulant": ac, "passif_circulant": pc, "bfg": ac - pc,
+            "tresorerie_nette": tn}
+
+
+@dataclass(frozen=True)
+class TfLine:
+    side: str  # ressources | emplois
+    key: str
+    letter: str
+    label: str
+    formula: str
+    style: str
+
+
+@cache
+def tf_lines() -> tuple[TfLine, ...]:
+    return tuple(TfLine(r["side"], r["key"], r["letter"], r["label"], r["formula"], r["style"])
+                 for r in _data("tf.csv"))
+
+
+def tf_flows(fig: YearFigures | None) -> dict[str, int]:
+    """The emplois and ressources stables of the year (part II's lines A to H), by key."""
+    return evaluate_lines({ln.key: ln.formula for ln in tf_lines()}, fig, esg_values(fig))
+
+
+@dataclass(frozen=True)
+class TfYear:
+    """Part II's closing lines for one year: the variations of the BFG and of the treasury,
+    and what the flows leave unexplained of the variation of the fonds de roulement (zero
+    when every change of the financement permanent and of the actif immobilisé is a flow of
+    the lines A to H)."""
+
+    flows: dict[str, int]
+    bfg: int  # variation of the besoin de financement global (+: a use)
+    tresorerie: int  # variation of the trésorerie nette (+: a use)
+    unexplained: int  # variation of the FR − (ressources − emplois stables); +: a resource
+
+
+def tf_year(fig: YearFigures | None, before: YearFigures | None) -> TfYear:
+    flows = tf_flows(fig)
+    now, then = masses(fig), masses(before)
+    fr = now["fonds_roulement"] - then["fonds_roulement"]
+    return TfYear(flows, now["bfg"] - then["bfg"],
+                  now["tresorerie_nette"] - then["tresorerie_nette"],
+                  fr - (flows["total_ressources"] - flows["total_emplois"]))
+
+
+TF_COLUMNS = (
+    Column("poste", "Poste", width=56),
+    Column("n", "Exercice N (a)", "right", width=14),
+    Column("n1", "Exercice N-1 (b)", "right", width=14),
+    Column("emplois", "Emplois N (c)", "right", width=14),
+    Column("ressources", "Ressources N (d)", "right", width=14),
+    Column("emplois_n1", "Emplois N-1", "right", width=14),
+    Column("ressources_n1", "Ressources N-1", "right", width=14),
+)
+
+
+def _split(amount: int) -> tuple[Money | None, Money | None]:
+    """A variation in the (emplois, ressources) columns: a use when positive."""
+    if amount > 0:
+        return Money(amount), None
+    if amount < 0:
+        return None, Money(-amount)
+    return None, None
+
+
+def tf_table(n: YearFigures, n1: YearFigures | None, n2: YearFigures | None = None,
+             model: str = "") -> Table:
+    """The tableau de financement: I. synthèse des masses du bilan (N, N-1, their variation
+    as emplois or ressources), II. emplois et ressources of the year (N and N-1; lines III and
+    IV from part I's masses); ``n2``: the year before N-1 (its masses give N-1's lines III and
+    IV)."""
+    rows: list[Row] = [Row((Term("I. Synthèse des masses du bilan", "synthese"), None, None,
+                            None, None, None, None), "subtotal")]
+    mn, m1 = masses(n), masses(n1)
+    for key, num, label, resource in MASSES:
+        change = (mn[key] - m1[key]) * -resource
+        use, res = _split(change)
+        style: RowStyle = "subtotal" if num in ("3", "6", "7") else ""
+        rows.append(Row((Term(f"{num}. {label}", key), Money(mn[key]), Money(m1[key]),
+                         use, res, None, None), style, key=f"masse.{key}"))
+    rows.append(Row((Term("II. Emplois et ressources", "flux"), None, None, None, None, None,
+                      None), "subtotal"))
+    yn, y1 = tf_year(n, n1), tf_year(n1, n2)
+    for side in ("ressources", "emplois"):
+        for ln in tf_lines():
+            if ln.side != side:
+                continue
+            blank = not ln.style
+            vn, v1 = Money(yn.flows[ln.key], blank), Money(y1.flows[ln.key], blank)
+            cells = ((None, vn, None, v1) if side == "ressources" else (vn, None, v1, None))
+            label = f"{ln.letter}. {ln.label}" if ln.style == "total" else ln.label
+            style = "total" if ln.style == "total" else (
+                "subtotal" if ln.style == "subtotal" else "")
+            rows.append(Row((Term(label, ln.key), None, None, *cells), style, key=ln.key))
+
+    def closing(key: str, label: str, a: int, b: int) -> None:
+        rows.append(Row((Term(label, key), None, None, *_split(a), *_split(b)), "subtotal",
+                        key=key))
+
+    closing("variation_bfg", "III. Variation du besoin de financement global (B.F.G.)",
+            yn.bfg, y1.bfg)
+    closing("variation_tresorerie", "IV. Variation de la trésorerie", yn.tresorerie,
+            y1.tresorerie)
+    if yn.unexplained or y1.unexplained:
+        closing("ecart", "Autres variations du financement permanent et de l'actif "
+                "immobilisé (non ventilées)", -yn.unexplained, -y1.unexplained)
+
+    def total(y: TfYear) -> tuple[Money, Money]:
+        res = (y.flows["total_ressources"] + max(-y.bfg, 0) + max(-y.tresorerie, 0)
+               + max(y.unexplained, 0))
+        use = (y.flows["total_emplois"] + max(y.bfg, 0) + max(y.tresorerie, 0)
+               + max(-y.unexplained, 0))
+        return Money(use), Money(res)
+
+    rows.append(Row((Term("Total général", "total_general"), None, None, *total(yn),
+                     *total(y1)), "total", key="total_general"))
+    return Table(f"Tableau de financement de l'exercice {_span(n)} (N-1 : {n.year - 1})"
+                 f"{_model_suffix(model)}", TF_COLUMNS, tuple(rows))

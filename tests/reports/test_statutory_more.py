@@ -216,3 +216,81 @@ def test_esg_formation_des_resultats_and_caf_to_the_centime(worked: api.Books) -
         "ebe": 17_000, "resultat_exploitation": 8_000, "resultat_net": 8_000,
         "caf": 17_000, "autofinancement": 17_000}
     assert got["resultat_net"] * K == n.result
+
+
+def test_tableau_de_financement_masses_and_flows_to_the_centime(worked: api.Books) -> None:
+    """Masses (DH), N = 2026 / N-1 = 2025:
+    financement permanent: capital 170 000 + résultats en instance (2025's 8 000 − 4 000
+    distributed) 4 000 + résultat 3 200 = 177 200 / 150 000 + 8 000 = 158 000 (+19 200:
+    ressource); actif immobilisé net: 60 000 + 8 000 − 18 000 − 1 000 = 49 000 / 81 000
+    (−32 000: ressource); fonds de roulement 128 200 / 77 000 (+51 200: ressource); actif
+    circulant: stocks 3 000 + créances (37 800 + 1 600 + 1 600 + 18 000 − 500 = 58 500) =
+    61 500 / 45 000 (+16 500: emploi); passif circulant: 4455 6 300 + 44111 15 600 + 4456
+    3 000 = 24 900 / 10 000 (+14 900: ressource); BFG 36 600 / 35 000 (+1 600: emploi);
+    trésorerie nette 91 600 / 42 000 (+49 600: emploi) = FR − BFG.
+    Flows 2026: autofinancement 17 200 − 4 000 = 13 200, cessions d'immobilisations
+    corporelles 26 000, augmentation de capital 20 000: ressources stables 59 200;
+    acquisitions d'immobilisations corporelles 8 000: emplois stables 8 000;
+    59 200 − 8 000 = 51 200 = the FR's variation (nothing unexplained); III BFG +1 600 and IV
+    trésorerie +49 600 as emplois; total général 59 200 both sides.
+    2025 (N-1 column, N-2 empty): ressources 17 000 + 150 000 = 167 000; emplois 90 000 +
+    BFG 35 000 + trésorerie 42 000 = 167 000."""
+    from ecp.reports.statutory import masses, tf_table, tf_year
+
+    n, n1 = api.statutory_figures(worked, 2026)
+    n2 = api.statutory_year(worked, 2024)
+    assert {k: v // K for k, v in masses(n).items()} == {
+        "financement_permanent": 177_200, "actif_immobilise": 49_000,
+        "fonds_roulement": 128_200, "actif_circulant": 61_500, "passif_circulant": 24_900,
+        "bfg": 36_600, "tresorerie_nette": 91_600}
+    assert {k: v // K for k, v in masses(n1).items()} == {
+        "financement_permanent": 158_000, "actif_immobilise": 81_000,
+        "fonds_roulement": 77_000, "actif_circulant": 45_000, "passif_circulant": 10_000,
+        "bfg": 35_000, "tresorerie_nette": 42_000}
+    y = tf_year(n, n1)
+    assert (y.bfg, y.tresorerie, y.unexplained) == (1_600 * K, 49_600 * K, 0)
+    t = tf_table(n, n1, n2)
+    a, b, use, res = dh(t, "n"), dh(t, "n1"), dh(t, "emplois"), dh(t, "ressources")
+    assert (a["masse.fonds_roulement"], b["masse.fonds_roulement"],
+            res["masse.fonds_roulement"]) == (128_200, 77_000, 51_200)
+    assert res["masse.financement_permanent"] == 19_200
+    assert res["masse.actif_immobilise"] == 32_000
+    assert use["masse.actif_circulant"] == 16_500 and res["masse.passif_circulant"] == 14_900
+    assert use["masse.bfg"] == 1_600 and use["masse.tresorerie_nette"] == 49_600
+    assert {k: res[k] for k in ("autofinancement", "tf_caf", "tf_distributions", "cessions",
+                                "tf_cessions_corporelles", "capitaux_propres",
+                                "tf_augmentation_capital", "dettes_financement",
+                                "total_ressources")} == {
+        "autofinancement": 13_200, "tf_caf": 17_200, "tf_distributions": 4_000,
+        "cessions": 26_000, "tf_cessions_corporelles": 26_000, "capitaux_propres": 20_000,
+        "tf_augmentation_capital": 20_000, "dettes_financement": 0,
+        "total_ressources": 59_200}
+    assert {k: use[k] for k in ("acquisitions", "tf_acquisitions_corporelles",
+                                "remboursement_capitaux_propres", "total_emplois")} == {
+        "acquisitions": 8_000, "tf_acquisitions_corporelles": 8_000,
+        "remboursement_capitaux_propres": 0, "total_emplois": 8_000}
+    assert use["variation_bfg"] == 1_600 and use["variation_tresorerie"] == 49_600
+    assert "ecart" not in cells(t, "poste")
+    assert (use["total_general"], res["total_general"]) == (59_200, 59_200)
+    use1, res1 = dh(t, "emplois_n1"), dh(t, "ressources_n1")
+    assert (res1["autofinancement"], res1["tf_augmentation_capital"],
+            res1["total_ressources"]) == (17_000, 150_000, 167_000)
+    assert (use1["tf_acquisitions_corporelles"], use1["variation_bfg"],
+            use1["variation_tresorerie"]) == (90_000, 35_000, 42_000)
+    assert (use1["total_general"], res1["total_general"]) == (167_000, 167_000)
+
+
+def test_tableau_de_financement_shows_what_the_flows_leave_unexplained(
+        worked: api.Books) -> None:
+    """A reserve credited from the bank by hand (1152 C 700 / 5141 D 700: no flow of the lines
+    A to H) raises the FR by 700 that the flows do not explain: a row « non ventilées » of 700
+    in ressources keeps the total général balanced (59 200 + 700 = 59 900 = 8 000 + 1 600 +
+    50 300)."""
+    from ecp.reports.statutory import tf_table
+
+    _post(worked, D(2026, 8, 1), "Réserve", ("5141", "ECP", 700), ("1152", "ECP", -700))
+    n, n1 = api.statutory_figures(worked, 2026)
+    t = tf_table(n, n1, api.statutory_year(worked, 2024))
+    use, res = dh(t, "emplois"), dh(t, "ressources")
+    assert res["ecart"] == 700 and use["variation_tresorerie"] == 50_300
+    assert (use["total_general"], res["total_general"]) == (59_900, 59_900)
