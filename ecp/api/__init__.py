@@ -195,7 +195,12 @@ if TYPE_CHECKING:
         settings_show,
         settings_warnings,
     )
-    from ecp.api.statutory import fiscal_year_bounds, statutory_figures, statutory_year
+    from ecp.api.statutory import (
+        fiscal_year_bounds,
+        statutory_figures,
+        statutory_year,
+        vat_declared,
+    )
     from ecp.api.trail import AuditEvent, audit_check, audit_events, audit_head
     from ecp.api.vat import (
         vat_declarations,
@@ -389,6 +394,7 @@ __all__ = [
     "update_member",
     "vat_declarations",
     "vat_declare",
+    "vat_declared",
     "vat_pay",
     "vat_report",
     "vat_return",

@@ -14,7 +14,7 @@ from ecp.api.balance import trial_balance
 from ecp.api.session import Books, _read_light
 from ecp.db.lite import fetch
 from ecp.kernel.errors import InputError
-from ecp.reports.statutory import YearFigures, year_figures
+from ecp.reports.statutory import VatDeclared, YearFigures, year_figures
 
 
 def _date(day: int) -> dt.date:
@@ -44,4 +44,26 @@ def statutory_figures(books: Books, year: int) -> tuple[YearFigures, YearFigures
     return statutory_year(books, year), statutory_year(books, year - 1)
 
 
-__all__ = ["fiscal_year_bounds", "statutory_figures", "statutory_year"]
+def vat_declared(books: Books, year: int) -> VatDeclared:
+    """The VAT the declarations dated in fiscal year ``year`` settled (their stored
+    positions: TVA facturée, récupérable sur charges, sur immobilisations), less the
+    declarations reversed in the year — what the ledger's declaration entries of the year
+    moved on 4455, 34552 and 34551. The ETIC's « déclarations TVA de l'exercice »."""
+    from ecp.api.session import _read
+    from ecp.sales import vat_return as vr
+
+    start, end = fiscal_year_bounds(books, year)
+    sums = {"tva_facturee": 0, "deductible_charges": 0, "deductible_immobilisations": 0}
+    with _read(books) as conn:
+        for d in vr.declarations(conn):
+            sign = (start <= d.day <= end) - (
+                d.reversed_on is not None and start <= d.reversed_on <= end)
+            if sign:
+                for pos in d.figures.get("positions", []):
+                    for key in sums:
+                        sums[key] += sign * int(pos.get(key, 0))
+    return VatDeclared(sums["tva_facturee"], sums["deductible_charges"],
+                       sums["deductible_immobilisations"])
+
+
+__all__ = ["fiscal_year_bounds", "statutory_figures", "statutory_year", "vat_declared"]

@@ -658,3 +658,178 @@ def tf_table(n: YearFigures, n1: YearFigures | None, n2: YearFigures | None = No
                      *total(y1)), "total", key="total_general"))
     return Table(f"Tableau de financement de l'exercice {_span(n)} (N-1 : {n.year - 1})"
                  f"{_model_suffix(model)}", TF_COLUMNS, tuple(rows))
+
+
+# --- ETIC ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EticLine:
+    table: str  # immobilisations | stocks | tva
+    group: str
+    line: str
+    label: str
+    prefixes: tuple[str, ...]
+    second: tuple[str, ...]
+
+    @property
+    def is_group(self) -> bool:
+        """The block's subtotal row (no accounts of its own)."""
+        return not self.prefixes
+
+
+@cache
+def etic_lines() -> tuple[EticLine, ...]:
+    return tuple(EticLine(r["table"], r["group"], r["line"], r["label"],
+                          tuple(r["prefixes"].split()), tuple(r["second"].split()))
+                 for r in _data("etic.csv"))
+
+
+ETIC_TABLES = ("immobilisations", "amortissements", "stocks", "tva")
+
+
+def _movements(fig: YearFigures | None, prefixes: tuple[str, ...]) -> tuple[int, int, int]:
+    """(opening balance debit − credit, debit, credit) of the accounts under ``prefixes``."""
+    o = d = c = 0
+    if fig is None:
+        return 0, 0, 0
+    for account, (opening, debit, credit) in fig.accounts.items():
+        if any(account.startswith(p) for p in prefixes):
+            o, d, c = o + opening, d + debit, c + credit
+    return o, d, c
+
+
+def _blocks(table: str, values: Callable[[EticLine], tuple[int, ...]], columns: int
+            ) -> tuple[list[Row], list[int]]:
+    """The rows of ``table`` in the data's order: a block's subtotal row (the sum of its
+    lines) then its lines, a line without a block alone; and the grand total."""
+    rows: list[Row] = []
+    grand = [0] * columns
+    lines = [ln for ln in etic_lines() if ln.table == table]
+    headed = {ln.group for ln in lines if ln.is_group}
+    for ln in lines:
+        if ln.is_group:
+            members = [m for m in lines if m.group == ln.group and not m.is_group]
+            sums = [sum(values(m)[i] for m in members) for i in range(columns)]
+            rows.append(Row((Term(ln.label, ln.line), *(Money(v) for v in sums)),
+                            "subtotal", key=ln.line))
+            rows += [Row((Term(m.label, m.line), *(Money(v, True) for v in values(m))),
+                         key=m.line) for m in members]
+        elif ln.group not in headed:
+            sums = list(values(ln))
+            rows.append(Row((Term(ln.label, ln.line), *(Money(v, True) for v in sums)),
+                            key=ln.line))
+        else:
+            continue
+        grand = [g + v for g, v in zip(grand, sums, strict=True)]
+    return rows, grand
+
+
+def _etic_title(what: str, n: YearFigures, model: str) -> str:
+    return f"ETIC - {what} - exercice {_span(n)}{_model_suffix(model)}"
+
+
+def immobilisations_table(n: YearFigures, model: str = "") -> Table:
+    """Tableau des immobilisations: gross value at the start of the year, acquisitions (debit
+    movements), cessions et retraits (credit movements), gross value at the end, per CGNC
+    line."""
+    def values(ln: EticLine) -> tuple[int, ...]:
+        o, d, c = _movements(n, ln.prefixes)
+        return o, d, c, o + d - c
+
+    rows, total = _blocks("immobilisations", values, 4)
+    rows.append(Row((Term("Total", "total"), *(Money(v) for v in total)), "total",
+                    key="total"))
+    return Table(_etic_title("Tableau des immobilisations", n, model), (
+        Column("poste", "Nature", width=50),
+        Column("brut_debut", "Montant brut début d'exercice", "right", width=14),
+        Column("acquisitions", "Augmentation : acquisitions", "right", width=14),
+        Column("cessions", "Diminution : cessions et retraits", "right", width=14),
+        Column("brut_fin", "Montant brut fin d'exercice", "right", width=14),
+    ), tuple(rows))
+
+
+def amortissements_table(n: YearFigures, model: str = "") -> Table:
+    """Tableau des amortissements (and provisions) of the fixed assets: cumul at the start,
+    dotations of the year (credit movements of 28x/29x), amortissements sur immobilisations
+    sorties (debit movements), cumul at the end."""
+    def values(ln: EticLine) -> tuple[int, ...]:
+        o, d, c = _movements(n, ln.second)
+        return -o, c, d, -o + c - d
+
+    rows, total = _blocks("immobilisations", values, 4)
+    rows.append(Row((Term("Total", "total"), *(Money(v) for v in total)), "total",
+                    key="total"))
+    return Table(_etic_title("Tableau des amortissements", n, model), (
+        Column("poste", "Nature", width=50),
+        Column("cumul_debut", "Cumul début d'exercice", "right", width=14),
+        Column("dotations", "Dotations de l'exercice", "right", width=14),
+        Column("sorties", "Amortissements sur immobilisations sorties", "right", width=14),
+        Column("cumul_fin", "Cumul fin d'exercice", "right", width=14),
+    ), tuple(rows))
+
+
+def stocks_table(n: YearFigures, n1: YearFigures | None, model: str = "") -> Table:
+    """The stocks at the year end (31x) and their provisions pour dépréciation (391x), net,
+    N and N-1, and the variation of the net."""
+    def closing(fig: YearFigures | None, prefixes: tuple[str, ...]) -> int:
+        o, d, c = _movements(fig, prefixes)
+        return o + d - c
+
+    def values(ln: EticLine) -> tuple[int, ...]:
+        brut, prov = closing(n, ln.prefixes), -closing(n, ln.second)
+        net1 = closing(n1, ln.prefixes) + closing(n1, ln.second)
+        return brut, prov, brut - prov, net1, brut - prov - net1
+
+    rows, total = _blocks("stocks", values, 5)
+    rows.append(Row((Term("Total", "total"), *(Money(v) for v in total)), "total",
+                    key="total"))
+    return Table(_etic_title("État des stocks", n, model), (
+        Column("poste", "Stocks", width=44),
+        Column("brut", "Montant brut N", "right", width=14),
+        Column("provisions", "Provisions pour dépréciation N", "right", width=14),
+        Column("net", "Net N", "right", width=14),
+        Column("net_n1", "Net N-1", "right", width=14),
+        Column("variation", "Variation du net", "right", width=14),
+    ), tuple(rows))
+
+
+@dataclass(frozen=True)
+class VatDeclared:
+    """The VAT settled by the declarations of the year (dated in it), less the declarations
+    reversed in it: TVA facturée (4455), récupérable sur charges (34552) and sur
+    immobilisations (34551) — the positions stored with each declaration."""
+
+    facturee: int = 0
+    recuperable_charges: int = 0
+    recuperable_immobilisations: int = 0
+
+
+def tva_table(n: YearFigures, declared: VatDeclared, model: str = "") -> Table:
+    """Détail de la taxe sur la valeur ajoutée: for the TVA facturée and récupérable, the
+    balance at the start of the year (1), the year's operations (2), the year's declarations
+    (3) and the balance at the end (1 + 2 − 3); C. TVA due ou crédit de TVA = A − B. The
+    operations are what the accounts moved apart from the declarations: (2) = end − start +
+    (3)."""
+    def values(ln: EticLine) -> tuple[int, ...]:
+        o, d, c = _movements(n, ln.prefixes)
+        sign = -1 if ln.prefixes[0][0] in "14" else 1  # TVA facturée: a credit balance
+        start, end = sign * o, sign * (o + d - c)
+        dec = int(getattr(declared, ln.line))
+        return start, end - start + dec, dec, end
+
+    rows, _total = _blocks("tva", values, 4)
+    by_key = {r.key: r for r in rows}
+
+    def amounts(key: str) -> list[int]:
+        return [c.cents for c in by_key[key].cells[1:] if isinstance(c, Money)]
+
+    due = [a - b for a, b in zip(amounts("facturee"), amounts("recuperable"), strict=True)]
+    rows.append(Row((Term("C. TVA due ou crédit de TVA (A - B)", "tva_due_ou_credit"),
+                     *(Money(v) for v in due)), "total", key="tva_due_ou_credit"))
+    return Table(_etic_title("Détail de la taxe sur la valeur ajoutée", n, model), (
+        Column("poste", "Nature", width=40),
+        Column("solde_debut", "Solde au début de l'exercice (1)", "right", width=14),
+        Column("operations", "Opérations comptables de l'exercice (2)", "right", width=14),
+        Column("declarations", "Déclarations TVA de l'exercice (3)", "right", width=14),
+        Column("solde_fin", "Solde fin d'exercice (1 + 2 - 3)", "right", width=14),
+    ), tuple(rows))

@@ -294,3 +294,85 @@ def test_tableau_de_financement_shows_what_the_flows_leave_unexplained(
     use, res = dh(t, "emplois"), dh(t, "ressources")
     assert res["ecart"] == 700 and use["variation_tresorerie"] == 50_300
     assert (use["total_general"], res["total_general"]) == (59_900, 59_900)
+
+
+def test_etic_immobilisations_amortissements_stocks_to_the_centime(worked: api.Books) -> None:
+    """2026 (DH). Immobilisations: 233 (23321) 60 000 at the start, nothing moved, 60 000 at
+    the end; 234 (2340) 30 000, disposed: cessions 30 000, 0 at the end; 235 (2355) bought
+    8 000; corporelles 90 000 + 8 000 − 30 000 = 68 000.
+    Amortissements: 233 (28332) 6 000 + dotations 12 000 = 18 000; 234 (2834) 3 000 + 3 000
+    − 6 000 sur immobilisations sorties = 0; 235 (28355) 1 000; corporelles 9 000 + 16 000 −
+    6 000 = 19 000; 68 000 − 19 000 = 49 000 = the Bilan's actif immobilisé net.
+    Stocks: matières (31211) 3 000 (N-1 2 000, variation 1 000)."""
+    from ecp.reports.statutory import amortissements_table, immobilisations_table, stocks_table
+
+    n, n1 = api.statutory_figures(worked, 2026)
+    t = immobilisations_table(n, "simplifie")
+    cols = ("brut_debut", "acquisitions", "cessions", "brut_fin")
+    got = {k: tuple(dh(t, c)[k] for c in cols)
+           for k in ("installations", "materiel_transport", "mobilier", "corporelles",
+                     "incorporelles", "total")}
+    assert got == {"installations": (60_000, 0, 0, 60_000),
+                   "materiel_transport": (30_000, 0, 30_000, 0),
+                   "mobilier": (0, 8_000, 0, 8_000),
+                   "corporelles": (90_000, 8_000, 30_000, 68_000),
+                   "incorporelles": (0, 0, 0, 0), "total": (90_000, 8_000, 30_000, 68_000)}
+    t = amortissements_table(n)
+    cols = ("cumul_debut", "dotations", "sorties", "cumul_fin")
+    got = {k: tuple(dh(t, c)[k] for c in cols)
+           for k in ("installations", "materiel_transport", "mobilier", "corporelles",
+                     "total")}
+    assert got == {"installations": (6_000, 12_000, 0, 18_000),
+                   "materiel_transport": (3_000, 3_000, 6_000, 0),
+                   "mobilier": (0, 1_000, 0, 1_000),
+                   "corporelles": (9_000, 16_000, 6_000, 19_000),
+                   "total": (9_000, 16_000, 6_000, 19_000)}
+    t = stocks_table(n, n1)
+    cols = ("brut", "provisions", "net", "net_n1", "variation")
+    assert tuple(dh(t, c)["matieres"] for c in cols) == (3_000, 0, 3_000, 2_000, 1_000)
+    assert tuple(dh(t, c)["total"] for c in cols) == (3_000, 0, 3_000, 2_000, 1_000)
+
+
+def test_etic_tva_start_operations_declarations_end(worked: api.Books) -> None:
+    """The February declaration (F22) settled 4455 4 000, 34552 1 000 and 34551 18 000.
+    TVA facturée (4455): start 4 000, end 4 000 + 6 000 + 300 − 4 000 = 6 300, operations
+    6 300 − 4 000 + 4 000 = 6 300 (F3 6 000 + F4 300). Récupérable sur charges (34552): 1 000,
+    ops 1 600, declared 1 000, end 1 600; sur immobilisations (34551): 18 000, ops 1 600,
+    declared 18 000, end 1 600; B = 19 000, 3 200, 19 000, 3 200. C = A − B: −15 000, 3 100,
+    −15 000, 3 100."""
+    from ecp.reports.statutory import VatDeclared, tva_table
+
+    n, _n1 = api.statutory_figures(worked, 2026)
+    assert api.vat_declared(worked, 2026) == VatDeclared()  # posted by hand, not declared
+    t = tva_table(n, VatDeclared(4_000 * K, 1_000 * K, 18_000 * K))
+    cols = ("solde_debut", "operations", "declarations", "solde_fin")
+    got = {k: tuple(dh(t, c)[k] for c in cols)
+           for k in ("facturee", "recuperable", "recuperable_charges",
+                     "recuperable_immobilisations", "tva_due_ou_credit")}
+    assert got == {"facturee": (4_000, 6_300, 4_000, 6_300),
+                   "recuperable": (19_000, 3_200, 19_000, 3_200),
+                   "recuperable_charges": (1_000, 1_600, 1_000, 1_600),
+                   "recuperable_immobilisations": (18_000, 1_600, 18_000, 1_600),
+                   "tva_due_ou_credit": (-15_000, 3_100, -15_000, 3_100)}
+
+
+def test_vat_declared_sums_the_declarations_of_the_year(demo_path: object) -> None:
+    """The demo declares August to November 2026 (dated October to December 2026): the ETIC's
+    declarations column is the sum of their stored positions, and nothing for 2025."""
+    from ecp.reports.statutory import VatDeclared
+
+    books = api.open_books(str(demo_path))
+    try:
+        decls = [d for d in api.vat_declarations(books) if d.active]
+        assert [d.period for d in decls] == ["2026-08", "2026-09", "2026-10", "2026-11"]
+
+        def total(key: str) -> int:
+            return sum(int(p[key]) for d in decls for p in d.figures["positions"])
+
+        assert api.vat_declared(books, 2026) == VatDeclared(
+            total("tva_facturee"), total("deductible_charges"),
+            total("deductible_immobilisations"))
+        assert api.vat_declared(books, 2026).facturee > 0
+        assert api.vat_declared(books, 2025) == VatDeclared()
+    finally:
+        books.engine.dispose()
