@@ -49,6 +49,7 @@ column 1: I 31 000, II 30 600, III 400, XIII 2 100.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -328,9 +329,9 @@ def test_etic_immobilisations_amortissements_stocks_to_the_centime(worked: api.B
                    "corporelles": (9_000, 16_000, 6_000, 19_000),
                    "total": (9_000, 16_000, 6_000, 19_000)}
     t = stocks_table(n, n1)
-    cols = ("brut", "provisions", "net", "net_n1", "variation")
-    assert tuple(dh(t, c)["matieres"] for c in cols) == (3_000, 0, 3_000, 2_000, 1_000)
-    assert tuple(dh(t, c)["total"] for c in cols) == (3_000, 0, 3_000, 2_000, 1_000)
+    stock_cols = ("brut", "provisions", "net", "net_n1", "variation")
+    assert tuple(dh(t, c)["matieres"] for c in stock_cols) == (3_000, 0, 3_000, 2_000, 1_000)
+    assert tuple(dh(t, c)["total"] for c in stock_cols) == (3_000, 0, 3_000, 2_000, 1_000)
 
 
 def test_etic_tva_start_operations_declarations_end(worked: api.Books) -> None:
@@ -356,7 +357,7 @@ def test_etic_tva_start_operations_declarations_end(worked: api.Books) -> None:
                    "tva_due_ou_credit": (-15_000, 3_100, -15_000, 3_100)}
 
 
-def test_vat_declared_sums_the_declarations_of_the_year(demo_path: object) -> None:
+def test_vat_declared_sums_the_declarations_of_the_year(demo_path: Path) -> None:
     """The demo declares August to November 2026 (dated October to December 2026): the ETIC's
     declarations column is the sum of their stored positions, and nothing for 2025."""
     from ecp.reports.statutory import VatDeclared
