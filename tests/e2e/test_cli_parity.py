@@ -110,6 +110,7 @@ BINDING_TWINS: dict[str, str] = {
     "members.contribution": "contribution run",
     "member-page.payout": "payout add",
     "member-page.statement": "statement",
+    "member-page.annual": "statement",  # statement annual AAAA --member M
     "closing.close": "period close",
     "closing.reopen": "period reopen",
     "closing.verify": "verify",

@@ -4,7 +4,8 @@ expenses, the contribution, payouts and advances, receivables still due with the
 from ``api.member_statement`` — the same view-model as the statement PDF.
 
 From it: ``v`` a payout (the form shows the available treasury live and the guard's refusal
-next to the amount), ``r`` this member's statement PDF for the month, ``m`` another month."""
+next to the amount), ``r`` this member's statement PDF for the month, ``a`` their annual
+statement (the attestation) for the month's year, ``m`` another month."""
 
 from __future__ import annotations
 
@@ -202,6 +203,7 @@ class MemberPageScreen(EcpScreen):
     BINDINGS = [
         Binding("v", "payout", "Versement", id="member-page.payout"),
         Binding("r", "statement", "Relevé PDF", id="member-page.statement"),
+        Binding("a", "annual", "Relevé annuel", id="member-page.annual"),
         Binding("m", "month", "Mois", id="member-page.month"),
         Binding("escape", "back", "Retour", id="member-page.back"),
     ]
@@ -257,7 +259,8 @@ class MemberPageScreen(EcpScreen):
                 with Vertical():
                     yield Label(title, id=f"title-{tid}")
                     yield DataTable(id=tid, cursor_type="row", zebra_stripes=True)
-        yield Label("v : versement ou avance — r : relevé PDF — m : mois — Tab : tableau "
+        yield Label("v : versement ou avance — r : relevé PDF — a : relevé annuel — m : mois "
+                    "— Tab : tableau "
                     "suivant — Entrée sur un versement : son bon PDF — Échap : retour",
                     classes="status")
         yield from self.compose_footer()
@@ -445,6 +448,18 @@ class MemberPageScreen(EcpScreen):
             return
         self.say(f"Relevé de {self.member} pour {label} : {path}")
         self.notify(str(path), title="Relevé mensuel", markup=False)
+
+    def action_annual(self) -> None:
+        """The member's annual statement (attestation) of the month's fiscal year, archived
+        like the monthly ones (``ecp statement annual AAAA --member M``)."""
+        year = self.month // 100
+        try:
+            (path,) = api.write_annual_statements(self.books, year, members=[self.member])
+        except (EcpError, OSError) as exc:
+            self.say(f"Relevé annuel non produit : {exc}", ok=False)
+            return
+        self.say(f"Relevé annuel de {self.member}, exercice {year} : {path}")
+        self.notify(str(path), title="Relevé annuel", markup=False)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id != "t-payouts" or self.view is None:
