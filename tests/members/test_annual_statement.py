@@ -376,3 +376,25 @@ async def test_member_page_writes_the_annual_statement(year: api.Books) -> None:
         assert path == api.annual_dir(year, 2026) / "attestation-2026-FZ.pdf" and path.exists()
     with _read(year) as conn:
         assert check_statements(year, conn) == []
+
+
+def test_same_figures_after_the_year_close(year: api.Books) -> None:
+    """The close's entries (CL on 31/12: classes 6-7 to 1191/1199 and every balance to zero;
+    AN on 01/01/2027) change nothing: the year's trial balance leaves out its CL, and the
+    treasury its close — the attestation reads the same before and after."""
+    from ecp.api.session import _write
+    from ecp.ledger import year_ops
+
+    before = api.annual_statement(year, "FZ", 2026)
+    with _write(year) as conn:
+        year_ops.close_year(conn, 2026, "testeur")
+    assert api.annual_statement(year, "FZ", 2026) == before
+    # the close is in the books: FZ's result 11 019,12 carried to 1181 by the AN of 01/01
+    from sqlalchemy import func, select
+
+    from ecp.db.models import Entry, Line
+    with _read(year) as conn:
+        profit = conn.scalar(select(func.sum(Line.amount)).join(
+            Entry, Entry.id == Line.entry_id).where(
+            Entry.journal == "AN", Line.dimension == "FZ", Line.account == "1181"))
+    assert profit == -1101912
