@@ -137,13 +137,35 @@ def opening_lines(conn: Connection, end: int, result_to: str = "1181"
 
 
 def _open_items(conn: Connection, end: int) -> list[tuple[str, str, str | None, int | None, int]]:
-    """Cumulative balances up to ``end`` per (dimension, account, third party, due day)."""
+    """Cumulative balances up to ``end`` per (dimension, account, third party, due day), the
+    open items of each third party once its undated lines (payments carry no due date) are
+    set against its dated ones, oldest due first; what they leave (an advance, an overpayment)
+    stays undated."""
     q = (select(Line.dimension, Line.account, Line.third_party, Line.due_day,
                 func.sum(Line.amount))
          .where(Line.day <= end)
          .group_by(Line.dimension, Line.account, Line.third_party, Line.due_day))
-    return [(d, a, t or None, int(due) if due else None, int(total))
-            for d, a, t, due, total in conn.execute(q).all()]
+    groups: dict[tuple[str, str, str | None], dict[int | None, int]] = defaultdict(dict)
+    for d, a, t, due, total in conn.execute(q).all():
+        items = groups[(d, a, t or None)]
+        key = int(due) if due else None
+        items[key] = items.get(key, 0) + int(total)
+    out: list[tuple[str, str, str | None, int | None, int]] = []
+    for (d, a, t), items in groups.items():
+        undated = items.pop(None, 0)
+        dated = sorted((due, v) for due, v in items.items() if due is not None)
+        if t is None:  # no third party: one balance, its due days kept apart as posted
+            out += [(d, a, None, due, v) for due, v in dated]
+            out.append((d, a, None, None, undated))
+            continue
+        for due, v in dated:
+            if undated and v and (v > 0) != (undated > 0):
+                take = min(abs(v), abs(undated))
+                v += take if v < 0 else -take
+                undated += take if undated < 0 else -take
+            out.append((d, a, t, due, v))
+        out.append((d, a, t, None, undated))
+    return out
 
 
 def balance_closing_lines(conn: Connection, end: int) -> tuple[LineSpec, ...]:
