@@ -1,4 +1,5 @@
 """``ecp export journal|ledger|trial-balance|hledger``: exports for the auditor;
+``ecp export liasse --year AAAA --out DOSSIER``: the statements as the liasse's CSV tables;
 ``ecp export releve-deductions|delais-paiement --period``: the DGI's filings (XML + CSV)."""
 
 from __future__ import annotations
@@ -8,14 +9,20 @@ from typing import Any
 
 from ecp import api
 from ecp.cli._common import add_out, add_period, out_path
+from ecp.cli.statutory import _year
 from ecp.kernel.errors import InputError
 from ecp.kernel.money import fmt_fr
 
-WHAT = ("journal", "ledger", "trial-balance", "hledger", "releve-deductions", "delais-paiement")
+WHAT = ("journal", "ledger", "trial-balance", "hledger", "releve-deductions", "delais-paiement",
+        "liasse")
 FILINGS = ("releve-deductions", "delais-paiement")
 
 
 def cmd_export(a: argparse.Namespace) -> int:
+    if a.what == "liasse":
+        return cmd_export_liasse(a)
+    if a.year is not None or a.model is not None:
+        raise InputError("ne s'applique qu'à liasse", field="year" if a.year else "model")
     if a.what in FILINGS:
         return cmd_export_filing(a)
     if a.period is not None:
@@ -42,6 +49,31 @@ def cmd_export_hledger(a: argparse.Namespace) -> int:
     res = api.export_hledger(books, out)
     print(f"Journal hledger écrit : {res.path} ({res.rows} écritures)")
     print(f"Tête de chaîne : {res.head}")
+    return 0
+
+
+def cmd_export_liasse(a: argparse.Namespace) -> int:
+    """The liasse of ``--year``: one CSV per table, in the liasse's order, in ``--out``."""
+    from pathlib import Path
+
+    from ecp.cli._common import out_dir
+
+    for dest, flag in (("date_from", "--from"), ("date_to", "--to"), ("period", "--period"),
+                       ("dimension", "--dimension"), ("excel", "--excel")):
+        if getattr(a, dest):
+            raise InputError(f"{flag} : ne s'applique pas à liasse (--year)", field=None)
+    if a.year is None:
+        raise InputError("obligatoire pour liasse (AAAA)", field="year")
+    books = api.open_books(a.db)
+    from ecp.api.statutory import LIASSE, LIASSE_README
+
+    folder = out_dir(books, a, [name for name, *_ in LIASSE] + [LIASSE_README], "*.csv")
+    assert folder is not None  # --out is required
+    res = api.export_liasse(books, a.year, Path(folder), a.model, a.force)
+    print(f"Liasse {a.year} écrite : {res.folder} ({len(res.files) - 1} tableaux CSV "
+          f"et {res.files[-1].name}), {res.choice.note()}")
+    print("XML SIMPL-IS non écrit : la codification des cellules (codeEdi) de la DGI n'a pas "
+          "pu être sourcée (voir LISEZMOI.txt)")
     return 0
 
 
@@ -101,6 +133,11 @@ def register(sub: Any) -> None:
                     help="releve-deductions : un mois ou un trimestre ; delais-paiement : "
                          "un trimestre")
     ex.add_argument("--dimension", help="un membre (ou ECP)")
+    ex.add_argument("--year", type=_year, metavar="AAAA",
+                    help="liasse : l'exercice (un CSV par tableau dans --out DOSSIER)")
+    ex.add_argument("--model", choices=("normal", "simplifie"),
+                    help="liasse : modèle normal ou simplifié (défaut : selon le chiffre "
+                         "d'affaires)")
     ex.add_argument("--excel", action="store_true",
                     help="point-virgule, virgule décimale et BOM pour Excel en français")
     ex.set_defaults(func=cmd_export)

@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from ecp.kernel.errors import IntegrityFailure
+from ecp.kernel.errors import InputError, IntegrityFailure
 from ecp.reports.tables import Column, Money, Row, RowStyle, Table, Term
 
 if TYPE_CHECKING:
@@ -833,3 +833,86 @@ def tva_table(n: YearFigures, declared: VatDeclared, model: str = "") -> Table:
         Column("declarations", "Déclarations TVA de l'exercice (3)", "right", width=14),
         Column("solde_fin", "Solde fin d'exercice (1 + 2 - 3)", "right", width=14),
     ), tuple(rows))
+
+
+# --- the model (normal | simplifié) ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """The model of a year's statements: ``normal`` above the turnover threshold (dated data,
+    ``models.csv``), ``simplifie`` at or below it, unless ``forced`` by ``--model``."""
+
+    model: str  # normal | simplifie
+    turnover: int  # the year's chiffre d'affaires, internal accounts left out
+    threshold: int
+    forced: bool = False
+
+    @property
+    def label(self) -> str:
+        return MODEL_LABELS[self.model]
+
+    def note(self) -> str:
+        """« modèle simplifié (chiffre d'affaires 105 510,00 DH ≤ 10 000 000,00 DH) »."""
+        from ecp.kernel.money import fmt_fr
+
+        side = ">" if self.turnover > self.threshold else "≤"
+        why = (f"chiffre d'affaires {fmt_fr(self.turnover, 'DH')} {side} "
+               f"{fmt_fr(self.threshold, 'DH')}")
+        return f"{self.label} ({'choisi avec --model ; ' if self.forced else ''}{why})"
+
+
+def threshold_for(year: int) -> tuple[int, tuple[str, ...]]:
+    """The turnover threshold of the modèle normal in force for ``year`` and the CPC lines
+    that make the turnover."""
+    rows = sorted(_data("models.csv"), key=lambda r: int(r["valid_from"]))
+    valid = [r for r in rows if int(r["valid_from"]) <= year] or rows[:1]
+    last = valid[-1]
+    return int(last["threshold"]), tuple(last["turnover"].split())
+
+
+def choose_model(fig: YearFigures, override: str | None = None) -> ModelChoice:
+    """The model of ``fig``'s year: by its turnover against the threshold, or ``override``."""
+    threshold, lines = threshold_for(fig.year)
+    turnover = sum(fig.cpc.get(line, 0) for line in lines)
+    if override is not None:
+        if override not in MODEL_LABELS:
+            raise InputError(f"modèle : « {override} » inconnu (normal ou simplifie)",
+                             field="model", code="model.unknown")
+        return ModelChoice(override, turnover, threshold, True)
+    return ModelChoice("normal" if turnover > threshold else "simplifie", turnover, threshold)
+
+
+def require_esg(choice: ModelChoice) -> None:
+    """The ESG belongs to the modèle normal only: InputError about ``model`` otherwise."""
+    if choice.model != "normal":
+        raise InputError(
+            f"l'état des soldes de gestion (ESG) ne fait pas partie du {choice.note()} ; "
+            "--model normal pour l'établir quand même", field="model", code="model.no_esg")
+
+
+# --- the Bilan's two pages ---------------------------------------------------------------------
+
+def actif_table(n: YearFigures, n1: YearFigures | None, model: str = "") -> Table:
+    """The Bilan's actif alone (brut, amortissements et provisions, net, net N-1)."""
+    whole = bilan_table(n, n1, model)
+    rows = tuple(Row(r.cells, r.style, r.key.removeprefix("actif.")) for r in whole.rows
+                 if r.key and r.key.startswith("actif."))
+    return Table(f"Bilan (actif) de l'exercice {_span(n)}{_model_suffix(model)}",
+                 BILAN_COLUMNS, rows)
+
+
+PASSIF_COLUMNS = (
+    Column("poste", "Poste", width=52),
+    Column("n", "Exercice N", "right", width=14),
+    Column("n1", "Exercice N-1", "right", width=14),
+)
+
+
+def passif_table(n: YearFigures, n1: YearFigures | None, model: str = "") -> Table:
+    """The Bilan's passif alone (exercice N, N-1)."""
+    whole = bilan_table(n, n1, model)
+    rows = tuple(Row((r.cells[0], r.cells[3], r.cells[4]), r.style,
+                     r.key.removeprefix("passif.")) for r in whole.rows
+                 if r.key and r.key.startswith("passif."))
+    return Table(f"Bilan (passif) de l'exercice {_span(n)}{_model_suffix(model)}",
+                 PASSIF_COLUMNS, rows)

@@ -61,6 +61,9 @@ CSV_COMMANDS: dict[str, list[str]] = {
     "ecp report payroll": ["report", "payroll", "--period", "2026-11"],
     "ecp report bilan": ["report", "bilan", "--year", "2026"],
     "ecp report cpc": ["report", "cpc", "--year", "2026"],
+    "ecp report esg": ["report", "esg", "--year", "2026", "--model", "normal"],
+    "ecp report tf": ["report", "tf", "--year", "2026"],
+    "ecp report etic": ["report", "etic", "--year", "2026", "--table", "tva"],
     "ecp statement": ["statement", "annual", "2026"],  # --format: the annual statement's
 }
 

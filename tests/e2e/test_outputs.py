@@ -26,6 +26,9 @@ FILE_COMMANDS: dict[str, list[str]] = {
     "ecp report payroll": ["report", "payroll", "--period", "2026-11"],
     "ecp report bilan": ["report", "bilan", "--year", "2026"],
     "ecp report cpc": ["report", "cpc", "--year", "2026"],
+    "ecp report esg": ["report", "esg", "--year", "2026", "--model", "normal"],
+    "ecp report tf": ["report", "tf", "--year", "2026"],
+    "ecp report etic": ["report", "etic", "--year", "2026"],
     "ecp report aged-receivables": ["report", "aged-receivables", "--at", "2026-11-30"],
 }
 DIR_COMMANDS: dict[str, list[str]] = {"ecp statement": ["statement", "2026-11"]}
@@ -55,7 +58,8 @@ def test_every_out_option_is_covered() -> None:
             assert "--force" in opts, sp.prog
     assert found == {"ecp export", "ecp invoice pdf", "ecp payout pdf", "ecp report vat",
                      "ecp report aged-receivables", "ecp statement", "ecp vat show",
-                     "ecp report payroll", "ecp report bilan", "ecp report cpc"}
+                     "ecp report payroll", "ecp report bilan", "ecp report cpc",
+                     "ecp report esg", "ecp report tf", "ecp report etic"}
 
 
 @pytest.mark.parametrize("name", sorted(FILE_COMMANDS))

@@ -377,3 +377,126 @@ def test_vat_declared_sums_the_declarations_of_the_year(demo_path: Path) -> None
         assert api.vat_declared(books, 2025) == VatDeclared()
     finally:
         books.engine.dispose()
+
+
+def test_model_follows_the_turnover_and_the_simplified_one_has_no_esg(
+        worked: api.Books, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Turnover 2026 = ventes de biens et services 31 500 DH (the internal 71248 left out)
+    ≤ 10 000 000 DH: modèle simplifié, which has no ESG; ``--model normal`` forces it."""
+    from ecp.cli import main
+    from ecp.kernel.errors import InputError
+    from ecp.reports.statutory import choose_model, require_esg, threshold_for
+
+    assert threshold_for(2026) == (10_000_000 * 100, ("ventes_marchandises",
+                                                       "ventes_biens_services"))
+    n, _n1 = api.statutory_figures(worked, 2026)
+    choice = choose_model(n)
+    assert (choice.model, choice.turnover, choice.forced) == ("simplifie", 31_500 * K, False)
+    assert choice.note() == ("modèle simplifié (chiffre d'affaires 31 500,00 DH ≤ "
+                             "10 000 000,00 DH)")
+    with pytest.raises(InputError) as refused:
+        require_esg(choice)
+    assert refused.value.field == "model"
+    assert choose_model(n, "normal").model == "normal"
+    worked.engine.dispose()
+    assert main(["--db", str(db_path), "report", "esg", "--year", "2026"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("ecp : --model : l'état des soldes de gestion (ESG) ne fait pas partie du "
+                   "modèle simplifié (chiffre d'affaires 31 500,00 DH ≤ 10 000 000,00 DH) ; "
+                   "--model normal pour l'établir quand même\n")
+    assert main(["--db", str(db_path), "report", "esg", "--year", "2026", "--model", "normal",
+                 "--format", "csv"]) == 0
+    assert "II,autofinancement,13200.00,17000.00" in capsys.readouterr().out
+    assert main(["--db", str(db_path), "report", "cpc", "--year", "2026"]) == 0
+    assert "modèle simplifié" in capsys.readouterr().out.splitlines()[0]
+
+
+def _identity(books: api.Books) -> None:
+    from ecp.demo import COMPANY
+
+    for key, value in COMPANY.items():
+        api.set_setting(books, key, value)
+
+
+def test_pdfs_laid_out_like_the_models(worked: api.Books, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The Bilan's PDF: actif then passif, each page with the ECP's identity (name, IF, ICE,
+    RC), the exercice and the model; totals of the worked year: actif brut 68 000 + 3 000 +
+    59 000 + 91 600 = 221 600, amortissements et provisions 19 000 + 500 = 19 500, net
+    202 100 (N-1 168 000) = passif. The tableau de financement's total général 59 200."""
+    from pypdf import PdfReader
+
+    from ecp.cli import main
+
+    _identity(worked)
+    db = worked.path
+    worked.engine.dispose()
+    out = tmp_path / "bilan.pdf"
+    assert main(["--db", str(db), "report", "bilan", "--year", "2026", "--out", str(out)]) == 0
+    assert capsys.readouterr().out == f"État écrit : {out}\n"
+    pages = [p.extract_text() for p in PdfReader(out).pages]
+    assert len(pages) == 2
+    for page in pages:
+        for fact in ("ECP Tanger Entreprendre", "45218736", "002587413000025", "112233",
+                     "du 01/01/2026 au 31/12/2026", "modèle simplifié"):
+            assert fact in page, fact
+    assert "BILAN (ACTIF)" in pages[0] and "BILAN (PASSIF)" in pages[1]
+    flat = [" ".join(p.replace("\u00a0", " ").split()) for p in pages]
+    assert "Total général - actif 221 600,00 19 500,00 202 100,00 168 000,00" in flat[0]
+    assert "Total général - passif 202 100,00 168 000,00" in flat[1]
+    out = tmp_path / "tf.pdf"
+    assert main(["--db", str(db), "report", "tf", "--year", "2026", "--out", str(out)]) == 0
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(out).pages)
+                    .replace("\u00a0", " ").split())
+    assert "TABLEAU DE FINANCEMENT DE L'EXERCICE" in text
+    assert "Total général 59 200,00 59 200,00 167 000,00 167 000,00" in text
+    out = tmp_path / "etic.pdf"
+    assert main(["--db", str(db), "report", "etic", "--year", "2026", "--out", str(out)]) == 0
+    reader = PdfReader(out)
+    text = " ".join(p.extract_text() for p in reader.pages)
+    for title in ("TABLEAU DES IMMOBILISATIONS", "TABLEAU DES AMORTISSEMENTS",
+                  "ÉTAT DES STOCKS", "DÉTAIL DE LA TAXE SUR LA VALEUR AJOUTÉE"):
+        assert title in text, title
+    assert main(["--db", str(db), "report", "cpc", "--year", "2026", "--format", "csv",
+                 "--out", str(tmp_path / "cpc.pdf")]) == 2
+    assert "--format : ne s'applique pas à un PDF" in capsys.readouterr().err
+
+
+def test_liasse_one_csv_per_table_in_order(worked: api.Books, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """``ecp export liasse``: the Bilan actif's total row (221 600, 19 500, 202 100, N-1
+    168 000), no ESG in the modèle simplifié, the ESG with --model normal; the README says
+    why no SIMPL-IS XML; nothing replaced without --force."""
+    from ecp.cli import main
+
+    db = worked.path
+    worked.engine.dispose()
+    folder = tmp_path / "liasse"
+    assert main(["--db", str(db), "export", "liasse", "--year", "2026", "--out",
+                 str(folder)]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith(f"Liasse 2026 écrite : {folder} (8 tableaux CSV et LISEZMOI.txt)")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "01-bilan-actif.csv", "02-bilan-passif.csv", "03-cpc.csv",
+        "05-tableau-de-financement.csv", "06-etic-immobilisations.csv",
+        "07-etic-amortissements.csv", "08-etic-stocks.csv", "09-etic-tva.csv", "LISEZMOI.txt"]
+    actif = (folder / "01-bilan-actif.csv").read_text("utf-8").replace("\r", "")
+    assert "\ntotal_actif,221600.00,19500.00,202100.00,168000.00" in actif
+    assert "\ntotal_passif,202100.00,168000.00" in (
+        (folder / "02-bilan-passif.csv").read_text("utf-8").replace("\r", ""))
+    readme = (folder / "LISEZMOI.txt").read_text("utf-8")
+    assert "codeEdi" in readme and "n'invente pas ces codes" in readme
+    assert "04-esg.csv) ne fait pas partie du modèle" in readme
+    assert main(["--db", str(db), "export", "liasse", "--year", "2026", "--out",
+                 str(folder)]) == 2
+    assert "existe déjà" in capsys.readouterr().err
+    assert main(["--db", str(db), "export", "liasse", "--year", "2026", "--model", "normal",
+                 "--out", str(folder), "--force"]) == 0
+    esg = (folder / "04-esg.csv").read_text("utf-8").replace("\r", "")
+    assert "\nII,autofinancement,13200.00,17000.00\n" in esg
+    assert main(["--db", str(db), "export", "liasse", "--year", "2026", "--out", str(folder),
+                 "--force"]) == 0
+    assert not (folder / "04-esg.csv").exists()  # not left over from the normal model's run
+    capsys.readouterr()
+    assert main(["--db", str(db), "export", "liasse", "--out", str(folder)]) == 2
+    assert "--year : obligatoire pour liasse" in capsys.readouterr().err
