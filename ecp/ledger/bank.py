@@ -326,16 +326,16 @@ def reconcile(conn: Connection, account: str, at: dt.date) -> Reconciliation:
     if first is None:
         raise InputError(f"compte {account} : aucun relevé importé", field="account",
                          code="bank.no_statement")
-    # entries a statement line points to, and the year closes' (they only carry balances)
-    matched = select(BankLine.entry_id).where(BankLine.entry_id.is_not(None)) \
-        .union_all(year_end_entries())
+    matched = select(BankLine.entry_id).where(BankLine.entry_id.is_not(None))
+    closes = year_end_entries()  # the year closes' entries only carry balances
     opening = int(conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
-        Line.account == account, Line.day < first, Line.entry_id.not_in(matched))) or 0)
+        Line.account == account, Line.day < first, Line.entry_id.not_in(matched),
+        Line.entry_id.not_in(closes))) or 0)
     stmt = opening + int(conn.scalar(select(func.coalesce(func.sum(BankLine.amount), 0)).where(
         BankLine.account == account, BankLine.day <= d)) or 0)
     ledger = int(conn.scalar(select(func.coalesce(func.sum(Line.amount), 0)).where(
         Line.account == account, Line.day <= d,
-        Line.entry_id.not_in(year_end_entries()))) or 0)
+        Line.entry_id.not_in(closes))) or 0)
     diffs = [Difference("relevé", int_day(r.day), r.label, r.amount, r.source)
              for r in conn.execute(select(BankLine.__table__).where(
                  BankLine.account == account, BankLine.day <= d,
@@ -344,7 +344,7 @@ def reconcile(conn: Connection, account: str, at: dt.date) -> Reconciliation:
                 func.sum(Line.amount))
          .join(Line, Line.entry_id == Entry.id)
          .where(Line.account == account, Line.day <= d, Line.day >= first,
-                Entry.id.not_in(matched))
+                Entry.id.not_in(matched), Entry.id.not_in(closes))
          .group_by(Entry.id).order_by(Entry.day, Entry.id))
     for j, y, n, day, label, amount in conn.execute(q):
         if amount:

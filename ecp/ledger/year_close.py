@@ -27,6 +27,8 @@ from ecp.kernel.errors import InputError
 from ecp.ledger.entry import LineSpec, int_day
 
 PROFIT, LOSS = "1191", "1199"
+# Closed into the result: charges, products and the CGNC's class 8 (comptes de résultats)
+RESULT_CLASSES = (6, 7, 8)
 OPENING_JOURNAL = "AN"
 CLOSING_JOURNAL = "CL"
 
@@ -84,7 +86,7 @@ def closing_lines(conn: Connection, start: int, end: int) -> tuple[LineSpec, ...
     ).all()
     per_dim: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for dim, account, total in rows:
-        if classes.get(account) in (6, 7) and int(total) != 0:
+        if classes.get(account) in RESULT_CLASSES and int(total) != 0:
             per_dim[dim].append((account, int(total)))
     out: list[LineSpec] = []
     for dim in sorted(per_dim):
@@ -123,7 +125,7 @@ def opening_lines(conn: Connection, end: int, result_to: str = "1181"
     result: dict[str, int] = defaultdict(int)
     for dim, account, third, due, total in _open_items(conn, end):
         cls = classes.get(account)
-        if account in (PROFIT, LOSS) or cls in (6, 7):
+        if account in (PROFIT, LOSS) or cls in RESULT_CLASSES:
             result[dim] += int(total)
         elif cls is not None and 1 <= cls <= 5:
             carried[(account, dim, third or None, int(due) if due else None)] += int(total)
@@ -178,7 +180,7 @@ def balance_closing_lines(conn: Connection, end: int) -> tuple[LineSpec, ...]:
     out: dict[_Key, int] = defaultdict(int)
     for dim, account, third, due, total in _open_items(conn, end):
         cls = classes.get(account)
-        if cls in (6, 7) and total != 0:
+        if cls in RESULT_CLASSES and total != 0:
             raise InputError(f"clôture : le compte {account} ({dim}) n'est pas soldé au {end}",
                              field="year", code="year.unclosed_result")
         if cls is not None and 1 <= cls <= 5:

@@ -140,16 +140,17 @@ def close_year(conn: Connection, year: int, user: str, final: bool = False) -> C
     return CloseOutcome(year, status, tuple(e.ref for e in posted), result)
 
 
-def _last_close(conn: Connection, year: int) -> list[int]:
-    """Entry ids of the year's close still in force (the last close not reopened)."""
+def _last_close(conn: Connection, year: int) -> list[int] | None:
+    """Entry ids of the year's close still in force (the last close not reopened; empty when
+    it had nothing to post), None when no close is in force."""
     events = conn.execute(select(YearEvent.action, YearEvent.entries)
                           .where(YearEvent.year == year).order_by(YearEvent.id)).all()
-    ids: list[int] = []
+    ids: list[int] | None = None
     for action, entries in events:
         if action == "close":
             ids = [int(x) for x in entries.split()]
         elif action == "reopen":
-            ids = []
+            ids = None
     return ids
 
 
@@ -172,7 +173,7 @@ def reopen_year(conn: Connection, year: int, reason: str, user: str) -> CloseOut
                          field="year", code="year.order")
     p = _year_poster(conn, user)
     posted: list[PostedEntry] = []
-    for eid in reversed(_last_close(conn, year)):
+    for eid in reversed(_last_close(conn, year) or []):
         e = conn.execute(select(Entry).where(Entry.id == eid)).one()
         lines = conn.execute(select(Line).where(Line.entry_id == eid)
                              .order_by(Line.line_no)).all()
@@ -318,11 +319,10 @@ def check_closes(conn: Connection) -> list[str]:
     years = {r.year: r for r in conn.execute(select(FiscalYear))}
     for year, row in sorted(years.items()):
         ids = _last_close(conn, year)
-        want = "open" if not ids else None
-        if want == "open" and row.status != "open":
-            out.append(f"exercice {year} : état « {row.status} » sans clôture en vigueur au "
-                       "journal des clôtures")
-        if not ids:
+        if ids is None:
+            if row.status != "open":
+                out.append(f"exercice {year} : état « {row.status} » sans clôture en vigueur "
+                           "au journal des clôtures")
             continue
         if row.status == "open":
             out.append(f"exercice {year} : ouvert alors que le journal des clôtures tient une "
@@ -353,14 +353,15 @@ def check_closes(conn: Connection) -> list[str]:
              .where(Entry.id.in_(ids)))
         for journal, label, d, a, t, due, amount in conn.execute(q):
             if journal == OPENING_JOURNAL:
-                an[(d, {"1181": "1191", "1189": "1199"}.get(a, a), t, due)] += amount
+                an[(d, a, t, due)] += amount
             elif label.startswith(f"Clôture {year} : comptes de bilan"):
                 cl[(d, a, t, due)] -= amount
         net: dict[tuple[str, str, str | None, int | None], int] = defaultdict(int)
+        result = (PROFIT, LOSS, RESULT_CARRIED, "1189")  # the result and where it is carried
         for k, v in cl.items():
-            net[(k[0], "119" if k[1] in (PROFIT, LOSS) else k[1], k[2], k[3])] += v
+            net[(k[0], "118/119" if k[1] in result else k[1], k[2], k[3])] += v
         for k, v in an.items():
-            net[(k[0], "119" if k[1] in (PROFIT, LOSS) else k[1], k[2], k[3])] -= v
+            net[(k[0], "118/119" if k[1] in result else k[1], k[2], k[3])] -= v
         for (d, a, t, _due), v in sorted(net.items(), key=lambda kv: str(kv[0])):
             if v != 0:
                 out.append(f"exercice {year} : à-nouveaux {a} / {d}{' / ' + t if t else ''} "

@@ -156,3 +156,78 @@ def test_reversal_restores_every_balance(fresh_books: Callable[[], api.Books],
     _assert_balanced(books)
     rep = api.verify(books)
     assert rep.ok, rep.findings
+
+
+THIRD_ACCOUNTS = ("34211", "44111")
+
+
+@st.composite
+def year_entries(draw: st.DrawFn) -> Entry:
+    """An entry of 2026 on one or two dimensions, any accounts, some lines on a third party's
+    account with or without a due date (an invoice has one, its payment none)."""
+    dims = draw(st.lists(st.sampled_from(DIMENSIONS), min_size=1, max_size=2, unique=True))
+    lines: list[LineSpec] = []
+    for d in dims:
+        for ln in draw(dimension_lines(d)):
+            if draw(st.booleans()):
+                due = draw(st.none() | st.dates(dt.date(2026, 1, 1), dt.date(2027, 6, 30)))
+                ln = LineSpec(draw(st.sampled_from(THIRD_ACCOUNTS)), d, ln.amount,
+                              draw(st.sampled_from(("HOTEL", "AMINA"))), due)
+            lines.append(ln)
+    day = draw(st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 12, 31)))
+    return draw(st.sampled_from(JOURNALS)), day, "Opération", lines
+
+
+def _items(books: api.Books) -> dict[tuple[str, str, str | None, int | None], int]:
+    from sqlalchemy import text
+
+    from ecp.db.engine import reading
+    with reading(books.engine) as s:
+        rows = s.connection().execute(text(
+            "SELECT dimension, account, third_party, due_day, SUM(amount) FROM lines "
+            "GROUP BY dimension, account, third_party, due_day")).all()
+    return {(d, a, t, due): int(v) for d, a, t, due, v in rows if int(v)}
+
+
+@SETTINGS
+@given(batch=st.lists(year_entries(), min_size=1, max_size=6))
+def test_year_close_zeroes_then_reopen_restores(fresh_books: Callable[[], api.Books],
+                                                batch: list[Entry]) -> None:
+    """Whatever the year held: after the close every account of every dimension and third
+    party is at zero on 31/12, the à-nouveaux carry it all (verify agrees), and reopening gives
+    back every balance per open item and the same trial balances."""
+    from sqlalchemy import text
+
+    from ecp.db.engine import reading, unit_of_work
+    from ecp.ledger import year_ops
+
+    books = fresh_books()
+    for journal, day, label, lines in batch:
+        api.post_entry(books, journal, day, label, lines)
+    before = _items(books)
+    tb_before = _brute_force_tb(books)
+    with unit_of_work(books.engine) as s:
+        year_ops.close_year(s.connection(), 2026, "testeur")
+    with reading(books.engine) as s:
+        left = s.connection().execute(text(
+            "SELECT dimension, account, third_party, SUM(amount) FROM lines "
+            "WHERE day <= 20261231 GROUP BY dimension, account, third_party "
+            "HAVING SUM(amount) <> 0")).all()
+    assert left == []
+    assert api.verify(books, record=False).ok
+    # the year read on its bounds is the year before closing
+    assert _brute_force_tb(books) == tb_before
+    api.reopen_year(books, 2026, "contrôle")
+    assert _items(books) == before
+    assert _brute_force_tb(books) == tb_before
+    assert api.verify(books, record=False).ok
+
+
+def _brute_force_tb(books: api.Books) -> dict[tuple[str, str], tuple[int, int]]:
+    out = {}
+    for dim in (None, *DIMENSIONS):
+        for r in api.trial_balance(books, dt.date(2026, 1, 1), dt.date(2026, 12, 31), dim).rows:
+            net = r.closing_debit - r.closing_credit
+            if net or r.debit or r.credit:
+                out[(dim or "*", r.account)] = (net, r.debit - r.credit)
+    return out
