@@ -191,6 +191,17 @@ def add_asset(conn: Connection, code: str, account: str, name: str, day: dt.date
         if exp.member != dimension:
             raise InputError(f"dépense : n° {expense_id} est de {exp.member}, pas de "
                              f"{dimension}", field="expense_id", code="expense.dimension")
+        # Booked on the asset's own account, its VAT waited on 34553 and became deductible on
+        # 34551 when paid (ecp.sales.payments): a charge account would have put the cost in the
+        # year's charges and its VAT on 34552 — book the purchase again on 23xx instead.
+        if exp.account != account:
+            raise InputError(f"dépense : n° {expense_id} passée au compte {exp.account}, pas "
+                             f"{account} : saisir l'achat sur le compte d'immobilisation "
+                             "(expense add --account 23xx), sa TVA va alors en 34553 → 34551",
+                             field="expense_id", code="expense.account")
+        if cost > exp.amount_ht:
+            raise InputError(f"coût : {cost} centimes, plus que la dépense n° {expense_id} "
+                             f"({exp.amount_ht} HT)", field="cost", code="cost.expense")
     conn.execute(insert(Asset).values(
         code=code, name=name, account=account, dimension=dimension, day=day_int(day), cost=cost,
         method=method, years=years, rate_bp=rate_bp, expense_id=expense_id, at=now_iso(),

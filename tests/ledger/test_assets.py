@@ -146,3 +146,31 @@ def test_cli_twins(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "--account" in capsys.readouterr().err
     assert main([*db, "asset", "dispose", "MAC1", "--date", "30/06/2027"]) == 0
     assert "VNC 9 600,00" in capsys.readouterr().out
+
+
+def test_asset_linked_to_its_purchase(sales: api.Books) -> None:
+    """The machine bought through ``expense add --account 23321`` 12 000,00 HT + 20 % VAT
+    2 400,00 for FZ's workshop, paid on 15/07: its VAT waits on 34553 (2 400,00) and becomes
+    deductible on 34551 at payment; the asset links to it. A purchase booked on a charge
+    account, or a cost beyond the bill's HT, is refused naming the field."""
+    exp = api.add_expense(sales, "FZ", "TISSUS", D(2026, 7, 1), "23321", 1_200_000,
+                          Rate(2000), reference="FA-77", paid_on=D(2026, 7, 15),
+                          method="virement")
+    tb = api.trial_balance(sales, D(2026, 1, 1), D(2026, 12, 31), "FZ")
+    rows = {r.account: (r.debit, r.credit) for r in tb.rows}
+    assert rows["23321"] == (1_200_000, 0)
+    assert rows["34553"] == (240_000, 240_000)  # pending, then moved at payment
+    assert rows["34551"] == (240_000, 0)
+    view = api.add_asset(sales, "MAC9", "23321", "Machine", D(2026, 7, 1), 1_200_000,
+                         years=5, dimension="FZ", expense_id=exp)
+    assert view.expense_id == exp
+    charge = api.add_expense(sales, "FZ", "TISSUS", D(2026, 7, 2), "6111", 50_000, Rate(2000))
+    for kw, want in ((dict(expense_id=charge), "expense_id"),
+                     (dict(expense_id=exp, cost=1_200_001), "cost")):
+        args: dict[str, object] = dict(code="MAC8", account="23321", name="Machine",
+                                       day=D(2026, 7, 1), cost=1_000_000, years=5,
+                                       dimension="FZ")
+        args.update(kw)
+        with pytest.raises(InputError) as e:
+            api.add_asset(sales, **args)  # type: ignore[arg-type]
+        assert e.value.field == want
