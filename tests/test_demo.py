@@ -292,3 +292,39 @@ def test_demo_fee_voucher_names_the_members_invoice(demo_path: Path) -> None:
     books = api.open_books(str(demo_path))
     text, _pages = text_of(api.payout_pdf(books, "VR-2026-000005").read_bytes())
     assert "Objet Facture n° YB-2026-09 de 4 000,00 DH" in text
+
+
+def test_demo_2026_closes_by_following_the_checklist(demo_path: Path) -> None:
+    """The demo leaves 2026 open; each failed step of the checklist says what to do, and doing
+    it closes the year: October to December closed, December's VAT declared (in January), the
+    draft deleted. Every member's treasury is the same after the close."""
+    import datetime as dt
+
+    books = api.open_books(str(demo_path))
+    todo = []
+    for _ in range(6):
+        steps, out = api.close_year(books, 2026)
+        if out is not None:
+            break
+        last = steps[-1]
+        todo.append(last.name)
+        if last.name == "mois":
+            first = last.detail.split("le premier : ")[1][:7]
+            api.close_period(books, Month.parse(first))
+            continue
+        if last.name == "TVA":
+            api.vat_declare(books, Period.parse("2026-12"), dt.date(2027, 1, 10))
+            continue
+        if last.name == "brouillons":
+            treasury = {m.code: api.member_treasury(books, m.code, dt.date(2026, 12, 31))
+                        for m in api.list_members(books)}
+            for d in api.list_drafts(books):
+                if d.day.year == 2026:
+                    api.delete_draft(books, d.id)
+            continue
+        raise AssertionError(steps)
+    assert todo == ["mois", "mois", "mois", "TVA", "brouillons"]
+    assert out is not None and out.status == "provisional"
+    assert {m.code: api.member_treasury(books, m.code, dt.date(2026, 12, 31))
+            for m in api.list_members(books)} == treasury
+    assert api.verify(books, record=False).ok
