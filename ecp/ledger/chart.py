@@ -45,6 +45,18 @@ EXTRA_ACCOUNTS = [
     ("6513", "Valeurs nettes d'amortissements des immobilisations corporelles cédées", 6, False),
     ("7513", "Produits des cessions des immobilisations corporelles", 7, False),
     ("61934", "Dotations d'exploitation aux amortissements du matériel de transport", 6, False),
+    # operations concerning earlier years (the CPC's second column): CGNC sub-accounts in 8
+    ("6118", "Achats de marchandises des exercices antérieurs", 6, False),
+    ("6128", "Achats consommés de matières et fournitures des exercices antérieurs", 6, False),
+    ("6168", "Impôts et taxes des exercices antérieurs", 6, False),
+    ("6178", "Charges de personnel des exercices antérieurs", 6, False),
+    ("6188", "Autres charges d'exploitation des exercices antérieurs", 6, False),
+    ("6318", "Charges d'intérêts des exercices antérieurs", 6, False),
+    ("6388", "Autres charges financières des exercices antérieurs", 6, False),
+    ("7118", "Ventes de marchandises des exercices antérieurs", 7, False),
+    ("7128", "Ventes de biens et services produits des exercices antérieurs", 7, False),
+    ("7188", "Autres produits d'exploitation des exercices antérieurs", 7, False),
+    ("7388", "Autres produits financiers des exercices antérieurs", 7, False),
 ]
 
 JOURNALS = {

@@ -70,13 +70,11 @@ def _post(books: api.Books, day: dt.date, label: str, *lines: Line) -> None:
 
 def worked_books(books: api.Books) -> None:
     """The two years of the module's docstring."""
-    # prior-year sub-accounts and the circulating provision: CGNC accounts the shipped chart
-    # does not list, opened as the plan has them
+    # the circulating provision: a CGNC account the shipped chart does not list, opened as
+    # the plan has it (the prior-year sub-accounts 7128 and 6128 are in the chart)
     with books.engine.begin() as c:
-        for code, name, cls in (("7128", "Ventes de B et S produits des exercices antérieurs", 7),
-                                ("6128", "Achats de matières des exercices antérieurs", 6),
-                                ("6196", "D.E. aux provisions pour dépréciation de l'actif "
-                                 "circulant", 6)):
+        for code, name, cls in (("6196", "D.E. aux provisions pour dépréciation de l'actif "
+                                 "circulant", 6),):
             c.execute(text("INSERT INTO accounts (code, name, cls, parent, internal) "
                            "VALUES (:c, :n, :k, NULL, 0)"), {"c": code, "n": name, "k": cls})
     p = _post
