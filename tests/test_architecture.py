@@ -103,7 +103,7 @@ def test_scanner_sees_forbidden_imports() -> None:
 TUI_FEATURES = (
     {"accounts"},
     {"bank", "bank_dialogs"},
-    {"closing", "month_end"},
+    {"closing", "month_end", "year_end", "year_end_dialogs"},
     {"dashboard"},
     {"entries", "entry_form"},
     {"members", "member_page"},

@@ -49,6 +49,10 @@ WARM = ("ventes", "ecritures", "grandlivre", "balance", "membres", "tva", "banqu
 WARM_DELAY = 0.3
 WARM_PAUSE = 0.02
 
+YEAR_OPS = ("add_asset", "dispose", "depreciation", "inventory_set", "inventory_run", "close",
+            "final", "reopen", "allocate")  # the year-end screen's writes
+YEAR_WRITES = tuple(f"year('{op}')" for op in YEAR_OPS)  # the same, from the palette
+
 # The actions that change the books (or write into their archive), by the binding namespace
 # of the screen or dialog they run on (its bindings' id prefix; ``app`` for the app): on
 # read-only books (the auditor's mode) the footer and the palette do not offer them, and a key
@@ -61,8 +65,10 @@ WRITE_ACTIONS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "accounts": ("add",),
     "bank": ("accept", "rule", "auto", "import_statement", "profile"),
     "accept": ("answer(True)",),
-    "closing": ("close", "reopen", "month_end", "statements"),
+    "closing": ("close", "reopen", "month_end", "statements", *YEAR_WRITES),
     "confirm-close": ("answer(True)",),
+    "year-end": (*YEAR_OPS, *YEAR_WRITES),
+    "confirm-year-close": ("answer(True)",),
     "month-end": ("launch", "statements"),
     "confirm-month-end": ("answer(True)",),
     "members": ("add", "edit", "payout", "contribution", "social_pay", "ir_pay",

@@ -188,6 +188,7 @@ class ClosingScreen(EcpScreen):
         Binding("v", "verify", "Vérifier", id="closing.verify"),
         Binding("m", "month", "Mois", id="closing.month"),
         Binding("f", "month_end", "Fin de mois", id="closing.month_end"),
+        Binding("y", "year_end", "Exercice", id="closing.year_end"),
         Binding("escape", "table", "Journal", show=False, id="closing.table"),
     ]
     DEFAULT_CSS = """
@@ -233,9 +234,10 @@ class ClosingScreen(EcpScreen):
         yield Label("Journal des clôtures et réouvertures (le plus récent en haut)",
                     id="events-title", classes="title")
         yield FastTable(id="events", cursor_type="row", zebra_stripes=True)
-        yield Label("c : clôturer le mois — o : le rouvrir (motif) — v : vérifier les livres — "
-                    "m : changer de mois — f : fin de mois (contributions, relevés, clôture)",
-                    classes="status")
+        yield Static("c : clôturer le mois — o : le rouvrir (motif) — v : vérifier les livres — "
+                     "m : changer de mois — f : fin de mois (contributions, relevés, clôture) — "
+                     "y : clôture de l'exercice (contrôles, immobilisations, états, clôture)",
+                     classes="status")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -503,3 +505,17 @@ class ClosingScreen(EcpScreen):
 
     def action_statements(self) -> None:
         self.action_month_end("statements")
+
+    # --- year end (its own screen) -------------------------------------------------------------
+
+    def action_year_end(self) -> None:
+        """Clôture de l'exercice: checklist, fixed assets, depreciation, inventory,
+        statements, the close and the allocation, on its own screen."""
+        self.action_year("")
+
+    def action_year(self, op: str) -> None:
+        """The year-end screen, on one of its operations (the palette's « exercice : … »,
+        « immobilisation : … », « états : … » entries)."""
+        from ecp.tui.screens.year_end import YearEndScreen
+
+        self.app.push_screen(YearEndScreen(op=op))
