@@ -49,7 +49,7 @@ def test_missing_sub_command_names_the_command_and_its_choices(
     (["member", "add"], "ecp : obligatoire(s) : CODE, --name (voir « ecp member add --help »)"),
     (["export", "csv", "--out", "x"],
      "ecp : choix 'csv' invalide (parmi 'journal', 'ledger', 'trial-balance', 'hledger', "
-     "'releve-deductions', 'delais-paiement') (voir « ecp export --help »)"),
+     "'releve-deductions', 'delais-paiement', 'liasse') (voir « ecp export --help »)"),
     (["member", "list", "--format", "xml"],
      "ecp : --format : choix 'xml' invalide (parmi 'table', 'csv', 'json') "
      "(voir « ecp member list --help »)"),
