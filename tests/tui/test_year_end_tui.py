@@ -3,8 +3,8 @@ the fixed-asset register and its form, the depreciation run after a confirmation
 (provisional, then reopened with a reason), the statements with N and N-1, and the palette's
 entries; on read-only books no writing key is offered.
 
-THE BOOKS — the test books (members FZ, KH, YS), the clock and the app's today on
-20 January 2026. Fiscal year 2025, in December only:
+THE BOOKS — the sales test books (members FZ, KH, YS; the ECP's identity), the clock and the
+app's today on 20 January 2026. Fiscal year 2025, in December only:
 
 - 05/12/2025 BQ ECP: capital paid in 10 000,00 — 5141 ECP D 10 000,00 / 1111 ECP C;
 - 10/12/2025 BQ FZ: cash sale 1 200,00 TTC — 5141 FZ D 1 200,00 / 7111 FZ C 1 000,00 /
@@ -59,8 +59,10 @@ TODAY = D(2026, 1, 20)
 
 
 @pytest.fixture
-def year_books(books: api.Books) -> api.Books:
-    """The year 2025 of the module docstring."""
+def year_books(sales: api.Books) -> api.Books:
+    """The year 2025 of the module docstring (the books ready to invoice: the ECP's whole
+    identity, which the statements' PDF heads)."""
+    books = sales
     books.clock = lambda: TODAY
     api.post_entry(books, "BQ", D(2025, 12, 5), "Apport en capital", [
         LineSpec("5141", "ECP", 1_000_000), LineSpec("1111", "ECP", -1_000_000)])
@@ -303,12 +305,16 @@ async def test_allocation_form_shows_the_minimum(year_books: api.Books) -> None:
 async def test_bilan_n_and_n1(year_books: api.Books, tmp_path: Path,
                               monkeypatch: pytest.MonkeyPatch) -> None:
     """With 2024's capital of 5 000,00: N (2025) and N-1 (2024) side by side; x writes the
-    statement shown as CSV; t moves to the CPC (ventes de marchandises, 7111, 1 000,00)."""
+    statement shown as CSV; t moves to the CPC (ventes de marchandises, 7111, 1 000,00), then
+    the ESG (modèle normal only: n forces it; marge brute 1 000,00 − 0 achats revendus); p
+    writes its PDF, l the liasse."""
     from ecp.tui.screens import year_end
 
     api.post_entry(year_books, "BQ", D(2024, 12, 5), "Premier apport", [
         LineSpec("5141", "ECP", 500_000), LineSpec("1111", "ECP", -500_000)])
-    monkeypatch.setattr(year_end, "EXPORT_DIR", tmp_path)
+    out = tmp_path / "exports"
+    out.mkdir()
+    monkeypatch.setattr(year_end, "EXPORT_DIR", out)
     async with run_app(year_books, today=TODAY) as (app, pilot):
         screen = await open_year_end(pilot)
         # 2024 is open too: the oldest comes first (years close in order)
@@ -326,7 +332,7 @@ async def test_bilan_n_and_n1(year_books: api.Books, tmp_path: Path,
         assert bilan["Total général - passif"][-2:] == ["16 170,00", "5 000,00"]
         await pilot.press("x")
         await settle(pilot)
-        csv = (tmp_path / "bilan-2025.csv").read_text(encoding="utf-8")
+        csv = (out / "bilan-2025.csv").read_text(encoding="utf-8")
         assert "16170.00" in csv and "5000.00" in csv
         await pilot.press("t")
         await settle(pilot)
@@ -334,6 +340,28 @@ async def test_bilan_n_and_n1(year_books: api.Books, tmp_path: Path,
             "Compte de produits et charges de l'exercice 2025")
         cpc = {r[0]: r[1:] for r in rows(app, "#statement")}
         assert cpc["Ventes de marchandises (en l'état)"][0] == "1 000,00"  # 7111
+        # the ESG is not part of the modèle simplifié (turnover 1 000,00 ≤ 10 000 000,00):
+        # said, with the key that forces the modèle normal
+        await pilot.press("t")
+        await settle(pilot)
+        assert shown(app, "#statement-title").startswith(
+            "ESG 2025 : l'état des soldes de gestion (ESG) ne fait pas partie du modèle "
+            "simplifié")
+        assert shown(app, "#statement-title").endswith("(n : changer de modèle)")
+        await pilot.press("n")
+        await settle(pilot)
+        assert "modèle normal" in shown(app, "#statement-title")
+        esg = {r[1]: r[2:] for r in rows(app, "#statement")}
+        assert esg["= Marge brute sur ventes en l'état"] == ["1 000,00", "0,00"]
+        # p: the PDF of the statement shown; l: the liasse, one CSV per table
+        await pilot.press("p")
+        await settle(pilot)
+        assert (out / "esg-2025.pdf").read_bytes().startswith(b"%PDF")
+        await pilot.press("l")
+        await settle(pilot)
+        assert (out / "liasse-2025" / "04-esg.csv").is_file()
+        assert shown(app, "#msg").startswith(
+            f"Liasse 2025 écrite : 10 fichiers dans {out / 'liasse-2025'}")
 
 
 async def test_palette_reaches_the_year_end(year_books: api.Books) -> None:

@@ -8,8 +8,10 @@
    confirmation listing what is posted (``ecp depreciation run``).
 4. Inventaire: the year-end stocks and the variations still to post (``ecp inventory``);
    ``m`` sets a stock counted by hand, ``i`` posts the variations.
-5. États: Bilan, CPC, ESG and tableau de financement, N and N-1 (``ecp report bilan|cpc``);
-   ``t`` shows the next one, ``x`` writes the one shown as CSV.
+5. États: Bilan, CPC, ESG, tableau de financement and the ETIC's tables, N and N-1, in the
+   model the year's turnover calls for (``ecp report bilan|cpc|esg|tf|etic``); ``t`` shows
+   the next one, ``n`` changes the model (``--model``), ``x`` writes the one shown as CSV,
+   ``p`` as the official model's PDF, ``l`` the liasse (``ecp export liasse``).
 6. Clôture: the year's state and result; ``c`` closes it provisionally, ``f`` for good (each
    after a confirmation stating what it does), ``o`` reopens a provisional close (reason),
    ``g`` allocates the result (the legal-reserve minimum shown) — ``ecp year close|reopen|
@@ -38,7 +40,7 @@ from ecp.kernel.files import write_private
 from ecp.kernel.money import fmt_fr
 from ecp.ledger.year_ops import legal_reserve_minimum
 from ecp.reports.render import cell_text, render_table
-from ecp.reports.statutory import YearFigures, bilan_table, cpc_table, esg_table, tf_table
+from ecp.reports.statutory import YearFigures
 from ecp.reports.tables import Table
 from ecp.sales.assets import accounts_for, plan
 from ecp.tui.kit.base import EcpScreen
@@ -57,7 +59,7 @@ from ecp.tui.screens.year_end_dialogs import (
     ReopenYearScreen,
 )
 
-EXPORT_DIR = Path.cwd()  # where « x » writes the statement shown (like the VAT screen's exports)
+EXPORT_DIR = Path.cwd()  # where x, p and l write (like the VAT screen's exports)
 
 TABS = ("controles", "immobilisations", "amortissements", "inventaire", "etats", "cloture",
         "journal")
@@ -69,8 +71,16 @@ EVENT_FR = {"close": "clôture", "reopen": "réouverture", "final": "clôture d�
             "allocate": "affectation"}
 KIND_FR = {"matieres": "matières", "produits": "produits finis"}
 SOURCE_FR = {"saisie": "à la main", "production": "production"}
-STATEMENTS = ("bilan", "cpc", "esg", "tf")
-STATEMENT_FR = {"bilan": "Bilan", "cpc": "CPC", "esg": "ESG", "tf": "Tableau de financement"}
+# the statements shown in turn (t): a statement of ``ecp report``, and for the ETIC one table
+VIEWS: tuple[tuple[str, str | None], ...] = (
+    ("bilan", None), ("cpc", None), ("esg", None), ("tf", None), ("etic", "immobilisations"),
+    ("etic", "amortissements"), ("etic", "stocks"), ("etic", "tva"))
+STATEMENTS = ("bilan", "cpc", "esg", "tf", "etic")
+STATEMENT_FR = {"bilan": "Bilan", "cpc": "CPC", "esg": "ESG", "tf": "Tableau de financement",
+                "etic": "ETIC"}
+# the model (n): by the year's turnover, or forced as ``--model`` does
+MODELS: tuple[str | None, ...] = (None, "normal", "simplifie")
+MODEL_FR = {None: "selon le chiffre d'affaires", "normal": "normal", "simplifie": "simplifié"}
 
 # the checklist's steps (``api.year_checklist``), in its order, then the close itself
 STEPS = (("exercice précédent", "Exercice précédent clôturé"),
@@ -87,7 +97,8 @@ TAB_ACTIONS = {
     "add_asset": ("immobilisations",), "dispose": ("immobilisations",),
     "depreciation": ("immobilisations", "amortissements"),
     "inventory_set": ("inventaire",), "inventory_run": ("inventaire",),
-    "next_statement": ("etats",), "export": ("etats",),
+    "next_statement": ("etats",), "model": ("etats",), "export": ("etats",),
+    "pdf": ("etats",), "liasse": ("etats",),
     "close": ("controles", "cloture"), "final": ("cloture",), "reopen": ("cloture",),
     "allocate": ("cloture",),
 }
@@ -96,10 +107,11 @@ STATE_ACTIONS = {"close": ("open",), "final": ("open", "provisional"),
                  "reopen": ("provisional",), "allocate": ("provisional", "final")}
 # palette operations (``year('…')``): the tab they show, then the action they run, if any
 OPS = {"checks": ("controles", "refresh"), "assets": ("immobilisations", ""),
-       "journal": ("journal", ""), "export": ("etats", "export"),
+       "journal": ("journal", ""), "export": ("etats", "export"), "pdf": ("etats", "pdf"),
+       "liasse": ("etats", "liasse"),
        **{s: ("etats", "") for s in STATEMENTS},
        **{a: (tabs[-1] if a == "depreciation" else tabs[0], a)
-          for a, tabs in TAB_ACTIONS.items() if a not in ("next_statement", "export")}}
+          for a, tabs in TAB_ACTIONS.items() if tabs != ("etats",)}}
 
 
 def default_year(years: list[api.YearView], today_year: int) -> int:
@@ -177,7 +189,10 @@ class YearEndScreen(EcpScreen):
         Binding("m", "inventory_set", "Stock à la main", id="year-end.inventory_set"),
         Binding("i", "inventory_run", "Passer l'inventaire", id="year-end.inventory_run"),
         Binding("t", "next_statement", "État suivant", id="year-end.next_statement"),
+        Binding("n", "model", "Modèle", id="year-end.model"),
         Binding("x", "export", "CSV", id="year-end.export"),
+        Binding("p", "pdf", "PDF", id="year-end.pdf"),
+        Binding("l", "liasse", "Liasse", id="year-end.liasse"),
         Binding("c", "close", "Clôture provisoire", id="year-end.close"),
         Binding("f", "final", "Clôture définitive", id="year-end.final"),
         Binding("o", "reopen", "Rouvrir", id="year-end.reopen"),
@@ -212,8 +227,10 @@ class YearEndScreen(EcpScreen):
         self.rows: list[api.AssetRow] = []
         self.inventory: list[api.InventoryLine] = []
         self.events: list[Any] = []
-        self.statement = "bilan"
-        self._figures: tuple[YearFigures, YearFigures, YearFigures] | None = None
+        self.shown_view = 0  # VIEWS[shown_view] on the États tab
+        self.model: str | None = None
+        self._tables: dict[tuple[str, str | None, str | None], Table | str] = {}
+        self._figures: YearFigures | None = None
         self._figures_error = ""
 
     # --- layout ----------------------------------------------------------------------------
@@ -263,8 +280,9 @@ class YearEndScreen(EcpScreen):
         elif tab == "etats":
             yield Static("", id="statement-title", classes="pane-title")
             yield DataTable(id="statement", cursor_type="row", zebra_stripes=True)
-            yield Static("t : état suivant (Bilan, CPC, ESG, tableau de financement) — x : "
-                         "export CSV", classes="pane-hint")
+            yield Static("t : état suivant (Bilan, CPC, ESG, tableau de financement, ETIC) — "
+                         "n : modèle — x : CSV — p : PDF — l : liasse (un CSV par tableau)",
+                         classes="pane-hint")
         elif tab == "cloture":
             with VerticalScroll():
                 yield Static("", id="close-info")
@@ -343,6 +361,7 @@ class YearEndScreen(EcpScreen):
         books, year = self.books, self.year
         self.years = api.list_years(books)
         self._figures = None
+        self._tables = {}
         try:
             self.rows = api.list_assets(books, year)
             self.inventory = api.inventory_preview(books, year)
@@ -360,16 +379,16 @@ class YearEndScreen(EcpScreen):
             self.show_statement()
             self.show_close()
 
-    def figures(self) -> tuple[YearFigures, YearFigures, YearFigures] | None:
-        """N, N-1 and N-2 (the TF's N-1 needs the year before it), read once per load."""
+    def figures(self) -> YearFigures | None:
+        """The entity's figures of the year (its result, capital, reserve), read once per
+        load."""
         if self._figures is None:
             try:
-                n, n1 = api.statutory_figures(self.books, self.year)
-                n2 = api.statutory_year(self.books, self.year - 2)
+                self._figures = api.statutory_year(self.books, self.year)
             except EcpError as exc:
                 self._figures_error = str(exc)
                 return None
-            self._figures, self._figures_error = (n, n1, n2), ""
+            self._figures_error = ""
         return self._figures
 
     def show_state(self) -> None:
@@ -466,29 +485,30 @@ class YearEndScreen(EcpScreen):
                       Text(str(e.entries), justify="right"), Text(e.actor),
                       e.at[:16].replace("T", " "), Text(e.reason))
 
-    def statement_table(self, which: str) -> Table | None:
-        figs = self.figures()
-        if figs is None:
-            return None
-        n, n1, n2 = figs
-        if which == "bilan":
-            return bilan_table(n, n1)
-        if which == "cpc":
-            return cpc_table(n, n1)
-        if which == "esg":
-            return esg_table(n, n1)
-        return tf_table(n, n1, n2)
+    def statement_table(self) -> Table | str:
+        """The statement shown (``VIEWS``) in the model chosen, or why it cannot be shown."""
+        statement, table = VIEWS[self.shown_view]
+        key = (statement, table, self.model)
+        if key not in self._tables:
+            try:
+                st = api.statutory_tables(self.books, statement, self.year, self.model, table)
+            except EcpError as exc:
+                self._tables[key] = str(exc) + (
+                    " (n : changer de modèle)" if exc.field == "model" else "")
+            else:
+                self._tables[key] = st.tables[0][2]
+        return self._tables[key]
 
     def show_statement(self) -> None:
         t = self.query_one("#statement", DataTable)
         title = self.query_one("#statement-title", Static)
-        table = self.statement_table(self.statement)
+        table = self.statement_table()
         t.clear(columns=True)
-        if table is None:
-            title.update(Text(f"{STATEMENT_FR[self.statement]} {self.year} : "
-                              f"{self._figures_error}", style="red"))
+        if isinstance(table, str):
+            title.update(Text(f"{STATEMENT_FR[VIEWS[self.shown_view][0]]} {self.year} : "
+                              f"{table}", style="red"))
             return
-        title.update(Text(table.title))
+        title.update(Text(table.title + ("" if self.model is None else " — modèle choisi")))
         cols = [c for c in table.columns if not c.machine_only]
         for c, w in zip(cols, fit_widths(table, self.app.size.width), strict=True):
             t.add_column(c.label, width=w, key=c.key)
@@ -497,12 +517,11 @@ class YearEndScreen(EcpScreen):
     def show_close(self) -> None:
         y, status = self.year, self.status
         out = [f"Exercice {y} : {STATUS_FR.get(status, status)}."]
-        figs = self.figures()
+        n = self.figures()
         allocated = [e for e in self.events if e.year == y and e.action == "allocate"]
-        if figs is None:
+        if n is None:
             out.append(f"Résultat : {self._figures_error}")
         else:
-            n = figs[0]
             word = "bénéfice" if n.result >= 0 else "perte"
             out.append(f"Résultat de l'exercice (entité, classes 6 et 7 hors comptes "
                        f"internes) : {word} de {fmt_fr(abs(n.result))} DH.")
@@ -573,7 +592,7 @@ class YearEndScreen(EcpScreen):
         """A palette operation: its tab, then its action (``OPS``)."""
         tab, action = OPS.get(op, ("controles", ""))
         if op in STATEMENTS:
-            self.statement = op
+            self.shown_view = next(i for i, (s, _) in enumerate(VIEWS) if s == op)
         self.action_tab(tab)
         if action:
             getattr(self, f"action_{action}")()
@@ -702,7 +721,7 @@ class YearEndScreen(EcpScreen):
                 for x in moved) if moved else
                 f"Amortissements {year} : rien à passer, tout est à jour.")
             self.query_one("#depr-result", Static).update(Text(text))
-            self.say(text)
+            self.say("")
             self.run_checks()
 
         self.action_tab("amortissements")
@@ -741,23 +760,67 @@ class YearEndScreen(EcpScreen):
     # --- statements --------------------------------------------------------------------------
 
     def action_next_statement(self) -> None:
-        self.statement = STATEMENTS[(STATEMENTS.index(self.statement) + 1) % len(STATEMENTS)]
+        self.shown_view = (self.shown_view + 1) % len(VIEWS)
         self.show_statement()
 
+    def action_model(self) -> None:
+        self.model = MODELS[(MODELS.index(self.model) + 1) % len(MODELS)]
+        self.say(f"Modèle des états : {MODEL_FR[self.model]}")
+        self.show_statement()
+
+    def view_name(self) -> str:
+        """``bilan``, ``etic-stocks``…: the files' stem for the statement shown."""
+        statement, table = VIEWS[self.shown_view]
+        return f"{statement}-{table}" if table else statement
+
+    def _written(self, path: Path, what: str) -> None:
+        self.say(f"{what} écrit : {path}")
+        self.notify(str(path), title=f"{what} {self.year}")
+
     def action_export(self) -> None:
-        table = self.statement_table(self.statement)
-        if table is None:
-            self.say(self._figures_error, error=True)
+        """The statement shown as CSV (``ecp report … --format csv --out``)."""
+        table = self.statement_table()
+        if isinstance(table, str):
+            self.say(table, error=True)
             return
-        path = EXPORT_DIR / f"{self.statement}-{self.year}.csv"
+        path = EXPORT_DIR / f"{self.view_name()}-{self.year}.csv"
         try:
             # a private file (0600), never written through a symbolic link
             write_private(path, (render_table(table, "csv") + "\n").encode("utf-8"))
         except OSError as exc:
             self.say(f"export impossible : {exc.strerror} ({exc.filename})", error=True)
             return
-        self.say(f"Export écrit : {path}")
-        self.notify(str(path), title=f"{STATEMENT_FR[self.statement]} {self.year} (CSV)")
+        self._written(path, "CSV")
+
+    def action_pdf(self) -> None:
+        """The statement shown as the official model's PDF (``ecp report … --out X.pdf``)."""
+        statement, table = VIEWS[self.shown_view]
+        path = EXPORT_DIR / f"{self.view_name()}-{self.year}.pdf"
+        try:
+            api.statutory_pdf(self.books, statement, self.year, path, self.model, table,
+                              force=True)
+        except EcpError as exc:
+            self.say(str(exc), error=True)
+            return
+        except OSError as exc:
+            self.say(f"PDF impossible : {exc.strerror} ({exc.filename})", error=True)
+            return
+        self._written(path, "PDF")
+
+    def action_liasse(self) -> None:
+        """The year's liasse, one CSV per table (``ecp export liasse``)."""
+        folder = EXPORT_DIR / f"liasse-{self.year}"
+        try:
+            done = api.export_liasse(self.books, self.year, folder, self.model, force=True)
+        except EcpError as exc:
+            self.say(str(exc), error=True)
+            return
+        except OSError as exc:
+            self.say(f"liasse impossible : {exc.strerror} ({exc.filename})", error=True)
+            return
+        self.say(f"Liasse {self.year} écrite : {len(done.files)} fichiers dans {done.folder} "
+                 f"({done.choice.note()})")
+        self.notify(str(done.folder), title=f"Liasse {self.year}")
 
     # --- the close ---------------------------------------------------------------------------
 
@@ -775,8 +838,8 @@ class YearEndScreen(EcpScreen):
         if status == "final" or (status == "provisional" and not final):
             self.say(f"Exercice {year} : déjà {STATUS_FR[status]}", error=True)
             return
-        figs = self.figures()
-        result = figs[0].result if figs is not None else None
+        n = self.figures()
+        result = n.result if n is not None else None
 
         def confirmed(ok: bool | None) -> None:
             if ok:
@@ -842,11 +905,11 @@ class YearEndScreen(EcpScreen):
             self.say(f"Exercice {year} : à clôturer avant l'affectation du résultat",
                      error=True)
             return
-        figs = self.figures()
-        if figs is None:
+        n = self.figures()
+        if n is None:
             self.say(self._figures_error, error=True)
             return
-        minimum = reserve_minimum(figs[0])[0]
+        minimum = reserve_minimum(n)[0]
 
         def done(r: Any) -> None:
             if r is None:
@@ -856,4 +919,4 @@ class YearEndScreen(EcpScreen):
                      f"{fmt_fr(r.legal_reserve)}, report à nouveau {fmt_fr(r.retained)}, "
                      f"dividendes {fmt_fr(r.dividends)} DH — {', '.join(r.entries)}")
 
-        self.app.push_screen(AllocateScreen(year, figs[0].result, minimum), done)
+        self.app.push_screen(AllocateScreen(year, n.result, minimum), done)
