@@ -202,11 +202,11 @@ class YearEndScreen(EcpScreen):
           for i, (t, title) in enumerate(zip(TABS, TAB_TITLES, strict=True), 1)),
     ]
     DEFAULT_CSS = """
-    YearEndScreen #yearbar { height: 1; padding: 0 1; margin-bottom: 1; }
+    YearEndScreen #yearbar { height: auto; padding: 0 1; margin-bottom: 1; }
     YearEndScreen #yearbar > Label { padding: 0 1 0 0; }
     YearEndScreen #year { width: 6; }
     YearEndScreen #year-error { width: auto; padding: 0 1; }
-    YearEndScreen #year-state { width: 1fr; padding: 0 1; }
+    YearEndScreen #year-state { width: 1fr; height: auto; padding: 0 1; }
     YearEndScreen TabbedContent { height: 1fr; }
     YearEndScreen TabPane { padding: 0; }
     YearEndScreen .pane-title { padding: 0 1; text-style: bold; height: auto; }
