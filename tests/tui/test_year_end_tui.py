@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Select
 from textual.widgets._footer import FooterKey
 
 from ecp import api
@@ -40,6 +40,9 @@ from ecp.tui.screens.year_end_dialogs import (
     AllocateScreen,
     ConfirmYearCloseScreen,
     DepreciationScreen,
+    DisposeAssetScreen,
+    InventoryRunScreen,
+    InventorySetScreen,
     ReopenYearScreen,
 )
 from tests.tui.pilot import (
@@ -209,6 +212,68 @@ async def test_depreciation_run_after_confirmation(year_books: api.Books) -> Non
         await until(pilot, lambda: app.screen is screen)
         assert shown(app, "#depr-result") == (
             "Amortissements 2025 : rien à passer, tout est à jour.")
+
+
+async def test_dispose_after_a_bad_price(year_books: api.Books) -> None:
+    """MAC1 (12 000,00 on 23321, 1 July 2025, 5 years) sold on 31/12/2025 for 11 000,00: the
+    charge up to the disposal, 1 209,86 (the whole 2025 charge: 184 days), is posted first,
+    then 28332 D 1 209,86, 6513 D 12 000,00 − 1 209,86 = 10 790,14, 23321 C 12 000,00, 3481 D
+    11 000,00, 7513 C 11 000,00. A price « onze mille » is refused under its field first."""
+    api.add_asset(year_books, "MAC1", "23321", "Machine à coudre", D(2025, 7, 1), 1_200_000,
+                  years=5)
+    async with run_app(year_books, today=TODAY) as (app, pilot):
+        screen = await open_year_end(pilot)
+        await pilot.press("2")
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, DisposeAssetScreen))
+        form = app.screen
+        assert form.query_one("#code", Input).value == "MAC1"  # the row selected
+        await set_input(pilot, form.query_one("#day", Input), "2025-12-31")
+        await set_input(pilot, form.query_one("#price", Input), "onze mille")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert field_error(app, "price").startswith("prix : « onze mille »")
+        await set_input(pilot, form.query_one("#price", Input), "11 000,00")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is screen)
+        with api.postings(year_books) as found:
+            moved = sorted((r.account, r.amount) for r in found
+                           if r.account in ("28332", "61933", "6513", "23321", "3481", "7513"))
+        assert moved == [("23321", -1_200_000), ("28332", -120_986), ("28332", 120_986),
+                         ("3481", 1_100_000), ("61933", 120_986), ("6513", 1_079_014),
+                         ("7513", -1_100_000)]
+        assert shown(app, "#msg").endswith(
+            ": brut 12 000,00, amortissements 1 209,86, VNC 10 790,14, prix 11 000,00 DH ; "
+            "dotation jusqu'à la cession 1 209,86 DH")
+        assert rows(app, "#assets")[0][-1] == "31/12/2025"
+
+
+async def test_inventory_by_hand_then_run(year_books: api.Books) -> None:
+    """FZ's raw materials counted at 1 500,00 (m): the run's confirmation shows the variation
+    1 500,00 against a book stock of 0,00; Enter posts 3121 FZ D 1 500,00 / 61241 FZ C."""
+    async with run_app(year_books, today=TODAY) as (app, pilot):
+        screen = await open_year_end(pilot)
+        await pilot.press("4")
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, InventorySetScreen))
+        form = app.screen
+        form.query_one("#member", Select).value = "FZ"
+        await set_input(pilot, form.query_one("#value", Input), "1 500,00")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is screen)
+        assert rows(app, "#inventory") == [
+            ["FZ", "matières", "à la main", "1 500,00", "0,00", "1 500,00"]]
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, InventoryRunScreen))
+        text = [" ".join(ln.split()) for ln in shown(app, "#posting").splitlines()]
+        assert "FZ matieres 1 500,00 0,00 1 500,00" in text
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is screen)
+        with api.postings(year_books) as found:
+            assert sorted((r.account, r.dimension, r.amount) for r in found
+                          if r.account in ("3121", "61241")) == [
+                ("3121", "FZ", 150_000), ("61241", "FZ", -150_000)]
+        assert shown(app, "#inventory-title") == "Stocks au 31/12/2025 : rien à passer"
 
 
 async def test_close_then_reopen(year_books: api.Books) -> None:
