@@ -54,6 +54,15 @@ def list_assets(books: Books, year: int | None = None) -> list[AssetRow]:
         return assets_mod.asset_rows(conn, year or books.today().year)
 
 
+DepreciationDue = assets_mod.DepreciationDue
+
+
+def depreciation_preview(books: Books, year: int) -> list[DepreciationDue]:
+    """Per asset: the year's charge, what is already posted, what a run would post now."""
+    with _read(books) as conn:
+        return assets_mod.depreciation_due(conn, year)
+
+
 def depreciation_run(books: Books, year: int, day: dt.date | None = None,
                      user: str | None = None) -> list[DepreciationLine]:
     """Post the year's depreciation (or only the difference with earlier runs)."""

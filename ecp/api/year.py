@@ -208,6 +208,16 @@ def allocate_result(books: Books, year: int, legal_reserve: int, retained: int,
         return out
 
 
+AllocationPreview = year_ops.AllocationPreview
+
+
+def allocation_preview(books: Books, year: int) -> AllocationPreview:
+    """The result awaiting allocation, the capital, the reserve and the legal-reserve minimum
+    that ``allocate_result`` checks."""
+    with _read(books) as conn:
+        return year_ops.allocation_preview(conn, year)
+
+
 def year_events(books: Books, year: int | None = None) -> list[YearEventView]:
     """The log of closes, reopenings, final locks and allocations."""
     with _read(books) as conn:
@@ -218,5 +228,6 @@ def year_events(books: Books, year: int | None = None) -> list[YearEventView]:
                 for r in conn.execute(q)]
 
 
-__all__ = ["Allocation", "CloseOutcome", "YearEventView", "allocate_result", "close_year",
-           "reopen_year", "year_checklist", "year_events"]
+__all__ = ["Allocation", "AllocationPreview", "CloseOutcome", "YearEventView",
+           "allocate_result", "allocation_preview", "close_year", "reopen_year",
+           "year_checklist", "year_events"]

@@ -46,7 +46,7 @@ from ecp.ledger.year_close import (
     closing_lines,
     opening_lines,
 )
-from ecp.ledger.years import YearView, ensure_year
+from ecp.ledger.years import YearView, ensure_year, fiscal_years
 
 RESULT_CARRIED = "1181"  # résultats nets en instance d'affectation (1189: its debit twin)
 LEGAL_RESERVE, RETAINED, RETAINED_LOSS, DIVIDENDS = "1140", "1161", "1169", "4465"
@@ -226,6 +226,30 @@ def legal_reserve_minimum(profit: int, reserve: int, capital: int) -> int:
     ceiling = (capital + 5) // 10  # 10 % of the capital, half-up
     room = max(ceiling - reserve, 0)
     return min((profit * 5 + 50) // 100, room)
+
+
+@dataclass(frozen=True)
+class AllocationPreview:
+    year: int
+    result: int  # the entity's result awaiting allocation (profit +); 0 before the close
+    capital: int
+    reserve: int  # the legal reserve (1140) already made
+    reserve_minimum: int
+
+
+def allocation_preview(conn: Connection, year: int) -> AllocationPreview:
+    """What ``allocate`` would check: the result carried (once the year is closed), the
+    capital, the reserve, the legal-reserve minimum. Nothing written."""
+    view = next((v for v in fiscal_years(conn) if v.year == year),
+                YearView(year, year * 10000 + 101, year * 10000 + 1231, "open", 0))
+    day = day_int(int_day(view.end) + dt.timedelta(days=1))
+    total = sum(_carried(conn, day).values()) if view.status != "open" else 0
+    capital = -int(conn.scalar(select(func.sum(Line.amount)).where(
+        Line.account.like("111%"), Line.day <= day)) or 0)
+    reserve = -int(conn.scalar(select(func.sum(Line.amount)).where(
+        Line.account == LEGAL_RESERVE, Line.day <= day)) or 0)
+    return AllocationPreview(year, total, capital, reserve,
+                             legal_reserve_minimum(total, reserve, capital))
 
 
 def allocate(conn: Connection, year: int, legal_reserve: int, retained: int, dividends: int,

@@ -303,6 +303,31 @@ def _post_charges(conn: Connection, year: int, on: dt.date, dimension: str,
     return posted.ref
 
 
+@dataclass(frozen=True)
+class DepreciationDue:
+    asset: str
+    dimension: str
+    charge: str  # 6193x
+    amort: str  # 28xx
+    due: int  # the plan's charge of the year
+    posted: int  # what earlier runs (and a disposal) posted for the year
+    to_post: int  # what a run would post now
+
+
+def depreciation_due(conn: Connection, year: int) -> list[DepreciationDue]:
+    """What ``run_depreciation`` would post for each asset of the year, nothing written."""
+    out = []
+    for a in list_assets(conn):
+        if a.day.year > year:
+            continue
+        due = plan(a, year)[year]
+        done = _posted(conn, a.code, year)
+        mapped = accounts_for(a.account) or ("", "")
+        out.append(DepreciationDue(a.code, a.dimension, mapped[1], mapped[0], due, done,
+                                   due - done))
+    return out
+
+
 def run_depreciation(conn: Connection, year: int, user: str, on: dt.date | None = None
                      ) -> list[DepreciationLine]:
     """Post the year's depreciation of every asset, or the difference with earlier runs."""

@@ -241,3 +241,16 @@ def test_cl_journal_is_reserved(books: api.Books) -> None:
     with pytest.raises(Exception, match="réservé"):
         api.post_entry(books, "CL", D(2026, 3, 1), "Essai",
                        [LineSpec("5141", "ECP", 100), LineSpec("1111", "ECP", -100)])
+
+
+def test_previews(year: api.Books) -> None:
+    """What the TUI shows before it writes: MAC1's 2026 charge 1 209,86 already posted (nothing
+    left to post); after the close, the result awaiting allocation -259,86 (a loss: no legal
+    reserve), capital 20 000,00, no reserve yet."""
+    [d] = api.depreciation_preview(year, 2026)
+    assert (d.asset, d.charge, d.amort, d.due, d.posted, d.to_post) == \
+        ("MAC1", "61933", "28332", 120_986, 120_986, 0)
+    assert api.allocation_preview(year, 2026).result == 0  # not closed yet
+    api.close_year(year, 2026)
+    p = api.allocation_preview(year, 2026)
+    assert (p.result, p.capital, p.reserve, p.reserve_minimum) == (-25_986, 2_000_000, 0, 0)

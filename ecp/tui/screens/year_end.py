@@ -526,6 +526,9 @@ class YearEndScreen(EcpScreen):
             out.append(f"Résultat de l'exercice (entité, classes 6 et 7 hors comptes "
                        f"internes) : {word} de {fmt_fr(abs(n.result))} DH.")
             minimum, reserve, capital = reserve_minimum(n)
+            if status != "open":  # closed: what ``ecp year allocate`` will check
+                p = api.allocation_preview(self.books, y)
+                minimum, reserve, capital = p.reserve_minimum, p.reserve, p.capital
             out.append(f"Réserve légale minimum à l'affectation : {fmt_fr(minimum)} DH (5 % "
                        f"du bénéfice tant que la réserve, {fmt_fr(reserve)} DH, n'atteint pas "
                        f"10 % du capital, {fmt_fr(capital)} DH).")
@@ -725,7 +728,8 @@ class YearEndScreen(EcpScreen):
             self.run_checks()
 
         self.action_tab("amortissements")
-        self.app.push_screen(DepreciationScreen(year, self.rows), done)
+        self.app.push_screen(DepreciationScreen(year, api.depreciation_preview(self.books, year)),
+                             done)
 
     def action_inventory_set(self) -> None:
         def done(r: Any) -> None:
@@ -909,7 +913,7 @@ class YearEndScreen(EcpScreen):
         if n is None:
             self.say(self._figures_error, error=True)
             return
-        minimum = reserve_minimum(n)[0]
+        minimum = api.allocation_preview(self.books, year).reserve_minimum
 
         def done(r: Any) -> None:
             if r is None:

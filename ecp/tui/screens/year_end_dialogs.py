@@ -23,7 +23,6 @@ from ecp.kernel.errors import InputError
 from ecp.kernel.money import fmt_fr
 from ecp.kernel.money import parse as parse_amount
 from ecp.kernel.units import parse_percent
-from ecp.sales.assets import accounts_for, plan
 from ecp.tui.kit.base import Dialog, see_through
 from ecp.tui.kit.forms import FormModal
 
@@ -158,21 +157,19 @@ class DisposeAssetScreen(FormModal[Any]):
 # --- the year's runs ---------------------------------------------------------------------------
 
 
-def depreciation_lines(rows: list[api.AssetRow], year: int) -> list[str]:
-    """What the year's run posts for each asset of the register (its plan's charge of the
-    year and the accounts it moves), then the total; only the difference with what earlier
-    runs posted is written."""
-    out = [f"  {'Immobilisation':<22}{'Dim.':<6}{'Débit':<7}{'Crédit':<8}{'Dotation':>14}"]
+def depreciation_lines(due: list[api.DepreciationDue], year: int) -> list[str]:
+    """What the year's run posts for each asset (the plan's charge of the year less what
+    earlier runs posted, with the accounts it moves), then the total."""
+    out = [f"  {'Immobilisation':<22}{'Dim.':<6}{'Débit':<7}{'Crédit':<8}{'À passer':>14}"]
     total = 0
-    for r in rows:
-        a = r.asset
-        due = plan(a, year).get(year, 0)
-        mapped = accounts_for(a.account)
-        if not due or mapped is None:
+    for d in due:
+        if not d.to_post:
             continue
-        total += due
-        out.append(f"  {a.code[:21]:<22}{a.dimension:<6}{mapped[1]:<7}{mapped[0]:<8}"
-                   f"{fmt_fr(due):>14}")
+        total += d.to_post
+        out.append(f"  {d.asset[:21]:<22}{d.dimension:<6}{d.charge:<7}{d.amort:<8}"
+                   f"{fmt_fr(d.to_post):>14}")
+        if d.posted:
+            out.append(f"    (dotation {year} {fmt_fr(d.due)}, déjà passé {fmt_fr(d.posted)})")
     out.append(f"  {'Total':<43}{fmt_fr(total):>14}")
     return out if total else []
 
@@ -183,19 +180,18 @@ class DepreciationScreen(FormModal[Any]):
 
     FIELDS = {"day": "day"}
 
-    def __init__(self, year: int, rows: list[api.AssetRow]) -> None:
+    def __init__(self, year: int, due: list[api.DepreciationDue]) -> None:
         super().__init__()
         self.year = year
-        self.rows = rows
+        self.due = due
 
     def compose(self) -> ComposeResult:
-        lines = depreciation_lines(self.rows, self.year)
+        lines = depreciation_lines(self.due, self.year)
         detail = ([f"Dotations {self.year} du plan d'amortissement (journal OD, une écriture "
                    "par dimension, 619x au débit, 28xx au crédit) :", *lines,
-                   "Seule la différence avec les dotations déjà passées est écrite : "
-                   "relancer ne passe rien deux fois."]
-                  if lines else [f"Aucune dotation à passer en {self.year} (registre vide "
-                                 "ou entièrement amorti)."])
+                   "Seul ce qui reste à passer est écrit : relancer ne passe rien deux fois."]
+                  if lines else [f"Aucune dotation à passer en {self.year} (registre vide, "
+                                 "entièrement amorti, ou déjà passée)."])
         with Vertical(classes="dialog"):
             yield Label(f"Amortissements {self.year}", classes="title")
             yield Static(Text("\n".join(detail)), id="posting")
