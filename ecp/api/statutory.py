@@ -38,15 +38,23 @@ def fiscal_year_bounds(books: Books, year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def statutory_year(books: Books, year: int) -> YearFigures:
-    """The legal entity's figures of fiscal year ``year``."""
+def statutory_year(books: Books, year: int, dimension: str | None = None) -> YearFigures:
+    """The legal entity's figures of fiscal year ``year``, or one dimension's own books'."""
     start, end = fiscal_year_bounds(books, year)
-    return year_figures(trial_balance(books, start, end), year)
+    if dimension is not None:
+        from ecp.ledger.trial import dimension_exists
+        with _read_light(books) as conn:
+            if not dimension_exists(conn, dimension):
+                raise InputError(f"dimension : « {dimension} » inconnue (ECP ou un membre)",
+                                 field="dimension", code="dimension.unknown")
+    return year_figures(trial_balance(books, start, end, dimension), year)
 
 
-def statutory_figures(books: Books, year: int) -> tuple[YearFigures, YearFigures]:
-    """The legal entity's figures of ``year`` (N) and of the year before (N-1)."""
-    return statutory_year(books, year), statutory_year(books, year - 1)
+def statutory_figures(books: Books, year: int, dimension: str | None = None
+                      ) -> tuple[YearFigures, YearFigures]:
+    """The legal entity's figures of ``year`` (N) and of the year before (N-1), or one
+    dimension's."""
+    return statutory_year(books, year, dimension), statutory_year(books, year - 1, dimension)
 
 
 def vat_declared(books: Books, year: int) -> VatDeclared:
@@ -93,7 +101,8 @@ class StatementSet:
 
 
 def statutory_tables(books: Books, statement: str, year: int, model: str | None = None,
-                     table: str | None = None, *, split: bool = False) -> StatementSet:
+                     table: str | None = None, *, split: bool = False,
+                     dimension: str | None = None) -> StatementSet:
     """``statement`` of fiscal year ``year`` (N, with N-1) as tables: the model by the year's
     turnover unless ``model`` forces it (the ESG refused in the modèle simplifié); ``table``:
     one ETIC table (all four when None); ``split``: the Bilan as its two pages (actif,
@@ -103,7 +112,7 @@ def statutory_tables(books: Books, statement: str, year: int, model: str | None 
     if statement not in STATEMENTS:
         raise InputError(f"état : « {statement} » inconnu ({', '.join(STATEMENTS)})",
                          field="statement")
-    n, n1 = statutory_figures(books, year)
+    n, n1 = statutory_figures(books, year, dimension)
     choice = st.choose_model(n, model)
     m = choice.model
     tables: list[tuple[str, Table]]
@@ -116,7 +125,7 @@ def statutory_tables(books: Books, statement: str, year: int, model: str | None 
         st.require_esg(choice)
         tables = [("esg", st.esg_table(n, n1, m))]
     elif statement == "tf":
-        tables = [("tf", st.tf_table(n, n1, statutory_year(books, year - 2), m))]
+        tables = [("tf", st.tf_table(n, n1, statutory_year(books, year - 2, dimension), m))]
     else:
         if table is not None and table not in st.ETIC_TABLES:
             raise InputError(f"table : « {table} » inconnue ({', '.join(st.ETIC_TABLES)})",
@@ -137,7 +146,8 @@ def statutory_tables(books: Books, statement: str, year: int, model: str | None 
 
 
 def statutory_pdf(books: Books, statement: str, year: int, out: Path, model: str | None = None,
-                  table: str | None = None, force: bool = False) -> Path:
+                  table: str | None = None, force: bool = False,
+                  dimension: str | None = None) -> Path:
     """``statement`` of ``year`` as a PDF laid out like the official model (French, the ECP's
     identity, the exercice's dates, amounts in DH), written private at ``out``."""
     from ecp.api.session import _read
@@ -145,7 +155,8 @@ def statutory_pdf(books: Books, statement: str, year: int, out: Path, model: str
     from ecp.sales import company as company_mod
 
     check_output(books, out, force=force, make_parent=True)
-    st = statutory_tables(books, statement, year, model, table, split=True)
+    st = statutory_tables(books, statement, year, model, table, split=True,
+                          dimension=dimension)
     with _read(books) as conn:
         company = company_mod.company(conn)
     data = render_statements(st.tables, company, st.figures, st.choice)

@@ -32,13 +32,15 @@ def cmd_statement(a: argparse.Namespace) -> int:
             raise InputError("ne s'applique pas à un PDF (--out FICHIER.pdf)", field="format")
         path = out_path(books, a)
         assert path is not None
-        api.statutory_pdf(books, a.statement, a.year, path, a.model, table, force=a.force)
+        api.statutory_pdf(books, a.statement, a.year, path, a.model, table, force=a.force,
+                          dimension=a.dimension)
         print(f"État écrit : {path}")
         return 0
     if a.statement == "etic" and table is None and a.format != "table":
         raise InputError(f"obligatoire avec --format {a.format} (une table par fichier : "
                          f"{', '.join(ETIC_TABLES)})", field="table")
-    st = api.statutory_tables(books, a.statement, a.year, a.model, table)
+    st = api.statutory_tables(books, a.statement, a.year, a.model, table,
+                              dimension=a.dimension)
     _emit(books, "\n\n".join(render_table(t, a.format) for _k, _h, t in st.tables), a)
     return 0
 
@@ -65,6 +67,9 @@ def register(
         if name == "etic":
             s.add_argument("--table", choices=ETIC_TABLES, default=None,
                            help="une table (toutes sans --table, en texte ou en PDF)")
+        s.add_argument("--dimension", metavar="D", type=str.upper, default=None,
+                       help="les livres d'une dimension (un membre ou ECP), flux internes "
+                            "compris ; sans : l'entité, flux internes exclus")
         s.add_argument("--format", choices=FORMATS, default="table")
         add_out(s, "FICHIER[.pdf]")
         s.set_defaults(func=cmd_statement, statement=name)

@@ -95,6 +95,9 @@ class YearFigures:
     result: int  # the year's net result (products − charges), profit positive
     cpc_prior: Mapping[str, int] = field(default_factory=dict)
     accounts: Mapping[str, tuple[int, int, int]] = field(default_factory=dict)
+    # None: the legal entity (internal accounts left out); a member's code or ECP: that
+    # dimension's own books, internal accounts kept (its contribution is its charge)
+    dimension: str | None = None
 
     def actif_total(self) -> tuple[int, int]:
         return (sum(b for b, _ in self.actif.values()), sum(a for _, a in self.actif.values()))
@@ -110,8 +113,8 @@ def year_figures(tb: TrialBalance, year: int) -> YearFigures:
 
     Raises IntegrityFailure naming an account of classes 1–7 with a balance and no line, or
     when actif ≠ passif."""
-    if tb.date_from is None or tb.date_to is None or tb.dimension is not None:
-        raise ValueError("the trial balance of a whole fiscal year of the entity is expected")
+    if tb.date_from is None or tb.date_to is None:
+        raise ValueError("the trial balance of a whole fiscal year is expected")
     actif: dict[str, list[int]] = {}
     passif: dict[str, int] = {}
     cpc: dict[str, int] = {}
@@ -119,7 +122,8 @@ def year_figures(tb: TrialBalance, year: int) -> YearFigures:
     accounts: dict[str, tuple[int, int, int]] = {}
     earlier = 0  # classes 6–7 balance before the year (debit − credit)
     for r in tb.rows:
-        if r.internal or not r.account[:1].isdigit() or r.account[0] in "089":
+        if (r.internal and tb.dimension is None) or not r.account[:1].isdigit() \
+                or r.account[0] in "089":
             continue
         closing = r.closing_debit - r.closing_credit
         moved = r.debit - r.credit
@@ -157,7 +161,7 @@ def year_figures(tb: TrialBalance, year: int) -> YearFigures:
         passif["resultats_instance"] = passif.get("resultats_instance", 0) - earlier
     fig = YearFigures(year, tb.date_from, tb.date_to,
                       {k: (v[0], v[1]) for k, v in actif.items()}, passif, cpc, result,
-                      prior, accounts)
+                      prior, accounts, tb.dimension)
     brut, amort = fig.actif_total()
     if brut - amort != fig.passif_total():
         raise IntegrityFailure(
@@ -354,7 +358,8 @@ def _model_suffix(model: str) -> str:
 
 
 def _span(fig: YearFigures) -> str:
-    return f"{fig.year} (du {fig.start:%d/%m/%Y} au {fig.end:%d/%m/%Y})"
+    whose = f" — livres de {fig.dimension}" if fig.dimension else ""
+    return f"{fig.year} (du {fig.start:%d/%m/%Y} au {fig.end:%d/%m/%Y}){whose}"
 
 
 # --- formulas over the year's figures (ESG, tableau de financement) ---------------------------

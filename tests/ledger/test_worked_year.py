@@ -254,3 +254,23 @@ def test_previews(year: api.Books) -> None:
     api.close_year(year, 2026)
     p = api.allocation_preview(year, 2026)
     assert (p.result, p.capital, p.reserve, p.reserve_minimum) == (-25_986, 2_000_000, 0, 0)
+
+
+def test_statements_per_dimension(year: api.Books) -> None:
+    """Each dimension's own books, internal flows kept: FZ's result 850,00 (its contribution a
+    charge), the ECP's -1 109,86 (the contribution a product); together the entity's -259,86.
+    FZ's bilan: stocks 150,00, créances 500,00, trésorerie 700,00 = 1 350,00 net; passif:
+    result 850,00, dettes 400,00 (TISSUS) + 100,00 (44881, owed to the ECP) = 1 350,00."""
+    fz, _ = api.statutory_figures(year, 2026, "FZ")
+    ecp, _ = api.statutory_figures(year, 2026, "ECP")
+    assert (fz.result, ecp.result) == (85_000, -110_986)
+    assert fz.result + ecp.result == wy.ENTITY_RESULT
+    assert (fz.actif["stocks"], fz.actif["creances"], fz.actif["tresorerie_actif"]) == \
+        ((15_000, 0), (50_000, 0), (70_000, 0))
+    assert fz.passif["dettes_circulant"] == 50_000
+    assert sum(b - a for b, a in fz.actif.values()) == sum(fz.passif.values()) == 135_000
+    api.close_year(year, 2026)
+    assert api.statutory_figures(year, 2026, "FZ")[0] == fz
+    with pytest.raises(InputError) as e:
+        api.statutory_figures(year, 2026, "ZZ")
+    assert e.value.field == "dimension"
