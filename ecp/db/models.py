@@ -38,6 +38,7 @@ class Dimension(Base):
     joined_on: Mapped[int | None] = mapped_column(Integer, default=None)
     status: Mapped[str] = mapped_column(String(20), default="actif")
     contribution_bp: Mapped[int | None] = mapped_column(Integer, default=None)
+    language: Mapped[str] = mapped_column(String(2), default="fr", server_default="fr")
 
 
 class Journal(Base):
@@ -164,6 +165,7 @@ class Party(Base):
     if_number: Mapped[str | None] = mapped_column(String(20), default=None)
     rc: Mapped[str | None] = mapped_column(String(30), default=None)
     consumer: Mapped[int] = mapped_column(Integer, default=0)
+    language: Mapped[str] = mapped_column(String(2), default="fr", server_default="fr")
     __table_args__ = (UniqueConstraint("kind", "code"),)
 
 
@@ -193,6 +195,9 @@ class Draft(Base):
     quote_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), default=None)
     created_at: Mapped[str] = mapped_column(String(32))
     created_by: Mapped[str] = mapped_column(String(100))
+    operation_day: Mapped[int | None] = mapped_column(Integer, default=None)  # delivery
+    order_ref: Mapped[str | None] = mapped_column(String(60), default=None)  # customer's order
+    agreed_terms: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DraftLine(Base):
@@ -208,6 +213,7 @@ class DraftLine(Base):
     unit_price: Mapped[int] = mapped_column(BigInteger)
     vat_bp: Mapped[int] = mapped_column(Integer)
     account: Mapped[str] = mapped_column(ForeignKey("accounts.code"))
+    exemption: Mapped[str | None] = mapped_column(String(20), default=None)  # legal basis code
 
 
 class Document(Base):
