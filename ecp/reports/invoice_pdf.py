@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import arabic_reshaper
-from bidi import get_display
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -40,6 +38,7 @@ from reportlab.platypus import (
 
 import ecp
 from ecp.kernel.money import fmt_fr
+from ecp.reports.bidi import shape_arabic as shape_arabic  # the shared path (ecp.reports.bidi)
 from ecp.sales.rules import cash_limit
 from ecp.sales.views import Company, DocumentView
 from ecp.sales.words import invoice_sentence
@@ -86,11 +85,6 @@ def warm_up() -> None:
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT_BOLD)]))
     SimpleDocTemplate(io.BytesIO(), pagesize=A4, initialFontName=FONT).build(
         [Paragraph(escape("Facture n° F-0001 & co"), style), Spacer(1, 4), table])
-
-
-def shape_arabic(text: str) -> str:
-    """Visual form of a short single-line Arabic string: joined letters, right to left."""
-    return str(get_display(arabic_reshaper.reshape(text)))
 
 
 def fmt_qty(milli: int) -> str:
@@ -290,8 +284,13 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     facts: list[tuple[str, str]] = [
         (labels["number"], doc.number),
         (labels["issue_date"], date(doc.issue_date)),
-        (labels["operation_date"], date(doc.operation_date)),
     ]
+    if doc.kind != "devis":  # a quote has no operation yet
+        facts.append((labels["operation_date"], date(doc.operation_date)))
+    if doc.kind == "facture" and doc.related:
+        facts.append((labels.get("quote", "Devis n°"), doc.related))
+    if doc.kind == "facture" and doc.order_ref:
+        facts.append((labels.get("order_ref", "Votre commande"), doc.order_ref))
     if doc.kind == "facture" and doc.due_date:
         facts.append((labels["due_date"], date(doc.due_date)))
     if doc.kind == "devis" and doc.valid_until:
@@ -361,7 +360,9 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     ]]
     for line in doc.lines:
         rows.append([
-            Paragraph(_x(line.description), s.cell),
+            Paragraph(_x(line.description) + (f"<br/><font size={size - 1.5}>"
+                      f"{_x(line.exemption_basis)}</font>" if line.exemption_basis else ""),
+                      s.cell),
             fit(fmt_qty(line.quantity_milli), s.cell_right, q_w),
             Paragraph(_x(line.unit), s.cell),
             fit(money(line.unit_price), s.cell_right, pu_w),
@@ -442,8 +443,9 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]))
         closing += [Spacer(1, 4 * mm), pay_table]
-        if pay.get("late_penalties"):
-            closing.append(Paragraph(_x(pay["late_penalties"]), s.small))
+        penalty = doc.late_penalty or pay.get("late_penalties")
+        if penalty:
+            closing.append(Paragraph(_x(penalty), s.small))
     for note in doc.notes:
         closing += [Spacer(1, 2 * mm), Paragraph(_x(note), s.normal)]
     story.append(KeepTogether(closing))
