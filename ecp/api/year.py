@@ -208,6 +208,20 @@ def allocate_result(books: Books, year: int, legal_reserve: int, retained: int,
         return out
 
 
+def define_first_year(books: Books, year: int, start: dt.date, user: str | None = None
+                      ) -> YearView:
+    """Make ``year`` the books' first fiscal year, from ``start`` to 31 December (shorter
+    than twelve months, as loi 9-88 art. 7 allows; never longer)."""
+    from ecp.ledger.entry import day_int
+    from ecp.ledger.years import define_first_year as define
+
+    with _write(books) as conn:
+        view = define(conn, year, day_int(start), books.who(user))
+        _audit(conn, books, "exercice.definition", str(year),
+               f"premier exercice du {start.isoformat()} au {year}-12-31", user)
+        return view
+
+
 AllocationPreview = year_ops.AllocationPreview
 
 
@@ -229,5 +243,6 @@ def year_events(books: Books, year: int | None = None) -> list[YearEventView]:
 
 
 __all__ = ["Allocation", "AllocationPreview", "CloseOutcome", "YearEventView",
-           "allocate_result", "allocation_preview", "close_year", "reopen_year",
+           "allocate_result", "allocation_preview", "close_year", "define_first_year",
+           "reopen_year",
            "year_checklist", "year_events"]

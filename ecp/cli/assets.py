@@ -1,4 +1,4 @@
-"""``ecp year list|check|close|reopen|allocate|events``, ``ecp asset add|list|dispose``,
+"""``ecp year list|define|check|close|reopen|allocate|events``, ``ecp asset add|list|dispose``,
 ``ecp depreciation run``: fiscal years and their close, the fixed-asset register and its
 depreciation (issue 15). Same conventions as ``ecp.cli``:
 exit 2 with one French line naming the flag on bad input, nothing written."""
@@ -39,6 +39,14 @@ def cmd_year_list(a: argparse.Namespace) -> int:
 
 def _show(step: Any) -> None:
     print(f"{'✓' if step.ok else '✗'} {step.name} : {step.detail}", flush=True)
+
+
+def cmd_year_define(a: argparse.Namespace) -> int:
+    from ecp import api
+
+    v = api.define_first_year(open_books(a), a.year, a.start)
+    print(f"Premier exercice {v.year} : du {_d(v.start)} au {_d(v.end)}")
+    return 0
 
 
 def cmd_year_check(a: argparse.Namespace) -> int:
@@ -182,6 +190,12 @@ def register(sub: Any) -> None:
     s = g.add_parser("list", help="les exercices : dates, statut, nombre d'écritures")
     add_format(s)
     s.set_defaults(func=cmd_year_list)
+    s = g.add_parser("define", help="le premier exercice : du jour de début au 31/12 (plus "
+                                    "court que douze mois, loi 9-88 art. 7)")
+    s.add_argument("year", type=_year, metavar="AAAA")
+    s.add_argument("--start", required=True, type=date_arg, metavar="D",
+                   help="premier jour des livres")
+    s.set_defaults(func=cmd_year_define)
     s = g.add_parser("check", help="la liste de contrôle de la clôture, sans rien écrire")
     s.add_argument("year", type=_year, metavar="AAAA")
     s.set_defaults(func=cmd_year_check)

@@ -87,6 +87,12 @@ class Checker:
             select(FiscalYear.start, FiscalYear.end, FiscalYear.year, FiscalYear.status)
             .where(FiscalYear.status != "open"))]
 
+        # The books' first day, when their first fiscal year starts after 1 January
+        # (ecp.ledger.years.define_first_year): nothing is posted before it.
+        first = conn.scalar(select(func.min(FiscalYear.start)))
+        self.first_day = int(first) if first is not None and int(first) % 10000 != 101 \
+            else None
+
     def year_closed(self, day: int) -> tuple[int, str] | None:
         """(year, status) of the closed fiscal year holding ``day``, None when none does."""
         for start, end, year, status in self.closed_years:
@@ -131,6 +137,9 @@ class Checker:
         if month in self.locked:
             bad(f"date {e.date.isoformat()} : le mois {month_label(month)} est clôturé", "date",
                 code="date.closed")
+        if problem is None and self.first_day is not None and day_int(e.date) < self.first_day:
+            bad(f"date {e.date.isoformat()} : avant le premier exercice, qui commence le "
+                f"{day_iso(self.first_day)}", "date", code="date.before_books")
         closed = self.year_closed(day_int(e.date)) if problem is None else None
         if closed is not None:
             how = ("clôturé définitivement" if closed[1] == "final" else

@@ -50,7 +50,7 @@ WARM_DELAY = 0.3
 WARM_PAUSE = 0.02
 
 YEAR_OPS = ("add_asset", "dispose", "depreciation", "inventory_set", "inventory_run", "close",
-            "final", "reopen", "allocate")  # the year-end screen's writes
+            "final", "reopen", "allocate", "define")  # the year-end screen's writes
 YEAR_WRITES = tuple(f"year('{op}')" for op in YEAR_OPS)  # the same, from the palette
 
 # The actions that change the books (or write into their archive), by the binding namespace

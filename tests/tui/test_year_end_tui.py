@@ -39,6 +39,7 @@ from ecp.tui.screens.year_end_dialogs import (
     AddAssetScreen,
     AllocateScreen,
     ConfirmYearCloseScreen,
+    DefineYearScreen,
     DepreciationScreen,
     DisposeAssetScreen,
     InventoryRunScreen,
@@ -481,3 +482,26 @@ def test_columns_fit_the_screen() -> None:
     # 70 columns: 70 − 4 − 6 = 60 for the cells; the amounts at 10 ("105 510,00"), the
     # poste whole (36), then 4 more for the first amount's header
     assert fit_widths(t, 70) == [36, 14, 10]
+
+
+async def test_first_year_defined_from_the_close_tab(year_books: api.Books) -> None:
+    """Clôture tab, b: the first year 2025 starts on 01/12/2025 (the books' first entry is on
+    05/12); a start after that entry is refused under the field, nothing written; then
+    01/12/2025 is taken: the year runs 01/12/2025 – 31/12/2025."""
+    async with run_app(year_books, today=TODAY) as (app, pilot):
+        await open_year_end(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(app.screen, DefineYearScreen))
+        await type_text(pilot, "2025-12-06")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "05/12/2025" in field_error(app, "start") or \
+            "2025-12-05" in field_error(app, "start")
+        assert [(y.year, y.start) for y in api.list_years(year_books)] == [(2025, 20250101)]
+        await set_input(pilot, app.screen.query_one("#start", Input), "2025-12-01")
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, DefineYearScreen))
+        assert [(y.year, y.start, y.end) for y in api.list_years(year_books)] == [
+            (2025, 20251201, 20251231)]

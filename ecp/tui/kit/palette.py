@@ -82,6 +82,8 @@ _ON_SCREENS = tuple(Command(title, help_, action, mode) for title, help_, mode, 
      "year('reopen')"),
     ("exercice : affecter le résultat", "Réserve légale (minimum affiché), report à nouveau, "
      "dividendes", "cloture", "year('allocate')"),
+    ("exercice : définir le premier", "Les livres commencent en cours d'année : du jour "
+     "choisi au 31/12", "cloture", "year('define')"),
     ("exercice : journal des clôtures", "Clôtures, réouvertures et affectations d'exercice",
      "cloture", "year('journal')"),
     ("immobilisation : ajouter", "Nouvelle immobilisation au registre (durée ou taux)",

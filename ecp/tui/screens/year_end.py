@@ -52,6 +52,7 @@ from ecp.tui.screens.year_end_dialogs import (
     AddAssetScreen,
     AllocateScreen,
     ConfirmYearCloseScreen,
+    DefineYearScreen,
     DepreciationScreen,
     DisposeAssetScreen,
     InventoryRunScreen,
@@ -100,11 +101,12 @@ TAB_ACTIONS = {
     "next_statement": ("etats",), "model": ("etats",), "export": ("etats",),
     "pdf": ("etats",), "liasse": ("etats",),
     "close": ("controles", "cloture"), "final": ("cloture",), "reopen": ("cloture",),
-    "allocate": ("cloture",),
+    "allocate": ("cloture",), "define": ("cloture",),
 }
 # the close's keys, by the year's state
 STATE_ACTIONS = {"close": ("open",), "final": ("open", "provisional"),
-                 "reopen": ("provisional",), "allocate": ("provisional", "final")}
+                 "reopen": ("provisional",), "allocate": ("provisional", "final"),
+                 "define": ("open",)}
 # palette operations (``year('…')``): the tab they show, then the action they run, if any
 OPS = {"checks": ("controles", "refresh"), "assets": ("immobilisations", ""),
        "journal": ("journal", ""), "export": ("etats", "export"), "pdf": ("etats", "pdf"),
@@ -197,6 +199,7 @@ class YearEndScreen(EcpScreen):
         Binding("f", "final", "Clôture définitive", id="year-end.final"),
         Binding("o", "reopen", "Rouvrir", id="year-end.reopen"),
         Binding("g", "allocate", "Affecter le résultat", id="year-end.allocate"),
+        Binding("b", "define", "Premier exercice", id="year-end.define"),
         Binding("escape", "back", "Retour", id="year-end.back"),
         *(Binding(str(i), f"tab('{t}')", title, show=False, id=f"year-end.tab-{t}")
           for i, (t, title) in enumerate(zip(TABS, TAB_TITLES, strict=True), 1)),
@@ -540,7 +543,9 @@ class YearEndScreen(EcpScreen):
             out += ["c : clôture provisoire — les contrôles (onglet 1), puis les écritures de "
                     "clôture (journal CL) et les à-nouveaux (journal AN) ; elle peut être "
                     "rouverte.",
-                    "f : clôture définitive — la même, sans réouverture possible."]
+                    "f : clôture définitive — la même, sans réouverture possible.",
+                    "b : premier exercice — les livres commencent en cours d'année : "
+                    "l'exercice va du jour choisi au 31/12 (loi 9-88, art. 7)."]
         elif status == "provisional":
             out += ["o : rouvrir (motif obligatoire) — les écritures CL et AN contre-passées.",
                     "f : clôture définitive — l'exercice figé tel quel.",
@@ -902,6 +907,18 @@ class YearEndScreen(EcpScreen):
             self.run_checks()
 
         self.app.push_screen(ReopenYearScreen(year), done)
+
+    def action_define(self) -> None:
+        year = self.year
+
+        def done(out: Any) -> None:
+            if out is None:
+                return
+            self.load()
+            self.say(f"Premier exercice {year} : du {out.start % 100:02d}/"
+                     f"{out.start // 100 % 100:02d}/{year} au 31/12/{year}")
+
+        self.app.push_screen(DefineYearScreen(year), done)
 
     def action_allocate(self) -> None:
         year = self.year

@@ -381,6 +381,38 @@ class ReopenYearScreen(FormModal[Any]):
         return api.reopen_year(self.books, self.year, self.value("reason"))
 
 
+class DefineYearScreen(FormModal[Any]):
+    """Le premier exercice: ``api.define_first_year`` (``ecp year define``)."""
+
+    FIELDS = {"start": "start", "year": "start"}
+
+    def __init__(self, year: int) -> None:
+        super().__init__()
+        self.year = year
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Premier exercice {self.year}", classes="title")
+            yield Static("Les livres commencent en cours d'année : le premier exercice va du "
+                         "jour choisi au 31/12 (douze mois au plus, loi 9-88 art. 7) ; rien "
+                         "ne s'écrit avant ce jour.", classes="muted")
+            yield from self.field("Premier jour (AAAA-MM-JJ)",
+                                  Input(id="start", placeholder=f"{self.year}-08-01"))
+            yield from self.general_error()
+            yield from self.buttons("Définir", "Entrée : définir — Échap : annuler")
+
+    def on_mount(self) -> None:
+        see_through(self)
+        self.query_one("#start", Input).focus()
+
+    def save(self) -> Any:
+        from ecp.kernel.periods import parse_date
+
+        return api.define_first_year(self.books, self.year,
+                                     parse_date(self.value("start"), "premier jour",
+                                                field="start"))
+
+
 class AllocateScreen(FormModal[Any]):
     """Affecter le résultat: ``api.allocate_result`` (``ecp year allocate``). The form opens
     with the legal-reserve minimum, no dividends, and the rest to the report à nouveau."""
