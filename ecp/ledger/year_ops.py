@@ -166,6 +166,11 @@ def reopen_year(conn: Connection, year: int, reason: str, user: str) -> CloseOut
     if view.status != "provisional":
         raise InputError(f"exercice {year} : n'est pas clôturé", field="year",
                          code="year.open")
+    if conn.scalar(select(func.count()).select_from(YearEvent).where(
+            YearEvent.year == year, YearEvent.action == "allocate")):
+        raise InputError(f"exercice {year} : son résultat est affecté (décision de "
+                         "l'assemblée) : la clôture ne se rouvre plus", field="year",
+                         code="year.allocated")
     later = conn.scalar(select(FiscalYear.year).where(FiscalYear.year > year,
                                                       FiscalYear.status != "open"))
     if later is not None:

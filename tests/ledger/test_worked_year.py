@@ -190,6 +190,8 @@ def test_allocation(year: api.Books) -> None:
     assert closing["1161"] == -85_000 and closing["1169"] == 110_986
     with pytest.raises(InputError, match="déjà affecté"):
         api.allocate_result(year, 2026, 0, -25_986)
+    with pytest.raises(InputError, match="affecté"):
+        api.reopen_year(year, 2026, "correction")
 
 
 def test_legal_reserve_rule() -> None:
