@@ -16,7 +16,8 @@ from typing import Literal
 from ecp.kernel.errors import InputError
 from ecp.kernel.units import Rate, parse_percent
 
-Kind = Literal["text", "ice", "rib", "choice", "days", "percent", "amount_or_percent"]
+Kind = Literal["text", "ice", "rib", "choice", "days", "percent", "amount_or_percent",
+               "digits", "amount"]
 
 
 @dataclass(frozen=True)
@@ -28,28 +29,46 @@ class SettingSpec:
     default: str = ""  # what applies while the key is not set ("" = nothing)
     required: bool = False  # the ECP's identity: required before the first document
     choices: tuple[str, ...] = ()
+    digits: tuple[int, int] = (0, 0)  # kind "digits": fewest and most digits
 
 
 def _company(key: str, label: str, required: bool = True, kind: Kind = "text",
-             description: str = "") -> SettingSpec:
+             description: str = "", digits: tuple[int, int] = (0, 0)) -> SettingSpec:
     return SettingSpec(f"company.{key}", label,
                        description or f"{label} de l'ECP, imprimé sur chaque document",
-                       kind, required=required)
+                       kind, required=required, digits=digits)
+
+
+# Digits of the ECP's identifiers [?]: the IF has 7 or 8 digits in every public example
+# found (older ones 7), the employer's CNSS affiliation 7 to 10, the RC number up to 10; no
+# primary source fixes them (docs/invoicing.md). The ICE is checked by its key (stdnum.ma.ice).
+IF_DIGITS = (7, 8)
+CNSS_DIGITS = (7, 10)
+RC_DIGITS = (1, 10)
+# Late-payment mention printed on invoices when sales.penalty_rate is not set: the fine of
+# loi 69-21 as the DGI's communiqués state it [S] (policy rate of Bank Al-Maghrib for the first
+# month, 0,85 % per extra month). The rate changes with the policy rate: set yours.
+PENALTY_LAW = ("Tout retard de paiement est passible de l'amende de la loi 69-21 : taux "
+               "directeur de Bank Al-Maghrib le premier mois de retard, puis 0,85 % par mois "
+               "ou fraction de mois supplémentaire.")
+PENALTY_BASIS = "par mois de retard, sur le montant TTC restant dû"
 
 
 SETTINGS: dict[str, SettingSpec] = {s.key: s for s in (
     _company("name", "raison sociale"),
     _company("legal_form", "forme juridique"),
-    _company("capital", "capital", description="capital social, tel qu'imprimé (ex. 100 000 DH)"),
+    _company("capital", "capital", kind="amount",
+             description="capital social en DH (ex. 150 000), imprimé « 150 000 DH »"),
     _company("address", "adresse"),
     _company("city", "ville"),
-    _company("if", "identifiant fiscal (IF)"),
+    _company("if", "identifiant fiscal (IF)", kind="digits", digits=IF_DIGITS),
     _company("tp", "taxe professionnelle (TP)"),
     _company("ice", "ICE", kind="ice", description="identifiant commun de l'entreprise, "
              "15 chiffres dont la clé de contrôle"),
-    _company("rc", "registre de commerce (RC)"),
+    _company("rc", "registre de commerce (RC)", kind="digits", digits=RC_DIGITS,
+             description="numéro au registre de commerce (chiffres ; le tribunal à part)"),
     _company("court", "tribunal du RC"),
-    _company("cnss", "numéro CNSS"),
+    _company("cnss", "numéro CNSS", kind="digits", digits=CNSS_DIGITS),
     _company("bank", "banque"),
     _company("rib", "RIB", kind="rib", description="relevé d'identité bancaire, 24 chiffres"),
     _company("logo", "logo (chemin d'une image)", required=False,
@@ -63,7 +82,14 @@ SETTINGS: dict[str, SettingSpec] = {s.key: s for s in (
                 "chiffre d'affaires taxable l'année précédente)",
                 "choice", "mensuel", choices=("mensuel", "trimestriel")),
     SettingSpec("sales.due_days", "délai de paiement",
-                "délai de paiement par défaut, en jours (60, loi 69-21)", "days", "60"),
+                "délai de paiement par défaut, en jours (60 au plus, loi 69-21 ; au-delà, un "
+                "délai convenu par écrit se saisit sur la facture)", "days", "60"),
+    SettingSpec("sales.penalty_rate", "taux des pénalités de retard",
+                "taux imprimé sur les factures (ex. 2,25 %) ; vide : la mention de l'amende de "
+                "la loi 69-21 (taux directeur de Bank Al-Maghrib, puis 0,85 % par mois)",
+                "percent"),
+    SettingSpec("sales.penalty_basis", "base des pénalités de retard",
+                "ce à quoi s'applique le taux des pénalités", "text", PENALTY_BASIS),
     SettingSpec("contribution.default_rate", "taux de contribution par défaut",
                 "taux de contribution aux services partagés des membres sans taux propre "
                 "(ex. 10 ou 7,5 %)", "percent", "10"),
@@ -126,7 +152,7 @@ def check(key: str, value: str) -> str:
         try:
             return check_ice(v, s.key)
         except InputError as exc:
-            raise InputError(str(exc), field="value") from None
+            raise InputError(str(exc), field="value", code=exc.code) from None
     if s.kind == "rib":
         digits = v.replace(" ", "")
         if not digits.isdigit() or len(digits) != 24:
@@ -137,9 +163,27 @@ def check(key: str, value: str) -> str:
             raise InputError(f"{s.key} : « {' » ou « '.join(s.choices)} »", field="value")
         return v
     if s.kind == "days":
-        if not v.isdigit() or not 0 < int(v) <= 120:
-            raise InputError(f"{s.key} : un nombre de jours entre 1 et 120", field="value")
+        if not v.isdigit() or not 0 < int(v) <= 60:
+            raise InputError(f"{s.key} : un nombre de jours entre 1 et 60 (loi 69-21, code de "
+                             "commerce art. 78-2 : au-delà de 60 jours, un délai convenu par "
+                             "écrit, facture par facture)", field="value", code="value.days")
         return str(int(v))
+    if s.kind == "digits":
+        digits = v.replace(" ", "")
+        low, high = s.digits
+        size = f"{low} à {high}" if low != high else str(low)
+        if not digits.isdigit() or not low <= len(digits) <= high:
+            raise InputError(f"{s.key} ({s.label}) : « {v} » doit compter {size} chiffres",
+                             field="value", code=f"{s.key}.digits")
+        return digits
+    if s.kind == "amount":
+        from ecp.kernel.money import fmt_plain, parse
+        text = v.removesuffix("DH").removesuffix("dirhams").strip()
+        cents = parse(text, f"{s.key} ({s.label})", field="value")
+        if cents <= 0:
+            raise InputError(f"{s.key} ({s.label}) : un montant positif en DH", field="value",
+                             code=f"{s.key}.amount")
+        return fmt_plain(cents).removesuffix(".00")
     if s.kind == "percent":
         parse_percent(v, s.key, field="value")
         return v
@@ -253,7 +297,29 @@ def filing_warning(stored: Mapping[str, str], year: int, previous_turnover: int)
 
 
 def due_days(stored: Mapping[str, str]) -> int:
-    return int(value(stored, "sales.due_days"))
+    return min(int(value(stored, "sales.due_days")), 60)
+
+
+def capital_text(stored: str) -> str:
+    """The capital as printed: « 150 000 DH » from the stored amount; a value stored before
+    the amount rule (« 100 000 DH ») prints as it was typed."""
+    from ecp.kernel.money import fmt_fr, parse
+    try:
+        cents = parse(stored.removesuffix("DH").strip(), "capital")
+    except InputError:
+        return stored
+    return fmt_fr(cents, "DH").replace(",00 DH", " DH")
+
+
+def penalty_mention(stored: Mapping[str, str]) -> str:
+    """The late-payment mention of an invoice: « Pénalités de retard : 2,25 % par mois de
+    retard, sur le montant TTC restant dû. » from the settings, else the loi 69-21 fine."""
+    rate = (stored.get("sales.penalty_rate") or "").strip()
+    if not rate:
+        return PENALTY_LAW
+    from ecp.kernel.units import fmt_rate
+    bp = parse_percent(rate, "sales.penalty_rate", field="sales.penalty_rate")
+    return f"Pénalités de retard : {fmt_rate(bp)} {value(stored, 'sales.penalty_basis')}."
 
 
 def reserve_rule(stored: Mapping[str, str], member: str) -> tuple[Rate | None, int] | None:

@@ -95,19 +95,23 @@ def list_products(books: Books, member: str | None = None) -> list[sales_parties
 
 def create_document(books: Books, kind: str, member: str, customer: str, day: dt.date,
                     lines: Sequence[LineSpecIn] = (), due: dt.date | None = None,
-                    user: str | None = None) -> int:
+                    user: str | None = None, terms: sales_docs.Terms | None = None) -> int:
     """A draft invoice (kind ``facture``) or quote (``devis``); returns the draft id. Lines are
-    typed (``LineInput``, or ``ProductLine`` from the member's catalogue), kept in order."""
+    typed (``LineInput``, or ``ProductLine`` from the member's catalogue), kept in order;
+    ``terms``: an invoice's operation date, the customer's order reference, agreed terms."""
     with _write(books) as conn:
         return sales_docs.create_draft(conn, kind, member, customer, day, lines,
-                                       books.who(user), due)
+                                       books.who(user), due, terms=terms)
 
 
 def create_and_issue(books: Books, kind: str, member: str, customer: str, day: dt.date,
                      lines: Sequence[LineSpecIn] = (), due: dt.date | None = None,
-                     user: str | None = None) -> sales_docs.Issued:
+                     user: str | None = None, terms: sales_docs.Terms | None = None
+                     ) -> sales_docs.Issued:
     """Create and issue at once, all or nothing: a refusal leaves no draft behind."""
-    return issue_new(books, DocumentSpec(kind, member, customer, day, tuple(lines), due), user)
+    t = terms or sales_docs.Terms()
+    return issue_new(books, DocumentSpec(kind, member, customer, day, tuple(lines), due,
+                                         t.operation, t.order_ref, t.agreed_terms), user)
 
 
 def save_document(books: Books, spec: DocumentSpec, draft_id: int | None = None,
@@ -117,8 +121,10 @@ def save_document(books: Books, spec: DocumentSpec, draft_id: int | None = None,
     with _write(books) as conn:
         if draft_id is None:
             return sales_docs.create_draft(conn, spec.kind, spec.member, spec.customer,
-                                           spec.day, spec.lines, books.who(user), spec.due)
-        sales_docs.replace_draft(conn, draft_id, spec.customer, spec.day, spec.lines, spec.due)
+                                           spec.day, spec.lines, books.who(user), spec.due,
+                                           terms=spec.terms)
+        sales_docs.replace_draft(conn, draft_id, spec.customer, spec.day, spec.lines, spec.due,
+                                 spec.terms)
         return draft_id
 
 
@@ -128,7 +134,8 @@ def issue_new(books: Books, spec: DocumentSpec, user: str | None = None) -> sale
     who = books.who(user)
     with _issuing(books) as (conn, archive):
         draft_id = sales_docs.create_draft(conn, spec.kind, spec.member, spec.customer,
-                                           spec.day, spec.lines, who, spec.due)
+                                           spec.day, spec.lines, who, spec.due,
+                                           terms=spec.terms)
         issued = _with_stock(conn, sales_docs.issue(conn, draft_id, who, None, archive), who)
         return _issued_event(conn, books, issued, "document", user)
 
@@ -150,9 +157,11 @@ def _with_stock(conn: Connection, issued: sales_docs.Issued, user: str) -> sales
 
 
 def save_draft(books: Books, draft_id: int, customer: str, day: dt.date,
-               lines: Sequence[LineSpecIn], due: dt.date | None = None) -> None:
+               lines: Sequence[LineSpecIn], due: dt.date | None = None,
+               terms: sales_docs.Terms | None = None) -> None:
+    """Replace a draft's customer, dates and lines; ``terms`` None keeps the draft's own."""
     with _write(books) as conn:
-        sales_docs.replace_draft(conn, draft_id, customer, day, lines, due)
+        sales_docs.replace_draft(conn, draft_id, customer, day, lines, due, terms)
 
 
 def delete_draft(books: Books, draft_id: int) -> None:
@@ -179,7 +188,7 @@ def issue_document(books: Books, draft_id: int, day: dt.date | None = None,
         who = books.who(user)
         if spec is not None:
             sales_docs.replace_draft(conn, draft_id, spec.customer, spec.day, spec.lines,
-                                     spec.due)
+                                     spec.due, spec.terms)
         issued = _with_stock(conn, sales_docs.issue(conn, draft_id, who, day, archive), who)
         return _issued_event(conn, books, issued, "document", user)
 

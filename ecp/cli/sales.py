@@ -29,14 +29,44 @@ def _amt(cents: int, fmt: str) -> str:
 
 # --- what the user typed, parsed once, here -------------------------------------------------
 
+LINE_SYNTAX = "DESCRIPTION|QTE|PRIX_HT|TAUX[|COMPTE|NATURE][|unite=U][|exo=CODE]"
+LINE_KEYS = ("compte", "nature", "unite", "exo")
+
+
+def _line_extras(parts: list[str], n: int, text: str, field: str) -> dict[str, str]:
+    """The fields after the rate: a bare account (``7111``) or nature (``biens``), then
+    ``clé=valeur`` fields (compte, nature, unite, exo)."""
+    from ecp.sales.documents import NATURE_ACCOUNTS
+    out: dict[str, str] = {}
+    for i, part in enumerate(parts):
+        key, eq, val = part.partition("=")
+        if not part:
+            continue
+        if not eq:
+            if i:  # a bare field only right after the rate
+                raise InputError(f"ligne {n} : « {part} » attendu clé=valeur "
+                                 f"({', '.join(LINE_KEYS)}) dans « {text} »", field=field,
+                                 line=n, code="line.format")
+            key, val = ("nature" if part.lower() in NATURE_ACCOUNTS else "compte"), part
+        key = key.strip().lower().replace("é", "e")
+        if key not in LINE_KEYS:
+            raise InputError(f"ligne {n} : champ « {key} » inconnu ({', '.join(LINE_KEYS)})",
+                             field=field, line=n, code="line.format")
+        out[key] = val.strip()
+    return out
+
+
 def _doc_line(text: str, n: int, field: str = "lines") -> LineInput:
-    """``DESCRIPTION|QTÉ|PRIX_HT|TAUX_TVA[|COMPTE]`` (the n-th ``--line``)."""
-    from ecp.sales.documents import DEFAULT_ACCOUNT, LineInput
+    """``DESCRIPTION|QTÉ|PRIX_HT|TAUX_TVA[|COMPTE ou NATURE][|unite=U][|exo=CODE]`` (the n-th
+    line). The account comes from the nature (biens 7111, produits 71211, services 71243),
+    an account typed wins; neither typed: 71243 (services)."""
+    from ecp.sales.documents import DEFAULT_ACCOUNT, LineInput, nature_account
     where = f"ligne {n}"
     parts = [p.strip() for p in text.split("|")]
-    if len(parts) not in (4, 5):
-        raise InputError(f"{where} : « {text} » attendu DESCRIPTION|QTÉ|PRIX_HT|TAUX_TVA"
-                         "[|COMPTE]", field=field, line=n, code="line.format")
+    if len(parts) < 4:
+        raise InputError(f"{where} : « {text} » attendu {LINE_SYNTAX}", field=field, line=n,
+                         code="line.format")
+    extras = _line_extras(parts[4:], n, text, field)
     desc, qty, price, rate = parts[:4]
     if not desc:
         raise InputError(f"{where}, désignation : obligatoire", field=f"{field}.description",
@@ -51,28 +81,64 @@ def _doc_line(text: str, n: int, field: str = "lines") -> LineInput:
     if unit_price < 0:
         raise InputError(f"{where}, prix HT : ne peut être négatif (faire un avoir)",
                          field=f"{field}.price", line=n, code="price.negative")
-    return LineInput(desc, quantity, unit_price, vat,
-                     parts[4] if len(parts) == 5 and parts[4] else DEFAULT_ACCOUNT)
+    account = extras.get("compte") or ""
+    if not account:
+        account = (nature_account(extras["nature"], n, f"{field}.nature")
+                   if extras.get("nature") else DEFAULT_ACCOUNT)
+    return LineInput(desc, quantity, unit_price, vat, account, extras.get("unite", ""),
+                     exemption=extras.get("exo") or None)
+
+
+class _Ordered(argparse.Action):
+    """``--line`` and ``--product`` kept in the order typed (``typed``: (dest, text) pairs),
+    as well as in their own lists."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        own = list(getattr(namespace, self.dest, None) or [])
+        setattr(namespace, self.dest, [*own, values])
+        typed = list(getattr(namespace, "typed", None) or [])
+        namespace.typed = [*typed, (self.dest, values)]
+
+
+def _typed(a: argparse.Namespace) -> list[tuple[str, str]]:
+    return list(getattr(a, "typed", None) or [])
 
 
 def _doc_lines(a: argparse.Namespace) -> list[LineSpecIn]:
-    """The ``--line`` lines, then the ``--product`` lines, in the order typed."""
+    """The ``--line`` and ``--product`` lines, in the order typed on the command line."""
     from ecp.sales.documents import ProductLine
-    out: list[LineSpecIn] = [_doc_line(t, i) for i, t in enumerate(a.lines or (), 1)]
-    for i, t in enumerate(a.products or (), 1):
-        code, qty = code_qty(t, i, f"produit {i}", "products")
-        out.append(ProductLine(code, qty))
+    out: list[LineSpecIn] = []
+    counts = {"lines": 0, "products": 0}
+    for dest, t in _typed(a):
+        counts[dest] += 1
+        i = counts[dest]
+        if dest == "lines":
+            out.append(_doc_line(t, i))
+        else:
+            code, qty = code_qty(t, i, f"produit {i}", "products")
+            out.append(ProductLine(code, qty))
     return out
 
 
 def _as_typed(a: argparse.Namespace, exc: InputError) -> InputError:
-    """A refusal about line n of the document names the option it was typed with: lines
-    after the ``--line`` ones came from ``--product``."""
-    typed = len(a.lines or ())
-    if exc.field and exc.field.startswith("lines") and exc.line and exc.line > typed:
-        exc.field = "products"
-        exc.line -= typed
+    """A refusal about line n of the document names the option it was typed with (``--line``
+    or ``--product``) and its rank among them."""
+    typed = _typed(a)
+    if exc.field and exc.field.startswith("lines") and exc.line and exc.line <= len(typed):
+        dest = typed[exc.line - 1][0]
+        rank = sum(1 for d, _t in typed[:exc.line] if d == dest)
+        if dest == "products":
+            exc.field = "products"
+        exc.line = rank
     return exc
+
+
+def _terms(a: argparse.Namespace) -> Any:
+    """What the user typed of an invoice's operation date, order reference, agreed terms."""
+    from ecp.sales.documents import Terms
+    return Terms(getattr(a, "operation", None), getattr(a, "order_ref", None),
+                 bool(getattr(a, "agreed_terms", False)))
 
 
 def _issued(books: api.Books, doc: Issued) -> None:
@@ -175,11 +241,13 @@ def _create(kind: str) -> Callable[[argparse.Namespace], int]:
         due = a.valid_until if kind == "devis" else a.due
         lines = _doc_lines(a)
         try:
+            terms = _terms(a)
             if getattr(a, "issue", False) or kind == "devis":
                 _issued(books, api.create_and_issue(books, kind, a.member, a.customer, a.day,
-                                                    lines, due))
+                                                    lines, due, terms=terms))
                 return 0
-            draft = api.create_document(books, kind, a.member, a.customer, a.day, lines, due)
+            draft = api.create_document(books, kind, a.member, a.customer, a.day, lines, due,
+                                        terms=terms)
         except InputError as exc:
             raise _as_typed(a, exc) from None
         d = api.draft(books, draft)
@@ -268,9 +336,14 @@ def cmd_invoice_edit_draft(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
     d = api.draft(books, a.draft_id)
     lines = _doc_lines(a) if (a.lines or a.products) else list(d.lines)
+    from ecp.sales.documents import Terms
+    t = d.terms
+    terms = Terms(a.operation or t.operation,
+                  t.order_ref if a.order_ref is None else a.order_ref,
+                  t.agreed_terms if a.agreed_terms is None else a.agreed_terms == "oui")
     try:
         api.save_draft(books, a.draft_id, a.customer or d.customer, a.day or d.day, lines,
-                       a.due or d.due)
+                       a.due or d.due, terms)
     except InputError as exc:
         raise _as_typed(a, exc) from None
     e = api.draft(books, a.draft_id)
@@ -456,9 +529,18 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
         s.add_argument("--member", required=True)
         s.add_argument("--customer", required=True)
         s.add_argument("--date", dest="day", required=True, type=date)
-        s.add_argument("--line", dest="lines", action="append",
-                       metavar="DESCRIPTION|QTE|PRIX_HT|TAUX[|COMPTE]")
-        s.add_argument("--product", dest="products", action="append", metavar="CODE:QTE")
+        s.add_argument("--line", dest="lines", action=_Ordered, metavar=LINE_SYNTAX,
+                       help="ligne libre ; compte ou nature (biens 7111, produits 71211, "
+                       "services 71243 par défaut), unite=, exo= (code d'exonération d'une "
+                       "ligne à 0 %%)")
+        s.add_argument("--product", dest="products", action=_Ordered, metavar="CODE:QTE",
+                       help="ligne du catalogue (les lignes gardent l'ordre saisi)")
+
+    def terms_args(s: argparse.ArgumentParser) -> None:
+        s.add_argument("--operation-date", dest="operation", type=date,
+                       help="date de la livraison ou de la prestation (défaut : la date de "
+                       "facture)")
+        s.add_argument("--order-ref", help="référence de la commande du client")
 
     g = group("quote", "devis")
     s = g.add_parser("create")
@@ -483,7 +565,11 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     g = group("invoice", "factures")
     s = g.add_parser("create")
     doc_args(s)
-    s.add_argument("--due", type=date)
+    s.add_argument("--due", type=date, help="échéance (défaut 60 jours ; au-delà, "
+                   "--agreed-terms ; 120 jours au plus : loi 69-21)")
+    s.add_argument("--agreed-terms", action="store_true",
+                   help="échéance au-delà de 60 jours convenue par écrit avec le client")
+    terms_args(s)
     s.add_argument("--issue", action="store_true", help="émettre aussitôt (numéro définitif)")
     s.set_defaults(func=_create("facture"))
     s = g.add_parser("issue")
@@ -506,10 +592,12 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.add_argument("--customer")
     s.add_argument("--date", dest="day", type=date)
     s.add_argument("--due", type=date, help="échéance (date de validité d'un devis)")
-    s.add_argument("--line", dest="lines", action="append",
-                   metavar="DESCRIPTION|QTE|PRIX_HT|TAUX[|COMPTE]",
+    s.add_argument("--agreed-terms", choices=["oui", "non"],
+                   help="échéance au-delà de 60 jours convenue par écrit (facture)")
+    terms_args(s)
+    s.add_argument("--line", dest="lines", action=_Ordered, metavar=LINE_SYNTAX,
                    help="remplace toutes les lignes du brouillon (avec --product)")
-    s.add_argument("--product", dest="products", action="append", metavar="CODE:QTE")
+    s.add_argument("--product", dest="products", action=_Ordered, metavar="CODE:QTE")
     s.set_defaults(func=cmd_invoice_edit_draft)
     s = g.add_parser("list")
     s.add_argument("--member")
@@ -521,8 +609,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     g = group("credit-note", "avoirs")
     s = g.add_parser("create")
     s.add_argument("--invoice", required=True)
-    s.add_argument("--line", dest="lines", action="append",
-                   metavar="DESCRIPTION|QTE|PRIX_HT|TAUX[|COMPTE]")
+    s.add_argument("--line", dest="lines", action="append", metavar=LINE_SYNTAX)
     s.add_argument("--date", dest="day", type=date)
     s.set_defaults(func=cmd_credit_note)
     s = g.add_parser("list")

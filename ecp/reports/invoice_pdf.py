@@ -38,6 +38,7 @@ from reportlab.platypus import (
 
 import ecp
 from ecp.kernel.money import fmt_fr
+from ecp.reports.bidi import para, visual
 from ecp.reports.bidi import shape_arabic as shape_arabic  # the shared path (ecp.reports.bidi)
 from ecp.sales.rules import cash_limit
 from ecp.sales.views import Company, DocumentView
@@ -122,6 +123,7 @@ def fit(text: str, style: ParagraphStyle, width: float, padding: float = 8) -> P
     """A one-line cell (amount, quantity, rate): never wrapped (no-break spaces); a text wider
     than the column is drawn smaller rather than spilling over its neighbour."""
     avail = width - padding
+    text = visual(text)
     used = pdfmetrics.stringWidth(text, style.fontName, style.fontSize)
     if used > avail:
         style = ParagraphStyle(f"{style.name}-fit", parent=style,
@@ -167,7 +169,7 @@ def legal_lines(seller: Company, lines: list[str], fs: float, width: float) -> l
         "tp": seller.tp, "ice": seller.ice, "rc": seller.rc, "court": seller.court,
         "cnss": seller.cnss, "bank": seller.bank, "rib": seller.rib,
     }
-    return [part for line in lines
+    return [visual(part) for line in lines
             for part in simpleSplit(line.format(**fields), FONT, fs, width)]
 
 
@@ -269,10 +271,10 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
         lw = float(lay.get("logo_width_mm", 35)) * mm
         ident += [Image(seller.logo, width=lw, height=lw * ih / iw), Spacer(1, 2 * mm)]
     ident += [
-        Paragraph(_x(seller.name), s.company),
-        Paragraph(_x(f"{seller.legal_form} {labels['capital']} {seller.capital}"), s.normal),
-        Paragraph(_x(seller.address), s.normal),
-        Paragraph(_x(seller.city), s.normal),
+        para(seller.name, s.company, rtl_right=False),
+        para(f"{seller.legal_form} {labels['capital']} {seller.capital}", s.normal),
+        para(seller.address, s.normal, rtl_right=False),
+        para(seller.city, s.normal, rtl_right=False),
     ]
     title_size = float(lay.get("title_size", 18))
     title_style = ParagraphStyle("t", parent=s.title, fontSize=title_size,
@@ -298,7 +300,7 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     if doc.kind == "avoir" and doc.related:
         facts.append((labels["related"], doc.related))
     facts_table = Table(
-        [[Paragraph(_x(k), s.right), Paragraph(_x(v), s.bold_right)] for k, v in facts],
+        [[Paragraph(_x(k), s.right), para(v, s.bold_right)] for k, v in facts],
         colWidths=[38 * mm, 42 * mm], hAlign="RIGHT")
     facts_table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, size),
@@ -317,22 +319,22 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
 
     # Member (left) and customer (right) blocks
     member_line = t["member"][doc.kind].format(name=doc.member_name, code=doc.member_code)
-    member: list[Flowable] = [Paragraph(_x(member_line), s.normal)]
+    member: list[Flowable] = [para(member_line, s.normal)]
     if doc.member_name_ar:
-        member.append(Paragraph(_x(shape_arabic(doc.member_name_ar)), s.normal))
+        member.append(para(doc.member_name_ar, s.normal, rtl_right=False))
     cust = doc.customer
     customer: list[Flowable] = [
         Paragraph(_x(labels["consumer"] if cust.consumer else labels["customer"]), s.box_title),
-        Paragraph(_x(cust.name), s.bold),
+        para(cust.name, s.bold),
     ]
     if cust.name_ar:
-        customer.append(Paragraph(_x(shape_arabic(cust.name_ar)), s.ar_right))
+        customer.append(para(cust.name_ar, s.ar_right))
     for text in (cust.address, cust.city):
         if text:
-            customer.append(Paragraph(_x(text), s.normal))
+            customer.append(para(text, s.normal))
     for key, value in (("ice", cust.ice), ("if_number", cust.if_number), ("rc", cust.rc)):
         if value:
-            customer.append(Paragraph(_x(f"{labels[key]} : {value}"), s.normal))
+            customer.append(para(f"{labels[key]} : {value}", s.normal))
     half = (width - 8 * mm) / 2
     blocks = Table([[member, "", customer]], colWidths=[half, 8 * mm, half])
     blocks.setStyle(TableStyle([
@@ -360,11 +362,10 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     ]]
     for line in doc.lines:
         rows.append([
-            Paragraph(_x(line.description) + (f"<br/><font size={size - 1.5}>"
-                      f"{_x(line.exemption_basis)}</font>" if line.exemption_basis else ""),
-                      s.cell),
+            para(line.description, s.cell, (f"<br/><font size={size - 1.5}>"
+                 f"{_x(visual(line.exemption_basis))}</font>" if line.exemption_basis else "")),
             fit(fmt_qty(line.quantity_milli), s.cell_right, q_w),
-            Paragraph(_x(line.unit), s.cell),
+            para(line.unit, s.cell),
             fit(money(line.unit_price), s.cell_right, pu_w),
             fit(fmt_rate(line.vat_bp, exempt), s.cell_right, tva_w),
             fit(money(line.total_ht), s.cell_right, tot_w),
@@ -434,7 +435,8 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
         details.append((labels["payment_method"], payment_method(doc, pay)))
         details += [(labels["bank"], seller.bank), (labels["rib"], seller.rib)]
     if details:
-        pay_rows = [[Paragraph(_x(k), s.normal), Paragraph(_x(v), s.bold)] for k, v in details]
+        pay_rows = [[Paragraph(_x(k), s.normal), para(v, s.bold, rtl_right=False)]
+                    for k, v in details]
         pay_table = Table(pay_rows, colWidths=[45 * mm, width - 45 * mm])
         pay_table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, size),
@@ -447,7 +449,7 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
         if penalty:
             closing.append(Paragraph(_x(penalty), s.small))
     for note in doc.notes:
-        closing += [Spacer(1, 2 * mm), Paragraph(_x(note), s.normal)]
+        closing += [Spacer(1, 2 * mm), para(note, s.normal)]
     story.append(KeepTogether(closing))
 
     # Footer: legal mentions on every page
@@ -455,7 +457,8 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     footer_lines = legal_lines(seller, t["footer"]["lines"], fs, width)
     bottom = max(bottom, margin * 0.5 + fs * (1.35 * len(footer_lines) + 1.6) + 6 * mm)
     canvas_cls = footer_canvas(footer_lines, labels["page"],
-                                f"{t['titles'][doc.kind]} {doc.number}", fs, margin, accent)
+                                visual(f"{t['titles'][doc.kind]} {doc.number}"), fs, margin,
+                                accent)
 
     buf = io.BytesIO()
     pdf = SimpleDocTemplate(

@@ -34,7 +34,8 @@ def company(conn: Connection) -> Company:
                          "(paramètres de l'ECP) : " + ", ".join(missing))
     return Company(
         name=s["company.name"], legal_form=s["company.legal_form"],
-        capital=s["company.capital"], address=s["company.address"], city=s["company.city"],
+        capital=settings_mod.capital_text(s["company.capital"]), address=s["company.address"],
+        city=s["company.city"],
         if_number=s["company.if"], tp=s["company.tp"], ice=s["company.ice"],
         rc=s["company.rc"], court=s["company.court"], cnss=s["company.cnss"],
         bank=s["company.bank"], rib=s["company.rib"], logo=s.get("company.logo") or None)
@@ -64,3 +65,7 @@ def taxable_turnover(conn: Connection, year: int) -> int:
 
 def due_days(conn: Connection) -> int:
     return settings_mod.due_days(settings(conn))
+
+
+def penalty_mention(conn: Connection) -> str:
+    return settings_mod.penalty_mention(settings(conn))

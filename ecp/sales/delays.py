@@ -22,6 +22,7 @@ class PaymentTerm:
     default_days: int
     max_days: int
     source: str
+    article: str = "code de commerce, art. 78-2"  # where the delays are written [S]
 
 
 PAYMENT_TERMS: tuple[PaymentTerm, ...] = (

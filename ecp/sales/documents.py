@@ -39,6 +39,8 @@ from ecp.kernel.units import MAX_QUANTITY, Quantity, Rate, fmt_rate
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, int_day
 from ecp.ledger.posting import now_iso, post
 from ecp.sales import company as company_mod
+from ecp.sales import exemptions as exemptions_mod
+from ecp.sales.delays import term_on
 from ecp.sales.parties import get_product, member_exists, party_by_id, party_row
 from ecp.sales.rules import line_total, number, prorata, vat_by_rate
 from ecp.sales.views import Company, DocLine, DocumentView, PartyView, VatLine
@@ -49,7 +51,21 @@ VAT_DUE = "4455"  # TVA facturée
 QUOTE_DAYS = 30
 
 
-DEFAULT_ACCOUNT = "71243"  # prestations de services
+DEFAULT_ACCOUNT = "71243"  # prestations de services: a free line's account when none is typed
+# The nature of a free line chooses its sales account (an account typed wins): goods bought
+# for resale 7111, the member's own products 71211, services 71243 (the default).
+NATURE_ACCOUNTS = {"biens": "7111", "produits": "71211", "services": "71243"}
+
+
+def nature_account(nature: str, line: int | None = None, field: str = "lines.nature") -> str:
+    """The sales account of a line's ``nature`` (biens, produits, services)."""
+    key = nature.strip().lower()
+    if key not in NATURE_ACCOUNTS:
+        shown = ", ".join(f"{k} → {v}" for k, v in NATURE_ACCOUNTS.items())
+        where = f"ligne {line}, nature" if line else "nature"
+        raise InputError(f"{where} : « {nature} » inconnue ({shown})", field=field, line=line,
+                         code="lines.nature")
+    return NATURE_ACCOUNTS[key]
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,7 @@ class LineInput:
     account: str = DEFAULT_ACCOUNT
     unit: str = ""
     product: str | None = None
+    exemption: str | None = None  # a 0 % line's exemption code (ecp/sales/data/exemptions.csv)
 
 
 @dataclass(frozen=True)
@@ -89,6 +106,13 @@ class DocumentSpec:
     day: dt.date
     lines: tuple[LineSpecIn, ...]
     due: dt.date | None = None
+    operation: dt.date | None = None  # date of the delivery or service (invoices)
+    order_ref: str | None = None  # the customer's order reference
+    agreed_terms: bool = False  # a due date beyond 60 days agreed in writing (loi 69-21)
+
+    @property
+    def terms(self) -> Terms:
+        return Terms(self.operation, self.order_ref, self.agreed_terms)
 
 
 def resolve_lines(conn: Connection, member: str, lines: Sequence[LineSpecIn]
@@ -136,14 +160,15 @@ def _checked_text(ln: LineInput, i: int) -> LineInput:
     check_text(desc, "désignation", LABEL, field="lines.description", line=i)
     check_text(ln.unit, "unité", 20, field="lines.unit", line=i)
     check_optional(ln.product, "produit", 30, field="lines.product", line=i)
+    exemption = exemptions_mod.check_code(ln.exemption, ln.vat_bp, i)
     check_amount(ln.unit_price, "prix HT", field="lines.price", line=i)
     if ln.quantity_milli > MAX_QUANTITY:
         raise InputError(f"ligne {i}, quantité : au-delà de 1 000 000 000 (le maximum "
                          "accepté)", field="lines.qty", line=i, code="lines.qty.too_large")
     account = ln.account.strip() or DEFAULT_ACCOUNT
-    if desc == ln.description and account == ln.account:
+    if desc == ln.description and account == ln.account and exemption == ln.exemption:
         return ln
-    return dataclasses.replace(ln, description=desc, account=account)
+    return dataclasses.replace(ln, description=desc, account=account, exemption=exemption)
 
 
 def valid_rates(conn: Connection, day: int) -> dict[int, str]:
@@ -183,24 +208,93 @@ def _check_lines(conn: Connection, lines: Sequence[LineInput], day: int) -> None
                              line=i, code="quantity.zero")
 
 
+@dataclass(frozen=True)
+class Terms:
+    """What a draft says of its dates and terms besides its lines."""
+
+    operation: dt.date | None = None
+    order_ref: str | None = None
+    agreed_terms: bool = False
+
+
+def _checked_terms(kind: str, day: dt.date, due: dt.date | None, terms: Terms) -> Terms:
+    """The terms to store: the operation date checked (an invoice's only), the order reference
+    trimmed, and the due date of an invoice within loi 69-21 (:func:`check_due_terms`)."""
+    ref = (terms.order_ref or "").strip() or None
+    check_optional(ref, "référence de commande", 60, field="order_ref")
+    if terms.operation is not None:
+        if kind != "facture":
+            raise InputError("date de l'opération : une facture seulement (un devis n'en a "
+                             "pas)", field="operation_date", code="operation_date.quote")
+        check_date(terms.operation, "date de l'opération", field="operation_date")
+    if kind == "facture" and due is not None:
+        check_due_terms(day, due, terms.operation, terms.agreed_terms)
+    return Terms(terms.operation, ref, terms.agreed_terms and kind == "facture")
+
+
+def check_due_terms(day: dt.date, due: dt.date, operation: dt.date | None,
+                    agreed: bool) -> int:
+    """The days from the start of the terms (the operation date if given, else the invoice
+    date) to ``due``, within loi 69-21 (code de commerce art. 78-2): 60 days unless agreed in
+    writing (``agreed``), 120 days at most even agreed. InputError about ``due`` naming the rule.
+
+    Worked example: an invoice of 2026-11-15 due on 2027-01-14 is 60 days: accepted; due on
+    2027-01-15 (61 days) it needs the agreement; 2027-03-15 (120 days) is the last date agreed
+    terms allow, 2027-03-16 (121 days) is refused."""
+    start = operation or day
+    term = term_on(start)
+    days = (due - start).days
+    since = "l'opération" if operation and operation != day else "la facture"
+    if days > term.max_days:
+        raise InputError(f"échéance : {days} jours après {since}, au plus {term.max_days} "
+                         f"jours même convenus par écrit ({term.source}, {term.article})",
+                         field="due", code="due.over_max")
+    if days > term.default_days and not agreed:
+        raise InputError(f"échéance : {days} jours après {since} ; au-delà de "
+                         f"{term.default_days} jours, un délai convenu par écrit avec le client "
+                         f"est requis (délai convenu : --agreed-terms) ({term.source}, "
+                         f"{term.article})", field="due", code="due.needs_agreement")
+    return days
+
+
+def terms_text(day: dt.date, due: dt.date, operation: dt.date | None, agreed: bool) -> str:
+    """The printed payment terms, from the real due date.
+
+    Worked example: an invoice of 2026-12-16 due 2027-01-15 reads « Paiement à 30 jours à
+    compter de la date de facture (échéance le 15/01/2027) »; agreed terms read « Paiement à
+    l'échéance convenue le 15/03/2027 (120 jours, délai convenu par écrit, loi 69-21) »."""
+    start = operation or day
+    days = (due - start).days
+    shown = due.strftime("%d/%m/%Y")
+    if agreed:
+        return (f"Paiement à l'échéance convenue le {shown} ({days} jours, délai convenu par "
+                f"écrit, {term_on(start).source})")
+    since = "de l'opération" if operation and operation != day else "de facture"
+    if days == 0:
+        return f"Paiement à réception de la facture (échéance le {shown})"
+    return f"Paiement à {days} jours à compter de la date {since} (échéance le {shown})"
+
+
 # --- drafts --------------------------------------------------------------------------------
 
 def create_draft(conn: Connection, kind: str, member: str, customer: str, day: dt.date,
                  lines: Sequence[LineSpecIn], user: str, due: dt.date | None = None,
-                 quote_id: int | None = None) -> int:
-    """A draft invoice or quote; returns its id. ``due`` is the validity date of a quote."""
+                 quote_id: int | None = None, terms: Terms | None = None) -> int:
+    """A draft invoice or quote; returns its id. ``due`` is the validity date of a quote;
+    ``terms`` an invoice's operation date, the customer's order reference, agreed terms."""
     if kind not in ("facture", "devis"):
         raise InputError(f"type de document : « {kind} » (facture ou devis)", field="kind")
     m = member_exists(conn, member)
     cust = party_row(conn, "customer", customer)
     d = day_int(day)
     _check_due(day, due)
+    t = _checked_terms(kind, day, due, terms or Terms())
     lines = resolve_lines(conn, m, lines)
     _check_lines(conn, lines, d)
     res = conn.execute(insert(Draft).values(
         kind=kind, member=m, customer_id=cust.id, day=d,
         due_day=day_int(due) if due else None, quote_id=quote_id, created_at=now_iso(),
-        created_by=user))
+        created_by=user, **_terms_columns(t)))
     draft_id = int(res.inserted_primary_key[0])  # type: ignore[index]
     _write_draft_lines(conn, draft_id, lines)
     return draft_id
@@ -210,8 +304,14 @@ def _write_draft_lines(conn: Connection, draft_id: int, lines: Sequence[LineInpu
     conn.execute(insert(DraftLine), [{
         "draft_id": draft_id, "line_no": i, "description": ln.description,
         "product": ln.product, "quantity_milli": ln.quantity_milli, "unit": ln.unit,
-        "unit_price": ln.unit_price, "vat_bp": ln.vat_bp, "account": ln.account}
+        "unit_price": ln.unit_price, "vat_bp": ln.vat_bp, "account": ln.account,
+        "exemption": ln.exemption}
         for i, ln in enumerate(lines, 1)])
+
+
+def _terms_columns(t: Terms) -> dict[str, Any]:
+    return {"operation_day": day_int(t.operation) if t.operation else None,
+            "order_ref": t.order_ref, "agreed_terms": int(t.agreed_terms)}
 
 
 def _check_due(day: dt.date, due: dt.date | None) -> None:
@@ -224,16 +324,20 @@ def _check_due(day: dt.date, due: dt.date | None) -> None:
 
 
 def replace_draft(conn: Connection, draft_id: int, customer: str, day: dt.date,
-                  lines: Sequence[LineSpecIn], due: dt.date | None = None) -> None:
-    """Edit a draft: its customer, date, due date and lines (a draft has no number yet)."""
+                  lines: Sequence[LineSpecIn], due: dt.date | None = None,
+                  terms: Terms | None = None) -> None:
+    """Edit a draft: its customer, date, due date, terms and lines (a draft has no number
+    yet). ``terms`` None keeps the draft's own."""
     draft = _draft(conn, draft_id)
     cust = party_row(conn, "customer", customer)
     d = day_int(day)
     _check_due(day, due)
+    t = _checked_terms(draft.kind, day, due, terms if terms is not None else _draft_terms(draft))
     lines = resolve_lines(conn, draft.member, lines)
     _check_lines(conn, lines, d)
     conn.execute(update(Draft).where(Draft.id == draft.id).values(
-        customer_id=cust.id, day=d, due_day=day_int(due) if due else None))
+        customer_id=cust.id, day=d, due_day=day_int(due) if due else None,
+        **_terms_columns(t)))
     conn.execute(delete(DraftLine).where(DraftLine.draft_id == draft.id))
     _write_draft_lines(conn, draft.id, lines)
 
@@ -252,11 +356,16 @@ def _draft(conn: Connection, draft_id: int) -> Any:
     return d
 
 
+def _draft_terms(d: Any) -> Terms:
+    return Terms(int_day(d.operation_day) if d.operation_day else None, d.order_ref,
+                 bool(d.agreed_terms))
+
+
 def draft_lines(conn: Connection, draft_id: int) -> list[LineInput]:
     rows = conn.execute(select(DraftLine.__table__).where(DraftLine.draft_id == draft_id)
                         .order_by(DraftLine.line_no))
     return [LineInput(r.description, r.quantity_milli, r.unit_price, r.vat_bp, r.account,
-                      r.unit, r.product) for r in rows]
+                      r.unit, r.product, r.exemption) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -271,6 +380,7 @@ class DraftView:
     total_ht: int
     total_vat: int
     total_ttc: int
+    terms: Terms = Terms()  # operation date, order reference, agreed terms
 
 
 def draft_view(conn: Connection, draft_id: int) -> DraftView:
@@ -279,7 +389,8 @@ def draft_view(conn: Connection, draft_id: int) -> DraftView:
     ht, vat, ttc = totals(lines)
     cust = party_by_id(conn, d.customer_id)
     return DraftView(d.id, d.kind, d.member, cust.code, int_day(d.day),
-                     int_day(d.due_day) if d.due_day else None, tuple(lines), ht, vat, ttc)
+                     int_day(d.due_day) if d.due_day else None, tuple(lines), ht, vat, ttc,
+                     _draft_terms(d))
 
 
 def list_drafts(conn: Connection, kind: str | None = None) -> list[DraftView]:
@@ -323,16 +434,15 @@ def _member(conn: Connection, code: str) -> tuple[str, str | None]:
     return r.name, r.name_ar
 
 
-def _terms(days: int) -> str:
-    return f"{days} jours à compter de la date de facture"
-
-
 def _build_view(kind: str, num: str, day: int, seller: Company, member: str,
                 member_names: tuple[str, str | None], customer: PartyView,
                 lines: Sequence[LineInput], due_day: int | None,
-                related: str | None, payment_terms: str) -> DocumentView:
+                related: str | None, payment_terms: str, terms: Terms | None = None,
+                late_penalty: str = "") -> DocumentView:
+    t = terms or Terms()
     doc_lines = tuple(DocLine(ln.description, ln.quantity_milli, ln.unit, ln.unit_price,
-                              ln.vat_bp, line_total(ln.quantity_milli, ln.unit_price))
+                              ln.vat_bp, line_total(ln.quantity_milli, ln.unit_price),
+                              ln.exemption, exemptions_mod.basis(ln.exemption))
                       for ln in lines)
     per = vat_by_rate((dl.total_ht, dl.vat_bp) for dl in doc_lines)
     ht = sum(b for _r, b, _v in per)
@@ -340,7 +450,8 @@ def _build_view(kind: str, num: str, day: int, seller: Company, member: str,
     d = int_day(day)
     return DocumentView(
         kind=kind,  # type: ignore[arg-type]
-        number=num, issue_date=d, operation_date=d, seller=seller, member_code=member,
+        number=num, issue_date=d, operation_date=t.operation or d, seller=seller,
+        member_code=member,
         member_name=member_names[0], member_name_ar=member_names[1], customer=customer,
         lines=doc_lines, vat=tuple(VatLine(r, b, v) for r, b, v in per), total_ht=ht,
         total_vat=vat, total_ttc=ht + vat,
@@ -348,7 +459,8 @@ def _build_view(kind: str, num: str, day: int, seller: Company, member: str,
         valid_until=int_day(due_day) if due_day and kind == "devis" else None,
         payment_terms=payment_terms if kind == "facture" else "",
         payment_method="virement bancaire, chèque ou espèces" if kind == "facture" else "",
-        related=related)
+        related=related, order_ref=t.order_ref, agreed_terms=t.agreed_terms,
+        late_penalty=late_penalty if kind == "facture" else "")
 
 
 Archiver = Callable[[DocumentView], tuple[str, str]]
@@ -436,19 +548,27 @@ def issue(conn: Connection, draft_id: int, user: str, on: dt.date | None = None,
     seq = _next_seq(conn, kind, year)
     num = number(kind, year, seq)
     due_day = d.due_day
-    days = company_mod.due_days(conn)
+    terms = _draft_terms(d)
+    start = terms.operation or int_day(day)
     if kind == "facture" and due_day is None:
-        due_day = day_int(int_day(day) + dt.timedelta(days=days))
+        due_day = day_int(start + dt.timedelta(days=company_mod.due_days(conn)))
     if kind == "devis" and due_day is None:
         due_day = day_int(int_day(day) + dt.timedelta(days=QUOTE_DAYS))
     if due_day is not None and due_day < day:
         raise InputError("échéance : ne peut précéder la date du document", field="due",
                          code="due.before_day")
+    payment_terms = penalty = ""
+    if kind == "facture":
+        assert due_day is not None
+        check_due_terms(int_day(day), int_day(due_day), terms.operation, terms.agreed_terms)
+        payment_terms = terms_text(int_day(day), int_day(due_day), terms.operation,
+                                   terms.agreed_terms)
+        penalty = company_mod.penalty_mention(conn)
     related = None
     if d.quote_id is not None:
         related = conn.scalar(select(Document.number).where(Document.id == d.quote_id))
     view = _build_view(kind, num, day, seller, d.member, _member(conn, d.member), customer,
-                       lines, due_day, related, _terms(days))
+                       lines, due_day, related, payment_terms, terms, penalty)
     entry_id = None
     entry_ref = None
     pdf = _archive(view, archive)
@@ -539,8 +659,13 @@ def invoice_quote(conn: Connection, num: str, on: dt.date, user: str,
 def _doc_lines(conn: Connection, doc_id: int) -> list[LineInput]:
     rows = conn.execute(select(DocumentLine.__table__).where(DocumentLine.document_id == doc_id)
                         .order_by(DocumentLine.line_no))
+    # document_lines keep no exemption column: a line's code is in the frozen view
+    view = view_from_json(conn.execute(select(Document.view_json)
+                                       .where(Document.id == doc_id)).scalar_one())
+    codes = [x.exemption for x in view.lines]
     return [LineInput(r.description, r.quantity_milli, r.unit_price, r.vat_bp, r.account,
-                      r.unit, r.product) for r in rows]
+                      r.unit, r.product, codes[i] if i < len(codes) else None)
+            for i, r in enumerate(rows)]
 
 
 # --- what an invoice owes --------------------------------------------------------------------

@@ -54,6 +54,8 @@ class DocLine:
     unit_price: int  # HT, centimes
     vat_bp: int  # 2000 = 20 %; 0 = exonéré
     total_ht: int  # quantity × unit price, rounded half-up to the centime
+    exemption: str | None = None  # a 0 % line's exemption code (views before 0013: None)
+    exemption_basis: str = ""  # its legal basis as printed, e.g. "art. 91-I-A-1° du CGI"
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class DocumentView:
     kind: DocKind
     number: str  # e.g. "F-2026-000012", "AV-2026-000003", "D-2026-000004"
     issue_date: dt.date
-    operation_date: dt.date  # date of the sale or service
+    operation_date: dt.date  # date of the sale or service (the issue date unless typed)
     seller: Company
     member_code: str
     member_name: str  # the member entrepreneur who made the sale
@@ -87,5 +89,8 @@ class DocumentView:
     valid_until: dt.date | None = None  # quotes
     payment_terms: str = ""  # e.g. "60 jours à compter de la date de facture"
     payment_method: str = ""  # e.g. "virement bancaire"
-    related: str | None = None  # a credit note: the invoice it credits
+    related: str | None = None  # a credit note: the invoice it credits; an invoice: its quote
     notes: tuple[str, ...] = field(default_factory=tuple)
+    order_ref: str | None = None  # the customer's order reference (invoices)
+    agreed_terms: bool = False  # due date agreed in writing beyond 60 days (loi 69-21)
+    late_penalty: str = ""  # the late-payment mention, from settings at issue (invoices)

@@ -121,9 +121,9 @@ def test_sales_on_postgresql(
     books.archive = tmp_path / "archives"
     for k, v in {"company.name": "ECP PG", "company.legal_form": "SARL",
                  "company.capital": "100 000 DH", "company.address": "1 rue A",
-                 "company.city": "Tanger", "company.if": "1", "company.tp": "2",
+                 "company.city": "Tanger", "company.if": "1234567", "company.tp": "2",
                  "company.ice": "002345678000031", "company.rc": "3", "company.court": "Tanger",
-                 "company.cnss": "4", "company.bank": "BP",
+                 "company.cnss": "4000001", "company.bank": "BP",
                  "company.rib": "190640000000000000000012"}.items():
         api.settings_set(books, k, v)
     api.add_customer(books, "HOTEL", "Hôtel", ice="001561191000066")
