@@ -142,6 +142,22 @@ class CloseStep:
     detail: str
 
 
+class Checklist(list[CloseStep]):
+    """The steps of a checklist as they are done, each told to ``on_step`` (the CLI prints
+    it, the TUI ticks it) the moment it is known."""
+
+    def __init__(self, on_step: Callable[[CloseStep], None] | None = None) -> None:
+        super().__init__()
+        self.on_step = on_step
+
+    def step(self, name: str, ok: bool, detail: str) -> bool:
+        s = CloseStep(name, ok, detail)
+        self.append(s)
+        if self.on_step is not None:
+            self.on_step(s)
+        return ok
+
+
 def month_close(books: Books, month: Month, user: str | None = None,
                 progress: Callable[[int, int, str], None] | None = None,
                 on_step: Callable[[CloseStep], None] | None = None) -> list[CloseStep]:
@@ -153,16 +169,10 @@ def month_close(books: Books, month: Month, user: str | None = None,
     so the chain head is taken in the contribution run's transaction and the lock's
     transaction refuses if an entry dated in the month (or before) was posted since: the
     locked month is always the one the checks and statements were computed from."""
-    steps: list[CloseStep] = []
+    steps = Checklist(on_step)
+    step = steps.step
     m = month.key
     label = str(month)
-
-    def step(name: str, ok: bool, detail: str) -> bool:
-        s = CloseStep(name, ok, detail)
-        steps.append(s)
-        if on_step is not None:
-            on_step(s)
-        return ok
 
     try:
         with _write(books) as conn:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
-from ecp.api.closing import CloseStep, verify
+from ecp.api.closing import Checklist, CloseStep, verify
 from ecp.api.session import Books, _read, _write
 from ecp.api.trail import _audit
 from ecp.db.models import Draft, Entry, Period, YearEvent
@@ -114,14 +114,8 @@ def year_checklist(books: Books, year: int,
     """The close's checklist, nothing written: each step's state, up to the first failure
     (``ecp verify`` last)."""
     check_year(year)
-    steps: list[CloseStep] = []
-
-    def step(name: str, ok: bool, detail: str) -> bool:
-        s = CloseStep(name, ok, detail)
-        steps.append(s)
-        if on_step is not None:
-            on_step(s)
-        return ok
+    steps = Checklist(on_step)
+    step = steps.step
 
     with _read(books) as conn:
         view = _view(conn, year)
