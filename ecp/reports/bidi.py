@@ -182,12 +182,14 @@ class BidiParagraph(Paragraph):  # type: ignore[misc]  # reportlab ships no type
     """A Paragraph of a logical text holding Arabic: at layout, wrapped on the logical words
     to the width it is given, then each line shaped (see :func:`wrap_logical`)."""
 
-    def __init__(self, text: str | None, style: ParagraphStyle, **kw: Any) -> None:
+    def __init__(self, text: str | None, style: ParagraphStyle, tail: str = "",
+                 **kw: Any) -> None:
         # ``text`` is None for the parts of a split paragraph: lines already laid out
         self._logical = text
+        self._tail = tail
         self._base = base_direction(text or "")
         self._laid_for: float | None = None
-        super().__init__(None if text is None else markup(text), style, **kw)
+        super().__init__(None if text is None else markup(text) + tail, style, **kw)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._logical is not None and self._laid_for != availWidth:
@@ -195,18 +197,21 @@ class BidiParagraph(Paragraph):  # type: ignore[misc]  # reportlab ships no type
             st = self.style
             width = availWidth - st.leftIndent - st.rightIndent - max(st.firstLineIndent, 0)
             lines = wrap_logical(self._logical, st.fontName, st.fontSize, width)
-            text = "<br/>".join(escape(visual(line, self._base)) for line in lines)
+            text = "<br/>".join(escape(visual(line, self._base)) for line in lines) + self._tail
             self._setup(text, st, self.bulletText, None, cleanBlockQuotedText)
         width, height = super().wrap(availWidth, availHeight)
         return float(width), float(height)
 
 
-def para(text: str, style: ParagraphStyle, **kw: Any) -> Paragraph:
+def para(text: str, style: ParagraphStyle, tail: str = "", *, rtl_right: bool = True,
+         **kw: Any) -> Paragraph:
     """The Paragraph (or table cell) of a free text: plain Latin text as a plain Paragraph
     (escaped), Arabic or mixed text shaped (:class:`BidiParagraph`), aligned right when its
-    first strong character is Arabic."""
+    first strong character is Arabic (unless ``rtl_right`` is False: a value in a stack of
+    French lines aligned left). ``tail`` is markup added after the text as it is (already
+    shaped and escaped: e.g. ``<br/><font size=7>…</font>``)."""
     if not has_arabic(text):
-        return Paragraph(escape(text), style, **kw)
-    if base_direction(text) == "R":
+        return Paragraph(escape(text) + tail, style, **kw)
+    if rtl_right and base_direction(text) == "R":
         style = rtl_style(style)
-    return BidiParagraph(text, style, **kw)
+    return BidiParagraph(text, style, tail, **kw)

@@ -13,10 +13,13 @@ undoes itself on these texts.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import unicodedata
+from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -33,7 +36,8 @@ from ecp.reports.bidi import (
     visual,
     wrap_logical,
 )
-from ecp.reports.invoice_pdf import FONT, register_fonts
+from ecp.reports.invoice_pdf import FONT, register_fonts, render_document
+from ecp.sales.views import Company, DocLine, DocumentView, PartyView, VatLine
 
 # Arabic letters as typed (hamza to yeh): a correctly drawn page has none, only joined forms.
 _BASE_LETTER = re.compile("[\u0621-\u064a]")
@@ -166,3 +170,75 @@ def test_long_arabic_designation_wraps_in_reading_order() -> None:
     # a word too long for the column is cut between letters, still in reading order
     cut = wrap_logical("ا" * 200, FONT, 9, 60)
     assert len(cut) > 1 and "".join(cut) == "ا" * 200
+
+
+# --- the documents --------------------------------------------------------------------------
+
+def no_loose_letters(raw: str) -> None:
+    """Every Arabic letter drawn is a joined form: none left as typed (the bug drew the typed
+    letters one by one, right to left reversed: « فيرلا معطم »)."""
+    assert not _BASE_LETTER.search(raw), _BASE_LETTER.findall(raw)[:10]
+
+
+SELLER_AR = Company(
+    name="Amal Entreprendre", legal_form="SARL", capital="100 000 DH",
+    address="شارع ابن بطوطة 12", city="طنجة", if_number="40123456", tp="50212345",
+    ice="002345678000031", rc="98765", court="Tribunal de commerce de Tanger", cnss="1234567",
+    bank="البنك الشعبي", rib="190 640 0001234567890123 45")
+
+CUSTOMER_AR = PartyView(code="C010", name="مطعم الريف", name_ar="مطعم الريف للأكلات",
+                        address="شارع محمد الخامس 12", city="طنجة", ice="003123456000040")
+
+DESIGNATION = "قفطان مطرز يدويا"
+LONG_DESIGNATION = ("قفطان مطرز يدويا بخيوط الذهب والفضة على الطريقة التطوانية الأصيلة مع حزام "
+                    "من الحرير")
+MIXED = "Caftan قفطان مطرز 2 pièces"
+
+
+def arabic_document(kind: str = "facture") -> DocumentView:
+    """Arabic in every free field. Lines: 2 × 1 500,00 = 3 000,00 at 20 %, 1 × 800,00 = 800,00
+    at 20 %, 1 × 450,00 = 450,00 at 20 %: HT 4 250,00, TVA 850,00, TTC 5 100,00."""
+    lines = (
+        DocLine(DESIGNATION, 2000, "قطعة", 150000, 2000, 300000),
+        DocLine(LONG_DESIGNATION, 1000, "قطعة", 80000, 2000, 80000),
+        DocLine(MIXED, 1000, "lot", 45000, 2000, 45000),
+    )
+    return DocumentView(
+        kind=kind, number="F-2026-000021", issue_date=dt.date(2026, 3, 5),  # type: ignore[arg-type]
+        operation_date=dt.date(2026, 3, 1), seller=SELLER_AR, member_code="M007",
+        member_name="فاطمة الزهراء بنعلي", member_name_ar="فاطمة الزهراء بنعلي",
+        customer=CUSTOMER_AR, lines=lines, vat=(VatLine(2000, 425000, 85000),),
+        total_ht=425000, total_vat=85000, total_ttc=510000,
+        due_date=dt.date(2026, 5, 4) if kind == "facture" else None,
+        valid_until=dt.date(2026, 4, 4) if kind == "devis" else None,
+        payment_terms="60 يوما من تاريخ الفاتورة" if kind == "facture" else "",
+        payment_method="تحويل بنكي", related="F-2026-000020" if kind == "avoir" else None,
+        notes=("التسليم في المحل، شارع 12 محمد الخامس",),
+        order_ref="طلب 45" if kind == "facture" else None)
+
+
+ARABIC_FIELDS = (
+    "مطعم الريف", "مطعم الريف للأكلات", "شارع محمد الخامس 12", "طنجة", DESIGNATION, "قطعة",
+    MIXED, "فاطمة الزهراء بنعلي", "شارع ابن بطوطة 12",
+    "التسليم في المحل، شارع 12 محمد الخامس",
+)
+
+
+@pytest.mark.parametrize("kind", ["facture", "avoir", "devis"])
+def test_invoice_credit_note_quote_arabic_everywhere(kind: str, tmp_path: Path) -> None:
+    data = render_document(arabic_document(kind), tmp_path / f"{kind}.pdf", invariant=True)
+    raw, text = read_back(data)
+    no_loose_letters(raw)
+    fields = [*ARABIC_FIELDS]
+    if kind == "facture":
+        fields += ["60 يوما من تاريخ الفاتورة", "تحويل بنكي", "طلب 45", "البنك الشعبي"]
+    for field in fields:
+        assert field in text, field
+    # the long designation wraps over two lines, in reading order: its first words on top
+    vocab = set(LONG_DESIGNATION.split())
+    parts = [cell for line in text.split("\n") for cell in line.split(" | ")
+             if set(cell.split()) <= vocab and len(cell.split()) > 3]
+    assert len(parts) == 2 and " ".join(parts) == LONG_DESIGNATION, parts
+    # the totals are still there: 4 250,00 HT, 850,00 TVA, 5 100,00 TTC
+    for amount in ("4 250,00", "850,00", "5 100,00"):
+        assert amount in text.replace("\u00a0", " ")
