@@ -31,6 +31,8 @@ MEMBERS = [
     ("M005", "Salma Bennani", "سلمى بناني", "cuisine", 1000, dt.date(2026, 4, 1),
      ("71211", "Pâtisserie marocaine", 30_000, 120_000)),
 ]
+# The members whose documents speak Arabic (dimensions.language; the others: fr)
+LANGUAGES = {"M005": "ar"}
 # code -> (remuneration route, CNSS number, dependants)
 ROUTES = {"M001": ("salarie", "112233445", 2), "M002": ("independant", None, 0),
           "M003": ("salarie", "556677889", 0), "M004": ("salarie", None, 0),
@@ -61,7 +63,8 @@ def load_demo(books: Books, seed: int = 2026) -> str:
         conn.execute(insert(Dimension), [{
             "code": c, "kind": "member", "name": n, "name_ar": ar, "activity": act,
             "joined_on": j.year * 10000 + j.month * 100 + j.day, "status": "actif",
-            "contribution_bp": bp} for c, n, ar, act, bp, j, _ in MEMBERS])
+            "contribution_bp": bp, "language": LANGUAGES.get(c, "fr")}
+            for c, n, ar, act, bp, j, _ in MEMBERS])
         # How each member is paid from joining (issue 14): M002 invoices the ECP, the others
         # are its salariés (M001 and M003 with their CNSS numbers)
         conn.execute(insert(MemberRoute), [{
@@ -194,6 +197,12 @@ def _catalogue(books: Books) -> None:
     for code, name, ar, ice, address, city in SALES_CUSTOMERS:
         api.add_customer(books, code, name, name_ar=ar, ice=ice, city=city, address=address,
                          consumer=ice is None)
+    from ecp.db.models import Party
+    with unit_of_work(books.engine) as s:
+        for code, lang in CUSTOMER_LANGUAGES.items():
+            s.connection().execute(update(Party).where(Party.kind == "customer",
+                                                       Party.code == code)
+                                   .values(language=lang))
     for code, name, if_number, ice in SALES_SUPPLIERS:
         api.add_supplier(books, code, name, city="Tanger", if_number=if_number, ice=ice)
     for code, member, name, unit, price, vat, acc in PRODUCTS:
@@ -210,7 +219,7 @@ def _documents(books: Books, sales: list[Sale]) -> None:
     from ecp.sales.documents import LineInput
 
     what = {code: (acc, label) for code, *_r, (acc, label, _lo, _hi) in MEMBERS}
-    for code, day, ht, cust, pay in sales:
+    for code, day, ht, cust, pay in sorted(sales, key=lambda s: s[1]):  # numbers by date
         acc, label = what[code]
         doc = api.create_and_issue(books, "facture", code, CUSTOMER_CODES[cust], day,
                                    [LineInput(label, Quantity(1000), ht, Rate(VAT_BP), acc)])
@@ -284,7 +293,7 @@ def _pay_payroll(books: Books, year: int, month: int) -> None:
 # The ECP's identity, complete: invoices can be issued from the demo at once.
 COMPANY = {
     "company.name": "ECP Tanger Entreprendre", "company.legal_form": "SARL",
-    "company.capital": "100 000 DH", "company.address": "12, rue de Fès",
+    "company.capital": "150000", "company.address": "12, rue de Fès",
     "company.city": "Tanger", "company.if": "45218736", "company.tp": "50412398",
     "company.ice": "002587413000025", "company.rc": "112233", "company.court": "Tanger",
     "company.cnss": "8765432", "company.bank": "Banque Populaire Tanger",
@@ -297,7 +306,10 @@ SALES_CUSTOMERS = [
     ("HAFA", "Café Hafa", "مقهى الحافة", "001995532000062", "Avenue Hadj Mohamed Tazi",
      "Tanger"),
     ("ALAOUI", "Mme Alaoui", "السيدة العلوي", None, "8, rue Al Jazaïr", "Tétouan"),
+    ("ATTAR", "Ahmed El Attar", "أحمد العطار", None, "14، زنقة ابن بطوطة", "طنجة"),
 ]
+# The customers whose documents speak Arabic (parties.language; the others: fr)
+CUSTOMER_LANGUAGES = {"ATTAR": "ar"}
 # code, name, IF, ICE (professional Moroccan suppliers need both)
 SALES_SUPPLIERS = [("TISSUS", "Tissus du Nord", "40100001", "001234567000062"),
                    ("MARCHE", "Marché central", "40100002", "001555123000069"),
@@ -338,7 +350,8 @@ def _sales(books: Books) -> str:
                               [p("MAINT", 6000)])
     q1 = api.create_and_issue(books, "devis", "M001", "HOTEL", d(2026, 11, 18),
                               [p("CAFTAN", 5000)])
-    api.create_and_issue(books, "devis", "M003", "RIAD", d(2026, 11, 20), [p("TAPIS", 2000)])
+    # an Arabic-speaking customer (its documents in Arabic), quoted by M003
+    api.create_and_issue(books, "devis", "M003", "ATTAR", d(2026, 11, 20), [p("TAPIS", 2000)])
     api.accept_quote(books, q1.number, d(2026, 11, 21))
     api.add_payment(books, [f1.number], 726000, d(2026, 11, 13), "virement", "VIR 88412")
     api.add_payment(books, [f2.number], 400000, d(2026, 11, 20), "cheque", "CHQ 1207")

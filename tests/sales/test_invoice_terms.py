@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -261,3 +262,33 @@ def test_capital_is_a_number_printed_formatted(sales: api.Books) -> None:
     assert inv.view.seller.capital == "150 000 DH"
     assert "au capital de 150 000 DH" in pdf_text(sales, inv.number)
     assert settings_mod.check("company.if", "1234 5678") == "12345678"
+
+
+# --- 7. the demo, consistent with itself ------------------------------------------------------
+
+def test_demo_is_consistent_with_itself(demo_path: Path) -> None:
+    """Capital in the settings = the credit of 1111 (15 000 000 centimes, 150 000 DH, the
+    founders' contribution of 1 August 2026); invoice numbers in date order; M005 speaks
+    Arabic, and so does a customer (ATTAR, Arabic name and address), quoted by M003."""
+    import sqlite3
+
+    books = api.open_books(str(demo_path))
+    con = sqlite3.connect(str(demo_path))
+    try:
+        capital = -con.execute("SELECT sum(amount) FROM lines WHERE account = '1111'"
+                               ).fetchone()[0]
+        languages = dict(con.execute("SELECT code, language FROM dimensions"))
+        customers = {r[0]: r[1:] for r in con.execute(
+            "SELECT code, language, name_ar, address FROM parties WHERE kind = 'customer'")}
+        stored = con.execute("SELECT value FROM settings WHERE key = 'company.capital'"
+                             ).fetchone()[0]
+    finally:
+        con.close()
+    assert capital == 15_000_000
+    assert settings_mod.capital_text(stored) == "150 000 DH"
+    rows = api.list_documents(books, "facture", today=D(2026, 12, 7))
+    assert [r.number for r in rows] == [r.number for r in sorted(rows, key=lambda r: r.day)]
+    assert languages["M005"] == "ar" and languages["M001"] == languages["M003"] == "fr"
+    assert customers["ATTAR"] == ("ar", "أحمد العطار", "14، زنقة ابن بطوطة")
+    quotes = api.list_documents(books, "devis", today=D(2026, 12, 7))
+    assert ("M003", "ATTAR") in {(q.member, q.customer) for q in quotes}
