@@ -34,6 +34,8 @@ from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 # Arabic, Arabic Supplement, Arabic Extended-A, presentation forms A and B.
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+# Arabic as typed (not yet shaped: no presentation forms).
+_TYPED = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 # A number as written in a text: 12, 1 200,50, 05/03/2026, 10:30, 2-3.
 _NUMBER = re.compile(r"\d+(?:[ .,:/\-\u00a0\u202f]\d+)*")
 _LRM, _RLM = "\u200e", "\u200f"
@@ -116,8 +118,9 @@ def reorder(line: str, base: str | None = None) -> str:
 
 def visual(text: str, base: str | None = None) -> str:
     """What to draw for the logical ``text``: each line (split on ``\\n``) reshaped and reordered
-    (see :func:`reorder`). Text without Arabic comes back unchanged."""
-    if not has_arabic(text):
+    (see :func:`reorder`). Text without Arabic comes back unchanged, and so does text already
+    shaped (joined forms only, as nobody types them): shaping twice is harmless."""
+    if _TYPED.search(text) is None:
         return text
     return "\n".join(reorder(str(arabic_reshaper.reshape(line)), base)
                      for line in text.split("\n"))
@@ -210,7 +213,7 @@ def para(text: str, style: ParagraphStyle, tail: str = "", *, rtl_right: bool = 
     first strong character is Arabic (unless ``rtl_right`` is False: a value in a stack of
     French lines aligned left). ``tail`` is markup added after the text as it is (already
     shaped and escaped: e.g. ``<br/><font size=7>…</font>``)."""
-    if not has_arabic(text):
+    if _TYPED.search(text) is None:  # Latin, or already shaped
         return Paragraph(escape(text) + tail, style, **kw)
     if rtl_right and base_direction(text) == "R":
         style = rtl_style(style)

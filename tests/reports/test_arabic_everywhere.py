@@ -89,6 +89,7 @@ def test_arabic_joined_and_right_to_left() -> None:
     assert not _BASE_LETTER.search(v)
     assert unicodedata.normalize("NFKC", v) == "فيرلا معطم"  # letters of the bug, joined
     assert reorder(unicodedata.normalize("NFKC", v)) == "مطعم الريف"
+    assert visual(v) == v  # shaping twice is harmless
 
 
 def test_digits_inside_arabic() -> None:
