@@ -38,6 +38,7 @@ from ecp.kernel.files import replace_private
 from ecp.kernel.money import fmt_fr
 from ecp.kernel.units import fmt_qty
 from ecp.members.views import MOVEMENT_CATEGORIES, MemberInfo, StatementView
+from ecp.reports.bidi import para, visual
 from ecp.reports.invoice_pdf import (
     FONT,
     MONTHS,
@@ -79,8 +80,9 @@ def method_label(t: dict[str, Any], method: str) -> str:
 
 
 def x(text: str) -> str:
-    """Escape a text for Paragraph markup."""
-    return escape(text)
+    """A one-line text for Paragraph markup: shaped (Arabic joined and ordered, see
+    :mod:`ecp.reports.bidi`), then escaped. Text that may wrap goes through ``para``."""
+    return escape(visual(text))
 
 
 class Page:
@@ -105,9 +107,9 @@ class Page:
 def company_block(company: Company, p: Page, ice_label: str) -> list[Flowable]:
     """The ECP's name, address and ICE, top left."""
     return [
-        Paragraph(x(company.name), p.s.company),
-        Paragraph(x(company.address), p.s.normal),
-        Paragraph(x(company.city), p.s.normal),
+        para(company.name, p.s.company, rtl_right=False),
+        para(company.address, p.s.normal, rtl_right=False),
+        para(company.city, p.s.normal, rtl_right=False),
         Paragraph(x(f"{ice_label} : {company.ice}"), p.s.normal),
     ]
 
@@ -116,9 +118,9 @@ def member_box(member: MemberInfo, p: Page, title: str, activity_label: str) -> 
     """A framed box: title, code and Latin name, activity (left); the Arabic name, shaped and
     right-aligned (right)."""
     left: list[Flowable] = [Paragraph(x(title), p.s.box_title),
-                            Paragraph(x(f"{member.code} — {member.name}"), p.s.bold)]
+                            para(f"{member.code} — {member.name}", p.s.bold)]
     if member.activity:
-        left.append(Paragraph(x(f"{activity_label} : {member.activity}"), p.s.normal))
+        left.append(para(f"{activity_label} : {member.activity}", p.s.normal))
     right: list[Flowable] = []
     if member.name_ar:
         ar = ParagraphStyle("member_ar", parent=p.s.ar_right, fontName=p.s.bold.fontName,
@@ -164,7 +166,8 @@ def build_pdf(story: list[Flowable], t: dict[str, Any], p: Page, company: Compan
     fs = p.size - 1.5
     lines = legal_lines(company, t["footer"]["lines"], fs, p.width)
     bottom = max(p.bottom, p.margin * 0.5 + fs * (1.35 * len(lines) + 1.6) + 6 * mm)
-    canvas_cls = footer_canvas(lines, t["labels"]["page"], reference, fs, p.margin, p.accent)
+    canvas_cls = footer_canvas(lines, t["labels"]["page"], visual(reference), fs, p.margin,
+                               p.accent)
     buf = io.BytesIO()
     pdf = SimpleDocTemplate(
         # the frame pads its content by 6 pt: margins shrink so content starts at ``margin``
@@ -265,7 +268,7 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
         return Paragraph(x(text), s.head_right if right else s.head)
 
     def cell(text: str) -> Paragraph:
-        return Paragraph(x(text), s.cell)
+        return para(text, s.cell)
 
     def amount(cents: int, width: float, bold: bool = False) -> Paragraph:
         return fit(money(cents), s.bold_right if bold else s.cell_right, width)
@@ -294,7 +297,7 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
     amt_w = 36 * mm
     sum_rows: list[list[Any]] = [[Paragraph(x(st["summary_title"]), s.head), ""]]
     for label, cents, strong in summary_lines(v, st):
-        sum_rows.append([Paragraph(x(label), s.bold if strong else s.normal),
+        sum_rows.append([para(label, s.bold if strong else s.normal),
                          amount(cents, amt_w, strong)])
     summary = Table(sum_rows, colWidths=[p.width - amt_w, amt_w])
     summary.setStyle(TableStyle([
@@ -486,7 +489,7 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
             else:
                 nature = cols["payout"]
             rows.append([cell(po.number), cell(day(po.day)), cell(method_label(t, po.method)),
-                         Paragraph(x(nature), s.cell), amount(po.amount, w_amt)])
+                         para(nature, s.cell), amount(po.amount, w_amt)])
         rows.append([bold(st["total"]), "", "", "",
                      amount(sum(po.amount for po in v.payouts), w_amt, True)])
         po_table = grid(rows, widths, p, total=True)
@@ -542,7 +545,7 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
             if (mv.category, mv.label) != seen:
                 seen = (mv.category, mv.label)
                 kind_rows.append(len(rows))
-                rows.append([Paragraph(x(kind_label(v, st, mv.category, mv.label)), s.bold),
+                rows.append([para(kind_label(v, st, mv.category, mv.label), s.bold),
                              "", "", ""])
             rows.append([cell(mv.account), cell(mv.account_name),
                          amount(mv.debit, w_amt) if mv.debit else cell(""),
@@ -561,7 +564,7 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
     if v.notes:
         story.append(CondPageBreak(20 * mm))
         story.append(Paragraph(x(st["notes_title"]), p.section))
-        story += [Paragraph(x(note), s.normal) for note in v.notes]
+        story += [para(note, s.normal) for note in v.notes]
 
     reference = st["reference"].format(code=v.member.code, name=v.member.name, month=month)
     return build_pdf(story, t, p, v.company, reference=reference, title=reference,
