@@ -26,13 +26,14 @@ MemberView = registry.MemberView
 
 def add_member(books: Books, code: str, name: str, name_ar: str | None = None,
                activity: str | None = None, contribution_rate: Rate | None = None,
-               joined: dt.date | None = None) -> MemberView:
+               joined: dt.date | None = None, language: str = "fr") -> MemberView:
     """A new member (a ledger dimension); ``contribution_rate`` in basis points, None for the
-    ECP's default rate; ``joined`` defaults to today."""
+    ECP's default rate; ``joined`` defaults to today; ``language`` (fr | ar) of the member's
+    documents."""
     with _write(books) as conn:
         view = registry.add(conn, code, name, name_ar=name_ar, activity=activity,
                             contribution_rate=contribution_rate,
-                            joined=joined or books.today())
+                            joined=joined or books.today(), language=language)
         _audit(conn, books, "membre.ajout", view.code, view.name)
         return view
 
@@ -40,16 +41,17 @@ def add_member(books: Books, code: str, name: str, name_ar: str | None = None,
 def update_member(books: Books, code: str, *, name: str | None = None,
                   name_ar: str | None = None, activity: str | None = None,
                   status: str | None = None, contribution_rate: Rate | None = None,
-                  default_rate: bool = False) -> MemberView:
+                  default_rate: bool = False, language: str | None = None) -> MemberView:
     """Change the non-accounting fields of a member (the code, used in postings, never);
-    ``default_rate`` puts the member back on the ECP's default contribution rate."""
+    ``default_rate`` puts the member back on the ECP's default contribution rate; ``language``
+    (fr | ar) of the member's documents."""
     with _write(books) as conn:
         view = registry.update_member(conn, code, name=name, name_ar=name_ar,
                                       activity=activity, status=status,
                                       contribution_rate=contribution_rate,
-                                      clear_rate=default_rate)
+                                      clear_rate=default_rate, language=language)
         changed = {"nom": name, "nom arabe": name_ar, "activité": activity, "statut": status,
-                   "taux (pb)": contribution_rate}
+                   "taux (pb)": contribution_rate, "langue": language}
         _audit(conn, books, "membre.modif", view.code,
                "; ".join([f"{k} = {v}" for k, v in changed.items() if v is not None]
                          + (["taux par défaut"] if default_rate else [])))

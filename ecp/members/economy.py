@@ -97,7 +97,7 @@ def member_info(conn: Connection, code: str, field: str = "member") -> MemberInf
     rate = m.contribution_bp
     if rate is None:
         rate = settings_mod.contribution_default_rate(_settings(conn))
-    return MemberInfo(m.code, m.name, m.name_ar, m.activity, rate)
+    return MemberInfo(m.code, m.name, m.name_ar, m.activity, rate, m.language)
 
 
 def active_members(conn: Connection) -> list[str]:

@@ -21,6 +21,8 @@ from ecp.kernel.units import Rate
 from ecp.kernel.vocab import MEMBER_STATUSES
 from ecp.ledger.entry import ECP_DIMENSION, day_int, day_iso, int_day
 
+LANGUAGES = ("fr", "ar")  # of the documents a member or a customer receives
+
 
 @dataclass(frozen=True)
 class MemberView:
@@ -39,6 +41,7 @@ class MemberView:
     route_from: str | None = None
     cnss: str | None = None
     dependants: int | None = None
+    language: str = "fr"  # of the member's documents (statement, voucher, payslip…): fr | ar
 
 
 def _view(r: Any, route: Any = None) -> MemberView:
@@ -53,7 +56,8 @@ def _view(r: Any, route: Any = None) -> MemberView:
                       route.route if route is not None else None,
                       day_iso(route.valid_from) if route is not None else None,
                       route.cnss if route is not None else None,
-                      route.dependants if route is not None else None)
+                      route.dependants if route is not None else None,
+                      getattr(r, "language", None) or "fr")
 
 
 def _latest_routes(conn: Connection, code: str | None = None) -> dict[str, Any]:
@@ -89,10 +93,20 @@ def _check_texts(name: str | None, name_ar: str | None, activity: str | None) ->
     check_optional(activity, "activité", SHORT, field="activity")
 
 
+def check_language(language: str) -> str:
+    """``fr`` or ``ar`` (the languages of the documents), else an error on ``language``."""
+    lang = language.strip().lower()
+    if lang not in LANGUAGES:
+        raise InputError(f"langue : « {language} » (fr ou ar)", field="language",
+                         code="language.unknown")
+    return lang
+
+
 def add(conn: Connection, code: str, name: str, *, name_ar: str | None = None,
         activity: str | None = None, contribution_rate: Rate | None = None,
-        joined: dt.date) -> MemberView:
+        joined: dt.date, language: str = "fr") -> MemberView:
     c = check_code(code)
+    lang = check_language(language)
     if not name.strip():
         raise InputError("nom : obligatoire", field="name", code="name.required")
     _check_texts(name.strip(), (name_ar or "").strip(), (activity or "").strip())
@@ -103,17 +117,20 @@ def add(conn: Connection, code: str, name: str, *, name_ar: str | None = None,
     conn.execute(insert(Dimension), [{
         "code": c, "kind": "member", "name": name.strip(),
         "name_ar": (name_ar or "").strip() or None, "activity": (activity or "").strip() or None,
-        "joined_on": day_int(joined), "status": "actif", "contribution_bp": contribution_rate}])
+        "joined_on": day_int(joined), "status": "actif", "contribution_bp": contribution_rate,
+        "language": lang}])
     return get(conn, c)
 
 
 def update_member(conn: Connection, code: str, *, name: str | None = None,
                   name_ar: str | None = None, activity: str | None = None,
                   status: str | None = None, contribution_rate: Rate | None = None,
-                  clear_rate: bool = False) -> MemberView:
+                  clear_rate: bool = False, language: str | None = None) -> MemberView:
     """Change the non-accounting fields of a member (the code, used in postings, never).
     ``clear_rate`` puts the member back on the ECP's default rate."""
     values: dict[str, object] = {}
+    if language is not None:
+        values["language"] = check_language(language)
     _check_texts(name and name.strip(), name_ar and name_ar.strip(),
                  activity and activity.strip())
     if name is not None:

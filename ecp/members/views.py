@@ -16,6 +16,7 @@ class MemberInfo:
     name_ar: str | None
     activity: str | None
     contribution_bp: int  # the rate that applies (the member's, or the ECP's default)
+    language: str = "fr"  # of the member's documents: fr | ar
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,13 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, TableStyle
 
 from ecp.members.annual import AnnualStatement
+from ecp.reports import i18n
 from ecp.reports.annual import SECTIONS, figure_rows, wording
-from ecp.reports.invoice_pdf import fit, fmt_date, load_templates, register_fonts, shape_arabic
+from ecp.reports.i18n import Table
+from ecp.reports.invoice_pdf import fit, load_templates, register_fonts, shape_arabic
 from ecp.reports.statement_pdf import (
     BAND,
     LIGHT,
@@ -35,13 +37,17 @@ from ecp.reports.statement_pdf import (
 
 
 def render_annual(view: AnnualStatement, out: Path | None = None, *, issued: dt.date,
-                  invariant: bool = False, templates: Path | None = None) -> bytes:
+                  invariant: bool = False, templates: Path | None = None,
+                  lang: str | None = None) -> bytes:
     """Render the attestation to PDF bytes (also written to ``out`` if given), signed as of
     ``issued``. ``invariant`` makes the bytes reproducible (tests); ``templates`` is a folder
-    holding a ``documents.toml`` (default: the shipped one)."""
+    holding a ``documents.toml`` (default: the shipped one); ``lang`` (``fr`` | ``ar``)
+    overrides the member's language."""
     register_fonts()
-    t = load_templates(templates)
-    w = wording(templates)
+    lang = lang or view.member.language
+    i18n.begin(lang)
+    t = i18n.localize_templates(load_templates(templates), lang)
+    w = i18n.localize_templates({"annual": wording(templates)}, lang)["annual"]
     p = Page(t)
     s = p.s
     v = view
@@ -114,7 +120,7 @@ def render_annual(view: AnnualStatement, out: Path | None = None, *, issued: dt.
 
     # Place, date and the ECP's signature
     done = Paragraph(x(w["done_at"].format(city=v.company.city or "…",
-                                           date=fmt_date(issued))), s.normal)
+                                           date=i18n.date_long(issued))), s.normal)
     half = (p.width - 10 * mm) / 2
     sign = Table([[done, "", Paragraph(x(w["signature"]), s.bold)],
                   ["", "", Paragraph(x(w["signature_hint"]), s.small)],

@@ -11,9 +11,11 @@ from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
 
 from ecp.members.views import PayoutVoucher
+from ecp.reports import i18n
+from ecp.reports.i18n import Table
 from ecp.reports.invoice_pdf import load_templates, register_fonts, shape_arabic
 from ecp.reports.statement_pdf import (
     BAND,
@@ -26,14 +28,18 @@ from ecp.reports.statement_pdf import (
     money,
     x,
 )
+from ecp.sales import words_ar
 from ecp.sales.words import amount_in_words
 
 
 def render_payout(v: PayoutVoucher, out: Path | None = None, *, invariant: bool = False,
-                  templates: Path | None = None) -> bytes:
-    """Render a payout or solidarity-advance voucher to PDF bytes (also written to ``out``)."""
+                  templates: Path | None = None, lang: str | None = None) -> bytes:
+    """Render a payout or solidarity-advance voucher to PDF bytes (also written to ``out``),
+    in ``lang`` (``fr`` | ``ar``; default the member's language)."""
     register_fonts()
-    t = load_templates(templates)
+    lang = lang or v.member.language
+    i18n.begin(lang)
+    t = i18n.localize_templates(load_templates(templates), lang)
     po = t["payout"]
     p = Page(t)
     s = p.s
@@ -66,8 +72,8 @@ def render_payout(v: PayoutVoucher, out: Path | None = None, *, invariant: bool 
                          leading=(p.size + 7) * 1.3, textColor=p.accent)
     label = ParagraphStyle("amount_label", parent=s.bold, fontSize=p.size + 2,
                            leading=(p.size + 2) * 1.3)
-    sentence = po["sentence"].format(montant=amount_in_words(v.amount)).replace(" de un ",
-                                                                                 " d'un ")
+    words = words_ar.amount_in_words(v.amount) if lang == "ar" else amount_in_words(v.amount)
+    sentence = po["sentence"].format(montant=words).replace(" de un ", " d'un ")
     amount_box = Table([
         [Paragraph(x(po["amount"]), label),
          Paragraph(x(money(v.amount)).replace(" ", "\u00a0"), big)],
@@ -93,7 +99,7 @@ def render_payout(v: PayoutVoucher, out: Path | None = None, *, invariant: bool 
     if v.advance:
         details.append((po["reason"], v.reason))
     elif v.reason:  # what is paid: an independent's invoice, a salary's month
-        details.append((po.get("object", "Objet"), v.reason))
+        details.append((po.get("object", i18n._(lang, "Objet")), v.reason))
     rows: list[list[Any]] = [[Paragraph(x(k), s.normal), Paragraph(x(val), s.bold)]
                              for k, val in details]
     info = Table(rows, colWidths=[70 * mm, p.width - 70 * mm])

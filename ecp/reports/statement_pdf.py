@@ -30,22 +30,18 @@ from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
     Spacer,
-    Table,
     TableStyle,
 )
 
 from ecp.kernel.files import replace_private
-from ecp.kernel.money import fmt_fr
-from ecp.kernel.units import fmt_qty
 from ecp.members.views import MOVEMENT_CATEGORIES, MemberInfo, StatementView
+from ecp.reports import i18n
 from ecp.reports.bidi import para, visual
+from ecp.reports.i18n import Table
 from ecp.reports.invoice_pdf import (
     FONT,
-    MONTHS,
     Styles,
     fit,
-    fmt_date,
-    fmt_rate,
     footer_canvas,
     legal_lines,
     load_templates,
@@ -60,18 +56,18 @@ RULE = colors.HexColor("#BBBBBB")
 
 
 def money(cents: int) -> str:
-    """``1 234,50 DH``."""
-    return fmt_fr(cents, "DH")
+    """``1 234,50 DH`` (ar ``1.234,50 د.م.``): the document's language (:func:`i18n.begin`)."""
+    return i18n.money(cents)
 
 
 def day(d: dt.date) -> str:
     """``01/11/2026``: statements and vouchers use numeric dates (narrow table columns)."""
-    return fmt_date(d, "numeric")
+    return i18n.date_numeric(d)
 
 
 def month_name(d: dt.date) -> str:
-    """``Novembre 2026``."""
-    return f"{MONTHS[d.month - 1].capitalize()} {d.year}"
+    """``Novembre 2026`` (ar ``نونبر 2026``)."""
+    return i18n.month_year(d)
 
 
 def method_label(t: dict[str, Any], method: str) -> str:
@@ -102,6 +98,9 @@ class Page:
         self.title = ParagraphStyle("big_title", parent=self.s.title,
                                     fontSize=float(lay.get("title_size", 18)),
                                     leading=float(lay.get("title_size", 18)) * 1.2)
+        if i18n.is_rtl():  # an Arabic document: every text starts on the right
+            i18n.rtl_styles(self.s)
+            i18n.rtl_styles(self)
 
 
 def company_block(company: Company, p: Page, ice_label: str) -> list[Flowable]:
@@ -196,7 +195,7 @@ def kind_label(v: StatementView, st: dict[str, Any], kind: str, label: str = "")
         return str(kinds.get("contribution_plain", "Contribution aux services partagés"))
     if kind == "contribution":
         return str(kinds["contribution"]).format(
-            rate=fmt_rate(v.contribution_bp, "0 %").replace(" ", nb),
+            rate=i18n.rate(v.contribution_bp, exempt="0 %").replace(" ", nb),
             base=money(v.contribution_base).replace(" ", nb))
     if kind == "vat_collected" and v.vat_paid_on is not None:
         return str(kinds["vat_collected_paid"]).format(date=day(v.vat_paid_on))
@@ -249,14 +248,17 @@ def result_rows(v: StatementView, st: dict[str, Any]) -> list[tuple[str, int, in
 
 
 def render_statement(view: StatementView, out: Path | None = None, *, invariant: bool = False,
-                     templates: Path | None = None) -> bytes:
+                     templates: Path | None = None, lang: str | None = None) -> bytes:
     """Render the member's monthly statement to PDF bytes (also written to ``out`` if given).
 
     ``invariant`` makes the bytes reproducible (tests, archive hashes); ``templates`` is a
-    folder holding a ``documents.toml`` (default: the shipped one).
+    folder holding a ``documents.toml`` (default: the shipped one); ``lang`` (``fr`` | ``ar``)
+    overrides the member's language.
     """
     register_fonts()
-    t = load_templates(templates)
+    lang = lang or view.member.language
+    i18n.begin(lang)
+    t = i18n.localize_templates(load_templates(templates), lang)
     st = t["statement"]
     cols = st["columns"]
     p = Page(t)
@@ -327,7 +329,8 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
         [Paragraph(x(st["detail_other_owed"]), s.normal),
          amount(c.other_owed, side_amt)],
         # salaries, CNSS and IR posted and not yet paid: already spent
-        [Paragraph(x(st.get("detail_payroll_due", "− Paie à payer (salaires, CNSS, IR)")),
+        [Paragraph(x(st.get("detail_payroll_due",
+                            i18n._(lang, "− Paie à payer (salaires, CNSS, IR)"))),
                    s.normal), amount(c.payroll_due, side_amt)],
         [Paragraph(x(st["detail_reserve"]), s.normal), amount(c.reserve, side_amt)],
         [Paragraph(x(st["available"]), s.bold), amount(c.available, side_amt, True)],
@@ -459,14 +462,13 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
     con_table: Flowable | None = None
     typed = v.effect("contribution")  # on the ledger, whoever posted it
     if typed and not (v.contribution or v.contribution_base):
-        con_table = Paragraph(x(st.get("empty_typed_contribution",
-                                       "Contribution passée en écriture, sans calcul "
-                                       "mensuel : {amount}.").format(
+        con_table = Paragraph(x(st.get("empty_typed_contribution", i18n._(
+            lang, "Contribution passée en écriture, sans calcul mensuel : {amount}.")).format(
             amount=money(-typed))), s.normal)
     elif v.contribution or v.contribution_base:
         widths = [30 * mm, p.width - 30 * mm - 45 * mm - w_amt, 45 * mm, w_amt]
         rows = [[head(cols["rate"]), "", head(cols["base"], True), head(cols["amount"], True)],
-                [cell(fmt_rate(v.contribution_bp, "0 %")), "",
+                [cell(i18n.rate(v.contribution_bp, exempt="0 %")), "",
                  amount(v.contribution_base, 45 * mm), amount(v.contribution, w_amt)]]
         con_table = grid(rows, widths, p)
     section("contribution", con_table)
@@ -524,7 +526,7 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
                  head(cols["material_cost"], True)]]
         for o in v.production:
             rows.append([cell(o.number), cell(o.product),
-                         Paragraph(x(fmt_qty(o.quantity_milli)), s.right),
+                         Paragraph(x(i18n.quantity(o.quantity_milli)), s.right),
                          cell(day(o.due)), cell(o.status),
                          cell(day(o.done) if o.done else ""),
                          amount(o.material_cost, w_amt) if o.done else cell("")])
