@@ -21,6 +21,7 @@ from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, TableSt
 from ecp.members.annual import AnnualStatement
 from ecp.reports import i18n
 from ecp.reports.annual import SECTIONS, figure_rows, wording
+from ecp.reports.bidi import para
 from ecp.reports.i18n import Table
 from ecp.reports.invoice_pdf import fit, load_templates, register_fonts, shape_arabic
 from ecp.reports.statement_pdf import (
@@ -75,12 +76,12 @@ def render_annual(view: AnnualStatement, out: Path | None = None, *, issued: dt.
     if v.cnss:
         status.append(w["cnss"].format(cnss=v.cnss))
     if status:
-        story += [Spacer(1, 1 * mm), Paragraph(x(" — ".join(status)), s.small)]
+        story += [Spacer(1, 1 * mm), para(" — ".join(status), s.small)]
     intro = w["intro"] if v.member.activity else w["intro_no_activity"]
-    story += [Spacer(1, 3 * mm), Paragraph(x(intro.format(
+    story += [Spacer(1, 3 * mm), para(intro.format(
         company=v.company.name, legal_form=v.company.legal_form, ice=v.company.ice,
         name=v.member.name, code=v.member.code, activity=v.member.activity or "",
-        year=v.year, start=start, end=end)), s.normal)]
+        year=v.year, start=start, end=end), s.normal)]
     if issued < v.end:
         story.append(Paragraph(x(w["running"].format(date=day(issued))), s.bold))
 
@@ -103,7 +104,7 @@ def render_annual(view: AnnualStatement, out: Path | None = None, *, issued: dt.
         for i, f in enumerate(mine, 1):
             strong = f.level == "total"
             label_style = s.bold if strong else s.normal
-            cells.append([Paragraph(x(f.label), label_style),
+            cells.append([para(f.label, label_style),
                           fit(money(f.amount), s.bold_right if strong else s.cell_right,
                               amt_w)])
             if strong:
@@ -116,11 +117,11 @@ def render_annual(view: AnnualStatement, out: Path | None = None, *, issued: dt.
         table = Table(cells, colWidths=[p.width - amt_w, amt_w])
         table.setStyle(TableStyle(style))
         story += [Spacer(1, 2.5 * mm), table]
-    story += [Spacer(1, 1.5 * mm), Paragraph(x(f"{w['amounts']} {w['note']}"), s.small)]
+    story += [Spacer(1, 1.5 * mm), para(f"{w['amounts']} {w['note']}", s.small)]
 
     # Place, date and the ECP's signature
-    done = Paragraph(x(w["done_at"].format(city=v.company.city or "…",
-                                           date=i18n.date_long(issued))), s.normal)
+    done = para(w["done_at"].format(city=v.company.city or "…",
+                                    date=i18n.date_long(issued)), s.normal)
     half = (p.width - 10 * mm) / 2
     sign = Table([[done, "", Paragraph(x(w["signature"]), s.bold)],
                   ["", "", Paragraph(x(w["signature_hint"]), s.small)],

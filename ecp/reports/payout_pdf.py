@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
 
 from ecp.members.views import PayoutVoucher
 from ecp.reports import i18n
+from ecp.reports.bidi import para
 from ecp.reports.i18n import Table
 from ecp.reports.invoice_pdf import load_templates, register_fonts, shape_arabic
 from ecp.reports.statement_pdf import (
@@ -77,7 +78,7 @@ def render_payout(v: PayoutVoucher, out: Path | None = None, *, invariant: bool 
     amount_box = Table([
         [Paragraph(x(po["amount"]), label),
          Paragraph(x(money(v.amount)).replace(" ", "\u00a0"), big)],
-        [Paragraph(x(sentence), s.normal), ""],
+        [para(sentence, s.normal), ""],
     ], colWidths=[p.width - 70 * mm, 70 * mm])
     amount_box.setStyle(TableStyle([
         ("SPAN", (0, 1), (-1, 1)),
@@ -100,7 +101,7 @@ def render_payout(v: PayoutVoucher, out: Path | None = None, *, invariant: bool 
         details.append((po["reason"], v.reason))
     elif v.reason:  # what is paid: an independent's invoice, a salary's month
         details.append((po.get("object", i18n._(lang, "Objet")), v.reason))
-    rows: list[list[Any]] = [[Paragraph(x(k), s.normal), Paragraph(x(val), s.bold)]
+    rows: list[list[Any]] = [[Paragraph(x(k), s.normal), para(val, s.bold, rtl_right=False)]
                              for k, val in details]
     info = Table(rows, colWidths=[70 * mm, p.width - 70 * mm])
     info.setStyle(TableStyle([
@@ -110,7 +111,7 @@ def render_payout(v: PayoutVoucher, out: Path | None = None, *, invariant: bool 
     ]))
     story.append(info)
     if v.advance and po.get("advance_note"):
-        story += [Spacer(1, 2 * mm), Paragraph(x(po["advance_note"]), s.small)]
+        story += [Spacer(1, 2 * mm), para(po["advance_note"], s.small)]
 
     # Signatures
     half = (p.width - 10 * mm) / 2

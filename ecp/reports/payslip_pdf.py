@@ -19,6 +19,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
 
 from ecp.members.economy import PayslipDoc
 from ecp.reports import i18n
+from ecp.reports.bidi import para, visual
 from ecp.reports.i18n import Table, _
 from ecp.reports.invoice_pdf import load_templates, register_fonts
 from ecp.reports.statement_pdf import (
@@ -104,7 +105,7 @@ def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = 
         rows.append([_(lang, "Remboursement d'avance retenu"), "", "", money(-d.withheld)])
     method = t["methods"].get(d.method, d.method)
     rows.append([_(lang, "Net payé ({method})").format(method=method), "", "", money(d.paid)])
-    rows = [[Paragraph(x(r[0]), s.normal) if isinstance(r[0], str) else r[0], *r[1:]]
+    rows = [[para(r[0], s.normal) if isinstance(r[0], str) else r[0], *r[1:]]
             for r in rows]
     story += [Paragraph(x(_(lang, "Salaire et retenues")), p.section),
               grid(rows, w, p, total=True)]
@@ -116,6 +117,8 @@ def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = 
     rows += [[_(lang, "Total des charges patronales"), "", "", money(slip.employer_total)],
              [_(lang, "Coût total pour l'ECP (brut + charges patronales)"), "", "",
               money(slip.cost)]]
+    rows = [[para(r[0], s.normal) if isinstance(r[0], str) else r[0], *r[1:]]
+            for r in rows]
     story += [Paragraph(x(_(lang, "Charges patronales")), p.section),
               grid(rows, w, p, total=True)]
 
@@ -129,7 +132,7 @@ def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = 
     # two figures a row, so that the bulletin stays on one page
     rows = [head(_(lang, "Cumul de l'année ({months} mois)").format(months=d.months), "", "",
                  "")]
-    rows += [[*pairs[i], *pairs[i + 1]] for i in range(0, len(pairs), 2)]
+    rows += [[visual(c) for c in (*pairs[i], *pairs[i + 1])] for i in range(0, len(pairs), 2)]
     half = p.width / 2
     story += [Paragraph(x(_(lang, "Cumul {year}").format(year=period.year)), p.section),
               grid(rows, [half - 32 * mm, 32 * mm, half - 32 * mm, 32 * mm], p)]
@@ -137,7 +140,7 @@ def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = 
     notes = [_(lang, "Écritures : paie {payroll}, paiement {payment}.").format(
                  payroll=d.payroll_entry, payment=d.payment_entry),
              _(lang, "Barèmes appliqués : {rules}.").format(rules=slip.rules), *slip.warnings]
-    story += [Spacer(1, 4 * mm)] + [Paragraph(x(n), s.small) for n in notes]
+    story += [Spacer(1, 4 * mm)] + [para(n, s.small) for n in notes]
     reference = f"{title} {d.number}"
     return build_pdf(story, t, p, d.company, reference=reference, title=reference,
                      subject=f"{d.member.code} {slip.month // 100}-{slip.month % 100:02d}",
