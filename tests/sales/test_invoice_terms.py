@@ -292,3 +292,59 @@ def test_demo_is_consistent_with_itself(demo_path: Path) -> None:
     assert customers["ATTAR"] == ("ar", "أحمد العطار", "14، زنقة ابن بطوطة")
     quotes = api.list_documents(books, "devis", today=D(2026, 12, 7))
     assert ("M003", "ATTAR") in {(q.member, q.customer) for q in quotes}
+
+
+# --- 8. the TUI's invoice form: the same fields ----------------------------------------------
+
+async def test_invoice_form_terms_unit_exemption_and_nature(sales: api.Books) -> None:
+    """The form's terms row (operation date, order reference, agreed terms) and its lines'
+    compact cells: « 2,5 m » (quantity and unit), « 0 PAIN » (rate 0 and exemption), « biens »
+    (nature → 7111). Saved: line 1 2,5 × 80,00 = 200,00 HT at 20 % (VAT 40,00), line 2
+    3 × 10,00 = 30,00 HT exempt; TTC 270,00. Without the agreement, a due date 61 days after
+    the operation is refused (field due)."""
+    from textual.widgets import Input
+
+    from ecp.tui.app import EcpApp
+    from ecp.tui.screens.invoice_form import DocLine, InvoiceFormScreen
+    from tests.tui.pilot import until
+
+    app = EcpApp(sales, today=D(2026, 3, 20))
+    async with app.run_test(size=(150, 45)) as pilot:
+        await pilot.press("f9", "n")
+        await until(pilot, lambda: isinstance(app.screen, InvoiceFormScreen))
+        form = app.screen
+        assert isinstance(form, InvoiceFormScreen)
+
+        def put(selector: str, value: str, root: object = None) -> None:
+            node: object = root or form
+            inp = node.query_one(selector, Input)  # type: ignore[attr-defined]
+            inp.value = value
+
+        for sel, value in (("#member", "FZ"), ("#customer", "HOTEL"), ("#day", "2026-03-02"),
+                           ("#operation", "2026-02-20"), ("#order_ref", "BC-42"),
+                           ("#agreed", "oui"), ("#due", "2026-05-15")):
+            put(sel, value)
+        await pilot.pause()
+        first = form.query(DocLine).first()
+        for cls, value in ((".desc", "Tissu"), (".qty", "2,5 m"), (".price", "80"),
+                           (".rate", "20"), (".account", "biens")):
+            put(cls, value, first)
+        await pilot.pause()
+        second = form.query(DocLine).last()
+        for cls, value in ((".desc", "Pain"), (".qty", "3"), (".price", "10"),
+                           (".rate", "0 PAIN"), (".account", "71211")):
+            put(cls, value, second)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, InvoiceFormScreen))
+    d = api.list_drafts(sales)[0]
+    # 2026-02-20 → 2026-05-15: 8 + 31 + 30 + 15 = 84 days, agreed
+    assert d.terms == Terms(D(2026, 2, 20), "BC-42", True)
+    assert [(x.unit, x.account, x.exemption) for x in d.lines] == [
+        ("m", "7111", None), ("", "71211", "PAIN")]
+    assert (d.total_ht, d.total_vat, d.total_ttc) == (23_000, 4_000, 27_000)
+    with pytest.raises(InputError) as err:
+        api.save_draft(sales, d.id, "HOTEL", d.day, list(d.lines), D(2026, 4, 22),
+                       Terms(D(2026, 2, 20)))
+    # 2026-02-20 → 2026-04-22: 8 + 31 + 22 = 61 days, not agreed
+    assert (err.value.field, err.value.code) == ("due", "due.needs_agreement")

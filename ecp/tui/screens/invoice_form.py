@@ -33,7 +33,14 @@ from ecp.kernel.errors import EcpError
 from ecp.kernel.money import parse as parse_amount
 from ecp.kernel.periods import parse_date
 from ecp.kernel.units import fmt_qty, fmt_rate, parse_quantity, parse_rate
-from ecp.sales.documents import DEFAULT_ACCOUNT, DocumentSpec, LineInput, totals
+from ecp.sales.documents import (
+    DEFAULT_ACCOUNT,
+    NATURE_ACCOUNTS,
+    DocumentSpec,
+    LineInput,
+    nature_account,
+    totals,
+)
 from ecp.sales.rules import DEFAULT_DUE_DAYS, line_total, vat_by_rate
 from ecp.tui.kit.dialogs import ConfirmScreen, PickerScreen
 from ecp.tui.kit.format import long_date, money
@@ -44,20 +51,35 @@ from ecp.tui.screens.sales_dialogs import IssueConfirmScreen, next_number, total
 LINE_FIELDS = ("product", "desc", "qty", "price", "rate", "account")
 HELP = ("Entrée : champ suivant — F2 : chercher membre, client ou produit — un code produit "
         "remplit la ligne — ctrl+n : ligne — ctrl+d : supprimer la ligne — ctrl+s : enregistrer "
-        "le brouillon — ctrl+e : émettre — Échap : quitter")
+        "le brouillon — ctrl+e : émettre — Échap : quitter\n"
+        "Qté suivie de l'unité (« 2,5 m ») ; taux 0 suivi du code d'exonération (« 0 PAIN ») ; "
+        "compte ou nature (biens 7111, produits 71211, services 71243)")
 KIND_FR = {"facture": "facture", "devis": "devis"}
 
 
 # Where the books' refusals go: the façade's parameter (and sub-field of a line) → the widget
 # id, or for a line the cell's class and the line number (``qty-2``: line 2's quantity).
 FIELDS = {"member": "member", "customer": "customer", "day": "day", "due": "due",
+          "operation_date": "operation", "order_ref": "order_ref",
           "lines": "desc-{line}", "lines.description": "desc-{line}", "lines.qty": "qty-{line}",
           "lines.price": "price-{line}", "lines.vat": "rate-{line}",
-          "lines.account": "account-{line}", "lines.product": "product-{line}"}
+          "lines.account": "account-{line}", "lines.product": "product-{line}",
+          "lines.unit": "qty-{line}", "lines.exemption": "rate-{line}",
+          "lines.nature": "account-{line}"}
 
 
-def rate_text(bp: int) -> str:
-    return "exonéré" if bp == 0 else fmt_rate(bp).removesuffix(" %")
+def rate_text(bp: int, exemption: str | None = None) -> str:
+    if bp == 0:
+        return f"0 {exemption}" if exemption else "exonéré"
+    return fmt_rate(bp).removesuffix(" %")
+
+
+def split_last(text: str) -> tuple[str, str]:
+    """« 2,5 m » → (« 2,5 », « m »); « 0 PAIN » → (« 0 », « PAIN »); one word: (it, "")."""
+    head, _, tail = text.strip().rpartition(" ")
+    if head and tail and not tail[0].isdigit():
+        return head.strip(), tail
+    return text.strip(), ""
 
 
 @dataclass
@@ -82,8 +104,10 @@ def read_doc_line(n: int, values: dict[str, str], accounts: set[str], unit: str 
     elif "|" in desc:
         p.problems.append(("desc", f"{where}, désignation : le caractère « | » n'est pas permis"))
     qty = price = rate = None
+    qty_text, typed_unit = split_last(values["qty"])
+    rate_typed, exemption = split_last(values["rate"])
     try:
-        qty = parse_quantity(values["qty"], where, field="lines.qty")
+        qty = parse_quantity(qty_text, where, field="lines.qty")
     except EcpError as exc:
         p.problems.append(("qty", str(exc)))
     try:
@@ -94,15 +118,21 @@ def read_doc_line(n: int, values: dict[str, str], accounts: set[str], unit: str 
     except EcpError as exc:
         p.problems.append(("price", str(exc)))
     try:
-        rate = parse_rate(values["rate"], where, field="lines.vat")
+        rate = parse_rate(rate_typed, where, field="lines.vat")
+        if exemption and rate != 0:
+            p.problems.append(("rate", f"{where}, exonération : « {exemption} » sur une ligne "
+                                       "taxée (une exonération va avec le taux 0)"))
     except EcpError as exc:
         p.problems.append(("rate", str(exc)))
     account = values["account"].strip() or DEFAULT_ACCOUNT
+    if account.lower() in NATURE_ACCOUNTS:
+        account = nature_account(account)
     if account not in accounts:
         p.problems.append(("account", f"{where}, compte : « {account} » n'est pas un compte de "
                                       "produits du plan (ex. 7111, 71211, 71243)"))
     if not p.problems and qty is not None and price is not None and rate is not None:
-        p.line = LineInput(desc, qty, price, rate, account, unit, product)
+        p.line = LineInput(desc, qty, price, rate, account, typed_unit or unit, product,
+                           exemption.upper() or None)
     return p
 
 
@@ -138,11 +168,13 @@ class DocLine(Vertical):
                            classes="product")
             yield DocInput(ln.description if ln else "", placeholder="désignation",
                            classes="desc")
-            yield DocInput(fmt_qty(ln.quantity_milli) if ln else "", placeholder="qté",
-                           classes="qty")
+            qty = fmt_qty(ln.quantity_milli) if ln else ""
+            if ln and ln.unit and not ln.product:  # a free line's unit, typed after it
+                qty += f" {ln.unit}"
+            yield DocInput(qty, placeholder="qté", classes="qty")
             yield DocInput(money(ln.unit_price) if ln else "", placeholder="prix HT",
                            classes="price")
-            yield DocInput(rate_text(ln.vat_bp) if ln else "20", classes="rate")
+            yield DocInput(rate_text(ln.vat_bp, ln.exemption) if ln else "20", classes="rate")
             yield DocInput(ln.account if ln else DEFAULT_ACCOUNT, classes="account")
             yield Static("", classes="total", markup=False)
         yield FieldError("", classes="line-error", markup=False)
@@ -194,7 +226,9 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
     InvoiceFormScreen #member-name, InvoiceFormScreen #customer-name { width: 1fr;
         margin-left: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     InvoiceFormScreen .-unknown { color: $error; }
-    InvoiceFormScreen #day, InvoiceFormScreen #due { width: 12; }
+    InvoiceFormScreen #day, InvoiceFormScreen #due, InvoiceFormScreen #operation { width: 12; }
+    InvoiceFormScreen #order_ref { width: 20; }
+    InvoiceFormScreen #agreed { width: 5; }
     InvoiceFormScreen #day-hint { width: 1fr; margin-left: 2; color: $text-muted; }
     InvoiceFormScreen .head-error { margin-left: 10; }
     InvoiceFormScreen Input.-textual-compact { background: $boost; }
@@ -297,6 +331,20 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
                 yield Static("", id="day-hint", markup=False)
             yield FieldError("", id="err-day", classes="head-error", markup=False)
             yield FieldError("", id="err-due", classes="head-error", markup=False)
+            terms = d.terms if d else None
+            with Horizontal(classes="head", id="terms-row") as row:
+                row.display = self.kind == "facture"  # a quote has no operation date
+                yield Label("Opération", classes="lbl")
+                yield DocInput(terms.operation.isoformat() if terms and terms.operation
+                               else "", placeholder="= date", id="operation")
+                yield Label("Commande client", classes="lbl2")
+                yield DocInput(terms.order_ref or "" if terms else "", placeholder="réf.",
+                               id="order_ref")
+                yield Label("Délai convenu (> 60 j)", classes="lbl2")
+                yield DocInput("oui" if terms and terms.agreed_terms else "",
+                               placeholder="non", id="agreed")
+            yield FieldError("", id="err-operation", classes="head-error", markup=False)
+            yield FieldError("", id="err-order_ref", classes="head-error", markup=False)
             with Horizontal(id="columns"):
                 yield Label("N°", classes="no")
                 yield Label("Produit", classes="product")
@@ -363,6 +411,12 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
             self._set_error("due", str(exc))
         if day is not None and due is not None and due < day:
             self._set_error("due", "échéance : ne peut précéder la date du document")
+        try:
+            if self.val("operation"):
+                parse_date(self.val("operation"), "date de l'opération", field="operation_date")
+            self._set_error("operation", "")
+        except EcpError as exc:
+            self._set_error("operation", str(exc))
         text = long_date(day) if day else ""
         if day and not self.val("due"):
             days = 30 if self.kind == "devis" else DEFAULT_DUE_DAYS
@@ -619,7 +673,7 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
             if msg:
                 problems.append((self.query_one(f"#{fid}"), msg))
         day, due = self._refresh_head()
-        for fid in ("day", "due"):
+        for fid in ("day", "due", "operation"):
             msg = str(self.query_one(f"#err-{fid}", FieldError).content)
             if msg:
                 problems.append((self.query_one(f"#{fid}"), msg))
@@ -668,8 +722,14 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
 
     def _spec(self, good: list[LineInput], day: dt.date, due: dt.date | None) -> DocumentSpec:
         member = self._draft.member if self._draft is not None else self.val("member").upper()
+        operation = None
+        if self.kind == "facture" and self.val("operation"):
+            operation = parse_date(self.val("operation"), "date de l'opération",
+                                   field="operation_date")
         return DocumentSpec(self.kind, member, self.val("customer").upper(), day, tuple(good),
-                            due)
+                            due, operation, self.val("order_ref") or None,
+                            self.kind == "facture"
+                            and self.val("agreed").lower() in ("oui", "o", "x"))
 
     def _store(self, good: list[LineInput], day: dt.date, due: dt.date | None) -> int:
         """Create or replace the draft in one call; returns its id."""
