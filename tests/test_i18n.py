@@ -23,7 +23,7 @@ LOCALE = ROOT / "ecp" / "locale"
 
 def template_ids() -> set[str]:
     with open(LOCALE / "ecp.pot", "rb") as f:
-        return {m.id for m in read_po(f) if m.id}
+        return {str(m.id) for m in read_po(f) if m.id}
 
 
 def fields(text: str) -> set[str]:

@@ -33,11 +33,12 @@ __all__ = ["DocumentSpec", "LineInput", "MaterialIn", "ProductLine"]
 def add_customer(books: Books, code: str, name: str, *, name_ar: str | None = None,
                  address: str = "", city: str = "", ice: str | None = None,
                  if_number: str | None = None, rc: str | None = None,
-                 consumer: bool = False) -> PartyView:
+                 consumer: bool = False, language: str = "fr") -> PartyView:
     with _write(books) as conn:
         view = sales_parties.add_party(conn, "customer", code, name, name_ar=name_ar,
                                        address=address, city=city, ice=ice,
-                                       if_number=if_number, rc=rc, consumer=consumer)
+                                       if_number=if_number, rc=rc, consumer=consumer,
+                                       language=language)
         _audit(conn, books, "tiers.ajout", f"client {code}", name)
         return view
 
@@ -59,14 +60,17 @@ def add_supplier(books: Books, code: str, name: str, *, name_ar: str | None = No
 def edit_party(books: Books, kind: PartyKind, code: str, *, name: str | None = None,
                name_ar: str | None = None, address: str | None = None,
                city: str | None = None, ice: str | None = None, if_number: str | None = None,
-               rc: str | None = None, consumer: bool | None = None) -> PartyView:
+               rc: str | None = None, consumer: bool | None = None,
+               language: str | None = None) -> PartyView:
     """Change the details given (``None`` leaves a detail as it is)."""
     with _write(books) as conn:
         view = sales_parties.edit_party(conn, kind, code, name=name, name_ar=name_ar,
                                         address=address, city=city, ice=ice,
-                                        if_number=if_number, rc=rc, consumer=consumer)
+                                        if_number=if_number, rc=rc, consumer=consumer,
+                                        language=language)
         changed = {"nom": name, "nom arabe": name_ar, "adresse": address, "ville": city,
-                   "ICE": ice, "IF": if_number, "RC": rc, "particulier": consumer}
+                   "ICE": ice, "IF": if_number, "RC": rc, "particulier": consumer,
+                   "langue": language}
         _audit(conn, books, "tiers.modif",
                f"{'client' if kind == 'customer' else 'fournisseur'} {code}",
                "; ".join(f"{k} = {v}" for k, v in changed.items() if v is not None))

@@ -12,12 +12,14 @@ from ecp.kernel.units import parse_percent
 from ecp.kernel.vocab import MEMBER_STATUSES
 from ecp.reports.render import render
 
+LANGUAGE_NAMES = {"fr": "français", "ar": "arabe"}
 
 def cmd_member_add(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
     rate = parse_percent(a.contribution_rate, "taux de contribution",
                          field="contribution_rate") if a.contribution_rate else None
-    m = api.add_member(books, a.code, a.name, a.name_ar, a.activity, rate, a.joined)
+    m = api.add_member(books, a.code, a.name, a.name_ar, a.activity, rate, a.joined,
+                       language=a.language)
     print(f"Membre {m.code} ajouté : {m.name}")
     return 0
 
@@ -30,7 +32,8 @@ def cmd_member_edit(a: argparse.Namespace) -> int:
                           contribution_rate=parse_percent(rate, "taux de contribution",
                                                           field="contribution_rate")
                           if rate and rate.strip() else None,
-                          default_rate=rate is not None and not rate.strip())
+                          default_rate=rate is not None and not rate.strip(),
+                          language=a.language)
     print(f"Membre {m.code} modifié : {m.name} ({m.status})")
     if a.route is not None or a.cnss is not None or a.dependants is not None:
         route = a.route or m.route
@@ -64,9 +67,10 @@ def _count(text: str) -> int:
 def cmd_member_list(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
     rows = [(m.code, m.name, m.name_ar, m.activity, m.joined_on, m.status,
-             m.contribution_pct) for m in api.list_members(books, include_ecp=a.all)]
-    print(render(["code", "nom", "nom_arabe", "activite", "entree", "statut", "contribution_pct"],
-                 rows, a.format))
+             m.contribution_pct, m.language)
+            for m in api.list_members(books, include_ecp=a.all)]
+    print(render(["code", "nom", "nom_arabe", "activite", "entree", "statut", "contribution_pct",
+                  "langue"], rows, a.format))
     return 0
 
 
@@ -159,7 +163,7 @@ def cmd_member_show(a: argparse.Namespace) -> int:
         return 0
     print(f"Fiche de {m.code} — {m.name}" + (f" ({m.name_ar})" if m.name_ar else "")
           + f" — {st.month}\nActivité : {m.activity or '—'} — contribution "
-          f"{_pct(m.contribution_bp)}")
+          f"{_pct(m.contribution_bp)} — documents en {LANGUAGE_NAMES[m.language]}")
     view = api.get_member(books, m.code)
     print("Rémunération : " + (f"{_route_text(view.route, view.cnss, view.dependants)} depuis "
                                f"le {view.route_from}" if view.route else "statut à choisir"))
@@ -191,6 +195,8 @@ def register(sub: Any) -> Any:
     s.add_argument("--contribution-rate", dest="contribution_rate", metavar="PCT",
                    help="taux de contribution aux services partagés")
     s.add_argument("--joined", type=date_arg, metavar="D", help="date d'entrée")
+    s.add_argument("--language", choices=["fr", "ar"], default="fr",
+                   help="langue des documents du membre (relevé, bon, bulletin, attestation)")
     s.set_defaults(func=cmd_member_add)
     s = m.add_parser("edit", help="modifier un membre")
     s.add_argument("code", metavar="CODE")
@@ -198,6 +204,8 @@ def register(sub: Any) -> Any:
     s.add_argument("--name-ar", dest="name_ar", help="nom en arabe")
     s.add_argument("--activity", help="activité")
     s.add_argument("--status", choices=MEMBER_STATUSES, help="statut")
+    s.add_argument("--language", choices=["fr", "ar"],
+                   help="langue des documents du membre (relevé, bon, bulletin, attestation)")
     s.add_argument("--contribution-rate", dest="contribution_rate", metavar="PCT",
                    help="taux de contribution aux services partagés")
     s.add_argument("--route", choices=["salarie", "independant"],

@@ -180,6 +180,7 @@ def _party_add(kind: PartyKind) -> Callable[[argparse.Namespace], int]:
                               "address": a.address or "", "city": a.city or "", "rc": a.rc}
         if kind == "customer":
             kw["consumer"] = a.consumer
+            kw["language"] = a.language
             p = api.add_customer(books, a.code, a.name, **kw)
         else:
             p = api.add_supplier(books, a.code, a.name, foreign=a.foreign, **kw)
@@ -195,6 +196,8 @@ def _party_edit(kind: PartyKind) -> Callable[[argparse.Namespace], int]:
               "address": a.address, "city": a.city, "rc": a.rc}
         if kind == "customer" and a.consumer is not None:
             kw["consumer"] = a.consumer == "oui"
+        if kind == "customer" and a.language is not None:
+            kw["language"] = a.language
         p = api.edit_party(books, kind, a.code, **kw)
         print(f"{p.code} modifié : {p.name}")
         return 0
@@ -492,6 +495,8 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
         s.add_argument("--city")
         if kind == "customer":
             s.add_argument("--consumer", action="store_true", help="particulier (ICE facultatif)")
+            s.add_argument("--language", choices=["fr", "ar"], default="fr",
+                           help="langue des factures du client")
         else:
             s.add_argument("--foreign", action="store_true",
                            help="fournisseur étranger (ni IF ni ICE marocains)")
@@ -503,6 +508,7 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
         s.add_argument("--if", dest="if_number")
         if kind == "customer":
             s.add_argument("--consumer", choices=["oui", "non"])
+            s.add_argument("--language", choices=["fr", "ar"], help="langue des factures du client")
         s.set_defaults(func=_party_edit(kind))
         s = g.add_parser("list")
         fmt(s)

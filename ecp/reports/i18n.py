@@ -45,6 +45,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Table as _Table
 from reportlab.platypus import TableStyle
 
+from ecp.reports.bidi import visual
+
 LANGS = ("fr", "ar")
 LOCALES = {"fr": "fr_MA", "ar": "ar_MA"}
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -159,7 +161,7 @@ def _pattern(text: str) -> NumberPattern:
 
 def _number(value: Decimal, lang: str | None, pattern: str) -> str:
     lang = lang or current()
-    text = _pattern(pattern).apply(value, _locale(lang)).translate(_MARKS)
+    text = str(_pattern(pattern).apply(value, _locale(lang))).translate(_MARKS)
     return text.replace("\u202f", " ") if lang == "fr" else text
 
 
@@ -284,15 +286,16 @@ def _mirror_cmd(cmd: tuple[Any, ...]) -> tuple[Any, ...]:
     return (cmd[0], (-1 - c1, r0), (-1 - c0, r1), *rest)
 
 
-class Table(_Table):
+class Table(_Table):  # type: ignore[misc]  # reportlab ships no type stubs
     """ReportLab's table, mirrored in an Arabic document (:func:`begin`): the cells of each
     row and the column widths reversed, plain cells aligned right, and every style command's
     columns mirrored. Paragraph cells keep their style (see :func:`rtl_styles`)."""
 
     def __init__(self, data: Any, colWidths: Any = None, *args: Any, **kw: Any) -> None:
         self._rtl = is_rtl()
-        if self._rtl:
-            data = [list(reversed(row)) for row in data]
+        if self._rtl:  # plain text cells shaped (Arabic wording, the dirham's sign)
+            data = [[visual(c) if isinstance(c, str) else c for c in reversed(row)]
+                    for row in data]
             if colWidths is not None:
                 colWidths = list(reversed(colWidths))
         super().__init__(data, colWidths, *args, **kw)

@@ -210,7 +210,7 @@ def footer_canvas(lines: list[str], page_label: str, reference: str, fs: float, 
                 self.drawCentredString(width / 2, top - i * fs * 1.35, line)
             self.drawString(margin, base, reference)
             self.drawRightString(width - margin, base,
-                                 page_label.format(page=self._pageNumber, pages=total))
+                                 visual(page_label.format(page=self._pageNumber, pages=total)))
             self.restoreState()
 
     return FooterCanvas

@@ -40,6 +40,15 @@ _PARTY_TEXTS = {"name": ("nom", 200), "name_ar": ("nom en arabe", 200),
                 "if_number": ("identifiant fiscal", 20), "rc": ("registre du commerce", 30)}
 
 
+def _language(language: str) -> str:
+    """``fr`` or ``ar``: the language of the documents a customer receives."""
+    lang = language.strip().lower()
+    if lang not in ("fr", "ar"):
+        raise InputError(f"langue : « {language} » (fr ou ar)", field="language",
+                         code="language.unknown")
+    return lang
+
+
 def _check_party_texts(who: str, values: dict[str, object]) -> None:
     for k, v in values.items():
         if k in _PARTY_TEXTS and isinstance(v, str):
@@ -50,9 +59,11 @@ def _check_party_texts(who: str, values: dict[str, object]) -> None:
 def add_party(conn: Connection, kind: str, code: str, name: str, *, name_ar: str | None = None,
               address: str = "", city: str = "", ice: str | None = None,
               if_number: str | None = None, rc: str | None = None,
-              consumer: bool = False, foreign: bool = False) -> PartyView:
+              consumer: bool = False, foreign: bool = False,
+              language: str = "fr") -> PartyView:
     what = KIND_FR[kind]
     c = _code(code, what)
+    lang = _language(language)
     if not name.strip():
         raise InputError(f"{what} {c}, nom : obligatoire", field="name")
     ice_ok = check_ice(ice, f"{what} {c}, ICE") if ice and ice.strip() else None
@@ -71,7 +82,7 @@ def add_party(conn: Connection, kind: str, code: str, name: str, *, name_ar: str
         "kind": kind, "code": c, "name": name.strip(), "name_ar": (name_ar or "").strip() or None,
         "address": address.strip(), "city": city.strip(), "ice": ice_ok,
         "if_number": (if_number or "").strip() or None, "rc": (rc or "").strip() or None,
-        "consumer": int(consumer)}])
+        "consumer": int(consumer), "language": lang}])
     return get_party(conn, kind, c)
 
 
@@ -111,6 +122,8 @@ def edit_party(conn: Connection, kind: str, code: str, **fields: str | bool | No
             values[k] = check_ice(str(v), f"{KIND_FR[kind]} {p.code}, ICE") if v else None
         elif k == "consumer":
             values[k] = int(bool(v))
+        elif k == "language":
+            values[k] = _language(str(v))
         elif k == "name" and not str(v).strip():
             raise InputError(f"{KIND_FR[kind]} {p.code}, nom : obligatoire", field="name")
         else:
@@ -137,7 +150,7 @@ def edit_party(conn: Connection, kind: str, code: str, **fields: str | bool | No
 def _view(r: Any) -> PartyView:
     return PartyView(code=r.code, name=r.name, name_ar=r.name_ar, address=r.address,
                      city=r.city, ice=r.ice, if_number=r.if_number, rc=r.rc,
-                     consumer=bool(r.consumer))
+                     consumer=bool(r.consumer), language=getattr(r, "language", None) or "fr")
 
 
 def party_row(conn: Connection, kind: str, code: str) -> Any:

@@ -44,6 +44,7 @@ class PartyView:
     if_number: str | None = None
     rc: str | None = None
     consumer: bool = False
+    language: str = "fr"  # of the documents the customer receives: fr | ar
 
 
 @dataclass(frozen=True)
