@@ -104,7 +104,7 @@ def render_annual(view: AnnualStatement, out: Path | None = None, *, issued: dt.
         for i, f in enumerate(mine, 1):
             strong = f.level == "total"
             label_style = s.bold if strong else s.normal
-            cells.append([para(f.label, label_style),
+            cells.append([para(f.label, label_style, base="R" if i18n.is_rtl() else "L"),
                           fit(money(f.amount), s.bold_right if strong else s.cell_right,
                               amt_w)])
             if strong:

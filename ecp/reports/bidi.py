@@ -186,13 +186,15 @@ class BidiParagraph(Paragraph):  # type: ignore[misc]  # reportlab ships no type
     to the width it is given, then each line shaped (see :func:`wrap_logical`)."""
 
     def __init__(self, text: str | None, style: ParagraphStyle, tail: str = "",
-                 **kw: Any) -> None:
+                 base: str | None = None, **kw: Any) -> None:
         # ``text`` is None for the parts of a split paragraph: lines already laid out
         self._logical = text
         self._tail = tail
-        self._base = base_direction(text or "")
+        self._base = base or base_direction(text or "")
         self._laid_for: float | None = None
-        super().__init__(None if text is None else markup(text) + tail, style, **kw)
+        shaped = None if text is None else "<br/>".join(
+            escape(line) for line in visual(text, self._base).split("\n")) + tail
+        super().__init__(shaped, style, **kw)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._logical is not None and self._laid_for != availWidth:
@@ -200,6 +202,8 @@ class BidiParagraph(Paragraph):  # type: ignore[misc]  # reportlab ships no type
             st = self.style
             width = availWidth - st.leftIndent - st.rightIndent - max(st.firstLineIndent, 0)
             lines = wrap_logical(self._logical, st.fontName, st.fontSize, width)
+            if len(lines) > 1 and self._base == "R":  # a right-to-left paragraph's lines
+                st = rtl_style(st)                   # start on the right, the last one too
             text = "<br/>".join(escape(visual(line, self._base)) for line in lines) + self._tail
             self._setup(text, st, self.bulletText, None, cleanBlockQuotedText)
         width, height = super().wrap(availWidth, availHeight)
@@ -207,14 +211,17 @@ class BidiParagraph(Paragraph):  # type: ignore[misc]  # reportlab ships no type
 
 
 def para(text: str, style: ParagraphStyle, tail: str = "", *, rtl_right: bool = True,
-         **kw: Any) -> Paragraph:
+         base: str | None = None, **kw: Any) -> Paragraph:
     """The Paragraph (or table cell) of a free text: plain Latin text as a plain Paragraph
     (escaped), Arabic or mixed text shaped (:class:`BidiParagraph`), aligned right when its
     first strong character is Arabic (unless ``rtl_right`` is False: a value in a stack of
-    French lines aligned left). ``tail`` is markup added after the text as it is (already
-    shaped and escaped: e.g. ``<br/><font size=7>…</font>``)."""
+    French lines aligned left, as long as it holds on one line). ``tail`` is markup added
+    after the text as it is (already shaped and escaped: e.g. ``<br/><font size=7>…</font>``).
+    ``base`` (``L`` | ``R``) sets
+    the direction of a text composed by a template around a value (« − {label} »): the
+    document's, rather than the value's."""
     if _TYPED.search(text) is None:  # Latin, or already shaped
         return Paragraph(escape(text) + tail, style, **kw)
-    if rtl_right and base_direction(text) == "R":
+    if rtl_right and (base or base_direction(text)) == "R":
         style = rtl_style(style)
-    return BidiParagraph(text, style, tail, **kw)
+    return BidiParagraph(text, style, tail, base, **kw)

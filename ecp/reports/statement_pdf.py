@@ -265,6 +265,7 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
     s = p.s
     v = view
     month = month_name(v.start)
+    doc_dir = "R" if i18n.is_rtl() else "L"  # of the texts a template composes around a value
 
     def head(text: str, right: bool = False) -> Paragraph:
         return Paragraph(x(text), s.head_right if right else s.head)
@@ -299,7 +300,7 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
     amt_w = 36 * mm
     sum_rows: list[list[Any]] = [[Paragraph(x(st["summary_title"]), s.head), ""]]
     for label, cents, strong in summary_lines(v, st):
-        sum_rows.append([para(label, s.bold if strong else s.normal),
+        sum_rows.append([para(label, s.bold if strong else s.normal, base=doc_dir),
                          amount(cents, amt_w, strong)])
     summary = Table(sum_rows, colWidths=[p.width - amt_w, amt_w])
     summary.setStyle(TableStyle([
@@ -547,7 +548,8 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
             if (mv.category, mv.label) != seen:
                 seen = (mv.category, mv.label)
                 kind_rows.append(len(rows))
-                rows.append([para(kind_label(v, st, mv.category, mv.label), s.bold),
+                rows.append([para(kind_label(v, st, mv.category, mv.label), s.bold,
+                                  base=doc_dir),
                              "", "", ""])
             rows.append([cell(mv.account), cell(mv.account_name),
                          amount(mv.debit, w_amt) if mv.debit else cell(""),

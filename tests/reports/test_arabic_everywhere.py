@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,22 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
+from ecp.members import payroll
+from ecp.members.economy import PayslipDoc
+from ecp.members.views import (
+    MemberInfo,
+    PayoutVoucher,
+    Receivable,
+    StatementExpense,
+    StatementInvoice,
+    StatementMovement,
+    StatementPayment,
+    StatementPayout,
+    StatementProduction,
+    StatementView,
+    Treasury,
+)
+from ecp.reports.annual_pdf import render_annual
 from ecp.reports.bidi import (
     BidiParagraph,
     base_direction,
@@ -37,7 +54,13 @@ from ecp.reports.bidi import (
     wrap_logical,
 )
 from ecp.reports.invoice_pdf import FONT, register_fonts, render_document
+from ecp.reports.payout_pdf import render_payout
+from ecp.reports.payslip_pdf import render_payslip
+from ecp.reports.statement_pdf import render_statement
 from ecp.sales.views import Company, DocLine, DocumentView, PartyView, VatLine
+from tests.reports.test_statement_pdf import worked_month
+
+D = dt.date
 
 # Arabic letters as typed (hamza to yeh): a correctly drawn page has none, only joined forms.
 _BASE_LETTER = re.compile("[\u0621-\u064a]")
@@ -243,3 +266,140 @@ def test_invoice_credit_note_quote_arabic_everywhere(kind: str, tmp_path: Path) 
     # the totals are still there: 4 250,00 HT, 850,00 TVA, 5 100,00 TTC
     for amount in ("4 250,00", "850,00", "5 100,00"):
         assert amount in text.replace("\u00a0", " ")
+
+
+MEMBER_AR = MemberInfo(code="M007", name="فاطمة الزهراء بنعلي", name_ar="فاطمة الزهراء بنعلي",
+                       activity="خياطة وطرز تقليدي", contribution_bp=1000)
+REASON_AR = "شراء عاجل للثوب من أجل طلبية عرس العلمي قبل نهاية الأسبوع المقبل"
+LABEL_AR = "تسوية الصندوق"
+NOTE_AR = "ملاحظة: الفواتير غير المؤداة في آخر الشهر تبقى في ذمة الزبون"
+
+
+def arabic_month() -> StatementView:
+    """The worked month of tests/reports/test_statement_pdf.py (its figures unchanged: closing
+    available −250,00) with Arabic in every free field; one more « other » entry, 100,00 from
+    the bank to the cash box, labelled in Arabic: no effect on the treasury."""
+    v = worked_month()
+    other = (StatementMovement("other", "5141", "Banques", 0, 10000, LABEL_AR, 0),
+             StatementMovement("other", "5161", "Caisse", 10000, 0, LABEL_AR, 0))
+    return replace(
+        v, company=SELLER_AR, member=MEMBER_AR,
+        invoices=(StatementInvoice("FA-2026-00041", D(2026, 11, 3), "مطعم الريف", 200000,
+                                   240000),
+                  StatementInvoice("FA-2026-00042", D(2026, 11, 10), "رياض الزيتون", 100000,
+                                   120000)),
+        payments=(StatementPayment(D(2026, 11, 12), "FA-2026-00041", "مطعم الريف",
+                                   "virement", 240000, 40000),
+                  StatementPayment(D(2026, 11, 20), "FA-2026-00042", "رياض الزيتون",
+                                   "espèces", 60000, 10000)),
+        expenses=(StatementExpense(D(2026, 11, 15), "أثواب الشمال", "فاتورة 778", 30000, 6000,
+                                   36000),),
+        payouts=(StatementPayout("VR-2026-000012", D(2026, 11, 25), "virement", 150000, False),
+                 StatementPayout("VR-2026-000013", D(2026, 11, 28), "espèces", 120000, True,
+                                 REASON_AR)),
+        receivables=(Receivable("FA-2026-00030", "مقهى الحافة", D(2026, 9, 16),
+                                D(2026, 11, 15), 180000, 15),
+                     Receivable("FA-2026-00042", "رياض الزيتون", D(2026, 11, 10),
+                                D(2027, 1, 9), 60000, -40)),
+        production=(StatementProduction("OF-2026-0007", "قفطان مطرز", 3000, D(2026, 11, 20),
+                                        "terminé", D(2026, 11, 18), 45000),),
+        notes=(NOTE_AR,), movements=v.movements + other)
+
+
+def test_member_statement_arabic_everywhere(tmp_path: Path) -> None:
+    data = render_statement(arabic_month(), tmp_path / "releve.pdf", invariant=True)
+    raw, text = read_back(data)
+    no_loose_letters(raw)
+    for field in ("فاطمة الزهراء بنعلي", "خياطة وطرز تقليدي", "شارع ابن بطوطة 12", "طنجة",
+                  "مطعم الريف", "رياض الزيتون", "أثواب الشمال", "فاتورة 778", "مقهى الحافة",
+                  "قفطان مطرز", LABEL_AR, NOTE_AR):
+        assert field in text, field
+    # the advance's reason wraps in its column (« Avance de solidarité : … », a French line
+    # holding Arabic), read in order over its lines
+    words = [w for line in text.split("\n") for w in line.split() if w in REASON_AR.split()]
+    assert " ".join(words) == REASON_AR
+    assert not any(REASON_AR in line for line in text.split("\n"))  # it did wrap
+    # the summary still ends on the closing treasury: −250,00
+    assert "-250,00" in text.replace("\u00a0", " ").replace("−", "-")
+
+
+def test_payout_voucher_arabic_everywhere(tmp_path: Path) -> None:
+    """An advance of 1 200,00 to a member with an Arabic name, activity and reason."""
+    v = PayoutVoucher(company=SELLER_AR, member=MEMBER_AR, number="VR-2026-000013",
+                      day=D(2026, 11, 28), amount=120000, method="espèces", advance=True,
+                      reason=REASON_AR, available_before=95000, entry="CA-2026-000045")
+    data = render_payout(v, tmp_path / "bon.pdf", invariant=True)
+    raw, text = read_back(data)
+    no_loose_letters(raw)
+    for field in ("فاطمة الزهراء بنعلي", "خياطة وطرز تقليدي", "شارع ابن بطوطة 12", "طنجة"):
+        assert field in text, field
+    words = [w for line in text.split("\n") for cell in line.split(" | ")
+             for w in cell.split() if w in REASON_AR.split()]
+    assert " ".join(words) == REASON_AR
+    assert "1 200,00" in text.replace("\u00a0", " ")
+
+
+def test_payslip_arabic_everywhere(tmp_path: Path) -> None:
+    """A salaried member with an Arabic name and activity, paid 6 000,00 gross in November
+    2026 (figures from ecp.members.payroll, checked in its own tests)."""
+    slip = payroll.payslip(600000, 2, 202611)
+    doc = PayslipDoc(company=SELLER_AR, member=MEMBER_AR, cnss="123456789", number="VR-2026-000020",
+                     day=D(2026, 11, 30), method="virement bancaire", payslip=slip, withheld=0,
+                     paid=slip.net, payroll_entry="OD-2026-000050",
+                     payment_entry="BQ-2026-000061",
+                     year_to_date={k: getattr(slip, k) for k in (
+                         "gross", "employee_total", "employer_total", "taxable", "ir", "net",
+                         "cost", "professional_expenses")}, months=1)
+    data = render_payslip(doc, tmp_path / "bulletin.pdf", invariant=True)
+    raw, text = read_back(data)
+    no_loose_letters(raw)
+    for field in ("فاطمة الزهراء بنعلي", "خياطة وطرز تقليدي", "شارع ابن بطوطة 12", "طنجة"):
+        assert field in text, field
+    assert "6 000,00" in text.replace("\u00a0", " ")
+
+
+def test_annual_statement_arabic_everywhere(tmp_path: Path) -> None:
+    """2026 of a member with Arabic names everywhere: turnover 120 000,00, a charge of
+    30 000,00 (« شراء الأثواب »), contribution 12 000,00: result 120 000,00 − 30 000,00
+    − 12 000,00 = 78 000,00; a sewing machine in the register (cost 8 000,00, net 6 400,00)."""
+    from ecp.members.annual import AnnualAsset, AnnualRemuneration, AnnualStatement, NatureLine
+
+    treasury = Treasury(D(2026, 12, 31), 0, 0, 0, 0, 0, 0, 0)
+    v = AnnualStatement(
+        SELLER_AR, MEMBER_AR, None, None, 2026, D(2026, 1, 1), D(2026, 12, 31), 12000000, (),
+        (NatureLine("6111", "شراء الأثواب", 3000000, ("6111",)),), 1200000, 7800000,
+        AnnualRemuneration(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0, 0, 0,
+        (AnnualAsset("IMM-1", "ماكينة خياطة", "2332", D(2026, 1, 10), 800000, 160000,
+                     640000),), treasury)
+    v.check()
+    data = render_annual(v, tmp_path / "annuel.pdf", issued=D(2027, 1, 15), invariant=True)
+    raw, text = read_back(data)
+    no_loose_letters(raw)
+    for field in ("فاطمة الزهراء بنعلي", "خياطة وطرز تقليدي", "شارع ابن بطوطة 12", "طنجة",
+                  "شراء الأثواب"):
+        assert field in text, field
+    assert "78 000,00" in text.replace("\u00a0", " ")
+
+
+def test_template_text_in_the_document_direction() -> None:
+    """« − {label} » of a French document around an Arabic label: the sign stays on the left
+    (base L), where an Arabic line would put it on the right; the cell is not right-aligned."""
+    register_fonts()
+    style = ParagraphStyle("s", fontName=FONT, fontSize=9, leading=11.7)
+    assert letters(visual("− شراء الأثواب", "L")) == "− باوثألا ءارش"
+    assert letters(visual("− شراء الأثواب")) == "باوثألا ءارش −"
+    assert para("− شراء الأثواب", style, base="L").style is style
+    assert para("− شراء الأثواب", style).style.alignment == TA_RIGHT
+
+
+def test_value_aligned_left_until_it_wraps() -> None:
+    """``rtl_right=False``: an Arabic value among French lines stays on the left on one line;
+    wrapped, its lines start on the right."""
+    register_fonts()
+    style = ParagraphStyle("s", fontName=FONT, fontSize=9, leading=11.7)
+    short = para("تحويل بنكي", style, rtl_right=False)
+    short.wrap(300, 100)
+    assert short.style.alignment == TA_LEFT
+    long = para(REASON_AR, style, rtl_right=False)
+    _, height = long.wrap(150, 1000)
+    assert height > 11.7 and long.style.alignment == TA_RIGHT
