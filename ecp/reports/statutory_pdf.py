@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from ecp.kernel.money import fmt_fr
+from ecp.reports.bidi import para
 from ecp.reports.invoice_pdf import FONT, FONT_BOLD, fit, load_templates, register_fonts
 from ecp.reports.statement_pdf import BAND, LIGHT, RULE, Page, build_pdf, day, x
 from ecp.reports.tables import Money, Term
@@ -58,7 +59,8 @@ def identification(company: Company, fig: YearFigures, choice: ModelChoice, p: P
         ("Exercice", f"du {day(fig.start)} au {day(fig.end)}"),
         ("Modèle", choice.note()),
     ]
-    box = Table([[Paragraph(x(k), s.normal), Paragraph(x(v), s.bold)] for k, v in facts],
+    box = Table([[Paragraph(x(k), s.normal), para(v, s.bold, rtl_right=False)]
+                 for k, v in facts],
                 colWidths=[48 * mm, p.width - 48 * mm])
     box.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 0.6, p.accent),
@@ -117,7 +119,7 @@ def statement_grid(table: ReportTable, p: Page) -> Table:
             if c.align == "right":
                 line.append(fit(text, s.bold_right if bold else s.cell_right, w))
             else:
-                line.append(Paragraph(x(text), s.bold if bold else s.cell))
+                line.append(para(text, s.bold if bold else s.cell))
         rows.append(line)
         at = len(rows) - 1
         if r.style == "subtotal":

@@ -20,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ecp.kernel.money import fmt_fr
+from ecp.reports.bidi import para
 from ecp.reports.invoice_pdf import fit, load_templates, register_fonts
 from ecp.reports.statement_pdf import BAND, Page, build_pdf, day, grid, x
 
@@ -86,9 +87,9 @@ def render_return(ret: VatReturn, declared: DeclarationView | None, company: Com
         Paragraph(x(f"Période {ret.period}"), s.bold_right),
         Paragraph(x(f"du {day(ret.start)} au {day(end)}"), s.right),
     ]
-    who: list[Flowable] = [Paragraph(x(company.name), s.company),
-                           Paragraph(x(company.address), s.normal),
-                           Paragraph(x(company.city), s.normal)]
+    who: list[Flowable] = [para(company.name, s.company, rtl_right=False),
+                           para(company.address, s.normal, rtl_right=False),
+                           para(company.city, s.normal, rtl_right=False)]
     header = Table([[who, heading]], colWidths=[p.width - 80 * mm, 80 * mm])
     header.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -107,7 +108,8 @@ def render_return(ret: VatReturn, declared: DeclarationView | None, company: Com
     ]
     if declared is not None:
         facts.append(("Écriture de déclaration", declared.entry or "aucune (déclaration néant)"))
-    box = Table([[Paragraph(x(k), s.normal), Paragraph(x(v), s.bold)] for k, v in facts],
+    box = Table([[Paragraph(x(k), s.normal), para(v, s.bold, rtl_right=False)]
+                 for k, v in facts],
                 colWidths=[55 * mm, p.width - 55 * mm])
     box.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 0.6, p.accent),
@@ -184,7 +186,7 @@ def _positions(ret: VatReturn, p: Page) -> Table:
 
     def line(name: str, cells: Sequence[int], bold: bool = False) -> list[Any]:
         st = s.bold_right if bold else s.cell_right
-        return [Paragraph(x(name), s.bold if bold else s.cell),
+        return [para(name, s.bold if bold else s.cell),
                 *(fit(fmt_fr(c), st, amt_w) for c in cells)]
 
     def figures(pos: Position) -> tuple[int, ...]:
