@@ -43,7 +43,9 @@ EXPORT_DIR = Path.cwd()  # where « c » writes the payroll CSV (like the VAT sc
 MEMBER_FIELDS = {"code": "code", "name": "name", "name_ar": "name_ar", "activity": "activity",
                  "contribution_rate": "rate", "status": "status", "joined": "joined",
                  "route": "route", "cnss": "cnss", "dependants": "dependants",
-                 "day": "route_from"}
+                 "day": "route_from", "language": "language"}
+# the language of a member's documents (statement, voucher, payslip, annual statement)
+LANGUAGE_CHOICES = [("français", "fr"), ("arabe — العربية", "ar")]
 ROUTE_CHOICES = [("salarié de l'ECP (bulletin de paie)", "salarie"),
                  ("indépendant (facture)", "independant")]
 
@@ -102,6 +104,9 @@ class MemberAddScreen(FormModal[str | None]):
             yield from self.field("Taux de contribution %",
                                   Input(id="rate", placeholder="10 ou 8,5"))
             yield from self.field("Date d'entrée", Input(app.today.isoformat(), id="joined"))
+            yield from self.field("Langue des documents",
+                                  Select(LANGUAGE_CHOICES, value="fr", allow_blank=False,
+                                         id="language"))
             yield from route_fields(self, None, app.today)
             yield from self.general_error()
             yield from self.buttons("Inscrire")
@@ -117,7 +122,8 @@ class MemberAddScreen(FormModal[str | None]):
         m = api.add_member(app.books, self.value("code"), self.value("name"),
                            name_ar=self.value("name_ar"),
                            activity=self.value("activity").strip() or None,
-                           contribution_rate=rate, joined=joined)
+                           contribution_rate=rate, joined=joined,
+                           language=str(self.query_one("#language", Select).value))
         if route is not None:
             api.set_route(app.books, m.code, route[0], route[3], route[1], route[2])
         return m.code
@@ -147,6 +153,9 @@ class MemberEditScreen(FormModal[str | None]):
             yield from self.field("Taux de contribution %",
                                   Input(m.contribution_pct or "", id="rate",
                                         placeholder="10 ou 8,5"))
+            yield from self.field("Langue des documents",
+                                  Select(LANGUAGE_CHOICES, value=m.language, allow_blank=False,
+                                         id="language"))
             yield Static(f"Entré le {m.joined_on or '—'}", classes="muted hint")
             yield from route_fields(self, m, self.ecp.today)
             yield Static(f"Rémunération actuelle : {m.route or 'à choisir'}"
@@ -168,7 +177,8 @@ class MemberEditScreen(FormModal[str | None]):
         api.update_member(app.books, self.member.code, name=self.value("name"),
                           name_ar=self.value("name_ar"), activity=self.value("activity"),
                           status=str(status), contribution_rate=rate,
-                          default_rate=rate is None)
+                          default_rate=rate is None,
+                          language=str(self.query_one("#language", Select).value))
         return self.member.code
 
 
