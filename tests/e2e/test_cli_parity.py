@@ -304,7 +304,7 @@ def test_dashboard(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_member_page(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = ecp(capsys, demo_path, "member", "show", "m001", "--month", "2026-11")
     assert out.startswith("Fiche de M001 — Fatima Zahra El Idrissi")
-    assert "— 2026-11\nActivité : couture — contribution 10 %\n" in out
+    assert "— 2026-11\nActivité : couture — contribution 10 % — documents en français\n" in out
     # M001 is salaried: her net 3 500,00 (gross 3 752,96, employer 791,51) costs 4 544,47
     # each month from September (tests/test_demo.py)
     assert re.search(r"\nDisponible +1 269,09\n", out)
