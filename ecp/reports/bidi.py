@@ -25,7 +25,10 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import arabic_reshaper
-from bidi import get_display
+
+# the reference implementation: it mirrors brackets in right-to-left runs (rule L4), which
+# the faster ``bidi.get_display`` of python-bidi 0.6 does not do (« )ﻢﻫﺭﺩ( » for « (درهم) »)
+from bidi.algorithm import get_display
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth

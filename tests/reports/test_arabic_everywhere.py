@@ -115,6 +115,16 @@ def test_arabic_joined_and_right_to_left() -> None:
     assert visual(v) == v  # shaping twice is harmless
 
 
+def test_brackets_mirrored_in_arabic() -> None:
+    """« الأجر الصافي (درهم) » (net pay (dirham)): in a right-to-left line the opening bracket
+    typed first stands at the right end and must look like « ( » there, so the string drawn
+    left to right is « (…) »: U+0028 leftmost, U+0029 rightmost — never « )…( »."""
+    v = visual("الأجر الصافي (درهم)")
+    assert v.startswith("(") and ")" in v and not v.startswith(")")
+    assert v.index("(") < v.index(")")
+    assert visual("Total (TTC) مجموع").startswith("Total (TTC) ")  # French run untouched
+
+
 def test_digits_inside_arabic() -> None:
     """« شارع 12 محمد الخامس » (12, avenue Mohammed V): an Arabic line, drawn right to left;
     the number keeps its digits left to right, « 12 » not « 21 », between its two words."""
