@@ -16,7 +16,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame, Spacer, TableStyle
 
 from ecp.members.annual import AnnualStatement
 from ecp.reports import i18n
@@ -33,7 +33,6 @@ from ecp.reports.statement_pdf import (
     day,
     member_box,
     money,
-    x,
 )
 
 
@@ -55,11 +54,11 @@ def render_annual(view: AnnualStatement, out: Path | None = None, *, issued: dt.
     start, end = day(v.start), day(v.end)
 
     story: list[Flowable] = []
-    heading: list[Flowable] = [Paragraph(x(w["title"]), p.title)]
+    heading: list[Flowable] = [para(w["title"], p.title)]
     if w.get("title_ar"):
-        heading.append(Paragraph(x(shape_arabic(w["title_ar"])), s.title_ar))
+        heading.append(para(shape_arabic(w["title_ar"]), s.title_ar))
     heading += [Spacer(1, 2 * mm),
-                Paragraph(x(w["period"].format(year=v.year, start=start, end=end)),
+                para(w["period"].format(year=v.year, start=start, end=end),
                           s.bold_right)]
     header = Table([[company_block(v.company, p, t["statement"]["ice"]), heading]],
                    colWidths=[p.width - 85 * mm, 85 * mm])
@@ -68,7 +67,7 @@ def render_annual(view: AnnualStatement, out: Path | None = None, *, issued: dt.
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
     ]))
     story += [header, Spacer(1, 2 * mm),
-              Paragraph(x(w["heading"].format(year=v.year)), p.section),
+              para(w["heading"].format(year=v.year), p.section),
               member_box(v.member, p, w["member"], w["activity"])]
     status = []
     if v.route:
@@ -83,7 +82,7 @@ def render_annual(view: AnnualStatement, out: Path | None = None, *, issued: dt.
         name=v.member.name, code=v.member.code, activity=v.member.activity or "",
         year=v.year, start=start, end=end), s.normal)]
     if issued < v.end:
-        story.append(Paragraph(x(w["running"].format(date=day(issued))), s.bold))
+        story.append(para(w["running"].format(date=day(issued)), s.bold))
 
     # The three parts, one framed table each: label, amount
     amt_w = 38 * mm
@@ -92,7 +91,7 @@ def render_annual(view: AnnualStatement, out: Path | None = None, *, issued: dt.
     titles["situation"] = titles["situation"].format(date=end)
     for section in SECTIONS:
         mine = [f for f in rows if f.section == section]
-        cells: list[list[Any]] = [[Paragraph(x(titles[section]), s.head), ""]]
+        cells: list[list[Any]] = [[para(titles[section], s.head), ""]]
         style: list[tuple[Any, ...]] = [
             ("SPAN", (0, 0), (-1, 0)),
             ("BACKGROUND", (0, 0), (-1, 0), p.accent),
@@ -123,8 +122,8 @@ def render_annual(view: AnnualStatement, out: Path | None = None, *, issued: dt.
     done = para(w["done_at"].format(city=v.company.city or "…",
                                     date=i18n.date_long(issued)), s.normal)
     half = (p.width - 10 * mm) / 2
-    sign = Table([[done, "", Paragraph(x(w["signature"]), s.bold)],
-                  ["", "", Paragraph(x(w["signature_hint"]), s.small)],
+    sign = Table([[done, "", para(w["signature"], s.bold)],
+                  ["", "", para(w["signature_hint"], s.small)],
                   ["", "", ""]],
                  colWidths=[half, 10 * mm, half], rowHeights=[None, None, 16 * mm])
     sign.setStyle(TableStyle([

@@ -11,7 +11,7 @@ from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Flowable, Spacer, TableStyle
 
 from ecp.members.views import PayoutVoucher
 from ecp.reports import i18n
@@ -27,7 +27,6 @@ from ecp.reports.statement_pdf import (
     member_box,
     method_label,
     money,
-    x,
 )
 from ecp.sales import words_ar
 from ecp.sales.words import amount_in_words
@@ -48,10 +47,10 @@ def render_payout(v: PayoutVoucher, out: Path | None = None, *, invariant: bool 
     title_ar = po.get("title_advance_ar" if v.advance else "title_ar", "")
 
     story: list[Flowable] = []
-    heading: list[Flowable] = [Paragraph(x(title), p.title)]
+    heading: list[Flowable] = [para(title, p.title)]
     if title_ar:
-        heading.append(Paragraph(x(shape_arabic(title_ar)), s.title_ar))
-    facts = Table([[Paragraph(x(k), s.right), Paragraph(x(val), s.bold_right)]
+        heading.append(para(shape_arabic(title_ar), s.title_ar))
+    facts = Table([[para(k, s.right), para(val, s.bold_right)]
                    for k, val in ((po["number"], v.number), (po["date"], day(v.day)))],
                   colWidths=[60 * mm, 45 * mm])
     facts.setStyle(TableStyle([
@@ -76,8 +75,8 @@ def render_payout(v: PayoutVoucher, out: Path | None = None, *, invariant: bool 
     words = words_ar.amount_in_words(v.amount) if lang == "ar" else amount_in_words(v.amount)
     sentence = po["sentence"].format(montant=words).replace(" de un ", " d'un ")
     amount_box = Table([
-        [Paragraph(x(po["amount"]), label),
-         Paragraph(x(money(v.amount)).replace(" ", "\u00a0"), big)],
+        [para(po["amount"], label),
+         para(money(v.amount).replace(" ", "\u00a0"), big)],
         [para(sentence, s.normal), ""],
     ], colWidths=[p.width - 70 * mm, 70 * mm])
     amount_box.setStyle(TableStyle([
@@ -101,7 +100,7 @@ def render_payout(v: PayoutVoucher, out: Path | None = None, *, invariant: bool 
         details.append((po["reason"], v.reason))
     elif v.reason:  # what is paid: an independent's invoice, a salary's month
         details.append((po.get("object", i18n._(lang, "Objet")), v.reason))
-    rows: list[list[Any]] = [[Paragraph(x(k), s.normal), para(val, s.bold, rtl_right=False)]
+    rows: list[list[Any]] = [[para(k, s.normal), para(val, s.bold, rtl_right=False)]
                              for k, val in details]
     info = Table(rows, colWidths=[70 * mm, p.width - 70 * mm])
     info.setStyle(TableStyle([
@@ -116,10 +115,10 @@ def render_payout(v: PayoutVoucher, out: Path | None = None, *, invariant: bool 
     # Signatures
     half = (p.width - 10 * mm) / 2
     boxes = Table([
-        [Paragraph(x(po["signature_treasurer"]), s.bold), "",
-         Paragraph(x(po["signature_member"]), s.bold)],
-        [Paragraph(x(po["signature_hint"]), s.small), "",
-         Paragraph(x(po["signature_hint_member"]), s.small)],
+        [para(po["signature_treasurer"], s.bold), "",
+         para(po["signature_member"], s.bold)],
+        [para(po["signature_hint"], s.small), "",
+         para(po["signature_hint_member"], s.small)],
         ["", "", ""],
     ], colWidths=[half, 10 * mm, half], rowHeights=[None, None, 28 * mm])
     boxes.setStyle(TableStyle([

@@ -56,7 +56,7 @@ def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = 
     slip = d.payslip
     period = dt.date(slip.month // 100, slip.month % 100, 1)
 
-    facts = Table([[Paragraph(x(k), s.right), Paragraph(x(v), s.bold_right)] for k, v in (
+    facts = Table([[para(k, s.right), para(v, s.bold_right)] for k, v in (
         (_(lang, "Période"), month_name(period)), (_(lang, "Versement"), d.number),
         (_(lang, "Payé le"), day(d.day)))],
         colWidths=[40 * mm, 50 * mm])
@@ -65,10 +65,10 @@ def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = 
         ("TOPPADDING", (0, 0), (-1, -1), 0.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
     ]))
     employer = [*company_block(d.company, p, t["statement"]["ice"]),
-                Paragraph(x(_(lang, "N° CNSS employeur : {cnss}").format(
-                    cnss=d.company.cnss or "—")), s.normal)]
+                para(_(lang, "N° CNSS employeur : {cnss}").format(
+                    cnss=d.company.cnss or "—"), s.normal)]
     title = _(lang, "Bulletin de paie")
-    header = Table([[employer, [Paragraph(x(title), p.title), Spacer(1, 2 * mm), facts]]],
+    header = Table([[employer, [para(title, p.title), Spacer(1, 2 * mm), facts]]],
                    colWidths=[p.width - 90 * mm, 90 * mm])
     header.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -76,10 +76,10 @@ def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = 
     ]))
     story: list[Flowable] = [header, Spacer(1, 6 * mm),
                              member_box(d.member, p, _(lang, "Salarié"), _(lang, "Activité")),
-                             Paragraph(x(_(lang, "N° CNSS : {cnss} — personnes à charge : "
+                             para(_(lang, "N° CNSS : {cnss} — personnes à charge : "
                                               "{dependants}").format(
                                  cnss=d.cnss or _(lang, "non communiqué"),
-                                 dependants=slip.dependants)), s.normal)]
+                                 dependants=slip.dependants), s.normal)]
 
     def head(*cols: str) -> list[Any]:
         return [Paragraph(f"<font color='white'><b>{x(c)}</b></font>", s.normal)
@@ -107,7 +107,7 @@ def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = 
     rows.append([_(lang, "Net payé ({method})").format(method=method), "", "", money(d.paid)])
     rows = [[para(r[0], s.normal) if isinstance(r[0], str) else r[0], *r[1:]]
             for r in rows]
-    story += [Paragraph(x(_(lang, "Salaire et retenues")), p.section),
+    story += [para(_(lang, "Salaire et retenues"), p.section),
               grid(rows, w, p, total=True)]
 
     rows = [head(_(lang, "Charge patronale"), _(lang, "Base"), _(lang, "Taux"),
@@ -119,7 +119,7 @@ def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = 
               money(slip.cost)]]
     rows = [[para(r[0], s.normal) if isinstance(r[0], str) else r[0], *r[1:]]
             for r in rows]
-    story += [Paragraph(x(_(lang, "Charges patronales")), p.section),
+    story += [para(_(lang, "Charges patronales"), p.section),
               grid(rows, w, p, total=True)]
 
     y = d.year_to_date
@@ -134,7 +134,7 @@ def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = 
                  "")]
     rows += [[visual(c) for c in (*pairs[i], *pairs[i + 1])] for i in range(0, len(pairs), 2)]
     half = p.width / 2
-    story += [Paragraph(x(_(lang, "Cumul {year}").format(year=period.year)), p.section),
+    story += [para(_(lang, "Cumul {year}").format(year=period.year), p.section),
               grid(rows, [half - 32 * mm, 32 * mm, half - 32 * mm, 32 * mm], p)]
 
     notes = [_(lang, "Écritures : paie {payroll}, paiement {payment}.").format(

@@ -109,14 +109,14 @@ def company_block(company: Company, p: Page, ice_label: str) -> list[Flowable]:
         para(company.name, p.s.company, rtl_right=False),
         para(company.address, p.s.normal, rtl_right=False),
         para(company.city, p.s.normal, rtl_right=False),
-        Paragraph(x(f"{ice_label} : {company.ice}"), p.s.normal),
+        para(f"{ice_label} : {company.ice}", p.s.normal),
     ]
 
 
 def member_box(member: MemberInfo, p: Page, title: str, activity_label: str) -> Table:
     """A framed box: title, code and Latin name, activity (left); the Arabic name, shaped and
     right-aligned (right)."""
-    left: list[Flowable] = [Paragraph(x(title), p.s.box_title),
+    left: list[Flowable] = [para(title, p.s.box_title),
                             para(f"{member.code} — {member.name}", p.s.bold)]
     if member.activity:
         left.append(para(f"{activity_label} : {member.activity}", p.s.normal))
@@ -124,7 +124,7 @@ def member_box(member: MemberInfo, p: Page, title: str, activity_label: str) -> 
     if member.name_ar:
         ar = ParagraphStyle("member_ar", parent=p.s.ar_right, fontName=p.s.bold.fontName,
                             fontSize=p.size + 3, leading=(p.size + 3) * 1.4)
-        right.append(Paragraph(x(shape_arabic(member.name_ar)), ar))
+        right.append(para(shape_arabic(member.name_ar), ar))
     box = Table([[left, right]], colWidths=[p.width * 0.6, p.width * 0.4])
     box.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 0.6, p.accent),
@@ -268,7 +268,7 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
     doc_dir = "R" if i18n.is_rtl() else "L"  # of the texts a template composes around a value
 
     def head(text: str, right: bool = False) -> Paragraph:
-        return Paragraph(x(text), s.head_right if right else s.head)
+        return para(text, s.head_right if right else s.head)
 
     def cell(text: str) -> Paragraph:
         return para(text, s.cell)
@@ -277,16 +277,16 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
         return fit(money(cents), s.bold_right if bold else s.cell_right, width)
 
     def bold(text: str) -> Paragraph:
-        return Paragraph(x(text), s.bold)
+        return para(text, s.bold)
 
     story: list[Flowable] = []
 
     # Header: the ECP (left); title and period (right); then the member's box
-    heading: list[Flowable] = [Paragraph(x(st["title"]), p.title)]
+    heading: list[Flowable] = [para(st["title"], p.title)]
     if st.get("title_ar"):
-        heading.append(Paragraph(x(shape_arabic(st["title_ar"])), s.title_ar))
+        heading.append(para(shape_arabic(st["title_ar"]), s.title_ar))
     period = st["period"].format(month=month, start=day(v.start), end=day(v.end))
-    heading += [Spacer(1, 2 * mm), Paragraph(x(period), s.bold_right)]
+    heading += [Spacer(1, 2 * mm), para(period, s.bold_right)]
     header = Table([[company_block(v.company, p, st["ice"]), heading]],
                    colWidths=[p.width - 85 * mm, 85 * mm])
     header.setStyle(TableStyle([
@@ -298,7 +298,7 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
 
     # Summary box (full width), then the closing treasury's detail beside what is outside it
     amt_w = 36 * mm
-    sum_rows: list[list[Any]] = [[Paragraph(x(st["summary_title"]), s.head), ""]]
+    sum_rows: list[list[Any]] = [[para(st["summary_title"], s.head), ""]]
     for label, cents, strong in summary_lines(v, st):
         sum_rows.append([para(label, s.bold if strong else s.normal, base=doc_dir),
                          amount(cents, amt_w, strong)])
@@ -321,28 +321,28 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
     half = (p.width - gap) / 2
     side_amt = 32 * mm
     detail_rows: list[list[Any]] = [
-        [Paragraph(x(st["detail_title"].format(date=day(c.at))), s.head), ""],
-        [Paragraph(x(st["cash"]), s.normal), amount(c.cash, side_amt)],
-        [Paragraph(x(st["detail_vat"]), s.normal), amount(c.vat_due, side_amt)],
-        [Paragraph(x(st["detail_contribution"]), s.normal),
+        [para(st["detail_title"].format(date=day(c.at)), s.head), ""],
+        [para(st["cash"], s.normal), amount(c.cash, side_amt)],
+        [para(st["detail_vat"], s.normal), amount(c.vat_due, side_amt)],
+        [para(st["detail_contribution"], s.normal),
          amount(c.contribution_owed, side_amt)],
         # the start-up fund and any other amount on the liaison, apart from the contribution
-        [Paragraph(x(st["detail_other_owed"]), s.normal),
+        [para(st["detail_other_owed"], s.normal),
          amount(c.other_owed, side_amt)],
         # salaries, CNSS and IR posted and not yet paid: already spent
-        [Paragraph(x(st.get("detail_payroll_due",
-                            i18n._(lang, "− Paie à payer (salaires, CNSS, IR)"))),
+        [para(st.get("detail_payroll_due",
+                            i18n._(lang, "− Paie à payer (salaires, CNSS, IR)")),
                    s.normal), amount(c.payroll_due, side_amt)],
-        [Paragraph(x(st["detail_reserve"]), s.normal), amount(c.reserve, side_amt)],
-        [Paragraph(x(st["available"]), s.bold), amount(c.available, side_amt, True)],
+        [para(st["detail_reserve"], s.normal), amount(c.reserve, side_amt)],
+        [para(st["available"], s.bold), amount(c.available, side_amt, True)],
     ]
     pending_rows: list[list[Any]] = [
-        [Paragraph(x(st["pending_title"]), s.head), ""],
-        [Paragraph(x(st["receivables"]), s.normal), amount(c.receivables, side_amt)],
-        [Paragraph(x(st["payables"]), s.normal), amount(c.payables, side_amt)],
+        [para(st["pending_title"], s.head), ""],
+        [para(st["receivables"], s.normal), amount(c.receivables, side_amt)],
+        [para(st["payables"], s.normal), amount(c.payables, side_amt)],
     ]
     if v.advance_outstanding:  # shown until repaid
-        pending_rows.append([Paragraph(x(st["advance_outstanding"]), s.normal),
+        pending_rows.append([para(st["advance_outstanding"], s.normal),
                              amount(v.advance_outstanding, side_amt)])
     side: list[Table] = []
     for box_rows, last_band in ((detail_rows, True), (pending_rows, False)):
@@ -362,7 +362,7 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
         side.append(box)
     pending: list[Flowable] = [side[1]]
     if st.get("pending_note"):
-        pending += [Spacer(1, 1.5 * mm), Paragraph(x(st["pending_note"]), s.small)]
+        pending += [Spacer(1, 1.5 * mm), para(st["pending_note"], s.small)]
     boxes = Table([[side[0], "", pending]], colWidths=[half, gap, half])
     boxes.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -372,12 +372,12 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
     top: list[Flowable] = [summary, Spacer(1, 3 * mm), boxes]
     results = result_rows(v, st)
     if results:  # the month's and the year's result, next to the treasury
-        res_rows: list[list[Any]] = [[Paragraph(x(st["result_title"]), s.head),
+        res_rows: list[list[Any]] = [[para(st["result_title"], s.head),
                                       head(st["result_month"], True),
                                       head(st["result_year"], True)]]
         for label, month_cents, year_cents in results:
             strong = label == results[-1][0]
-            res_rows.append([Paragraph(x(label), s.bold if strong else s.normal),
+            res_rows.append([para(label, s.bold if strong else s.normal),
                              amount(month_cents, amt_w, strong),
                              amount(year_cents, amt_w, strong)])
         res = Table(res_rows, colWidths=[p.width - 2 * amt_w, amt_w, amt_w])
@@ -396,8 +396,8 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
     def section(key: str, table: Flowable | None) -> None:
         # a title never ends a page: it starts a new one unless a few rows fit under it
         story.append(CondPageBreak(30 * mm))
-        story.append(Paragraph(x(st["sections"][key]), p.section))
-        story.append(table if table is not None else Paragraph(x(st["empty"][key]), s.normal))
+        story.append(para(st["sections"][key], p.section))
+        story.append(table if table is not None else para(st["empty"][key], s.normal))
 
     w_num, w_date, w_amt = 32 * mm, 21 * mm, 29 * mm
 
@@ -463,9 +463,9 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
     con_table: Flowable | None = None
     typed = v.effect("contribution")  # on the ledger, whoever posted it
     if typed and not (v.contribution or v.contribution_base):
-        con_table = Paragraph(x(st.get("empty_typed_contribution", i18n._(
+        con_table = para(st.get("empty_typed_contribution", i18n._(
             lang, "Contribution passée en écriture, sans calcul mensuel : {amount}.")).format(
-            amount=money(-typed))), s.normal)
+            amount=money(-typed)), s.normal)
     elif v.contribution or v.contribution_base:
         widths = [30 * mm, p.width - 30 * mm - 45 * mm - w_amt, 45 * mm, w_amt]
         rows = [[head(cols["rate"]), "", head(cols["base"], True), head(cols["amount"], True)],
@@ -527,7 +527,7 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
                  head(cols["material_cost"], True)]]
         for o in v.production:
             rows.append([cell(o.number), cell(o.product),
-                         Paragraph(x(i18n.quantity(o.quantity_milli)), s.right),
+                         para(i18n.quantity(o.quantity_milli), s.right),
                          cell(day(o.due)), cell(o.status),
                          cell(day(o.done) if o.done else ""),
                          amount(o.material_cost, w_amt) if o.done else cell("")])
@@ -563,11 +563,11 @@ def render_statement(view: StatementView, out: Path | None = None, *, invariant:
                                          for r in kind_rows]))
     section("movements", mov_table)
     if mov_table is not None and st.get("movements_note"):
-        story.append(Paragraph(x(st["movements_note"]), s.small))
+        story.append(para(st["movements_note"], s.small))
 
     if v.notes:
         story.append(CondPageBreak(20 * mm))
-        story.append(Paragraph(x(st["notes_title"]), p.section))
+        story.append(para(st["notes_title"], p.section))
         story += [para(note, s.normal) for note in v.notes]
 
     reference = st["reference"].format(code=v.member.code, name=v.member.name, month=month)
