@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -32,25 +33,25 @@ from reportlab.platypus import (
     Paragraph,
     SimpleDocTemplate,
     Spacer,
-    Table,
     TableStyle,
 )
 
 import ecp
 from ecp.kernel.money import fmt_fr
+from ecp.reports import i18n
 from ecp.reports.bidi import para, visual
 from ecp.reports.bidi import shape_arabic as shape_arabic  # the shared path (ecp.reports.bidi)
+from ecp.reports.i18n import Table
+from ecp.sales import words_ar
+from ecp.sales.delays import term_on
 from ecp.sales.rules import cash_limit
 from ecp.sales.views import Company, DocumentView
 from ecp.sales.words import invoice_sentence
+from ecp.settings import PENALTY_LAW
 
 FONT = "ECP-DejaVuSans"
 FONT_BOLD = "ECP-DejaVuSans-Bold"
 FONTS_DIR = Path(__file__).parent / "fonts"
-
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
-
 
 def templates_dir() -> Path:
     """Templates folder: packaged ``ecp/_invoices`` first, else the repository's ``invoices/``."""
@@ -88,35 +89,17 @@ def warm_up() -> None:
         [Paragraph(escape("Facture n° F-0001 & co"), style), Spacer(1, 4), table])
 
 
-def fmt_qty(milli: int) -> str:
-    """Thousandths to a French quantity: 2500 → ``2,5``, 1000 → ``1``."""
-    sign = "-" if milli < 0 else ""
-    whole, frac = divmod(abs(milli), 1000)
-    text = f"{whole:,}".replace(",", " ")
-    decimals = f"{frac:03d}".rstrip("0")
-    return f"{sign}{text},{decimals}" if decimals else f"{sign}{text}"
-
-
-def fmt_rate(bp: int, exempt: str = "Exonéré") -> str:
-    """Basis points to a rate: 2000 → ``20 %``, 550 → ``5,5 %``, 0 → ``Exonéré``."""
-    if bp == 0:
-        return exempt
-    whole, frac = divmod(bp, 100)
-    decimals = f"{frac:02d}".rstrip("0")
-    return f"{whole},{decimals} %" if decimals else f"{whole} %"
-
-
-def fmt_date(d: dt.date, style: str = "long") -> str:
-    """``5 mars 2026`` (``1er`` for the first), or ``05/03/2026`` when style is numeric."""
-    if style == "numeric":
-        return d.strftime("%d/%m/%Y")
-    day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {MONTHS[d.month - 1]} {d.year}"
-
-
 def _x(text: str) -> str:
-    """Escape for Paragraph markup."""
-    return escape(text)
+    """A one-line text for Paragraph markup: shaped (Arabic joined and ordered, see
+    :mod:`ecp.reports.bidi`; Latin text as it is), then escaped."""
+    return escape(visual(text))
+
+
+def keep_number(text: str) -> str:
+    """``100 000 DH`` with no-break spaces between the digit groups: one number to the bidi
+    algorithm (a space between two numbers would let a right-to-left line swap them,
+    « 000 100 »), and never cut at the end of a line."""
+    return re.sub(r"(?<=\d) (?=\d)", "\u00a0", text)
 
 
 def fit(text: str, style: ParagraphStyle, width: float, padding: float = 8) -> Paragraph:
@@ -220,31 +203,80 @@ NO_CASH = ("Virement bancaire, chèque ou effet (espèces exclues à partir de {
            "{rule})")
 
 
-def payment_method(doc: DocumentView, pay: dict[str, Any]) -> str:
+def payment_method(doc: DocumentView, pay: dict[str, Any], lang: str = "fr") -> str:
     """The « Mode de paiement » printed on an invoice: the document's own, or the default. To
     a professional customer, from the CGI art. 193 limit in force on the issue date (TTC at or
     above it), a method that offers cash is replaced by ``[payment] no_cash`` (``{limit}`` in
-    DH, ``{rule}``): such a sale may not be settled in cash."""
+    DH, ``{rule}``): such a sale may not be settled in cash. ``pay`` is ``[payment]`` in
+    ``lang``; the document's own method (frozen in French) is translated by the catalog."""
     method = doc.payment_method or pay["default_method"]
+    shown = i18n._(lang, method) if lang != "fr" else method
     if doc.kind != "facture" or doc.customer.consumer:
-        return method
+        return shown
     limit, rule = cash_limit("sale", int(doc.issue_date.strftime("%Y%m%d")))
     plain = method.lower().replace("è", "e")
     if doc.total_ttc < limit or "espece" not in plain:
-        return method
+        return shown
     return str(pay.get("no_cash", NO_CASH)).format(
         limit=fmt_fr(limit).removesuffix(",00"), rule=rule)
 
 
+def catalog_wording(lang: str) -> dict[str, str]:
+    """The French texts an invoice's frozen view carries (written by ecp.sales and
+    ecp.settings at issue) that an Arabic document prints translated: the default payment
+    method, the law the terms cite, the loi 69-21 late-payment mention (``PENALTY_LAW``)."""
+    return {
+        "virement bancaire, chèque ou espèces": i18n._(
+            lang, "virement bancaire, chèque ou espèces"),
+        "loi 69-21": i18n._(lang, "loi 69-21"),
+        PENALTY_LAW: i18n._(lang, "Tout retard de paiement est passible de l'amende de la loi "
+                                  "69-21 : taux directeur de Bank Al-Maghrib le premier mois de "
+                                  "retard, puis 0,85 % par mois ou fraction de mois "
+                                  "supplémentaire."),
+    }
+
+
+def terms_in(doc: DocumentView, lang: str) -> str:
+    """An invoice's payment terms composed in ``lang`` from its frozen dates — the same
+    sentence as ``ecp.sales.documents.terms_text`` writes in French at issue: « Paiement à 30
+    jours à compter de la date de facture (échéance le 15/01/2027) »; from the operation date
+    when it differs from the issue date; « à réception » at 0 days; agreed terms beyond 60
+    days with the law that allows them."""
+    assert doc.due_date is not None
+    start = doc.operation_date
+    days = (doc.due_date - start).days
+    shown = i18n.date_numeric(doc.due_date, lang)
+    if doc.agreed_terms:
+        law = term_on(start).source
+        return i18n._(lang, "Paiement à l'échéance convenue le {date} ({days} jours, délai "
+                            "convenu par écrit, {rule})").format(
+            date=shown, days=days, rule=catalog_wording(lang).get(law, law))
+    if days == 0:
+        return i18n._(lang, "Paiement à réception de la facture (échéance le {date})").format(
+            date=shown)
+    if doc.operation_date != doc.issue_date:
+        return i18n._(lang, "Paiement à {days} jours à compter de la date de l'opération "
+                            "(échéance le {date})").format(days=days, date=shown)
+    return i18n._(lang, "Paiement à {days} jours à compter de la date de facture (échéance "
+                        "le {date})").format(days=days, date=shown)
+
+
 def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bool = False,
-                    templates: Path | None = None) -> bytes:
+                    templates: Path | None = None, lang: str | None = None) -> bytes:
     """Render an invoice, credit note or quote to PDF bytes (also written to ``out`` if given).
 
     ``invariant`` makes the bytes reproducible (fixed creation date and ids), for tests and
     archive hashes. ``templates`` is a folder with a ``documents.toml`` (default: shipped one).
+    ``lang`` (``fr`` | ``ar``) overrides the document's language, frozen in its view at issue
+    (the customer's then). An Arabic document is laid out right to left (columns mirrored),
+    its wording from the catalog, its figures as ar_MA writes them, its amount in Arabic words;
+    the legal mentions of the footer stay French, the payment terms and the late-payment
+    mention print in Arabic then in French (docs/invoicing.md).
     """
     register_fonts()
-    t = load_templates(templates)
+    lang = lang or doc.language
+    rtl = i18n.begin(lang)
+    t = i18n.localize_templates(load_templates(templates), lang)
     lay = t["layout"]
     labels = t["labels"]
     size = float(lay.get("font_size", 9))
@@ -253,14 +285,17 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     accent = colors.HexColor(lay.get("accent", "#1F4E79"))
     date_style = lay.get("date_style", "long")
     s = Styles(size, accent)
+    if rtl:  # every text starts on the right
+        i18n.rtl_styles(s)
+    doc_dir = "R" if rtl else None  # of the texts a template composes around a value
     width = A4[0] - 2 * margin
     seller = doc.seller
 
     def date(d: dt.date) -> str:
-        return fmt_date(d, date_style)
+        return i18n.fmt_date(d, date_style, lang)
 
     def money(c: int) -> str:
-        return fmt_fr(c, "DH")
+        return i18n.money(c, lang)
 
     story: list[Flowable] = []
 
@@ -270,19 +305,23 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
         iw, ih = ImageReader(seller.logo).getSize()
         lw = float(lay.get("logo_width_mm", 35)) * mm
         ident += [Image(seller.logo, width=lw, height=lw * ih / iw), Spacer(1, 2 * mm)]
+    capital = keep_number(seller.capital) if rtl else seller.capital
     ident += [
         para(seller.name, s.company, rtl_right=False),
-        para(f"{seller.legal_form} {labels['capital']} {seller.capital}", s.normal),
+        para(f"{seller.legal_form} {labels['capital']} {capital}",
+             s.normal, base=doc_dir),
         para(seller.address, s.normal, rtl_right=False),
         para(seller.city, s.normal, rtl_right=False),
     ]
     title_size = float(lay.get("title_size", 18))
     title_style = ParagraphStyle("t", parent=s.title, fontSize=title_size,
                                  leading=title_size * 1.2)
+    if rtl:  # the title block, mirrored to the left of the page, aligned on its edge
+        title_style.alignment = s.title_ar.alignment = TA_LEFT
     heading: list[Flowable] = [Paragraph(_x(t["titles"][doc.kind]), title_style)]
-    title_ar = t.get("titles_ar", {}).get(doc.kind, "")
+    title_ar = t.get("titles_ar", {}).get(doc.kind, "")  # an Arabic document: the French one
     if title_ar:
-        heading.append(Paragraph(_x(shape_arabic(title_ar)), s.title_ar))
+        heading.append(Paragraph(_x(title_ar), s.title_ar))
     facts: list[tuple[str, str]] = [
         (labels["number"], doc.number),
         (labels["issue_date"], date(doc.issue_date)),
@@ -300,8 +339,8 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     if doc.kind == "avoir" and doc.related:
         facts.append((labels["related"], doc.related))
     facts_table = Table(
-        [[Paragraph(_x(k), s.right), para(v, s.bold_right)] for k, v in facts],
-        colWidths=[38 * mm, 42 * mm], hAlign="RIGHT")
+        [[para(k, s.right), para(v, s.bold_right)] for k, v in facts],
+        colWidths=[38 * mm, 42 * mm], hAlign="LEFT" if rtl else "RIGHT")
     facts_table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, size),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -319,12 +358,12 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
 
     # Member (left) and customer (right) blocks
     member_line = t["member"][doc.kind].format(name=doc.member_name, code=doc.member_code)
-    member: list[Flowable] = [para(member_line, s.normal)]
+    member: list[Flowable] = [para(member_line, s.normal, base=doc_dir)]
     if doc.member_name_ar:
         member.append(para(doc.member_name_ar, s.normal, rtl_right=False))
     cust = doc.customer
     customer: list[Flowable] = [
-        Paragraph(_x(labels["consumer"] if cust.consumer else labels["customer"]), s.box_title),
+        para(labels["consumer"] if cust.consumer else labels["customer"], s.box_title),
         para(cust.name, s.bold),
     ]
     if cust.name_ar:
@@ -334,7 +373,7 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
             customer.append(para(text, s.normal))
     for key, value in (("ice", cust.ice), ("if_number", cust.if_number), ("rc", cust.rc)):
         if value:
-            customer.append(para(f"{labels[key]} : {value}", s.normal))
+            customer.append(para(f"{labels[key]} : {value}", s.normal, base=doc_dir))
     half = (width - 8 * mm) / 2
     blocks = Table([[member, "", customer]], colWidths=[half, 8 * mm, half])
     blocks.setStyle(TableStyle([
@@ -353,21 +392,24 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     num_w = [13 * mm, 19 * mm, 28 * mm, 17 * mm, 30 * mm]  # Qté, Unité, PU HT, TVA, Total HT
     q_w, _, pu_w, tva_w, tot_w = num_w
     rows: list[list[Any]] = [[
-        Paragraph(_x(cols["description"]), s.head),
-        Paragraph(_x(cols["quantity"]), s.head_right),
-        Paragraph(_x(cols["unit"]), s.head),
-        Paragraph(_x(cols["unit_price"]), s.head_right),
-        Paragraph(_x(cols["vat"]), s.head_right),
-        Paragraph(_x(cols["total_ht"]), s.head_right),
+        para(cols["description"], s.head),
+        para(cols["quantity"], s.head_right),
+        para(cols["unit"], s.head),
+        para(cols["unit_price"], s.head_right),
+        para(cols["vat"], s.head_right),
+        para(cols["total_ht"], s.head_right),
     ]]
     for line in doc.lines:
+        basis = line.exemption_basis
+        if rtl and basis.startswith("Exonéré"):  # « Exonéré — art. 91 du CGI », frozen
+            basis = exempt + basis.removeprefix("Exonéré")
         rows.append([
             para(line.description, s.cell, (f"<br/><font size={size - 1.5}>"
-                 f"{_x(visual(line.exemption_basis))}</font>" if line.exemption_basis else "")),
-            fit(fmt_qty(line.quantity_milli), s.cell_right, q_w),
+                 f"{_x(visual(basis, doc_dir))}</font>" if basis else "")),
+            fit(i18n.quantity(line.quantity_milli, lang), s.cell_right, q_w),
             para(line.unit, s.cell),
             fit(money(line.unit_price), s.cell_right, pu_w),
-            fit(fmt_rate(line.vat_bp, exempt), s.cell_right, tva_w),
+            fit(i18n.rate(line.vat_bp, lang, exempt), s.cell_right, tva_w),
             fit(money(line.total_ht), s.cell_right, tot_w),
         ])
     lines_table = Table(rows, colWidths=[width - sum(num_w), *num_w], repeatRows=1)
@@ -385,11 +427,11 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     # VAT by rate (left) and totals (right), kept together with the sentence in words
     vs = t["vat_summary"]
     vat_w = [22 * mm, 30 * mm, 28 * mm]
-    vat_rows: list[list[Any]] = [[Paragraph(_x(vs["rate"]), s.head),
-                                  Paragraph(_x(vs["base"]), s.head_right),
-                                  Paragraph(_x(vs["vat"]), s.head_right)]]
+    vat_rows: list[list[Any]] = [[para(vs["rate"], s.head),
+                                  para(vs["base"], s.head_right),
+                                  para(vs["vat"], s.head_right)]]
     for v in doc.vat:
-        vat_rows.append([fit(fmt_rate(v.vat_bp, exempt), s.cell, vat_w[0], 12),
+        vat_rows.append([fit(i18n.rate(v.vat_bp, lang, exempt), s.cell, vat_w[0], 12),
                          fit(money(v.base_ht), s.cell_right, vat_w[1], 12),
                          fit(money(v.vat), s.cell_right, vat_w[2], 12)])
     vat_table = Table(vat_rows, colWidths=vat_w)
@@ -400,11 +442,12 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
     tt = t["totals"]
+    sum_w = [42 * mm, 26 * mm] if rtl else [30 * mm, 38 * mm]  # the Arabic labels are longer
     totals_table = Table([
-        [Paragraph(_x(tt["ht"]), s.normal), fit(money(doc.total_ht), s.right, 38 * mm, 12)],
-        [Paragraph(_x(tt["vat"]), s.normal), fit(money(doc.total_vat), s.right, 38 * mm, 12)],
-        [Paragraph(_x(tt["ttc"]), s.bold), fit(money(doc.total_ttc), s.bold_right, 38 * mm, 12)],
-    ], colWidths=[30 * mm, 38 * mm])
+        [para(tt["ht"], s.normal), fit(money(doc.total_ht), s.right, sum_w[1], 12)],
+        [para(tt["vat"], s.normal), fit(money(doc.total_vat), s.right, sum_w[1], 12)],
+        [para(tt["ttc"], s.bold), fit(money(doc.total_ttc), s.bold_right, sum_w[1], 12)],
+    ], colWidths=sum_w)
     totals_table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), FONT, size),
         ("LINEABOVE", (0, 2), (-1, 2), 0.8, accent),
@@ -418,35 +461,51 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
     ]))
-    sentence = invoice_sentence(doc.kind, doc.total_ttc, t["sentences"].get(doc.kind))
-    closing: list[Flowable] = [summary, Spacer(1, 4 * mm), Paragraph(_x(sentence), s.sentence)]
+    if rtl:
+        sentence = t["sentences"][doc.kind].format(
+            montant=words_ar.amount_in_words(doc.total_ttc))
+        said: Flowable = para(sentence, s.sentence, base=doc_dir)
+    else:
+        sentence = invoice_sentence(doc.kind, doc.total_ttc, t["sentences"].get(doc.kind))
+        said = Paragraph(_x(sentence), s.sentence)
+    closing: list[Flowable] = [summary, Spacer(1, 4 * mm), said]
 
     # Payment (invoices), notes
     pay = t["payment"]
-    details: list[tuple[str, str]] = []
+    details: list[tuple[str, str, str]] = []  # label, value, the French value beneath it
     if doc.kind == "facture":
         terms = doc.payment_terms
         if not terms:
             days = (doc.due_date - doc.issue_date).days if doc.due_date else 60
             terms = pay["terms"].format(days=days)
-        details.append((labels["payment_terms"], terms))
+        if rtl and doc.payment_terms and doc.due_date:
+            details.append((labels["payment_terms"], terms_in(doc, lang), terms))
+        else:
+            details.append((labels["payment_terms"], terms, ""))
         if doc.due_date:
-            details.append((labels["due_date"], date(doc.due_date)))
-        details.append((labels["payment_method"], payment_method(doc, pay)))
-        details += [(labels["bank"], seller.bank), (labels["rib"], seller.rib)]
+            details.append((labels["due_date"], date(doc.due_date), ""))
+        details.append((labels["payment_method"], payment_method(doc, pay, lang), ""))
+        details += [(labels["bank"], seller.bank, ""), (labels["rib"], seller.rib, "")]
     if details:
-        pay_rows = [[Paragraph(_x(k), s.normal), para(v, s.bold, rtl_right=False)]
-                    for k, v in details]
+        pay_rows = [[para(k, s.normal),
+                     [para(v, s.bold, rtl_right=False, base=doc_dir), para(fr, s.small)]
+                     if fr else para(v, s.bold, rtl_right=False)]
+                    for k, v, fr in details]
         pay_table = Table(pay_rows, colWidths=[45 * mm, width - 45 * mm])
         pay_table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, size),
+            ("FONT", (0, 0), (-1, -1), FONT, size),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]))
         closing += [Spacer(1, 4 * mm), pay_table]
         penalty = doc.late_penalty or pay.get("late_penalties")
-        if penalty:
+        if penalty and rtl:  # the mention frozen in French, after its translation if any
+            translated = catalog_wording(lang).get(penalty, penalty)
+            if translated != penalty:
+                closing.append(para(translated, s.small, base=doc_dir))
+            closing.append(para(penalty, s.small))
+        elif penalty:
             closing.append(Paragraph(_x(penalty), s.small))
     for note in doc.notes:
         closing += [Spacer(1, 2 * mm), para(note, s.normal)]

@@ -460,7 +460,8 @@ def _build_view(kind: str, num: str, day: int, seller: Company, member: str,
         payment_terms=payment_terms if kind == "facture" else "",
         payment_method="virement bancaire, chèque ou espèces" if kind == "facture" else "",
         related=related, order_ref=t.order_ref, agreed_terms=t.agreed_terms,
-        late_penalty=late_penalty if kind == "facture" else "")
+        late_penalty=late_penalty if kind == "facture" else "",
+        language=customer.language)
 
 
 Archiver = Callable[[DocumentView], tuple[str, str]]

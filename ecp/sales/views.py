@@ -95,3 +95,6 @@ class DocumentView:
     order_ref: str | None = None  # the customer's order reference (invoices)
     agreed_terms: bool = False  # due date agreed in writing beyond 60 days (loi 69-21)
     late_penalty: str = ""  # the late-payment mention, from settings at issue (invoices)
+    # The document's language (fr | ar): the customer's at issue, frozen so that a reprint is
+    # the same document; views issued before it print in French.
+    language: str = "fr"

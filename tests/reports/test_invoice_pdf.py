@@ -11,14 +11,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from ecp.reports.invoice_pdf import (
-    fmt_date,
-    fmt_qty,
-    fmt_rate,
-    load_templates,
-    render_document,
-    templates_dir,
-)
+from ecp.reports.i18n import fmt_date, quantity, rate
+from ecp.reports.invoice_pdf import load_templates, render_document, templates_dir
 from ecp.sales.views import Company, DocLine, DocumentView, PartyView, VatLine
 
 SELLER = Company(
@@ -78,12 +72,14 @@ def text_of(data: bytes) -> list[str]:
 
 
 def test_formatters() -> None:
-    assert [fmt_qty(q) for q in (2500, 1000, 12000, 125, 1000000, -2500)] == [
+    """The invoice's figures come from ecp.reports.i18n (babel's fr_MA data, house style)."""
+    assert [quantity(q, "fr") for q in (2500, 1000, 12000, 125, 1000000, -2500)] == [
         "2,5", "1", "12", "0,125", "1 000", "-2,5"]
-    assert [fmt_rate(r) for r in (2000, 1000, 550, 0)] == ["20 %", "10 %", "5,5 %", "Exonéré"]
-    assert fmt_date(dt.date(2026, 3, 5)) == "5 mars 2026"
-    assert fmt_date(dt.date(2026, 8, 1)) == "1er août 2026"
-    assert fmt_date(dt.date(2026, 3, 5), "numeric") == "05/03/2026"
+    assert [rate(r, "fr") for r in (2000, 1000, 550, 0)] == ["20 %", "10 %", "5,5 %",
+                                                             "Exonéré"]
+    assert fmt_date(dt.date(2026, 3, 5), lang="fr") == "5 mars 2026"
+    assert fmt_date(dt.date(2026, 8, 1), lang="fr") == "1er août 2026"
+    assert fmt_date(dt.date(2026, 3, 5), "numeric", "fr") == "05/03/2026"
 
 
 def test_templates_found() -> None:
