@@ -25,6 +25,9 @@ from ecp.sales.views import PartyView
 from ecp.tui.kit.format import money
 from ecp.tui.kit.forms import FormModal
 
+# the language of the documents a customer receives (the member form's choices: a screen never
+# imports another feature's)
+LANGUAGE_CHOICES = [("français", "fr"), ("arabe — العربية", "ar")]
 METHOD_CHOICES = [(label, code) for code, label in METHODS.items()]
 REVENUE_ACCOUNTS = [("71243  prestations de services", "71243"),
                     ("71211  ventes de produits finis", "71211"),
@@ -54,7 +57,7 @@ class PartyFormScreen(FormModal[str]):
 
     FIELDS = {"code": "code", "name": "name", "ice": "ice", "address": "address",
               "city": "city", "if_number": "if_number", "rc": "rc", "name_ar": "name_ar",
-              "consumer": "consumer"}
+              "consumer": "consumer", "language": "language"}
 
     def __init__(self, kind: PartyKind, party: PartyView | None = None) -> None:
         super().__init__()
@@ -83,6 +86,10 @@ class PartyFormScreen(FormModal[str]):
                     [("professionnel (ICE obligatoire)", "pro"), ("particulier", "part")],
                     value="part" if p and p.consumer else "pro", allow_blank=False,
                     id="consumer"))
+                # the language of the invoices, credit notes and quotes the customer receives
+                yield from self.field("Langue des documents", Select(
+                    LANGUAGE_CHOICES, value=p.language if p else "fr", allow_blank=False,
+                    id="language"))
             yield from self.general_error()
             yield from self.buttons("Enregistrer")
 
@@ -94,6 +101,7 @@ class PartyFormScreen(FormModal[str]):
                                                          "ice", "if_number", "rc")}
         if self.kind == "customer":
             kw["consumer"] = self.select("consumer") == "part"
+            kw["language"] = self.select("language")
         if self.party is not None:
             p = api.edit_party(self.books, self.kind, self.party.code, name=self.value("name"),
                                **kw)
