@@ -281,6 +281,9 @@ def _plain(value: int, places: int) -> str:
     return sign + str(whole) + (f".{frac:0{places}d}".rstrip("0") if frac else "")
 
 
+LANGUAGE_NAMES = {"fr": "français", "ar": "arabe"}
+
+
 def cmd_invoice_show(a: argparse.Namespace) -> int:
     """One issued document (invoice, credit note or quote) with its lines, VAT and totals."""
     from ecp.kernel.units import fmt_qty, fmt_rate
@@ -304,6 +307,8 @@ def cmd_invoice_show(a: argparse.Namespace) -> int:
             "echeance": v.due_date.isoformat() if v.due_date else None,
             "valable_jusqu_au": v.valid_until.isoformat() if v.valid_until else None,
             "membre": v.member_code, "client": v.customer.code, "lie_a": v.related,
+            "date_operation": (v.operation_date.isoformat() if v.kind != "devis" else None),
+            "commande": v.order_ref, "langue": v.language,
             "lignes": [dict(zip(cols, r, strict=True)) for r in rows],
             "tva": [{"taux_pct": _plain(x.vat_bp, 2), "base_ht": _amt(x.base_ht, f),
                      "tva": _amt(x.vat, f)} for x in v.vat],
@@ -315,8 +320,13 @@ def cmd_invoice_show(a: argparse.Namespace) -> int:
           + (f" — échéance {v.due_date.isoformat()}" if v.due_date else "")
           + (f" — valable jusqu'au {v.valid_until.isoformat()}" if v.valid_until else "")
           + (f" — sur {v.related}" if v.related else ""))
+    if v.kind != "devis" and v.operation_date != v.issue_date:  # a quote has no operation
+        print(f"Date de l'opération : {v.operation_date.isoformat()}")
+    if v.order_ref:
+        print(f"Commande du client : {v.order_ref}")
     print(f"Membre : {v.member_code} {v.member_name}\n"
-          f"Client : {v.customer.code} {v.customer.name}\n")
+          f"Client : {v.customer.code} {v.customer.name}\n"
+          f"Langue du document : {LANGUAGE_NAMES.get(v.language, v.language)}\n")
     print(render(cols, rows, f, right=[*money, "quantite", "tva_pct"]))
     print()
     for x in v.vat:

@@ -15,13 +15,14 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from ecp import api
 from ecp.kernel.units import Quantity, Rate
 from ecp.reports.bidi import visual
 from ecp.reports.invoice_pdf import catalog_wording, render_document
-from ecp.sales.documents import LineInput, view_from_json, view_to_json
+from ecp.sales.documents import LineInput, Terms, view_from_json, view_to_json
 from ecp.sales.views import DocLine, DocumentView
 from ecp.settings import PENALTY_LAW
 from tests.reports.test_arabic_everywhere import (
@@ -182,3 +183,34 @@ def test_language_frozen_at_issue(sales: api.Books) -> None:
     _, logical_text = read_back(render_document(api.document_view(sales, inv.number),
                                                 invariant=True))
     assert "حصرت هذه الفاتورة في مبلغ ألف ومائتا درهم." in flat(logical_text)
+
+
+def test_invoice_show_states_operation_order_and_language(
+        sales: api.Books, capsys: pytest.CaptureFixture[str]) -> None:
+    """``ecp invoice show``: the operation date and the customer's order reference when the
+    document has them, and its language; JSON carries them too. 1 000,00 HT at 20 % = TTC
+    1 200,00."""
+    from ecp import cli
+
+    api.add_customer(sales, "RIF", "مطعم الريف", ice="003123456000040", language="ar")
+    inv = api.create_and_issue(
+        sales, "facture", "FZ", "RIF", D(2026, 3, 5),
+        [LineInput("قفطان", Quantity(1000), 100_000, Rate(2000), "71211")],
+        terms=Terms(operation=D(2026, 3, 1), order_ref="BC-77"))
+    plain = api.create_and_issue(
+        sales, "facture", "FZ", "HOTEL", D(2026, 3, 5),
+        [LineInput("Caftan", Quantity(1000), 100_000, Rate(2000), "71211")])
+    capsys.readouterr()
+    assert cli.main(["--db", str(sales.path), "invoice", "show", inv.number]) == 0
+    out = capsys.readouterr().out
+    for part in ("Date de l'opération : 2026-03-01", "Commande du client : BC-77",
+                 "Langue du document : arabe", "TTC 1 200,00 DH"):
+        assert part in out, part
+    assert cli.main(["--db", str(sales.path), "invoice", "show", plain.number]) == 0
+    out = capsys.readouterr().out
+    assert "Langue du document : français" in out
+    assert "Date de l'opération" not in out and "Commande du client" not in out
+    assert cli.main(["--db", str(sales.path), "invoice", "show", inv.number,
+                     "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert (d["date_operation"], d["commande"], d["langue"]) == ("2026-03-01", "BC-77", "ar")
