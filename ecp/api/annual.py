@@ -65,19 +65,23 @@ def annual_statement(books: Books, member: str, year: int) -> AnnualStatement:
 
 def write_annual_statements(books: Books, year: int, out_dir: Path | None = None,
                             members: Sequence[str] | None = None,
-                            progress: Callable[[int, int, str], None] | None = None
-                            ) -> list[Path]:
-    """The attestation PDF of each member of the year (or of ``members``), dated today:
+                            progress: Callable[[int, int, str], None] | None = None, *,
+                            lang: str | None = None) -> list[Path]:
+    """The attestation PDF of each member of the year (or of ``members``), dated today, in
+    ``lang`` (``fr`` | ``ar``) when given, else in each member's language:
     ``attestation-AAAA-CODE.pdf`` archived in ``releves/exercice-AAAA`` (versions ``-v2``… on
     a re-run, SHA-256 in the audit trail, checked by ``verify``), copies in ``out_dir`` when
     given; ``progress(done, total, member)`` after each. See ``write_statements``."""
     from functools import partial
 
     from ecp.reports.annual_pdf import render_annual
+    from ecp.reports.i18n import check_lang
     views = annual_statements(books, year, members)
+    render = partial(render_annual, issued=books.today(),
+                     lang=check_lang(lang) if lang else None)
     return archive_statements(books, annual_dir(books, year), f"attestation-{year}",
                               f"exercice {year}", [(v.member.code, v) for v in views],
-                              partial(render_annual, issued=books.today()), out_dir, progress)
+                              render, out_dir, progress)
 
 
 __all__ = ["AnnualStatement", "annual_dir", "annual_statement", "annual_statements",

@@ -247,9 +247,11 @@ def check_statements(books: Books, conn: Connection) -> list[str]:
 
 def write_statements(books: Books, month: Month, out_dir: Path | None = None,
                      members: Sequence[str] | None = None,
-                     progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
+                     progress: Callable[[int, int, str], None] | None = None, *,
+                     lang: str | None = None) -> list[Path]:
     """The statement PDF of each active member (or of ``members``) for the month, one file
-    each (0600, in a 0700 folder), ``progress(done, total, member)`` after each.
+    each (0600, in a 0700 folder), ``progress(done, total, member)`` after each; in ``lang``
+    (``fr`` | ``ar``) when given, else in each member's language.
 
     Each statement is archived like an invoice: in the month's statements folder
     (``releves/AAAA-MM``), its SHA-256 recorded in the audit trail (``releve.archive``) and
@@ -260,14 +262,18 @@ def write_statements(books: Books, month: Month, out_dir: Path | None = None,
 
     The figures are read here, in one snapshot; drawing the PDFs (most of the time) is shared
     between worker processes, one per core, when there are many members."""
+    from functools import partial
+
+    from ecp.reports.i18n import check_lang
     from ecp.reports.statement_pdf import render_statement
     m = month.key
     with _read(books) as conn:
         codes = [registry.get(conn, c, "members").code for c in members] if members \
             else member_economy.active_members(conn)
         views = [(code, member_economy.statement(conn, code, m)) for code in codes]
+    render = partial(render_statement, lang=check_lang(lang)) if lang else render_statement
     return archive_statements(books, statements_dir(books, month), f"releve-{month}",
-                              str(month), views, render_statement, out_dir, progress)
+                              str(month), views, render, out_dir, progress)
 
 
 def archive_statements(books: Books, archive: Path, stem: str, label: str,

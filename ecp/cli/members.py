@@ -138,7 +138,8 @@ def cmd_statement(a: argparse.Namespace) -> int:
     folder = out_dir(books, a, names, f"releve-{label}-*.pdf")
     paths = api.write_statements(books, a.month, folder,
                                  [a.member] if a.member else None,
-                                 progress=_progress if sys.stderr.isatty() else None)
+                                 progress=_progress if sys.stderr.isatty() else None,
+                                 lang=a.language)
     for p in paths:
         print(p)
     print(f"{len(paths)} relevé(s) {a.month}")
@@ -167,7 +168,8 @@ def cmd_annual_statement(a: argparse.Namespace) -> int:
     names = [f"{stem}-{a.member.strip().upper()}.pdf"] if a.member else None
     folder = out_dir(books, a, names, f"{stem}-*.pdf")
     paths = api.write_annual_statements(books, a.year, folder, members,
-                                        progress=_progress if sys.stderr.isatty() else None)
+                                        progress=_progress if sys.stderr.isatty() else None,
+                                        lang=a.language)
     for p in paths:
         print(p)
     print(f"{len(paths)} relevé(s) annuel(s), exercice {a.year}")
@@ -236,6 +238,8 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.add_argument("year", metavar="AAAA", type=_year, nargs="?",
                    help="l'exercice du relevé annuel")
     s.add_argument("--member")
+    s.add_argument("--language", choices=["fr", "ar"],
+                   help="langue des PDF (par défaut : celle de chaque membre)")
     s.add_argument("--format", choices=FORMATS,
                    help="relevé annuel : les montants en table, csv ou json, sans PDF")
     add_out(s, "DOSSIER")
