@@ -27,6 +27,7 @@ a language use the document's (:func:`current`).
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime as dt
 import gettext
@@ -252,6 +253,19 @@ def begin(lang: str) -> bool:
     Returns whether it does."""
     _LANG.set(check_lang(lang))
     return lang == "ar"
+
+
+@contextlib.contextmanager
+def drawing(lang: str) -> Iterator[bool]:
+    """:func:`begin` for the time of one drawing, the language before it restored afterwards:
+    a document drawn in Arabic leaves no right-to-left layout nor ar_MA figures to the next
+    renderer of the same thread that does not call :func:`begin` itself. Yields whether the
+    document lays out right to left."""
+    token = _LANG.set(check_lang(lang))
+    try:
+        yield lang == "ar"
+    finally:
+        _LANG.reset(token)
 
 
 def current() -> str:

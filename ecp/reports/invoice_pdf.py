@@ -275,7 +275,16 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
     """
     register_fonts()
     lang = lang or doc.language
-    rtl = i18n.begin(lang)
+    with i18n.drawing(lang):
+        data = _draw(doc, lang, invariant, templates)
+    if out is not None:
+        Path(out).write_bytes(data)
+    return data
+
+
+def _draw(doc: DocumentView, lang: str, invariant: bool, templates: Path | None) -> bytes:
+    """The body of :func:`render_document`, inside :func:`i18n.drawing`."""
+    rtl = i18n.is_rtl()
     t = i18n.localize_templates(load_templates(templates), lang)
     lay = t["layout"]
     labels = t["labels"]
@@ -527,7 +536,4 @@ def render_document(doc: DocumentView, out: Path | None = None, *, invariant: bo
         title=f"{t['titles'][doc.kind]} {doc.number}", author=seller.name,
         creator="ecp", subject=doc.number)
     pdf.build(story, canvasmaker=canvas_cls)
-    data = buf.getvalue()
-    if out is not None:
-        Path(out).write_bytes(data)
-    return data
+    return buf.getvalue()

@@ -214,3 +214,13 @@ def test_invoice_show_states_operation_order_and_language(
                      "--format", "json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert (d["date_operation"], d["commande"], d["langue"]) == ("2026-03-01", "BC-77", "ar")
+
+
+def test_arabic_invoice_leaves_no_arabic_behind() -> None:
+    """Drawing an Arabic invoice restores the language that was current before it: a renderer
+    drawn next in the same thread without choosing a language gets French figures."""
+    from ecp.reports import i18n
+
+    with i18n.drawing("fr"):  # whatever an earlier test left, French before the invoice
+        render_document(arabic("facture"), invariant=True)
+        assert i18n.current() == "fr" and i18n.money(120000) == "1 200,00 DH"
