@@ -36,6 +36,7 @@ from ecp.reports.statement_pdf import (
 )
 
 
+@i18n.keeps_language
 def render_annual(view: AnnualStatement, out: Path | None = None, *, issued: dt.date,
                   invariant: bool = False, templates: Path | None = None,
                   lang: str | None = None) -> bytes:

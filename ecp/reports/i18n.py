@@ -30,13 +30,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import functools
 import gettext
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ParamSpec, TypeVar
 
 from babel import Locale
 from babel.dates import format_date
@@ -47,6 +48,9 @@ from reportlab.platypus import Table as _Table
 from reportlab.platypus import TableStyle
 
 from ecp.reports.bidi import visual
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 LANGS = ("fr", "ar")
 LOCALES = {"fr": "fr_MA", "ar": "ar_MA"}
@@ -266,6 +270,20 @@ def drawing(lang: str) -> Iterator[bool]:
         yield lang == "ar"
     finally:
         _LANG.reset(token)
+
+
+def keeps_language(fn: Callable[P, R]) -> Callable[P, R]:
+    """A renderer that calls :func:`begin` leaves the language as it found it: an Arabic
+    document drawn in a process (a batch, a test run) leaves no right-to-left layout nor ar_MA
+    figures to the next renderer, whatever way it returns."""
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        token = _LANG.set(_LANG.get())
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _LANG.reset(token)
+    return wrapper
 
 
 def current() -> str:

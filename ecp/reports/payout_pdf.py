@@ -32,6 +32,7 @@ from ecp.sales import words_ar
 from ecp.sales.words import amount_in_words
 
 
+@i18n.keeps_language
 def render_payout(v: PayoutVoucher, out: Path | None = None, *, invariant: bool = False,
                   templates: Path | None = None, lang: str | None = None) -> bytes:
     """Render a payout or solidarity-advance voucher to PDF bytes (also written to ``out``),

@@ -43,6 +43,7 @@ def rate(bp: int) -> str:
     return i18n.rate(bp, exempt=None, fixed=True)
 
 
+@i18n.keeps_language
 def render_payslip(d: PayslipDoc, out: Path | None = None, *, invariant: bool = False,
                    templates: Path | None = None, lang: str | None = None) -> bytes:
     """Render the bulletin de paie to PDF bytes (also written to ``out``), in ``lang``

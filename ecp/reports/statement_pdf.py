@@ -247,6 +247,7 @@ def result_rows(v: StatementView, st: dict[str, Any]) -> list[tuple[str, int, in
             (st["result_total"], m.result, y.result)]
 
 
+@i18n.keeps_language
 def render_statement(view: StatementView, out: Path | None = None, *, invariant: bool = False,
                      templates: Path | None = None, lang: str | None = None) -> bytes:
     """Render the member's monthly statement to PDF bytes (also written to ``out`` if given).

@@ -129,3 +129,25 @@ def test_language_on_the_registry(tmp_path: Path) -> None:
     assert c.language == "ar"
     assert api.edit_party(books, "customer", "C1", language="fr").language == "fr"
     assert replace(MEMBER_AR, language="ar").language == "ar"
+
+
+def test_an_arabic_document_leaves_french_to_the_next() -> None:
+    """Each member renderer restores the document language it found (a batch draws Arabic and
+    French documents in one process): after an Arabic drawing, figures are French again."""
+    from ecp.reports import i18n
+    from ecp.reports.annual_pdf import render_annual
+    from ecp.reports.payout_pdf import render_payout
+    from ecp.reports.payslip_pdf import render_payslip
+    from ecp.reports.statement_pdf import render_statement
+
+    assert i18n.current() == "fr"
+
+    @i18n.keeps_language
+    def draw_arabic() -> str:
+        i18n.begin("ar")
+        return i18n.current()
+
+    assert draw_arabic() == "ar"
+    assert i18n.current() == "fr"
+    for fn in (render_statement, render_payout, render_payslip, render_annual):
+        assert getattr(fn, "__wrapped__", None) is not None, fn  # each restores it
