@@ -6,10 +6,6 @@ import datetime as dt
 
 from ecp.kernel.money import fmt_fr
 
-_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre")
-
 
 def money(cents: int, blank_zero: bool = False) -> str:
     """French amount for screens: ``1 234,50`` (no unit; columns say DH)."""
@@ -19,5 +15,9 @@ def money(cents: int, blank_zero: bool = False) -> str:
 
 
 def long_date(d: dt.date) -> str:
-    """``dimanche 15 mars 2026``."""
-    return f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
+    """``dimanche 15 mars 2026``: day and month names from babel's fr_MA data (the documents'
+    one place, ``ecp.reports.i18n``)."""
+    from ecp.reports import i18n
+
+    return f"{i18n.day_names('fr')[d.weekday()]} {d.day} {i18n.month_names('fr')[d.month - 1]} " \
+        f"{d.year}"
