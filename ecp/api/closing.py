@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,11 +19,12 @@ from ecp.api.vat import vat_status
 from ecp.kernel.chain import ChainHead
 from ecp.kernel.errors import EcpError, InputError
 from ecp.kernel.money import fmt_fr
-from ecp.kernel.periods import Month
+from ecp.kernel.periods import Month, month_key, month_label
 from ecp.ledger import integrity
 from ecp.ledger import periods as ledger_periods
 from ecp.members import economy as member_economy
 from ecp.reports.vat_pending import pending_text
+from ecp.sales import documents as sales_docs
 from ecp.sales import integrity as sales_integrity
 
 
@@ -32,7 +34,13 @@ def close_period(books: Books, month: Month, user: str | None = None) -> ChainHe
 
 
 def _close(conn: Connection, books: Books, month: Month, user: str | None) -> ChainHead:
-    """Lock ``month`` in the open unit of work ``conn``."""
+    """Lock ``month`` in the open unit of work ``conn``: refused while drafts are dated in it
+    (they could no longer be issued) or an earlier month with entries is open (the ledger's
+    rule)."""
+    drafts = _drafts_in(conn, month)
+    if drafts:
+        raise InputError(f"mois {month} : {drafts_text(drafts)}", field="month",
+                         code="month.drafts")
     head = ledger_periods.close_month(conn, month.key, books.who(user))
     # The chain head at close goes into the trail: heads recorded at close are chained.
     _audit(conn, books, "cloture", str(month), f"tête de chaîne {head}", user)
@@ -46,6 +54,42 @@ def reopen_period(books: Books, month: Month, reason: str, user: str | None = No
         _audit(conn, books, "reouverture", str(month),
                f"tête de chaîne {head} ; motif : {reason.strip()}", user)
         return head
+
+
+def _drafts_in(conn: Connection, month: Month) -> list[sales_docs.DraftView]:
+    from ecp.db.models import Draft
+    ids = conn.scalars(select(Draft.id).where(Draft.day >= month.key * 100,
+                                              Draft.day < month.key * 100 + 100)
+                       .order_by(Draft.day, Draft.id))
+    return [sales_docs.draft_view(conn, i) for i in ids]
+
+
+def month_drafts(books: Books, month: Month) -> list[sales_docs.DraftView]:
+    """The drafts (invoices and quotes) dated in ``month``, by date: the month does not close
+    while there are any."""
+    with _read(books) as conn:
+        return _drafts_in(conn, month)
+
+
+def draft_line(d: sales_docs.DraftView) -> str:
+    """« n° 3 (facture, membre FZ, client C001, 25/11/2026) »"""
+    return (f"n° {d.id} ({d.kind}, membre {d.member}, client {d.customer}, "
+            f"{d.day.strftime('%d/%m/%Y')})")
+
+
+def drafts_text(drafts: list[sales_docs.DraftView]) -> str:
+    shown = " ; ".join(draft_line(d) for d in drafts[:10]) + (" ; …" if len(drafts) > 10 else "")
+    return (f"{len(drafts)} brouillon(s) daté(s) dans le mois : {shown} — les émettre ou les "
+            "supprimer d'abord (ecp invoice edit-draft N / ecp invoice issue N / ecp invoice "
+            "delete-draft N)")
+
+
+def open_months(books: Books, today: dt.date | None = None) -> list[Month]:
+    """Open months, oldest first: those with entries not closed, and the current month unless
+    it is closed (the header shows the oldest and how many)."""
+    with _read(books) as conn:
+        keys = ledger_periods.open_months(conn, month_key(today or books.today()))
+    return [Month.from_key(k) for k in keys]
 
 
 def period_events(books: Books) -> list[ledger_periods.PeriodEventView]:
@@ -161,9 +205,12 @@ class Checklist(list[CloseStep]):
 def month_close(books: Books, month: Month, user: str | None = None,
                 progress: Callable[[int, int, str], None] | None = None,
                 on_step: Callable[[CloseStep], None] | None = None) -> list[CloseStep]:
-    """The month-end checklist, in order, stopping at the first failure: contributions,
+    """The month-end checklist, in order, stopping at the first failure: earlier months
+    (an earlier month with entries still open stops it, named: months close in order),
+    drafts (any invoice or quote draft dated in the month stops it, listed), contributions,
     VAT pending (and, for information, the ended periods not declared or declared and not
-    paid: they do not stop the close), verify, statements, lock.
+    paid: they do not stop the close), the ended VAT periods not declared on their own line
+    (informative too), verify, statements, lock.
 
     The figures are read in several snapshots (the statements are drawn outside any lock),
     so the chain head is taken in the contribution run's transaction and the lock's
@@ -174,6 +221,18 @@ def month_close(books: Books, month: Month, user: str | None = None,
     m = month.key
     label = str(month)
 
+    with _read(books) as conn:
+        earlier = ledger_periods.open_months_with_entries(conn, before=m)
+        drafts = _drafts_in(conn, month)
+    if not step("mois précédents", not earlier,
+                f"{len(earlier)} mois antérieur(s) ouvert(s) avec des écritures, le premier : "
+                f"{month_label(earlier[0])} — les mois se clôturent dans l'ordre, clôturer "
+                f"{month_label(earlier[0])} d'abord" if earlier else
+                "tous les mois antérieurs avec des écritures sont clôturés"):
+        return steps
+    if not step("brouillons", not drafts,
+                drafts_text(drafts) if drafts else "aucun brouillon daté dans le mois"):
+        return steps
     try:
         with _write(books) as conn:
             lines = _contribution_run(conn, books, month, user)
@@ -192,11 +251,17 @@ def month_close(books: Books, month: Month, user: str | None = None,
     rows = {r.account: r for r in tb.rows}
     pending = rows["44551"].closing_credit - rows["44551"].closing_debit if "44551" in rows else 0
     due = (rows["4455"].credit - rows["4455"].debit) if "4455" in rows else 0
-    cycle = pending_text(vat_status(books))
+    status = vat_status(books)
+    cycle = pending_text(status)
     if not step("TVA", True, f"TVA exigible du mois {fmt_fr(due)} DH ; TVA en attente "
                 f"d'encaissement {fmt_fr(pending)} DH (passe en exigible au règlement). "
                 f"TVA : {cycle}"):
         return steps
+    undeclared = [p.period for p in status if p.state == "à déclarer"]
+    step("déclarations TVA", True,
+         f"{len(undeclared)} période(s) terminée(s) non déclarée(s) : {', '.join(undeclared)} "
+         "(ecp vat declare ; n'empêche pas la clôture)" if undeclared else
+         "toutes les périodes terminées sont déclarées")
     rep = verify(books)
     if not step("vérification", rep.ok, "chaîne intacte, soldes exacts" if rep.ok else
                 f"{len(rep.findings)} anomalie(s), la première : {rep.findings[0]}"):
