@@ -25,7 +25,15 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from ecp import api
 from ecp.config import resolve_db_url
 from ecp.db.engine import set_wait_notice, sqlite_path
-from ecp.tui.kit.palette import COMMANDS, FOOTER_FR, SCREENS, SCREENS_FR, Command
+from ecp.tui.kit.palette import (
+    FOOTER_FR,
+    ORDERED,
+    SCREENS,
+    SCREENS_FR,
+    Command,
+    EcpCommands,
+    EcpPalette,
+)
 
 if TYPE_CHECKING:
     from ecp.ledger.browse import EntryFilter
@@ -65,7 +73,7 @@ WRITE_ACTIONS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "accounts": ("add",),
     "bank": ("accept", "rule", "auto", "import_statement", "profile"),
     "accept": ("answer(True)",),
-    "closing": ("close", "reopen", "month_end", "statements", *YEAR_WRITES),
+    "closing": ("close", "reopen", "month_end", "statements", "draft", *YEAR_WRITES),
     "confirm-close": ("answer(True)",),
     "year-end": (*YEAR_OPS, *YEAR_WRITES),
     "confirm-year-close": ("answer(True)",),
@@ -150,8 +158,11 @@ class EcpApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "ECP"
+    COMMANDS = {EcpCommands}
     BINDINGS = [
-        *(Binding(key, f"go('{mode}')", FOOTER_FR.get(mode, title), id=f"app.go-{mode}")
+        # shown by the F-key strip of the footer (ecp.tui.kit.footer), not among the keys
+        *(Binding(key, f"go('{mode}')", FOOTER_FR.get(mode, title), show=False,
+                  id=f"app.go-{mode}")
           for mode, title, key in SCREENS),
         Binding("ctrl+q", "quit", "Quitter", priority=True, id="app.quit"),
         Binding("ctrl+p", "command_palette", "Commandes", show=True, priority=True,
@@ -303,7 +314,9 @@ class EcpApp(App[None]):
     def refresh_title(self) -> None:
         d = api.dashboard(self.books, self.today)
         self.title = d.ecp_name + (f" — {READ_ONLY_TITLE}" if self.read_only else "")
-        self.sub_title = f"Mois ouvert : {d.month}" + (
+        months = api.open_months(self.books, self.today)
+        self.sub_title = f"Mois ouvert : {months[0] if months else d.month}" + (
+            f" ({len(months)} ouverts)" if len(months) > 1 else "") + (
             f" · {READ_ONLY_TITLE} ({self.books.read_only_why})" if self.read_only else "")
 
     def action_go(self, mode: str) -> None:
@@ -356,6 +369,12 @@ class EcpApp(App[None]):
 
         self.push_screen(EntryDetailScreen(entry_id))
 
+    def open_draft(self, kind: str, draft_id: int, then: Callable[[Any], None]) -> None:
+        """A draft in the invoice form over the current screen (from month-end's list)."""
+        from ecp.tui.screens.invoice_form import InvoiceFormScreen
+
+        self.push_screen(InvoiceFormScreen(kind, draft_id), then)
+
     def open_settings(self) -> None:
         from ecp.tui.screens.settings import SettingsScreen
 
@@ -372,12 +391,18 @@ class EcpApp(App[None]):
                    "backup": file_ops.BackupDialog}
         self.push_screen(dialogs[kind]())
 
+    def action_command_palette(self) -> None:
+        """The palette, in French (Textual's placeholder is « Search for commands… »)."""
+        if self.use_command_palette and not EcpPalette.is_open(self):
+            self.push_screen(EcpPalette())
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette's commands, grouped by screen in F-key order (see palette_order)."""
         if self._books is None:
             yield SystemCommand("Quitter", "Quitter ECP", self.action_quit)
             return
         hide = self.read_only  # the auditor is not offered what would change the books
-        for c in COMMANDS:
+        for c in ORDERED:
             if hide and command_writes(c):
                 continue
             run: Callable[[], Any] = (partial(self.run_on, c.mode, c.action) if c.mode

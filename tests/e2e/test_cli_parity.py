@@ -139,6 +139,7 @@ BINDING_TWINS: dict[str, str] = {
     "month-end.launch": "month close",
     "month-end.statements": "statement",
     "closing.year_end": "year list",
+    "closing.draft": "invoice edit-draft",
     "year-end.refresh": "year check",
     "year-end.add_asset": "asset add",
     "year-end.dispose": "asset dispose",

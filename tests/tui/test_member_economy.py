@@ -154,12 +154,13 @@ async def test_month_end_checklist_runs_to_the_lock(sales: api.Books) -> None:
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is screen and not screen.running
                     and "clôturé" in shown(app, "#outcome"))
-        steps = [shown(app, f"#step-{i}") for i in range(5)]
+        steps = [shown(app, f"#step-{i}") for i in range(8)]
         assert all(s.startswith("✓ ") for s in steps), steps
-        assert "250,00 DH dus pour le mois" in steps[0]
-        assert "3 relevés dans" in steps[3]
-        assert "mois 2026-03 verrouillé" in steps[4]
-        assert shown(app, "#outcome") == "2026-03 clôturé : les cinq étapes sont passées."
+        assert "aucun brouillon daté dans le mois" in steps[1]
+        assert "250,00 DH dus pour le mois" in steps[2]
+        assert "3 relevés dans" in steps[6]
+        assert "mois 2026-03 verrouillé" in steps[7]
+        assert shown(app, "#outcome") == "2026-03 clôturé : les 8 étapes sont passées."
         bar = screen.query_one("#progress", ProgressBar)
         assert (bar.progress, bar.total) == (3, 3)
         assert "Relevés : 3/3" in shown(app, "#progress-label")

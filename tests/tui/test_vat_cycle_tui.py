@@ -301,7 +301,7 @@ async def test_dashboard_and_month_end_say_what_is_pending(
         await goto(pilot, "cloture")
         await pilot.press("f")
         await until(pilot, lambda: isinstance(app.screen, MonthEndScreen))
-        assert shown(app, "#step-1") == (
+        assert shown(app, "#step-3") == (
             "· TVA du mois : exigible, en attente ; périodes à déclarer ou à payer — TVA : "
             "2026-04 à déclarer ; 2026-03 à payer (170,00 DH)")
     db = str(vat_books.path)
@@ -319,4 +319,4 @@ async def test_dashboard_and_month_end_say_what_is_pending(
     assert vat.ok and vat.detail.endswith(
         "(passe en exigible au règlement). TVA : 2026-04 à déclarer ; 2026-03 à payer "
         "(170,00 DH)")
-    assert [s.ok for s in steps] == [True] * 5
+    assert [s.ok for s in steps] == [True] * 8

@@ -8,6 +8,7 @@ the Paramètres, they ask the shell (``self.ecp.open_ledger(...)``), which knows
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, TypeVar
 
 from textual.app import ComposeResult
@@ -48,6 +49,9 @@ class Shell(Protocol):
 
     def open_entry(self, entry_id: int) -> None:
         """One entry's detail, over the current screen."""
+
+    def open_draft(self, kind: str, draft_id: int, then: Callable[[Any], None]) -> None:
+        """A draft (invoice or quote) in the invoice form; ``then`` gets its result."""
 
     def open_settings(self) -> None:
         """The Paramètres dialog."""

@@ -43,8 +43,6 @@ from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.forms import FieldError, FormModal
 from ecp.tui.kit.table import FastTable
 
-DRAFTS = ("Brouillons en attente : aucun (la saisie valide directement ; les brouillons de "
-          "factures arrivent avec la facturation)")
 ACTIONS_FR = {"close": "clôture", "reopen": "réouverture"}
 
 
@@ -189,6 +187,7 @@ class ClosingScreen(EcpScreen):
         Binding("m", "month", "Mois", id="closing.month"),
         Binding("f", "month_end", "Fin de mois", id="closing.month_end"),
         Binding("y", "year_end", "Exercice", id="closing.year_end"),
+        Binding("d", "draft", "Brouillon", id="closing.draft"),
         Binding("escape", "table", "Journal", show=False, id="closing.table"),
     ]
     DEFAULT_CSS = """
@@ -213,6 +212,7 @@ class ClosingScreen(EcpScreen):
         self.verifying = False
         self._pending_close: int | None = None
         self._events: list[PeriodEventView] = []
+        self._drafts: list[Any] = []
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -224,7 +224,7 @@ class ClosingScreen(EcpScreen):
             yield Label("", id="chk-title", classes="title")
             yield Static("", id="chk-state")
             yield Static("", id="chk-entries")
-            yield Static(DRAFTS, id="chk-drafts")
+            yield Static("", id="chk-drafts")
             with Horizontal(id="verify-row"):
                 yield Static("", id="chk-verify")
                 yield LoadingIndicator(id="verifying")
@@ -235,7 +235,8 @@ class ClosingScreen(EcpScreen):
                     id="events-title", classes="title")
         yield FastTable(id="events", cursor_type="row", zebra_stripes=True)
         yield Static("c : clôturer le mois — o : le rouvrir (motif) — v : vérifier les livres — "
-                     "m : changer de mois — f : fin de mois (contributions, relevés, clôture) — "
+                     "m : changer de mois — d : ouvrir le premier brouillon du mois — "
+                     "f : fin de mois (contributions, relevés, clôture) — "
                      "y : clôture de l'exercice (contrôles, immobilisations, états, clôture)",
                      classes="status")
         yield from self.compose_footer()
@@ -320,6 +321,19 @@ class ClosingScreen(EcpScreen):
         n = entries_in(books, self.month)
         self.query_one("#chk-entries", Static).update(
             f"Écritures du mois : {n if n else 'aucune'}")
+        self._drafts = api.month_drafts(books, Month.from_key(self.month))
+        drafts = self.query_one("#chk-drafts", Static)
+        if self._drafts:
+            drafts.update(Text(
+                f"Brouillons datés dans le mois : {len(self._drafts)} — "
+                + " ; ".join(api.draft_line(d) for d in self._drafts[:5])
+                + (" ; …" if len(self._drafts) > 5 else "")
+                + " — le mois ne se clôture pas avant qu'ils soient émis ou supprimés "
+                  "(d : ouvrir le premier)"))
+            drafts.set_classes("error")
+        else:
+            drafts.update("Brouillons datés dans le mois : aucun")
+            drafts.set_classes("ok")
         self._fill_events()
         self._show_verify()
 
@@ -484,6 +498,15 @@ class ClosingScreen(EcpScreen):
             self.notify(f"{label} rouvert", title="Clôture")
 
         self.app.push_screen(ReopenScreen(month, note), done)
+
+    def action_draft(self) -> None:
+        """The month's first draft (by date) in the invoice form: issue it or delete it there,
+        the list is read again on return."""
+        if not self._drafts:
+            self.notify(f"Aucun brouillon daté en {month_label(self.month)}", title="Brouillons")
+            return
+        d = self._drafts[0]
+        self.ecp.open_draft(d.kind, d.id, lambda _result: self.refresh_month())
 
     def closed_months(self) -> list[int]:
         """Months closed now, oldest first (from the log, checked against the locks)."""

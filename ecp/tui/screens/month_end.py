@@ -1,7 +1,8 @@
 """Fin de mois (from Clôture, key f): the month-end checklist of ``api.month_close`` —
-contributions, TVA, vérification, relevés, clôture — each step shown as it completes (✓ or ✗
-with its detail), the statements' progress on a bar, stopping at the first failure. The TVA
-line says from the start which ended periods are still to declare or to pay (informative).
+mois précédents, brouillons, contributions, TVA, déclarations TVA, vérification, relevés,
+clôture — each step shown as it completes (✓ or ✗ with its detail), the statements' progress
+on a bar, stopping at the first failure. The TVA line says from the start which ended periods
+are still to declare or to pay, and the next line which are not declared (informative).
 
 It runs in a worker thread: the screen stays live while the books are verified and the
 statements rendered; the thread touches the widgets only through ``app.call_from_thread``.
@@ -26,11 +27,16 @@ from ecp.reports.vat_pending import pending_text
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.forms import FieldError
 
-STEPS = (("contributions", "Contributions du mois calculées et passées"),
+STEPS = (("mois précédents", "Mois antérieurs avec des écritures clôturés (dans l'ordre)"),
+         ("brouillons", "Aucun brouillon (facture, devis) daté dans le mois"),
+         ("contributions", "Contributions du mois calculées et passées"),
          ("TVA", "TVA du mois : exigible, en attente ; périodes à déclarer ou à payer"),
+         ("déclarations TVA", "Périodes de TVA terminées non déclarées (n'empêche pas)"),
          ("vérification", "Vérification des livres (chaîne, soldes)"),
          ("relevés", "Relevés mensuels des membres (PDF)"),
          ("clôture", "Clôture du mois (verrou)"))
+NAMES = [n for n, _ in STEPS]
+TVA, STATEMENTS = NAMES.index("TVA"), NAMES.index("relevés")
 
 
 class ConfirmMonthEndScreen(ModalScreen[bool]):
@@ -130,9 +136,11 @@ class MonthEndScreen(EcpScreen):
             self.step_line(i, "·", text, "", "muted")
         # what is still to declare or pay, shown before the run (informative: it does not
         # stop the close)
-        self.step_line(1, "·", STEPS[1][1],
-                       f"TVA : {pending_text(api.vat_status(self.books, self.ecp.today))}",
-                       "muted")
+        status = api.vat_status(self.books, self.ecp.today)
+        self.step_line(TVA, "·", STEPS[TVA][1], f"TVA : {pending_text(status)}", "muted")
+        undeclared = [p.period for p in status if p.state == "à déclarer"]
+        if undeclared:
+            self.step_line(TVA + 1, "·", STEPS[TVA + 1][1], ", ".join(undeclared), "muted")
         self.query_one("#progress", ProgressBar).update(total=100, progress=0)
         self.query_one("#progress-label", Static).update("Relevés : pas encore produits")
         self.outcome("")
@@ -227,7 +235,7 @@ class MonthEndScreen(EcpScreen):
         if close:
             self.step_line(0, "…", STEPS[0][1], "en cours", "")
         else:
-            self.step_line(3, "…", STEPS[3][1], "en cours", "")
+            self.step_line(STATEMENTS, "…", STEPS[STATEMENTS][1], "en cours", "")
         self.outcome(("Fin de mois" if close else "Relevés") + f" de {label} en cours…")
         self.run_checklist(label, close)
 
@@ -242,7 +250,7 @@ class MonthEndScreen(EcpScreen):
                     on_step=lambda s: call(self.on_step, s))
                 ok = all(s.ok for s in steps) and len(steps) == len(STEPS)
                 failed = next((s for s in steps if not s.ok), None)
-                text = (f"{label} clôturé : les cinq étapes sont passées." if ok else
+                text = (f"{label} clôturé : les {len(STEPS)} étapes sont passées." if ok else
                         f"Fin de mois arrêtée à l'étape « {failed.name} » : {failed.detail}"
                         if failed else "Fin de mois interrompue.")
             else:
@@ -253,14 +261,13 @@ class MonthEndScreen(EcpScreen):
                 folder = paths[0].parent if paths else \
                     api.statements_dir(self.books, Month.parse(label))
                 text = f"{len(paths)} relevés de {label} dans {folder}"
-                call(self.step_line, 3, "✓", STEPS[3][1], text, "ok")
+                call(self.step_line, STATEMENTS, "✓", STEPS[STATEMENTS][1], text, "ok")
         except Exception as exc:  # any failure is shown on the screen, never swallowed
             ok, text = False, f"Erreur : {exc}"
         call(self.finished, text, ok)
 
     def on_step(self, step: Any) -> None:
-        names = [n for n, _ in STEPS]
-        i = names.index(step.name) if step.name in names else len(STEPS) - 1
+        i = NAMES.index(step.name) if step.name in NAMES else len(STEPS) - 1
         self.step_line(i, "✓" if step.ok else "✗", STEPS[i][1], step.detail,
                        "ok" if step.ok else "error")
         if step.ok and i + 1 < len(STEPS):
