@@ -1,18 +1,25 @@
-"""The footer of every screen: Textual's, with its keys updated in place."""
+"""The footer of every job screen: the screen's keys (Textual's footer, updated in place) over
+a strip of the twelve F-keys, which always fits the width (issue 17: F10–F12 were cut)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
 
+from ecp.tui.kit.palette import FOOTER_FR, FOOTER_TIGHT, SCREENS
 
-class Footer(TextualFooter):
-    """Textual's footer, with its keys updated in place.
+
+class KeysFooter(TextualFooter):
+    """The keys of the screen (the F-keys are on the strip below): Textual's footer, with its
+    keys updated in place.
 
     Textual's own rebuilds all its keys (a score of widgets to mount and style) each time the
     bindings are refreshed, e.g. twice when the focus moves from a field to a table. Here a
@@ -91,3 +98,80 @@ class Footer(TextualFooter):
                 else:
                     await self.mount(w, after=anchor)
                     anchor = w
+
+
+class FKey(FooterKey):
+    """One F-key of the strip: its key, then its screen's name, with or without a space."""
+
+    gap = " "
+
+    def render(self) -> Text:
+        text = Text.assemble(
+            (self.key_display, self.get_component_rich_style("footer-key--key")),
+            (self.gap + self.description,
+             self.get_component_rich_style("footer-key--description")))
+        text.stylize_before(self.rich_style)
+        return text
+
+
+# The forms of the strip, widest first: (space between key and name, names of the F-keys).
+# Twelve names in full need 135 columns; without the space, 123; « Prod. », 118.
+_NAMES = {mode: FOOTER_FR.get(mode, title) for mode, title, _ in SCREENS}
+STRIP_FORMS: tuple[tuple[str, dict[str, str]], ...] = (
+    (" ", _NAMES),
+    ("", _NAMES),
+    ("", {**_NAMES, **FOOTER_TIGHT}),
+)
+
+
+def strip_width(gap: str, names: dict[str, str]) -> int:
+    """Columns the strip takes in one form: each key, its name, one column between keys."""
+    return sum(len(key) + len(gap) + len(names[mode]) + 1 for mode, _, key in SCREENS) - 1
+
+
+class FKeyStrip(Horizontal):
+    """F1 to F12 with the names of their screens, on one row, in the widest form that fits
+    (Midnight Commander's key bar when narrow: the key in colour, the name glued to it)."""
+
+    DEFAULT_CSS = """
+    FKeyStrip {
+        height: 1;
+        width: 1fr;
+        background: $footer-background;
+        FKey { margin-right: 1; }
+        FKey.-compact .footer-key--key { padding: 0; }
+        FKey.-compact .footer-key--description { padding: 0; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        for mode, title, key in SCREENS:
+            yield FKey(key, key.upper(), _NAMES[mode], f"app.go('{mode}')", tooltip=title)
+
+    def on_resize(self, event: Resize) -> None:
+        self.fit(event.size.width)
+
+    def fit(self, width: int) -> None:
+        gap, names = next((f for f in STRIP_FORMS if strip_width(*f) <= width), STRIP_FORMS[-1])
+        for (mode, _, _), k in zip(SCREENS, self.query(FKey), strict=True):
+            if (k.gap, k.description) != (gap, names[mode]):
+                k.gap, k.description = gap, names[mode]
+                k.refresh(layout=True)
+
+
+class Footer(Vertical):
+    """The screen's keys, then the F-key strip, docked at the bottom (its type name is
+    Textual's footer's, whose CSS it gets too: hence the layout said again)."""
+
+    DEFAULT_CSS = """
+    Footer {
+        layout: vertical;
+        dock: bottom;
+        height: 2;
+        KeysFooter { dock: none; width: 1fr; height: 1; layout: horizontal; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield KeysFooter()
+        yield FKeyStrip()

@@ -7,7 +7,14 @@ action exists where it is said to, and that every job screen is on an F-key and 
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
 )
 SCREENS_FR = {mode: title for mode, title, _ in SCREENS}
 FOOTER_FR = {"tableau": "Tableau", "plan": "Plan", "tva": "TVA"}  # short names on the F-keys
+FOOTER_TIGHT = {"production": "Prod."}  # shorter still when the F-keys strip is narrow
 
 _GO = tuple(Command(f"aller : {title.lower()}", f"Ouvrir l'écran {title}", f"go('{mode}')")
             for mode, title, _ in SCREENS)
@@ -177,3 +185,79 @@ _ON_APP = (
 
 COMMANDS: tuple[Command, ...] = (*_GO, *_ON_SCREENS, *_ON_APP,
                                  Command("Quitter", "Quitter ECP", "quit"))
+
+APP_GROUP = "Général"  # the commands of the app itself, after the screens' (then « Quitter »)
+
+
+def _fold(text: str) -> str:
+    """The sort key of a title in French: accents and case ignored (« écriture » with « e »)."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.casefold())
+                   if not unicodedata.combining(c))
+
+
+def group_of(command: Command) -> tuple[str, str]:
+    """The palette group of a command: its screen's (title, F-key), or the app's ("…", "")."""
+    mode = command.mode
+    if mode is None and command.action_name == "go":
+        mode = command.action.split("'")[1]
+    for m, title, key in SCREENS:
+        if m == mode:
+            return title, key
+    return APP_GROUP, ""
+
+
+def palette_order(commands: Iterable[Command]) -> list[Command]:
+    """The palette's order: by screen in F-key order, then the app's commands, sorted by
+    title within each group, « Quitter » last."""
+    rank = {key: i for i, (_, _, key) in enumerate(SCREENS)}
+    return sorted(commands, key=lambda c: (c.action == "quit", rank.get(group_of(c)[1], 99),
+                                           _fold(c.title)))
+
+
+ORDERED: tuple[Command, ...] = tuple(palette_order(COMMANDS))
+GROUPS: dict[str, tuple[str, str]] = {c.title: group_of(c) for c in COMMANDS}
+
+PLACEHOLDER = "Rechercher une commande…"
+_GROUP_WIDTH = max(len(t) for _, t, _ in SCREENS) + 2
+
+
+def _shown(title: str, text: Content | None = None) -> Content:
+    """A command as the palette lists it: its F-key and screen, dimmed, then its title."""
+    group, key = GROUPS.get(title, (APP_GROUP, ""))
+    prefix = f"{key.upper():<4}{group:<{_GROUP_WIDTH}}"
+    return Content.assemble((prefix, "dim"), text if text is not None else title)
+
+
+class EcpCommands(Provider):
+    """The app's commands (``App.get_system_commands``, in the palette's order), each shown
+    with its screen; Textual's own provider sorts them by title (« Quitter » first)."""
+
+    async def discover(self) -> Hits:
+        for title, help_, callback, discover in self.app.get_system_commands(self.screen):
+            if discover:
+                yield DiscoveryHit(_shown(title), callback, text=title, help=help_)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_, callback, *_ in self.app.get_system_commands(self.screen):
+            if (score := matcher.match(title)) > 0:
+                yield Hit(score, _shown(title, matcher.highlight(title)), callback,
+                          text=title, help=help_)
+
+
+class EcpPalette(CommandPalette):
+    """Textual's command palette, in French."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+end, shift+end", "command_list('last')", "Aller à la fin", show=False),
+        Binding("ctrl+home, shift+home", "command_list('first')", "Aller au début",
+                show=False),
+        Binding("down", "cursor_down", "Commande suivante", show=False),
+        Binding("escape", "escape", "Fermer la palette"),
+        Binding("pagedown", "command_list('page_down')", "Page suivante", show=False),
+        Binding("pageup", "command_list('page_up')", "Page précédente", show=False),
+        Binding("up", "command_list('cursor_up')", "Commande précédente", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="--command-palette", placeholder=PLACEHOLDER)
