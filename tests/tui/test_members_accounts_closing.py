@@ -239,7 +239,7 @@ async def test_close_month_locks_it(books: api.Books) -> None:
         assert app.screen.query_one("#month", Input).value == "2026-02"
         assert shown(app, "#chk-state") == "État du mois : ouvert"
         assert shown(app, "#chk-entries") == "Écritures du mois : 1"
-        assert shown(app, "#chk-drafts").startswith("Brouillons en attente : aucun")
+        assert shown(app, "#chk-drafts") == "Brouillons datés dans le mois : aucun"
         assert shown(app, "#chk-verify").startswith(
             "Vérification des livres : réussie (2 écritures, 4 lignes")
         assert shown(app, "#chk-unbalanced") == "Écritures déséquilibrées : aucune"
