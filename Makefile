@@ -9,23 +9,34 @@ TEST_JOBS ?= 3
 
 .PHONY: run test lint bench clean
 
+# Two stamps: the app alone (make run), then the test tool-chain on top (make test). pip is
+# not silenced on the slow steps: its progress shows.
 $(BIN)/ecp: pyproject.toml
-	$(PY) -m venv $(VENV)
+	@echo "==> Environnement Python de l'application : $(VENV)/"
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	@echo "==> Installation d'ECP et de ses dépendances (une minute au premier lancement)"
+	$(BIN)/python -m pip install --progress-bar on -e .
+	touch $@
+
+$(VENV)/.test-deps: $(BIN)/ecp
+	@echo "==> Outils de test : pytest, ruff, mypy, import-linter…"
+	$(BIN)/python -m pip install --progress-bar on -e '.[test]'
 	touch $@
 
 run: $(BIN)/ecp
-	@test -f $(DEMO_DB) || $(BIN)/ecp --db $(DEMO_DB) init --demo
+	@test -f $(DEMO_DB) || { echo "==> Base de démonstration : $(DEMO_DB)"; \
+		$(BIN)/ecp --db $(DEMO_DB) init --demo; }
+	@echo "==> ECP sur $(DEMO_DB)"
 	$(BIN)/ecp --db $(DEMO_DB)
 
-test: $(BIN)/ecp
+test: $(VENV)/.test-deps
 	$(BIN)/python -m pytest -n $(TEST_JOBS)
 	$(BIN)/ruff check ecp tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-bench: $(BIN)/ecp
+bench: $(VENV)/.test-deps
 	$(BIN)/python bench/run.py
 
 clean:

@@ -173,5 +173,6 @@ class Footer(Vertical):
     """
 
     def compose(self) -> ComposeResult:
-        yield KeysFooter()
+        # ctrl+p is one of the keys (show=True): not a second time docked at the right
+        yield KeysFooter(show_command_palette=False)
         yield FKeyStrip()
