@@ -393,7 +393,7 @@ class EcpApp(App[None]):
 
     def action_command_palette(self) -> None:
         """The palette, in French (Textual's placeholder is « Search for commands… »)."""
-        if self.use_command_palette and not EcpPalette.is_open(self):
+        if self.use_command_palette and self.screen.id != "--command-palette":
             self.push_screen(EcpPalette())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -249,14 +249,18 @@ class EcpPalette(CommandPalette):
     """Textual's command palette, in French."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+end, shift+end", "command_list('last')", "Aller à la fin", show=False),
+        Binding("ctrl+end, shift+end", "command_list('last')", "Aller à la fin", show=False,
+                id="palette.last"),
         Binding("ctrl+home, shift+home", "command_list('first')", "Aller au début",
-                show=False),
-        Binding("down", "cursor_down", "Commande suivante", show=False),
-        Binding("escape", "escape", "Fermer la palette"),
-        Binding("pagedown", "command_list('page_down')", "Page suivante", show=False),
-        Binding("pageup", "command_list('page_up')", "Page précédente", show=False),
-        Binding("up", "command_list('cursor_up')", "Commande précédente", show=False),
+                show=False, id="palette.first"),
+        Binding("down", "cursor_down", "Commande suivante", show=False, id="palette.down"),
+        Binding("escape", "escape", "Fermer la palette", id="palette.escape"),
+        Binding("pagedown", "command_list('page_down')", "Page suivante", show=False,
+                id="palette.page-down"),
+        Binding("pageup", "command_list('page_up')", "Page précédente", show=False,
+                id="palette.page-up"),
+        Binding("up", "command_list('cursor_up')", "Commande précédente", show=False,
+                id="palette.up"),
     ]
 
     def __init__(self) -> None:
