@@ -19,12 +19,14 @@ def test_year_close_from_the_cli(demo_path: Path) -> None:
     assert "✗ mois : 3 mois ouvert(s), le premier : 2026-10 (ecp period close)" in r.stdout
     r = ecp(demo_path, "year", "close", "2026")
     assert r.returncode == 1 and "arrêtée à l'étape « mois »" in r.stderr
-    for m in ("2026-10", "2026-11", "2026-12"):
+    ok(demo_path, "period", "close", "2026-10")
+    # the demo's draft invoice, dated 25/11/2026, keeps November open until deleted
+    r = ecp(demo_path, "period", "close", "2026-11")
+    assert r.returncode == 2 and "1 brouillon(s) daté(s) dans le mois : n° 1 (facture" in r.stderr
+    ok(demo_path, "invoice", "delete-draft", "1")
+    for m in ("2026-11", "2026-12"):
         ok(demo_path, "period", "close", m)
     ok(demo_path, "vat", "declare", "2026-12", "--date", "2027-01-10")
-    r = ecp(demo_path, "year", "check", "2026")
-    assert r.returncode == 1 and "✗ brouillons : 1 brouillon(s)" in r.stdout
-    ok(demo_path, "invoice", "delete-draft", "1")
     out = ok(demo_path, "year", "close", "2026")
     assert "✓ vérification : chaîne intacte, soldes exacts" in out
     assert out.rstrip().endswith("Exercice 2026 : clôture provisoire")

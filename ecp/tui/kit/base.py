@@ -61,7 +61,7 @@ class Shell(Protocol):
 
 
 SHELL_MEMBERS = ("books", "today", "action_go", "run_on", "open_ledger", "open_entries",
-                 "open_entry", "open_settings", "refresh_title")
+                 "open_entry", "open_draft", "open_settings", "refresh_title")
 _shell_classes: dict[type, bool] = {}
 
 
