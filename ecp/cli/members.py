@@ -187,7 +187,7 @@ def cmd_month_close(a: argparse.Namespace) -> int:
     if steps and steps[-1].ok and steps[-1].name == "clôture":
         print(f"Mois {a.month} clôturé")
         return 0
-    print(f"Clôture de {a.month} arrêtée à l'étape « {steps[-1].name} »", file=sys.stderr)
+    print(f"ecp : clôture de {a.month} arrêtée à l'étape « {steps[-1].name} »", file=sys.stderr)
     return 1
 
 
