@@ -27,7 +27,8 @@ COMPANY = {"company.name": "ECP PG", "company.legal_form": "SARL",
            "company.capital": "100 000 DH", "company.address": "1 rue A",
            "company.city": "Tanger", "company.if": "1234567", "company.tp": "2",
            "company.ice": "002345678000031", "company.rc": "3", "company.court": "Tanger",
-           "company.cnss": "4000001", "company.bank": "BP", "company.rib": "190640000000000000000012"}
+           "company.cnss": "4000001", "company.bank": "BP",
+           "company.rib": "190640000000000000000012"}
 
 
 @pytest.fixture
