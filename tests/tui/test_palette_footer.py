@@ -86,3 +86,20 @@ def test_strip_widths() -> None:
     assert strip_width(" ", names) == 135
     assert strip_width("", names) == 123
     assert strip_width("", {**names, **FOOTER_TIGHT}) == 118
+
+
+async def test_palette_says_no_match_in_french(books: api.Books) -> None:
+    """A search that finds nothing says so in French (Textual's « No matches found »)."""
+    async with run_app(books, today=TODAY) as (app, pilot):
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, EcpPalette) and _listed(app))
+        await pilot.press(*"zzqqxx")
+        palette = app.screen
+
+        def said() -> str:
+            options = palette.query_one(CommandList)
+            return " ".join(str(options.get_option_at_index(i).prompt)
+                            for i in range(options.option_count))
+
+        await until(pilot, lambda: "Aucune commande ne correspond" in said())
+        assert "No matches" not in said()

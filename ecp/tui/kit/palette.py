@@ -12,9 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.align import Align
+from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.widgets.option_list import Option
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,9 @@ class EcpCommands(Provider):
                           text=title, help=help_)
 
 
+NO_MATCH = "Aucune commande ne correspond"
+
+
 class EcpPalette(CommandPalette):
     """Textual's command palette, in French."""
 
@@ -265,3 +271,18 @@ class EcpPalette(CommandPalette):
 
     def __init__(self) -> None:
         super().__init__(id="--command-palette", placeholder=PLACEHOLDER)
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """Textual's « No matches found », in French (same countdown, same option id)."""
+        self._stop_no_matches_countdown()
+
+        def show() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(Option(
+                    Align.center(Text(NO_MATCH, style="not bold")), disabled=True,
+                    id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show)
