@@ -67,6 +67,9 @@ JOURNALS = {
     "OD": "Opérations diverses",
     "AN": "À-nouveaux",
     "CL": "Clôture",
+    # entries dated before the last entry of their own journal: each journal is kept day by day,
+    # what comes late is recorded here, in the order it is recorded (ecp.ledger.posting)
+    "RG": "Régularisations",
 }
 # What a bookkeeper posts into: CL is written by the year close only (ecp year close)
 POSTABLE_JOURNALS = {c: n for c, n in JOURNALS.items() if c != "CL"}
