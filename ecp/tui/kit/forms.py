@@ -10,14 +10,20 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.events import DescendantFocus
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets._select import SelectOverlay
 
 from ecp.kernel.errors import EcpError, InputError
 from ecp.kernel.periods import parse_date
 from ecp.tui.kit.base import Dialog
 
 T = TypeVar("T")
+
+# The hint of a form while a drop-down has the cursor, closed then open.
+SELECT_HINT = "Entrée ou ↓ : ouvrir la liste — Tab : champ suivant — Échap : annuler"
+SELECT_OPEN_HINT = "↑/↓ : parcourir — Entrée : choisir — Échap : fermer la liste"
 
 
 class FieldError(Static):
@@ -57,6 +63,7 @@ class FormModal(Dialog[T]):
     FormModal .hint { color: $text-muted; padding-top: 1; }
     """
     FIELDS: Mapping[str, str] = {}
+    _hint = ""
 
     def field(self, label: str, widget: Widget) -> ComposeResult:
         if isinstance(widget, Input | Select):
@@ -75,10 +82,27 @@ class FormModal(Dialog[T]):
 
     def buttons(self, ok: str, hint: str = "Tab : champ suivant — Entrée : enregistrer — "
                                            "Échap : annuler") -> ComposeResult:
-        yield Static(hint, classes="hint")
+        self._hint = hint
+        yield Static(hint, classes="hint form-hint", markup=False)
         with Horizontal(classes="buttons"):
             yield Button(f"{ok} (Entrée)", id="ok", variant="primary")
             yield Button("Annuler (Échap)", id="cancel")
+
+    def hint_for(self, focused: Widget | None) -> str:
+        """What the keys do where the cursor is: on a drop-down, Entrée opens it (it does not
+        save); in its open list, Entrée chooses (issue 17: the hint said « enregistrer »)."""
+        if isinstance(focused, SelectOverlay):
+            return SELECT_OPEN_HINT
+        if isinstance(focused, Select):
+            return SELECT_HINT
+        return self._hint
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        hints = self.query(".form-hint").results(Static)
+        text = self.hint_for(event.widget)
+        for h in hints:
+            if str(h.content) != text:
+                h.update(text)
 
     def set_error(self, field: str, text: str) -> None:
         err = self.query_one(f"#err-{field}", FieldError)

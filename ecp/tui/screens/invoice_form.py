@@ -26,7 +26,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError
@@ -43,6 +43,7 @@ from ecp.sales.documents import (
 )
 from ecp.sales.rules import DEFAULT_DUE_DAYS, line_total, vat_by_rate
 from ecp.tui.kit.dialogs import ConfirmScreen, PickerScreen
+from ecp.tui.kit.footer import Footer
 from ecp.tui.kit.format import long_date, money
 from ecp.tui.kit.forms import FieldError, widget_for
 from ecp.tui.kit.lines import LinesScroll
@@ -561,6 +562,12 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
                 self._go(lines[i + 1], "product")
             else:
                 await self._mount_line(DocLine(), focus=True)
+            return
+        # the next cell of the same line, by name (issue 17: Entrée after the price goes to
+        # « TVA % », then « Compte », whatever the focus chain holds)
+        name = DocLine.field_of(inp)
+        if name in LINE_FIELDS[:-1]:
+            self.set_focus(line.input(LINE_FIELDS[LINE_FIELDS.index(name) + 1]))
             return
         self.focus_next()
 

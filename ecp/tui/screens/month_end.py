@@ -74,10 +74,13 @@ class ConfirmMonthEndScreen(ModalScreen[bool]):
 class MonthEndScreen(EcpScreen):
     """La fin de mois, pas à pas."""
 
+    # priority: the month field has the focus and would swallow the letters (it takes only
+    # digits and « - », so no letter is lost)
     BINDINGS = [
-        Binding("l", "launch", "Lancer la fin de mois", id="month-end.launch"),
-        Binding("r", "statements", "Relevés seulement", id="month-end.statements"),
-        Binding("m", "month", "Mois", id="month-end.month"),
+        Binding("l", "launch", "Lancer la fin de mois", priority=True, id="month-end.launch"),
+        Binding("r", "statements", "Relevés seulement", priority=True,
+                id="month-end.statements"),
+        Binding("m", "month", "Mois", priority=True, id="month-end.month"),
         Binding("escape", "back", "Retour", id="month-end.back"),
     ]
     DEFAULT_CSS = """
