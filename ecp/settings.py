@@ -90,6 +90,9 @@ SETTINGS: dict[str, SettingSpec] = {s.key: s for s in (
                 "percent"),
     SettingSpec("sales.penalty_basis", "base des pénalités de retard",
                 "ce à quoi s'applique le taux des pénalités", "text", PENALTY_BASIS),
+    SettingSpec("sales.reminder_gap_days", "délai avant la mise en demeure",
+                "jours entre la première relance d'une facture échue et la mise en demeure "
+                "(défaut 15)", "days", "15"),
     SettingSpec("contribution.default_rate", "taux de contribution par défaut",
                 "taux de contribution aux services partagés des membres sans taux propre "
                 "(ex. 10 ou 7,5 %)", "percent", "10"),
@@ -164,9 +167,11 @@ def check(key: str, value: str) -> str:
         return v
     if s.kind == "days":
         if not v.isdigit() or not 0 < int(v) <= 60:
-            raise InputError(f"{s.key} : un nombre de jours entre 1 et 60 (loi 69-21, code de "
-                             "commerce art. 78-2 : au-delà de 60 jours, un délai convenu par "
-                             "écrit, facture par facture)", field="value", code="value.days")
+            why = (" (loi 69-21, code de commerce art. 78-2 : au-delà de 60 jours, un délai "
+                   "convenu par écrit, facture par facture)" if s.key == "sales.due_days"
+                   else "")
+            raise InputError(f"{s.key} : un nombre de jours entre 1 et 60{why}",
+                             field="value", code="value.days")
         return str(int(v))
     if s.kind == "digits":
         digits = v.replace(" ", "")
@@ -298,6 +303,11 @@ def filing_warning(stored: Mapping[str, str], year: int, previous_turnover: int)
 
 def due_days(stored: Mapping[str, str]) -> int:
     return min(int(value(stored, "sales.due_days")), 60)
+
+
+def reminder_gap_days(stored: Mapping[str, str]) -> int:
+    """Days from a first reminder (relance) to the mise en demeure it allows."""
+    return int(value(stored, "sales.reminder_gap_days"))
 
 
 def capital_text(stored: str) -> str:

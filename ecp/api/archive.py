@@ -55,13 +55,20 @@ def _check_archive(books: Books, conn: Connection) -> list[str]:
 
 
 def _recorded(conn: Connection) -> list[tuple[str, str | None, str | None]]:
-    """(number, archived name, SHA-256) of every issued document and payout voucher."""
-    from ecp.db.models import Document, Payout
+    """(number, archived name, SHA-256) of every issued document, payout voucher and invoice
+    reminder letter (named « relance N de F-… du AAAA-MM-JJ »)."""
+    from ecp.db.models import Document, InvoiceReminder, Payout
+    reminders = [(f"relance {lv} de {inv} du {d // 10000}-{d // 100 % 100:02d}-{d % 100:02d}",
+                  name, sha) for inv, lv, d, name, sha in conn.execute(
+        select(InvoiceReminder.invoice, InvoiceReminder.level, InvoiceReminder.day,
+               InvoiceReminder.pdf_name, InvoiceReminder.pdf_sha256)
+        .order_by(InvoiceReminder.id))]
     return [(str(n), name, sha) for n, name, sha in (
         *conn.execute(select(Document.number, Document.pdf_name, Document.pdf_sha256)
                       .order_by(Document.id)),
         *conn.execute(select(Payout.number, Payout.pdf_name, Payout.pdf_sha256)
-                      .order_by(Payout.id)))]
+                      .order_by(Payout.id)),
+        *reminders)]
 
 
 def _unknown_files(base: Path, known: set[str]) -> list[str]:

@@ -222,13 +222,17 @@ class RestoreResult:
 
 def _recorded_pdfs(db: Path) -> list[tuple[str, str, str]]:
     """(number, archived name, SHA-256) of every archived PDF the SQLite books at ``db``
-    record (issued documents and payout vouchers)."""
+    record (issued documents, payout vouchers and invoice reminder letters)."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
+        reminders = ("UNION ALL SELECT 'relance ' || level || ' de ' || invoice, pdf_name, "
+                     "pdf_sha256 FROM invoice_reminders WHERE pdf_name IS NOT NULL "
+                     if con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                    "name = 'invoice_reminders'").fetchone() else "")
         return [(str(n), str(name), str(sha or "")) for n, name, sha in con.execute(
             "SELECT number, pdf_name, pdf_sha256 FROM documents WHERE pdf_name IS NOT NULL "
             "UNION ALL SELECT number, pdf_name, pdf_sha256 FROM payouts "
-            "WHERE pdf_name IS NOT NULL")]
+            "WHERE pdf_name IS NOT NULL " + reminders)]
     finally:
         con.close()
 

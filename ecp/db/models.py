@@ -754,3 +754,22 @@ class YearEvent(Base):
     head_hash: Mapped[str] = mapped_column(String(64))
     at: Mapped[str] = mapped_column(String(32))
     by: Mapped[str] = mapped_column(String(100))
+
+
+class InvoiceReminder(Base):
+    """A reminder letter sent for an overdue invoice (level 1: relance, level 2: mise en
+    demeure): its date, what was due that day, the penalty computed, the archived PDF.
+    Insert-only: triggers refuse UPDATE and DELETE (migration 0015)."""
+
+    __tablename__ = "invoice_reminders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice: Mapped[str] = mapped_column(String(30), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    day: Mapped[int] = mapped_column(Integer)
+    amount_due: Mapped[int] = mapped_column(BigInteger)
+    days_late: Mapped[int] = mapped_column(Integer)
+    penalty: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    pdf_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))

@@ -34,7 +34,8 @@ PROTECTED = ("entries", "lines", "period_events",  # 0001
              "vat_declarations", "vat_reversals", "vat_payments", "refunds",  # 0008
              "member_routes", "payslips",  # 0009
              "asset_disposals", "depreciation_runs", "inventory_values", "inventory_runs",  # 0010
-             "year_events")  # 0012
+             "year_events",  # 0012
+             "invoice_reminders")  # 0015
 KEEP_USED = ("accounts", "dimensions")  # 0001: a used code is neither deleted nor renamed
 # name → (table, the trigger's statement as the migration wrote it, whitespace collapsed)
 _ABORT = r"BEGIN SELECT RAISE\(ABORT, '[^']*'\); END"

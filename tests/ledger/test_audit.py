@@ -314,7 +314,7 @@ def test_upgrade_from_0006_adds_the_trail(tmp_path: Path) -> None:
     engine.dispose()
     books = api.open_books(str(path))
     api.init(books)
-    assert current_revision(books.engine) == "0014"
+    assert current_revision(books.engine) == "0015"
     assert "audit_events" in inspect(books.engine).get_table_names()
     assert api.audit_events(books) == []
     assert api.verify(books).ok
