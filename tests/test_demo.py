@@ -42,7 +42,7 @@ def test_demo_has_sales_to_show(demo_path: Path) -> None:
     assert [i.number for i in invoices] == [f"F-2026-00000{k}" for k in range(1, 8)]
     status = {i.number: i.status for i in invoices}
     assert status["F-2026-000001"] == status["F-2026-000002"] == "payée"
-    assert status["F-2026-000003"] == "payée" and status["F-2026-000004"] == "partielle"
+    assert status["F-2026-000003"] == "payée" and status["F-2026-000004"] == "partiellement payée"
     assert [q.status for q in api.list_documents(books, "devis")] == ["accepté", "émis"]
     assert len(api.list_documents(books, "avoir")) == 1 and len(api.list_drafts(books)) == 1
     assert len(api.list_expenses(books)) == 2

@@ -43,7 +43,8 @@ def _check_year(year: int, text: str, label: str, field: str) -> None:
 
 
 def parse_date(text: str, label: str = "date", *, field: str = "day") -> dt.date:
-    """ISO ``YYYY-MM-DD`` or French ``JJ/MM/AAAA``; a date that does not exist is refused."""
+    """French ``JJ/MM/AAAA`` (what the screens show) or ISO ``YYYY-MM-DD`` (what the command
+    line shows); a date that does not exist is refused, naming ``label`` (the field)."""
     s = text.strip()
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s, re.ASCII):
@@ -55,12 +56,16 @@ def parse_date(text: str, label: str = "date", *, field: str = "day") -> dt.date
     except ValueError:
         raise InputError(f"{label} : « {text} » n'est pas une date qui existe",
                          field=field) from None
-    raise InputError(f"{label} : « {text} » n'est pas une date (AAAA-MM-JJ)", field=field)
+    raise InputError(f"{label} : « {text} » n'est pas une date (JJ/MM/AAAA ou AAAA-MM-JJ)",
+                     field=field)
 
 
 def parse_month(text: str, label: str = "mois", *, field: str = "month") -> int:
-    """``YYYY-MM`` to the integer month key ``YYYYMM``."""
+    """``YYYY-MM`` (or the French ``MM/AAAA``) to the integer month key ``YYYYMM``."""
     m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip(), re.ASCII)
+    fr = re.fullmatch(r"(\d{1,2})/(\d{4})", text.strip(), re.ASCII)
+    if fr:
+        m = re.fullmatch(r"(\d{4})-(\d{2})", f"{fr.group(2)}-{int(fr.group(1)):02d}", re.ASCII)
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise InputError(f"{label} : « {text} » n'est pas un mois (AAAA-MM)", field=field)
     _check_year(int(m.group(1)), text, label, field)

@@ -22,7 +22,7 @@ class EntryRow:
     journal: str
     label: str
     reference: str
-    amount: int  # total debit
+    amount: int  # the operation's amount: see ``operation_amount``
     dimensions: str
     reverses: str | None
     reversed_by: str | None
@@ -42,6 +42,25 @@ def _ref_of(conn: Connection, ids: set[int]) -> dict[int, str]:
     return {r.id: entry_ref(r.journal, r.fiscal_year, r.number) for r in conn.execute(
         select(Entry.id, Entry.journal, Entry.fiscal_year, Entry.number)
         .where(Entry.id.in_(ids)))}
+
+
+OPERATION_ACCOUNTS = {"BQ": ("51",), "CA": ("51",), "VT": ("342",), "AC": ("441",)}
+"""The lines that carry an entry's operation, by journal: the treasury (51…) of a bank or
+cash entry, the customer (342…) of a sale, the supplier (441…) of a purchase."""
+
+
+def operation_amount(journal: str, lines: list[tuple[str, int]]) -> int:
+    """The amount of the operation an entry records, as the entry list shows it (positive):
+    on the accounts ``OPERATION_ACCOUNTS`` names for its journal, the larger of their debits
+    and their credits — the 4 000,00 DH a cheque brought to the bank, not that plus the VAT
+    moved from 44551 to 4455 by the same entry; a bank-to-cash transfer's 5141 credit and 5161
+    debit give its amount once. An entry with no such line (OD, AN, a BQ entry without a
+    treasury line) shows its total debit."""
+    prefixes = OPERATION_ACCOUNTS.get(journal)
+    mine = [a for acc, a in lines if prefixes and acc.startswith(prefixes)]
+    if mine:
+        return max(sum(a for a in mine if a > 0), -sum(a for a in mine if a < 0))
+    return sum(a for _, a in lines if a > 0)
 
 
 def entries_page(conn: Connection, flt: EntryFilter, before: tuple[int, int] | None = None,
@@ -79,19 +98,20 @@ def entries_page(conn: Connection, flt: EntryFilter, before: tuple[int, int] | N
     if after is not None:
         rows.reverse()
     ids = {r.id for r in rows}
-    totals: dict[int, int] = {}
+    lines: dict[int, list[tuple[str, int]]] = {}
     dims: dict[int, set[str]] = {}
     if ids:
-        for eid, amount, dim in conn.execute(
-                select(Line.entry_id, Line.amount, Line.dimension).where(Line.entry_id.in_(ids))):
-            if amount > 0:
-                totals[eid] = totals.get(eid, 0) + amount
+        for eid, account, amount, dim in conn.execute(
+                select(Line.entry_id, Line.account, Line.amount, Line.dimension)
+                .where(Line.entry_id.in_(ids))):
+            lines.setdefault(eid, []).append((account, amount))
             dims.setdefault(eid, set()).add(dim)
+    totals = {r.id: operation_amount(r.journal, lines.get(r.id, [])) for r in rows}
     reversed_by = {r.reverses: r.id for r in conn.execute(
         select(Entry.reverses, Entry.id).where(Entry.reverses.in_(ids)))} if ids else {}
     refs = _ref_of(conn, {r.reverses for r in rows if r.reverses} | set(reversed_by.values()))
     return [EntryRow(r.id, r.day, entry_ref(r.journal, r.fiscal_year, r.number), day_iso(r.day),
-                     r.journal, r.label, r.reference, totals.get(r.id, 0),
+                     r.journal, r.label, r.reference, totals[r.id],
                      " ".join(sorted(dims.get(r.id, ()))),
                      refs.get(r.reverses) if r.reverses else None,
                      refs.get(reversed_by[r.id]) if r.id in reversed_by else None)

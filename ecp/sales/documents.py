@@ -845,11 +845,16 @@ class DocumentRow:
     paid: int
     credited: int
     remaining: int
-    status: str  # émise, partielle, payée, en retard, soldée par avoir; devis: émis, accepté…
+    status: str  # see ``_status``; devis: émis, accepté…
     related: str | None
 
 
 def _status(kind: str, row: Any, s: Settlement | None, today: int, quote: str) -> str:
+    """An invoice's status, exactly: « payée » (nothing left, something paid), « annulée par
+    avoir » (nothing left, nothing paid: credit notes settled it), « en retard » (its due date
+    passed and something is left), « partiellement payée » (something paid, something left,
+    not due), « émise » (nothing paid, not due — a credit note for part of it pays nothing).
+    A quote has its own state; a credit note is « émis »."""
     if kind == "devis":
         return quote
     if kind == "avoir":
@@ -859,7 +864,7 @@ def _status(kind: str, row: Any, s: Settlement | None, today: int, quote: str) -
         return "payée" if s.paid else "annulée par avoir"
     if row.due_day and row.due_day < today:
         return "en retard"
-    return "partielle" if s.paid or s.credited else "émise"
+    return "partiellement payée" if s.paid else "émise"
 
 
 def list_documents(conn: Connection, kind: str = "facture", member: str | None = None,
@@ -891,7 +896,7 @@ def list_documents(conn: Connection, kind: str = "facture", member: str | None =
 
 
 STATUS_ALIASES = {"draft": ("brouillon",), "issued": ("émise", "émis"),
-                  "partial": ("partielle",), "paid": ("payée", "annulée par avoir"),
+                  "partial": ("partiellement payée",), "paid": ("payée", "annulée par avoir"),
                   "overdue": ("en retard",)}
 
 

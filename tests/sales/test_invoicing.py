@@ -112,7 +112,7 @@ def test_partial_payment_moves_its_share_of_vat(sales: api.Books) -> None:
         ("5141", "FZ", 70000, None), ("34211", "FZ", -70000, "HOTEL"),
         ("44551", "FZ", 10000, None), ("4455", "FZ", -10000, None)]
     row = api.list_documents(sales, today=D(2026, 3, 25))[0]
-    assert (row.paid, row.remaining, row.status) == (70000, 105000, "partielle")
+    assert (row.paid, row.remaining, row.status) == (70000, 105000, "partiellement payée")
     res2 = api.add_payment(sales, [inv.number], 105000, D(2026, 4, 5), "cheque")
     assert res2.allocations == ((inv.number, 105000, 15000),)
     tb = {r.account: r for r in api.trial_balance(sales).rows}

@@ -155,7 +155,7 @@ async def test_statement_matched_by_keyboard(sales: api.Books, tmp_path: Path) -
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, BankScreen))
         docs = {d.number: d for d in api.list_documents(sales, today=TODAY)}
-        assert (docs[f3.number].status, docs[f3.number].remaining) == ("partielle", 16000)
+        assert (docs[f3.number].status, docs[f3.number].remaining) == ("partiellement payée", 16000)
 
         # -- a rule from the CNSS line: a wrong account refused next to it, then applied --
         await go_to(pilot, app, "PRLV CNSS MARS")
