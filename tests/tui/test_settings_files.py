@@ -8,15 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Label, Static
 
 from ecp import api
 from ecp import settings as settings_mod
+from ecp.kernel.errors import EcpError
 from ecp.ledger.browse import EntryFilter
 from ecp.tui.app import EcpApp
 from ecp.tui.screens.file_ops import BackupDialog, ImportDialog
-from ecp.tui.screens.settings import SettingEditScreen, SettingsScreen, all_keys
-from tests.tui.pilot import field_error, type_text, until
+from ecp.tui.screens.settings import SettingsScreen, all_keys, store
+from tests.tui.pilot import type_text, until
 
 TODAY = dt.date(2026, 3, 15)
 SIZE = (150, 44)
@@ -43,29 +44,52 @@ async def replace_input(pilot: Pilot[Any], text: str) -> None:
 
 
 async def test_settings_ice_refused_then_stored(books: api.Books) -> None:
+    """Paramètres show every value in place; the ICE typed in its row: 12345 refused under
+    that row (nothing stored), then a valid ICE stored, « obligatoire » gone, and the cursor
+    on the next key (« registre de commerce (RC) »)."""
     app = EcpApp(books, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("p")
         await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
-        t = app.screen.query_one("#settings", DataTable)
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        # the label, its value in place, the mark, the key, under « Identité de l'ECP »
+        groups = [str(w.content) for w in screen.query(".group").results(Label)]
+        assert groups[:2] == ["Identité de l'ECP (imprimée sur chaque document)", "TVA"]
+        assert screen.field("company.name").value == ""
+        assert mark(app, "company.ice") == "obligatoire"
+        assert screen.field("sales.due_days").placeholder == "60 par défaut"
+        assert screen.field("vat.regime").placeholder == "encaissement ou debits ; " \
+                                                         "encaissement par défaut"
+        # the first required key left empty has the cursor: the raison sociale
+        assert screen.focused is screen.field("company.name")
         ice_row = [k for k, _, _ in all_keys()].index("company.ice")
-        # the label, its value right next to it, the mark, the key
-        assert [str(c) for c in t.get_row_at(ice_row)] == ["ICE", "", "obligatoire",
-                                                            "company.ice"]
-        await pilot.press(*["down"] * ice_row, "enter")
-        await until(pilot, lambda: isinstance(app.screen, SettingEditScreen))
-        await replace_input(pilot, "12345")
+        await pilot.press(*["down"] * ice_row)
+        assert screen.focused is screen.field("company.ice")
+        assert "ICE (company.ice)" in str(screen.query_one("#description", Static).content)
+        await type_text(pilot, "12345")
+        assert mark(app, "company.ice") == "modifié (Entrée)"
+        await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, SettingEditScreen)
-        assert "company.ice" in field_error(app, "value")
+        assert "company.ice" in screen.error_of("company.ice")
+        assert screen.focused is screen.field("company.ice")
         assert "company.ice" not in api.settings_show(books)
 
         await replace_input(pilot, ICE_OK)
-        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await until(pilot, lambda: screen.error_of("company.ice") == "")
         assert api.settings_show(books)["company.ice"] == ICE_OK
-        t = app.screen.query_one("#settings", DataTable)
-        assert [str(c) for c in t.get_row_at(ice_row)][1:3] == [ICE_OK, ""]
+        assert screen.field("company.ice").value == ICE_OK
+        assert mark(app, "company.ice") == ""
+        assert screen.focused is screen.field("company.rc")
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, SettingsScreen))
+
+
+def mark(app: EcpApp, key: str) -> str:
+    screen = app.screen
+    assert isinstance(screen, SettingsScreen)
+    return str(screen.query_one(f"#mark-{screen.field(key).id}", Static).content)
 
 
 async def test_import_good_then_bad_csv(books: api.Books, tmp_path: Path) -> None:
@@ -126,7 +150,7 @@ def _cases() -> list[tuple[str, str]]:
 
 async def test_settings_cli_and_tui_agree_on_every_key(books: api.Books, tmp_path: Path,
                                                       capsys: Any) -> None:
-    """``ecp settings set`` and the settings screen's dialog accept and refuse the same values
+    """``ecp settings set`` and the settings screen's rows accept and refuse the same values
     for every key, and store the same text (they share ``ecp.settings``)."""
     from ecp import cli
 
@@ -145,19 +169,28 @@ async def test_settings_cli_and_tui_agree_on_every_key(books: api.Books, tmp_pat
     app = EcpApp(books, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
         for key, value in cases:
-            done: list[str | None] = []
-            await app.push_screen(SettingEditScreen(key, key, ""), done.append)
+            if key not in screen._ids:  # no row for an unknown key: the screen's rule itself
+                try:
+                    store(books, key, value)
+                    accepted = True
+                except EcpError:
+                    accepted = False
+                tui_says.append((accepted, api.settings_show(books).get(key)))
+                continue
+            field = screen.field(key)
+            field.focus()
             await pilot.pause()
-            app.screen.query_one("#value", Input).value = value
+            field.value = value
             await pilot.press("enter")
             await pilot.pause()
-            accepted = bool(done)
+            accepted = screen.error_of(key) == ""
             if not accepted:
-                assert isinstance(app.screen, SettingEditScreen)
-                assert field_error(app, "value"), (key, value)
-                await pilot.press("escape")
-                await pilot.pause()
+                assert screen.focused is screen.field(key), (key, value)
             tui_says.append((accepted, api.settings_show(books).get(key)))
     assert tui_says == cli_says
     by_case = dict(zip(cases, cli_says, strict=True))
