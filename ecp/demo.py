@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
 
@@ -16,7 +19,10 @@ from ecp.db.engine import unit_of_work
 from ecp.db.models import Dimension, Entry, MemberRoute, Setting
 from ecp.ledger.entry import ECP_DIMENSION, JournalEntry, LineSpec
 from ecp.ledger.periods import close_month
-from ecp.ledger.posting import Poster
+from ecp.ledger.posting import Poster, post
+
+if TYPE_CHECKING:
+    from ecp.kernel.units import Quantity
 
 # code, name, Arabic name, activity, contribution basis points, joined, what they sell
 MEMBERS = [
@@ -82,18 +88,26 @@ def load_demo(books: Books, seed: int = 2026) -> str:
                 LineSpec("5141", c, 500_000), LineSpec("44881", c, -500_000))))
         p.flush()
     _catalogue(books)
+    # Everything is entered in date order, as a bookkeeper keeps her journals day by day
+    # (ecp.ledger.posting: a late entry would go to the journal RG): the months' typed entries,
+    # the sales module's documents and payments, the pay, the payroll and VAT payments, the
+    # month closes and the production are events on one timeline, run by date.
+    events: list[Event] = []
     inv = 0
     for year, month in MONTHS:
-        inv, typed = _month(books, rnd, year, month, inv)
-        _pay_payroll(books, year, month)
+        inv, typed, entries = _month(books, rnd, year, month, inv)
+        events += entries
+        _pay_payroll(events, year, month)
         if (year, month) != MONTHS[-1]:  # November's in _sales, after its invoices
-            _documents(books, typed)
-            _payouts(books, year, month)
-    with unit_of_work(books.engine) as s:
-        for year, month in MONTHS[:2]:
-            close_month(s.connection(), year * 100 + month, user)
-    docs = _sales(books)
-    _declare_vat(books)
+            _documents(events, typed)
+            _payouts(events, year, month)
+    # August and September closed on 1 October, before August's VAT is declared
+    for year, month in MONTHS[:2]:
+        events.append(Event(dt.date(2026, 10, 1), 0, _closer(year * 100 + month)))
+    docs = _sales(events)
+    _declare_vat(events)
+    for ev in sorted(events, key=lambda e: (e.day, e.order)):
+        ev.run(books)
     with books.engine.connect() as conn:
         n = int(conn.scalar(select(func.count(Entry.id))) or 0)
     return (f"Démo chargée : ECP Tanger Entreprendre, {len(MEMBERS)} membres, {n} écritures "
@@ -106,78 +120,100 @@ def load_demo(books: Books, seed: int = 2026) -> str:
 Sale = tuple[str, dt.date, int, str, dt.date | None]
 
 
+@dataclass(frozen=True)
+class Event:
+    """One thing the demo's bookkeeper does on ``day`` (``order`` among those of the day;
+    ties keep the order they were written in)."""
+
+    day: dt.date
+    order: int
+    run: Callable[[Books], object]
+
+
+def _closer(month: int) -> Callable[[Books], object]:
+    def run(books: Books) -> object:
+        with unit_of_work(books.engine) as s:
+            return close_month(s.connection(), month, books.user)
+    return run
+
+
+def _poster(entry: JournalEntry) -> Callable[[Books], object]:
+    def run(books: Books) -> object:
+        with unit_of_work(books.engine) as s:
+            return post(s.connection(), entry, books.user)
+    return run
+
+
 def _month(books: Books, rnd: random.Random, year: int, month: int, inv: int
-           ) -> tuple[int, list[Sale]]:
+           ) -> tuple[int, list[Sale], list[Event]]:
     """One month of August–November typed as journal entries (rent, sales, purchases, the
     contribution, bank fees); the sales of the members in ``AS_DOCUMENTS`` that month are
     returned instead, to go through the sales module (``_documents``). November's sales and
-    expenses are the sales module's (``_sales``). Returns the last FA number and those sales."""
+    expenses are the sales module's (``_sales``). Returns the last FA number, those sales
+    and the month's entries as events."""
     typed: list[Sale] = []
+    events: list[Event] = []
     E = ECP_DIMENSION
     last_day = 28
-    with unit_of_work(books.engine) as s:
-        conn = s.connection()
-        p = Poster(conn, books.user)
+    def post(journal: str, day: dt.date, label: str, lines: list[LineSpec],
+             ref: str = "") -> None:
+        events.append(Event(day, 1, _poster(JournalEntry(journal, day, label, tuple(lines),
+                                                          reference=ref))))
 
-        def post(journal: str, day: dt.date, label: str, lines: list[LineSpec],
-                 ref: str = "") -> None:
-            p.add(JournalEntry(journal, day, label, tuple(lines), reference=ref))
-
-        rent = 450_000
-        post("AC", dt.date(year, month, 2), f"Loyer atelier partagé {month:02d}/{year}",
-             [LineSpec("61312", E, rent), LineSpec("34554", E, _vat(rent)),
-              LineSpec("44111", E, -(rent + _vat(rent)), "Immobilière du Détroit")])
-        post("BQ", dt.date(year, month, 5), f"Règlement loyer {month:02d}/{year}",
-             [LineSpec("44111", E, rent + _vat(rent), "Immobilière du Détroit"),
-              LineSpec("5141", E, -(rent + _vat(rent))),
-              LineSpec("34552", E, _vat(rent)), LineSpec("34554", E, -_vat(rent))])
-        for code, _name, _ar, act, bp, _j, (acc, what, lo, hi) in MEMBERS:
-            cashed = 0
-            as_documents = (year, month) in AS_DOCUMENTS.get(code, ())
-            for k in range(rnd.randint(2, 3) if (year, month) != MONTHS[-1] else 0):
-                inv += 1
-                ht = rnd.randrange(lo, hi, 500)
-                tva = _vat(ht)
-                cust = rnd.choice(CUSTOMERS)
-                day = dt.date(year, month, 3 + 7 * k + rnd.randint(0, 4))
-                ref = f"FA-{year}-{inv:05d}"
-                due = day + dt.timedelta(days=60)
-                pay = day + dt.timedelta(days=rnd.randint(3, 12))
-                pay = min(pay, dt.date(year, month, last_day))
-                if as_documents:
-                    typed.append((code, day, ht, cust, pay))
-                    continue
-                post("VT", day, f"{what} - {cust}",
-                     [LineSpec("34211", code, ht + tva, cust, due),
-                      LineSpec(acc, code, -ht), LineSpec("44551", code, -tva)], ref)
-                post("BQ", pay, f"Encaissement {ref} - {cust}",
-                     [LineSpec("5141", code, ht + tva),
-                      LineSpec("34211", code, -(ht + tva), cust),
-                      LineSpec("44551", code, tva), LineSpec("4455", code, -tva)], ref)
-                cashed += ht
-            supplier, charge = SUPPLIERS[act]
-            buy = rnd.randrange(lo // 4, lo, 100)
-            bday = dt.date(year, month, rnd.randint(6, 14))
-            if (year, month) != MONTHS[-1]:  # November's: expenses of the sales module
-                post("AC", bday, f"Achat matières - {supplier}",
-                     [LineSpec(charge, code, buy), LineSpec("34554", code, _vat(buy)),
-                      LineSpec("44111", code, -(buy + _vat(buy)), supplier)])
-                post("BQ", bday + dt.timedelta(days=5), f"Règlement {supplier}",
-                     [LineSpec("44111", code, buy + _vat(buy), supplier),
-                      LineSpec("5141", code, -(buy + _vat(buy))),
-                      LineSpec("34552", code, _vat(buy)),
-                      LineSpec("34554", code, -_vat(buy))])
-            contrib = (cashed * bp + 5000) // 10000
-            if contrib:  # internal: 61468 / 71248, as the contribution run posts it
-                post("OD", dt.date(year, month, last_day),
-                     f"Contribution services partagés {month:02d}/{year} - {code}",
-                     [LineSpec("61468", code, contrib), LineSpec("44881", code, -contrib),
-                      LineSpec("44881", E, contrib), LineSpec("71248", E, -contrib)],
-                     f"CONTRIB-{year}-{month:02d}-{code}")
-        post("BQ", dt.date(year, month, last_day), f"Frais bancaires {month:02d}/{year}",
-             [LineSpec("61473", E, 12_000), LineSpec("5141", E, -12_000)])
-        p.flush()
-    return inv, typed
+    rent = 450_000
+    post("AC", dt.date(year, month, 2), f"Loyer atelier partagé {month:02d}/{year}",
+         [LineSpec("61312", E, rent), LineSpec("34554", E, _vat(rent)),
+          LineSpec("44111", E, -(rent + _vat(rent)), "Immobilière du Détroit")])
+    post("BQ", dt.date(year, month, 5), f"Règlement loyer {month:02d}/{year}",
+         [LineSpec("44111", E, rent + _vat(rent), "Immobilière du Détroit"),
+          LineSpec("5141", E, -(rent + _vat(rent))),
+          LineSpec("34552", E, _vat(rent)), LineSpec("34554", E, -_vat(rent))])
+    for code, _name, _ar, act, bp, _j, (acc, what, lo, hi) in MEMBERS:
+        cashed = 0
+        as_documents = (year, month) in AS_DOCUMENTS.get(code, ())
+        for k in range(rnd.randint(2, 3) if (year, month) != MONTHS[-1] else 0):
+            inv += 1
+            ht = rnd.randrange(lo, hi, 500)
+            tva = _vat(ht)
+            cust = rnd.choice(CUSTOMERS)
+            day = dt.date(year, month, 3 + 7 * k + rnd.randint(0, 4))
+            ref = f"FA-{year}-{inv:05d}"
+            due = day + dt.timedelta(days=60)
+            pay = day + dt.timedelta(days=rnd.randint(3, 12))
+            pay = min(pay, dt.date(year, month, last_day))
+            if as_documents:
+                typed.append((code, day, ht, cust, pay))
+                continue
+            post("VT", day, f"{what} - {cust}",
+                 [LineSpec("34211", code, ht + tva, cust, due),
+                  LineSpec(acc, code, -ht), LineSpec("44551", code, -tva)], ref)
+            post("BQ", pay, f"Encaissement {ref} - {cust}",
+                 [LineSpec("5141", code, ht + tva),
+                  LineSpec("34211", code, -(ht + tva), cust),
+                  LineSpec("44551", code, tva), LineSpec("4455", code, -tva)], ref)
+            cashed += ht
+        supplier, charge = SUPPLIERS[act]
+        buy = rnd.randrange(lo // 4, lo, 100)
+        bday = dt.date(year, month, rnd.randint(6, 14))
+        if (year, month) != MONTHS[-1]:  # November's: expenses of the sales module
+            post("AC", bday, f"Achat matières - {supplier}",
+                 [LineSpec(charge, code, buy), LineSpec("34554", code, _vat(buy)),
+                  LineSpec("44111", code, -(buy + _vat(buy)), supplier)])
+            post("BQ", bday + dt.timedelta(days=5), f"Règlement {supplier}",
+                 [LineSpec("44111", code, buy + _vat(buy), supplier),
+                  LineSpec("5141", code, -(buy + _vat(buy))),
+                  LineSpec("34552", code, _vat(buy)),
+                  LineSpec("34554", code, -_vat(buy))])
+        contrib = (cashed * bp + 5000) // 10000
+        if contrib:  # internal: 61468 / 71248, as the contribution run posts it
+            post("OD", dt.date(year, month, last_day),
+                 f"Contribution services partagés {month:02d}/{year} - {code}",
+                 [LineSpec("61468", code, contrib), LineSpec("44881", code, -contrib),
+                  LineSpec("44881", E, contrib), LineSpec("71248", E, -contrib)],
+                 f"CONTRIB-{year}-{month:02d}-{code}")
+    post("BQ", dt.date(year, month, last_day), f"Frais bancaires {month:02d}/{year}",
+         [LineSpec("61473", E, 12_000), LineSpec("5141", E, -12_000)])
+    return inv, typed, events
 
 
 # (member, months) whose sales are issued as invoices and paid through the sales module
@@ -209,25 +245,37 @@ def _catalogue(books: Books) -> None:
         api.add_product(books, code, member, name, unit, price, Rate(vat), acc)
 
 
-def _documents(books: Books, sales: list[Sale]) -> None:
+def _documents(events: list[Event], sales: list[Sale]) -> None:
     """The sales of ``_month`` kept for the sales module: each an invoice (one line, the
     member's product's wording and account, VAT 20 %) paid by transfer in full, then the
-    month's contribution run on them (HT cashed)."""
+    month's contribution run on them (HT cashed) at the month's end."""
     from ecp import api
     from ecp.kernel.periods import Month
     from ecp.kernel.units import Quantity, Rate
     from ecp.sales.documents import LineInput
 
     what = {code: (acc, label) for code, *_r, (acc, label, _lo, _hi) in MEMBERS}
-    for code, day, ht, cust, pay in sorted(sales, key=lambda s: s[1]):  # numbers by date
+    numbers: dict[int, str] = {}  # sale's index -> its invoice's number, once issued
+    for i, (code, day, ht, cust, pay) in enumerate(sorted(sales, key=lambda s: s[1])):
         acc, label = what[code]
-        doc = api.create_and_issue(books, "facture", code, CUSTOMER_CODES[cust], day,
-                                   [LineInput(label, Quantity(1000), ht, Rate(VAT_BP), acc)])
-        if pay is not None:
-            api.add_payment(books, [doc.number], ht + _vat(ht), pay, "virement",
-                            f"VIR {doc.number[-4:]}")
+
+        def issue(books: Books, i: int = i, code: str = code, day: dt.date = day,
+                  ht: int = ht, cust: str = cust, acc: str = acc, label: str = label) -> None:
+            numbers[i] = api.create_and_issue(
+                books, "facture", code, CUSTOMER_CODES[cust], day,
+                [LineInput(label, Quantity(1000), ht, Rate(VAT_BP), acc)]).number
+
+        events.append(Event(day, 1, issue))
+        if pay is not None:  # paid in full by transfer, when it comes in
+            total = ht + _vat(ht)
+
+            def paid(b: Books, i: int = i, ttc: int = total, d: dt.date = pay) -> object:
+                return api.add_payment(b, [numbers[i]], ttc, d, "virement",
+                                       f"VIR {numbers[i][-4:]}")
+            events.append(Event(pay, 1, paid))
     for month in sorted({Month(d.year, d.month) for _c, d, *_r in sales}):
-        api.contribution_run(books, month)
+        events.append(Event(month.end - dt.timedelta(days=1), 2,
+                            lambda b, m=month: api.contribution_run(b, m)))
 
 
 # The members' pay, month by month (issue 14), within each one's treasury: M001 (salariée, two
@@ -256,25 +304,27 @@ PAYROLL_PAID = ((dt.date(2026, 9, 1), dt.date(2026, 9, 10)),
                 (dt.date(2026, 11, 1), dt.date(2026, 11, 10)))
 
 
-def _payouts(books: Books, year: int, month: int) -> None:
+def _payouts(events: list[Event], year: int, month: int) -> None:
     """The month's payouts of ``PAYOUTS``, the advance first (in August)."""
     from ecp import api
 
     code, on, amount, monthly, reason = ADVANCE
     if (on.year, on.month) == (year, month):
-        api.add_payout(books, code, amount, on, "virement", advance=True, reason=reason,
-                       repay_monthly=monthly)
+        events.append(Event(on, 1, lambda b: api.add_payout(
+            b, code, amount, on, "virement", advance=True, reason=reason,
+            repay_monthly=monthly)))
     day = dt.date(year, month, PAY_DAY[(year, month)])
     for member, how, value in PAYOUTS[(year, month)]:
-        if how == "net":
-            api.add_payout(books, member, value, day, "virement")
-        elif how == "brut":
-            api.add_payout(books, member, None, day, "virement", gross=value)
-        else:
-            api.add_payout(books, member, value, day, "virement", invoice_ref=how)
+        def run(b: Books, m: str = member, how: str = how, v: int = value) -> object:
+            if how == "net":
+                return api.add_payout(b, m, v, day, "virement")
+            if how == "brut":
+                return api.add_payout(b, m, None, day, "virement", gross=v)
+            return api.add_payout(b, m, v, day, "virement", invoice_ref=how)
+        events.append(Event(day, 1, run))
 
 
-def _pay_payroll(books: Books, year: int, month: int) -> None:
+def _pay_payroll(events: list[Event], year: int, month: int) -> None:
     """The previous month's CNSS (and IR, when some was withheld) paid on ``PAYROLL_PAID``."""
     from ecp import api
     from ecp.kernel.periods import Period
@@ -284,10 +334,15 @@ def _pay_payroll(books: Books, year: int, month: int) -> None:
             continue
         before = first - dt.timedelta(days=1)
         period = Period.parse(f"{before.year}-{before.month:02d}")
-        returns = api.payroll_month(books, period)
-        api.social_pay(books, period, paid_on, "virement", reference=f"Damancom {period.label}")
-        if returns.ir_due:
-            api.ir_pay(books, period, paid_on, "virement", reference=f"IR {period.label}")
+
+        def pay(books: Books, period: Period = period, paid_on: dt.date = paid_on) -> None:
+            returns = api.payroll_month(books, period)
+            api.social_pay(books, period, paid_on, "virement",
+                           reference=f"Damancom {period.label}")
+            if returns.ir_due:
+                api.ir_pay(books, period, paid_on, "virement", reference=f"IR {period.label}")
+
+        events.append(Event(paid_on, 1, pay))
 
 
 # The ECP's identity, complete: invoices can be issued from the demo at once.
@@ -325,9 +380,9 @@ PRODUCTS = [
 ]
 
 
-def _sales(books: Books) -> str:
+def _sales(events: list[Event]) -> str:
     """November 2026 through the sales module: customers, catalogue, quotes, invoices with
-    their archived PDFs, a credit note, payments and expenses."""
+    their archived PDFs, a credit note, payments and expenses — each on its day."""
     from ecp import api
     from ecp.kernel.periods import Month
     from ecp.kernel.units import Quantity, Rate
@@ -337,40 +392,53 @@ def _sales(books: Books) -> str:
         return ProductLine(code, Quantity(qty_milli))
 
     d = dt.date
-    f1 = api.create_and_issue(books, "facture", "M001", "RIAD", d(2026, 11, 3),
-                              [p("CAFTAN", 2000), p("RETOUCHE", 3000)])
-    f2 = api.create_and_issue(books, "facture", "M002", "HOTEL", d(2026, 11, 6),
-                              [LineInput("Location de vaisselle", Quantity(1000), 60000,
-                                         Rate(2000)), p("TRAITEUR", 40000)])
-    f3 = api.create_and_issue(books, "facture", "M003", "HAFA", d(2026, 11, 9),
-                              [p("TAPIS", 1000)])
-    f4 = api.create_and_issue(books, "facture", "M005", "ALAOUI", d(2026, 11, 12),
-                              [p("CORNES", 2500)])
-    f5 = api.create_and_issue(books, "facture", "M004", "HOTEL", d(2026, 11, 16),
-                              [p("MAINT", 6000)])
-    q1 = api.create_and_issue(books, "devis", "M001", "HOTEL", d(2026, 11, 18),
-                              [p("CAFTAN", 5000)])
+    n: dict[str, str] = {}  # the demo's name of a document -> its number once issued
+    expenses: dict[str, int] = {}
+
+    def at(day: dt.date, run: Callable[[Books], object]) -> None:
+        events.append(Event(day, 1, run))
+
+    def issue(name: str, kind: str, member: str, customer: str, day: dt.date,
+              lines: list[LineInput | ProductLine]) -> None:
+        def run(books: Books) -> None:
+            n[name] = api.create_and_issue(books, kind, member, customer, day, lines).number
+        at(day, run)
+
+    issue("f1", "facture", "M001", "RIAD", d(2026, 11, 3), [p("CAFTAN", 2000), p("RETOUCHE", 3000)])
+    issue("f2", "facture", "M002", "HOTEL", d(2026, 11, 6),
+          [LineInput("Location de vaisselle", Quantity(1000), 60000, Rate(2000)),
+           p("TRAITEUR", 40000)])
+    issue("f3", "facture", "M003", "HAFA", d(2026, 11, 9), [p("TAPIS", 1000)])
+    issue("f4", "facture", "M005", "ALAOUI", d(2026, 11, 12), [p("CORNES", 2500)])
+    issue("f5", "facture", "M004", "HOTEL", d(2026, 11, 16), [p("MAINT", 6000)])
+    issue("q1", "devis", "M001", "HOTEL", d(2026, 11, 18), [p("CAFTAN", 5000)])
     # an Arabic-speaking customer (its documents in Arabic), quoted by M003
-    api.create_and_issue(books, "devis", "M003", "ATTAR", d(2026, 11, 20), [p("TAPIS", 2000)])
-    api.accept_quote(books, q1.number, d(2026, 11, 21))
-    api.add_payment(books, [f1.number], 726000, d(2026, 11, 13), "virement", "VIR 88412")
-    api.add_payment(books, [f2.number], 400000, d(2026, 11, 20), "cheque", "CHQ 1207")
-    api.add_payment(books, [f4.number], 60500, d(2026, 11, 14), "especes")
-    api.credit_note(books, f3.number, lines=[LineInput("Remise défaut de finition",
-                                                       Quantity(1000), 50000, Rate(2000),
-                                                       "71211")],
-                    day=d(2026, 11, 15))
-    api.create_document(books, "facture", "M005", "ALAOUI", d(2026, 11, 25),
-                        [p("CORNES", 1000)])  # a draft, left to issue
-    api.add_expense(books, "M001", "TISSUS", d(2026, 11, 4), "61211", 145000, Rate(2000),
-                    "TN-5521", paid_on=d(2026, 11, 10), method="virement")
-    api.add_expense(books, "M002", "MARCHE", d(2026, 11, 5), "61211", 230000, Rate(2000),
-                    "MC-0934")
-    del f5
-    # The member's economy: November's contribution, then the month's pay (``PAYOUTS``).
-    api.contribution_run(books, Month(2026, 11))
-    _payouts(books, 2026, 11)
-    _production(books)
+    issue("q2", "devis", "M003", "ATTAR", d(2026, 11, 20), [p("TAPIS", 2000)])
+    at(d(2026, 11, 21), lambda b: api.accept_quote(b, n["q1"], d(2026, 11, 21)))
+    at(d(2026, 11, 13), lambda b: api.add_payment(b, [n["f1"]], 726000, d(2026, 11, 13),
+                                                  "virement", "VIR 88412"))
+    at(d(2026, 11, 20), lambda b: api.add_payment(b, [n["f2"]], 400000, d(2026, 11, 20),
+                                                  "cheque", "CHQ 1207"))
+    at(d(2026, 11, 14), lambda b: api.add_payment(b, [n["f4"]], 60500, d(2026, 11, 14),
+                                                  "especes"))
+    at(d(2026, 11, 15), lambda b: api.credit_note(
+        b, n["f3"], lines=[LineInput("Remise défaut de finition", Quantity(1000), 50000,
+                                     Rate(2000), "71211")], day=d(2026, 11, 15)))
+    at(d(2026, 11, 25), lambda b: api.create_document(
+        b, "facture", "M005", "ALAOUI", d(2026, 11, 25), [p("CORNES", 1000)]))  # a draft
+
+    def tissus(books: Books) -> None:
+        expenses["TN-5521"] = api.add_expense(books, "M001", "TISSUS", d(2026, 11, 4), "61211",
+                                              145000, Rate(2000), "TN-5521")
+    at(d(2026, 11, 4), tissus)
+    at(d(2026, 11, 10), lambda b: api.pay_expense(b, expenses["TN-5521"], d(2026, 11, 10),
+                                                  "virement"))
+    at(d(2026, 11, 5), lambda b: api.add_expense(b, "M002", "MARCHE", d(2026, 11, 5), "61211",
+                                                 230000, Rate(2000), "MC-0934"))
+    # The member's economy: the month's pay (``PAYOUTS``), then November's contribution.
+    _payouts(events, 2026, 11)
+    events.append(Event(d(2026, 11, 30), 2, lambda b: api.contribution_run(b, Month(2026, 11))))
+    _production(events)
     return ("5 factures, 2 devis, 1 avoir, 3 règlements, 2 dépenses, la contribution "
             "et le plan de production de décembre en novembre 2026")
 
@@ -384,26 +452,55 @@ VAT_FILED = (("2026-08", dt.date(2026, 10, 1)), ("2026-09", dt.date(2026, 10, 15
              ("2026-10", dt.date(2026, 11, 15)), ("2026-11", dt.date(2026, 12, 4)))
 
 
-def _declare_vat(books: Books) -> None:
+def _declare_vat(events: list[Event]) -> None:
     from ecp import api
     from ecp.kernel.periods import Period
 
     for label, day in VAT_FILED:
-        period = Period.parse(label)
-        done = api.vat_declare(books, period, day)
-        if done.declaration.due:
-            api.vat_pay(books, period, day, "virement", reference=f"TVA {label}")
+        def run(books: Books, label: str = label, day: dt.date = day) -> None:
+            period = Period.parse(label)
+            done = api.vat_declare(books, period, day)
+            if done.declaration.due:
+                api.vat_pay(books, period, day, "virement", reference=f"TVA {label}")
+        events.append(Event(day, 3, run))
 
 
-def _production(books: Books) -> None:
+def _production(events: list[Event]) -> None:
     """The shared workshop: materials in stock, bills of materials, capacities, and orders for
-    December, one of them too big for its member's hours (late) and short of wool."""
+    December, one of them too big for its member's hours (late) and short of wool: set up on
+    16 November (after the month's sales of TAPIS and CORNES, sold before their bills of
+    materials existed), an order made on the 19th, December's planned once the quote is
+    accepted."""
     from ecp import api
     from ecp.kernel.units import Quantity
-    from ecp.production.specs import BomItem, DateSpan
 
     def q(units: float) -> Quantity:
         return Quantity(round(units * 1000))
+
+    d = dt.date
+
+    def workshop(books: Books) -> None:
+        _workshop(books, q)
+
+    def made(books: Books) -> None:
+        done = api.add_order(books, "M001", "CAFTAN", q(2), d(2026, 11, 20))
+        api.complete_order(books, done, d(2026, 11, 19))
+
+    def planned(books: Books) -> None:
+        api.add_order(books, "M001", "CAFTAN", q(5), d(2026, 12, 4), customer="HOTEL",
+                      quote="D-2026-000001")
+        api.add_order(books, "M003", "TAPIS", q(3), d(2026, 12, 11), customer="RIAD")
+        api.add_order(books, "M005", "CORNES", q(15), d(2026, 12, 18))
+        api.add_order(books, "M001", "CAFTAN", q(4), d(2026, 12, 18))
+
+    events += [Event(d(2026, 11, 16), 2, workshop), Event(d(2026, 11, 19), 1, made),
+               Event(d(2026, 11, 21), 2, planned)]
+
+
+def _workshop(books: Books, q: Callable[[float], Quantity]) -> None:
+    """Resources, materials received on 16 November, bills of materials and capacities."""
+    from ecp import api
+    from ecp.production.specs import BomItem, DateSpan
 
     d = dt.date
     for code, name, hours in (("MACHINE", "Machine à coudre", 35), ("FOUR", "Four", 40),
@@ -416,7 +513,7 @@ def _production(books: Books) -> None:
             ("AMANDE", "M005", "Amandes émondées", "kg", 11000, 12),
             ("FARINE", "M005", "Farine", "kg", 900, 25)):
         api.add_material(books, code, member, name, unit, cost)
-        api.stock_receive(books, code, q(qty), d(2026, 11, 2))
+        api.stock_receive(books, code, q(qty), d(2026, 11, 16))
     api.set_bom(books, "CAFTAN", [BomItem("TISSU", q(3)), BomItem("FIL", q(2))], q(6),
                 [BomItem("MACHINE", q(1))])
     api.set_bom(books, "TAPIS", [BomItem("LAINE", q(12))], q(40), [BomItem("METIER", q(20))])
@@ -427,10 +524,3 @@ def _production(books: Books) -> None:
         api.set_capacity(books, member, q(hours),
                          [DateSpan(d(2026, 12, 24), d(2026, 12, 25))] if member == "M003"
                          else [])
-    done = api.add_order(books, "M001", "CAFTAN", q(2), d(2026, 11, 20))
-    api.complete_order(books, done, d(2026, 11, 19))
-    api.add_order(books, "M001", "CAFTAN", q(5), d(2026, 12, 4), customer="HOTEL",
-                  quote="D-2026-000001")
-    api.add_order(books, "M003", "TAPIS", q(3), d(2026, 12, 11), customer="RIAD")
-    api.add_order(books, "M005", "CORNES", q(15), d(2026, 12, 18))
-    api.add_order(books, "M001", "CAFTAN", q(4), d(2026, 12, 18))

@@ -41,7 +41,7 @@ def post_entry(books: Books, journal: str, date: dt.date, label: str,
     entry = JournalEntry(journal.strip().upper(), date, label.strip(), tuple(lines),
                          reference=reference.strip())
     with _write(books) as conn:
-        posted = post(conn, entry, books.who(user))
+        posted = post(conn, entry, books.who(user), strict=True)
         _audit(conn, books, "ecriture", posted.ref, entry.label, user)
         return posted
 

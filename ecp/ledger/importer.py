@@ -237,7 +237,7 @@ def _write_rows(poster: Poster, checked: CheckedImport) -> ImportResult:
             k = e
             year = day // 10000
             number = append(journal, year, day, label, ref, None, specs)
-            last = (journal, year, number)
+            last = (poster.journal, year, number)
             if first is None:
                 first = last
     poster.flush()

@@ -31,6 +31,16 @@ from ecp.ledger.entry import (
 )
 
 ALL = "*"
+# Each journal is kept day by day (loi 9-88: « chronologiquement, opération par opération et
+# jour par jour »): its numbers follow its dates within a fiscal year. An entry dated before the
+# last entry of its own journal is recorded in LATE_JOURNAL, which is kept in the order entries
+# are recorded (each with its operation date): the other journals never go back in time and
+# nothing is refused because it came late. Why not refuse: a bank statement, a supplier's
+# invoice, a contre-passation in a reopened month legitimately arrive after later entries.
+LATE_JOURNAL = "RG"
+# journals whose numbers need not follow their dates: the late entries' own journal, the
+# openings and the year close (dated by the close itself)
+UNORDERED = frozenset({LATE_JOURNAL})
 
 
 _UPSERT = text(
@@ -66,6 +76,11 @@ MAX_DELTA_KEYS = 50_000
 Rows = list[tuple[Any, ...]]
 
 
+def day_fr(day: int) -> str:
+    """20261205 → 05/12/2026, as messages show dates."""
+    return f"{day % 100:02d}/{day // 100 % 100:02d}/{day // 10000}"
+
+
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -76,6 +91,13 @@ class Checker:
     (in a read transaction, without the writer lock) before it posts anything."""
 
     def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._last_day: dict[tuple[str, int], int] = {}
+        # Headings take no posting: the CGNC's classes, rubriques and postes (codes under 4
+        # digits). A compte keeps taking postings when sub-accounts are opened under it (ecp
+        # account add): ECP's own rules post to the CGNC comptes (34211, 4455, 5141…).
+        self.headings = set(conn.scalars(select(Account.code).where(
+            func.length(Account.code) < 4)))
         self.accounts = set(conn.scalars(select(Account.code)))
         self.dimensions = dict(conn.execute(select(Dimension.code, Dimension.status)).all())
         self.journals = set(conn.scalars(select(Journal.code)))
@@ -92,6 +114,21 @@ class Checker:
         first = conn.scalar(select(func.min(FiscalYear.start)))
         self.first_day = int(first) if first is not None and int(first) % 10000 != 101 \
             else None
+
+    def last_day(self, journal: str, year: int) -> int:
+        """The date (YYYYMMDD) of the last-numbered entry of ``journal`` in fiscal ``year``,
+        0 when it has none: a new entry of that journal is dated on or after it."""
+        key = (journal, year)
+        if key not in self._last_day:
+            self._last_day[key] = int(self._conn.scalar(
+                select(Entry.day).where(Entry.journal == journal, Entry.fiscal_year == year)
+                .order_by(Entry.number.desc()).limit(1)) or 0)
+        return self._last_day[key]
+
+    def late(self, journal: str, day: int) -> bool:
+        """Whether an entry of ``journal`` dated ``day`` would go back in time in it (and so
+        is recorded in LATE_JOURNAL)."""
+        return journal not in UNORDERED and day < self.last_day(journal, day // 10000)
 
     def year_closed(self, day: int) -> tuple[int, str] | None:
         """(year, status) of the closed fiscal year holding ``day``, None when none does."""
@@ -154,6 +191,10 @@ class Checker:
             if ln.account not in self.accounts:
                 bad(f"ligne {i} : compte « {ln.account} » inconnu du plan comptable",
                     "lines.account", n)
+            elif ln.account in self.headings:
+                bad(f"ligne {i} : compte « {ln.account} » : c'est un compte de regroupement "
+                    "(classe, rubrique ou poste du plan) ; imputer un compte d'au moins 4 chiffres",
+                    "lines.account", n, "lines.account.heading")
             if ln.dimension not in self.dimensions:
                 bad(f"ligne {i} : dimension « {ln.dimension} » inconnue (ECP ou un membre)",
                     "lines.dimension", n)
@@ -217,6 +258,17 @@ class Poster(Checker):
         self._debits: dict[tuple[str, str, int], int] = {}
         self._credits: dict[tuple[str, str, int], int] = {}
         self.posted_at = now_iso()
+        self.journal = ""
+
+    def next_ref(self, journal: str, day: int) -> str:
+        """The reference the next entry of ``journal`` dated ``day`` would get in this
+        transaction (what a document prints before its entry is posted)."""
+        if self.late(journal, day):
+            journal = LATE_JOURNAL
+        year = day // 10000
+        number = self._next_number(journal, year)
+        self.counters[(journal, year)] -= 1
+        return entry_ref(journal, year, number)
 
     def _next_number(self, journal: str, year: int) -> int:
         key = (journal, year)
@@ -241,7 +293,7 @@ class Poster(Checker):
         year = e.date.year
         number = self.append(e.journal, year, day_int(e.date), e.label, e.reference,
                              e.reverses, lines)
-        return PostedEntry(self.next_id - 1, e.journal, year, number, self.prev_hash)
+        return PostedEntry(self.next_id - 1, self.journal, year, number, self.prev_hash)
 
     def append(self, journal: str, year: int, day: int, label: str, reference: str,
                reverses: int | None,
@@ -253,6 +305,12 @@ class Poster(Checker):
         ``ecp.ledger.chain`` built inline (``verify`` recomputes it with ``chain.digest``).
         """
         eid = self.next_id
+        if journal not in UNORDERED:
+            if day < self.last_day(journal, year):
+                journal = LATE_JOURNAL
+            else:
+                self._last_day[(journal, year)] = day
+        self.journal = journal  # the journal it went to (LATE_JOURNAL when it came late)
         number = self._next_number(journal, year)
         month = day // 100
         lid = self.next_line_id
@@ -346,9 +404,19 @@ class Poster(Checker):
                                        for r in balances])
 
 
-def post(conn: Connection, entry: JournalEntry, user: str) -> PostedEntry:
-    """Validate and post one entry in the caller's transaction."""
+def post(conn: Connection, entry: JournalEntry, user: str, strict: bool = False) -> PostedEntry:
+    """Validate and post one entry in the caller's transaction. An entry dated before the
+    last of its journal goes to LATE_JOURNAL; ``strict`` (an entry typed by the bookkeeper,
+    who chose its journal) refuses it instead, saying why and what to do."""
     p = Poster(conn, user)
+    day = day_int(entry.date) if date_problem(entry.date) is None else 0
+    if strict and day and p.late(entry.journal, day):
+        last = p.last_day(entry.journal, day // 10000)
+        raise InputError(
+            f"date {day_fr(day)} : le journal {entry.journal} est tenu jour par jour et sa "
+            f"dernière écriture de {day // 10000} est du {day_fr(last)} ; dater au "
+            f"{day_fr(last)} ou après, ou passer l'écriture au journal {LATE_JOURNAL} "
+            "(régularisations)", field="date", code="date.order")
     posted = p.add(entry)
     p.flush()
     return posted

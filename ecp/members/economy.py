@@ -497,8 +497,7 @@ def add_payout(conn: Connection, member: str, amount: int | None, on: dt.date, m
     errors = poster.errors(entry)
     if errors:
         poster.add(entry)  # raises the poster's own refusal (month closed, account…)
-    ref = entry_ref(journal, on.year, int(conn.scalar(select(func.max(Entry.number)).where(
-        Entry.journal == journal, Entry.fiscal_year == on.year)) or 0) + 1)
+    ref = poster.next_ref(journal, day_int(on))  # RG when dated before the journal's last
     other_ref = entry_ref(other.journal, on.year, other_posted.number) \
         if other is not None and other_posted is not None else None
     text = reason

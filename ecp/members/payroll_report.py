@@ -31,7 +31,7 @@ from ecp.kernel.money import fmt_fr
 from ecp.kernel.periods import month_label
 from ecp.kernel.text import REFERENCE, check_text
 from ecp.ledger.entry import JournalEntry, LineSpec, day_int, entry_ref, int_day
-from ecp.ledger.posting import post
+from ecp.ledger.posting import LATE_JOURNAL, post
 from ecp.members import payroll
 
 CNSS_ACCOUNT = "4441"  # CNSS: employee and employer CNSS/AMO/AF and the TFP, until paid
@@ -239,8 +239,9 @@ def _payment(conn: Connection, kind: str, month: int) -> PaymentView | None:
     """The standing BQ payment of the month (not reversed), if any."""
     key = payment_reference(kind, month)
     e = conn.execute(
-        select(Entry.id, Entry.fiscal_year, Entry.number, Entry.day, Entry.reference)
-        .where(Entry.journal == "BQ",
+        select(Entry.id, Entry.journal, Entry.fiscal_year, Entry.number, Entry.day,
+               Entry.reference)
+        .where(Entry.journal.in_(("BQ", LATE_JOURNAL)),
                or_(Entry.reference == key, Entry.reference.like(f"{key} %")),
                Entry.id.not_in(_reversed_ids(conn)))  # type: ignore[arg-type]
         .order_by(Entry.id.desc()).limit(1)).first()
@@ -252,7 +253,7 @@ def _payment(conn: Connection, kind: str, month: int) -> PaymentView | None:
         .where(Line.entry_id == e.id, Line.account == account)
         .group_by(Line.dimension).order_by(Line.dimension)))
     return PaymentView(kind, month, int_day(e.day), sum(a for _d, a in per),
-                       entry_ref("BQ", e.fiscal_year, e.number), e.reference, per)
+                       entry_ref(e.journal, e.fiscal_year, e.number), e.reference, per)
 
 
 def pay(conn: Connection, kind: str, month: int, on: dt.date, method: str, user: str,
