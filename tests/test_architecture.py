@@ -109,7 +109,7 @@ TUI_FEATURES = (
     {"members", "member_page"},
     {"production", "production_dialogs", "workshop_dialogs"},
     {"reports"},
-    {"sales", "sales_dialogs", "invoice_form"},
+    {"sales", "sales_dialogs", "invoice_form", "reminder_dialogs"},
     {"settings", "file_ops"},
     {"vat"},
 )

@@ -39,6 +39,7 @@ class ReminderSent:
     view: ReminderView
     path: Path  # the archived PDF (or the copy at ``out``)
     sha256: str
+    again: bool = False  # already sent that day: the archived letter, nothing written
 
 
 def send_reminder(books: Books, number: str, level: int = 1, day: dt.date | None = None,
@@ -47,10 +48,18 @@ def send_reminder(books: Books, number: str, level: int = 1, day: dt.date | None
     demeure) dated ``day`` (today by default): its PDF archived with its SHA-256 beside the
     invoices (``AAAA/F-…-relanceN-AAAAMMJJ.pdf``, checked by ``verify``), the letter logged on
     the invoice (``invoice_reminders``, insert-only) and in the audit trail, all in one unit of
-    work; with ``out``, a copy is written there too."""
+    work; with ``out``, a copy is written there too. The same letter (invoice, level, day)
+    asked again is the archived one: nothing new is written or logged (``again``)."""
     from ecp.reports.reminder import render_reminder
 
     on = day or books.today()
+    with _read(books) as conn:
+        done = sales_reminders.sent_on(conn, number, level, on)
+        if done is not None:  # the same letter asked again: the archived one, nothing new
+            view = sales_reminders.prepare(conn, number, level, on, again=True)
+    if done is not None:
+        return ReminderSent(done.id, view, reminder_pdf(books, view.invoice, done.id, out),
+                            done.pdf_sha256, again=True)
     with archiving(books) as (conn, store):
         view = sales_reminders.prepare(conn, number, level, on)
         name, sha = store(sales_reminders.pdf_name(view), render_reminder(view))

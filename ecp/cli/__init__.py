@@ -37,6 +37,7 @@ from ecp.cli import (
 )
 from ecp.cli import assets as cli_assets
 from ecp.cli import bank as cli_bank
+from ecp.cli import dunning as cli_dunning
 from ecp.cli import inventory as cli_inventory
 from ecp.cli import members as cli_members
 from ecp.cli import payroll as cli_payroll
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     period.register(sub)
     rp = report.register(sub)
     cli_reports_sales.register(rp)
+    cli_dunning.register_reports(rp)
     cli_statutory.register(rp)
     report.register_ledger_reports(rp)
     export.register(sub)

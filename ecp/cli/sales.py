@@ -285,7 +285,9 @@ LANGUAGE_NAMES = {"fr": "français", "ar": "arabe"}
 
 
 def cmd_invoice_show(a: argparse.Namespace) -> int:
-    """One issued document (invoice, credit note or quote) with its lines, VAT and totals."""
+    """One issued document (invoice, credit note or quote) with its lines, VAT and totals; an
+    invoice with its history (payments, credit notes, bank lines, reminders)."""
+    from ecp.cli.dunning import history_json, history_lines
     from ecp.kernel.units import fmt_qty, fmt_rate
 
     books = api.open_books(a.db)
@@ -313,7 +315,9 @@ def cmd_invoice_show(a: argparse.Namespace) -> int:
             "tva": [{"taux_pct": _plain(x.vat_bp, 2), "base_ht": _amt(x.base_ht, f),
                      "tva": _amt(x.vat, f)} for x in v.vat],
             "total_ht": _amt(v.total_ht, f), "total_tva": _amt(v.total_vat, f),
-            "total_ttc": _amt(v.total_ttc, f)}, ensure_ascii=False, indent=1))
+            "total_ttc": _amt(v.total_ttc, f),
+            **({"historique": history_json(api.invoice_history(books, v.number))}
+               if v.kind == "facture" else {})}, ensure_ascii=False, indent=1))
         return 0
     what = {"facture": "Facture", "avoir": "Avoir", "devis": "Devis"}.get(v.kind, v.kind)
     print(f"{what} {v.number} du {v.issue_date.isoformat()}"
@@ -333,6 +337,8 @@ def cmd_invoice_show(a: argparse.Namespace) -> int:
         print(f"TVA {fmt_rate(x.vat_bp)} sur {fmt_fr(x.base_ht)} : {fmt_fr(x.vat)}")
     print(f"Total HT {fmt_fr(v.total_ht)} DH, TVA {fmt_fr(v.total_vat)} DH, "
           f"TTC {fmt_fr(v.total_ttc)} DH")
+    if v.kind == "facture":
+        print("\n" + "\n".join(history_lines(api.invoice_history(books, v.number))))
     return 0
 
 
@@ -600,6 +606,8 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.add_argument("number", metavar="NUMERO")
     fmt(s)
     s.set_defaults(func=cmd_invoice_show)
+    from ecp.cli import dunning as cli_dunning
+    cli_dunning.register_remind(g)
     s = g.add_parser("delete-draft", help="supprimer un brouillon (facture ou devis)")
     s.add_argument("draft_id", type=id_arg, metavar="BROUILLON")
     s.set_defaults(func=cmd_invoice_delete_draft)

@@ -83,9 +83,9 @@ def penalty_lines(v: ReminderView) -> list[str]:
 
 
 def pay_line(v: ReminderView) -> str:
-    return (f"À régler avant le {_d(v.pay_by)} par virement au compte de l'ECP "
-            f"{v.seller.name}, {v.seller.bank}, RIB {v.seller.rib}, en rappelant le numéro de "
-            f"la facture {v.invoice}.")
+    return (f"À régler avant le {_d(v.pay_by)} par virement au compte de {v.seller.name}, "
+            f"{v.seller.bank}, RIB {v.seller.rib}, en rappelant le numéro de la facture "
+            f"{v.invoice}.")
 
 
 def render_reminder(v: ReminderView, out: Path | None = None, *,
@@ -167,7 +167,7 @@ def _draw(v: ReminderView, invariant: bool) -> bytes:
              "Retard")
     cells = (v.invoice, _d(v.invoice_date), _d(v.due_date), fmt_fr(v.total_ttc),
              fmt_fr(v.paid), fmt_fr(v.credited), fmt_fr(v.left), f"{v.days_late} j")
-    widths = [30 * mm, 19 * mm, 19 * mm, 24 * mm, 22 * mm, 20 * mm, 24 * mm]
+    widths = [27 * mm, 21 * mm, 21 * mm, 22 * mm, 21 * mm, 18 * mm, 22 * mm]
     widths.append(width - sum(widths))
     facts = Table([[Paragraph(escape(h), s.head_right if i > 2 else s.head)
                     for i, h in enumerate(heads)],
@@ -177,6 +177,7 @@ def _draw(v: ReminderView, invariant: bool) -> bytes:
         ("BACKGROUND", (0, 0), (-1, 0), ACCENT),
         ("LINEBELOW", (0, 1), (-1, 1), 0.25, colors.HexColor("#BBBBBB")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]))
     story += [Spacer(1, 2 * mm), facts, Spacer(1, 5 * mm)]
 

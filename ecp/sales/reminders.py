@@ -245,10 +245,19 @@ def reminders_of(conn: Connection, number: str) -> list[SentReminder]:
                                                            InvoiceReminder.id))]
 
 
-def prepare(conn: Connection, number: str, level: int, on: dt.date) -> ReminderView:
+def sent_on(conn: Connection, number: str, level: int, on: dt.date) -> Any:
+    """The reminder of ``level`` already sent for the invoice on ``on`` (its row), or None."""
+    return conn.execute(select(InvoiceReminder.__table__).where(
+        InvoiceReminder.invoice == number.strip().upper(), InvoiceReminder.level == level,
+        InvoiceReminder.day == day_int(on))).first()
+
+
+def prepare(conn: Connection, number: str, level: int, on: dt.date,
+            again: bool = False) -> ReminderView:
     """The letter of a reminder of ``level`` dated ``on``, or InputError naming the field:
     ``level`` (1 or 2; a level 2 without a first reminder), ``number`` (unknown, settled),
-    ``day`` (not yet overdue, too soon after the first reminder, already sent that day)."""
+    ``day`` (not yet overdue, too soon after the first reminder, already sent that day —
+    unless ``again``: the letter of that day, read again)."""
     if level not in LEVELS:
         raise InputError(f"niveau : « {level} » (1 : relance, 2 : mise en demeure)",
                          field="level", code="level.unknown")
@@ -267,7 +276,7 @@ def prepare(conn: Connection, number: str, level: int, on: dt.date) -> ReminderV
         raise InputError(f"date : la facture {inv.number} n'est pas échue au {_fr(on)} "
                          f"(échéance {shown})", field="day", code="reminder.not_due")
     sent = reminders_of(conn, inv.number)
-    if any(s.level == level and s.day == on for s in sent):
+    if not again and any(s.level == level and s.day == on for s in sent):
         raise InputError(f"date : {LEVELS[level].lower()} de {inv.number} déjà envoyée le "
                          f"{_fr(on)}", field="day", code="reminder.duplicate")
     stored = company_mod.settings(conn)
@@ -298,7 +307,7 @@ def prepare(conn: Connection, number: str, level: int, on: dt.date) -> ReminderV
         penalty=penalty(due.left, late, penalty_rate(stored),
                         settings_mod.penalty_mention(stored)),
         pay_by=on + dt.timedelta(days=PAY_WITHIN[level]),
-        earlier=tuple(s for s in sent if s.day <= on))
+        earlier=tuple(s for s in sent if s.day < on or (s.day == on and s.level < level)))
 
 
 def record(conn: Connection, view: ReminderView, pdf: tuple[str | None, str | None],

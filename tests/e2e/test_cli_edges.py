@@ -28,6 +28,7 @@ CSV_COMMANDS: dict[str, list[str]] = {
     "ecp period list": ["period", "list"],
     "ecp report vat": ["report", "vat", "--period", "2026-11"],
     "ecp report aged-receivables": ["report", "aged-receivables"],
+    "ecp report dunning": ["report", "dunning", "--date", "2027-02-20"],
     "ecp report trial-balance": ["report", "trial-balance"],
     "ecp report ledger": ["report", "ledger"],
     "ecp report journal": ["report", "journal"],

@@ -77,6 +77,7 @@ PALETTE_TWINS: dict[str, str | None] = {
     "facture : nouvelle": "invoice create",
     "facture : enregistrer un règlement": "payment add",
     "facture : avoir": "credit-note create",
+    "facture : relancer": "invoice remind",
     "facture : chemin du PDF": "invoice pdf",
     "devis : nouveau": "quote create",
     "brouillon : émettre": "invoice issue",
@@ -165,6 +166,8 @@ BINDING_TWINS: dict[str, str] = {
     "sales.delete": "invoice delete-draft",
     "document.choose-pay": "payment add",
     "document.choose-credit": "credit-note create",
+    "document.choose-remind": "invoice remind",
+    "sales.remind": "invoice remind",
     "vat.export": "report vat",
     "vat.declare": "vat declare",
     "vat.pay": "vat pay",
@@ -335,8 +338,10 @@ def test_document_shown(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> 
                           "Membre : M001 Fatima Zahra El Idrissi\nClient : RIAD Riad Tanja\n")
     assert re.search(r"1 +Caftan brodé main +2 +pièce +2 800,00 +20 % +5 600,00", out)
     assert re.search(r"2 +Retouche +3 +heure +150,00 +20 % +450,00", out)
-    assert out.rstrip().endswith("TVA 20 % sur 6 050,00 : 1 210,00\n"
-                                 "Total HT 6 050,00 DH, TVA 1 210,00 DH, TTC 7 260,00 DH")
+    assert ("TVA 20 % sur 6 050,00 : 1 210,00\n"
+            "Total HT 6 050,00 DH, TVA 1 210,00 DH, TTC 7 260,00 DH\n\nHistorique :\n") in out
+    assert re.search(r"13/11/2026  règlement +7 260,00  reste +0,00  Règlement par virement "
+                     r"— VIR 88412 BQ-", out)  # the invoice's history (issue 17, 9)
     quote = json.loads(ecp(capsys, demo_path, "invoice", "show", "D-2026-000001",
                            "--format", "json"))
     assert (quote["type"], quote["valable_jusqu_au"], quote["total_ttc"]) == (

@@ -30,6 +30,8 @@ FILE_COMMANDS: dict[str, list[str]] = {
     "ecp report tf": ["report", "tf", "--year", "2026"],
     "ecp report etic": ["report", "etic", "--year", "2026"],
     "ecp report aged-receivables": ["report", "aged-receivables", "--at", "2026-11-30"],
+    "ecp report dunning": ["report", "dunning", "--date", "2027-02-20"],
+    "ecp invoice remind": ["invoice", "remind", "F-2026-000004", "--date", "2027-02-01"],
 }
 DIR_COMMANDS: dict[str, list[str]] = {"ecp statement": ["statement", "2026-11"]}
 
@@ -59,7 +61,8 @@ def test_every_out_option_is_covered() -> None:
     assert found == {"ecp export", "ecp invoice pdf", "ecp payout pdf", "ecp report vat",
                      "ecp report aged-receivables", "ecp statement", "ecp vat show",
                      "ecp report payroll", "ecp report bilan", "ecp report cpc",
-                     "ecp report esg", "ecp report tf", "ecp report etic"}
+                     "ecp report esg", "ecp report tf", "ecp report etic",
+                     "ecp report dunning", "ecp invoice remind"}
 
 
 @pytest.mark.parametrize("name", sorted(FILE_COMMANDS))

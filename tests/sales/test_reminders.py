@@ -122,7 +122,8 @@ def test_mise_en_demeure_after_the_gap(sales: api.Books) -> None:
 
 def test_refusals_name_their_field(sales: api.Books) -> None:
     """Not yet overdue on its due date (11/03/2026), settled, unknown, a level 3, a date before
-    the invoice, the same letter twice the same day: nothing written for any of them."""
+    the invoice: nothing written for any of them. The same letter asked twice the same day is
+    the archived one, logged once."""
     num = _overdue(sales)
     paid = api.create_and_issue(sales, "facture", "FZ", "HOTEL", D(2026, 1, 5),
                                 [_line(10_000)])
@@ -138,11 +139,14 @@ def test_refusals_name_their_field(sales: api.Books) -> None:
     with pytest.raises(NotFoundError) as nf:
         api.send_reminder(sales, "F-2026-999999", 1, D(2026, 6, 1))
     assert nf.value.field == "number"
-    api.send_reminder(sales, num, 1, D(2026, 6, 1))
-    with pytest.raises(InputError) as e:
-        api.send_reminder(sales, num, 1, D(2026, 6, 1))
-    assert (e.value.field, e.value.code) == ("day", "reminder.duplicate")
+    first = api.send_reminder(sales, num, 1, D(2026, 6, 1))
+    again = api.send_reminder(sales, num, 1, D(2026, 6, 1))  # the archived letter, again
+    assert again.again and not first.again and (again.id, again.sha256) == (first.id,
+                                                                             first.sha256)
     with sales.engine.connect() as conn:
+        with pytest.raises(InputError) as e:
+            reminders.prepare(conn, num, 1, D(2026, 6, 1))
+        assert (e.value.field, e.value.code) == ("day", "reminder.duplicate")
         assert len(reminders.reminders_of(conn, num)) == 1
     assert api.verify(sales).ok  # no PDF left behind by the refusals
 

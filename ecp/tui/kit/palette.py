@@ -128,6 +128,8 @@ _ON_SCREENS = tuple(Command(title, help_, action, mode) for title, help_, mode, 
     ("facture : enregistrer un règlement", "Règlement de la facture sélectionnée", "ventes",
      "payment"),
     ("facture : avoir", "Avoir sur la facture sélectionnée", "ventes", "credit_note"),
+    ("facture : relancer", "Lettre de relance ou de mise en demeure de la facture sélectionnée",
+     "ventes", "remind_invoice"),
     ("client : rembourser", "Rembourser à un client son solde créditeur (avoir sur facture "
      "payée)", "ventes", "refund_customer"),
     ("facture : chemin du PDF", "Où est archivé le PDF de la facture sélectionnée", "ventes",

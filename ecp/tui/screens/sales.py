@@ -25,6 +25,7 @@ from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.format import money
 from ecp.tui.kit.table import FastTable
 from ecp.tui.screens.invoice_form import InvoiceFormScreen
+from ecp.tui.screens.reminder_dialogs import ReminderScreen
 from ecp.tui.screens.sales_dialogs import (
     CreditNoteScreen,
     DocumentScreen,
@@ -49,6 +50,7 @@ INVOICE_STATUSES = ("émise", "partielle", "en retard", "payée", "annulée par 
 TAB_ACTIONS = {
     "pay": {"factures", "depenses"},
     "credit": {"factures"},
+    "remind": {"factures"},
     "refund": {"factures", "clients"},
     "pdf": {"factures", "devis"},
     "accept": {"devis"},
@@ -59,7 +61,7 @@ TAB_ACTIONS = {
 }
 HINTS = {
     "factures": "Entrée : détail — n : nouvelle facture — p : règlement — a : avoir — "
-                "b : rembourser — d : PDF — filtres au-dessus de la liste",
+                "R : relancer — b : rembourser — d : PDF — filtres au-dessus de la liste",
     "devis": "Entrée : détail — n : nouveau devis — c : accepter — f : facturer — d : PDF",
     "brouillons": "Entrée ou e : modifier — i : émettre (avec confirmation) — x : supprimer",
     "clients": "n : nouveau client — Entrée ou e : modifier — b : rembourser son solde "
@@ -100,6 +102,7 @@ class SalesScreen(EcpScreen):
         Binding("p", "pay", "Règlement", id="sales.pay"),
         Binding("a", "credit", "Avoir", id="sales.credit"),
         Binding("b", "refund", "Rembourser", show=False, id="sales.refund"),
+        Binding("R", "remind", "Relancer", id="sales.remind"),
         Binding("d", "pdf", "PDF", id="sales.pdf"),
         Binding("c", "accept", "Accepter", id="sales.accept"),
         Binding("f", "invoice_quote", "Facturer", id="sales.invoice_quote"),
@@ -372,6 +375,8 @@ class SalesScreen(EcpScreen):
                 self.payment_for([num])
             elif what == "credit":
                 self.credit_for(num)
+            elif what == "remind":
+                self.remind_for(num)
 
         self.app.push_screen(DocumentScreen(num), chosen)
 
@@ -467,6 +472,35 @@ class SalesScreen(EcpScreen):
                 self.say(f"Avoir {res.number} émis sur {num} — {where}")
 
         self.app.push_screen(CreditNoteScreen(num), done)
+
+    # -- reminders ----------------------------------------------------------------------------
+
+    def action_remind(self) -> None:
+        """Relancer the selected invoice: level 1, or 2 once a relance was sent."""
+        num = self._invoice()
+        if num is None:
+            self.notify("Aucune facture sélectionnée", severity="warning")
+            return
+        self.remind_for(num)
+
+    def action_remind_invoice(self) -> None:
+        """Palette: relancer the selected invoice."""
+        self.action_tab("factures")
+        self.action_remind()
+
+    def remind_for(self, num: str) -> None:
+        def done(sent: Any) -> None:
+            if sent is None:
+                return
+            v = sent.view
+            self.load({"factures": num})
+            self.say(f"{v.title} de {num} au {v.day.strftime('%d/%m/%Y')} : "
+                     f"{money(v.left)} DH dus, {v.days_late} jours de retard — PDF : "
+                     f"{sent.path}")
+
+        level = 2 if any(e.kind == "relance" for e in api.invoice_history(self.books, num)) \
+            else 1
+        self.app.push_screen(ReminderScreen(num, level), done)
 
     def action_pdf(self) -> None:
         num = self.current()

@@ -24,6 +24,7 @@ from ecp.sales.rules import KIND_PREFIX, METHODS
 from ecp.sales.views import PartyView
 from ecp.tui.kit.format import money
 from ecp.tui.kit.forms import FormModal
+from ecp.tui.screens.reminder_dialogs import history_text
 
 # the language of the documents a customer receives (the member form's choices: a screen never
 # imports another feature's)
@@ -472,7 +473,8 @@ class DocumentScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "close", "Fermer", id="document.close"),
                 Binding("p", "choose('pay')", "Règlement", id="document.choose-pay"),
-                Binding("a", "choose('credit')", "Avoir", id="document.choose-credit")]
+                Binding("a", "choose('credit')", "Avoir", id="document.choose-credit"),
+                Binding("R", "choose('remind')", "Relancer", id="document.choose-remind")]
     DEFAULT_CSS = """
     DocumentScreen VerticalScroll { height: auto; max-height: 30; }
     DocumentScreen VerticalScroll > Static { margin-bottom: 1; }
@@ -528,7 +530,10 @@ class DocumentScreen(ModalScreen[str | None]):
                 yield Static(Text(tot), classes="doc-totals")
                 yield Static(state, id="doc-state", markup=False)
                 yield Static(pdf, id="doc-pdf", markup=False)
-            yield Static("p : enregistrer un règlement — a : avoir — Échap : fermer"
+                if v.kind == "facture":
+                    yield Static(Text(history_text(books, self.number)), id="doc-history")
+            yield Static("p : enregistrer un règlement — a : avoir — R : relancer — Échap : "
+                         "fermer"
                          if v.kind == "facture" else "Échap : fermer", classes="muted")
 
     def on_mount(self) -> None:
