@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
@@ -108,12 +109,38 @@ def load_demo(books: Books, seed: int = 2026) -> str:
     _declare_vat(events)
     for ev in sorted(events, key=lambda e: (e.day, e.order)):
         ev.run(books)
+    statement = _bank_statement(books)
     with books.engine.connect() as conn:
         n = int(conn.scalar(select(func.count(Entry.id))) or 0)
     return (f"Démo chargée : ECP Tanger Entreprendre, {len(MEMBERS)} membres, {n} écritures "
             f"d'août à novembre 2026 (août et septembre clôturés), {docs}, la paie d'août à "
             "novembre (CNSS et IR payés jusqu'à octobre), la TVA d'août à novembre déclarée "
-            "et payée")
+            f"et payée, {statement}")
+
+
+# The bank's statement of 5141 from 13 November to 4 December 2026, in the format of the
+# supplied profile « maroc » (cp1252, « Date opération;Libellé;Débit;Crédit »): imported by
+# the demo, nothing accepted, so that the reconciliation (F12, ecp bank match) can be tried.
+# Four lines match what the books hold (the payment of F-2026-000003, the cheque of
+# F-2026-000004, M001's salary, November's bank fees: entries already posted, or the payout),
+# one pays an open invoice (F-2026-000007, 2 520,00), two match nothing (a fee of the SMS
+# pack, an unknown transfer) and wait for the bookkeeper (a rule, or a search).
+BANK_STATEMENT = Path(__file__).parent / "demo_data" / "releve-demo-2026-11.csv"
+
+
+def _bank_statement(books: Books) -> str:
+    """Import the demo's statement; a copy is written next to the database (SQLite), to be
+    imported again by hand (``ecp bank import releve-demo-2026-11.csv``: nothing doubles)."""
+    from ecp import api
+    from ecp.kernel.files import write_private
+
+    done = api.bank_import(books, BANK_STATEMENT)
+    where = ""
+    if books.path is not None:
+        copy = write_private(books.path.parent / BANK_STATEMENT.name,
+                             BANK_STATEMENT.read_bytes())
+        where = f" ({copy})"
+    return f"un relevé bancaire de {done.added} lignes à rapprocher{where}"
 
 
 # A sale typed in a month of the demo: member, day, HT, customer, payment day or None.

@@ -332,3 +332,32 @@ def test_demo_2026_closes_by_following_the_checklist(demo_path: Path) -> None:
     assert {m.code: api.member_treasury(books, m.code, dt.date(2026, 12, 31))
             for m in api.list_members(books)} == treasury
     assert api.verify(books, record=False).ok
+
+
+def test_demo_bank_statement_to_reconcile(demo_path: Path) -> None:
+    """The demo imports a statement of 5141 (ecp/demo_data/releve-demo-2026-11.csv, 7 lines,
+    nothing accepted): the payment of F-2026-000003 (7 260,00 = 6 050,00 HT + 20 %), the
+    cheque 1207 of F-2026-000004 (4 000,00), November's bank fees (120,00) are entries already
+    posted; M001's salary (3 500,00 net) is a payout; 2 520,00 pays F-2026-000007 (6 h × 350,00
+    + 20 %) exactly; the SMS pack fee (25,00) and M. Karimi's transfer (1 500,00) match
+    nothing. The automatic match accepts only the exact and univocal (M001's salary is not:
+    three net salaries of 3 500,00), and re-importing the file adds nothing."""
+    from ecp.demo import BANK_STATEMENT
+
+    books = api.open_books(str(demo_path))
+    lines = api.bank_lines(books)
+    assert [(ln.day.isoformat(), ln.amount, ln.status) for ln in lines] == [
+        ("2026-11-13", 726000, "open"), ("2026-11-20", 400000, "open"),
+        ("2026-11-27", -350000, "open"), ("2026-11-28", -12000, "open"),
+        ("2026-12-02", 252000, "open"), ("2026-12-03", -2500, "open"),
+        ("2026-12-04", 150000, "open")]
+    best = {ln.id: [(s.kind, s.exact) for s in api.bank_suggestions(books, ln.id)][:1]
+            for ln in lines}
+    kinds = [best[ln.id] for ln in lines]
+    assert kinds == [[("écriture", True)], [("écriture", True)], [("versement", True)],
+                     [("écriture", True)], [("facture", True)], [], []]
+    assert api.bank_import(books, BANK_STATEMENT).added == 0
+    auto = api.bank_auto(books)
+    assert [match for _l, match, _e in auto.accepted][-1] == "facture F-2026-000007"
+    assert len(auto.accepted) == 4 and auto.left == 3
+    assert api.verify(books).ok
