@@ -23,10 +23,12 @@ HEADER = "entry_ref,date,journal,label,account,dimension,debit,credit\n"
 
 
 def _csv(tmp_path: Path, entries: int, bad_last: bool = False) -> Path:
-    """``entries`` sales of January 2026 (3 lines each); the last one unbalanced if asked."""
+    """``entries`` sales of January 2026 (3 lines each) in date order, as a journal is kept;
+    the last one unbalanced if asked."""
     rows = [HEADER]
-    for i in range(1, entries + 1):
-        vat = "201.00" if bad_last and i == entries else "200.00"
+    order = sorted(range(1, entries + 1), key=lambda i: i % 28)
+    for i in order:
+        vat = "201.00" if bad_last and i == order[-1] else "200.00"
         rows.append(f"F{i},2026-01-{1 + i % 28:02d},VT,Vente {i},342111,FZ,1200.00,\n"
                     f"F{i},2026-01-{1 + i % 28:02d},VT,Vente {i},7111,FZ,,1000.00\n"
                     f"F{i},2026-01-{1 + i % 28:02d},VT,Vente {i},4455,FZ,,{vat}\n")
@@ -105,7 +107,7 @@ def test_file_with_an_error_writes_nothing(
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
-    assert "lignes 89-91 (écriture « F30 ») : écriture déséquilibrée" in str(err.value)
+    assert "lignes 89-91 (écriture « F27 ») : écriture déséquilibrée" in str(err.value)
     assert _counts(books) == before
 
 

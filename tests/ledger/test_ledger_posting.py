@@ -92,7 +92,7 @@ def test_numbers_per_journal_restart_each_fiscal_year(books: api.Books, sale_of:
         sale_of(books, D(2025, 12, 31), 100).ref,
         sale_of(books, D(2026, 1, 1), 100).ref,
         sale_of(books, D(2026, 1, 2), 100, journal="AC").ref,
-        sale_of(books, D(2025, 12, 30), 100).ref,  # back-dated into the previous year
+        sale_of(books, D(2025, 12, 31), 100).ref,  # back into the previous year, its last day
         sale_of(books, D(2026, 1, 3), 100).ref,
         sale_of(books, D(2027, 1, 3), 100, journal="AC").ref,
     ]
@@ -246,8 +246,9 @@ def test_close_records_chain_head_and_reopen_needs_reason(
     sale_of(books, D(2026, 2, 3), 3000)
     head2 = api.reopen_period(books, Month(2026, 1), "Facture oubliée du 28/01", user="amina")
     assert head2.count == 3
-    late = sale_of(books, D(2026, 1, 28), 4000)
-    assert late.ref == "VT-2026-000004"
+    # VT is kept day by day and already holds 03/02: the forgotten invoice goes to RG
+    late = sale_of(books, D(2026, 1, 28), 4000, journal="RG")
+    assert late.ref == "RG-2026-000001"
     head3 = api.close_period(books, Month(2026, 1), user="amina")
     assert head3 == ChainHead(4, late.hash)
     events = api.period_events(books)

@@ -165,7 +165,7 @@ def test_provisional_close_refuses_postings_until_reopened(year: api.Books) -> N
     assert len(out.entries) == 6  # 2 result + 2 balance-sheet + 2 AN entries, reversed
     assert _balances(year) == before
     api.reopen_period(year, Month(2026, 12), "stock recompté")
-    api.post_entry(year, "OD", D(2026, 12, 30), "Frais oubliés",
+    api.post_entry(year, "RG", D(2026, 12, 30), "Frais oubliés",  # OD holds 31/12
                    [LineSpec("61365", "FZ", 1_000), LineSpec("5141", "FZ", -1_000)])
     api.close_period(year, Month(2026, 12))
     _steps, again = api.close_year(year, 2026)

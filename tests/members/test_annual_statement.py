@@ -226,7 +226,7 @@ def test_many_charges_still_one_page(year: api.Books) -> None:
     """A member with a charge on every line of the CPC still gets one page (smaller print)."""
     for account in ("6111", "61251", "61365", "61441", "61612", "6182", "63115", "65831",
                     "6701", "61712", "61743"):
-        api.post_entry(year, "OD", D(2026, 12, 20), f"Charge {account}",
+        api.post_entry(year, "OD", D(2026, 12, 31), f"Charge {account}",
                        [LineSpec(account, "FZ", 1000), LineSpec("5141", "FZ", -1000)])
     v = api.annual_statement(year, "FZ", 2026)
     assert len(v.charges) == 10  # every charge line of the CPC
@@ -250,7 +250,7 @@ def test_batch_members_of_the_year_with_progress(year: api.Books) -> None:
     _pages, text = _text(paths[1].read_bytes())
     assert "Aucune rémunération versée dans l'exercice" in text
     assert "Immobilisations (aucune au registre)" in text
-    api.post_entry(year, "OD", D(2026, 12, 1), "Frais", [LineSpec("61473", "YS", 500),
+    api.post_entry(year, "OD", D(2026, 12, 31), "Frais", [LineSpec("61473", "YS", 500),
                                                          LineSpec("5141", "YS", -500)])
     assert api.year_members(year, 2026) == ["FZ", "KH", "YS"]
 

@@ -264,11 +264,12 @@ def generated(template_db: Path, tmp_path_factory: pytest.TempPathFactory
                        [LineSpec("61312", E, 400000), LineSpec("5141", E, -400000)])
         for m in MEMBERS:
             ht = rnd.randrange(10000, 900000)
-            api.post_entry(books, "VT", D(2026, month, rnd.randint(1, 28)), "Vente",
+            # random days: recorded in RG, the journal kept in entry order
+            api.post_entry(books, "RG", D(2026, month, rnd.randint(1, 28)), "Vente",
                            [LineSpec("342111", m, ht + ht // 5), LineSpec("7111", m, -ht),
                             LineSpec("4455", m, -(ht // 5))])
             buy = rnd.randrange(1000, 200000)
-            api.post_entry(books, "AC", D(2026, month, rnd.randint(1, 28)), "Achat",
+            api.post_entry(books, "RG", D(2026, month, rnd.randint(1, 28)), "Achat",
                            [LineSpec("6111", m, buy), LineSpec("5141", m, -buy)])
             contrib = (ht * 1000 + 5000) // 10000
             api.post_entry(books, "OD", D(2026, month, 28), "Contribution",

@@ -12,9 +12,9 @@ from ecp.ledger.entry import LineSpec
 OCT = Month(2026, 10)
 
 
-def _post(books: api.Books, day: dt.date, cents: int, label: str) -> None:
-    api.post_entry(books, "VT", day, label, [LineSpec("342111", "FZ", cents),
-                                             LineSpec("7111", "FZ", -cents)])
+def _post(books: api.Books, day: dt.date, cents: int, label: str, journal: str = "VT") -> None:
+    api.post_entry(books, journal, day, label, [LineSpec("342111", "FZ", cents),
+                                                LineSpec("7111", "FZ", -cents)])
 
 
 def _closer(books: api.Books, day: dt.date, count: int) -> tuple[list[api.CloseStep], list[int]]:
@@ -68,7 +68,7 @@ def test_posting_in_a_later_month_does_not_block_the_close(sales: api.Books) -> 
 def test_an_earlier_dated_posting_also_refuses(sales: api.Books) -> None:
     """Failure 7: an entry dated before the month (still open) moves the balances the
     statements carry forward, so it refuses the lock too."""
-    _post(sales, dt.date(2026, 10, 5), 50_000, "Vente")
+    _post(sales, dt.date(2026, 10, 5), 50_000, "Vente", journal="OD")  # VT stays in date order
     steps, _ = _closer(sales, dt.date(2026, 9, 30), 1)
     assert [(s.name, s.ok) for s in steps][-1] == ("clôture", False)
     assert not api.month_is_closed(sales, OCT)

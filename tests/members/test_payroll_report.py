@@ -183,7 +183,8 @@ def test_social_pay_posts_4441_per_dimension(payroll: api.Books) -> None:
     assert _lines(payroll, p.entry) == [
         ("4441", "FZ", 174_165), ("5141", "FZ", -174_165),
         ("4441", "KH", 195_720), ("5141", "KH", -195_720)]
-    assert p.entry.startswith("BQ-2026-")
+    # entered after December's pay (BQ, later in December): recorded in RG, in entry order
+    assert p.entry.startswith("RG-2026-")
     pm = api.payroll_month(payroll, NOV)
     assert pm.cnss_paid == p and pm.ir_paid is None
     # what the month's payroll left on 4441 is gone; December's payslip still owes its own
@@ -269,7 +270,7 @@ def test_cli_report_and_payments(payroll: api.Books, db_path: Path,
     code, out, _ = _ecp(capsys, db_path, "social", "pay", "--period", "2026-11", "--date",
                         "2026-12-10", "--reference", "DAMANCOM 7")
     assert code == 0 and out.splitlines() == [
-        "CNSS 2026-11 payé le 2026-12-10 : 3 698,85 DH (BQ-2026-000006, référence "
+        "CNSS 2026-11 payé le 2026-12-10 : 3 698,85 DH (RG-2026-000001, référence "
         "CNSS-2026-11 DAMANCOM 7)", "  FZ : 1 741,65 DH", "  KH : 1 957,20 DH"]
     code, out, err = _ecp(capsys, db_path, "social", "pay", "--period", "2026-11", "--date",
                           "2026-12-11")
@@ -281,8 +282,8 @@ def test_cli_report_and_payments(payroll: api.Books, db_path: Path,
     code, out, _ = _ecp(capsys, db_path, "ir", "pay", "--period", "2026-11", "--date",
                         "2026-12-10", "--method", "cheque")
     assert code == 0 and out.splitlines()[0] == (
-        "IR retenu 2026-11 payé le 2026-12-10 : 282,68 DH (BQ-2026-000007, référence "
+        "IR retenu 2026-11 payé le 2026-12-10 : 282,68 DH (RG-2026-000002, référence "
         "IR-2026-11)")
     code, out, _ = _ecp(capsys, db_path, "report", "payroll", "--period", "2026-11")
-    assert out.splitlines()[0] == ("Paie 2026-11 — CNSS payé le 10/12/2026 (BQ-2026-000006), "
-                                   "IR payé le 10/12/2026 (BQ-2026-000007)")
+    assert out.splitlines()[0] == ("Paie 2026-11 — CNSS payé le 10/12/2026 (RG-2026-000001), "
+                                   "IR payé le 10/12/2026 (RG-2026-000002)")
