@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from ecp import api
 from ecp.db.engine import make_engine
 from ecp.db.migrate import backup_sqlite
-from ecp.ledger import chart
 from ecp.kernel.errors import InputError
+from ecp.ledger import chart
 from ecp.ledger.entry import ECP_DIMENSION, LineSpec, PostedEntry
 
 DIMENSIONS = (ECP_DIMENSION, "FZ", "KH", "YS")
