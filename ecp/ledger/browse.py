@@ -44,9 +44,12 @@ def _ref_of(conn: Connection, ids: set[int]) -> dict[int, str]:
         .where(Entry.id.in_(ids)))}
 
 
-OPERATION_ACCOUNTS = {"BQ": ("51",), "CA": ("51",), "VT": ("342",), "AC": ("441",)}
+OPERATION_ACCOUNTS: dict[str, tuple[str, ...]] = {
+    "BQ": ("51",), "CA": ("51",), "VT": ("342",), "AC": ("441",),
+    "RG": ("51", "342", "441")}
 """The lines that carry an entry's operation, by journal: the treasury (51…) of a bank or
-cash entry, the customer (342…) of a sale, the supplier (441…) of a purchase."""
+cash entry, the customer (342…) of a sale, the supplier (441…) of a purchase; a late entry
+(RG, régularisations: any kind of entry) the first of these it has."""
 
 
 def operation_amount(journal: str, lines: list[tuple[str, int]]) -> int:
@@ -56,10 +59,10 @@ def operation_amount(journal: str, lines: list[tuple[str, int]]) -> int:
     moved from 44551 to 4455 by the same entry; a bank-to-cash transfer's 5141 credit and 5161
     debit give its amount once. An entry with no such line (OD, AN, a BQ entry without a
     treasury line) shows its total debit."""
-    prefixes = OPERATION_ACCOUNTS.get(journal)
-    mine = [a for acc, a in lines if prefixes and acc.startswith(prefixes)]
-    if mine:
-        return max(sum(a for a in mine if a > 0), -sum(a for a in mine if a < 0))
+    for prefix in OPERATION_ACCOUNTS.get(journal, ()):
+        mine = [a for acc, a in lines if acc.startswith(prefix)]
+        if mine:
+            return max(sum(a for a in mine if a > 0), -sum(a for a in mine if a < 0))
     return sum(a for _, a in lines if a > 0)
 
 
