@@ -93,6 +93,10 @@ SETTINGS: dict[str, SettingSpec] = {s.key: s for s in (
     SettingSpec("sales.reminder_gap_days", "délai avant la mise en demeure",
                 "jours entre la première relance d'une facture échue et la mise en demeure "
                 "(défaut 15)", "days", "15"),
+    SettingSpec("documents.max_future_days", "dates futures admises",
+                "jours au plus après aujourd'hui pour la date d'une facture, d'un avoir, d'un "
+                "devis ou d'un versement (défaut 30 : au-delà, c'est presque toujours l'année "
+                "mal tapée ; 0 : jamais dans le futur)", "days", "30"),
     SettingSpec("contribution.default_rate", "taux de contribution par défaut",
                 "taux de contribution aux services partagés des membres sans taux propre "
                 "(ex. 10 ou 7,5 %)", "percent", "10"),
@@ -303,6 +307,11 @@ def filing_warning(stored: Mapping[str, str], year: int, previous_turnover: int)
 
 def due_days(stored: Mapping[str, str]) -> int:
     return min(int(value(stored, "sales.due_days")), 60)
+
+
+def max_future_days(stored: Mapping[str, str]) -> int:
+    """How many days after today a document may be dated."""
+    return int(value(stored, "documents.max_future_days"))
 
 
 def reminder_gap_days(stored: Mapping[str, str]) -> int:

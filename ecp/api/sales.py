@@ -140,7 +140,8 @@ def issue_new(books: Books, spec: DocumentSpec, user: str | None = None) -> sale
         draft_id = sales_docs.create_draft(conn, spec.kind, spec.member, spec.customer,
                                            spec.day, spec.lines, who, spec.due,
                                            terms=spec.terms)
-        issued = _with_stock(conn, sales_docs.issue(conn, draft_id, who, None, archive), who)
+        issued = _with_stock(conn, sales_docs.issue(conn, draft_id, who, None, archive,
+                                                              books.today()), who)
         return _issued_event(conn, books, issued, "document", user)
 
 
@@ -193,7 +194,8 @@ def issue_document(books: Books, draft_id: int, day: dt.date | None = None,
         if spec is not None:
             sales_docs.replace_draft(conn, draft_id, spec.customer, spec.day, spec.lines,
                                      spec.due, spec.terms)
-        issued = _with_stock(conn, sales_docs.issue(conn, draft_id, who, day, archive), who)
+        issued = _with_stock(conn, sales_docs.issue(conn, draft_id, who, day, archive,
+                                                              books.today()), who)
         return _issued_event(conn, books, issued, "document", user)
 
 
@@ -219,7 +221,8 @@ def credit_note(books: Books, invoice: str, lines: Sequence[LineInput] = (),
     """An avoir on an issued invoice: whole (no lines) or the lines given, at its rates."""
     with _issuing(books) as (conn, archive):
         issued = sales_docs.credit_note(conn, invoice, books.who(user),
-                                        day or books.today(), list(lines) or None, archive)
+                                        day or books.today(), list(lines) or None, archive,
+                                        books.today())
         return _issued_event(conn, books, issued, "avoir", user,
                              f"avoir sur {invoice}, écriture {issued.entry}")
 

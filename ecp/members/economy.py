@@ -65,7 +65,7 @@ from ecp.members.views import (
     Treasury,
 )
 from ecp.sales import company as company_mod
-from ecp.sales.documents import sealed_reference
+from ecp.sales.documents import check_document_day, sealed_reference
 from ecp.sales.rules import METHODS
 from ecp.sales.views import Company
 
@@ -462,6 +462,14 @@ def add_payout(conn: Connection, member: str, amount: int | None, on: dt.date, m
     paid = due - withheld
     company = company_mod.company(conn)
     year = on.year
+    check_document_day(conn, day_int(on))
+    last = conn.execute(select(Payout.number, Payout.day).where(Payout.year == year)
+                        .order_by(Payout.seq.desc()).limit(1)).first()
+    if last is not None and day_int(on) < last.day:
+        shown = int_day(last.day).strftime("%d/%m/%Y")
+        raise InputError(f"date {on.strftime('%d/%m/%Y')} : la série des versements suit "
+                         f"l'ordre des dates et {last.number} est du {shown} ; dater au "
+                         f"{shown} ou après", field="day", code="day.series_order")
     seq = int(conn.scalar(select(func.coalesce(func.max(Payout.seq), 0)).where(
         Payout.year == year)) or 0) + 1
     number = f"VR-{year}-{seq:06d}"

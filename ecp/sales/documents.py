@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from ecp import settings as settings_mod
 from ecp.db.models import (
     Account,
     Allocation,
@@ -28,6 +29,7 @@ from ecp.db.models import (
     DocumentVat,
     Draft,
     DraftLine,
+    FiscalYear,
     Party,
     VatRate,
 )
@@ -419,13 +421,52 @@ class Issued:
     pdf_sha256: str | None = None  # the archived PDF's SHA-256 (a quote's is sealed in the trail)
 
 
-def _next_seq(conn: Connection, kind: str, year: int) -> int:
-    """The next number of a series. On PostgreSQL two bookkeepers may issue at once: the
-    documents table is locked first, as ``BEGIN IMMEDIATE`` serialises writers on SQLite."""
+def _next_seq(conn: Connection, kind: str, year: int, day: int,
+              today: dt.date | None = None) -> int:
+    """The next number of a series, for a document dated ``day``. On PostgreSQL two
+    bookkeepers may issue at once: the documents table is locked first, as ``BEGIN
+    IMMEDIATE`` serialises writers on SQLite. The series stays in date order (a number's date
+    is on or after the previous one's) and ``check_document_day`` applies."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("LOCK TABLE documents IN EXCLUSIVE MODE")
+    last = conn.execute(select(Document.number, Document.day).where(
+        Document.kind == kind, Document.year == year).order_by(Document.seq.desc()).limit(1)
+    ).first()
+    check_document_day(conn, day, today)
+    if last is not None and day < last.day:
+        raise InputError(
+            f"date {_fr(day)} : la série des {SERIES_FR[kind]} suit l'ordre des dates et "
+            f"{last.number} est du {_fr(last.day)} ; dater au {_fr(last.day)} ou après",
+            field="day", code="day.series_order")
     return int(conn.scalar(select(func.coalesce(func.max(Document.seq), 0)).where(
         Document.kind == kind, Document.year == year)) or 0) + 1
+
+
+SERIES_FR = {"facture": "factures", "avoir": "avoirs", "devis": "devis"}
+
+
+def _fr(day: int) -> str:
+    return f"{day % 100:02d}/{day // 100 % 100:02d}/{day // 10000}"
+
+
+def check_document_day(conn: Connection, day: int, today: dt.date | None = None) -> None:
+    """A document (invoice, credit note, quote, payout voucher) is never dated in a closed
+    fiscal year, nor more than ``documents.max_future_days`` after ``today``."""
+    closed = conn.execute(select(FiscalYear.year, FiscalYear.status).where(
+        FiscalYear.start <= day, FiscalYear.end >= day, FiscalYear.status != "open")).first()
+    if closed is not None:
+        how = "clôturé définitivement" if closed.status == "final" else \
+            "en clôture provisoire (ecp year reopen pour le rouvrir)"
+        raise InputError(f"date {_fr(day)} : l'exercice {closed.year} est {how}",
+                         field="day", code="day.year_closed")
+    today = today or dt.datetime.now().astimezone().date()  # local day (api passes its own)
+    ahead = settings_mod.max_future_days(company_mod.settings(conn))
+    if int_day(day) > today + dt.timedelta(days=ahead):
+        limit = day_int(today + dt.timedelta(days=ahead))
+        raise InputError(f"date {_fr(day)} : plus de {ahead} jours après aujourd'hui "
+                         f"({today.strftime('%d/%m/%Y')}) ; au plus le {_fr(limit)} "
+                         "(paramètre documents.max_future_days)", field="day",
+                         code="day.future")
 
 
 def _member(conn: Connection, code: str) -> tuple[str, str | None]:
@@ -536,7 +577,7 @@ def _store(conn: Connection, kind: str, year: int, seq: int, view: DocumentView,
 
 
 def issue(conn: Connection, draft_id: int, user: str, on: dt.date | None = None,
-          archive: Archiver | None = None) -> Issued:
+          archive: Archiver | None = None, today: dt.date | None = None) -> Issued:
     """Give the draft its number, post it (invoices) and freeze it; the draft goes away."""
     d = _draft(conn, draft_id)
     lines = draft_lines(conn, draft_id)
@@ -546,7 +587,7 @@ def issue(conn: Connection, draft_id: int, user: str, on: dt.date | None = None,
     customer = party_by_id(conn, d.customer_id)
     kind = d.kind
     year = day // 10000
-    seq = _next_seq(conn, kind, year)
+    seq = _next_seq(conn, kind, year, day, today)
     num = number(kind, year, seq)
     due_day = d.due_day
     terms = _draft_terms(d)
@@ -756,7 +797,7 @@ def _cap_per_rate(conn: Connection, inv: Any, lines: Sequence[LineInput]) -> Non
 
 def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
                 lines: Sequence[LineInput] | None = None,
-                archive: Archiver | None = None) -> Issued:
+                archive: Archiver | None = None, today: dt.date | None = None) -> Issued:
     """An avoir on an issued invoice: whole (no lines) or partial, at the invoice's rates."""
     inv = _doc(conn, invoice_num, "facture", field="invoice")
     check_date(on, field="day")
@@ -782,13 +823,13 @@ def credit_note(conn: Connection, invoice_num: str, user: str, on: dt.date,
     seller = company_mod.company(conn)
     customer = party_by_id(conn, inv.customer_id)
     year = day // 10000
-    seq = _next_seq(conn, "avoir", year)
+    seq = _next_seq(conn, "avoir", year, day, today)
     num = number("avoir", year, seq)
     view = _build_view("avoir", num, day, seller, inv.member, _member(conn, inv.member),
                        customer, lines, None, inv.number, "")
     if view.total_ttc + credited_before > inv.total_ttc:
-        raise InputError(f"avoir : {view.total_ttc / 100:.2f} DH dépasse ce qui reste à créditer "
-                         f"sur {inv.number} ({(inv.total_ttc - credited_before) / 100:.2f} DH)"
+        raise InputError(f"avoir : {fmt_fr(view.total_ttc)} DH dépasse ce qui reste à créditer "
+                         f"sur {inv.number} ({fmt_fr(inv.total_ttc - credited_before)} DH)"
                          .replace(".", ","), field="lines", code="credit.too_much")
     _cap_per_rate(conn, inv, lines)
     # The part of the credit that reduces what the invoice still owes takes its VAT off the
