@@ -301,8 +301,9 @@ def _documents(events: list[Event], sales: list[Sale]) -> None:
                                        f"VIR {numbers[i][-4:]}")
             events.append(Event(pay, 1, paid))
     for month in sorted({Month(d.year, d.month) for _c, d, *_r in sales}):
-        events.append(Event(month.end - dt.timedelta(days=1), 2,
-                            lambda b, m=month: api.contribution_run(b, m)))
+        def contribute(b: Books, m: Month = month) -> object:
+            return api.contribution_run(b, m)
+        events.append(Event(month.end - dt.timedelta(days=1), 2, contribute))
 
 
 # The members' pay, month by month (issue 14), within each one's treasury: M001 (salariée, two

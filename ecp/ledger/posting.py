@@ -156,7 +156,7 @@ class Checker:
             out.append(InputError(msg, field=field, line=line, code=code))
 
         if e.journal not in self.journals:
-            bad(f"journal « {e.journal} » inconnu (VT, AC, BQ, CA, OD, AN)", "journal")
+            bad(f"journal « {e.journal} » inconnu (VT, AC, BQ, CA, OD, AN, RG)", "journal")
         elif e.journal == "CL" and not self.closing:
             bad("journal CL : réservé aux écritures de clôture d'exercice (ecp year close)",
                 "journal", code="journal.reserved")
@@ -410,7 +410,7 @@ def post(conn: Connection, entry: JournalEntry, user: str, strict: bool = False)
     who chose its journal) refuses it instead, saying why and what to do."""
     p = Poster(conn, user)
     day = day_int(entry.date) if date_problem(entry.date) is None else 0
-    if strict and day and p.late(entry.journal, day):
+    if strict and day and p.late(entry.journal, day) and not p.errors(entry):
         last = p.last_day(entry.journal, day // 10000)
         raise InputError(
             f"date {day_fr(day)} : le journal {entry.journal} est tenu jour par jour et sa "
