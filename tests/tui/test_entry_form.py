@@ -104,7 +104,7 @@ def tb_row(books: api.Books, account: str) -> tuple[int, int]:
 def test_balanced_entry_is_posted_and_found_everywhere(books: api.Books) -> None:
     async def scenario(app: EcpApp, pilot: Pilot[Any]) -> None:
         form = await open_form(app, pilot)
-        assert form.query_one("#date", Input).value == "2026-03-15"
+        assert form.query_one("#date", Input).value == "15/03/2026"
         assert "dimanche 15 mars 2026" in text(form, "#date-hint")
         await header(pilot, "Achat de tissu", "F-118")
         await line(pilot, "6111", "M001", debit="1200")

@@ -51,8 +51,8 @@ async def test_member_page_payout_guard_and_advance(sales: api.Books) -> None:
         assert "فاطمة الزهراء" in shown(app, "#identity")
         assert "contribution 10 %" in shown(app, "#identity")
         treasury = shown(app, "#treasury")
-        assert "Trésorerie au 31/03/2026" in treasury
-        assert "disponible 1 950,00 DH" in treasury
+        assert "Disponible pour versement au 31/03/2026" in treasury
+        assert "disponible pour versement 1 950,00 DH" in treasury
         assert "TVA due 440,00" in treasury and "contribution due à l'ECP 250,00" in treasury \
             and "autres sommes dues à l'ECP 0,00" in treasury
         assert "Créances clients encore dues 600,00 DH" in treasury
@@ -69,7 +69,7 @@ async def test_member_page_payout_guard_and_advance(sales: api.Books) -> None:
         # Beyond the treasury: refused next to the amount, with the guard's reason.
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, PayoutFormScreen))
-        assert "Trésorerie disponible au 31/03/2026 : 1 950,00 DH" in shown(app, "#available")
+        assert "Disponible pour versement au 31/03/2026 : 1 950,00 DH" in shown(app, "#available")
         await type_text(pilot, "2 500,00")
         await pilot.pause()
         # FZ is salaried: the net 2 500,00 needs a gross of 2 680,67 (employee CNSS 13,94 +
@@ -105,7 +105,7 @@ async def test_member_page_payout_guard_and_advance(sales: api.Books) -> None:
         message = shown(app, "#message")
         assert "Avance de solidarité VR-2026-000001 : 2 500,00 DH" in message
         assert str(pdf) in message and pdf.exists()
-        assert "disponible -550,00 DH" in shown(app, "#treasury")
+        assert "disponible pour versement -550,00 DH" in shown(app, "#treasury")
 
         # The member's statement for the month, its path on the page.
         await pilot.press("r")
@@ -135,7 +135,7 @@ async def test_payout_from_the_palette_within_the_treasury(sales: api.Books) -> 
         assert rows(app, "#t-payouts")[0][2:4] == ["1 234,50", "versement vir."]
         # FZ is salaried: the net 1 234,50 on a gross of 1 323,72, employer charges 279,17,
         # a cost of 1 602,89: 1 950,00 − 1 602,89 = 347,11 left
-        assert "disponible 347,11 DH" in shown(app, "#treasury")
+        assert "disponible pour versement 347,11 DH" in shown(app, "#treasury")
 
 
 async def test_month_end_checklist_runs_to_the_lock(sales: api.Books) -> None:

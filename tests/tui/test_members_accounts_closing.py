@@ -87,7 +87,7 @@ async def test_add_member_with_arabic_name(books: api.Books) -> None:
         await pilot.pause()
         assert isinstance(app.screen, MembersScreen)
         assert rows(app, "#members") == [
-            ["M010", "Nadia Alaoui", "نادية العلوي", "couture", "2026-03-15", "actif", "7,5 %",
+            ["M010", "Nadia Alaoui", "نادية العلوي", "couture", "15/03/2026", "actif", "7,5 %",
              "0,00"]]
         assert shown(app, "#heading") == "Membres entrepreneurs : 1 (1 actifs)"
     (m,) = api.list_members(books)
@@ -194,7 +194,7 @@ async def test_filter_and_add_sub_account(books: api.Books) -> None:
         await pilot.pause()
         assert isinstance(app.screen, AccountsScreen)
         row = next(r for r in rows(app, "#accounts") if r[0] == "342119")
-        assert row == ["342119", "Client Riad Tanja", "3", "34211", "", ""]
+        assert row == ["342119", "Client Riad Tanja (sous-compte de 34211)", "3", "", ""]
     acc = next(a for a in api.list_accounts(books) if a.code == "342119")
     assert (acc.name, acc.cls, acc.parent, acc.used) == ("Client Riad Tanja", 3, "34211", False)
 

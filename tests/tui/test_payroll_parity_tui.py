@@ -82,7 +82,7 @@ async def test_repay_advance_refuses_more_than_owed_then_repays(sales: api.Books
         assert form.query_one("#member", Select).value == "FZ"  # the current row
         amount = form.query_one("#amount", Input)
         assert amount.value == "750,00"  # proposed: what FZ still owes back today
-        assert form.query_one("#day", Input).value == "2026-12-10"
+        assert form.query_one("#day", Input).value == "10/12/2026"
         assert "750,00 DH" in shown(app, "#owed")
 
         # more than owed: refused under the amount, nothing written

@@ -48,7 +48,7 @@ async def test_pay_cnss_then_ir_from_the_palette(sales: api.Books) -> None:
         await palette(pilot, "paie : payer la CNSS du mois")
         await until(pilot, lambda: isinstance(app.screen, PayrollPayScreen))
         assert app.screen.query_one("#period", Input).value == "2026-11"
-        assert app.screen.query_one("#day", Input).value == "2026-12-10"
+        assert app.screen.query_one("#day", Input).value == "10/12/2026"
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, MembersScreen))
         paid = api.payroll_month(sales, NOV).cnss_paid

@@ -153,8 +153,8 @@ async def test_balance_period_and_dimension_filters_change_the_figures(posted: a
         await pilot.press("enter")
         await pilot.pause()
         assert str(app.screen.query_one("#f-error").render()).strip() == ""
-        assert app.screen.query_one("#f-from", Input).value == "2026-02-01"
-        assert app.screen.query_one("#f-to", Input).value == "2026-02-28"
+        assert app.screen.query_one("#f-from", Input).value == "01/02/2026"
+        assert app.screen.query_one("#f-to", Input).value == "28/02/2026"
         tb = api.trial_balance(posted, D(2026, 2, 1), D(2026, 2, 28))
         rows = cells(table)
         assert [r[0] for r in rows[:-1]] == [r.account for r in tb.rows]
@@ -287,11 +287,11 @@ async def test_ledger_end_jumps_to_the_last_page_and_home_back(books: api.Books)
         assert app.screen.focused is table
         first = cells(table)
         assert len(first) == 100 and table.page is not None and table.page.has_after
-        assert first[0][0] == "2026-01-01" and signed(first[0][-1]) == 1_000
+        assert first[0][0] == "01/01/2026" and signed(first[0][-1]) == 1_000
         await pilot.press("end")
         await pilot.pause()
         last = cells(table)
-        assert last[-1][1] == "BQ-2026-000251" and last[-1][0] == "2026-03-01"
+        assert last[-1][1] == "BQ-2026-000251" and last[-1][0] == "01/03/2026"
         assert amount(last[-1][6]) == 77_700
         assert signed(last[-1][-1]) == closing.closing_debit - closing.closing_credit
         assert table.cursor_row == len(last) - 1
@@ -422,7 +422,7 @@ async def test_journal_screen_journal_month_totals_and_export(
         table = app.screen.query_one(PagedTable)
         rows = cells(table)
         assert len(rows) == 15  # every line of the six entries, in date order
-        assert rows[0][:2] == ["2026-01-10", "VT-2026-000001"] and rows[1][1] == ""
+        assert rows[0][:2] == ["10/01/2026", "VT-2026-000001"] and rows[1][1] == ""
         totals = str(app.screen.query_one("#totals").render())
         assert "6 écritures, 15 lignes" in totals and money(596_000) in totals
         # journal BQ (Select: blank, VT, AC, BQ, ...), then the month 2026-02
@@ -470,7 +470,7 @@ async def test_journal_pages_by_keyset(books: api.Books) -> None:
         await pilot.pause()
         rows = cells(table)
         # the latest day is 2026-02-28 (i % 59 == 58), the last entry of it i = 235
-        assert rows[-2][:2] == ["2026-02-28", "BQ-2026-000236"] and rows[-1][1] == ""
+        assert rows[-2][:2] == ["28/02/2026", "BQ-2026-000236"] and rows[-1][1] == ""
         assert table.page is not None
         assert not table.page.has_after and table.page.has_before
         assert "250 écritures, 500 lignes" in str(app.screen.query_one("#totals").render())
@@ -597,6 +597,12 @@ async def test_vat_screen_shows_and_exports_the_tables_of_the_cli(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, vat_screen.VatScreen)
+        # nothing to declare yet: F10 opens on February, the last complete month; ask March
+        period = screen.query_one("#f-period", Input)
+        assert period.value == "2026-02"
+        period.value = "2026-03"
+        screen.load()
+        await pilot.pause()
         assert cells(screen.query_one("#vat-table", DataTable)) == expected
         assert expected[-1] == ["TVA due", "", "", "20,00"]
         assert str(screen.query_one("#vat-title", Static).render()) == model.title

@@ -45,12 +45,12 @@ async def test_dashboard_figures_come_from_the_ledger(books: api.Books) -> None:
         assert "2026-03" in app.sub_title
         figures = cells(app.screen.query_one("#figures", DataTable))
         text = {r[0]: r[1].strip() for r in figures}
-        assert text["Trésorerie (banques et caisses)"] == "600,00"
+        assert text["Trésorerie (banque + caisse), ECP et membres"] == "600,00"
         assert text["Créances clients"] == "600,00"
         assert text["TVA sur factures non encaissées (44551)"] == "200,00"
         assert text["Écritures de 2026-03"] == "2"
         cash = cells(app.screen.query_one("#cash", DataTable))
-        assert cash == [["M001", "Fatima Zahra", "600,00".rjust(16)]]
+        assert cash == [["M001", "Fatima Zahra", "600,00"]]  # right-aligned by its column
 
 
 async def test_f_keys_navigate_and_entries_screen_lists_newest_first(books: api.Books) -> None:
@@ -83,9 +83,9 @@ async def test_reversal_shows_both_entries(books: api.Books) -> None:
         table = app.screen.query_one(PagedTable)
         rows = cells(table)
         assert rows[0][1] == "VT-2026-000002"
-        assert rows[0][6] == f"annule {e.ref}"
+        assert rows[0][2].endswith(f" ↺ annule {e.ref}")
         assert rows[1][1] == e.ref
-        assert rows[1][6] == "annulée par VT-2026-000002"
+        assert rows[1][2].endswith(" ↺ annulée par VT-2026-000002")
     tb = api.trial_balance(books)
     assert all(r.closing_debit == r.closing_credit == 0 for r in tb.rows)
 

@@ -191,7 +191,7 @@ async def test_depreciation_run_after_confirmation(year_books: api.Books) -> Non
         text = [" ".join(ln.split()) for ln in shown(app, "#posting").splitlines()]
         assert "MAC1 ECP 61933 28332 1 209,86" in text
         assert "Total 1 209,86" in text
-        assert app.screen.query_one("#day", Input).value == "2025-12-31"
+        assert app.screen.query_one("#day", Input).value == "31/12/2025"
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
         with api.postings(year_books) as found:

@@ -66,7 +66,9 @@ class AccountsScreen(EcpScreen):
         Binding("escape", "table", "Liste", show=False, id="accounts.table"),
     ]
 
-    COLUMNS = (("Code", 10), ("Intitulé", 52), ("Classe", 6), ("Parent", 10), ("Interne", 7),
+    # No « Parent » column: only the sub-accounts opened here have one (the CGNC's seeded
+    # accounts none), so it was empty on almost every row; the name says it instead.
+    COLUMNS = (("Code", 10), ("Intitulé", 52), ("Classe", 6), ("Interne", 7),
                ("Mouvementé", 10))
 
     def __init__(self) -> None:
@@ -78,7 +80,7 @@ class AccountsScreen(EcpScreen):
         with Horizontal(classes="bar"):
             yield Label("Filtre")
             yield Input(placeholder="/ code (début) ou mot de l'intitulé", id="filter")
-        yield FastTable(id="accounts", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="accounts", cursor_type="row", zebra_stripes=True, flex="Intitulé")
         yield Label("", id="count", classes="status")
         yield from self.compose_footer()
 
@@ -103,7 +105,8 @@ class AccountsScreen(EcpScreen):
         shown = [a for a in self.accounts if matches(a, text)]
         t.clear()
         for a in shown:
-            t.add_row(a.code, Text(a.name), str(a.cls).center(6), a.parent or "",
+            name = f"{a.name} (sous-compte de {a.parent})" if a.parent else a.name
+            t.add_row(a.code, Text(name), str(a.cls).center(6),
                       "oui" if a.internal else "", "oui" if a.used else "", key=a.code)
         codes = {a.code for a in shown}
         if keep in codes:

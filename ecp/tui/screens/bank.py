@@ -17,6 +17,7 @@ from ecp import api
 from ecp.kernel.errors import EcpError
 from ecp.sales.bank_match import LineView
 from ecp.tui.kit.base import EcpScreen
+from ecp.tui.kit.format import day as fr_day
 from ecp.tui.kit.format import money
 from ecp.tui.kit.table import FastTable
 from ecp.tui.screens.bank_dialogs import (
@@ -63,7 +64,8 @@ class BankScreen(EcpScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Static("", id="bank-info", markup=False)
-        yield FastTable(id="bank-lines", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="bank-lines", cursor_type="row", zebra_stripes=True, flex="Libellé",
+                        shrink=("Rapprochement ou suggestion",))
         yield Static("", id="message", markup=False)
         yield Label(HINT, id="hint", classes="status")
         yield from self.compose_footer()
@@ -94,7 +96,7 @@ class BankScreen(EcpScreen):
                      for ln in shown if ln.status == "open"}
         t.clear()
         for ln in shown:
-            t.add_row(ln.day.isoformat(), ln.account, Text(ln.label[:40]), signed(ln.amount),
+            t.add_row(fr_day(ln.day), ln.account, Text(ln.label), signed(ln.amount),
                       *self._state(ln), key=str(ln.id))
         if keep is not None and keep in t.rows:
             t.move_cursor(row=t.get_row_index(keep))
@@ -122,7 +124,7 @@ class BankScreen(EcpScreen):
         mark = "=" if m.exact else "~"
         style = "bold" if m.exact and exacts == 1 else ""
         return (Text("à rapprocher", style="yellow"),
-                Text(f"{mark} {m.short()}{more}"[:56], style=style))
+                Text(f"{mark} {m.short()}{more}", style=style))
 
     def current_key(self) -> str | None:
         t = self.table

@@ -27,7 +27,8 @@ from ecp.kernel.units import half_up_div
 from ecp.ledger.bank import Profile
 from ecp.sales.bank_match import LineView, MatchKind, Suggestion
 from ecp.tui.kit.dialogs import PickerScreen
-from ecp.tui.kit.format import money
+from ecp.tui.kit.format import DAY_PLACEHOLDER, money
+from ecp.tui.kit.format import day as fr_day
 from ecp.tui.kit.forms import FieldError, FormModal
 
 KIND_LABEL = {"facture": "facture", "dépense": "dépense", "versement": "versement",
@@ -397,7 +398,7 @@ class ReconciliationScreen(ModalScreen[None]):
                 yield Label("Compte")
                 yield Input(self.account, id="account", compact=True)
                 yield Label("Au")
-                yield Input(self.at.isoformat(), id="at", compact=True)
+                yield Input(fr_day(self.at), placeholder=DAY_PLACEHOLDER, id="at", compact=True)
             err = FieldError("", id="err-general")
             err.display = False
             yield err
@@ -457,7 +458,7 @@ class ReconciliationScreen(ModalScreen[None]):
         t.clear()
         for d in rec.differences:
             where = ("relevé seul" if d.side == "relevé" else "grand livre seul")
-            t.add_row(where, d.day.isoformat(), Text(d.label[:38]), signed(d.amount), d.ref)
+            t.add_row(where, fr_day(d.day), Text(d.label[:38]), signed(d.amount), d.ref)
         t.display = bool(rec.differences)
 
     @on(Input.Submitted)

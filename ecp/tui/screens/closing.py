@@ -40,7 +40,8 @@ from ecp.ledger.browse import EntryFilter
 from ecp.ledger.integrity import Report
 from ecp.ledger.periods import PeriodEventView
 from ecp.tui.kit.base import EcpScreen
-from ecp.tui.kit.forms import FieldError, FormModal
+from ecp.tui.kit.format import day as fr_day
+from ecp.tui.kit.forms import FieldError, FormModal, KeyedInput
 from ecp.tui.kit.table import FastTable
 
 ACTIONS_FR = {"close": "clôture", "reopen": "réouverture"}
@@ -105,7 +106,8 @@ def entries_in(books: api.Books, month: int) -> int:
 
 
 def when(at: str) -> str:
-    return at[:16].replace("T", " ")
+    """A stored timestamp (``2026-12-07T06:13:…``) as the screens write it: ``07/12/2026 06:13``."""
+    return fr_day(at)
 
 
 def short(head: ChainHead) -> str:
@@ -180,14 +182,15 @@ class ReopenScreen(FormModal[ChainHead | None]):
 
 
 class ClosingScreen(EcpScreen):
+    # the month field (KeyedInput: digits and « - ») leaves the letters to these (issue 17)
     BINDINGS = [
-        Binding("c", "close", "Clôturer", id="closing.close"),
-        Binding("o", "reopen", "Rouvrir", id="closing.reopen"),
-        Binding("v", "verify", "Vérifier", id="closing.verify"),
-        Binding("m", "month", "Mois", id="closing.month"),
-        Binding("f", "month_end", "Fin de mois", id="closing.month_end"),
-        Binding("y", "year_end", "Exercice", id="closing.year_end"),
-        Binding("d", "draft", "Brouillon", id="closing.draft"),
+        Binding("c", "close", "Clôturer", priority=True, id="closing.close"),
+        Binding("o", "reopen", "Rouvrir", priority=True, id="closing.reopen"),
+        Binding("v", "verify", "Vérifier", priority=True, id="closing.verify"),
+        Binding("m", "month", "Mois", priority=True, id="closing.month"),
+        Binding("f", "month_end", "Fin de mois", priority=True, id="closing.month_end"),
+        Binding("y", "year_end", "Exercice", priority=True, id="closing.year_end"),
+        Binding("d", "draft", "Brouillon", priority=True, id="closing.draft"),
         Binding("escape", "table", "Journal", show=False, id="closing.table"),
     ]
     DEFAULT_CSS = """
@@ -218,7 +221,7 @@ class ClosingScreen(EcpScreen):
         yield from self.compose_header()
         with Horizontal(id="monthbar"):
             yield Label("Mois à contrôler (AAAA-MM)")
-            yield Input(id="month", max_length=7, restrict=r"[0-9-]*")
+            yield KeyedInput(id="month", max_length=7, restrict=r"[0-9-]*")
             yield FieldError("", id="month-error")
         with Vertical(id="checks"):
             yield Label("", id="chk-title", classes="title")
@@ -233,7 +236,7 @@ class ClosingScreen(EcpScreen):
         yield Static("", id="outcome")
         yield Label("Journal des clôtures et réouvertures (le plus récent en haut)",
                     id="events-title", classes="title")
-        yield FastTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="events", cursor_type="row", zebra_stripes=True, flex="Motif")
         yield Static("c : clôturer le mois — o : le rouvrir (motif) — v : vérifier les livres — "
                      "m : changer de mois — d : ouvrir le premier brouillon du mois — "
                      "f : fin de mois (contributions, relevés, clôture) — "
@@ -429,7 +432,7 @@ class ClosingScreen(EcpScreen):
         today = self.ecp.today
         unfinished = "" if month < month_key(today) else (
             f"Attention : {label} n'est pas terminé (nous sommes le "
-            f"{today.strftime('%d/%m/%Y')}) ; ses jours restants seront fermés à la saisie.")
+            f"{fr_day(today)}) ; ses jours restants seront fermés à la saisie.")
 
         def confirmed(ok: bool | None) -> None:
             if ok:

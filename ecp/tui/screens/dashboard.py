@@ -14,8 +14,8 @@ from ecp.kernel.periods import parse_month
 from ecp.ledger.browse import EntryFilter
 from ecp.reports.vat_pending import periods_text, to_declare, to_pay
 from ecp.tui.kit.base import EcpScreen
-from ecp.tui.kit.format import money
-from ecp.tui.kit.table import FastTable
+from ecp.tui.kit.format import day, money
+from ecp.tui.kit.table import FastTable, right
 
 
 class DashboardScreen(EcpScreen):
@@ -32,10 +32,12 @@ class DashboardScreen(EcpScreen):
         with Horizontal():
             with Vertical():
                 yield Label("Indicateurs (Entrée : détail)", classes="title")
-                yield FastTable(id="figures", cursor_type="row")
+                yield FastTable(id="figures", cursor_type="row", flex="Indicateur")
             with Vertical():
-                yield Label("Trésorerie par dimension (Entrée : grand livre)", classes="title")
-                yield FastTable(id="cash", cursor_type="row", zebra_stripes=True)
+                yield Label("Trésorerie (banque + caisse) par dimension (Entrée : grand "
+                            "livre)", classes="title")
+                yield FastTable(id="cash", cursor_type="row", zebra_stripes=True,
+                                flex="Nom")
         yield Label("", id="verify", classes="status")
         yield from self.compose_footer()
 
@@ -44,12 +46,12 @@ class DashboardScreen(EcpScreen):
 
     def on_mount(self) -> None:
         f = self.query_one("#figures", DataTable)
-        f.add_column("Indicateur", width=48)
-        f.add_column("Montant (DH)", width=16)
+        f.add_column("Indicateur")
+        f.add_column("Montant (DH)")
         c = self.query_one("#cash", DataTable)
-        c.add_column("Dimension", width=8)
-        c.add_column("Nom", width=28)
-        c.add_column("Trésorerie (DH)", width=16)
+        c.add_column("Dimension")
+        c.add_column("Nom")
+        c.add_column("Banque + caisse (DH)")
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -63,10 +65,13 @@ class DashboardScreen(EcpScreen):
         f.clear()
 
         def row(key: str, label: str, value: str, target: tuple[str, Any]) -> None:
-            f.add_row(label, value.rjust(16), key=key)
+            f.add_row(label, right(value), key=key)
             self._targets[key] = target
 
-        row("cash", "Trésorerie (banques et caisses)", money(d.cash_total), ("ledger", "5141"))
+        # every 51… balance, the ECP's and the members': not what a member may be paid (F6
+        # « Disponible pour versement » also takes off VAT due, sums owed, payroll, reserve)
+        row("cash", "Trésorerie (banque + caisse), ECP et membres", money(d.cash_total),
+            ("ledger", "5141"))
         row("recv", "Créances clients", money(d.receivables), ("ledger", "34211"))
         row("pay", "Dettes fournisseurs", money(d.payables), ("ledger", "44111"))
         row("vat", "TVA facturée exigible (4455)", money(d.vat_collected), ("ledger", "4455"))
@@ -83,20 +88,20 @@ class DashboardScreen(EcpScreen):
             "", ("tva", None))
         row("vatpay", "TVA à payer : " + (periods_text([p.period for p in unpaid]) or "rien"),
             money(sum(p.amount for p in unpaid)), ("tva", None))
-        row("month", f"Écritures de {d.month}", str(d.entries_this_month).rjust(16),
+        row("month", f"Écritures de {d.month}", str(d.entries_this_month),
             ("entries", d.month))
-        row("all", "Écritures au total", str(d.entries_total).rjust(16), ("entries", None))
+        row("all", "Écritures au total", str(d.entries_total), ("entries", None))
         if last is None:
             vtxt = "jamais lancée"
         elif last.ok:
-            vtxt = f"réussie le {last.at.replace('T', ' ')}"
+            vtxt = f"réussie le {day(last.at)}"
         else:
-            vtxt = f"ÉCHEC ({last.findings} anomalies) le {last.at.replace('T', ' ')}"
+            vtxt = f"ÉCHEC ({last.findings} anomalies) le {day(last.at)}"
         row("verify", f"Dernière vérification : {vtxt}", "", ("closing", None))
         c = self.query_one("#cash", DataTable)
         c.clear()
         for code, name, bal in d.cash_by_dimension:
-            c.add_row(code, name, money(bal).rjust(16), key=code)
+            c.add_row(code, name, right(money(bal)), key=code)
         self.query_one("#verify", Label).update(
             f"{d.ecp_name} — {d.entries_total} écritures — F2 saisir une écriture, "
             "Ctrl+P toutes les commandes")

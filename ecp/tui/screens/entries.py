@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError
@@ -16,9 +17,9 @@ from ecp.kernel.periods import month_label, parse_date, parse_month
 from ecp.ledger.browse import EntryDetail, EntryFilter, EntryRow
 from ecp.ledger.chart import JOURNALS
 from ecp.tui.kit.base import Dialog, EcpScreen
-from ecp.tui.kit.format import money
+from ecp.tui.kit.format import DAY_PLACEHOLDER, day, money
 from ecp.tui.kit.forms import FieldError
-from ecp.tui.kit.table import Page, PagedTable
+from ecp.tui.kit.table import FastTable, Page, PagedTable, right
 
 PAGE = 100
 
@@ -45,8 +46,9 @@ class EntriesScreen(EcpScreen):
             yield Input(placeholder="/ Texte ou numéro (VT-2026-000012)", id="f-text")
         yield FieldError("", id="f-error")
         yield PagedTable([("Date", 10), ("Numéro", 15), ("Libellé", 40), ("Référence", 14),
-                          ("Dimensions", 14), ("Montant DH", 14), ("Lien", 26)],
-                         self.fetch, id="entries")
+                          ("Dimensions", 14), ("Montant DH", 14)],
+                         self.fetch, id="entries", flex="Libellé",
+                         shrink=("Référence", "Dimensions"))
         yield Label("", id="count", classes="status")
         yield from self.compose_footer()
 
@@ -97,11 +99,16 @@ class EntriesScreen(EcpScreen):
                     before, after)
 
     @staticmethod
-    def _cells(r: EntryRow) -> tuple[str, ...]:
-        link = f"annule {r.reverses}" if r.reverses else (
-            f"annulée par {r.reversed_by}" if r.reversed_by else "")
-        return (r.date, r.ref, r.label, r.reference, r.dimensions, money(r.amount).rjust(14),
-                link)
+    def _cells(r: EntryRow) -> tuple[str | Text, ...]:
+        """Date (JJ/MM/AAAA), number, label — followed by its reversal link, the rare entry
+        that has one (« ↺ annule … », « ↺ annulée par … »: no column that is empty almost
+        always) —, reference, dimensions and the operation's amount (``EntryRow.amount``:
+        the treasury line of a BQ/CA entry, the customer's or supplier's line of a VT/AC
+        entry, else the total debit)."""
+        link = f" ↺ annule {r.reverses}" if r.reverses else (
+            f" ↺ annulée par {r.reversed_by}" if r.reversed_by else "")
+        return (day(r.day), r.ref, r.label + link, r.reference, r.dimensions,
+                right(money(r.amount)))
 
     # --- filters ---------------------------------------------------------------------------
 
@@ -177,31 +184,29 @@ class EntryDetailScreen(Dialog[str | None]):
         self.detail = api.entry_detail(self.books, self.entry_id)
         d = self.detail
         with Vertical(classes="dialog", id="detail"):
-            yield Label(f"Écriture {d.ref} — {d.date} — journal {d.journal}", classes="title")
+            yield Label(f"Écriture {d.ref} — {day(d.date)} — journal {d.journal}",
+                        classes="title")
             yield Static(f"{d.label}\nRéférence : {d.reference or '—'}\n"
-                         f"Validée par {d.posted_by} le {d.posted_at[:19].replace('T', ' ')}\n"
+                         f"Validée par {d.posted_by} le {day(d.posted_at[:19])}\n"
                          f"Empreinte : {d.hash}")
             if d.reverses:
                 yield Static(f"Contre-passation de {d.reverses}", classes="muted")
             if d.reversed_by:
                 yield Static(f"Contre-passée par {d.reversed_by}", classes="error")
-            t: DataTable[str] = DataTable(id="lines", cursor_type="row")
-            yield t
+            yield FastTable(id="lines", cursor_type="row", flex="Intitulé")
             with Horizontal(classes="buttons"):
                 if not d.reverses and not d.reversed_by:
                     yield Button("Contre-passer (r)", id="reverse", variant="warning")
                 yield Button("Retour (Échap)", id="close")
 
     def on_mount(self) -> None:
-        t = self.query_one("#lines", DataTable)
-        t.styles.height = min(len(self.detail.lines) + 2, 16)
-        for label, width in (("Compte", 8), ("Intitulé", 26), ("Dim.", 6), ("Tiers", 14),
-                             ("Débit", 12), ("Crédit", 12)):
-            t.add_column(label, width=width)
+        t = self.query_one("#lines", FastTable)
+        for label in ("Compte", "Intitulé", "Dim.", "Tiers", "Débit", "Crédit"):
+            t.add_column(label)
         for ln in self.detail.lines:
-            t.add_row(ln.account, ln.account_name[:26], ln.dimension, ln.third_party or "",
-                      money(max(ln.amount, 0), True).rjust(12),
-                      money(max(-ln.amount, 0), True).rjust(12))
+            t.add_row(ln.account, ln.account_name, ln.dimension, ln.third_party or "",
+                      right(money(max(ln.amount, 0), True)),
+                      right(money(max(-ln.amount, 0), True)))
         t.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -241,7 +246,7 @@ class ReverseScreen(Dialog[str | None]):
             yield Static(f"« {self.detail.label} » sera annulée par une nouvelle écriture du "
                          "même journal, aux montants inversés. L'écriture d'origine reste.")
             yield Label("Date de la contre-passation")
-            yield Input(self.day.isoformat(), id="date")
+            yield Input(day(self.day), placeholder=DAY_PLACEHOLDER, id="date")
             yield FieldError("", id="error")
             with Horizontal(classes="buttons"):
                 yield Button("Contre-passer (Entrée)", id="ok", variant="warning")

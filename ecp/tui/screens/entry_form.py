@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError, ValidationError
@@ -31,7 +31,8 @@ from ecp.kernel.periods import Month, month_key, month_label, parse_date
 from ecp.ledger.chart import POSTABLE_JOURNALS
 from ecp.ledger.entry import ECP_DIMENSION, LineSpec
 from ecp.tui.kit.dialogs import ConfirmScreen, PickerScreen
-from ecp.tui.kit.format import long_date, money
+from ecp.tui.kit.footer import Footer
+from ecp.tui.kit.format import DAY_PLACEHOLDER, day, long_date, money
 from ecp.tui.kit.forms import FieldError
 from ecp.tui.kit.lines import LinesScroll
 
@@ -334,7 +335,7 @@ class EntryFormScreen(Screen[str | None]):
                              value=self._journal, allow_blank=False, compact=True,
                              id="journal")
                 yield Label("Date", classes="lbl2")
-                yield FormInput(today.isoformat(), placeholder="AAAA-MM-JJ", id="date")
+                yield FormInput(day(today), placeholder=DAY_PLACEHOLDER, id="date")
                 yield Label("Référence", classes="lbl2")
                 yield FormInput(placeholder="n° de pièce", id="reference")
                 yield Static("", id="date-hint", markup=False)
@@ -603,7 +604,9 @@ class EntryFormScreen(Screen[str | None]):
 
     async def action_delete_line(self) -> None:
         line = self._line_of(self.focused)
-        if line is None:
+        if line is None:  # the cursor in the head: say so rather than do nothing
+            self.notify("ctrl+d supprime la ligne où est le curseur : aller sur une ligne",
+                        severity="warning")
             return
         lines = self.lines()
         if len(lines) <= 2:

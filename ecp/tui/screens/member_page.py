@@ -26,14 +26,16 @@ from ecp.members.economy import PayoutResult
 from ecp.members.views import StatementView, Treasury
 from ecp.sales.rules import METHODS
 from ecp.tui.kit.base import EcpScreen
-from ecp.tui.kit.format import money
+from ecp.tui.kit.format import DAY_PLACEHOLDER, money
+from ecp.tui.kit.format import day as fr_day
 from ecp.tui.kit.forms import FieldError, FormModal
+from ecp.tui.kit.table import FastTable
 
 PAYOUT_METHODS = [("virement bancaire", "virement"), ("espèces", "especes")]
 
 
 def fr_date(d: dt.date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
+    return fr_day(d) if d else ""
 
 
 def pct(bp: int) -> str:
@@ -74,7 +76,8 @@ class PayoutFormScreen(FormModal[Any]):
             yield from self.field("ou brut (salarié, DH)", Input(id="gross",
                                                                   placeholder="6 500,00"))
             yield from self.field("Facture n° (indépendant)", Input(id="invoice_ref"))
-            yield from self.field("Date", Input(self.day.isoformat(), id="day"))
+            yield from self.field("Date", Input(fr_day(self.day),
+                                                placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.field("Mode", Select(PAYOUT_METHODS, value="virement",
                                                  allow_blank=False, id="method"))
             yield Checkbox("avance de solidarité (au-delà de la trésorerie ; motif obligatoire)",
@@ -110,16 +113,17 @@ class PayoutFormScreen(FormModal[Any]):
             self.set_error("reason", "")
 
     def show_available(self) -> None:
-        """The treasury available at the date typed, and what is left after the amount."""
+        """What the member may be paid at the date typed (« disponible pour versement »), and
+        what is left after the amount."""
         out = self.query_one("#available", Static)
         try:
             day = self.date("day", "date")
         except EcpError:
-            out.update(Text("Trésorerie disponible : saisissez une date (AAAA-MM-JJ)"))
+            out.update(Text("Disponible pour versement : saisissez une date (JJ/MM/AAAA)"))
             out.set_classes("muted")
             return
         t = api.member_treasury(self.books, self.member, day)
-        text = f"Trésorerie disponible au {fr_date(day)} : {money(t.available)} DH"
+        text = f"Disponible pour versement au {fr_date(day)} : {money(t.available)} DH"
         ok = True
         amount = self._cents("amount")
         gross = self._cents("gross")
@@ -238,6 +242,9 @@ class MemberPageScreen(EcpScreen):
         ("t-contribution", "Contribution aux services partagés",
          (("Mois", 7), ("Base HT", 12), ("Taux", 7), ("Montant", 11), ("Restant dû", 12))),
     )
+    # the text column of each table that takes what its other columns leave
+    FLEX = {"t-invoices": "Client", "t-payments": "Client", "t-expenses": "Fournisseur",
+            "t-payouts": "Motif", "t-receivables": "Client"}
 
     def __init__(self, member: str, month: int | None = None) -> None:
         super().__init__()
@@ -258,7 +265,8 @@ class MemberPageScreen(EcpScreen):
             for tid, title, _ in self.TABLES:
                 with Vertical():
                     yield Label(title, id=f"title-{tid}")
-                    yield DataTable(id=tid, cursor_type="row", zebra_stripes=True)
+                    yield FastTable(id=tid, cursor_type="row", zebra_stripes=True,
+                                    flex=self.FLEX.get(tid))
         yield Label("v : versement ou avance — r : relevé PDF — a : relevé annuel — m : mois "
                     "— Tab : tableau "
                     "suivant — Entrée sur un versement : son bon PDF — Échap : retour",
@@ -343,14 +351,14 @@ class MemberPageScreen(EcpScreen):
     def treasury_text(st: StatementView) -> Text:
         c: Treasury = st.closing
         t = Text()
-        t.append(f"Trésorerie au {fr_date(c.at)}", style="bold")
-        t.append(f"   (ouverture du mois : disponible {money(st.opening.available)} DH)\n")
-        t.append(f"Encaissé (banque et caisse) {money(c.cash)}  −  TVA due {money(c.vat_due)}"
+        t.append(f"Disponible pour versement au {fr_date(c.at)}", style="bold")
+        t.append(f"   (ouverture du mois : {money(st.opening.available)} DH)\n")
+        t.append(f"Banque + caisse du membre {money(c.cash)}  −  TVA due {money(c.vat_due)}"
                  f"  −  contribution due à l'ECP {money(c.contribution_owed)}  −  autres "
                  f"sommes dues à l'ECP {money(c.other_owed)}  −  paie à payer "
                  f"{money(c.payroll_due)}  −  réserve "
                  f"{money(c.reserve)}  =  ")
-        t.append(f"disponible {money(c.available)} DH",
+        t.append(f"disponible pour versement {money(c.available)} DH",
                  style="bold green" if c.available >= 0 else "bold red")
         t.append(f"\nCréances clients encore dues {money(c.receivables)} DH  —  factures "
                  f"fournisseurs à payer {money(c.payables)} DH")

@@ -28,6 +28,8 @@ from ecp.members.registry import MemberView
 from ecp.reports.payroll_tables import month_table
 from ecp.reports.render import render_table
 from ecp.tui.kit.base import Dialog, EcpScreen
+from ecp.tui.kit.format import DAY_PLACEHOLDER
+from ecp.tui.kit.format import day as fr_day
 from ecp.tui.kit.forms import FieldError, FormModal
 from ecp.tui.kit.report_table import add_columns, fill
 from ecp.tui.kit.table import FastTable
@@ -58,7 +60,8 @@ def route_fields(form: FormModal[Any], m: MemberView | None, day: dt.date) -> Co
     yield from form.field("N° CNSS (salarié)", Input((m.cnss or "") if m else "", id="cnss"))
     yield from form.field("Personnes à charge",
                           Input(str(m.dependants or 0) if m else "0", id="dependants"))
-    yield from form.field("Statut à partir du", Input(day.isoformat(), id="route_from"))
+    yield from form.field("Statut à partir du", Input(fr_day(day),
+                                                      placeholder=DAY_PLACEHOLDER, id="route_from"))
 
 
 def route_values(form: FormModal[Any]) -> tuple[str, str, int, dt.date] | None:
@@ -103,7 +106,8 @@ class MemberAddScreen(FormModal[str | None]):
                                                     placeholder="couture, cuisine…"))
             yield from self.field("Taux de contribution %",
                                   Input(id="rate", placeholder="10 ou 8,5"))
-            yield from self.field("Date d'entrée", Input(app.today.isoformat(), id="joined"))
+            yield from self.field("Date d'entrée", Input(fr_day(app.today),
+                                                         placeholder=DAY_PLACEHOLDER, id="joined"))
             yield from self.field("Langue des documents",
                                   Select(LANGUAGE_CHOICES, value="fr", allow_blank=False,
                                          id="language"))
@@ -209,7 +213,8 @@ class PayrollPayScreen(FormModal[Any]):
             yield Static(Text(f"Le montant est celui des paies du mois (écritures OD). Écriture "
                               f"au journal BQ : {posts}.", style="dim"))
             yield from self.field("Mois des paies", Input(str(last), id="period"))
-            yield from self.field("Date du paiement", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Date du paiement", Input(fr_day(self.today),
+                                                            placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.field("Mode", Select([("virement bancaire", "virement"),
                                                   ("chèque", "cheque")], value="virement",
                                                  allow_blank=False, id="method"))
@@ -258,7 +263,8 @@ class AdvanceRepayScreen(FormModal[tuple[str, int, str] | None]):
                                                    prompt="à choisir", id="member"))
             yield Static("", id="owed", classes="muted hint")
             yield from self.field("Montant (DH)", Input(id="amount", placeholder="1 234,50"))
-            yield from self.field("Date", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Date", Input(fr_day(self.today),
+                                                placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.field("Mode", Select([("virement bancaire", "virement"),
                                                   ("espèces", "especes")], value="virement",
                                                  allow_blank=False, id="method"))
@@ -278,7 +284,7 @@ class AdvanceRepayScreen(FormModal[tuple[str, int, str] | None]):
         code = self.select("member")
         owed = self.outstanding(code) if code else 0
         self.query_one("#owed", Static).update(
-            f"Avance restant due au {self.today.strftime('%d/%m/%Y')} : {fmt_fr(owed)} DH"
+            f"Avance restant due au {fr_day(self.today)} : {fmt_fr(owed)} DH"
             if code else "")
         self.query_one("#amount", Input).value = fmt_fr(owed) if owed else ""
 
@@ -323,7 +329,7 @@ class PayrollMonthScreen(Dialog[None]):
             err.display = False
             yield err
             yield Static("", id="payroll-title", markup=False)
-            yield DataTable(id="payroll", cursor_type="row", zebra_stripes=True)
+            yield FastTable(id="payroll", cursor_type="row", zebra_stripes=True)
             yield Static("Entrée : afficher le mois — c : export CSV (dossier courant) — "
                          "Échap : fermer", classes="muted", id="payroll-status")
 
@@ -390,7 +396,8 @@ class MembersScreen(EcpScreen):
     ]
 
     COLUMNS = (("Code", 8), ("Nom", 28), ("Nom arabe", 22), ("Activité", 12), ("Entrée", 10),
-               ("Statut", 8), ("Contrib. %", 10), ("Disponible (DH)", 16))
+               ("Statut", 8), ("Contrib. %", 10),
+               ("Disponible pour versement (DH)", 30))
 
     def __init__(self) -> None:
         super().__init__()
@@ -399,9 +406,12 @@ class MembersScreen(EcpScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Label("Membres entrepreneurs", id="heading", classes="title")
-        yield FastTable(id="members", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="members", cursor_type="row", zebra_stripes=True, flex="Nom",
+                        shrink=("Nom arabe", "Activité"))
         yield Label("a : ajouter — e ou Entrée : modifier — p : fiche du mois — k : "
-                    "contribution du mois — le code d'un membre ne se modifie pas",
+                    "contribution du mois — le code d'un membre ne se modifie pas\n"
+                    "Disponible pour versement = banque + caisse du membre − TVA due − dû à "
+                    "l'ECP − paie à payer − réserve (p : le détail)",
                     classes="status")
         yield from self.compose_footer()
 
@@ -421,7 +431,8 @@ class MembersScreen(EcpScreen):
         t.clear()
         members = api.list_members(self.books)
         self.members = {m.code: m for m in members}
-        # The member balances (ecp report member-balances): treasury available today.
+        # The member balances (ecp report member-balances): what each may be paid today —
+        # their bank + cash less VAT due, sums owed to the ECP, payroll due and reserve.
         available = {b.code: b.treasury.available
                      for b in api.member_balances(self.books, self.ecp.today)}
         for m in members:
@@ -438,8 +449,8 @@ class MembersScreen(EcpScreen):
     @staticmethod
     def cells(m: MemberView) -> Iterable[str]:
         pct = f"{m.contribution_pct} %" if m.contribution_pct is not None else ""
-        return (m.code, m.name, m.name_ar or "", m.activity or "", m.joined_on or "",
-                m.status, pct.rjust(10))
+        return (m.code, m.name, m.name_ar or "", m.activity or "", fr_day(m.joined_on),
+                m.status, pct)
 
     def current_code(self) -> str | None:
         t = self.query_one("#members", DataTable)
@@ -509,7 +520,7 @@ class MembersScreen(EcpScreen):
             return
         what = "CNSS" if p.kind == "cnss" else "IR retenu"
         self.notify(f"{what} {p.month // 100}-{p.month % 100:02d} payé le "
-                    f"{p.day.strftime('%d/%m/%Y')} : {fmt_fr(p.amount)} DH, écriture {p.entry}",
+                    f"{fr_day(p.day)} : {fmt_fr(p.amount)} DH, écriture {p.entry}",
                     title="Paie", markup=False)
         self.load()
 

@@ -28,7 +28,8 @@ from ecp.kernel.periods import parse_date
 from ecp.kernel.units import fmt_qty
 from ecp.production.plan import Plan, Scheduled
 from ecp.tui.kit.base import EcpScreen
-from ecp.tui.kit.format import money
+from ecp.tui.kit.format import DAY_PLACEHOLDER, money
+from ecp.tui.kit.format import day as fr_day
 from ecp.tui.kit.table import FastTable
 from ecp.tui.screens.production_dialogs import (
     CancelOrderScreen,
@@ -186,7 +187,8 @@ class ProductionScreen(EcpScreen):
         yield from self.compose_header()
         with TabbedContent(id="tabs", initial="ordres"):
             with TabPane("1 Ordres", id="ordres"):
-                yield FastTable(id="t-ordres", cursor_type="row", zebra_stripes=True)
+                yield FastTable(id="t-ordres", cursor_type="row", zebra_stripes=True,
+                                flex="Produit")
             with TabPane("2 Plan", id="plan"):
                 yield Static("", id="plan-title", markup=False)
                 yield PlanGrid(id="t-plan", cursor_type="cell", fixed_columns=1)
@@ -194,21 +196,24 @@ class ProductionScreen(EcpScreen):
             with TabPane("3 Besoins", id="besoins"):
                 with Horizontal(id="needs-bar"):
                     yield Label("Ordres dont l'échéance tombe jusqu'au")
-                    yield Input(id="f-until", placeholder="AAAA-MM-JJ", compact=True)
+                    yield Input(id="f-until", placeholder=DAY_PLACEHOLDER, compact=True)
                     yield Static("", id="err-until", classes="error", markup=False)
-                yield FastTable(id="t-besoins", cursor_type="row", zebra_stripes=True)
+                yield FastTable(id="t-besoins", cursor_type="row", zebra_stripes=True,
+                                flex="Désignation")
                 yield Static("", id="needs-total")
             with TabPane("4 Atelier", id="atelier"):
-                yield FastTable(id="t-atelier", cursor_type="row", zebra_stripes=True)
+                yield FastTable(id="t-atelier", cursor_type="row", zebra_stripes=True,
+                                flex="Désignation")
                 yield Static("", id="atelier-note")
             with TabPane("5 Stock", id="stock"):
                 with Horizontal(classes="bar"):
                     yield Label("Stock au")
-                    yield Input(id="f-stock-at", placeholder="AAAA-MM-JJ", compact=True)
+                    yield Input(id="f-stock-at", placeholder=DAY_PLACEHOLDER, compact=True)
                     yield Label(" membre")
                     yield Input(id="f-stock-member", placeholder="tous", compact=True)
                     yield Static("", id="err-stock", classes="error", markup=False)
-                yield FastTable(id="t-stock", cursor_type="row", zebra_stripes=True)
+                yield FastTable(id="t-stock", cursor_type="row", zebra_stripes=True,
+                                flex="Désignation")
                 yield Static("", id="stock-total")
         yield Static("", id="message", markup=False)
         yield Label(HINTS["ordres"], id="hint", classes="status")
@@ -229,9 +234,9 @@ class ProductionScreen(EcpScreen):
                              ("Unité", 6), ("Quantité", 10), ("Coût unit.", 12),
                              ("Valeur", 14)):
             self.table("stock").add_column(label, width=width)
-        self.query_one("#f-stock-at", Input).value = self.ecp.today.isoformat()
+        self.query_one("#f-stock-at", Input).value = fr_day(self.ecp.today)
         until = self.ecp.today + dt.timedelta(weeks=NEEDS_WEEKS)
-        self.query_one("#f-until", Input).value = until.isoformat()
+        self.query_one("#f-until", Input).value = fr_day(until)
         # The app's stylesheet gives tables the whole height: the late orders go right under.
         self.table("plan").styles.height = "auto"
         self.table("plan").styles.max_height = "70%"
@@ -314,8 +319,8 @@ class ProductionScreen(EcpScreen):
         self.cells = {}
         for key in keys:
             m, r = key
-            label = Text(f"{m}  {names.get(m, '')}"[:22]) if m else Text(
-                f"atelier : {r}"[:22], style="italic")
+            label = Text(f"{m}  {names.get(m, '')}") if m else Text(
+                f"atelier : {r}", style="italic")
             self.cells[key] = {w: cell_state(plan, key, w) for w in shown}
             t.add_row(label, *(cell_text(plan, key, w) for w in shown),
                       key=f"{m}|{r}")

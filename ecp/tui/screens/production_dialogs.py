@@ -20,6 +20,8 @@ from ecp import api
 from ecp.kernel.errors import EcpError, InputError
 from ecp.kernel.units import fmt_qty, parse_quantity
 from ecp.production.plan import Plan, Scheduled
+from ecp.tui.kit.format import DAY_PLACEHOLDER
+from ecp.tui.kit.format import day as fr_day
 from ecp.tui.kit.forms import FormModal
 
 # A Select's lists search what is typed in their prompt too: no letters there, so that « c »
@@ -28,8 +30,9 @@ PROMPT = "—"
 DAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
-def fr_day(d: dt.date) -> str:
-    return f"{DAYS_FR[d.weekday()]} {d:%d/%m/%Y}"
+def fr_weekday(d: dt.date) -> str:
+    """``mardi 28/11/2026``."""
+    return f"{DAYS_FR[d.weekday()]} {fr_day(d)}"
 
 
 def late_text(days: int) -> str:
@@ -61,7 +64,7 @@ class OrderFormScreen(FormModal[Any]):
                 value=self.member if self.member in codes else Select.NULL))
             yield from self.field("Produit", Select([], id="product", prompt=PROMPT))
             yield from self.field("Quantité", Input(id="qty", placeholder="ex. 12"))
-            yield from self.field("Échéance", Input(id="due", placeholder="AAAA-MM-JJ"))
+            yield from self.field("Échéance", Input(id="due", placeholder=DAY_PLACEHOLDER))
             yield Static("", id="earliest", classes="muted", markup=False)
             yield from self.general_error()
             yield from self.buttons("Créer l'ordre")
@@ -106,7 +109,7 @@ class OrderFormScreen(FormModal[Any]):
             out.update(Text("Au plus tôt : ne tient pas dans les 52 semaines à venir",
                             style="bold red"))
             return
-        text = Text(f"Au plus tôt (sans déplacer les autres ordres) : {fr_day(day)}")
+        text = Text(f"Au plus tôt (sans déplacer les autres ordres) : {fr_weekday(day)}")
         due = self.value("due").strip()
         try:
             wanted = self.date("due", "échéance") if due else None
@@ -149,7 +152,9 @@ class CompleteOrderScreen(FormModal[Any]):
             yield Static(f"{o.member} — {o.product} — {fmt_qty(o.qty_milli)} commandé(s), "
                          f"échéance {o.due:%d/%m/%Y}, {o.status}", classes="muted",
                          markup=False)
-            yield from self.field("Date de fin", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Date de fin", Input(fr_day(self.today),
+                                                       placeholder=DAY_PLACEHOLDER,
+                                                      id="day"))
             yield from self.field("Quantité produite", Input(fmt_qty(o.qty_milli), id="qty"))
             yield Static("Les matières de la nomenclature sont sorties du stock ; une écriture "
                          "de coût de production est passée sur la dimension du membre.",
@@ -224,7 +229,7 @@ class OrderScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         o, s = self.order, self.scheduled
         lines = [f"Membre : {o.member}", f"Produit : {o.product}",
-                 f"Quantité : {fmt_qty(o.qty_milli)}", f"Échéance : {fr_day(o.due)}",
+                 f"Quantité : {fmt_qty(o.qty_milli)}", f"Échéance : {fr_weekday(o.due)}",
                  f"Statut : {o.status}"]
         if s is not None:
             lines.append("")

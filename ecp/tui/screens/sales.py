@@ -22,6 +22,7 @@ from ecp.kernel.units import fmt_rate
 from ecp.sales.parties import PartyKind
 from ecp.sales.rules import line_total, vat_by_rate
 from ecp.tui.kit.base import EcpScreen
+from ecp.tui.kit.format import day as fr_day
 from ecp.tui.kit.format import money
 from ecp.tui.kit.table import FastTable
 from ecp.tui.screens.invoice_form import InvoiceFormScreen
@@ -43,9 +44,9 @@ from ecp.tui.screens.sales_dialogs import (
 TABS = ("factures", "devis", "brouillons", "clients", "fournisseurs", "catalogue", "depenses")
 TAB_TITLES = ("Factures", "Devis", "Brouillons", "Clients", "Fournisseurs", "Catalogue",
               "Dépenses")
-STATUS_STYLE = {"payée": "green", "partielle": "yellow", "en retard": "red",
+STATUS_STYLE = {"payée": "green", "partiellement payée": "yellow", "en retard": "red",
                 "annulée par avoir": "dim", "accepté": "green", "facturé": "dim"}
-INVOICE_STATUSES = ("émise", "partielle", "en retard", "payée", "annulée par avoir")
+INVOICE_STATUSES = ("émise", "partiellement payée", "en retard", "payée", "annulée par avoir")
 # Which keys each tab offers (the others are hidden from the footer).
 TAB_ACTIONS = {
     "pay": {"factures", "depenses"},
@@ -86,6 +87,10 @@ COLUMNS = {
     "depenses": (("N°", 5), ("Date", 10), ("Membre", 7), ("Fournisseur", 22), ("Compte", 7),
                  ("HT", 13), ("TVA", 8), ("TTC", 13), ("Payé", 13), ("Référence", 14)),
 }
+# each list's text column that takes what the others leave, and those that give up room with it
+FLEX = {"factures": "Client", "devis": "Client", "brouillons": "Client", "clients": "Nom",
+        "fournisseurs": "Nom", "catalogue": "Désignation", "depenses": "Fournisseur"}
+SHRINK = {"clients": ("Nom arabe",), "fournisseurs": ("Adresse",), "depenses": ("Référence",)}
 
 
 def amount(cents: int) -> Text:
@@ -145,7 +150,8 @@ class SalesScreen(EcpScreen):
                             yield Label("Statut")
                             yield Select([(s, s) for s in INVOICE_STATUSES], prompt="tous",
                                          id="f-status", compact=True)
-                    yield FastTable(id=f"t-{tab}", cursor_type="row", zebra_stripes=True)
+                    yield FastTable(id=f"t-{tab}", cursor_type="row", zebra_stripes=True,
+                                    flex=FLEX[tab], shrink=SHRINK.get(tab, ()))
         yield Static("", id="message", markup=False)
         yield Label(HINTS["factures"], id="hint", classes="status")
         yield from self.compose_footer()
@@ -193,19 +199,19 @@ class SalesScreen(EcpScreen):
                  if (not isinstance(member, str) or r.member == member)
                  and (not isinstance(status, str) or r.status == status)]
         self._fill("factures", ((r.number, (
-            r.number, r.day.isoformat(), r.due.isoformat() if r.due else "", r.member,
+            r.number, fr_day(r.day), fr_day(r.due), r.member,
             r.customer_name, amount(r.total_ttc), amount(r.paid),
             Text(money(r.credited, blank_zero=True), justify="right"), amount(r.remaining),
             status_text(r.status))) for r in shown), select.get("factures"))
         self.quotes = {r.number: r for r in api.list_documents(self.books, "devis",
                                                                today=today)}
         self._fill("devis", ((r.number, (
-            r.number, r.day.isoformat(), r.due.isoformat() if r.due else "", r.member,
+            r.number, fr_day(r.day), fr_day(r.due), r.member,
             r.customer_name, amount(r.total_ht), amount(r.total_ttc), status_text(r.status),
             r.related or "")) for r in self.quotes.values()), select.get("devis"))
         self.drafts = {str(d.id): d for d in api.list_drafts(self.books)}
         self._fill("brouillons", ((k, (
-            k, d.kind, d.day.isoformat(), d.due.isoformat() if d.due else "", d.member,
+            k, d.kind, fr_day(d.day), fr_day(d.due), d.member,
             d.customer, len(d.lines), amount(d.total_ht), amount(d.total_vat),
             amount(d.total_ttc))) for k, d in self.drafts.items()), select.get("brouillons"))
         tabs: tuple[tuple[PartyKind, str], ...] = (("customer", "clients"),
@@ -227,7 +233,7 @@ class SalesScreen(EcpScreen):
             p.account)) for p in api.list_products(self.books)), select.get("catalogue"))
         self.expenses = {str(e.id): e for e in api.list_expenses(self.books)}
         self._fill("depenses", ((k, (
-            k, e.day.isoformat(), e.member, e.supplier_name, e.account, amount(e.amount_ht),
+            k, fr_day(e.day), e.member, e.supplier_name, e.account, amount(e.amount_ht),
             e.rate, amount(e.ttc), amount(e.paid), e.reference))
             for k, e in self.expenses.items()), select.get("depenses"))
         paid = sum(1 for r in self.invoices.values() if r.status == "payée")
@@ -536,7 +542,7 @@ class SalesScreen(EcpScreen):
         today = self.ecp.today
         new = next_number(self.books, "facture", today)
         v = api.document_view(self.books, num)
-        detail = (f"Facture {new} du {today.isoformat()} tirée du devis {num}\n"
+        detail = (f"Facture {new} du {fr_day(today)} tirée du devis {num}\n"
                   f"Client {q.customer} {q.customer_name} — membre {q.member}\n\n"
                   + totals_text(v.total_ht, [(x.vat_bp, x.base_ht, x.vat) for x in v.vat],
                                 v.total_ttc))
@@ -566,7 +572,7 @@ class SalesScreen(EcpScreen):
         per = vat_by_rate((line_total(x.quantity_milli, x.unit_price), x.vat_bp)
                           for x in d.lines)
         what = "le devis" if d.kind == "devis" else "la facture"
-        detail = (f"Numéro : {num}\nDate : {d.day.isoformat()} — membre {d.member} — client "
+        detail = (f"Numéro : {num}\nDate : {fr_day(d.day)} — membre {d.member} — client "
                   f"{d.customer}\n{len(d.lines)} ligne{'s' if len(d.lines) > 1 else ''}\n\n"
                   + totals_text(d.total_ht, per, d.total_ttc))
 

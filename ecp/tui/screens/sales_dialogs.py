@@ -22,7 +22,8 @@ from ecp.sales.documents import LineInput
 from ecp.sales.parties import PartyKind
 from ecp.sales.rules import KIND_PREFIX, METHODS
 from ecp.sales.views import PartyView
-from ecp.tui.kit.format import money
+from ecp.tui.kit.format import DAY_PLACEHOLDER, money
+from ecp.tui.kit.format import day as fr_day
 from ecp.tui.kit.forms import FormModal
 from ecp.tui.screens.reminder_dialogs import history_text
 
@@ -176,7 +177,8 @@ class ExpenseFormScreen(FormModal[int]):
                                                    prompt="choisir le membre"))
             yield from self.field("Fournisseur", Select(suppliers, id="supplier",
                                                         prompt="choisir le fournisseur"))
-            yield from self.field("Date", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Date", Input(fr_day(self.today),
+                                                placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.field("Compte de charges", Input(id="account",
                                                              placeholder="ex. 6121, 6125"))
             yield from self.field("Montant HT", Input(id="amount", placeholder="1 234,50"))
@@ -223,7 +225,8 @@ class PayExpenseScreen(FormModal[Any]):
             yield Static(f"TTC {money(e.ttc)} DH — déjà payé {money(e.paid)} DH — reste "
                          f"{money(e.remaining)} DH", classes="muted")
             yield from self.field("Montant", Input(money(e.remaining), id="amount"))
-            yield from self.field("Date", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Date", Input(fr_day(self.today),
+                                                placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.field("Mode de paiement", Select(METHOD_CHOICES, value="virement",
                                                              allow_blank=False, id="method"))
             yield from self.general_error()
@@ -259,7 +262,8 @@ class PaymentScreen(FormModal[Any]):
                                                       placeholder="F-2026-000001, …"))
             yield Static("", id="owed", classes="muted", markup=False)
             yield from self.field("Montant", Input(id="amount", placeholder="1 234,50"))
-            yield from self.field("Date", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Date", Input(fr_day(self.today),
+                                                placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.field("Mode de paiement", Select(METHOD_CHOICES, value="virement",
                                                              allow_blank=False, id="method"))
             yield from self.field("Référence", Input(id="reference",
@@ -343,7 +347,8 @@ class RefundScreen(FormModal[Any]):
                 members, id="member", prompt="choisir le membre",
                 value=self.member if self.member in mcodes else Select.NULL))
             yield from self.field("Montant", Input(id="amount", placeholder="1 234,50"))
-            yield from self.field("Date", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Date", Input(fr_day(self.today),
+                                                placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.field("Mode", Select(REFUND_CHOICES, value="virement",
                                                  allow_blank=False, id="method"))
             yield from self.field("Référence", Input(id="reference",
@@ -402,7 +407,8 @@ class CreditNoteScreen(FormModal[Any]):
             yield from self.field("Quantité", Input("1", id="qty"))
             yield from self.field("Prix HT", Input(id="price", placeholder="1 234,50"))
             yield from self.field("Taux de TVA %", Input("20", id="rate"))
-            yield from self.field("Date", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Date", Input(fr_day(self.today),
+                                                placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.general_error()
             yield from self.buttons("Émettre l'avoir")
 
@@ -497,9 +503,9 @@ class DocumentScreen(ModalScreen[str | None]):
         kind = {"facture": "Facture", "avoir": "Avoir", "devis": "Devis"}.get(v.kind, v.kind)
         row = next((r for r in api.list_documents(books, v.kind, today=today)
                     if r.number == self.number), None)
-        head = [f"{kind} {v.number} du {v.issue_date.isoformat()}"
-                + (f" — échéance {v.due_date.isoformat()}" if v.due_date else "")
-                + (f" — valable jusqu'au {v.valid_until.isoformat()}" if v.valid_until else ""),
+        head = [f"{kind} {v.number} du {fr_day(v.issue_date)}"
+                + (f" — échéance {fr_day(v.due_date)}" if v.due_date else "")
+                + (f" — valable jusqu'au {fr_day(v.valid_until)}" if v.valid_until else ""),
                 f"Membre {v.member_code} {v.member_name} — client {v.customer.code} "
                 f"{v.customer.name}" + (f" (ICE {v.customer.ice})" if v.customer.ice else "")]
         if v.related:

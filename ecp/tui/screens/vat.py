@@ -32,9 +32,12 @@ from ecp.reports.tables import AGED_COLUMNS, VAT_COLUMNS, Table, aged_table, vat
 from ecp.reports.vat_pending import pending_text, to_declare
 from ecp.reports.vat_tables import declarations_table, positions_table, return_table
 from ecp.sales.vat_return import METHODS, DeclarationView, VatReturn, postings
+from ecp.settings import value as settings_value
 from ecp.tui.kit.base import EcpScreen
+from ecp.tui.kit.format import DAY_PLACEHOLDER
+from ecp.tui.kit.format import day as fr_day
 from ecp.tui.kit.forms import FormModal
-from ecp.tui.kit.report_table import add_columns, fill
+from ecp.tui.kit.report_table import add_columns, fill, flex_column
 from ecp.tui.kit.table import FastTable
 
 if TYPE_CHECKING:
@@ -126,7 +129,7 @@ class DeclareScreen(FormModal[Any]):
             yield Label(f"Déclarer la TVA de {self.period.label} ?", classes="title")
             yield Static(Text("\n".join(detail)), id="posting")
             yield from self.field("Date de la déclaration",
-                                  Input(self.today.isoformat(), id="day"))
+                                  Input(fr_day(self.today), placeholder=DAY_PLACEHOLDER, id="day"))
             yield Static("Une déclaration ne s'annule ensuite qu'avec un motif (a).",
                          classes="muted")
             yield from self.general_error()
@@ -155,11 +158,12 @@ class PayScreen(FormModal[Any]):
         with Vertical(classes="dialog"):
             yield Label(f"Payer la TVA de {self.period.label}", classes="title")
             yield Static(Text(
-                f"Déclarée le {d.day.strftime('%d/%m/%Y')} ({d.entry or 'néant'}) : TVA due "
+                f"Déclarée le {fr_day(d.day)} ({d.entry or 'néant'}) : TVA due "
                 f"{fmt_fr(d.due)} DH.\nÉcriture au journal BQ : 4456 au débit, 5141 au crédit, "
                 "par dimension ; la pénalité en 65831 (dimension ECP).",
                 style="dim"), id="due")
-            yield from self.field("Date du paiement", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Date du paiement", Input(fr_day(self.today),
+                                                            placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.field("Mode", Select(METHOD_CHOICES, value="virement",
                                                  allow_blank=False, id="method"))
             yield from self.field("Pénalité", Input("0,00", id="penalty"))
@@ -197,10 +201,11 @@ class ReverseScreen(FormModal[Any]):
         with Vertical(classes="dialog"):
             yield Label(f"Annuler la déclaration de TVA de {self.period.label}",
                         classes="title")
-            yield Static(Text(f"Déclarée le {d.day.strftime('%d/%m/%Y')}. {what} ; la période "
+            yield Static(Text(f"Déclarée le {fr_day(d.day)}. {what} ; la période "
                               "redevient à déclarer.", style="dim"))
             yield from self.field("Motif (obligatoire)", Input(id="reason"))
-            yield from self.field("Date", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Date", Input(fr_day(self.today),
+                                                placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.general_error()
             yield from self.buttons("Annuler la déclaration")
 
@@ -213,6 +218,15 @@ class ReverseScreen(FormModal[Any]):
 
 
 # --- the screen ----------------------------------------------------------------------------
+
+
+def last_complete_period(today: dt.date, quarterly: bool) -> str:
+    """The label of the last VAT period ended before ``today``: ``2026-10`` on 28/11/2026 when
+    monthly, ``2026-Q3`` when quarterly (``2026-Q4`` from 1 January 2027)."""
+    if quarterly:
+        q = (today.month - 1) // 3  # the quarters ended this year
+        return f"{today.year}-Q{q}" if q else f"{today.year - 1}-Q4"
+    return f"{today.year}-{today.month - 1:02d}" if today.month > 1 else f"{today.year - 1}-12"
 
 class VatScreen(EcpScreen):
     """The VAT of a period (what was cashed, credited and deducted) and who still owes."""
@@ -262,7 +276,7 @@ class VatScreen(EcpScreen):
                 yield Label("Période (AAAA-MM ou AAAA-Qn)")
                 yield Input(id="f-period")
                 yield Label("Créances au")
-                yield Input(id="f-at", placeholder="AAAA-MM-JJ")
+                yield Input(id="f-at", placeholder=DAY_PLACEHOLDER)
             yield Static(id="vat-msg")
             yield Static(id="vat-state")
             with TabbedContent(id="vat-tabs", initial="declaration"):
@@ -290,17 +304,22 @@ class VatScreen(EcpScreen):
         today = self.ecp.today
         self.at = today
         self.query_one("#f-period", Input).value = self.default_period()
-        self.query_one("#f-at", Input).value = today.isoformat()
+        self.query_one("#f-at", Input).value = fr_day(today)
         add_columns(self.query_one("#vat-table", DataTable), Table("", VAT_COLUMNS, ()))
         add_columns(self.query_one("#aged-table", DataTable), Table("", AGED_COLUMNS, ()))
         self.load()
         self.query_one("#ret-table", DataTable).focus()
 
     def default_period(self) -> str:
-        """The first period still to declare, else the current month."""
+        """The first period still to declare (an ended one: they are declared in order), else
+        the last complete period of the filing (``vat.filing``): last month when monthly,
+        the last ended quarter when quarterly — never the current month, still empty."""
         today = self.ecp.today
         first = to_declare(api.vat_status(self.books, today))
-        return first[0] if first else f"{today.year}-{today.month:02d}"
+        if first:
+            return first[0]
+        return last_complete_period(today, settings_value(api.settings_show(self.books),
+                                                          "vat.filing") == "trimestriel")
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -348,12 +367,12 @@ class VatScreen(EcpScreen):
                       else f"crédit de TVA {fmt_fr(ret.credit)} DH")
             state = f"{ret.period} : non déclarée ({result} si déclarée maintenant)"
         else:
-            state = f"{ret.period} : déclarée le {d.day.strftime('%d/%m/%Y')}"
+            state = f"{ret.period} : déclarée le {fr_day(d.day)}"
             if d.entry:
                 state += f" ({d.entry})"
             if d.due:
                 state += f", TVA due {fmt_fr(d.due)} DH"
-                state += (f", payée le {d.paid_on.strftime('%d/%m/%Y')} ({d.payment_entry})"
+                state += (f", payée le {fr_day(d.paid_on)} ({d.payment_entry})"
                           if d.paid_on else ", à payer")
             elif d.credit:
                 state += f", crédit de TVA {fmt_fr(d.credit)} DH reporté"
@@ -366,6 +385,8 @@ class VatScreen(EcpScreen):
         widget = self.query_one(f"#{name}-table", DataTable)
         if not widget.columns:
             if name == "pos":
+                if isinstance(widget, FastTable):
+                    widget.flex = flex_column(table)
                 for c in table.columns:
                     widget.add_column(POSITION_LABELS.get(c.key, c.label), width=c.width,
                                       key=c.key)
@@ -446,7 +467,7 @@ class VatScreen(EcpScreen):
             return
         d = self.declared()
         if d is not None:
-            self.notify(f"{d.period} est déjà déclarée le {d.day.strftime('%d/%m/%Y')} ; pour "
+            self.notify(f"{d.period} est déjà déclarée le {fr_day(d.day)} ; pour "
                         "la refaire, l'annuler d'abord (a, avec un motif).",
                         title="Déclaration de TVA", severity="warning")
             return
@@ -459,7 +480,7 @@ class VatScreen(EcpScreen):
         self.load()
         what = (f"TVA due {fmt_fr(d.due)} DH (à payer : p)" if d.due else
                 f"crédit de TVA {fmt_fr(d.credit)} DH reporté" if d.credit else "néant")
-        self.notify(f"{d.period} déclarée le {d.day.strftime('%d/%m/%Y')} : {what}"
+        self.notify(f"{d.period} déclarée le {fr_day(d.day)} : {what}"
                     + (f", écriture {d.entry}" if d.entry else ""), title="Déclaration de TVA")
 
     def action_pay(self) -> None:
@@ -477,7 +498,7 @@ class VatScreen(EcpScreen):
         if d is None:
             return
         self.load()
-        self.notify(f"TVA de {d.period} payée le {d.paid_on.strftime('%d/%m/%Y')} : "
+        self.notify(f"TVA de {d.period} payée le {fr_day(d.paid_on)} : "
                     f"{fmt_fr(d.paid)} DH"
                     + (f" et pénalité {fmt_fr(d.penalty)} DH" if d.penalty else "")
                     + f", écriture {d.payment_entry}", title="Paiement de TVA")

@@ -16,6 +16,8 @@ from ecp import api
 from ecp.kernel.money import parse
 from ecp.kernel.units import Quantity, fmt_qty, parse_quantity
 from ecp.production.specs import parse_items, parse_signed_quantity, parse_spans
+from ecp.tui.kit.format import DAY_PLACEHOLDER
+from ecp.tui.kit.format import day as fr_day
 from ecp.tui.kit.forms import FormModal
 
 
@@ -87,8 +89,8 @@ class StockMoveScreen(WorkshopForm):
                                                    placeholder="code de la matière"))
             yield from self.field("Quantité (signée)" if self.adjust else "Quantité", Input(
                 id="qty", placeholder="ex. -2 ou +5" if self.adjust else "ex. 20"))
-            yield from self.field("Date", Input(self.today.isoformat(), id="day",
-                                                placeholder="AAAA-MM-JJ"))
+            yield from self.field("Date", Input(fr_day(self.today),
+                                                placeholder=DAY_PLACEHOLDER, id="day"))
             if self.adjust:
                 yield from self.field("Motif", Input(id="reason", placeholder="obligatoire"))
             else:
@@ -195,7 +197,7 @@ class ResourceFormScreen(WorkshopForm):
 
 
 class CapacityFormScreen(WorkshopForm):
-    """Capacité d'un membre: hours a week and days off AAAA-MM-JJ:AAAA-MM-JJ."""
+    """Capacité d'un membre: hours a week and days off JJ/MM/AAAA:JJ/MM/AAAA (or ISO)."""
 
     FIELDS = {"member": "member", "hours": "hours", "off": "off"}
 
@@ -210,7 +212,7 @@ class CapacityFormScreen(WorkshopForm):
                                                   placeholder="code du membre"))
             yield from self.field("Heures par semaine", Input(id="hours", placeholder="ex. 30"))
             yield from self.field("Congés", Input(
-                id="off", placeholder="AAAA-MM-JJ:AAAA-MM-JJ séparés par des espaces"))
+                id="off", placeholder="JJ/MM/AAAA:JJ/MM/AAAA séparés par des espaces"))
             yield from self.general_error()
             yield from self.buttons("Enregistrer la capacité")
 

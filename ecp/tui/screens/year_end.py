@@ -44,7 +44,8 @@ from ecp.reports.statutory import YearFigures
 from ecp.reports.tables import Table
 from ecp.sales.assets import accounts_for, plan
 from ecp.tui.kit.base import EcpScreen
-from ecp.tui.kit.forms import FieldError
+from ecp.tui.kit.format import day as fr_day
+from ecp.tui.kit.forms import FieldError, KeyedInput
 from ecp.tui.kit.report_table import fill
 from ecp.tui.kit.table import FastTable
 from ecp.tui.screens.year_end_dialogs import (
@@ -242,7 +243,7 @@ class YearEndScreen(EcpScreen):
         yield from self.compose_header()
         with Horizontal(id="yearbar"):
             yield Label("Exercice (AAAA)")
-            yield Input(id="year", max_length=4, restrict=r"[0-9]*", compact=True)
+            yield KeyedInput(id="year", max_length=4, restrict=r"[0-9]*", compact=True)
             yield FieldError("", id="year-error")
             yield Static("", id="year-state")
         with TabbedContent(id="year-tabs", initial="controles"):
@@ -436,12 +437,12 @@ class YearEndScreen(EcpScreen):
             a = r.asset
             bp = a.rate_bp or 0
             how = f"{a.years} ans" if a.years else f"{bp // 100},{bp % 100:02d} %"
-            t.add_row(a.code, a.name, a.account, a.dimension, a.day.strftime("%d/%m/%Y"),
+            t.add_row(a.code, a.name, a.account, a.dimension, fr_day(a.day),
                       f"{'lin.' if a.method == 'lineaire' else 'dégr.'} {how}",
                       Text(fmt_fr(a.cost), justify="right"),
                       Text(fmt_fr(r.cumulated), justify="right"),
                       Text(fmt_fr(r.net), justify="right"),
-                      a.disposed.strftime("%d/%m/%Y") if a.disposed else "", key=a.code)
+                      fr_day(a.disposed) if a.disposed else "", key=a.code)
 
     def fill_depreciation(self) -> None:
         y = self.year
@@ -486,7 +487,7 @@ class YearEndScreen(EcpScreen):
         for e in self.events:
             t.add_row(str(e.year), EVENT_FR.get(e.action, e.action),
                       Text(str(e.entries), justify="right"), Text(e.actor),
-                      e.at[:16].replace("T", " "), Text(e.reason))
+                      fr_day(e.at), Text(e.reason))
 
     def statement_table(self) -> Table | str:
         """The statement shown (``VIEWS``) in the model chosen, or why it cannot be shown."""
@@ -536,7 +537,7 @@ class YearEndScreen(EcpScreen):
                        f"du bénéfice tant que la réserve, {fmt_fr(reserve)} DH, n'atteint pas "
                        f"10 % du capital, {fmt_fr(capital)} DH).")
         if allocated:
-            out.append(f"Résultat affecté le {allocated[0].at[:10]} "
+            out.append(f"Résultat affecté le {fr_day(allocated[0].at[:10])} "
                        f"({allocated[0].entries} écriture(s)).")
         out.append("")
         if status == "open":
@@ -688,7 +689,7 @@ class YearEndScreen(EcpScreen):
                 return
             self.load()
             self.say(f"Immobilisation {v.code} enregistrée : {v.name}, compte {v.account}, "
-                     f"{fmt_fr(v.cost)} DH HT le {v.day.strftime('%d/%m/%Y')} sur "
+                     f"{fmt_fr(v.cost)} DH HT le {fr_day(v.day)} sur "
                      f"{v.dimension}")
             t = self.query_one("#assets", DataTable)
             codes = [r.asset.code for r in self.rows]
@@ -700,7 +701,7 @@ class YearEndScreen(EcpScreen):
     def action_dispose(self) -> None:
         a = self.selected_asset()
         if a is not None and a.disposed:
-            self.say(f"{a.code} a déjà été cédée le {a.disposed.strftime('%d/%m/%Y')}",
+            self.say(f"{a.code} a déjà été cédée le {fr_day(a.disposed)}",
                      error=True)
             return
 

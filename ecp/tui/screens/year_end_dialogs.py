@@ -24,6 +24,8 @@ from ecp.kernel.money import fmt_fr
 from ecp.kernel.money import parse as parse_amount
 from ecp.kernel.units import parse_percent
 from ecp.tui.kit.base import Dialog, see_through
+from ecp.tui.kit.format import DAY_PLACEHOLDER
+from ecp.tui.kit.format import day as fr_day
 from ecp.tui.kit.forms import FormModal
 
 KIND_FR = {"matieres": "matières premières (3121 / 61241)",
@@ -68,7 +70,8 @@ class AddAssetScreen(FormModal[Any]):
                                                placeholder="ex. Machine à coudre"))
             yield from self.field("Compte (classe 2)", Input(id="account",
                                                              placeholder="ex. 2332"))
-            yield from self.field("Date d'acquisition", Input(day.isoformat(), id="day"))
+            yield from self.field("Date d'acquisition", Input(
+                fr_day(day), placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.field("Coût HT (DH)", Input(id="cost", placeholder="12 000,00"))
             yield from self.field("Dimension", Select(dimension_choices(self.books),
                                                       value="ECP", allow_blank=False,
@@ -130,14 +133,15 @@ class DisposeAssetScreen(FormModal[Any]):
             yield Label("Céder une immobilisation", classes="title")
             if a is not None:
                 yield Static(Text(f"{a.code} — {a.name}, compte {a.account}, {a.dimension}, "
-                                  f"acquise le {a.day.strftime('%d/%m/%Y')} pour "
+                                  f"acquise le {fr_day(a.day)} pour "
                                   f"{fmt_fr(a.cost)} DH HT"), classes="muted")
             yield Static("La dotation de l'exercice jusqu'à la cession est passée d'abord, puis "
                          "l'écriture de cession (journal OD) : amortissements soldés, valeur "
                          "nette en 6513, le prix en 3481 / 7513. Prix vide : mise au rebut.",
                          classes="muted")
             yield from self.field("Code", Input(a.code if a else "", id="code"))
-            yield from self.field("Date de cession", Input(self.today.isoformat(), id="day"))
+            yield from self.field("Date de cession", Input(fr_day(self.today),
+                                                           placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.field("Prix HT (DH)", Input(id="price", placeholder="vide : rebut"))
             yield from self.general_error()
             yield from self.buttons("Céder")
@@ -196,7 +200,8 @@ class DepreciationScreen(FormModal[Any]):
             yield Label(f"Amortissements {self.year}", classes="title")
             yield Static(Text("\n".join(detail)), id="posting")
             yield from self.field("Date des écritures",
-                                  Input(dt.date(self.year, 12, 31).isoformat(), id="day"))
+                                  Input(fr_day(dt.date(self.year, 12, 31)),
+                                        placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.general_error()
             yield from self.buttons("Passer les dotations",
                                     "Entrée : passer — Échap : annuler")
@@ -280,7 +285,8 @@ class InventoryRunScreen(FormModal[Any]):
             yield Label(f"Inventaire {self.year}", classes="title")
             yield Static(Text("\n".join(detail)), id="posting")
             yield from self.field("Date des écritures",
-                                  Input(dt.date(self.year, 12, 31).isoformat(), id="day"))
+                                  Input(fr_day(dt.date(self.year, 12, 31)),
+                                        placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.general_error()
             yield from self.buttons("Passer l'inventaire", "Entrée : passer — Échap : annuler")
 
@@ -396,8 +402,8 @@ class DefineYearScreen(FormModal[Any]):
             yield Static("Les livres commencent en cours d'année : le premier exercice va du "
                          "jour choisi au 31/12 (douze mois au plus, loi 9-88 art. 7) ; rien "
                          "ne s'écrit avant ce jour.", classes="muted")
-            yield from self.field("Premier jour (AAAA-MM-JJ)",
-                                  Input(id="start", placeholder=f"{self.year}-08-01"))
+            yield from self.field("Premier jour (JJ/MM/AAAA)",
+                                  Input(id="start", placeholder=f"01/08/{self.year}"))
             yield from self.general_error()
             yield from self.buttons("Définir", "Entrée : définir — Échap : annuler")
 
@@ -441,7 +447,8 @@ class AllocateScreen(FormModal[Any]):
             yield from self.field("Report à nouveau", Input(fmt_fr(r - m), id="retained"))
             yield from self.field("Dividendes (4465)", Input("0,00", id="dividends"))
             yield from self.field("Date de l'assemblée",
-                                  Input(dt.date(self.year + 1, 1, 1).isoformat(), id="day"))
+                                  Input(fr_day(dt.date(self.year + 1, 1, 1)),
+                                        placeholder=DAY_PLACEHOLDER, id="day"))
             yield from self.general_error()
             yield from self.buttons("Affecter")
 
