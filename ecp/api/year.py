@@ -69,7 +69,8 @@ def _checks(conn: Connection, view: YearView) -> list[tuple[str, str | None, str
     closed = set(conn.scalars(select(Period.month).where(Period.status == "closed")))
     open_ = [m for m in months if m not in closed]
     out.append(("mois", f"{len(open_)} mois ouvert(s), le premier : {month_label(open_[0])} "
-                "(ecp period close)" if open_ else None,
+                f"(ecp month close {month_label(open_[0])} ; un mois où des brouillons sont "
+                "datés ne se clôture pas : les émettre ou les supprimer)" if open_ else None,
                 f"{len(months)} mois clôturés ({month_label(months[0])} à "
                 f"{month_label(months[-1])})" if months else "aucun mois à clôturer"))
     if open_:

@@ -246,7 +246,11 @@ def register(sub: Any, parser_class: type[argparse.ArgumentParser], fmt: Fmt,
     s.set_defaults(func=cmd_statement)
 
     g = group("month", "fin de mois")
-    s = g.add_parser("close", help="contributions, TVA, vérification, relevés, clôture")
+    steps = ("mois précédents clôturés, brouillons datés dans le mois (émettre ou supprimer), "
+             "contributions, TVA, déclarations TVA en attente (pour information), "
+             "vérification, relevés, clôture")
+    s = g.add_parser("close", help=steps, description=f"Clôture du mois, dans l'ordre : {steps}. "
+                     "La liste s'arrête à la première étape en échec et dit quoi faire.")
     s.add_argument("month", metavar="AAAA-MM", type=month_arg)
     s.set_defaults(func=cmd_month_close)
 

@@ -16,7 +16,8 @@ from tests.e2e.run import ecp, ok
 def test_year_close_from_the_cli(demo_path: Path) -> None:
     r = ecp(demo_path, "year", "check", "2026")
     assert r.returncode == 1
-    assert "✗ mois : 3 mois ouvert(s), le premier : 2026-10 (ecp period close)" in r.stdout
+    assert ("✗ mois : 3 mois ouvert(s), le premier : 2026-10 (ecp month close 2026-10 ; un mois "
+            "où des brouillons sont datés ne se clôture pas") in r.stdout
     r = ecp(demo_path, "year", "close", "2026")
     assert r.returncode == 1 and "arrêtée à l'étape « mois »" in r.stderr
     ok(demo_path, "period", "close", "2026-10")

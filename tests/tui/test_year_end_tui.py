@@ -114,7 +114,8 @@ async def test_f8_y_opens_the_checklist(year_books: api.Books) -> None:
         got = steps(app)
         assert got[0] == "✓ Exercice précédent clôturé — clôturé ou sans écritures"
         assert got[1] == ("✗ Mois de l'exercice clôturés — 1 mois ouvert(s), le premier : "
-                          "2025-12 (ecp period close)")
+                          "2025-12 (ecp month close 2025-12 ; un mois où des brouillons sont "
+                          "datés ne se clôture pas : les émettre ou les supprimer)")
         assert all(s.startswith("· ") for s in got[2:])
         assert shown(app, "#checks-outcome") == "Exercice 2025 : à compléter (étape « mois »)"
         assert {"c", "r", "e"} <= footer(app)
