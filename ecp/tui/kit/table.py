@@ -42,7 +42,7 @@ class Page:
 
 
 MIN_FLEX = 12
-MIN_SHRINK = 10
+MIN_SHRINK = 14  # a document's number whole: « VR-2026-000012 »
 
 
 def right(text: str, style: str = "") -> Text:
@@ -83,7 +83,7 @@ class FastTable(DataTable[Any]):
     Columns are sized to their content (the rows shown and the header); ``flex`` (a column's
     key or label, or ``add_column(..., flex=True)``) names the one that takes what is left of
     the width, at least ``MIN_FLEX`` cells. ``shrink`` names other text columns (a reference,
-    a second name) that give up room with it when the text does not fit: the widest text is
+    a second name) that give up room for it when it does not fit whole: the widest of them is
     cut first, never below ``MIN_SHRINK`` cells (or its header). A ``width`` given to
     ``add_column`` is only the column's width before any row comes."""
 
@@ -91,7 +91,7 @@ class FastTable(DataTable[Any]):
                  **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.flex = flex
-        self.shrink = tuple(shrink)
+        self.shrinkable = tuple(shrink)
         self._content: dict[ColumnKey, int] = {}
         self._stale = True
 
@@ -155,8 +155,8 @@ class FastTable(DataTable[Any]):
 
     def fit_columns(self) -> bool:
         """Give each column its width: its content, and the rest of the widget's width to the
-        flexible column; when the text columns (flexible and ``shrink``) do not fit whole, the
-        widest are cut to a common width. True when a width changed (the drawn cells are then
+        flexible column; when it does not fit whole, the ``shrink`` columns give up room (the
+        widest first). True when a width changed (the drawn cells are then
         forgotten)."""
         columns = self.columns
         if not columns:
@@ -171,19 +171,20 @@ class FastTable(DataTable[Any]):
             header = self.header_height if self.show_header else 0
             if self._total_row_height + header > region.height:
                 avail -= self.styles.scrollbar_size_vertical
-            text = {k for k in (self._key(n) for n in self.shrink) if k is not None} | {flex}
-            room = avail - sum(w for k, w in widths.items() if k not in text) - pad * len(widths)
-            least = {k: MIN_FLEX if k == flex else
-                     min(widths[k], max(MIN_SHRINK, cell_width(columns[k].label)))
-                     for k in text}
-            if sum(widths[k] for k in text) > room:  # cut the widest texts to a common width
-                level = max(widths[k] for k in text)
+            cut = {k for k in (self._key(n) for n in self.shrinkable) if k not in (None, flex)}
+            room = avail - sum(w for k, w in widths.items() if k not in cut and k != flex) \
+                - pad * len(widths)
+            left = room - max(widths[flex], MIN_FLEX)  # what the flexible column leaves
+            if cut and sum(widths[k] for k in cut) > left:  # cut the widest to a common width
+                least = {k: min(widths[k], max(MIN_SHRINK, cell_width(columns[k].label)))
+                         for k in cut}
+                level = max(widths[k] for k in cut)
                 while level > 1 and sum(max(least[k], min(widths[k], level))
-                                        for k in text) > room:
+                                        for k in cut) > left:
                     level -= 1
-                for k in text:
+                for k in cut:
                     widths[k] = max(least[k], min(widths[k], level))
-            widths[flex] = max(least[flex], room - sum(widths[k] for k in text if k != flex))
+            widths[flex] = max(MIN_FLEX, room - sum(widths[k] for k in cut))
         changed = False
         for k, c in columns.items():
             if c.width != widths[k] or c.auto_width:

@@ -531,7 +531,7 @@ class LedgerScreen(ReportScreen):
         yield FieldError("", id="f-error")
         yield Static("", id="summary", classes="info")
         yield PagedTable(LEDGER_COLUMNS, self.fetch, id="ledger", flex="Libellé",
-                         shrink=("Tiers",))
+                         shrink=("Référence", "Tiers"))
         yield from self.compose_end()
 
     def table(self) -> DataTable[Any]:
