@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -10,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.events import DescendantFocus
+from textual.events import DescendantFocus, Key
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.widgets._select import SelectOverlay
@@ -24,6 +25,28 @@ T = TypeVar("T")
 # The hint of a form while a drop-down has the cursor, closed then open.
 SELECT_HINT = "Entrée ou ↓ : ouvrir la liste — Tab : champ suivant — Échap : annuler"
 SELECT_OPEN_HINT = "↑/↓ : parcourir — Entrée : choisir — Échap : fermer la liste"
+
+
+class KeyedInput(Input):
+    """A field that takes only what its ``restrict`` allows (a month: digits and « - ») and
+    leaves every other key to the screen's bindings: Textual drops a screen's letter keys
+    while any field has the focus, even priority ones (issue 17: « l » on the month-end)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if not super().check_consume_key(key, character):
+            return False
+        return self.restrict is None or (character is not None
+                                         and re.fullmatch(self.restrict, character) is not None)
+
+    async def _on_key(self, event: Key) -> None:
+        if event.is_printable and not self.check_consume_key(event.key, event.character):
+            # not a character of the field: the screen's key, as if the field had no focus
+            # (Textual's Input would swallow it; the bindings kept by check_consume_key)
+            event.stop()
+            event.prevent_default()
+            await self.app._check_bindings(event.key)
+            return
+        await super()._on_key(event)
 
 
 class FieldError(Static):

@@ -583,7 +583,9 @@ class InvoiceFormScreen(Screen[tuple[str, str] | None]):
 
     async def action_delete_line(self) -> None:
         line = self._line_of(self.focused)
-        if line is None:
+        if line is None:  # the cursor in the head: say so rather than do nothing
+            self.notify("ctrl+d supprime la ligne où est le curseur : aller sur une ligne",
+                        severity="warning")
             return
         lines = self.lines()
         if len(lines) <= 1:

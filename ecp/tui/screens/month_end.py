@@ -25,7 +25,7 @@ from ecp.kernel.errors import EcpError
 from ecp.kernel.periods import Month, month_label, parse_month
 from ecp.reports.vat_pending import pending_text
 from ecp.tui.kit.base import EcpScreen
-from ecp.tui.kit.forms import FieldError
+from ecp.tui.kit.forms import FieldError, KeyedInput
 
 STEPS = (("mois précédents", "Mois antérieurs avec des écritures clôturés (dans l'ordre)"),
          ("brouillons", "Aucun brouillon (facture, devis) daté dans le mois"),
@@ -74,8 +74,7 @@ class ConfirmMonthEndScreen(ModalScreen[bool]):
 class MonthEndScreen(EcpScreen):
     """La fin de mois, pas à pas."""
 
-    # priority: the month field has the focus and would swallow the letters (it takes only
-    # digits and « - », so no letter is lost)
+    # priority, and the month field leaves letters to them (KeyedInput): it has the focus
     BINDINGS = [
         Binding("l", "launch", "Lancer la fin de mois", priority=True, id="month-end.launch"),
         Binding("r", "statements", "Relevés seulement", priority=True,
@@ -106,8 +105,8 @@ class MonthEndScreen(EcpScreen):
         yield from self.compose_header()
         with Horizontal(id="monthbar"):
             yield Label("Mois (AAAA-MM)")
-            yield Input(month_label(self.month), id="month", max_length=7,
-                        restrict=r"[0-9-]*", compact=True)
+            yield KeyedInput(month_label(self.month), id="month", max_length=7,
+                             restrict=r"[0-9-]*", compact=True)
             yield FieldError("", id="month-error")
         with Vertical(id="steps"):
             yield Label("", id="steps-title", classes="title")
