@@ -257,24 +257,26 @@ def quarter(sales: api.Books) -> tuple[api.Books, dict[str, str]]:
       after the quarter, so unpaid on 31 March, 31 days late → listed, paid late 0."""
     books = sales
     books.clock = lambda: D(2026, 4, 15)
-    n = {"A": _invoice(books, "FZ", "HOTEL", D(2026, 1, 5), 100000, 2000),
-         "B": _invoice(books, "KH", "HOTEL", D(2026, 1, 10), 200000, 1000, D(2026, 2, 9)),
-         "C": _invoice(books, "FZ", "AMINA", D(2026, 1, 6), 50000, 2000),
-         "D": _invoice(books, "FZ", "HOTEL", D(2026, 2, 1), 10000, 2000),
-         "E": _invoice(books, "FZ", "HOTEL", D(2026, 3, 25), 10000, 2000)}
-    api.add_payment(books, [n["A"]], 120000, D(2026, 3, 20), "virement", "VIR-881")
-    api.add_payment(books, [n["B"]], 100000, D(2026, 2, 1), "cheque", "CHQ-12")
-    api.add_payment(books, [n["D"]], 12000, D(2026, 2, 20), "virement")
+    # Entered in date order (each series and journal stays in date order).
+    n: dict[str, str] = {}
     s1 = api.add_expense(books, "FZ", "TISSUS", D(2026, 1, 2), "6111", 300000, Rate(2000),
                          reference="BL-9", due=D(2026, 1, 31))
-    n["S1-pay"] = api.settle_expense(books, s1, D(2026, 2, 15), "virement").entry
+    n["A"] = _invoice(books, "FZ", "HOTEL", D(2026, 1, 5), 100000, 2000)
     with books.engine.begin() as conn:  # the path of bills recorded before due dates
         n["S2"] = str(payments.add_expense(conn, "KH", "TISSUS", D(2026, 1, 5), "6111", 50000,
                                            Rate(2000), "test"))
-    s3 = api.add_expense(books, "FZ", "TISSUS", D(2026, 2, 1), "6111", 100000, Rate(2000))
-    api.settle_expense(books, s3, D(2026, 2, 10), "virement")
+    n["C"] = _invoice(books, "FZ", "AMINA", D(2026, 1, 6), 50000, 2000)
+    n["B"] = _invoice(books, "KH", "HOTEL", D(2026, 1, 10), 200000, 1000, D(2026, 2, 9))
     s4 = api.add_expense(books, "YS", "TISSUS", D(2026, 1, 20), "6111", 100000, Rate(2000),
                          reference="F-77", due=D(2026, 2, 28))
+    n["D"] = _invoice(books, "FZ", "HOTEL", D(2026, 2, 1), 10000, 2000)
+    api.add_payment(books, [n["B"]], 100000, D(2026, 2, 1), "cheque", "CHQ-12")
+    s3 = api.add_expense(books, "FZ", "TISSUS", D(2026, 2, 1), "6111", 100000, Rate(2000))
+    api.settle_expense(books, s3, D(2026, 2, 10), "virement")
+    n["S1-pay"] = api.settle_expense(books, s1, D(2026, 2, 15), "virement").entry
+    api.add_payment(books, [n["D"]], 12000, D(2026, 2, 20), "virement")
+    api.add_payment(books, [n["A"]], 120000, D(2026, 3, 20), "virement", "VIR-881")
+    n["E"] = _invoice(books, "FZ", "HOTEL", D(2026, 3, 25), 10000, 2000)
     api.settle_expense(books, s4, D(2026, 4, 10), "cheque")
     return books, n
 

@@ -124,10 +124,10 @@ def test_refusals_name_their_field(sales: api.Books) -> None:
     """Not yet overdue on its due date (11/03/2026), settled, unknown, a level 3, a date before
     the invoice: nothing written for any of them. The same letter asked twice the same day is
     the archived one, logged once."""
-    num = _overdue(sales)
     paid = api.create_and_issue(sales, "facture", "FZ", "HOTEL", D(2026, 1, 5),
-                                [_line(10_000)])
+                                [_line(10_000)])  # issued first: the series in date order
     api.add_payment(sales, [paid.number], 12_000, D(2026, 1, 6), "virement")
+    num = _overdue(sales)
     cases = [((num, 1, D(2026, 3, 11)), "day", "reminder.not_due"),
              ((paid.number, 1, D(2026, 6, 1)), "number", "reminder.settled"),
              ((num, 3, D(2026, 6, 1)), "level", "level.unknown"),

@@ -60,6 +60,7 @@ def test_regime_changed_mid_year_applies_from_next_first_of_january(sales: api.B
     assert api.settings_show(sales).get("vat.regime") is None
     n2, e2 = issue(sales, D(2026, 6, 2), "100")
     assert ("44551", -2000) in lines(sales, e2) and ("4455", -2000) not in lines(sales, e2)
+    sales.clock = lambda: D(2027, 1, 5)  # a document is dated at most 30 days ahead
     n3, e3 = issue(sales, D(2027, 1, 5), "100")
     assert ("4455", -2000) in lines(sales, e3) and ("44551", -2000) not in lines(sales, e3)
     p2 = api.add_payment(sales, [n2], 12000, D(2027, 1, 10), "virement")
@@ -81,6 +82,7 @@ def test_regime_refused_for_a_year_with_entries_and_nothing_written(sales: api.B
         api.settings_apply(sales, "vat.regime.2026", "debits")
     assert exc.value.field == "value"
     assert not any(k.startswith("vat.regime") for k in api.settings_show(sales))
+    sales.clock = lambda: D(2026, 12, 10)  # 5 January 2027 is 26 days ahead (30 at most)
     issue(sales, D(2027, 1, 5), "100")
     with pytest.raises(InputError) as exc2:
         api.settings_apply(sales, "vat.regime", "debits")
