@@ -183,7 +183,9 @@ async def test_every_advertised_key_does_something(demo_books: api.Books, mode: 
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "sorties"
     out.mkdir()
-    monkeypatch.chdir(out)  # exports (« x : exporter ») are written in the current folder
+    monkeypatch.chdir(out)  # exports (« x : exporter ») are written in the current folder,
+    for name in ("members", "reports", "vat", "year_end"):  # read once, when first imported
+        monkeypatch.setattr(f"ecp.tui.screens.{name}.EXPORT_DIR", out)
     clear = DataTable.clear
 
     def reloaded(table: DataTable[Any], columns: bool = False) -> DataTable[Any]:
