@@ -16,7 +16,8 @@ WRITER = textwrap.dedent("""
     from ecp.ledger import LineSpec
     books = api.open_books(sys.argv[1])
     for i in range(40):
-        api.post_entry(books, "OD", dt.date(2026, 5, 1 + i % 28), f"{sys.argv[2]} {i}", [
+        # one day for all: the two writers interleave, and OD is kept day by day
+        api.post_entry(books, "OD", dt.date(2026, 5, 15), f"{sys.argv[2]} {i}", [
             LineSpec("5141", "ECP", 100 + i), LineSpec("1111", "ECP", -100 - i)])
 """)
 

@@ -89,11 +89,12 @@ def _consistent_after_kill(books: api.Books, committed_pending: set[str]) -> Non
 
 
 def _issue_next(books: api.Books, kind: str) -> str:
-    """The next issue, in this process: it must work (never « existe déjà »)."""
+    """The next issue, in this process: it must work (never « existe déjà »). Dated as the
+    child's issues: a series stays in date order, and the child issues again after it."""
     if kind == "facture":
-        return api.create_and_issue(books, "facture", "FZ", "HOTEL", D(2026, 3, 3),
+        return api.create_and_issue(books, "facture", "FZ", "HOTEL", D(2026, 3, 2),
                                     [_line()]).number
-    return api.add_payout(books, "FZ", 1000, D(2026, 3, 7)).number
+    return api.add_payout(books, "FZ", 1000, D(2026, 3, 6)).number
 
 
 @pytest.mark.timeout(120)

@@ -118,7 +118,7 @@ def test_every_csv_output_is_safe(demo_path: Path, tmp_path: Path,
                          f"10/12/2026;\"{EVIL.replace(chr(34), chr(34) * 2)}\";;100,00\n"
                          "11/12/2026;-VIR 2+2;25,00;\n", encoding="utf-8")
     for args in (["bank", "import", str(statement)],
-                 ["entry", "post", "--journal", "OD", "--date", "2026-12-02", "--label", EVIL,
+                 ["entry", "post", "--journal", "OD", "--date", "2026-12-10", "--label", EVIL,
                   "--ref", "@ref", "--line", "61254:ECP:10", "--line", "5161:ECP:-10"],
                  ["customer", "add", "EVIL", "--name", EVIL, "--consumer"]):
         code, _out, err = _cli(db, *args, capsys=capsys)

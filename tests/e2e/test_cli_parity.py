@@ -245,22 +245,23 @@ def ecp(capsys: pytest.CaptureFixture[str], db: Path, *argv: str, code: int = 0)
 
 
 def test_entry_show_and_list(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = ecp(capsys, demo_path, "entry", "show", "vt-2026-000001")
-    assert out.startswith("Écriture VT-2026-000001 du 2026-08-04 — journal VT\n"
+    # the demo is entered in date order: VT-2026-000001 is the traiteur of 3 August
+    out = ecp(capsys, demo_path, "entry", "show", "vt-2026-000002")
+    assert out.startswith("Écriture VT-2026-000002 du 2026-08-04 — journal VT\n"
                           "Libellé : Caftan brodé - Hôtel Continental\nPièce : FA-2026-00001\n")
     assert re.search(r"\n1 +34211 +Clients - Catégorie A +M001 +Hôtel Continental +2026-10-03 "
                      r"+3 138,00\n", out)
     assert re.search(r"\n2 +71211 +Ventes de produits finis .* +M001 +2 615,00\n", out)
     assert re.search(r"\n3 +44551 +État - TVA facturée .* +M001 +523,00\n", out)
     assert "Total : débit 3 138,00 = crédit 3 138,00" in out
-    d = json.loads(ecp(capsys, demo_path, "entry", "show", "VT-2026-000001", "--format", "json"))
+    d = json.loads(ecp(capsys, demo_path, "entry", "show", "VT-2026-000002", "--format", "json"))
     assert [(x["compte"], x["montant"]) for x in d["lignes"]] == [
         ("34211", "3138.00"), ("71211", "-2615.00"), ("44551", "-523.00")]
     assert (d["lignes"][0]["tiers"], d["lignes"][0]["echeance"]) == (
         "Hôtel Continental", "2026-10-03")
     # by its internal id, the same entry
     from ecp.ledger.browse import EntryFilter
-    [row] = api.entries_page(api.open_books(str(demo_path)), EntryFilter(text="VT-2026-000001"))
+    [row] = api.entries_page(api.open_books(str(demo_path)), EntryFilter(text="VT-2026-000002"))
     assert json.loads(ecp(capsys, demo_path, "entry", "show", str(row.id), "--format", "json")
                       ) == d
 
@@ -268,7 +269,7 @@ def test_entry_show_and_list(demo_path: Path, capsys: pytest.CaptureFixture[str]
                "--format", "csv").splitlines()
     assert rows[0] == ("numero,date,journal,libelle,piece,montant,dimensions,contre_passe,"
                        "contre_passee_par")
-    assert ("VT-2026-000001,2026-08-04,VT,Caftan brodé - Hôtel Continental,FA-2026-00001,"
+    assert ("VT-2026-000002,2026-08-04,VT,Caftan brodé - Hôtel Continental,FA-2026-00001,"
             "3138.00,M001,,") in rows
     days = [r.split(",")[1] for r in rows[1:]]
     assert days == sorted(days, reverse=True)  # the newest first, as on the screen
@@ -276,7 +277,7 @@ def test_entry_show_and_list(demo_path: Path, capsys: pytest.CaptureFixture[str]
     found = ecp(capsys, demo_path, "entry", "list", "--text", "CONTRIB-2026-11-M001",
                 "--format", "json")
     assert [(r["numero"], r["montant"]) for r in json.loads(found)] == [
-        ("OD-2026-000026", "1210.00")]  # after the payroll ODs of August to October
+        ("OD-2026-000037", "1210.00")]  # OD in date order: after November's stock and pay
 
     assert ecp(capsys, demo_path, "entry", "show", "OD-2030-000001", code=2) \
         == "ecp : ECRITURE : écriture OD-2030-000001 introuvable"

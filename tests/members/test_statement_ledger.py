@@ -242,19 +242,24 @@ def test_property_generated_book(sales: api.Books) -> None:
     rnd = random.Random(14)
     api.set_route(sales, "KH", "independant", D(2026, 1, 1))
     for month in (3, 4, 5):
+        # generated, then issued in date order (the invoice series stays in date order)
+        sales_of_month = []
         for _ in range(4):
-            who = rnd.choice(["FZ", "KH"])
             day = D(2026, month, rnd.randint(1, 20))
-            inv = api.create_and_issue(sales, "facture", who, rnd.choice(["HOTEL", "AMINA"]),
-                                       day, lines=[L("Article", str(rnd.randint(1, 4)),
-                                                     str(rnd.randint(200, 900)), "20")])
-            if rnd.random() < 0.7:
-                api.add_payment(sales, [inv.number], inv.view.total_ttc,
-                                D(2026, month, rnd.randint(day.day, 25)),
-                                rnd.choice(["virement", "especes"]))
-            api.add_expense(sales, who, "TISSUS", day, "6111", rnd.randint(50, 300) * 100,
-                            Rate(2000), paid_on=day if rnd.random() < 0.5 else None,
-                            method="virement")
+            sales_of_month.append((
+                day, rnd.choice(["FZ", "KH"]), rnd.choice(["HOTEL", "AMINA"]),
+                str(rnd.randint(1, 4)), str(rnd.randint(200, 900)),
+                D(2026, month, rnd.randint(day.day, 25)) if rnd.random() < 0.7 else None,
+                rnd.choice(["virement", "especes"]), rnd.randint(50, 300) * 100,
+                rnd.random() < 0.5))
+        sales_of_month.sort(key=lambda sale: sale[0])
+        for day, who, customer, qty, price, paid, method, bill, bill_paid in sales_of_month:
+            inv = api.create_and_issue(sales, "facture", who, customer, day,
+                                       lines=[L("Article", qty, price, "20")])
+            if paid is not None:
+                api.add_payment(sales, [inv.number], inv.view.total_ttc, paid, method)
+            api.add_expense(sales, who, "TISSUS", day, "6111", bill, Rate(2000),
+                            paid_on=day if bill_paid else None, method="virement")
         amount = rnd.randint(1, 50) * 1000
         api.post_entry(sales, "OD", D(2026, month, 21), "Virement à l'ECP",
                        [LineSpec("5141", "ECP", amount), LineSpec("44881", "ECP", -amount),

@@ -287,7 +287,7 @@ def test_tableau_de_financement_shows_what_the_flows_leave_unexplained(
     50 300)."""
     from ecp.reports.statutory import tf_table
 
-    _post(worked, D(2026, 8, 1), "Réserve", ("5141", "ECP", 700), ("1152", "ECP", -700))
+    _post(worked, D(2026, 12, 31), "Réserve", ("5141", "ECP", 700), ("1152", "ECP", -700))
     n, n1 = api.statutory_figures(worked, 2026)
     t = tf_table(n, n1, api.statutory_year(worked, 2024))
     use, res = dh(t, "emplois"), dh(t, "ressources")
