@@ -94,10 +94,11 @@ async def settle(pilot: Pilot[None]) -> None:
 
 
 def bulk_5141(books: api.Books, n: int) -> None:
-    """``n`` small cash receipts on 5141 (a member sale settled in cash), one transaction."""
+    """``n`` small cash receipts on 5141 (a member sale settled in cash), one transaction, in
+    date order as BQ is kept (receipt i on day i % 59 of 2026, then by i)."""
     with unit_of_work(books.engine) as s:
         p = Poster(s.connection(), "testeur")
-        for i in range(n):
+        for i in sorted(range(n), key=lambda i: i % 59):
             day = D(2026, 1, 1) + dt.timedelta(days=i % 59)
             cents = 1_000 + i
             p.add(JournalEntry("BQ", day, f"Recette {i}", (
@@ -469,8 +470,8 @@ async def test_journal_pages_by_keyset(books: api.Books) -> None:
         await pilot.press("end")
         await pilot.pause()
         rows = cells(table)
-        # the latest day is 2026-02-28 (i % 59 == 58), the last entry of it i = 235
-        assert rows[-2][:2] == ["28/02/2026", "BQ-2026-000236"] and rows[-1][1] == ""
+        # the latest day is 2026-02-28 (i % 59 == 58: i = 58, 117, 176, 235), numbered last
+        assert rows[-2][:2] == ["28/02/2026", "BQ-2026-000250"] and rows[-1][1] == ""
         assert table.page is not None
         assert not table.page.has_after and table.page.has_before
         assert "250 écritures, 500 lignes" in str(app.screen.query_one("#totals").render())
