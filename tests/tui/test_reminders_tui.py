@@ -17,7 +17,7 @@ from ecp.sales.documents import LineInput
 from ecp.tui.screens.reminder_dialogs import ReminderScreen
 from ecp.tui.screens.sales import SalesScreen
 from ecp.tui.screens.sales_dialogs import DocumentScreen
-from tests.tui.pilot import field_error, goto, palette, run_app, shown, until
+from tests.tui.pilot import field_error, goto, palette, rows, run_app, shown, until
 
 TODAY = dt.date(2026, 4, 25)
 
@@ -76,3 +76,28 @@ async def test_palette_reminds_the_selected_invoice(sales: api.Books) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert "pas échue au 01/03/2026" in field_error(app, "day")
+
+
+async def test_f10_tab_5_shows_the_dunning_report(sales: api.Books) -> None:
+    """F10, tab 5 « Relances »: the table of ``ecp report dunning`` at the « Créances au » date —
+    the invoice 45 days late (band 31–60) with 1 000,00 left, then after a first reminder its
+    last level and the next step; the same rows as the API's."""
+    from ecp.tui.screens.vat import VatScreen
+
+    num = _invoice(sales)
+    async with run_app(sales, today=TODAY) as (app, pilot):
+        await goto(pilot, "tva")
+        assert isinstance(app.screen, VatScreen)
+        await pilot.press("5")
+        await pilot.pause()
+        got = rows(app, "#dun-table")
+        line = next(r for r in got if r[0] == num)
+        assert "45" in line and "1 000,00" in line and "aucune" in line
+        assert got[-1][0] == "TOTAL" and "1 000,00" in got[-1]
+        api.send_reminder(sales, num, 1, TODAY)
+        assert isinstance(app.screen, VatScreen)
+        app.screen.load()
+        await pilot.pause()
+        line = next(r for r in rows(app, "#dun-table") if r[0] == num)
+        assert "1 (relance)" in line
+    assert [r.invoice for r in api.dunning(sales, TODAY)] == [num]

@@ -2,7 +2,8 @@
 codes and each dimension's position, its declaration (``d``), payment (``p``) and reversal
 (``a``), the relevé des déductions (``x``, XML and CSV), the return's PDF (``i``) — beside the
 VAT cashed, credited and deducted and the aged receivables, with their CSV export (``c``: the
-same files as ``ecp report vat`` / ``aged-receivables --format csv``).
+same files as ``ecp report vat`` / ``aged-receivables --format csv``), and the overdue invoices
+with their reminders (tab 5, the table of ``ecp report dunning``; ``R`` on F9 sends one).
 
 The period shown is, at first, the next one to declare (else the current month). The write
 actions are those of ``ecp vat declare|pay|reverse``; on read-only books they are not offered."""
@@ -27,6 +28,7 @@ from ecp.kernel.files import write_private
 from ecp.kernel.money import fmt_fr
 from ecp.kernel.money import parse as parse_amount
 from ecp.kernel.periods import Period, parse_date
+from ecp.reports.dunning import dunning_table
 from ecp.reports.render import render_table
 from ecp.reports.tables import AGED_COLUMNS, VAT_COLUMNS, Table, aged_table, vat_table
 from ecp.reports.vat_pending import pending_text, to_declare
@@ -42,13 +44,14 @@ from ecp.tui.kit.table import FastTable
 
 if TYPE_CHECKING:
     from ecp.sales.receivables import AgedRow
+    from ecp.sales.reminders import DunningRow
     from ecp.sales.vat_report import VatReport
     from ecp.sales.vat_return import PendingPeriod
 
 EXPORT_DIR = Path.cwd()
 
-TABS = ("declaration", "declarations", "encaissements", "creances")
-TAB_TITLES = ("Déclaration", "Déclarations", "TVA encaissée", "Créances")
+TABS = ("declaration", "declarations", "encaissements", "creances", "relances")
+TAB_TITLES = ("Déclaration", "Déclarations", "TVA encaissée", "Créances", "Relances")
 # the positions' columns, shorter than the command line's so that six fit in 120 columns
 POSITION_LABELS = {"tva_facturee": "Facturée 4455", "deductible_charges": "Charges 34552",
                    "deductible_immobilisations": "Immob. 34551",
@@ -252,6 +255,7 @@ class VatScreen(EcpScreen):
     VatScreen #ret-table { height: 1fr; }
     VatScreen #pos-table { height: 3; }
     VatScreen #vat-table, VatScreen #aged-table, VatScreen #decl-table { height: 1fr; }
+    VatScreen #dun-table { height: 1fr; }
     VatScreen #vat-msg { padding: 0 1; height: auto; }
     VatScreen #vat-state { padding: 0 1; height: auto; }
     """
@@ -263,6 +267,7 @@ class VatScreen(EcpScreen):
         super().__init__()
         self.report: VatReport | None = None
         self.aged: list[AgedRow] = []
+        self.dunning: list[DunningRow] = []  # the overdue invoices at the same date
         self.at: dt.date | None = None  # the aged receivables' date, read on mount
         self.period: Period | None = None  # the period shown
         self.ret: VatReturn | None = None
@@ -297,8 +302,10 @@ class VatScreen(EcpScreen):
             yield from table("decl")
         elif tab == "encaissements":
             yield from table("vat")
-        else:
+        elif tab == "creances":
             yield from table("aged")
+        else:
+            yield from table("dun")
 
     def on_mount(self) -> None:
         today = self.ecp.today
@@ -340,6 +347,7 @@ class VatScreen(EcpScreen):
             ret = api.vat_return(self.books, p)
             at = parse_date(at_text, "créances au", field="at") if at_text else self.ecp.today
             self.aged = api.aged_receivables(self.books, at)
+            self.dunning = api.dunning(self.books, at)
             self.declarations = api.vat_declarations(self.books)
             self.pending = api.vat_status(self.books, self.ecp.today)
             self.period, self.report, self.ret, self.at = p, report, ret, at
@@ -413,6 +421,7 @@ class VatScreen(EcpScreen):
         aged = aged_table(self.aged, at)
         self.query_one("#aged-title", Static).update(aged.title)
         fill(self.query_one("#aged-table", DataTable), aged)
+        self._fill("dun", dunning_table(self.dunning, at))  # ecp report dunning
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if self.load():  # else the focus stays on the refused input
@@ -426,7 +435,7 @@ class VatScreen(EcpScreen):
 
     def focus_tab(self) -> None:
         name = {"declaration": "ret", "declarations": "decl", "encaissements": "vat",
-                "creances": "aged"}[self.tab]
+                "creances": "aged", "relances": "dun"}[self.tab]
         self.query_one(f"#{name}-table", DataTable).focus()
 
     def action_tab(self, tab: str) -> None:
