@@ -170,11 +170,13 @@ def check(key: str, value: str) -> str:
             raise InputError(f"{s.key} : « {' » ou « '.join(s.choices)} »", field="value")
         return v
     if s.kind == "days":
-        if not v.isdigit() or not 0 < int(v) <= 60:
+        # dates in the future: 0 (never) to a year; terms and gaps: 1 to 60 days
+        low, high = (0, 366) if s.key == "documents.max_future_days" else (1, 60)
+        if not v.isdigit() or not low <= int(v) <= high:
             why = (" (loi 69-21, code de commerce art. 78-2 : au-delà de 60 jours, un délai "
                    "convenu par écrit, facture par facture)" if s.key == "sales.due_days"
                    else "")
-            raise InputError(f"{s.key} : un nombre de jours entre 1 et 60{why}",
+            raise InputError(f"{s.key} : un nombre de jours entre {low} et {high}{why}",
                              field="value", code="value.days")
         return str(int(v))
     if s.kind == "digits":

@@ -30,7 +30,8 @@ def reminder_preview(books: Books, number: str, level: int = 1,
                      day: dt.date | None = None) -> ReminderView:
     """The letter a reminder would be (every rule checked), without writing anything."""
     with _read(books) as conn:
-        return sales_reminders.prepare(conn, number, level, day or books.today())
+        return sales_reminders.prepare(conn, number, level, day or books.today(),
+                                       today=books.today())
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def send_reminder(books: Books, number: str, level: int = 1, day: dt.date | None
         return ReminderSent(done.id, view, reminder_pdf(books, view.invoice, done.id, out),
                             done.pdf_sha256, again=True)
     with archiving(books) as (conn, store):
-        view = sales_reminders.prepare(conn, number, level, on)
+        view = sales_reminders.prepare(conn, number, level, on, today=books.today())
         name, sha = store(sales_reminders.pdf_name(view), render_reminder(view))
         rid = sales_reminders.record(conn, view, (name, sha), books.who(user))
         penalty = (f", pénalités {fmt_plain(view.penalty.amount)} DH"

@@ -48,6 +48,7 @@ from ecp.kernel.units import fmt_rate, half_up_div, parse_percent
 from ecp.ledger.entry import day_int, entry_ref, int_day
 from ecp.ledger.posting import now_iso
 from ecp.sales import company as company_mod
+from ecp.sales.documents import check_document_day
 from ecp.sales.parties import party_by_id
 from ecp.sales.views import Company, PartyView
 
@@ -253,7 +254,7 @@ def sent_on(conn: Connection, number: str, level: int, on: dt.date) -> Any:
 
 
 def prepare(conn: Connection, number: str, level: int, on: dt.date,
-            again: bool = False) -> ReminderView:
+            again: bool = False, today: dt.date | None = None) -> ReminderView:
     """The letter of a reminder of ``level`` dated ``on``, or InputError naming the field:
     ``level`` (1 or 2; a level 2 without a first reminder), ``number`` (unknown, settled),
     ``day`` (not yet overdue, too soon after the first reminder, already sent that day —
@@ -264,6 +265,8 @@ def prepare(conn: Connection, number: str, level: int, on: dt.date,
     check_date(on, field="day")
     inv = _invoice(conn, number)
     day = day_int(on)
+    if not again:  # a letter is a document: not in a closed year, not far in the future
+        check_document_day(conn, day, today)
     if day < inv.day:
         raise InputError(f"date : le {_fr(on)} précède la facture {inv.number} "
                          f"({_fr(int_day(inv.day))})", field="day", code="day.before_invoice")
