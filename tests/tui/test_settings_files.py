@@ -132,7 +132,7 @@ async def test_backup_writes_the_file(books: api.Books, tmp_path: Path) -> None:
 
 # Every declared key (and a member's reserve.CODE), one valid and one invalid value.
 SAMPLES = {"text": ("Atelier Tanger", "a\x07b"), "ice": (ICE_OK, "12345"),
-           "rib": ("0117 3000 0000 1234 5678 9012", "123"), "days": ("45", "0"),
+           "rib": ("0117 3000 0000 1234 5678 9012", "123"), "days": ("45", "500"),
            "percent": ("12", "120"), "amount_or_percent": ("10 %", "dix"),
            "amount": ("150 000", "beaucoup"), "digits": ("1234567", "12A4")}
 
