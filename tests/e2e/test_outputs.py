@@ -5,6 +5,7 @@ existing file is replaced only with ``--force``; what is written is private (060
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,14 @@ DIR_COMMANDS: dict[str, list[str]] = {"ecp statement": ["statement", "2026-11"]}
 
 @pytest.fixture
 def run(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> Run:
+    # the demo's invoices fall due in 2027: the reminder is dated then, beyond the default
+    # 30 days after today a document may be dated
+    assert main(["--db", str(demo_path), "settings", "set", "documents.max_future_days",
+                 "366"]) == 0
+    capsys.readouterr()
+    with sqlite3.connect(demo_path) as c:  # into the file itself: its bytes stay put after
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def go(*args: str) -> tuple[int, str, str]:
         code = main(["--db", str(demo_path), *args])
         out = capsys.readouterr()
