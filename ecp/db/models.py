@@ -773,3 +773,76 @@ class InvoiceReminder(Base):
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
     at: Mapped[str] = mapped_column(String(32))
     by: Mapped[str] = mapped_column(String(100))
+
+
+class MemberProfile(Base):
+    """The social file of a member (issue 18): who they are and how they came. Personal data:
+    it stays on this machine; exports for anyone outside are anonymised (ecp.reports.impact)."""
+
+    __tablename__ = "member_profiles"
+    member: Mapped[str] = mapped_column(String(20), ForeignKey("dimensions.code"),
+                                        primary_key=True)
+    sex: Mapped[str | None] = mapped_column(String(1), default=None)
+    birth_day: Mapped[int | None] = mapped_column(Integer, default=None)
+    zone: Mapped[str | None] = mapped_column(String(100), default=None)
+    province: Mapped[str | None] = mapped_column(String(100), default=None)
+    education: Mapped[str | None] = mapped_column(String(100), default=None)
+    entry_situation: Mapped[str | None] = mapped_column(String(100), default=None)
+    prescriber: Mapped[str | None] = mapped_column(String(100), default=None)
+    turnover_target: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class MemberStage(Base):
+    """A step of a member's path: candidat, convention (d'accompagnement), actif, sortie (with
+    its type and reason). Insert-only (migration 0016): the stage at a date is the last one."""
+
+    __tablename__ = "member_stages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member: Mapped[str] = mapped_column(String(20), ForeignKey("dimensions.code"), index=True)
+    stage: Mapped[str] = mapped_column(String(12))
+    day: Mapped[int] = mapped_column(Integer)
+    exit_type: Mapped[str | None] = mapped_column(String(12), default=None)
+    reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class Meeting(Base):
+    """An accompaniment appointment. Insert-only (migration 0016)."""
+
+    __tablename__ = "meetings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member: Mapped[str] = mapped_column(String(20), ForeignKey("dimensions.code"), index=True)
+    advisor: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    day: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)
+    subject: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(String(2000), default="", server_default="")
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class Workshop(Base):
+    """A collective workshop (atelier d'accompagnement). Insert-only (migration 0016)."""
+
+    __tablename__ = "workshops"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    day: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))
+
+
+class WorkshopAttendance(Base):
+    """A member present at a workshop. Insert-only (migration 0016)."""
+
+    __tablename__ = "workshop_attendance"
+    workshop: Mapped[str] = mapped_column(String(20), ForeignKey("workshops.code"),
+                                          primary_key=True)
+    member: Mapped[str] = mapped_column(String(20), ForeignKey("dimensions.code"),
+                                        primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(100))

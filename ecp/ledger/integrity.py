@@ -35,7 +35,8 @@ PROTECTED = ("entries", "lines", "period_events",  # 0001
              "member_routes", "payslips",  # 0009
              "asset_disposals", "depreciation_runs", "inventory_values", "inventory_runs",  # 0010
              "year_events",  # 0012
-             "invoice_reminders")  # 0015
+             "invoice_reminders",  # 0015
+             "member_stages", "meetings", "workshops", "workshop_attendance")  # 0016
 KEEP_USED = ("accounts", "dimensions")  # 0001: a used code is neither deleted nor renamed
 # name → (table, the trigger's statement as the migration wrote it, whitespace collapsed)
 _ABORT = r"BEGIN SELECT RAISE\(ABORT, '[^']*'\); END"

@@ -61,7 +61,7 @@ def _schema(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, ...]], s
 
 
 def test_shipped_migrations_reach_head(books: api.Books) -> None:
-    assert HEAD == "0015"
+    assert HEAD == "0016"
     assert current_revision(books.engine) == HEAD
     tables = set(inspect(books.engine).get_table_names())
     assert {"accounts", "dimensions", "journals", "entries", "lines", "balances", "periods",
@@ -145,7 +145,7 @@ def test_a_database_at_0001_is_upgraded_with_a_backup(tmp_path: Path) -> None:
                                                                  "0006_*", "0007_*", "0008_*",
                                                                  "0009_*", "0010_*", "0011_*",
                                                                  "0012_*", "0013_*", "0014_*",
-                                                                 "0015_*"))
+                                                                 "0015_*", "0016_*"))
     path = tmp_path / "ancienne.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine, script_location=old)

@@ -306,7 +306,7 @@ def test_upgrade_from_0006_adds_the_trail(tmp_path: Path) -> None:
                                                                  "0008_*", "0009_*",
                                                                  "0010_*", "0011_*",
                                                                  "0012_*", "0013_*", "0014_*",
-                                                                 "0015_*"))
+                                                                 "0015_*", "0016_*"))
     path = tmp_path / "avant.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine, script_location=old)
@@ -314,7 +314,7 @@ def test_upgrade_from_0006_adds_the_trail(tmp_path: Path) -> None:
     engine.dispose()
     books = api.open_books(str(path))
     api.init(books)
-    assert current_revision(books.engine) == "0015"
+    assert current_revision(books.engine) == "0016"
     assert "audit_events" in inspect(books.engine).get_table_names()
     assert api.audit_events(books) == []
     assert api.verify(books).ok
