@@ -39,6 +39,7 @@ from ecp.cli import assets as cli_assets
 from ecp.cli import bank as cli_bank
 from ecp.cli import dunning as cli_dunning
 from ecp.cli import inventory as cli_inventory
+from ecp.cli import journey as cli_journey
 from ecp.cli import members as cli_members
 from ecp.cli import payroll as cli_payroll
 from ecp.cli import production as cli_production
@@ -101,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_bank.register_reports(rp, add_format, date_arg)
     cli_payroll.register(sub, rp)
     cli_inventory.register(sub)
+    cli_journey.register(sub)
+    cli_journey.register_member(m)
 
     backup.register(sub)
     restore.register(sub)

@@ -7,6 +7,7 @@ import argparse
 from typing import Any
 
 from ecp import api
+from ecp.cli import journey as cli_journey
 from ecp.cli._common import add_format, amt, date_arg, month_arg
 from ecp.kernel.units import parse_percent
 from ecp.kernel.vocab import MEMBER_STATUSES
@@ -27,6 +28,10 @@ def cmd_member_add(a: argparse.Namespace) -> int:
 def cmd_member_edit(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
     rate = a.contribution_rate
+    registry = (a.name, a.name_ar, a.activity, a.status, rate, a.language)
+    if all(v is None for v in (*registry, a.route, a.cnss, a.dependants)) \
+            and cli_journey.edit_profile(books, a.code.upper(), a):
+        return 0  # the social file only
     m = api.update_member(books, a.code.upper(), name=a.name, name_ar=a.name_ar,
                           activity=a.activity, status=a.status,
                           contribution_rate=parse_percent(rate, "taux de contribution",
@@ -35,6 +40,7 @@ def cmd_member_edit(a: argparse.Namespace) -> int:
                           default_rate=rate is not None and not rate.strip(),
                           language=a.language)
     print(f"Membre {m.code} modifié : {m.name} ({m.status})")
+    cli_journey.edit_profile(books, m.code, a)
     if a.route is not None or a.cnss is not None or a.dependants is not None:
         route = a.route or m.route
         if route is None:
@@ -214,6 +220,7 @@ def register(sub: Any) -> Any:
     s.add_argument("--cnss", metavar="N", help="numéro d'immatriculation CNSS du salarié")
     s.add_argument("--dependants", type=_count, metavar="N",
                    help="personnes à charge (déduction IR)")
+    cli_journey.add_profile_options(s)
     s.add_argument("--route-from", dest="day", type=date_arg, metavar="D",
                    help="date d'effet du statut (aujourd'hui)")
     s.set_defaults(func=cmd_member_edit)

@@ -35,8 +35,8 @@ def _err(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 def test_missing_sub_command_names_the_command_and_its_choices(
         capsys: pytest.CaptureFixture[str]) -> None:
     assert _err(capsys, "member") == (
-        "ecp member : sous-commande obligatoire (add, edit, list, show, capacity) "
-        "(voir « ecp member --help »)")
+        "ecp member : sous-commande obligatoire (add, edit, list, show, capacity, stage, exit, "
+        "journey) (voir « ecp member --help »)")
     assert _err(capsys, "entry", "frob") == (
         "ecp entry : sous-commande « frob » inconnue (post, reverse, show, list) "
         "(voir « ecp entry --help »)")
