@@ -106,6 +106,9 @@ SETTINGS: dict[str, SettingSpec] = {s.key: s for s in (
     SettingSpec("reserve.default", "réserve par défaut",
                 "réserve gardée sur la trésorerie de chaque membre : un montant en DH ou un % "
                 "(reserve.CODE pour un membre)", "amount_or_percent"),
+    SettingSpec("impact.autonomy_threshold", "seuil d'autonomie d'un membre",
+                "chiffre d'affaires HT mensuel en DH à partir duquel un membre est compté "
+                "autonome dans les indicateurs d'impact (défaut 3 000)", "amount", "3000"),
 )}
 INTERNAL = ("verify.last",)  # written by the application, not by the user
 RESERVE_PREFIX = "reserve."
@@ -314,6 +317,13 @@ def due_days(stored: Mapping[str, str]) -> int:
 def max_future_days(stored: Mapping[str, str]) -> int:
     """How many days after today a document may be dated."""
     return int(value(stored, "documents.max_future_days"))
+
+
+def impact_autonomy_threshold(stored: Mapping[str, str]) -> int:
+    """The monthly HT turnover (centimes) from which a member counts as autonomous."""
+    from ecp.kernel.money import parse
+    return parse(value(stored, "impact.autonomy_threshold"), "impact.autonomy_threshold",
+                 field="impact.autonomy_threshold")
 
 
 def reminder_gap_days(stored: Mapping[str, str]) -> int:

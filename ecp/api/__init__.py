@@ -74,6 +74,14 @@ if TYPE_CHECKING:
         export_releve_deductions,
         releve_deductions,
     )
+    from ecp.api.impact import (
+        ANONYMISED_NOTICE,
+        Impact,
+        MemberImpact,
+        impact_anonymised_csv,
+        impact_pdf,
+        impact_report,
+    )
     from ecp.api.inventory import (
         InventoryLine,
         inventory_preview,
@@ -264,6 +272,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "ANONYMISED_NOTICE",
     "MEMBER_STATUSES",
     "Allocation",
     "AllocationPreview",
@@ -283,12 +292,14 @@ __all__ = [
     "DocumentSpec",
     "DunningRow",
     "HistoryEvent",
+    "Impact",
     "InventoryLine",
     "Journey",
     "LiasseResult",
     "LineInput",
     "MaterialIn",
     "MeetingView",
+    "MemberImpact",
     "ProductLine",
     "Profile",
     "ReminderSent",
@@ -378,6 +389,9 @@ __all__ = [
     "get_member",
     "get_order",
     "get_setting",
+    "impact_anonymised_csv",
+    "impact_pdf",
+    "impact_report",
     "import_file",
     "init",
     "inventory_preview",

@@ -38,6 +38,7 @@ from ecp.cli import (
 from ecp.cli import assets as cli_assets
 from ecp.cli import bank as cli_bank
 from ecp.cli import dunning as cli_dunning
+from ecp.cli import impact as cli_impact
 from ecp.cli import inventory as cli_inventory
 from ecp.cli import journey as cli_journey
 from ecp.cli import members as cli_members
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp = report.register(sub)
     cli_reports_sales.register(rp)
     cli_dunning.register_reports(rp)
+    cli_impact.register_reports(rp)
     cli_statutory.register(rp)
     report.register_ledger_reports(rp)
     export.register(sub)
