@@ -29,6 +29,7 @@ CSV_COMMANDS: dict[str, list[str]] = {
     "ecp report vat": ["report", "vat", "--period", "2026-11"],
     "ecp report aged-receivables": ["report", "aged-receivables"],
     "ecp report dunning": ["report", "dunning", "--date", "2027-02-20"],
+    "ecp report impact": ["report", "impact", "--from", "2026-01-01", "--to", "2026-12-31"],
     "ecp report trial-balance": ["report", "trial-balance"],
     "ecp report ledger": ["report", "ledger"],
     "ecp report journal": ["report", "journal"],
