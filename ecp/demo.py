@@ -107,12 +107,14 @@ def load_demo(books: Books, seed: int = 2026) -> str:
         events.append(Event(dt.date(2026, 10, 1), 0, _closer(year * 100 + month)))
     docs = _sales(events)
     _declare_vat(events)
+    _journeys(books, events)
     for ev in sorted(events, key=lambda e: (e.day, e.order)):
         ev.run(books)
     statement = _bank_statement(books)
     with books.engine.connect() as conn:
         n = int(conn.scalar(select(func.count(Entry.id))) or 0)
-    return (f"Démo chargée : ECP Tanger Entreprendre, {len(MEMBERS)} membres, {n} écritures "
+    return (f"Démo chargée : ECP Tanger Entreprendre, {len(MEMBERS)} membres actifs et une "
+            f"sortie vers l'emploi (parcours, rendez-vous, un atelier), {n} écritures "
             f"d'août à novembre 2026 (août et septembre clôturés), {docs}, la paie d'août à "
             "novembre (CNSS et IR payés jusqu'à octobre), la TVA d'août à novembre déclarée "
             f"et payée, {statement}")
@@ -552,3 +554,74 @@ def _workshop(books: Books, q: Callable[[float], Quantity]) -> None:
         api.set_capacity(books, member, q(hours),
                          [DateSpan(d(2026, 12, 24), d(2026, 12, 25))] if member == "M003"
                          else [])
+
+
+# The members' journeys (issue 18): social file (sex, birth date, commune, province, studies,
+# situation at entry, prescriber, monthly HT target), stages, a few meetings and one workshop;
+# and a sixth member, M006, who was accompanied, became active and left for a salaried job in
+# October (no entry in the demo's books: her months of activity were before August).
+# code -> (sex, birth date, commune, province, studies, situation at entry, prescriber, target DH)
+PROFILES = {
+    "M001": ("F", dt.date(1988, 5, 14), "Beni Makada", "Tanger-Assilah", "baccalauréat",
+             "demandeuse d'emploi inscrite (ANAPEC)", "ANAPEC", 8_000),
+    "M002": ("M", dt.date(1995, 11, 2), "Charf", "Tanger-Assilah", "formation professionnelle",
+             "auto-entrepreneur", "bouche-à-oreille", 6_000),
+    "M003": ("F", dt.date(1976, 2, 20), "Mghogha", "Tanger-Assilah", "primaire",
+             "sans activité", "association de quartier", 7_000),
+    "M004": ("M", dt.date(2001, 7, 9), "Marshan", "Tanger-Assilah", "licence",
+             "demandeur d'emploi non inscrit", "INDH", 5_000),
+    "M005": ("F", dt.date(1992, 9, 30), "Martil", "M'diq-Fnideq", "collège",
+             "coopérative", "ANAPEC", 4_000),
+    "M006": ("F", dt.date(1998, 3, 3), "Assilah", "Tanger-Assilah", "baccalauréat",
+             "demandeuse d'emploi inscrite (ANAPEC)", "ANAPEC", 5_000),
+}
+LEAVER = ("M006", "Hanane Ouazzani", "هناء الوزاني", "couture", dt.date(2026, 5, 4))
+# member, date, minutes, subject, advisor
+MEETINGS = (("M001", dt.date(2026, 8, 6), 90, "Plan de trésorerie et prix de revient", "Amina"),
+            ("M003", dt.date(2026, 8, 20), 60, "Devis et conditions de paiement", "Amina"),
+            ("M004", dt.date(2026, 9, 10), 45, "Premiers clients, prospection", "Karim"),
+            ("M005", dt.date(2026, 9, 24), 60, "Hygiène et étiquetage", "Karim"),
+            ("M002", dt.date(2026, 10, 13), 30, "Facturer l'ECP (auto-entrepreneur)", "Amina"),
+            ("M006", dt.date(2026, 10, 6), 60, "Offre d'emploi : entretien", "Karim"),
+            ("M001", dt.date(2026, 11, 17), 60, "Commande de l'Hôtel Continental", "Amina"))
+WORKSHOP = ("AT-2026-01", "Fixer ses prix et calculer ses marges", dt.date(2026, 10, 8), 180,
+            ("M001", "M003", "M005", "M006"))
+
+
+def _journeys(books: Books, events: list[Event]) -> None:
+    """The members' social files and stages (at once: no entry depends on them), then the
+    meetings, the workshop and M006's exit on their days."""
+    from ecp import api
+
+    code, name, ar, act, joined = LEAVER
+    with unit_of_work(books.engine) as s:
+        s.connection().execute(insert(Dimension), [{
+            "code": code, "kind": "member", "name": name, "name_ar": ar, "activity": act,
+            "joined_on": joined.year * 10000 + joined.month * 100 + joined.day,
+            "status": "actif", "contribution_bp": 1000, "language": "fr"}])
+    joined_on = {c: j for c, *_r, j, _w in MEMBERS} | {code: joined}
+    for member, (sex, born, zone, province, studies, situation, prescriber, target) in \
+            PROFILES.items():
+        api.update_profile(books, member, sex=sex, birth_date=born, zone=zone,
+                           province=province, education=studies, entry_situation=situation,
+                           prescriber=prescriber, turnover_target=target * 100)
+        active = joined_on[member]
+        api.member_stage(books, member, "candidat", active - dt.timedelta(days=45))
+        api.member_stage(books, member, "convention", active - dt.timedelta(days=30))
+        api.member_stage(books, member, "actif", active)
+    for member, day, minutes, subject, advisor in MEETINGS:
+        def meet(b: Books, m: str = member, d: dt.date = day, n: int = minutes,
+                 t: str = subject, a: str = advisor) -> object:
+            return api.add_meeting(b, m, d, n, t, a)
+        events.append(Event(day, 4, meet))
+    wcode, title, wday, wminutes, present = WORKSHOP
+
+    def workshop(b: Books) -> None:
+        api.add_workshop(b, wcode, title, wday, wminutes)
+        for m in present:
+            api.workshop_attend(b, wcode, m)
+
+    events.append(Event(wday, 4, workshop))
+    events.append(Event(dt.date(2026, 10, 15), 4, lambda b: api.member_exit(
+        b, code, "emploi", dt.date(2026, 10, 15),
+        "embauchée comme couturière (CDI) par un atelier de confection")))
