@@ -30,7 +30,7 @@ def test_social_file_set_read_and_refused(books: api.Books) -> None:
     for kw, field in (({"sex": "X"}, "sex"), ({"birth_date": D(2099, 1, 1)}, "birth_date"),
                       ({"turnover_target": -1}, "turnover_target"), ({}, "member")):
         with pytest.raises(InputError) as e:
-            api.update_profile(books, "FZ", **kw)  # type: ignore[arg-type]
+            api.update_profile(books, "FZ", **kw)
         assert e.value.field == field
     with pytest.raises(NotFoundError):
         api.update_profile(books, "ZZ", sex="F")
