@@ -103,6 +103,7 @@ if TYPE_CHECKING:
         update_profile,
         workshop,
         workshop_attend,
+        workshop_sheet,
         workshops,
     )
     from ecp.api.ledger import (
@@ -493,6 +494,7 @@ __all__ = [
     "verify",
     "workshop",
     "workshop_attend",
+    "workshop_sheet",
     "workshops",
     "write_annual_statements",
     "write_statements",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from ecp.api.session import Books, _read, _write
 from ecp.api.trail import _audit
@@ -91,6 +92,28 @@ def workshop_attend(books: Books, code: str, member: str,
 def workshops(books: Books) -> list[WorkshopView]:
     with _read(books) as conn:
         return journey_mod.workshops(conn)
+
+
+def workshop_sheet(books: Books, code: str, out: Path) -> Path:
+    """The workshop's attendance sheet (feuille d'émargement) as a PDF at ``out`` (checked by
+    the caller, as every ``--out``): the ECP's identity, the members on the list, blank rows."""
+    from sqlalchemy import select
+
+    from ecp.db.models import Dimension
+    from ecp.reports.attendance_pdf import render_sheet
+    from ecp.sales import company as company_mod
+
+    with _read(books) as conn:
+        w = journey_mod.workshop(conn, code)
+        stored = company_mod.settings(conn)  # a sheet needs the name and address only
+        seller = (stored.get("company.name") or "ECP",
+                  ", ".join(v for v in (stored.get("company.address"),
+                                        stored.get("company.city")) if v))
+        names = {r.code: (r.name, r.name_ar) for r in conn.execute(
+            select(Dimension.code, Dimension.name, Dimension.name_ar)
+            .where(Dimension.code.in_(w.attendees)))}
+    render_sheet(seller, w, [(c, *names[c]) for c in w.attendees], out)
+    return out
 
 
 def workshop(books: Books, code: str) -> WorkshopView:

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from ecp import api
-from ecp.cli._common import date_arg
+from ecp.cli._common import add_out, date_arg, out_path
 from ecp.kernel.money import fmt_fr, parse
 
 
@@ -141,6 +141,16 @@ def cmd_workshop_attend(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_workshop_sheet(a: argparse.Namespace) -> int:
+    books = api.open_books(a.db)
+    out = out_path(books, a)
+    assert out is not None  # --out is required
+    path = api.workshop_sheet(books, a.code, out)
+    w = api.workshop(books, a.code)
+    print(f"Feuille d'émargement de {w.code} ({len(w.attendees)} inscrit(s)) : {path}")
+    return 0
+
+
 def cmd_workshop_list(a: argparse.Namespace) -> int:
     books = api.open_books(a.db)
     for w in api.workshops(books):
@@ -207,3 +217,7 @@ def register(sub: Any) -> None:
     s.set_defaults(func=cmd_workshop_attend)
     s = g.add_parser("list", help="les ateliers")
     s.set_defaults(func=cmd_workshop_list)
+    s = g.add_parser("sheet", help="feuille d'émargement à imprimer (PDF)")
+    s.add_argument("code", metavar="CODE")
+    add_out(s, "FICHIER.pdf", required=True)
+    s.set_defaults(func=cmd_workshop_sheet)

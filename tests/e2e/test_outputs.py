@@ -34,6 +34,7 @@ FILE_COMMANDS: dict[str, list[str]] = {
     "ecp report dunning": ["report", "dunning", "--date", "2027-02-20"],
     "ecp report impact": ["report", "impact", "--from", "2026-01-01", "--to", "2026-12-31"],
     "ecp invoice remind": ["invoice", "remind", "F-2026-000004", "--date", "2027-02-01"],
+    "ecp workshop sheet": ["workshop", "sheet", "AT-2026-01"],
 }
 DIR_COMMANDS: dict[str, list[str]] = {"ecp statement": ["statement", "2026-11"]}
 
@@ -72,7 +73,8 @@ def test_every_out_option_is_covered() -> None:
                      "ecp report aged-receivables", "ecp statement", "ecp vat show",
                      "ecp report payroll", "ecp report bilan", "ecp report cpc",
                      "ecp report esg", "ecp report tf", "ecp report etic",
-                     "ecp report dunning", "ecp invoice remind", "ecp report impact"}
+                     "ecp report dunning", "ecp invoice remind", "ecp report impact",
+                     "ecp workshop sheet"}
 
 
 @pytest.mark.parametrize("name", sorted(FILE_COMMANDS))

@@ -119,3 +119,20 @@ def test_cli(db_path: Path) -> None:
     assert "sortie : création de sa propre entreprise le 30/09/2026 (SARL AU)" in out
     bad = ecp(db_path, "member", "exit", "KH", "--type", "vacances")
     assert bad.returncode == 2 and "--type" in bad.stderr
+
+
+def test_attendance_sheet(books: api.Books, tmp_path: Path) -> None:
+    """The sheet lists the workshop, each member on the list with the Arabic name drawn, and
+    blank rows: read back from the PDF."""
+    from pypdf import PdfReader
+
+    api.update_member(books, "FZ", name_ar="فاطمة الزهراء")
+    api.add_workshop(books, "AT-01", "Fixer ses prix", D(2026, 3, 12), 150)
+    api.workshop_attend(books, "AT-01", "FZ")
+    api.workshop_attend(books, "AT-01", "KH")
+    out = api.workshop_sheet(books, "AT-01", tmp_path / "sheet.pdf")
+    text = PdfReader(str(out)).pages[0].extract_text()
+    assert "Feuille d'émargement" in text and "Atelier AT-01 : Fixer ses prix" in text
+    assert "Le 12/03/2026 — durée : 2 h 30" in text
+    assert "FZ" in text and "KH" in text and "Présents : 2 inscrit(s)" in text
+    assert any(ch in text for ch in "ﻓﻔﻒﻑ")  # the Arabic name drawn shaped (presentation forms)
