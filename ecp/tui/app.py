@@ -66,7 +66,7 @@ YEAR_WRITES = tuple(f"year('{op}')" for op in YEAR_OPS)  # the same, from the pa
 # read-only books (the auditor's mode) the footer and the palette do not offer them, and a key
 # pressed anyway is refused with a notice before anything opens.
 WRITE_ACTIONS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
-    "app": ("file('import')",),
+    "app": ("file('import')", "workshop('add')", "workshop('attend')"),
     "entries": ("new", "reverse"),
     "entry-detail": ("reverse",),
     "entry-form": ("post",),
@@ -81,7 +81,8 @@ WRITE_ACTIONS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "confirm-month-end": ("answer(True)",),
     "members": ("add", "edit", "payout", "contribution", "social_pay", "ir_pay",
                 "repay_advance"),
-    "member-page": ("payout",),
+    "member-page": ("payout", "profile", "stage", "exit", "meeting", "attend"),
+    "confirm-exit": ("answer(True)",),
     "sales": ("new", "pay", "credit", "accept", "invoice_quote", "issue", "edit", "delete",
               "new_invoice", "payment", "credit_note", "new_quote", "issue_draft",
               "new_customer", "new_supplier", "new_product", "new_expense", "refund",
@@ -390,6 +391,18 @@ class EcpApp(App[None]):
         dialogs = {"import": file_ops.ImportDialog, "hledger": file_ops.ExportHledgerDialog,
                    "backup": file_ops.BackupDialog}
         self.push_screen(dialogs[kind]())
+
+    def action_impact(self) -> None:
+        """Impact du programme: the indicators of a period, PDF and anonymised CSV."""
+        from ecp.tui.screens.impact import ImpactScreen
+
+        self.push_screen(ImpactScreen())
+
+    def action_workshop(self, kind: str) -> None:
+        """The collective workshops (issue 18): a new one, who came, the list."""
+        from ecp.tui.screens.journey_dialogs import workshop_dialog
+
+        self.push_screen(workshop_dialog(kind))
 
     def action_command_palette(self) -> None:
         """The palette, in French (Textual's placeholder is « Search for commands… »)."""

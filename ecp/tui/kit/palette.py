@@ -186,6 +186,14 @@ _ON_APP = (
     Command("sauvegarde : copie de la base", "Copie cohérente de la base SQLite",
             "file('backup')"),
     Command("thème : changer", "Changer les couleurs", "change_theme"),
+    Command("rapport : impact du programme", "Indicateurs d'une période (parcours, emplois, "
+            "chiffre d'affaires, accompagnement), PDF et CSV anonymisé", "impact"),
+    Command("atelier collectif : nouveau", "Atelier d'accompagnement des membres (code, titre, "
+            "date, durée)", "workshop('add')"),
+    Command("atelier collectif : présence", "Marquer un membre présent à un atelier "
+            "d'accompagnement", "workshop('attend')"),
+    Command("atelier collectif : liste", "Les ateliers d'accompagnement et leurs présents",
+            "workshop('list')"),
 )
 
 COMMANDS: tuple[Command, ...] = (*_GO, *_ON_SCREENS, *_ON_APP,

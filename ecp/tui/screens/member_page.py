@@ -5,11 +5,18 @@ from ``api.member_statement`` — the same view-model as the statement PDF.
 
 From it: ``v`` a payout (the form shows the available treasury live and the guard's refusal
 next to the amount), ``r`` this member's statement PDF for the month, ``a`` their annual
-statement (the attestation) for the month's year, ``m`` another month."""
+statement (the attestation) for the month's year, ``m`` another month.
+
+``j`` shows the « Parcours » section instead of the month (issue 18, ``ecp member journey``):
+the social file, the stages of the path, the meetings with their total hours, the workshops
+attended; there ``f`` edits the social file, ``e`` adds a stage, ``s`` records the exit (after
+a confirmation), ``n`` a meeting, ``p`` the attendance at a workshop (the forms are in
+``journey_dialogs``); ``j`` or Escape goes back to the month."""
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -23,13 +30,23 @@ from ecp.kernel.errors import EcpError
 from ecp.kernel.money import parse
 from ecp.kernel.periods import Month, month_end_exclusive, month_key, month_label, parse_month
 from ecp.members.economy import PayoutResult
+from ecp.members.journey import EXIT_FR, STAGE_FR, Journey
 from ecp.members.views import StatementView, Treasury
 from ecp.sales.rules import METHODS
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.format import DAY_PLACEHOLDER, money
 from ecp.tui.kit.format import day as fr_day
-from ecp.tui.kit.forms import FieldError, FormModal
+from ecp.tui.kit.forms import FieldError, FormModal, KeyedInput
 from ecp.tui.kit.table import FastTable
+from ecp.tui.screens.journey_dialogs import (
+    AttendFormScreen,
+    ExitFormScreen,
+    MeetingFormScreen,
+    ProfileFormScreen,
+    StageFormScreen,
+    hours,
+    profile_lines,
+)
 
 PAYOUT_METHODS = [("virement bancaire", "virement"), ("espèces", "especes")]
 
@@ -209,8 +226,16 @@ class MemberPageScreen(EcpScreen):
         Binding("r", "statement", "Relevé PDF", id="member-page.statement"),
         Binding("a", "annual", "Relevé annuel", id="member-page.annual"),
         Binding("m", "month", "Mois", id="member-page.month"),
+        Binding("j", "journey", "Parcours", id="member-page.journey"),
+        # the « Parcours » section's keys (shown and active there only: check_action)
+        Binding("f", "profile", "Fiche sociale", id="member-page.profile"),
+        Binding("e", "stage", "Étape", id="member-page.stage"),
+        Binding("s", "exit", "Sortie", id="member-page.exit"),
+        Binding("n", "meeting", "Rendez-vous", id="member-page.meeting"),
+        Binding("p", "attend", "Présence atelier", id="member-page.attend"),
         Binding("escape", "back", "Retour", id="member-page.back"),
     ]
+    JOURNEY_ACTIONS = frozenset({"profile", "stage", "exit", "meeting", "attend"})
     DEFAULT_CSS = """
     MemberPageScreen #monthbar { height: 1; padding: 0 1; }
     MemberPageScreen #monthbar > Label { padding: 0 1 0 0; }
@@ -223,7 +248,26 @@ class MemberPageScreen(EcpScreen):
     MemberPageScreen #grid { grid-size: 2 3; grid-gutter: 0 2; padding: 0 1; height: 1fr; }
     MemberPageScreen #grid > Vertical { height: 1fr; }
     MemberPageScreen #grid Label { text-style: bold; }
+    MemberPageScreen #journey { grid-size: 2 2; grid-rows: 12 1fr; grid-gutter: 0 2;
+                                padding: 0 1; height: 1fr; display: none; }
+    MemberPageScreen #journey.-shown { display: block; }
+    MemberPageScreen #journey > Vertical { height: 1fr; }
+    MemberPageScreen #journey Label { text-style: bold; }
     """
+    # the « Parcours » section's tables: (id, title, columns (label, width; 0: flexible))
+    JOURNEY_TABLES: tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...] = (
+        ("t-stages", "Étapes du parcours",
+         (("Date", 10), ("Étape", 26), ("Type / motif", 0))),
+        ("t-meetings", "Rendez-vous d'accompagnement",
+         (("Date", 10), ("Durée", 7), ("Objet", 0), ("Conseiller", 16))),
+        ("t-workshops", "Ateliers suivis",
+         (("Date", 10), ("Code", 10), ("Atelier", 0), ("Durée", 7))),
+    )
+    MONTH_KEYS = ("v : versement ou avance — r : relevé PDF — a : relevé annuel — m : mois — "
+                  "j : parcours — Tab : tableau suivant — Entrée sur un versement : son bon "
+                  "PDF — Échap : retour")
+    JOURNEY_KEYS = ("f : fiche sociale — e : étape — s : sortie — n : rendez-vous — p : "
+                    "présence à un atelier — j ou Échap : le mois")
     # Two tables a row on a 150-column terminal: each fits in 72 columns (widths + 2 a cell).
     TABLES: tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...] = (
         ("t-invoices", "Factures du mois",
@@ -251,12 +295,14 @@ class MemberPageScreen(EcpScreen):
         self.member = member
         self.month = month or 0
         self.view: StatementView | None = None
+        self.journey: Journey | None = None
+        self.showing_journey = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         with Horizontal(id="monthbar"):
             yield Label("Mois (AAAA-MM)")
-            yield Input(id="month", max_length=7, restrict=r"[0-9-]*", compact=True)
+            yield KeyedInput(id="month", max_length=7, restrict=r"[0-9-]*", compact=True)
             yield FieldError("", id="month-error")
         yield Static("", id="identity")
         yield Static("", id="treasury")
@@ -267,10 +313,16 @@ class MemberPageScreen(EcpScreen):
                     yield Label(title, id=f"title-{tid}")
                     yield FastTable(id=tid, cursor_type="row", zebra_stripes=True,
                                     flex=self.FLEX.get(tid))
-        yield Label("v : versement ou avance — r : relevé PDF — a : relevé annuel — m : mois "
-                    "— Tab : tableau "
-                    "suivant — Entrée sur un versement : son bon PDF — Échap : retour",
-                    classes="status")
+        with Grid(id="journey"):  # the « Parcours » section, instead of the month (j)
+            with Vertical():
+                yield Label("Fiche sociale", id="title-profile")
+                yield Static("", id="profile")
+            for tid, title, cols in self.JOURNEY_TABLES:
+                with Vertical():
+                    yield Label(title, id=f"title-{tid}")
+                    yield FastTable(id=tid, cursor_type="row", zebra_stripes=True,
+                                    flex=next(c for c, w in cols if not w))
+        yield Label(self.MONTH_KEYS, id="keys", classes="status")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -280,6 +332,10 @@ class MemberPageScreen(EcpScreen):
             t = self.query_one(f"#{tid}", DataTable)
             for label, width in cols:
                 t.add_column(label, width=width)
+        for tid, _, cols in self.JOURNEY_TABLES:
+            t = self.query_one(f"#{tid}", DataTable)
+            for label, width in cols:
+                t.add_column(label, width=width or None, key=label)
         self.query_one("#month", Input).value = month_label(self.month)
         self.query_one("#message", Static).display = False
         self.load()
@@ -323,6 +379,9 @@ class MemberPageScreen(EcpScreen):
     def action_back(self) -> None:
         if isinstance(self.focused, Input):  # leave the field first, as elsewhere
             self.query_one("#t-invoices", DataTable).focus()
+            return
+        if self.showing_journey:  # the « Parcours » section: back to the month
+            self.show_journey(False)
             return
         self.dismiss(None)
 
@@ -445,6 +504,102 @@ class MemberPageScreen(EcpScreen):
         self.say(f"{kind} {res.number} : {money(v.amount)} DH le {fr_date(v.day)} "
                  f"(écriture {res.entry}) — bon de versement : {where}")
         self.notify(f"{res.number} : {money(v.amount)} DH", title=kind, markup=False)
+
+    # --- the « Parcours » section (issue 18) ----------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The journey's keys are shown, and work, in the « Parcours » section only."""
+        if action in self.JOURNEY_ACTIONS:
+            return self.showing_journey
+        return True
+
+    def action_journey(self) -> None:
+        self.show_journey(not self.showing_journey)
+
+    def show_journey(self, on: bool) -> None:
+        """Show the « Parcours » section (read again) instead of the month, or the month."""
+        self.showing_journey = on
+        for wid in ("#monthbar", "#treasury", "#grid"):
+            self.query_one(wid).display = not on
+        self.query_one("#journey").set_class(on, "-shown")
+        self.query_one("#keys", Label).update(self.JOURNEY_KEYS if on else self.MONTH_KEYS)
+        if on:
+            self.load_journey()
+            self.query_one("#t-stages", DataTable).focus()
+        else:
+            self.query_one("#t-invoices", DataTable).focus()
+        self.refresh_bindings()
+
+    def load_journey(self) -> None:
+        try:
+            j = api.member_journey(self.books, self.member)
+        except EcpError as exc:
+            self.say(str(exc), ok=False)
+            return
+        self.journey = j
+        text = Text()
+        for i, (label, value) in enumerate(profile_lines(j.profile)):
+            text.append(("\n" if i else "") + f"{label} : ")
+            text.append(value, style="italic" if value == "non renseigné" else "bold")
+        stage = j.stage
+        text.append("\nÉtape actuelle : ")
+        text.append(stage.label if stage else "aucune", style="bold")
+        self.query_one("#profile", Static).update(text)
+
+        def table(tid: str, rows: list[tuple[Any, ...]], title: str) -> None:
+            t = self.query_one(f"#{tid}", DataTable)
+            t.clear()
+            for i, row in enumerate(rows):
+                t.add_row(*(c if isinstance(c, Text) else Text(str(c)) for c in row),
+                          key=str(i))
+            self.query_one(f"#title-{tid}", Label).update(title)
+
+        table("t-stages", [
+            (fr_date(s.day), STAGE_FR[s.stage],
+             " — ".join(x for x in (EXIT_FR.get(s.exit_type or "", ""), s.reason) if x))
+            for s in j.stages], f"Étapes du parcours ({len(j.stages)})")
+        total = sum(m.minutes for m in j.meetings)
+        table("t-meetings", [
+            (fr_date(m.day), Text(hours(m.minutes), justify="right"), m.subject, m.advisor)
+            for m in j.meetings],
+            f"Rendez-vous d'accompagnement ({len(j.meetings)}, total {hours(total)})")
+        table("t-workshops", [
+            (fr_date(w.day), w.code, w.title, Text(hours(w.minutes), justify="right"))
+            for w in j.workshops], f"Ateliers suivis ({len(j.workshops)})")
+
+    def action_profile(self) -> None:
+        profile = self.journey.profile if self.journey else api.member_journey(
+            self.books, self.member).profile
+        name = self.view.member.name if self.view else ""
+        self.app.push_screen(ProfileFormScreen(profile, name), partial(
+            self._journey_done, "Fiche sociale enregistrée (données personnelles : elles "
+            "restent dans ces livres)"))
+
+    def action_stage(self) -> None:
+        last = self.journey.stage if self.journey else None
+        nxt = {"candidat": "convention", "convention": "actif"}.get(
+            last.stage if last else "", "candidat" if last is None else "actif")
+        self.app.push_screen(StageFormScreen(self.member, nxt),
+                             partial(self._journey_done, "Étape enregistrée"))
+
+    def action_exit(self) -> None:
+        name = self.view.member.name if self.view else ""
+        self.app.push_screen(ExitFormScreen(self.member, name),
+                             partial(self._journey_done, "Sortie enregistrée : statut « sorti »"))
+
+    def action_meeting(self) -> None:
+        self.app.push_screen(MeetingFormScreen(self.member),
+                             partial(self._journey_done, "Rendez-vous enregistré"))
+
+    def action_attend(self) -> None:
+        self.app.push_screen(AttendFormScreen(self.member),
+                             partial(self._journey_done, "Présence à l'atelier enregistrée"))
+
+    def _journey_done(self, what: str, result: object) -> None:
+        if result is None:
+            return
+        self.load_journey()
+        self.say(what)
 
     def action_statement(self) -> None:
         label = month_label(self.month)
