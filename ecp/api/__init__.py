@@ -143,6 +143,13 @@ if TYPE_CHECKING:
         update_member,
         write_statements,
     )
+    from ecp.api.network import (
+        Network,
+        NetworkBooks,
+        network_check_output,
+        network_report,
+        open_network,
+    )
     from ecp.api.outputs import check_output, check_output_dir
     from ecp.api.payroll import ir_pay, payroll_month, payroll_year, social_pay
     from ecp.api.production import (
@@ -301,6 +308,8 @@ __all__ = [
     "MaterialIn",
     "MeetingView",
     "MemberImpact",
+    "Network",
+    "NetworkBooks",
     "ProductLine",
     "Profile",
     "ReminderSent",
@@ -433,8 +442,11 @@ __all__ = [
     "month_close",
     "month_drafts",
     "month_is_closed",
+    "network_check_output",
+    "network_report",
     "open_books",
     "open_months",
+    "open_network",
     "order_resources",
     "pay_expense",
     "payout_payslip",

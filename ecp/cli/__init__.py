@@ -42,6 +42,7 @@ from ecp.cli import impact as cli_impact
 from ecp.cli import inventory as cli_inventory
 from ecp.cli import journey as cli_journey
 from ecp.cli import members as cli_members
+from ecp.cli import network as cli_network
 from ecp.cli import payroll as cli_payroll
 from ecp.cli import production as cli_production
 from ecp.cli import reports_sales as cli_reports_sales
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_inventory.register(sub)
     cli_journey.register(sub)
     cli_journey.register_member(m)
+    cli_network.register(sub)
 
     backup.register(sub)
     restore.register(sub)
