@@ -30,6 +30,7 @@ CSV_COMMANDS: dict[str, list[str]] = {
     "ecp report aged-receivables": ["report", "aged-receivables"],
     "ecp report dunning": ["report", "dunning", "--date", "2027-02-20"],
     "ecp report impact": ["report", "impact", "--from", "2026-01-01", "--to", "2026-12-31"],
+    "ecp network report": ["network", "report", "--from", "2026-01-01", "--to", "2026-12-31"],
     "ecp report trial-balance": ["report", "trial-balance"],
     "ecp report ledger": ["report", "ledger"],
     "ecp report journal": ["report", "journal"],

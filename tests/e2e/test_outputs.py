@@ -35,6 +35,8 @@ FILE_COMMANDS: dict[str, list[str]] = {
     "ecp report impact": ["report", "impact", "--from", "2026-01-01", "--to", "2026-12-31"],
     "ecp invoice remind": ["invoice", "remind", "F-2026-000004", "--date", "2027-02-01"],
     "ecp workshop sheet": ["workshop", "sheet", "AT-2026-01"],
+    # the network of the global --db alone: its books and archive are refused like any other's
+    "ecp network report": ["network", "report", "--from", "2026-01-01", "--to", "2026-12-31"],
 }
 DIR_COMMANDS: dict[str, list[str]] = {"ecp statement": ["statement", "2026-11"]}
 
@@ -74,6 +76,7 @@ def test_every_out_option_is_covered() -> None:
                      "ecp report payroll", "ecp report bilan", "ecp report cpc",
                      "ecp report esg", "ecp report tf", "ecp report etic",
                      "ecp report dunning", "ecp invoice remind", "ecp report impact",
+                     "ecp network report",
                      "ecp workshop sheet"}
 
 
