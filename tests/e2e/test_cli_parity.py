@@ -145,6 +145,7 @@ BINDING_TWINS: dict[str, str] = {
     "member-page.attend": "workshop attend",
     "impact.pdf": "report impact",
     "impact.csv": "report impact",
+    "workshop-list.sheet": "workshop sheet",
     "closing.close": "period close",
     "closing.reopen": "period reopen",
     "closing.verify": "verify",

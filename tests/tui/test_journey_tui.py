@@ -19,6 +19,7 @@ from ecp import api
 from ecp.reports.impact import hours_text
 from ecp.tui.app import EcpApp
 from ecp.tui.screens import impact as impact_screen
+from ecp.tui.screens import journey_dialogs
 from ecp.tui.screens.impact import ImpactScreen
 from ecp.tui.screens.journey_dialogs import (
     AttendFormScreen,
@@ -219,7 +220,9 @@ async def test_meeting_attendance_and_exit(journey: api.Books) -> None:
         assert api.get_member(journey, "FZ").status == "sorti"
 
 
-async def test_workshops_from_the_palette(journey: api.Books) -> None:
+async def test_workshops_from_the_palette(journey: api.Books, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(journey_dialogs, "EXPORT_DIR", tmp_path)
     app = EcpApp(journey, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         await palette(pilot, "atelier collectif : nouveau")
@@ -249,6 +252,12 @@ async def test_workshops_from_the_palette(journey: api.Books) -> None:
         assert rows(app, "#workshops") == [
             ["12/03/2026", "AT-01", "Fixer ses prix", "3 h", "2 : FZ, KH"],
             ["06/04/2026", "AT-03", "Encore", "2 h", "1 : YS"]]
+        # i: the attendance sheet of the workshop under the cursor (the first: AT-01)
+        await pilot.press("i")
+        sheet = tmp_path / "emargement-AT-01.pdf"
+        await until(pilot, lambda: sheet.exists())
+        assert sheet.read_bytes().startswith(b"%PDF")
+        assert shown(app, "#workshops-said") == f"Feuille d'émargement de AT-01 : {sheet}"
 
 
 async def test_impact_screen(journey: api.Books, tmp_path: Path,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -31,6 +32,7 @@ SEX_CHOICES = [("F — femme", "F"), ("M — homme", "M"), ("non renseigné", ""
 STAGE_CHOICES = [(f"{s} — {STAGE_FR[s]}", s) for s in ("candidat", "convention", "actif")]
 EXIT_CHOICES = [(f"{t} — {EXIT_FR[t]}", t) for t in EXIT_TYPES]
 UNKNOWN = "non renseigné"
+EXPORT_DIR = Path.cwd()  # where the attendance sheet is written (like the VAT screen's exports)
 DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
@@ -366,12 +368,19 @@ class AttendFormScreen(FormModal[api.WorkshopView]):
 
 
 class WorkshopListScreen(Dialog[None]):
-    """Les ateliers collectifs (``ecp workshop list``): date, code, title, duration, who came."""
+    """Les ateliers collectifs (``ecp workshop list``): date, code, title, duration, who came;
+    ``i`` writes the chosen workshop's attendance sheet (``ecp workshop sheet``) into the current
+    folder."""
 
-    BINDINGS = [Binding("escape", "close", "Fermer", id="workshop-list.close")]
+    BINDINGS = [Binding("i", "sheet", "Feuille d'émargement", id="workshop-list.sheet"),
+                Binding("escape", "close", "Fermer", id="workshop-list.close")]
     DEFAULT_CSS = """
     WorkshopListScreen #workshops { height: auto; max-height: 24; margin-top: 1; }
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.codes: list[str] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -379,7 +388,9 @@ class WorkshopListScreen(Dialog[None]):
             yield FastTable(id="workshops", cursor_type="row", zebra_stripes=True,
                             flex="Présents")
             yield Static("", id="workshops-total", markup=False)
-            yield Static("Échap : fermer", classes="muted")
+            yield Static("", id="workshops-said", markup=False)
+            yield Static("i : feuille d'émargement PDF de l'atelier choisi (dossier courant) — "
+                         "Échap : fermer", classes="muted")
 
     def on_mount(self) -> None:
         see_through(self)
@@ -388,6 +399,7 @@ class WorkshopListScreen(Dialog[None]):
         for label in ("Date", "Code", "Titre", "Durée", "Présents"):
             t.add_column(label, key=label)
         shops = api.workshops(self.books)
+        self.codes = [w.code for w in shops]
         for w in shops:
             t.add_row(fr_day(w.day), w.code, w.title, Text(hours(w.minutes), justify="right"),
                       f"{len(w.attendees)} : {', '.join(w.attendees)}" if w.attendees
@@ -395,6 +407,26 @@ class WorkshopListScreen(Dialog[None]):
         self.query_one("#workshops-total", Static).update(
             f"{len(shops)} atelier(s), {sum(len(w.attendees) for w in shops)} présence(s)")
         t.focus()
+
+    def action_sheet(self) -> None:
+        said = self.query_one("#workshops-said", Static)
+        t = self.query_one("#workshops", DataTable)
+        if not self.codes:
+            said.update(Text("Aucun atelier : palette « atelier collectif : nouveau »"))
+            return
+        code = self.codes[t.cursor_row]
+        out = EXPORT_DIR / f"emargement-{code}.pdf"
+        try:
+            path = api.workshop_sheet(self.books, code, api.check_output(self.books, out))
+        except EcpError as exc:
+            said.update(Text(f"Feuille non écrite : {exc}", style="red"))
+            return
+        except OSError as exc:
+            said.update(Text(f"Feuille non écrite : {exc.strerror} ({exc.filename})",
+                             style="red"))
+            return
+        said.update(Text(f"Feuille d'émargement de {code} : {path}"))
+        self.notify(str(path), title="Feuille d'émargement", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
