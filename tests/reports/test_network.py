@@ -34,6 +34,21 @@ NOT_SUMMED_ROWS = {"heures_accompagnement", "heures_participants", "mois_premier
                    "mois_autonomie"}
 
 
+def make_tetouan(b: api.Books) -> None:
+    """The demo's books made Tétouan's: its name, a new member M007 (a woman born 01/06/2003,
+    candidate 01/10, in convention 15/10, active 02/11/2026, met once for 90 min on 05/11),
+    and M002's exit to create his own business on 01/12/2026."""
+    api.settings_set(b, "company.name", "ECP Tétouan Solidaire")
+    api.add_member(b, "M007", "Nadia Chraibi", activity="couture", joined=dt.date(2026, 11, 2))
+    api.update_profile(b, "M007", sex="F", birth_date=dt.date(2003, 6, 1), zone="Mellah",
+                       province="Tétouan")
+    api.member_stage(b, "M007", "candidat", dt.date(2026, 10, 1))
+    api.member_stage(b, "M007", "convention", dt.date(2026, 10, 15))
+    api.member_stage(b, "M007", "actif", dt.date(2026, 11, 2))
+    api.add_meeting(b, "M007", dt.date(2026, 11, 5), 90, "Premiers clients", "Karim")
+    api.member_exit(b, "M002", "creation", dt.date(2026, 12, 1), "traiteur à son compte")
+
+
 @pytest.fixture
 def two(demo_path: Path, demo_template: Path, tmp_path: Path) -> tuple[Path, Path]:
     """Tanger (the demo) and Tétouan (the demo, then M007 and M002's exit)."""
@@ -42,16 +57,7 @@ def two(demo_path: Path, demo_template: Path, tmp_path: Path) -> tuple[Path, Pat
     tetouan = copy_db(demo_template, folder / "tetouan.sqlite3")
     b = api.open_books(str(tetouan))
     try:
-        api.settings_set(b, "company.name", "ECP Tétouan Solidaire")
-        api.add_member(b, "M007", "Nadia Chraibi", activity="couture",
-                       joined=dt.date(2026, 11, 2))
-        api.update_profile(b, "M007", sex="F", birth_date=dt.date(2003, 6, 1),
-                           zone="Mellah", province="Tétouan")
-        api.member_stage(b, "M007", "candidat", dt.date(2026, 10, 1))
-        api.member_stage(b, "M007", "convention", dt.date(2026, 10, 15))
-        api.member_stage(b, "M007", "actif", dt.date(2026, 11, 2))
-        api.add_meeting(b, "M007", dt.date(2026, 11, 5), 90, "Premiers clients", "Karim")
-        api.member_exit(b, "M002", "creation", dt.date(2026, 12, 1), "traiteur à son compte")
+        make_tetouan(b)
     finally:
         b.engine.dispose()
     for p in (demo_path, tetouan):  # everything in the file itself: its bytes then stay put
