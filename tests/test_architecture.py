@@ -108,6 +108,7 @@ TUI_FEATURES = (
     {"entries", "entry_form"},
     {"members", "member_page", "journey_dialogs"},
     {"impact"},
+    {"network"},
     {"production", "production_dialogs", "workshop_dialogs"},
     {"reports"},
     {"sales", "sales_dialogs", "invoice_form", "reminder_dialogs"},

@@ -398,6 +398,12 @@ class EcpApp(App[None]):
 
         self.push_screen(ImpactScreen())
 
+    def action_network(self) -> None:
+        """Réseau d'ECP: the books open and others, read-only, side by side."""
+        from ecp.tui.screens.network import NetworkScreen
+
+        self.push_screen(NetworkScreen())
+
     def action_workshop(self, kind: str) -> None:
         """The collective workshops (issue 18): a new one, who came, the list."""
         from ecp.tui.screens.journey_dialogs import workshop_dialog

@@ -188,6 +188,8 @@ _ON_APP = (
     Command("thème : changer", "Changer les couleurs", "change_theme"),
     Command("rapport : impact du programme", "Indicateurs d'une période (parcours, emplois, "
             "chiffre d'affaires, accompagnement), PDF et CSV anonymisé", "impact"),
+    Command("rapport : réseau d'ECP", "Les indicateurs anonymisés de plusieurs ECP côte à "
+            "côte et leur total, chaque base en lecture seule", "network"),
     Command("atelier collectif : nouveau", "Atelier d'accompagnement des membres (code, titre, "
             "date, durée)", "workshop('add')"),
     Command("atelier collectif : présence", "Marquer un membre présent à un atelier "
