@@ -95,7 +95,10 @@ class PickerScreen(ModalScreen[str | None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; Escape is the safe answer (no)."""
+    """A yes/no question; Escape is the safe answer (no). Subclasses name their buttons."""
+
+    YES = "Abandonner (o)"
+    NO = "Continuer la saisie (n, Échap)"
 
     BINDINGS = [
         Binding("o,y", "answer(True)", "Oui", id="confirm.answer-true"),
@@ -110,10 +113,10 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question, classes="title")
-            yield Static(self.detail)
+            yield Static(self.detail, markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Abandonner (o)", id="yes", variant="error")
-                yield Button("Continuer la saisie (n, Échap)", id="no", variant="primary")
+                yield Button(self.YES, id="yes", variant="error")
+                yield Button(self.NO, id="no", variant="primary")
 
     def on_mount(self) -> None:
         see_through(self)

@@ -14,8 +14,8 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError, InputError
@@ -23,6 +23,7 @@ from ecp.kernel.money import fmt_fr, parse
 from ecp.kernel.vocab import EXIT_TYPES
 from ecp.members.journey import EXIT_FR, STAGE_FR, Profile
 from ecp.tui.kit.base import Dialog, see_through
+from ecp.tui.kit.dialogs import ConfirmScreen
 from ecp.tui.kit.format import DAY_PLACEHOLDER
 from ecp.tui.kit.format import day as fr_day
 from ecp.tui.kit.forms import FormModal
@@ -233,36 +234,15 @@ class ExitFormScreen(FormModal[api.StageView]):
         self.dismiss(out)
 
 
-class ConfirmExitScreen(Dialog[bool]):
+class ConfirmExitScreen(ConfirmScreen):
     """Record the exit? Escape is the safe answer (no)."""
 
+    YES = "Enregistrer la sortie (o)"
+    NO = "Revenir au formulaire (n, Échap)"
     BINDINGS = [
         Binding("o,y", "answer(True)", "Oui", id="confirm-exit.answer-true"),
         Binding("n,escape", "answer(False)", "Non", id="confirm-exit.answer-false"),
     ]
-
-    def __init__(self, question: str, detail: str) -> None:
-        super().__init__()
-        self.question = question
-        self.detail = detail
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.question, classes="title")
-            yield Static(self.detail, markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Enregistrer la sortie (o)", id="yes", variant="error")
-                yield Button("Revenir au formulaire (n, Échap)", id="no", variant="primary")
-
-    def on_mount(self) -> None:
-        see_through(self)
-        self.query_one("#no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
 
 
 class MeetingFormScreen(FormModal[api.MeetingView]):
