@@ -32,12 +32,22 @@ def cmd_network_report(a: argparse.Namespace) -> int:
 
     with api.open_network(_urls(a), partial=a.partial) as net:
         out = Path(a.out) if a.out is not None else None
-        if out is not None:
-            try:
-                api.network_check_output(net, out, force=a.force)
-            except InputError as exc:
-                raise _forced(exc) from None
+        anonymised = Path(a.anonymised_csv) if a.anonymised_csv is not None else None
+        for path in (out, anonymised):
+            if path is not None:
+                try:
+                    api.network_check_output(net, path, force=a.force)
+                except InputError as exc:
+                    raise _forced(exc) from None
         report = api.network_report(net, a.date_from, a.date_to)
+    if anonymised is not None:
+        from ecp.reports.impact import ANONYMISED_NOTICE
+        from ecp.reports.network import network_anonymised_csv
+
+        private_dir(anonymised.parent)
+        replace_private(anonymised, network_anonymised_csv(report).encode("utf-8"))
+        print(f"CSV anonymisé du réseau écrit : {anonymised}", file=sys.stderr)
+        print(f"ecp : {ANONYMISED_NOTICE}", file=sys.stderr)
     text = render_network(report, a.format)
     for w in warnings(report):
         print(f"ecp : {w}", file=sys.stderr)
@@ -71,4 +81,7 @@ def register(sub: Any) -> None:
     s.add_argument("--format", choices=FORMATS, default="table",
                    help="table (lecture), csv ou json (machines)")
     add_out(s, "FICHIER")
+    s.add_argument("--anonymised-csv", dest="anonymised_csv", metavar="FICHIER",
+                   help="une ligne par bénéficiaire de chaque ECP, anonymisée (ni nom, ni date "
+                        "de naissance, ni commune), pour l'observatoire")
     s.set_defaults(func=cmd_network_report)

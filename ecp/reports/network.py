@@ -24,6 +24,7 @@ from typing import Any
 from ecp.kernel.money import fmt_fr, fmt_plain
 from ecp.kernel.units import half_up_div
 from ecp.reports.impact import (
+    ANONYMISED_COLUMNS,
     BAND_LABELS,
     BANDS,
     EXIT_LABELS,
@@ -32,6 +33,7 @@ from ecp.reports.impact import (
     UNKNOWN_KEY,
     ActivityLine,
     Impact,
+    anonymised_rows,
     summary_rows,
 )
 from ecp.reports.tables import Cell, Column, Money, Row, Table, Term
@@ -328,3 +330,22 @@ def render_network(net: Network, fmt: str) -> str:
     parts += [render_table(t, "table") for _k, t in network_tables(net)]
     parts.append(NOTICE)
     return "\n\n".join(parts)
+
+
+def network_anonymised_csv(net: Network) -> str:
+    """The observatory's file for the whole network: each ECP's anonymised rows (no name, no
+    code, an age band, the province — ``ecp.reports.impact.anonymised_rows``), the ECP's name
+    first (an institution, not a person). The opaque ids are those of each ECP's own file."""
+    import csv
+    import io
+
+    from ecp.reports.cells import csv_cell
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(("ecp", *ANONYMISED_COLUMNS))
+    for src in net.present:
+        assert src.impact is not None
+        w.writerows([[csv_cell(src.label), *(csv_cell(c) for c in row)]
+                     for row in anonymised_rows(src.impact)])
+    return buf.getvalue()

@@ -149,6 +149,7 @@ BINDING_TWINS: dict[str, str] = {
     "network.bases": "network report",
     "network.period": "network report",
     "network.partial": "network report",
+    "network.csv": "network report",  # --anonymised-csv
     "workshop-list.sheet": "workshop sheet",
     "closing.close": "period close",
     "closing.reopen": "period reopen",

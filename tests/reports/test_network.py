@@ -233,3 +233,33 @@ def test_the_global_db_is_the_network_of_one(demo_path: Path,
     assert f"synthese,beneficiaires,ecp_1,{len(a.members)}" in lines
     assert f"synthese,beneficiaires,reseau,{len(a.members)}" in lines
     assert not any(",ecp_2," in line for line in lines)
+
+
+def test_the_networks_anonymised_csv(two: tuple[Path, Path], tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """``--anonymised-csv``: one row per beneficiary of each ECP (6 + 7 = 13), the ECP's name
+    first, each ECP's rows as in its own file; no member name, code or birth date; the CLI
+    says the file is anonymised; the databases unchanged."""
+    import csv as csv_mod
+
+    from ecp.reports.impact import anonymised_csv
+
+    tanger, tetouan = two
+    before = {p: _state(p) for p in two}
+    out = tmp_path / "observatoire.csv"
+    code = main(["network", "report", "--db", str(tanger), "--db", str(tetouan), "--from",
+                 "2026-01-01", "--to", "2026-12-31", "--anonymised-csv", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0 and "données anonymisées" in err
+    rows = list(csv_mod.reader(out.read_text(encoding="utf-8").splitlines()))
+    assert rows[0][:3] == ["ecp", "id", "sexe"] and len(rows) == 1 + 13
+    own = {p: anonymised_csv(_own(p)).splitlines()[1:] for p in two}
+    by_ecp: dict[str, list[str]] = {}
+    for r in rows[1:]:
+        by_ecp.setdefault(r[0], []).append(",".join(r[1:]))
+    assert sorted(len(v) for v in by_ecp.values()) == [6, 7]
+    assert sorted(sorted(v) for v in by_ecp.values()) == sorted(sorted(v) for v in own.values())
+    text = out.read_text(encoding="utf-8")
+    for word in ("Fatima", "Idrissi", "M001", "1988", "Beni Makada"):
+        assert word not in text, word
+    assert {p: _state(p) for p in two} == before

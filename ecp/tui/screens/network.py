@@ -10,6 +10,7 @@ report; Escape closes."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,8 +20,17 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from ecp import api
 from ecp.kernel.errors import EcpError
+from ecp.kernel.files import replace_private
 from ecp.kernel.periods import parse_date
-from ecp.reports.network import network_tables, period_text, sources_table, warnings
+from ecp.reports.impact import ANONYMISED_NOTICE
+from ecp.reports.network import (
+    Network,
+    network_anonymised_csv,
+    network_tables,
+    period_text,
+    sources_table,
+    warnings,
+)
 from ecp.tui.kit.base import EcpScreen
 from ecp.tui.kit.format import DAY_PLACEHOLDER
 from ecp.tui.kit.format import day as fr_day
@@ -28,8 +38,9 @@ from ecp.tui.kit.forms import FieldError, KeyedInput
 from ecp.tui.kit.report_table import add_columns, fill
 from ecp.tui.kit.table import FastTable
 
-KEYS = ("b : autres bases (chemins ou URL) — d : période — t : partiel oui/non — Entrée dans "
-        "un champ : afficher — Échap : fermer")
+KEYS = ("b : autres bases (chemins ou URL) — d : période — t : partiel oui/non — c : CSV "
+        "anonymisé du réseau — Entrée dans un champ : afficher — Échap : fermer")
+EXPORT_DIR = Path.cwd()  # where « c » writes (like the VAT and Impact screens' exports)
 
 
 class NetworkScreen(EcpScreen):
@@ -39,6 +50,7 @@ class NetworkScreen(EcpScreen):
         Binding("b", "bases", "Bases", id="network.bases"),
         Binding("d", "period", "Période", id="network.period"),
         Binding("t", "partial", "Partiel", id="network.partial"),
+        Binding("c", "csv", "CSV anonymisé", id="network.csv"),
         Binding("escape", "close", "Fermer", id="network.close"),
     ]
     DEFAULT_CSS = """
@@ -55,6 +67,7 @@ class NetworkScreen(EcpScreen):
         super().__init__()
         self.partial = False
         self.sections: list[str] = []
+        self.report: Network | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -110,6 +123,7 @@ class NetworkScreen(EcpScreen):
             return False
         err.update("")
         err.display = False
+        self.report = net
         self.sub_title = f"Réseau d'ECP {period_text(net.start, net.end)}"
         self.query_one("#warn", Static).update(Text("\n".join(warnings(net)), style="bold red"))
         box = self.query_one("#sections", VerticalScroll)
@@ -144,6 +158,21 @@ class NetworkScreen(EcpScreen):
         self.partial = not self.partial
         self._show_partial()
         self.compute()
+
+    def action_csv(self) -> None:
+        """The network's anonymised CSV for the observatory (``--anonymised-csv``)."""
+        if self.report is None:
+            return
+        net = self.report
+        out = EXPORT_DIR / f"reseau-anonymise-{net.start.isoformat()}-{net.end.isoformat()}.csv"
+        try:
+            replace_private(out, network_anonymised_csv(net).encode("utf-8"))
+        except OSError as exc:
+            self.notify(f"CSV non écrit : {exc.strerror} ({exc.filename})", severity="error")
+            return
+        self.query_one("#warn", Static).update(Text(
+            f"CSV anonymisé du réseau écrit : {out} ({ANONYMISED_NOTICE})"))
+        self.notify(f"{out}\n{ANONYMISED_NOTICE}", title="CSV anonymisé", markup=False)
 
     def action_close(self) -> None:
         if isinstance(self.focused, Input):  # leave the field first, as elsewhere
