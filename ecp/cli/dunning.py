@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from ecp.cli._common import FORMATS, add_out, date_arg, open_books, out_path
+from ecp.cli._common import add_format, add_out, date_arg, open_books, out_path
 from ecp.kernel.money import fmt_fr, fmt_plain
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def register_reports(report_subparsers: Any) -> None:
     s.add_argument("--date", dest="at", type=date_arg, metavar="D",
                    help="date d'arrêté (par défaut aujourd'hui)")
     s.add_argument("--member")
-    s.add_argument("--format", choices=FORMATS, default="table")
+    add_format(s)
     add_out(s)
     s.set_defaults(func=cmd_dunning)
 

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ecp.cli._common import FORMATS, _forced, add_out, date_arg, open_books, out_path
+from ecp.cli._common import _forced, add_format, add_out, date_arg, open_books, out_path
 from ecp.kernel.errors import InputError
 
 
@@ -58,8 +58,7 @@ def register_reports(report_subparsers: Any) -> None:
                    help="début de la période (incluse)")
     s.add_argument("--to", dest="date_to", type=date_arg, metavar="D", required=True,
                    help="fin de la période (incluse)")
-    s.add_argument("--format", choices=FORMATS, default="table",
-                   help="table (lecture), csv ou json (machines)")
+    add_format(s)
     add_out(s, "FICHIER.pdf")
     s.add_argument("--anonymised-csv", dest="anonymised_csv", metavar="FICHIER",
                    help="CSV anonymisé pour l'observatoire : ni nom, ni code, ni date de "

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ecp.cli._common import FORMATS, _forced, add_out, date_arg
+from ecp.cli._common import _forced, add_format, add_out, date_arg
 from ecp.kernel.errors import InputError
 from ecp.kernel.files import private_dir, replace_private
 
@@ -78,8 +78,7 @@ def register(sub: Any) -> None:
                    help="fin de la période (incluse ; défaut : aujourd'hui)")
     s.add_argument("--partial", action="store_true",
                    help="continuer sans une base illisible (le rapport la dit manquante)")
-    s.add_argument("--format", choices=FORMATS, default="table",
-                   help="table (lecture), csv ou json (machines)")
+    add_format(s)
     add_out(s, "FICHIER")
     s.add_argument("--anonymised-csv", dest="anonymised_csv", metavar="FICHIER",
                    help="une ligne par bénéficiaire de chaque ECP, anonymisée (ni nom, ni date "
