@@ -266,8 +266,14 @@ def workshop(conn: Connection, code: str) -> WorkshopView:
 
 
 def workshops(conn: Connection) -> list[WorkshopView]:
-    return [workshop(conn, c) for c in conn.scalars(
-        select(Workshop.code).order_by(Workshop.day, Workshop.code))]
+    """Every workshop with its list, in two reads (not one per workshop)."""
+    present: dict[str, list[str]] = {}
+    for r in conn.execute(select(WorkshopAttendance.workshop, WorkshopAttendance.member)
+                          .order_by(WorkshopAttendance.at, WorkshopAttendance.member)):
+        present.setdefault(r.workshop, []).append(r.member)
+    return [WorkshopView(r.code, r.title, int_day(r.day), r.minutes,
+                         tuple(present.get(r.code, ())))
+            for r in conn.execute(select(Workshop).order_by(Workshop.day, Workshop.code))]
 
 
 def attend(conn: Connection, code: str, member: str, user: str) -> WorkshopView:
